@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftGAP",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swiftgap", targets: ["swiftgap"]),
+        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Classical"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        .target(
+            name: "LinearAlgebra",
+            dependencies: ["CLapack"]),
+        .target(
+            name: "Atoms",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "Classical", dependencies: ["Atoms"]),
+        .executableTarget(
+            name: "swiftgap",
+            dependencies: [
+                "Atoms", "Classical",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(name: "TestSupport", dependencies: ["Atoms"], path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "AtomsTests", dependencies: ["Atoms", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClassicalTests", dependencies: ["Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap"]),
+    ]
+)
+

@@ -1,0 +1,155 @@
+/// Atoms sorted into bins of a grid laid over the search lattice, each bin at least one cutoff wide
+/// (or the whole cell when the cell is thinner), for O(N) pair search.
+struct CellGrid {
+    private let lattice: SearchLattice
+    /// Bins along each axis.
+    private let binCounts: SIMD3<Int>
+    /// Per axis and per bin: the bins to visit along that axis, each with the image crossed to reach it.
+    private let visits: [[[(bin: Int, image: Int32)]]]
+    /// Atoms of bin b are `binnedAtoms[binStarts[b] ..< binStarts[b + 1]]`.
+    private let binStarts: [Int]
+    private let binnedAtoms: [Int32]
+    /// Bin coordinates of each atom.
+    private let atomBins: [SIMD3<Int>]
+    /// Whole-lattice translation taking each atom into the home cell along periodic axes.
+    private let wraps: [SIMD3<Int32>]
+
+    /// Bins the atoms of `structure` for a search out to `cutoff`.
+    init(_ structure: Structure, cutoff: Double) throws(GeometryError) {
+        let lattice = try SearchLattice(cell: structure.cell, pbc: structure.pbc)
+        let n = structure.count
+        var fractional = [SIMD3<Double>](repeating: .zero, count: n)
+        var wraps = [SIMD3<Int32>](repeating: .zero, count: n)
+        var lower = SIMD3<Double>(repeating: 0), upper = SIMD3<Double>(repeating: 1)
+        for axis in 0..<3 where !structure.pbc[axis] {
+            lower[axis] = .infinity
+            upper[axis] = -.infinity
+        }
+        for i in 0..<n {
+            var s = lattice.inverse.leftMultiply(structure.positions[i])
+            for axis in 0..<3 {
+                if structure.pbc[axis] {
+                    var o = s[axis].rounded(.down)
+                    s[axis] -= o
+                    if s[axis] >= 1 {
+                        s[axis] -= 1
+                        o += 1
+                    }
+                    guard abs(o) < Double(Int32.max) else { throw .nonFinitePosition(atom: i) }
+                    wraps[i][axis] = Int32(o)
+                } else {
+                    lower[axis] = min(lower[axis], s[axis])
+                    upper[axis] = max(upper[axis], s[axis])
+                }
+            }
+            fractional[i] = s
+        }
+        if n == 0 { lower = .zero; upper = .zero }
+        // Bins along each axis: at least one cutoff wide, and not more bins than atoms justify.
+        var counts = SIMD3<Int>(repeating: 1), binWidth = SIMD3<Double>(repeating: 1), reach = SIMD3<Int>(repeating: 1)
+        let maxBinsPerAxis = max(1, Int(Double(8 * n + 8).squareRoot()))
+        var totalReach = 1
+        for axis in 0..<3 {
+            let extent = max(upper[axis] - lower[axis], 0)
+            let width = extent * lattice.widths[axis]
+            counts[axis] = min(maxBinsPerAxis, max(1, Int(width / cutoff)))
+            binWidth[axis] = extent > 0 ? extent / Double(counts[axis]) : 1
+            // Perpendicular width of one bin, in Å, sets how many bins the cutoff spans.
+            let binAngstrom = binWidth[axis] * lattice.widths[axis]
+            let spans = (cutoff / binAngstrom).rounded(.up)
+            if structure.pbc[axis] {
+                guard spans < 1e4 else { throw .tooManyImages(count: Int(min(spans, 1e9))) }
+                reach[axis] = max(1, Int(spans))
+            } else {
+                reach[axis] = extent > 0 ? min(counts[axis], max(1, Int(min(spans, 1e9)))) : 0
+            }
+            totalReach *= 2 * reach[axis] + 1
+        }
+        guard totalReach <= 8_000_000 else { throw .tooManyImages(count: totalReach) }
+        var atomBins = [SIMD3<Int>](repeating: .zero, count: n)
+        var population = [Int](repeating: 0, count: counts.x * counts.y * counts.z + 1)
+        for i in 0..<n {
+            var b = SIMD3<Int>.zero
+            for axis in 0..<3 {
+                let t = ((fractional[i][axis] - lower[axis]) / binWidth[axis]).rounded(.down)
+                b[axis] = min(counts[axis] - 1, max(0, Int(t)))
+            }
+            atomBins[i] = b
+            population[(b.x * counts.y + b.y) * counts.z + b.z + 1] += 1
+        }
+        for b in 1..<population.count { population[b] += population[b - 1] }
+        var fill = population
+        var binned = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            let b = atomBins[i]
+            let flat = (b.x * counts.y + b.y) * counts.z + b.z
+            binned[fill[flat]] = Int32(i)
+            fill[flat] += 1
+        }
+        self.lattice = lattice
+        self.binCounts = counts
+        self.visits = (0..<3).map { axis in
+            let m = counts[axis]
+            return (0..<m).map { home in
+                (-reach[axis]...reach[axis]).compactMap { offset -> (bin: Int, image: Int32)? in
+                    let raw = home + offset
+                    if structure.pbc[axis] {
+                        let image = raw >= 0 ? raw / m : -((-raw + m - 1) / m)
+                        return (raw - image * m, Int32(image))
+                    }
+                    return raw >= 0 && raw < m ? (raw, 0) : nil
+                }
+            }
+        }
+        self.binStarts = population
+        self.binnedAtoms = binned
+        self.atomBins = atomBins
+        self.wraps = wraps
+    }
+
+    /// The pairs of the centre atoms `centres`, in centre order.
+    func pairs(centres: Range<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
+        var chunk = PairChunk()
+        chunk.offsets.reserveCapacity(centres.count + 1)
+        let cutoff2 = cutoff * cutoff
+        let cell = lattice.matrix
+        structure.positions.withUnsafeBufferPointer { positions in
+            for i in centres {
+                let ri = positions[i]
+                let bi = atomBins[i]
+                let wi = wraps[i]
+                for vx in visits[0][bi.x] {
+                    for vy in visits[1][bi.y] {
+                        for vz in visits[2][bi.z] {
+                            let flat = (vx.bin * binCounts.y + vy.bin) * binCounts.z + vz.bin
+                            let image = SIMD3<Int32>(vx.image, vy.image, vz.image)
+                            for slot in binStarts[flat]..<binStarts[flat + 1] {
+                                let j = Int(binnedAtoms[slot])
+                                // Image shift in the original (unwrapped) frame.
+                                let shift = image &+ wi &- wraps[j]
+                                if i == j && shift == .zero { continue }
+                                if half && (j < i || (j == i && !isPositive(shift))) { continue }
+                                let s = SIMD3<Double>(Double(shift.x), Double(shift.y), Double(shift.z))
+                                let d = positions[j] - ri + cell.leftMultiply(s)
+                                let d2 = dot(d, d)
+                                if d2 < cutoff2 {
+                                    chunk.neighbors.append(Int32(j))
+                                    chunk.shifts.append(shift)
+                                    chunk.vectors.append(d)
+                                    chunk.distances.append(d2.squareRoot())
+                                }
+                            }
+                        }
+                    }
+                }
+                chunk.offsets.append(chunk.neighbors.count)
+            }
+        }
+        return chunk
+    }
+}
+
+/// True when the first non-zero component of `s` is positive.
+@inline(__always) private func isPositive(_ s: SIMD3<Int32>) -> Bool {
+    s.x != 0 ? s.x > 0 : (s.y != 0 ? s.y > 0 : s.z > 0)
+}

@@ -1,0 +1,93 @@
+/// All pairs of atoms closer than a cutoff, periodic images included, found with an O(N) cell list.
+///
+/// Pairs are grouped by centre atom `i` (in index order); for each pair the neighbour `j`, the image
+/// shift S (integer lattice translation) and the vector D = r_j − r_i + S·cell are stored, as ASE's
+/// `neighbor_list("ijSDd", …)` does. Works for any periodicity (molecules, slabs, wires, bulk),
+/// triclinic cells, and cells thinner than the cutoff, where an atom meets several images of itself
+/// and of its neighbours.
+public struct NeighborList: Sendable {
+    /// Which pairs are kept.
+    public enum Kind: Sendable {
+        /// Every pair both ways: (i, j, S) and (j, i, −S).
+        case full
+        /// Each pair once: i < j, or i == j with the shift lexicographically positive.
+        case half
+    }
+
+    /// The cutoff in Å: pairs with distance strictly below it are listed.
+    public let cutoff: Double
+    /// Full or half list.
+    public let kind: Kind
+    /// Pairs of centre `i` are `offsets[i] ..< offsets[i + 1]`.
+    public let offsets: [Int]
+    /// The neighbour atom of each pair.
+    public let neighbors: [Int32]
+    /// The image shift of each pair, in lattice vectors (zero along non-periodic axes).
+    public let shifts: [SIMD3<Int32>]
+    /// D = r_j − r_i + S·cell for each pair, in Å.
+    public let vectors: [SIMD3<Double>]
+    /// |D| for each pair, in Å.
+    public let distances: [Double]
+
+    /// Number of listed pairs.
+    public var pairCount: Int { neighbors.count }
+
+    /// The pair indices of centre atom `i`.
+    public func pairs(of i: Int) -> Range<Int> { offsets[i]..<offsets[i + 1] }
+
+    /// The centre atom of every pair (expanded from `offsets`).
+    public var centers: [Int32] {
+        var out = [Int32]()
+        out.reserveCapacity(pairCount)
+        for i in 0..<(offsets.count - 1) {
+            out.append(contentsOf: repeatElement(Int32(i), count: offsets[i + 1] - offsets[i]))
+        }
+        return out
+    }
+
+    /// Builds the list.
+    /// - Parameters:
+    ///   - structure: positions, cell and periodicity.
+    ///   - cutoff: pair distance cutoff in Å (> 0).
+    ///   - kind: `.full` (default) or `.half`.
+    ///   - threads: worker threads; default all cores.
+    /// - Throws: `GeometryError` for non-finite positions, a bad cutoff or a singular cell.
+    public init(
+        _ structure: Structure, cutoff: Double, kind: Kind = .full,
+        threads: Int = Parallel.defaultThreads
+    ) throws(GeometryError) {
+        guard cutoff > 0, cutoff.isFinite else { throw .invalidCutoff(cutoff) }
+        try structure.validate()
+        let grid = try CellGrid(structure, cutoff: cutoff)
+        let n = structure.count
+        let chunkCount = max(1, min(threads, n / 2048 + 1))
+        let half = kind == .half
+        let chunks = Parallel.map(chunkCount, threads: chunkCount) { c in
+            grid.pairs(
+                centres: (n * c / chunkCount)..<(n * (c + 1) / chunkCount), structure: structure, cutoff: cutoff,
+                half: half)
+        }
+        self.cutoff = cutoff
+        self.kind = kind
+        var offsets = [0]
+        offsets.reserveCapacity(n + 1)
+        for chunk in chunks {
+            let start = offsets.removeLast()
+            offsets.append(contentsOf: chunk.offsets.map { $0 + start })
+        }
+        self.offsets = offsets
+        neighbors = chunks.flatMap(\.neighbors)
+        shifts = chunks.flatMap(\.shifts)
+        vectors = chunks.flatMap(\.vectors)
+        distances = chunks.flatMap(\.distances)
+    }
+}
+
+/// The pairs of a contiguous range of centre atoms, found by one worker.
+struct PairChunk: Sendable {
+    var offsets: [Int] = [0]
+    var neighbors: [Int32] = []
+    var shifts: [SIMD3<Int32>] = []
+    var vectors: [SIMD3<Double>] = []
+    var distances: [Double] = []
+}

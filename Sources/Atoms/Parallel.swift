@@ -1,0 +1,43 @@
+import Dispatch
+import Foundation
+
+/// Parallel loops over independent work items, on at most `threads` workers.
+public enum Parallel {
+    /// The default worker count: every core the process may use.
+    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// `body(k)` for k in 0..<count, results in order. Items are split into `min(threads, count)`
+    /// contiguous chunks; each chunk runs on one worker.
+    public static func map<T: Sendable>(
+        _ count: Int, threads: Int = defaultThreads, _ body: @Sendable (Int) -> T
+    ) -> [T] {
+        guard count > 0 else { return [] }
+        let workers = max(1, min(threads, count))
+        if workers == 1 { return (0..<count).map(body) }
+        let results = ResultSlots<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for k in (count * w / workers)..<(count * (w + 1) / workers) { results.store(body(k), at: k) }
+        }
+        return results.values()
+    }
+}
+
+/// Slots that concurrent workers fill, each slot written by exactly one worker.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func store(_ value: T, at k: Int) { buffer[k] = value }
+
+    /// The filled slots; every slot has been stored when `Parallel.map` calls this.
+    func values() -> [T] { buffer.map { $0! } }
+}

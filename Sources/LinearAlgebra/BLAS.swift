@@ -1,0 +1,105 @@
+import CLapack
+
+/// Whether an operand enters a product as itself or transposed.
+public enum Transpose: Sendable {
+    case none, transposed
+
+    var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+}
+
+extension Matrix {
+    /// C ← alpha · op(A) · op(B) + beta · C (BLAS dgemm).
+    /// - Throws: `LinearAlgebraError.dimensionMismatch` when the shapes do not fit.
+    public static func gemm(
+        _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none,
+        alpha: Double = 1, beta: Double = 0, into c: inout Matrix
+    ) throws(LinearAlgebraError) {
+        let (m, k) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
+        let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
+        guard k == kb, c.rows == m, c.columns == n else {
+            throw .dimensionMismatch(
+                operation: "gemm", detail: "op(A) \(m)×\(k), op(B) \(kb)×\(n), C \(c.rows)×\(c.columns)")
+        }
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            for i in c.elements.indices { c.elements[i] *= beta }
+            return
+        }
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                c.elements.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(
+                        CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+                        pa.baseAddress, Int32(max(1, a.columns)), pb.baseAddress, Int32(max(1, b.columns)),
+                        beta, pc.baseAddress, Int32(max(1, n)))
+                }
+            }
+        }
+    }
+
+    /// op(A) · op(B) as a new matrix.
+    public static func product(
+        _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none
+    ) throws(LinearAlgebraError) -> Matrix {
+        let m = transA == .none ? a.rows : a.columns
+        let n = transB == .none ? b.columns : b.rows
+        var c = Matrix(rows: m, columns: n)
+        try gemm(a, b, transA: transA, transB: transB, into: &c)
+        return c
+    }
+
+    /// y ← alpha · op(A) · x + beta · y (BLAS dgemv).
+    public static func gemv(
+        _ a: Matrix, _ trans: Transpose = .none, _ x: [Double], alpha: Double = 1, beta: Double = 0,
+        into y: inout [Double]
+    ) throws(LinearAlgebraError) {
+        let (m, n) = trans == .none ? (a.rows, a.columns) : (a.columns, a.rows)
+        guard x.count == n, y.count == m else {
+            throw .dimensionMismatch(operation: "gemv", detail: "op(A) \(m)×\(n), x \(x.count), y \(y.count)")
+        }
+        guard m > 0 else { return }
+        if n == 0 {
+            for i in y.indices { y[i] *= beta }
+            return
+        }
+        a.elements.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    cblas_dgemv(
+                        CblasRowMajor, trans.cblas, Int32(a.rows), Int32(a.columns), alpha, pa.baseAddress,
+                        Int32(max(1, a.columns)), px.baseAddress, 1, beta, py.baseAddress, 1)
+                }
+            }
+        }
+    }
+
+    /// op(A) · x as a new vector.
+    public func times(_ x: [Double], _ trans: Transpose = .none) throws(LinearAlgebraError) -> [Double] {
+        var y = [Double](repeating: 0, count: trans == .none ? rows : columns)
+        try Matrix.gemv(self, trans, x, into: &y)
+        return y
+    }
+
+    /// The symmetric Gram matrix Aᵀ·A (`.transposed`) or A·Aᵀ (`.none`), both triangles filled (BLAS dsyrk).
+    public static func syrk(_ a: Matrix, _ trans: Transpose = .transposed, alpha: Double = 1) -> Matrix {
+        let (n, k) = trans == .none ? (a.rows, a.columns) : (a.columns, a.rows)
+        var c = Matrix(rows: n, columns: n)
+        guard n > 0, k > 0 else { return c }
+        a.elements.withUnsafeBufferPointer { pa in
+            c.elements.withUnsafeMutableBufferPointer { pc in
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, trans.cblas, Int32(n), Int32(k), alpha, pa.baseAddress,
+                    Int32(max(1, a.columns)), 0, pc.baseAddress, Int32(n))
+            }
+        }
+        c.symmetriseFromUpper()
+        return c
+    }
+
+    /// Copies the upper triangle into the lower one.
+    mutating func symmetriseFromUpper() {
+        for i in 0..<rows {
+            for j in 0..<i { elements[i * columns + j] = elements[j * columns + i] }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Atoms
+import Testing
+import TestSupport
+
+/// A pair as a comparable key: centre, neighbour, image shift.
+private struct PairKey: Hashable, Comparable {
+    let i: Int, j: Int, s: [Int]
+    static func < (a: PairKey, b: PairKey) -> Bool { (a.i, a.j, a.s[0], a.s[1], a.s[2]) < (b.i, b.j, b.s[0], b.s[1], b.s[2]) }
+}
+
+/// Pairs of `list` with their distances.
+private func pairs(_ list: NeighborList) -> [PairKey: Double] {
+    var out = [PairKey: Double]()
+    let centers = list.centers
+    for p in 0..<list.pairCount {
+        let s = list.shifts[p]
+        out[PairKey(i: Int(centers[p]), j: Int(list.neighbors[p]), s: [Int(s.x), Int(s.y), Int(s.z)])] = list.distances[p]
+    }
+    return out
+}
+
+/// Every pair closer than `cutoff`, by looping over all atom pairs and enough images.
+private func bruteForce(_ s: Structure, cutoff: Double) -> [PairKey: Double] {
+    let widths = s.cell.perpendicularWidths
+    var range = [0...0, 0...0, 0...0]
+    for axis in 0..<3 where s.pbc[axis] {
+        // Positions may lie outside the cell: allow for their spread too.
+        let n = Int((cutoff / widths[axis]).rounded(.up)) + 3
+        range[axis] = -n...n
+    }
+    var out = [PairKey: Double]()
+    for i in 0..<s.count {
+        for j in 0..<s.count {
+            for a in range[0] {
+                for b in range[1] {
+                    for c in range[2] {
+                        if i == j && a == 0 && b == 0 && c == 0 { continue }
+                        let d = s.positions[j] - s.positions[i] + s.cell.cartesian(SIMD3(Double(a), Double(b), Double(c)))
+                        if norm(d) < cutoff { out[PairKey(i: i, j: j, s: [a, b, c])] = norm(d) }
+                    }
+                }
+            }
+        }
+    }
+    return out
+}
+
+@Suite("Neighbour lists")
+struct NeighborListTests {
+    private struct ASECase: Decodable {
+        struct Pairs: Decodable {
+            let i: [Int], j: [Int], S: [[Int]], d: [Double]
+        }
+        let name: String
+        let structure: StructureFixture
+        let cutoff: Double
+        let pairs: Pairs
+    }
+
+    private struct ASEFile: Decodable { let cases: [ASECase] }
+
+    @Test func matchesASE() throws {
+        let file = try Fixtures.load(ASEFile.self, "neighbors_ase.json")
+        #expect(file.cases.count == 6)
+        for c in file.cases {
+            let list = try NeighborList(c.structure.structure, cutoff: c.cutoff)
+            let mine = pairs(list)
+            var theirs = [PairKey: Double]()
+            for k in c.pairs.i.indices { theirs[PairKey(i: c.pairs.i[k], j: c.pairs.j[k], s: c.pairs.S[k])] = c.pairs.d[k] }
+            #expect(Set(mine.keys) == Set(theirs.keys), "\(c.name): \(mine.count) pairs vs ASE \(theirs.count)")
+            for (key, d) in theirs { #expect(abs((mine[key] ?? .nan) - d) < 1e-12, "\(c.name) \(key)") }
+        }
+    }
+
+    @Test func siliconPrimitiveCellListsEveryImage() throws {
+        let si = Crystal.diamond.structure([14], a: 5.43)
+        let list = try NeighborList(si, cutoff: 6.0)
+        // Diamond shells within 6 Å: 4 + 12 + 12 + 6 + 12 neighbours per atom.
+        #expect(list.pairCount == 2 * 46)
+        #expect(list.pairs(of: 0).count == 46)
+        #expect(try NeighborList(si, cutoff: 6.0, kind: .half).pairCount == 46)
+    }
+
+    @Test(arguments: 0..<24)
+    func agreesWithBruteForceOnRandomTriclinicCells(seed: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(1000 + seed))
+        let pbc = Periodicity(seed % 2 == 0, seed % 3 != 0, seed % 4 < 2)
+        let small = seed % 3 == 0
+        let cell = RandomStructures.triclinicCell(lengths: small ? 2.0...3.5 : 5.0...9.0, rng: &rng)
+        let s = RandomStructures.atoms(
+            count: small ? 3 : 14, cell: cell, pbc: pbc, elements: [1, 8], spill: 0.4, minimumDistance: 0.5, rng: &rng)
+        let cutoff = small ? 4.7 : 3.9
+        let list = try NeighborList(s, cutoff: cutoff, threads: 2)
+        let mine = pairs(list), expected = bruteForce(s, cutoff: cutoff)
+        #expect(Set(mine.keys) == Set(expected.keys), "seed \(seed): \(mine.count) vs \(expected.count)")
+        for (key, d) in expected { #expect(abs((mine[key] ?? .nan) - d) < 1e-12) }
+        // The stored vectors are r_j − r_i + S·cell.
+        let centers = list.centers
+        for p in 0..<list.pairCount {
+            let sh = list.shifts[p]
+            let d = s.positions[Int(list.neighbors[p])] - s.positions[Int(centers[p])]
+                + s.cell.cartesian(SIMD3(Double(sh.x), Double(sh.y), Double(sh.z)))
+            #expect(norm(d - list.vectors[p]) < 1e-12)
+        }
+    }
+
+    @Test func halfListHoldsEachPairOnce() throws {
+        var rng = SeededGenerator(seed: 7)
+        let cell = RandomStructures.triclinicCell(lengths: 4...6, rng: &rng)
+        let s = RandomStructures.atoms(count: 10, cell: cell, pbc: .all, elements: [14], rng: &rng)
+        let full = pairs(try NeighborList(s, cutoff: 5))
+        let half = pairs(try NeighborList(s, cutoff: 5, kind: .half))
+        #expect(half.count * 2 == full.count)
+        var rebuilt = half
+        for (k, d) in half { rebuilt[PairKey(i: k.j, j: k.i, s: k.s.map { -$0 })] = d }
+        #expect(rebuilt == full)
+    }
+
+    @Test func translationAndWrappingLeaveDistancesUnchanged() throws {
+        var rng = SeededGenerator(seed: 8)
+        let cell = RandomStructures.triclinicCell(lengths: 5...7, rng: &rng)
+        let s = RandomStructures.atoms(count: 12, cell: cell, pbc: .all, elements: [6], rng: &rng)
+        var moved = s
+        for i in 0..<s.count {
+            moved.positions[i] += SIMD3(13.7, -250.1, 0.3) + cell.cartesian(SIMD3(Double(i % 3) - 1, 2, -Double(i % 2)))
+        }
+        let a = try NeighborList(s, cutoff: 4.5).distances.sorted()
+        let b = try NeighborList(moved, cutoff: 4.5).distances.sorted()
+        #expect(a.count == b.count)
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 })
+    }
+
+    @Test func threadCountDoesNotChangeTheList() throws {
+        let s = Crystal.diamond.structure([14], a: 5.43, cubic: true).repeated(SIMD3(4, 4, 4)).rattled(stdev: 0.1, seed: 3)
+        let one = try NeighborList(s, cutoff: 5, threads: 1)
+        let two = try NeighborList(s, cutoff: 5, threads: 2)
+        #expect(one.offsets == two.offsets && one.neighbors == two.neighbors && one.shifts == two.shifts)
+        #expect(one.vectors == two.vectors)
+    }
+
+    @Test func moleculeFarFromOriginAndEmptyStructure() throws {
+        let s = Structure(atomicNumbers: [8, 1, 1],
+                          positions: [SIMD3(1e4, 1e4, 1e4), SIMD3(1e4 + 0.96, 1e4, 1e4), SIMD3(1e4 - 0.24, 1e4 + 0.93, 1e4)])
+        #expect(try NeighborList(s, cutoff: 1.2).pairCount == 4)
+        #expect(try NeighborList(Structure(atomicNumbers: [], positions: []), cutoff: 3).pairCount == 0)
+    }
+
+    @Test func badGeometryIsATypedError() throws {
+        let good = Crystal.fcc.structure([29], a: 3.6)
+        #expect(throws: GeometryError.invalidCutoff(0)) { try NeighborList(good, cutoff: 0) }
+        #expect(throws: GeometryError.invalidCutoff(-1)) { try NeighborList(good, cutoff: -1) }
+        #expect(throws: GeometryError.self) { try NeighborList(good, cutoff: .nan) }
+        var nan = good
+        nan.positions[0].y = .nan
+        #expect(throws: GeometryError.nonFinitePosition(atom: 0)) { try NeighborList(nan, cutoff: 3) }
+        var flat = good
+        flat.cell = Cell(SIMD3(1, 0, 0), SIMD3(2, 0, 0), SIMD3(0, 0, 1))
+        #expect { try NeighborList(flat, cutoff: 3) } throws: { error in
+            if case .singularCell = error as? GeometryError { return true }
+            return false
+        }
+        var missing = good
+        missing.cell = Cell(SIMD3(1, 0, 0), .zero, SIMD3(0, 0, 1))
+        #expect(throws: GeometryError.periodicAlongZeroVector(axis: 1)) { try NeighborList(missing, cutoff: 3) }
+        var needle = good
+        needle.cell = Cell(SIMD3(1e-4, 0, 0), SIMD3(0, 3, 0), SIMD3(0, 0, 3))
+        #expect { try NeighborList(needle, cutoff: 5) } throws: { error in
+            if case .tooManyImages = error as? GeometryError { return true }
+            return false
+        }
+        var unknown = good
+        unknown.atomicNumbers[0] = 200
+        #expect(throws: GeometryError.unknownElement(atom: 0, atomicNumber: 200)) { try NeighborList(unknown, cutoff: 3) }
+    }
+
+    @Test func leftHandedCellsWork() throws {
+        let right = Crystal.diamond.structure([14], a: 5.43, cubic: true).rattled(stdev: 0.05, seed: 1)
+        var left = right
+        left.cell = Cell(right.cell[1], right.cell[0], right.cell[2])
+        #expect(left.cell.signedVolume < 0)
+        let a = try NeighborList(right, cutoff: 4).distances.sorted()
+        let b = try NeighborList(left, cutoff: 4).distances.sorted()
+        #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+}

@@ -1,0 +1,177 @@
+import Atoms
+import LinearAlgebra
+import Testing
+
+private func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> Matrix {
+    var rng = SeededGenerator(seed: seed)
+    var m = Matrix(rows: rows, columns: cols)
+    for k in m.elements.indices { m.elements[k] = rng.uniform() * 2 - 1 }
+    return m
+}
+
+private func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
+    var c = Matrix(rows: a.rows, columns: b.columns)
+    for i in 0..<a.rows {
+        for j in 0..<b.columns {
+            var s = 0.0
+            for k in 0..<a.columns { s += a[i, k] * b[k, j] }
+            c[i, j] = s
+        }
+    }
+    return c
+}
+
+/// A random symmetric positive-definite matrix B·Bᵀ + n·I.
+private func randomSPD(_ n: Int, seed: UInt64) -> Matrix {
+    let b = randomMatrix(n, n, seed: seed)
+    return naiveProduct(b, b.transposed) + Matrix.identity(n)
+}
+
+@Suite("BLAS wrappers")
+struct BLASTests {
+    @Test(arguments: [(Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed)])
+    func gemmMatchesNaiveProduct(ta: Transpose, tb: Transpose) throws {
+        let a0 = randomMatrix(7, 5, seed: 1), b0 = randomMatrix(5, 4, seed: 2)
+        let a = ta == .none ? a0 : a0.transposed
+        let b = tb == .none ? b0 : b0.transposed
+        var c = randomMatrix(7, 4, seed: 3)
+        let c0 = c
+        try Matrix.gemm(a, b, transA: ta, transB: tb, alpha: 2, beta: 0.5, into: &c)
+        let expected = naiveProduct(a0, b0)
+        for k in c.elements.indices {
+            #expect(abs(c.elements[k] - (2 * expected.elements[k] + 0.5 * c0.elements[k])) < 1e-13)
+        }
+    }
+
+    @Test func gemmRejectsMismatchedShapes() {
+        var c = Matrix(rows: 2, columns: 2)
+        #expect(throws: LinearAlgebraError.self) {
+            try Matrix.gemm(Matrix(rows: 2, columns: 3), Matrix(rows: 2, columns: 2), into: &c)
+        }
+    }
+
+    @Test func gemvAndSyrk() throws {
+        let a = randomMatrix(6, 4, seed: 4)
+        let x = [0.5, -1.0, 2.0, 0.25]
+        let y = try a.times(x)
+        for i in 0..<6 {
+            let expected = (0..<4).reduce(0.0) { $0 + a[i, $1] * x[$1] }
+            #expect(abs(y[i] - expected) < 1e-14)
+        }
+        let yt = try a.times([1, 2, 3, 4, 5, 6], .transposed)
+        for j in 0..<4 {
+            #expect(abs(yt[j] - (0..<6).reduce(0.0) { $0 + a[$1, j] * Double($1 + 1) }) < 1e-13)
+        }
+        let gram = Matrix.syrk(a, .transposed)
+        let expected = naiveProduct(a.transposed, a)
+        #expect((gram - expected).maxAbs < 1e-13)
+        #expect((Matrix.syrk(a, .none) - naiveProduct(a, a.transposed)).maxAbs < 1e-13)
+    }
+}
+
+@Suite("LAPACK wrappers")
+struct LAPACKTests {
+    @Test func choleskyFactorAndSolve() throws {
+        let a = randomSPD(12, seed: 5)
+        let chol = try Cholesky(a)
+        #expect((naiveProduct(chol.lower, chol.lower.transposed) - a).maxAbs < 1e-12)
+        for i in 0..<12 { for j in (i + 1)..<12 { #expect(chol.lower[i, j] == 0) } }
+        let b = randomMatrix(12, 3, seed: 6)
+        let x = try chol.solve(b)
+        #expect((naiveProduct(a, x) - b).maxAbs < 1e-12)
+        let v = try chol.solve(b.transposed.row(0))
+        #expect(zip(v, x.transposed.row(0)).allSatisfy { abs($0 - $1) < 1e-13 })
+    }
+
+    @Test func choleskyNamesTheFailingMinor() throws {
+        // Leading 1×1 minor is fine; the 2×2 minor has determinant 1 − 4 < 0.
+        let a = try Matrix([[1, 2, 0], [2, 1, 0], [0, 0, 1]])
+        #expect(throws: LinearAlgebraError.notPositiveDefinite(order: 2)) { try Cholesky(a) }
+    }
+
+    @Test func nanInputIsAnIllegalArgument() throws {
+        var a = Matrix.identity(3)
+        a[1, 1] = .nan
+        #expect {
+            try Cholesky(a)
+        } throws: { error in
+            if case .illegalArgument(routine: "dpotrf", _) = error as? LinearAlgebraError { return true }
+            return false
+        }
+    }
+
+    @Test func leastSquaresFitsALine() throws {
+        // y = 2 + 3x exactly, over-determined.
+        let xs = [0.0, 1, 2, 3, 4]
+        let a = try Matrix(xs.map { [1, $0] })
+        let coefficients = try Matrix.leastSquares(a, xs.map { 2 + 3 * $0 })
+        #expect(abs(coefficients[0] - 2) < 1e-13)
+        #expect(abs(coefficients[1] - 3) < 1e-13)
+    }
+
+    @Test func leastSquaresResidualIsOrthogonalToColumns() throws {
+        let a = randomMatrix(40, 7, seed: 7), b = randomMatrix(40, 2, seed: 8)
+        let x = try Matrix.leastSquares(a, b)
+        let residual = naiveProduct(a, x) - b
+        #expect(naiveProduct(a.transposed, residual).maxAbs < 1e-12)
+    }
+
+    @Test func rankDeficientLeastSquaresIsSingular() throws {
+        let a = try Matrix([[1, 2], [2, 4], [3, 6]])
+        #expect {
+            try Matrix.leastSquares(a, [1, 2, 3])
+        } throws: { error in
+            if case .rankDeficient(column: 1, _) = error as? LinearAlgebraError { return true }
+            return false
+        }
+    }
+
+    @Test func generalSolve() throws {
+        let a = try Matrix([[0, 2], [3, 1]])
+        let x = try Matrix.solve(a, Matrix(rows: 2, columns: 1, elements: [4, 5]))
+        #expect(abs(x[0, 0] - 1) < 1e-15 && abs(x[1, 0] - 2) < 1e-15)
+        let singular = try Matrix([[1, 2], [2, 4]])
+        #expect(throws: LinearAlgebraError.singular(index: 2)) {
+            try Matrix.solve(singular, Matrix(rows: 2, columns: 1, elements: [1, 1]))
+        }
+    }
+
+    @Test func symmetricEigenKnownCase() throws {
+        let eigen = try SymmetricEigen(Matrix([[2, 1], [1, 2]]))
+        #expect(abs(eigen.values[0] - 1) < 1e-15 && abs(eigen.values[1] - 3) < 1e-15)
+        let v = eigen.vectors
+        #expect(abs(abs(v[0, 0]) - 0.5.squareRoot()) < 1e-15)
+    }
+
+    @Test func symmetricEigenReconstructs() throws {
+        let a = randomSPD(9, seed: 9) - Matrix.identity(9) * 3
+        let eigen = try SymmetricEigen(a)
+        #expect(zip(eigen.values, eigen.values.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect((eigen.applying { $0 } - a).maxAbs < 1e-12)
+        #expect((naiveProduct(eigen.vectors.transposed, eigen.vectors) - .identity(9)).maxAbs < 1e-13)
+    }
+
+    @Test func inverseSquareRootOrthonormalises() throws {
+        let s = randomSPD(8, seed: 10)
+        let x = try s.inverseSquareRoot()
+        #expect((naiveProduct(naiveProduct(x, s), x) - .identity(8)).maxAbs < 1e-12)
+        #expect((x - x.transposed).maxAbs < 1e-14)
+    }
+
+    @Test func inverseSquareRootRejectsIndefinite() throws {
+        #expect(throws: LinearAlgebraError.self) { try Matrix([[1, 2], [2, 1]]).inverseSquareRoot() }
+    }
+
+    @Test func matrixConstructionChecksShape() {
+        #expect(throws: LinearAlgebraError.self) { try Matrix(rows: 2, columns: 2, elements: [1, 2, 3]) }
+        #expect(throws: LinearAlgebraError.self) { try Matrix([[1, 2], [3]]) }
+    }
+}
+
+extension Matrix {
+    static func * (m: Matrix, s: Double) -> Matrix {
+        var out = m
+        for k in out.elements.indices { out.elements[k] *= s }
+        return out
+    }
+}
