@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftgap", targets: ["swiftgap"]),
-        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Classical"]),
+        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Classical", "TrainingData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,16 +21,18 @@ let package = Package(
             name: "Atoms",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Classical", dependencies: ["Atoms"]),
+        .target(name: "TrainingData", dependencies: ["Atoms", "Classical"]),
         .executableTarget(
             name: "swiftgap",
             dependencies: [
-                "Atoms", "Classical",
+                "Atoms", "Classical", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["Atoms"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "AtomsTests", dependencies: ["Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassicalTests", dependencies: ["Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap"]),
     ]
 )

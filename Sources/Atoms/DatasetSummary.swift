@@ -8,6 +8,14 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         public var min = 0
         public var max = 0
         public var mean = 0.0
+
+        /// Counts with these values.
+        public init(total: Int = 0, min: Int = 0, max: Int = 0, mean: Double = 0) {
+            self.total = total
+            self.min = min
+            self.max = max
+            self.mean = mean
+        }
     }
 
     /// Reference energy per atom over the configurations that carry the energy key.
@@ -29,6 +37,18 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         }
     }
 
+    /// A reference key and how many configurations carry it.
+    public struct KeyUse: Codable, Equatable, Sendable {
+        public var key: String
+        public var configurations = 0
+
+        /// A key used by `configurations` configurations.
+        public init(key: String, configurations: Int = 0) {
+            self.key = key
+            self.configurations = configurations
+        }
+    }
+
     /// The file summarised.
     public var file: String
     /// Number of configurations.
@@ -47,10 +67,16 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
     public var configTypes: [String: Int] = [:]
     /// The reference energy per atom, when an energy key is present.
     public var energy: EnergyRange?
+    /// The reference forces key, when one is present.
+    public var forces: KeyUse?
+    /// The reference virial key, when one is present.
+    public var virial: KeyUse?
+    /// The reference stress key, when one is present.
+    public var stress: KeyUse?
 
     enum CodingKeys: String, CodingKey {
         case file, configurations, atoms, species, periodic, infoKeys = "info_keys", arrayKeys = "array_keys"
-        case configTypes = "config_types", energy
+        case configTypes = "config_types", energy, forces, virial, stress
     }
 
     /// An empty summary of `file`.
@@ -70,6 +96,16 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         for key in s.arrays.keys { arrayKeys[key, default: 0] += 1 }
         configTypes[s.configType(keys) ?? "(none)", default: 0] += 1
         addEnergy(s, keys: keys)
+        Self.count(&forces, keys.forcesKey(in: s))
+        Self.count(&virial, keys.virialKey(in: s))
+        Self.count(&stress, keys.stressKey(in: s))
+    }
+
+    private static func count(_ use: inout KeyUse?, _ key: String?) {
+        guard let key else { return }
+        // Keep the first key seen; a file mixing spellings reports the first.
+        if use == nil { use = KeyUse(key: key) }
+        if use?.key == key { use?.configurations += 1 }
     }
 
     private mutating func addEnergy(_ s: Structure, keys: ReferenceKeys) {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Makes sure the system libraries SwiftGAP links against are present: OpenBLAS (CBLAS) and LAPACKE.
+# On Debian/Ubuntu it installs the missing -dev packages with apt-get (through sudo when not root);
+# elsewhere it says exactly what to install. It also checks for a Swift 6 toolchain.
+set -euo pipefail
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "error: no 'swift' on PATH. Install a Swift 6 toolchain (https://www.swift.org/install/linux/) and retry." >&2
+  exit 1
+fi
+
+packages=(libopenblas-dev liblapacke-dev)
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+else
+  # Not Debian: look for the headers and libraries directly.
+  have() { ls $1 >/dev/null 2>&1; }
+  have "/usr/include/cblas.h /usr/include/*/cblas.h /usr/include/openblas/cblas.h" || missing+=(openblas)
+  have "/usr/include/lapacke.h /usr/include/*/lapacke.h /usr/include/openblas/lapacke.h" || missing+=(lapacke)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "error: missing ${missing[*]}; run as root: apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "Installing ${missing[*]} with apt-get…"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+else
+  cat >&2 <<MSG
+error: SwiftGAP needs OpenBLAS (with CBLAS headers) and LAPACKE development files; missing: ${missing[*]}.
+  Debian/Ubuntu: apt-get install libopenblas-dev liblapacke-dev
+  Fedora/RHEL:   dnf install openblas-devel lapack-devel
+  Arch:          pacman -S openblas lapacke
+MSG
+  exit 1
+fi
