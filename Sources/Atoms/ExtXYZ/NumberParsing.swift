@@ -15,17 +15,18 @@ private let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0)
 @inline(__always)
 func parseDouble(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double? {
     var p = start
-    var negative = false
-    if p < end && (p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+")) {
-        negative = p.pointee == UInt8(ascii: "-")
-        p += 1
-    }
+    let negative = skipSign(&p, end)
     var mantissa: UInt64 = 0
     var digits = 0
     var exponent = 0
     var sawDigit = false
     while p < end, p.pointee &- 48 < 10 {
-        if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p.pointee &- 48); if mantissa != 0 { digits += 1 } } else { exponent += 1 }
+        if digits < 19 {
+            mantissa = mantissa &* 10 &+ UInt64(p.pointee &- 48)
+            if mantissa != 0 { digits += 1 }
+        } else {
+            exponent += 1
+        }
         sawDigit = true
         p += 1
     }
@@ -44,11 +45,7 @@ func parseDouble(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> 
     guard sawDigit else { return slowParseDouble(start, end) }
     if p < end && (p.pointee | 0x20) == UInt8(ascii: "e") {
         p += 1
-        var expNegative = false
-        if p < end && (p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+")) {
-            expNegative = p.pointee == UInt8(ascii: "-")
-            p += 1
-        }
+        let expNegative = skipSign(&p, end)
         var e = 0
         var sawExpDigit = false
         while p < end, p.pointee &- 48 < 10 {
@@ -68,6 +65,14 @@ func parseDouble(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> 
     return negative ? -value : value
 }
 
+/// Steps over an optional '+' or '-'; true when it was '-'.
+@inline(__always)
+private func skipSign(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
+    guard p < end, p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+") else { return false }
+    defer { p += 1 }
+    return p.pointee == UInt8(ascii: "-")
+}
+
 /// `strtod` on a token, accepting it only when the whole token is consumed (also reads inf and nan).
 private func slowParseDouble(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double? {
     guard start < end else { return nil }
@@ -81,11 +86,7 @@ private func slowParseDouble(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer
 @inline(__always)
 func parseInt(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int? {
     var p = start
-    var negative = false
-    if p < end && (p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+")) {
-        negative = p.pointee == UInt8(ascii: "-")
-        p += 1
-    }
+    let negative = skipSign(&p, end)
     guard p < end else { return nil }
     var value = 0
     while p < end {
