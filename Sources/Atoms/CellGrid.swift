@@ -13,6 +13,8 @@ struct CellGrid {
     private let atomBins: [SIMD3<Int>]
     /// Whole-lattice translation taking each atom into the home cell along periodic axes.
     private let wraps: [SIMD3<Int32>]
+    /// Expected neighbours per atom (from the density), to size the output once.
+    private let expectedNeighbours: Int
 
     /// Bins the atoms of `structure` for a search out to `cutoff`.
     init(_ structure: Structure, cutoff: Double) throws(GeometryError) {
@@ -105,12 +107,17 @@ struct CellGrid {
         self.binnedAtoms = binned
         self.atomBins = atomBins
         self.wraps = wraps
+        var volume = abs(lattice.matrix.determinant)
+        for axis in 0..<3 { volume *= max(upper[axis] - lower[axis], cutoff / lattice.widths[axis]) }
+        let sphere = 4.0 / 3.0 * Double.pi * cutoff * cutoff * cutoff
+        expectedNeighbours = Int(min(1.1 * Double(n) * sphere / volume + 1, 1000))
     }
 
     /// The pairs of the centre atoms `centres`, in centre order.
     func pairs(centres: Range<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
         var chunk = PairChunk()
         chunk.offsets.reserveCapacity(centres.count + 1)
+        chunk.reserve(centres.count * expectedNeighbours)
         let cutoff2 = cutoff * cutoff
         let cell = lattice.matrix
         structure.positions.withUnsafeBufferPointer { positions in

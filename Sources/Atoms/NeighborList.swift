@@ -90,4 +90,11 @@ struct PairChunk: Sendable {
     var shifts: [SIMD3<Int32>] = []
     var vectors: [SIMD3<Double>] = []
     var distances: [Double] = []
+
+    mutating func reserve(_ pairs: Int) {
+        neighbors.reserveCapacity(pairs)
+        shifts.reserveCapacity(pairs)
+        vectors.reserveCapacity(pairs)
+        distances.reserveCapacity(pairs)
+    }
 }

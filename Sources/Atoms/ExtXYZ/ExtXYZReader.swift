@@ -54,7 +54,7 @@ public final class ExtXYZReader {
         guard let comment = try readLine() else {
             throw fail(.truncated, "the file ends after the atom count of the frame starting at line \(start); expected a comment line")
         }
-        var header = try FrameHeader(comment: text(comment), file: name, line: lines.lineNumber)
+        var header = try FrameHeader(comment: comment, file: name, line: lines.lineNumber)
         var columns = try AtomColumns(spec: header.properties, count: count, file: name, line: lines.lineNumber)
         for atom in 0..<count {
             guard let line = try readLine() else {

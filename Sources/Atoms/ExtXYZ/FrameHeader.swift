@@ -10,12 +10,12 @@ struct FrameHeader {
 
     /// Interprets a comment line. A line without any `=` is a plain-XYZ comment, kept as info["comment"].
     /// - Throws: `ExtXYZError` (`.badHeader`) for unbalanced quotes or a bad `Lattice`, `pbc` or `Properties`.
-    init(comment: String, file: String, line: Int) throws(ExtXYZError) {
+    init(comment: UnsafeBufferPointer<UInt8>, file: String, line: Int) throws(ExtXYZError) {
         func fail(_ message: String) -> ExtXYZError {
             ExtXYZError(file: file, line: line, kind: .badHeader, message: message)
         }
-        guard comment.contains("=") else {
-            let plain = comment.trimmingCharacters(in: .whitespaces)
+        guard comment.contains(UInt8(ascii: "=")) else {
+            let plain = String(decoding: comment, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             if !plain.isEmpty { info["comment"] = .string(plain) }
             return
         }
@@ -28,7 +28,7 @@ struct FrameHeader {
             case "Lattice":
                 guard let v = InfoValue(extxyzValue: entry.value).doublesValue, v.count == 9, v.allSatisfy(\.isFinite),
                       let m = Matrix3(rowMajor: v)
-                else { throw fail("Lattice must be 9 finite numbers (a, b, c row by row), found '\(entry.value)'") }
+                else { throw fail("Lattice must be 9 finite numbers (a, b, c row by row), found '\(entry.text)'") }
                 cell = Cell(m)
                 sawLattice = true
             case "pbc":
@@ -38,13 +38,13 @@ struct FrameHeader {
                 default: flags = nil
                 }
                 guard let flags, flags.count == 3 else {
-                    throw fail("pbc must be three logicals such as \"T T F\" or [T, T, F], found '\(entry.value)'")
+                    throw fail("pbc must be three logicals such as \"T T F\" or [T, T, F], found '\(entry.text)'")
                 }
                 pbc = Periodicity(flags[0], flags[1], flags[2])
                 sawPBC = true
             case "Properties":
-                guard let spec = PropertiesSpec(entry.value) else {
-                    throw fail("Properties must be name:type:width triples with type S, R, I or L, found '\(entry.value)'")
+                guard let spec = PropertiesSpec(entry.text) else {
+                    throw fail("Properties must be name:type:width triples with type S, R, I or L, found '\(entry.text)'")
                 }
                 properties = spec
             default:
