@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftgap", targets: ["swiftgap"]),
-        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Classical", "TrainingData"]),
+        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Descriptors", "Classical", "TrainingData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +20,7 @@ let package = Package(
         .target(
             name: "Atoms",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "Descriptors", dependencies: ["Atoms", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),
         .target(name: "TrainingData", dependencies: ["Atoms", "Classical"]),
         .executableTarget(
@@ -32,6 +33,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "AtomsTests", dependencies: ["Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassicalTests", dependencies: ["Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DescriptorsTests", dependencies: ["Descriptors", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap"]),
     ]

@@ -22,6 +22,19 @@ public enum Parallel {
     }
 }
 
+extension Parallel {
+    /// Splits 0..<count into at most `threads` contiguous ranges and runs `body` on each range on its own
+    /// worker, so a worker can set up scratch space once for all its items.
+    public static func forEachRange(_ count: Int, threads: Int = defaultThreads, _ body: @Sendable (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let workers = max(1, min(threads, count))
+        if workers == 1 { return body(0..<count) }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            body((count * w / workers)..<(count * (w + 1) / workers))
+        }
+    }
+}
+
 /// Slots that concurrent workers fill, each slot written by exactly one worker.
 private final class ResultSlots<T>: @unchecked Sendable {
     private let buffer: UnsafeMutableBufferPointer<T?>

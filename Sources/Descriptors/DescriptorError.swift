@@ -1,0 +1,36 @@
+import Atoms
+
+/// Why a descriptor cannot be set up or computed.
+public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A setting is out of range; `hint` says what is allowed.
+    case invalidSetting(name: String, value: String, hint: String)
+    /// A structure holds an element the descriptor was not set up for.
+    case unknownSpecies(structure: Int, atom: Int, atomicNumber: Int, known: [Int])
+    /// A requested centre index is outside the structure.
+    case invalidCenter(structure: Int, center: Int, atoms: Int)
+    /// The radial functions could not be tabulated to the required accuracy.
+    case splineDidNotConverge(error: Double)
+    /// A structure's geometry is unusable.
+    case geometry(structure: Int, GeometryError)
+    /// More atoms than the descriptor's fixed size allows.
+    case tooManyAtoms(structure: Int, atoms: Int, maximum: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalidSetting(name, value, hint):
+            return "invalid \(name) = \(value): \(hint)"
+        case let .unknownSpecies(structure, atom, z, known):
+            return "structure \(structure), atom \(atom): element \(Element.label(z)) is not among the descriptor's "
+                + "species [\(known.map(Element.label).joined(separator: ", "))]; add it to the species list"
+        case let .invalidCenter(structure, center, atoms):
+            return "structure \(structure): centre \(center) does not exist (the structure has \(atoms) atoms)"
+        case let .splineDidNotConverge(error):
+            return "radial functions could not be tabulated accurately (relative error \(error)); "
+                + "check sigma, cutoff and n_max"
+        case let .geometry(structure, error):
+            return "structure \(structure): \(error)"
+        case let .tooManyAtoms(structure, atoms, maximum):
+            return "structure \(structure) has \(atoms) atoms, more than n_atoms_max = \(maximum)"
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// Radial functions f_nl(r) of a SOAP density expansion, evaluated directly (slowly); `RadialBasis`
+/// tabulates them.
+protocol RadialFunctions: Sendable {
+    /// Radial functions per l.
+    var nMax: Int { get }
+    /// Largest l.
+    var lMax: Int { get }
+    /// Neighbours at r < `range` contribute.
+    var range: Double { get }
+    /// The l = m = 0 coefficients (per n, Y_00 included) the centre atom adds to its own density.
+    var centreCoefficients: [Double] { get }
+    /// f_nl(r) and d f_nl/dr for all (n, l), index l·n_max + n.
+    func evaluate(_ r: Double, values: inout [Double], derivatives: inout [Double])
+}
+
+/// The radial functions of a SOAP density expansion, tabulated on splines, with what the centre atom adds.
+///
+/// Functions are indexed `l * nMax + n`. Both bases we reproduce are described in `SOAP.md`.
+public struct RadialBasis: Sendable {
+    /// Radial functions per l.
+    public let nMax: Int
+    /// Largest l.
+    public let lMax: Int
+    /// Neighbours at r < `range` contribute.
+    public let range: Double
+    /// f_nl(r) and d f_nl/dr, all (n, l) at once.
+    public let spline: RadialSpline
+    /// The l = m = 0 coefficients (per n, Y_00 included) the centre atom adds to its own density, before
+    /// any centre weight.
+    public let centreCoefficients: [Double]
+
+    /// Tabulates `functions`.
+    init(_ functions: some RadialFunctions) throws(DescriptorError) {
+        nMax = functions.nMax
+        lMax = functions.lMax
+        range = functions.range
+        centreCoefficients = functions.centreCoefficients
+        spline = try RadialSpline(count: (lMax + 1) * nMax, rMax: range, evaluate: functions.evaluate)
+    }
+}

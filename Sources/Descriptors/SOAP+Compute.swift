@@ -1,0 +1,257 @@
+import Atoms
+
+extension SOAP {
+    /// Descriptor rows of `structures`: one per centre, or one per structure when averaged.
+    /// - Parameters:
+    ///   - centers: per structure, the atom indices to use as centres (nil: every atom, or every atom of
+    ///     `centerSpecies`).
+    ///   - threads: worker threads (default all cores); work is split over structures and centres.
+    /// - Throws: `DescriptorError` for unknown elements, bad centres or unusable geometry.
+    public func create(
+        _ structures: [Structure], centers: [[Int]]? = nil, threads: Int = Parallel.defaultThreads
+    ) throws(DescriptorError) -> DescriptorRows {
+        try compute(structures, centers: centers, gradients: false, strain: false, threads: threads).rows
+    }
+
+    /// Descriptor rows and their analytic derivatives with respect to every atom position that moves
+    /// them (periodic images merged per atom; the centre included), and optionally with respect to a
+    /// homogeneous strain (for virials and stresses).
+    public func derivatives(
+        _ structures: [Structure], centers: [[Int]]? = nil, strain: Bool = false,
+        threads: Int = Parallel.defaultThreads
+    ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives) {
+        let out = try compute(structures, centers: centers, gradients: true, strain: strain, threads: threads)
+        return (out.rows, out.derivatives)
+    }
+
+    /// A structure made ready: the geometry as the layout sees it, channel species, centres, neighbours,
+    /// and the atoms of each output row's derivative blocks.
+    struct Prepared: Sendable {
+        let index: Int
+        let structure: Structure
+        let speciesOf: [Int32]
+        let centres: [Int]
+        let list: NeighborList
+        /// Per output row, the atoms of its derivative blocks in output order (empty without gradients).
+        let blockAtoms: [[Int]]
+    }
+
+    /// One unit of parallel work: some rows of one structure, with where they go in the output.
+    struct WorkItem: Sendable {
+        let structure: Int
+        let centres: Range<Int>
+        let firstRow: Int
+        let firstBlock: Int
+    }
+
+    private func prepare(_ s: Structure, index: Int, centers: [Int]?, gradients: Bool) throws(DescriptorError) -> Prepared {
+        var s = s
+        if !periodic {
+            s.pbc = .none
+            s.cell = .empty
+        }
+        let speciesOf = try engine.speciesIndices(s, structure: index)
+        var centres = centers ?? Array(0..<s.count)
+        if let bad = centres.first(where: { $0 < 0 || $0 >= s.count }) {
+            throw .invalidCenter(structure: index, center: bad, atoms: s.count)
+        }
+        if let z = centerSpecies { centres = centres.filter { s.atomicNumbers[$0] == z } }
+        let list: NeighborList
+        do {
+            list = try NeighborList(s, cutoff: engine.basis.range, threads: 1)
+        } catch {
+            throw .geometry(structure: index, error)
+        }
+        var blockAtoms = [[Int]]()
+        if gradients {
+            let perCentre = centres.map { engine.slotAtoms(centre: $0, list: list) }
+            blockAtoms = average == .off ? perCentre : [Array(Set(perCentre.joined())).sorted()]
+        }
+        return Prepared(index: index, structure: s, speciesOf: speciesOf, centres: centres, list: list,
+                        blockAtoms: blockAtoms)
+    }
+
+    private func compute(
+        _ structures: [Structure], centers: [[Int]]?, gradients: Bool, strain: Bool, threads: Int
+    ) throws(DescriptorError) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
+        if let centers, centers.count != structures.count {
+            throw .invalidSetting(name: "centers", value: "\(centers.count) lists",
+                                  hint: "give one list of centres per structure (\(structures.count))")
+        }
+        let preparedResults = Parallel.map(structures.count, threads: threads) { k in
+            Result { () throws(DescriptorError) -> Prepared in
+                try prepare(structures[k], index: k, centers: centers?[k], gradients: gradients)
+            }
+        }
+        var preparedList = [Prepared]()
+        for r in preparedResults { preparedList.append(try r.get()) }
+        let prepared = preparedList
+
+        // Work items and where their rows and blocks land: chunks of centres, or whole averaged structures.
+        var items = [WorkItem]()
+        var rowCount = 0, blockCount = 0
+        var rowStructure = [Int](), rowCentre = [Int](), blockRow = [Int](), blockAtom = [Int]()
+        for p in prepared {
+            let rows = average == .off ? p.centres.count : 1
+            let chunk = average == .off ? 16 : 1
+            for start in stride(from: 0, to: rows, by: chunk) {
+                let end = min(start + chunk, rows)
+                let blocks = gradients ? p.blockAtoms[start..<end].reduce(0) { $0 + $1.count } : 0
+                items.append(WorkItem(structure: p.index, centres: average == .off ? start..<end : 0..<p.centres.count,
+                                      firstRow: rowCount + start, firstBlock: blockCount))
+                blockCount += blocks
+            }
+            for r in 0..<rows {
+                rowStructure.append(p.index)
+                rowCentre.append(average == .off ? p.centres[r] : -1)
+                if gradients {
+                    blockRow += repeatElement(rowCount + r, count: p.blockAtoms[r].count)
+                    blockAtom += p.blockAtoms[r]
+                }
+            }
+            rowCount += rows
+        }
+
+        let D = numberOfFeatures
+        var rows = DescriptorRows(featureCount: D)
+        var derivatives = SparseDerivatives(featureCount: D, strain: strain)
+        let totalBlocks = blockCount, totalRows = rowCount, work = items
+        rows.values = LargeArrays.uninitialised(totalRows * D) { q in
+            derivatives.values = LargeArrays.uninitialised(totalBlocks * 3 * D) { g in
+                let strainValues = LargeArrays.uninitialised(strain ? totalRows * 9 * D : 0) { e in
+                    let out = OutputBuffers(q: q, g: g, e: strain ? e : nil)
+                    Parallel.forEachRange(work.count, threads: threads) { range in
+                        let ws = Workspace(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
+                        for k in range {
+                            let item = work[k]
+                            let p = prepared[item.structure]
+                            ws.prepare(atoms: p.structure.count)
+                            if average == .off {
+                                centreRows(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
+                            } else {
+                                averagedRow(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
+                            }
+                        }
+                    }
+                }
+                if strain { derivatives.strain = strainValues }
+            }
+        }
+        rows.structure = rowStructure
+        rows.center = rowCentre
+        derivatives.row = blockRow
+        derivatives.atom = blockAtom
+        return (rows, derivatives)
+    }
+
+    /// One row per centre, written straight into the output.
+    private func centreRows(
+        _ p: Prepared, item: WorkItem, workspace ws: Workspace, gradients: Bool, strain: Bool, out: OutputBuffers
+    ) {
+        let D = numberOfFeatures
+        var block = item.firstBlock
+        for (offset, c) in item.centres.enumerated() {
+            let i = p.centres[c]
+            let row = item.firstRow + offset
+            engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                          gradients: gradients, strain: strain)
+            let q = out.q + row * D
+            let norm = engine.powerSpectrum(ws, into: q)
+            guard gradients else { continue }
+            assert(ws.slotAtoms == p.blockAtoms[c], "slot order must match the planned output")
+            let atoms = out.g + block * 3 * D
+            let strainRows = out.e.map { $0 + row * 9 * D }
+            engine.powerSpectrumGradients(ws, atoms: atoms, strain: strainRows)
+            engine.normaliseGradients(atoms, count: ws.slotAtoms.count * 3, descriptor: q, norm: norm)
+            if let strainRows { engine.normaliseGradients(strainRows, count: 9, descriptor: q, norm: norm) }
+            block += ws.slotAtoms.count
+        }
+    }
+
+    /// One row for the whole structure: the average over its centres (inner or outer).
+    private func averagedRow(
+        _ p: Prepared, item: WorkItem, workspace ws: Workspace, gradients: Bool, strain: Bool, out: OutputBuffers
+    ) {
+        let D = numberOfFeatures
+        let lmK = (engine.lMax + 1) * (engine.lMax + 1) * engine.channels
+        let count = Double(max(p.centres.count, 1))
+        let q = out.q + item.firstRow * D
+        q.update(repeating: 0, count: D)
+        let atoms = gradients ? p.blockAtoms[0] : []
+        let slotOf = Dictionary(uniqueKeysWithValues: atoms.enumerated().map { ($1, $0) })
+        let g = out.g + item.firstBlock * 3 * D
+        if gradients { g.update(repeating: 0, count: atoms.count * 3 * D) }
+        let e = out.e.map { $0 + item.firstRow * 9 * D }
+        e?.update(repeating: 0, count: 9 * D)
+        var scratch = [Double](), strainScratch = [Double](repeating: 0, count: strain ? 9 * D : 0)
+
+        /// Adds this centre's gradients, divided by the centre count, to the structure's blocks.
+        func accumulate(normalisedBy qc: UnsafePointer<Double>?, norm: Double) {
+            let blocks = ws.slotAtoms.count
+            if scratch.count < blocks * 3 * D { scratch = [Double](repeating: 0, count: blocks * 3 * D) }
+            scratch.withUnsafeMutableBufferPointer { s in
+                strainScratch.withUnsafeMutableBufferPointer { t in
+                    engine.powerSpectrumGradients(ws, atoms: s.baseAddress!, strain: strain ? t.baseAddress! : nil)
+                    if let qc {
+                        engine.normaliseGradients(s.baseAddress!, count: blocks * 3, descriptor: qc, norm: norm)
+                        if strain { engine.normaliseGradients(t.baseAddress!, count: 9, descriptor: qc, norm: norm) }
+                    }
+                    for (k, atom) in ws.slotAtoms.enumerated() {
+                        let target = g + slotOf[atom]! * 3 * D, source = s.baseAddress! + k * 3 * D
+                        for c in 0..<(3 * D) { target[c] += source[c] / count }
+                    }
+                    if let e { for c in 0..<(9 * D) { e[c] += t[c] / count } }
+                }
+            }
+        }
+
+        switch average {
+        case .inner:
+            var mean = [Double](repeating: 0, count: lmK)
+            for i in p.centres {
+                engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                              gradients: false, strain: false)
+                for k in 0..<lmK { mean[k] += ws.coefficients[k] / count }
+            }
+            ws.coefficients.update(from: mean, count: lmK)
+            let norm = engine.powerSpectrum(ws, into: q)
+            guard gradients else { return }
+            mean.withUnsafeBufferPointer { reference in
+                for i in p.centres {
+                    engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf,
+                                  workspace: ws, gradients: true, strain: strain, reference: reference.baseAddress!)
+                    accumulate(normalisedBy: nil, norm: 0)
+                }
+            }
+            engine.normaliseGradients(g, count: atoms.count * 3, descriptor: q, norm: norm)
+            if let e { engine.normaliseGradients(e, count: 9, descriptor: q, norm: norm) }
+        case .outer, .off:
+            var qc = [Double](repeating: 0, count: D)
+            for i in p.centres {
+                engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                              gradients: gradients, strain: strain)
+                qc.withUnsafeMutableBufferPointer { c in
+                    let norm = engine.powerSpectrum(ws, into: c.baseAddress!)
+                    for k in 0..<D { q[k] += c[k] / count }
+                    if gradients { accumulate(normalisedBy: c.baseAddress!, norm: norm) }
+                }
+            }
+        }
+    }
+}
+
+/// The output arrays, filled concurrently by workers writing disjoint ranges.
+final class OutputBuffers: @unchecked Sendable {
+    /// Descriptor rows.
+    let q: UnsafeMutablePointer<Double>
+    /// Derivative blocks.
+    let g: UnsafeMutablePointer<Double>
+    /// Strain derivatives per row, when requested.
+    let e: UnsafeMutablePointer<Double>?
+
+    init(q: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>?) {
+        self.q = q
+        self.g = g
+        self.e = e
+    }
+}

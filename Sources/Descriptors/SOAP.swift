@@ -1,0 +1,193 @@
+import Atoms
+
+/// Smooth Overlap of Atomic Positions descriptors with analytic derivatives, in DScribe's or QUIP's
+/// definition (see `SOAP.md`): one core computes the density expansion and power spectrum; the layout
+/// decides the radial basis, centre-atom rule, feature order, scaling and normalisation.
+///
+/// ```swift
+/// let soap = try SOAP.dscribe(species: [1, 6, 8], cutoff: 5, nMax: 8, lMax: 6, atomSigma: 0.5)
+/// let rows = try soap.create([ethanol])                 // one row per atom
+/// let (q, dq) = try soap.derivatives([ethanol])         // plus sparse ∂q/∂r blocks
+/// let oh = soap.location(of: (1, 8))                    // feature range of the H–O block
+/// ```
+public struct SOAP: Sendable {
+    /// Which definition the numbers follow.
+    public enum Layout: String, Sendable, CaseIterable {
+        case dscribe, quip
+    }
+
+    /// Averaging of the output over the centres of a structure.
+    public enum Averaging: String, Sendable, CaseIterable {
+        /// One row per centre.
+        case off
+        /// Average the density coefficients over centres, then form the power spectrum.
+        case inner
+        /// Average the power spectra of the centres.
+        case outer
+    }
+
+    /// DScribe's optional radial weighting of neighbour densities.
+    public enum Weighting: Sendable, Equatable {
+        /// c(1 + 2(r/r0)³ − 3(r/r0)²)^m inside r0, 0 beyond.
+        case poly(c: Double, r0: Double, m: Double)
+        /// c / (d + (r/r0)^m).
+        case pow(c: Double, d: Double, r0: Double, m: Double)
+        /// c / (d + e^{−r/r0}).
+        case exp(c: Double, d: Double, r0: Double)
+    }
+
+    /// The definition followed.
+    public let layout: Layout
+    /// Species (atomic numbers) of the density channels, in channel order ([0]: every atom in one channel).
+    public let species: [Int]
+    /// Averaging over centres.
+    public let average: Averaging
+    /// Only atoms of this element are centres (QUIP's `Z`); nil for every atom.
+    public let centerSpecies: Int?
+    /// DScribe's `periodic`: false ignores cells and periodicity; QUIP layouts always follow each structure.
+    public let periodic: Bool
+    let engine: SOAPEngine
+
+    /// Length of each descriptor row.
+    public var numberOfFeatures: Int { engine.layout.length }
+
+    /// Largest l of the expansion.
+    public var lMax: Int { engine.lMax }
+    /// Radial functions per l.
+    public var nMax: Int { engine.nMax }
+    /// Neighbours closer than this contribute, in Å.
+    public var interactionRange: Double { engine.basis.range }
+
+    /// DScribe 2.1 SOAP with `rbf="gto"`.
+    /// - Parameters:
+    ///   - species: atomic numbers of every element that may appear (sorted internally by Z, as DScribe).
+    ///   - cutoff: DScribe's `r_cut` (> 1 Å for the GTO basis).
+    ///   - atomSigma: DScribe's `sigma`, the Gaussian width of the atomic densities.
+    ///   - weighting: optional radial weighting of neighbour densities (never cut at `cutoff`; neighbours
+    ///     count out to `cutoff` + σ√(−2 ln 10⁻³) as always).
+    ///   - centreWeight: DScribe's `w0`, the weight of the centre atom's own density; by default w(0) of
+    ///     the weighting function, or 1 without one.
+    ///   - crossover: keep only same-species blocks (`compression={"mode": "crossover"}`).
+    ///   - periodic: follow each structure's cell and pbc (false treats every structure as a molecule).
+    /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings.
+    public static func dscribe(
+        species: [Int], cutoff: Double, nMax: Int, lMax: Int, atomSigma: Double, weighting: Weighting? = nil,
+        centreWeight: Double? = nil, average: Averaging = .off, crossover: Bool = false, periodic: Bool = true
+    ) throws(DescriptorError) -> SOAP {
+        try validate(species: species, cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma)
+        guard cutoff > 1 else {
+            throw .invalidSetting(name: "cutoff", value: "\(cutoff)", hint: "DScribe's GTO basis needs a cutoff above 1 Å")
+        }
+        if let centreWeight, !(centreWeight >= 0 && centreWeight.isFinite) {
+            throw .invalidSetting(name: "w0", value: "\(centreWeight)", hint: "the centre weight must be ≥ 0")
+        }
+        let sorted = Array(Set(species)).sorted()
+        let basis = try RadialBasis(GTORadialFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
+        let weight: NeighbourWeight
+        switch weighting {
+        case nil: weight = .none
+        case let .poly(c, r0, m)?: weight = .poly(c: c, r0: r0, m: m)
+        case let .pow(c, d, r0, m)?: weight = .pow(c: c, d: d, r0: r0, m: m)
+        case let .exp(c, d, r0)?: weight = .exp(c: c, d: d, r0: r0)
+        }
+        try weighting?.validate()
+        let engine = SOAPEngine(
+            basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: sorted, weight: weight,
+            centreWeight: centreWeight ?? weight(0).0, centreInSingleChannel: false,
+            layout: .dscribe(speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover),
+            normalise: false)
+        return SOAP(layout: .dscribe, species: sorted, average: average, centerSpecies: nil, periodic: periodic,
+                    engine: engine)
+    }
+
+    /// QUIP/GAP `soap` with the default radial basis (what gap_fit and quippy compute).
+    /// - Parameters:
+    ///   - speciesZ: channel species in the given order (gap_fit: order of first appearance); empty for
+    ///     QUIP's default `species_Z={0}`, where every atom counts as one species.
+    ///   - centerSpecies: QUIP's `Z`: only atoms of this element are centres (nil: all atoms).
+    ///   - centralWeight: weight of the centre atom's own Gaussian.
+    ///   - normalise: divide each vector by its norm (QUIP's default).
+    ///   - average: average the density coefficients over the centres (QUIP's `average=T`).
+    /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings.
+    public static func quip(
+        cutoff: Double, cutoffTransitionWidth: Double = 0.5, nMax: Int, lMax: Int, atomSigma: Double,
+        centralWeight: Double = 1, speciesZ: [Int], centerSpecies: Int? = nil, normalise: Bool = true,
+        average: Bool = false
+    ) throws(DescriptorError) -> SOAP {
+        try validate(species: speciesZ.isEmpty ? [1] : speciesZ, cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma)
+        guard Set(speciesZ).count == speciesZ.count else {
+            throw .invalidSetting(name: "species_Z", value: "\(speciesZ)", hint: "each element may appear once")
+        }
+        guard cutoffTransitionWidth > 0, cutoffTransitionWidth <= cutoff else {
+            throw .invalidSetting(name: "cutoff_transition_width", value: "\(cutoffTransitionWidth)",
+                                  hint: "must be positive and at most the cutoff")
+        }
+        guard centralWeight.isFinite else {
+            throw .invalidSetting(name: "central_weight", value: "\(centralWeight)", hint: "must be finite")
+        }
+        let basis = try RadialBasis(EquispacedGaussianFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
+        let engine = SOAPEngine(
+            basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: speciesZ.isEmpty ? [0] : speciesZ,
+            weight: .cosine(cutoff: cutoff, width: cutoffTransitionWidth), centreWeight: centralWeight,
+            centreInSingleChannel: true, layout: .quip(channels: max(speciesZ.count, 1) * nMax, lMax: lMax),
+            normalise: normalise)
+        return SOAP(layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, average: average ? .inner : .off, centerSpecies: centerSpecies,
+                    periodic: true, engine: engine)
+    }
+
+    private static func validate(species: [Int], cutoff: Double, nMax: Int, lMax: Int, sigma: Double) throws(DescriptorError) {
+        guard !species.isEmpty, species.allSatisfy({ Element.symbol($0) != nil }) else {
+            throw .invalidSetting(name: "species", value: "\(species)", hint: "give one or more elements (Z = 1…118)")
+        }
+        guard cutoff > 0, cutoff.isFinite else {
+            throw .invalidSetting(name: "cutoff", value: "\(cutoff)", hint: "must be a positive distance in Å")
+        }
+        guard nMax >= 1 else { throw .invalidSetting(name: "n_max", value: "\(nMax)", hint: "must be at least 1") }
+        guard (0...20).contains(lMax) else {
+            throw .invalidSetting(name: "l_max", value: "\(lMax)", hint: "must be between 0 and 20")
+        }
+        guard sigma > 0, sigma.isFinite else {
+            throw .invalidSetting(name: "atom_sigma", value: "\(sigma)", hint: "must be a positive width in Å")
+        }
+    }
+
+    /// The feature range of the species pair (Z1, Z2) in the DScribe layout (either order), nil when the
+    /// pair is not part of the descriptor (unknown element, crossover without Z1 = Z2, or QUIP layout).
+    public func location(of pair: (Int, Int)) -> Range<Int>? {
+        guard layout == .dscribe, let a = species.firstIndex(of: min(pair.0, pair.1)),
+              let b = species.firstIndex(of: max(pair.0, pair.1))
+        else { return nil }
+        let features = engine.layout.features
+        let n = nMax
+        let lo = features.firstIndex { Int($0.ia) / n == a && Int($0.jb) / n == b }
+        let hi = features.lastIndex { Int($0.ia) / n == a && Int($0.jb) / n == b }
+        guard let lo, let hi else { return nil }
+        return lo..<(hi + 1)
+    }
+}
+
+extension SOAP.Weighting {
+    /// Checks the parameters DScribe also checks.
+    func validate() throws(DescriptorError) {
+        func positive(_ name: String, _ x: Double, allowZero: Bool = false) throws(DescriptorError) {
+            guard x.isFinite, allowZero ? x >= 0 : x > 0 else {
+                throw .invalidSetting(name: "weighting \(name)", value: "\(x)", hint: allowZero ? "must be ≥ 0" : "must be > 0")
+            }
+        }
+        switch self {
+        case let .poly(c, r0, m):
+            try positive("c", c, allowZero: true)
+            try positive("r0", r0)
+            try positive("m", m, allowZero: true)
+        case let .pow(c, d, r0, m):
+            try positive("c", c, allowZero: true)
+            try positive("d", d, allowZero: true)
+            try positive("r0", r0)
+            try positive("m", m, allowZero: true)
+        case let .exp(c, d, r0):
+            try positive("c", c, allowZero: true)
+            try positive("d", d, allowZero: true)
+            try positive("r0", r0)
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import Atoms
+import CLapack
+
+/// The one SOAP core both layouts share: density expansion X^l[m, s·n_max + n] per centre, its
+/// derivatives with respect to atom positions (and, on request, homogeneous strain), and the power
+/// spectrum with its gradients mapped through a `PowerSpectrumLayout`.
+struct SOAPEngine: Sendable {
+    let basis: RadialBasis
+    let harmonics: SphericalHarmonics
+    /// Density channels: the species in channel order.
+    let species: [Int]
+    let weight: NeighbourWeight
+    /// Weight of the centre atom's own Gaussian.
+    let centreWeight: Double
+    /// QUIP with one species adds the centre to that channel whatever the centre's element.
+    let centreInSingleChannel: Bool
+    let layout: PowerSpectrumLayout
+    let normalise: Bool
+
+    var nMax: Int { basis.nMax }
+    var lMax: Int { basis.lMax }
+    /// Channels: species × n_max.
+    var channels: Int { species.count * basis.nMax }
+
+    /// Channel species of every atom, or the first atom whose element is not a channel. The species
+    /// list [0] (QUIP's default) puts every atom in channel 0.
+    func speciesIndices(_ s: Structure, structure index: Int) throws(DescriptorError) -> [Int32] {
+        if species == [0] { return [Int32](repeating: 0, count: s.count) }
+        var map = [Int: Int32]()
+        for (k, z) in species.enumerated() { map[z] = Int32(k) }
+        var out = [Int32]()
+        out.reserveCapacity(s.count)
+        for (atom, z) in s.atomicNumbers.enumerated() {
+            guard let k = map[z] else {
+                throw .unknownSpecies(structure: index, atom: atom, atomicNumber: z, known: species)
+            }
+            out.append(k)
+        }
+        return out
+    }
+
+    /// True when a neighbour at distance r adds to the density (the centre's own r = 0 is handled apart).
+    @inline(__always)
+    func contributes(_ r: Double) -> Bool {
+        guard r > 0, r < basis.range else { return false }
+        let (w, dw) = weight(r)
+        return w != 0 || dw != 0
+    }
+
+    /// The atoms whose positions move the descriptor of centre `i`, in the order `expand` gives them
+    /// slots: the centre, then each other atom at its first contributing pair.
+    func slotAtoms(centre i: Int, list: NeighborList) -> [Int] {
+        var atoms = [i]
+        for p in list.pairs(of: i) where contributes(list.distances[p]) {
+            let j = Int(list.neighbors[p])
+            if !atoms.contains(j) { atoms.append(j) }
+        }
+        return atoms
+    }
+
+    /// Expands the density around centre `i` into `ws.coefficients`. With `gradients`, also fills the
+    /// gradient products G (per slot, Cartesian component and l: G[ia][jb] = Σ_m ∂X[m, ia] X[m, jb]) of
+    /// every neighbour atom and, with `strain`, of the three strain slots. The centre's own slot stays
+    /// zero: its gradient is minus the sum of the others (see `powerSpectrumGradients`).
+    ///
+    /// `reference` replaces X in those products (inner averaging pairs each centre's ∂X with the mean X).
+    ///
+    /// A pair's coefficient derivative is rank two in (m, channel): ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m
+    /// with A = w f, B = (w f)', so G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no per-pair matrix products.
+    func expand(
+        centre i: Int, structure s: Structure, list: NeighborList, speciesOf: [Int32], workspace ws: Workspace,
+        gradients: Bool, strain: Bool, reference: UnsafePointer<Double>? = nil
+    ) {
+        let K = channels, nMax = self.nMax, lMax = self.lMax
+        let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
+        let X = ws.coefficients
+        X.update(repeating: 0, count: lmCount * K)
+        // The centre atom's own Gaussian (l = m = 0).
+        let centreChannel = centreInSingleChannel && species.count == 1 ? 0 : Int(speciesOf[i])
+        for n in 0..<nMax { X[centreChannel * nMax + n] += centreWeight * basis.centreCoefficients[n] }
+
+        let range = list.pairs(of: i)
+        if gradients { ws.beginCentre(atom: i, maxPairs: range.count, strain: strain) }
+        let radial = ws.radial, dRadial = ws.dRadial
+        var cached = 0
+        for p in range {
+            let r = list.distances[p]
+            guard contributes(r) else { continue }
+            let (w, dw) = weight(r)
+            let d = list.vectors[p]
+            let u = d / r
+            let j = Int(list.neighbors[p])
+            let column = Int(speciesOf[j]) * nMax
+            basis.spline.evaluate(r, values: radial, derivatives: dRadial)
+            // With gradients, keep this pair's angular and radial factors for the second pass.
+            let Y = gradients ? ws.pairHarmonics + cached * lmCount : ws.harmonics
+            if gradients {
+                let dY = ws.pairHarmonicGradients + cached * lmCount
+                harmonics.valuesAndGradients(u, inverseR: 1 / r, values: Y, gradients: dY)
+                let A = ws.pairA + cached * lnCount, B = ws.pairB + cached * lnCount
+                for k in 0..<lnCount {
+                    A[k] = w * radial[k]
+                    B[k] = dw * radial[k] + w * dRadial[k]
+                }
+                ws.pairs[cached] = Workspace.CachedPair(
+                    slot: j == i ? -1 : ws.slot(of: j), column: column, vector: d, unit: u)
+                cached += 1
+            } else {
+                harmonics.values(u, into: Y)
+            }
+            // X[lm, column + n] += w f_nl Y_lm
+            for l in 0...lMax {
+                let f = radial + l * nMax
+                for lm in (l * l)..<((l + 1) * (l + 1)) {
+                    let y = w * Y[lm]
+                    let row = X + lm * K + column
+                    for n in 0..<nMax { row[n] += y * f[n] }
+                }
+            }
+        }
+        guard gradients else { return }
+        let projected = reference ?? UnsafePointer(X)
+        let v = ws.projection, wx = ws.projection + K, wy = ws.projection + 2 * K, wz = ws.projection + 3 * K
+        for c in 0..<cached {
+            let pair = ws.pairs[c]
+            let Y = ws.pairHarmonics + c * lmCount, dY = ws.pairHarmonicGradients + c * lmCount
+            let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount
+            for l in 0...lMax {
+                // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (length K each).
+                for k in 0..<(4 * K) { v[k] = 0 }
+                for lm in (l * l)..<((l + 1) * (l + 1)) {
+                    let row = projected + lm * K
+                    let y = Y[lm], g = dY[lm]
+                    for jb in 0..<K {
+                        let x = row[jb]
+                        v[jb] += y * x
+                        wx[jb] += g.x * x
+                        wy[jb] += g.y * x
+                        wz[jb] += g.z * x
+                    }
+                }
+                let a = A + l * nMax, b = B + l * nMax
+                if pair.slot >= 0 {
+                    addOuterProducts(ws, slot: pair.slot, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1)
+                }
+                if strain {
+                    // ∂/∂ε_ab = D_a ∂/∂D_b: strain slot a holds b = x, y, z.
+                    for axis in 0..<3 {
+                        addOuterProducts(ws, slot: ws.strainSlot + axis, l: l, column: pair.column, a: a, b: b,
+                                         unit: pair.unit, scale: pair.vector[axis])
+                    }
+                }
+            }
+        }
+    }
+
+    /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α.
+    @inline(__always)
+    private func addOuterProducts(
+        _ ws: Workspace, slot: Int, l: Int, column: Int, a: UnsafeMutablePointer<Double>,
+        b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double
+    ) {
+        let K = channels
+        let v = ws.projection
+        for alpha in 0..<3 {
+            let w = ws.projection + (alpha + 1) * K
+            let g = ws.productBlock(l: l) + ((slot * 3 + alpha) * K + column) * K
+            let ua = scale * unit[alpha]
+            for n in 0..<nMax {
+                let bn = ua * b[n], an = scale * a[n]
+                let row = g + n * K
+                for jb in 0..<K { row[jb] += bn * v[jb] + an * w[jb] }
+            }
+        }
+    }
+
+    /// The power spectrum of `ws.coefficients` in the layout's order, written to `out` (layout.length).
+    /// Returns the norm before normalisation.
+    @discardableResult
+    func powerSpectrum(_ ws: Workspace, into out: UnsafeMutablePointer<Double>) -> Double {
+        let K = channels
+        let X = ws.coefficients
+        let P = ws.products
+        for l in 0...lMax {
+            // P_l = X_lᵀ X_l, K × K, for the 2l + 1 rows of X_l.
+            let rows = 2 * l + 1
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(K), Int32(K), Int32(rows), 1,
+                        X + l * l * K, Int32(K), X + l * l * K, Int32(K), 0, P + l * K * K, Int32(K))
+        }
+        var norm2 = 0.0
+        layout.features.withUnsafeBufferPointer { features in
+            for (k, f) in features.enumerated() {
+                let v = f.scale * P[Int(f.l) * K * K + Int(f.ia) * K + Int(f.jb)]
+                out[k] = v
+                norm2 += v * v
+            }
+        }
+        for k in layout.features.count..<layout.length { out[k] = 0 }
+        let norm = norm2.squareRoot()
+        if normalise && norm > 0 {
+            let inverse = 1 / norm
+            for k in 0..<layout.length { out[k] *= inverse }
+        }
+        return norm
+    }
+
+    /// Gradients of the (unnormalised) power spectrum from the products `expand` left in the workspace:
+    /// `atoms` receives one 3 × length block per atom slot (the centre's, first, is minus the sum of the
+    /// others), `strain` (when strain slots are in use) the 9 × length strain derivatives.
+    func powerSpectrumGradients(
+        _ ws: Workspace, atoms: UnsafeMutablePointer<Double>, strain: UnsafeMutablePointer<Double>?
+    ) {
+        let K = channels, D = layout.length
+        let offsets = ws.gatherOffsets(layout)
+        let G = ws.productBlock(l: 0)
+        let featureCount = layout.features.count
+        let strainBlocks = ws.strainSlots * 3
+        atoms.update(repeating: 0, count: 3 * D)
+        layout.features.withUnsafeBufferPointer { features in
+            for block in 0..<(ws.totalSlots * 3) {
+                let isStrain = block < strainBlocks
+                // The centre (first atom slot) is filled from the others below.
+                if !isStrain && block - strainBlocks < 3 { continue }
+                let target = isStrain ? strain! + block * D : atoms + (block - strainBlocks) * D
+                let g = G + block * K * K
+                for k in 0..<featureCount {
+                    target[k] = features[k].scale * (g[offsets[2 * k]] + g[offsets[2 * k + 1]])
+                }
+                for k in featureCount..<D { target[k] = 0 }
+                if !isStrain {
+                    let centre = atoms + ((block - strainBlocks) % 3) * D
+                    for k in 0..<featureCount { centre[k] -= target[k] }
+                }
+            }
+        }
+    }
+
+    /// Turns `count` gradient rows of q into gradients of q̂ = q/‖q‖: ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖.
+    func normaliseGradients(_ rows: UnsafeMutablePointer<Double>, count: Int, descriptor q: UnsafePointer<Double>, norm: Double) {
+        guard normalise && norm > 0 else { return }
+        let D = layout.length
+        let inverse = 1 / norm
+        for r in 0..<count {
+            let target = rows + r * D
+            var projection = 0.0
+            for k in 0..<D { projection += q[k] * target[k] }
+            for k in 0..<D { target[k] = (target[k] - q[k] * projection) * inverse }
+        }
+    }
+}

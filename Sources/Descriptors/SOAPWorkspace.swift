@@ -1,0 +1,167 @@
+/// Reusable buffers for one worker of the SOAP engine: the density coefficients of the current centre,
+/// radial and angular scratch, the cached factors of each contributing pair, and the gradient products
+/// of every atom (slot) the centre sees.
+///
+/// Gradient products, per l: rows (slot·3 + α)·K + ia, columns jb, G[ia][jb] = Σ_m ∂X[m, ia]/∂r_α X[m, jb]
+/// for the slot's atom (or ∂/∂ε_{slot, α} for the strain slots 0…2 when present).
+final class Workspace {
+    /// What the second (gradient) pass needs of a pair besides its cached radial and angular factors.
+    struct CachedPair {
+        /// Slot of the neighbour atom, −1 for an image of the centre itself.
+        var slot: Int
+        /// First channel of the neighbour's species.
+        var column: Int
+        var vector: SIMD3<Double>
+        var unit: SIMD3<Double>
+    }
+
+    let channels: Int, nMax: Int, lMax: Int
+    /// X: (l_max+1)² rows × K, row l² + l + m.
+    let coefficients: UnsafeMutablePointer<Double>
+    /// P_l = X_lᵀX_l, (l_max+1) blocks of K × K.
+    let products: UnsafeMutablePointer<Double>
+    let radial: UnsafeMutablePointer<Double>
+    let dRadial: UnsafeMutablePointer<Double>
+    let harmonics: UnsafeMutablePointer<Double>
+    /// Yᵀ X_l and ∂_αYᵀ X_l of one pair and l: 4 × K.
+    let projection: UnsafeMutablePointer<Double>
+
+    private(set) var pairs: UnsafeMutablePointer<CachedPair>
+    private(set) var pairHarmonics: UnsafeMutablePointer<Double>
+    private(set) var pairHarmonicGradients: UnsafeMutablePointer<SIMD3<Double>>
+    private(set) var pairA: UnsafeMutablePointer<Double>
+    private(set) var pairB: UnsafeMutablePointer<Double>
+    private var capacityPairs = 0
+
+    private var capacitySlots = 0
+    private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
+    private var slotOfAtom: [Int32] = []
+    /// Atoms of the slots in use, in slot order (strain slots excluded); the centre comes first.
+    private(set) var slotAtoms: [Int] = []
+    /// Strain slots in use (0 or 3), placed first.
+    private(set) var strainSlots = 0
+    /// Index of the first strain slot.
+    let strainSlot = 0
+
+    init(channels: Int, nMax: Int, lMax: Int) {
+        self.channels = channels
+        self.nMax = nMax
+        self.lMax = lMax
+        let lm = (lMax + 1) * (lMax + 1)
+        coefficients = .allocate(capacity: lm * channels)
+        products = .allocate(capacity: (lMax + 1) * channels * channels)
+        radial = .allocate(capacity: (lMax + 1) * nMax)
+        dRadial = .allocate(capacity: (lMax + 1) * nMax)
+        harmonics = .allocate(capacity: lm)
+        projection = .allocate(capacity: 4 * channels)
+        pairs = .allocate(capacity: 0)
+        pairHarmonics = .allocate(capacity: 0)
+        pairHarmonicGradients = .allocate(capacity: 0)
+        pairA = .allocate(capacity: 0)
+        pairB = .allocate(capacity: 0)
+    }
+
+    deinit {
+        coefficients.deallocate()
+        products.deallocate()
+        radial.deallocate()
+        dRadial.deallocate()
+        harmonics.deallocate()
+        projection.deallocate()
+        freePairs()
+        derivativeProducts?.deallocate()
+        offsets?.deallocate()
+    }
+
+    /// Slots in use: strain slots then atom slots.
+    var totalSlots: Int { strainSlots + slotAtoms.count }
+
+    /// Rows of one l block of the gradient products.
+    private var rowsPerL: Int { capacitySlots * 3 * channels }
+
+    /// The gradient products of l.
+    @inline(__always) func productBlock(l: Int) -> UnsafeMutablePointer<Double> {
+        derivativeProducts! + l * rowsPerL * channels
+    }
+
+    private var offsets: UnsafeMutablePointer<Int>? = nil
+    private var offsetsSlots = -1
+
+    /// Per feature, the two positions (from `productBlock(l: 0)`, for block 0) of G[ia][jb] and G[jb][ia];
+    /// recomputed when the buffers grow.
+    func gatherOffsets(_ layout: PowerSpectrumLayout) -> UnsafeMutablePointer<Int> {
+        if offsetsSlots != capacitySlots {
+            offsets?.deallocate()
+            let o = UnsafeMutablePointer<Int>.allocate(capacity: 2 * layout.features.count)
+            let K = channels
+            for (k, f) in layout.features.enumerated() {
+                let base = Int(f.l) * rowsPerL * K
+                o[2 * k] = base + Int(f.ia) * K + Int(f.jb)
+                o[2 * k + 1] = base + Int(f.jb) * K + Int(f.ia)
+            }
+            offsets = o
+            offsetsSlots = capacitySlots
+        }
+        return offsets!
+    }
+
+    /// Prepares for the centres of a structure of `atoms` atoms.
+    func prepare(atoms: Int) {
+        slotOfAtom = [Int32](repeating: -1, count: atoms)
+        slotAtoms.removeAll(keepingCapacity: true)
+    }
+
+    /// Starts the gradients of centre `atom`, which has up to `maxPairs` contributing pairs.
+    func beginCentre(atom: Int, maxPairs: Int, strain: Bool) {
+        for a in slotAtoms { slotOfAtom[a] = -1 }
+        slotAtoms.removeAll(keepingCapacity: true)
+        strainSlots = strain ? 3 : 0
+        ensureSlots(maxPairs + 1 + strainSlots)
+        ensurePairs(maxPairs)
+        for s in 0..<strainSlots { clear(slot: s) }
+        _ = slot(of: atom)
+    }
+
+    /// The slot of `atom`, assigned (and zeroed) on first use.
+    @inline(__always) func slot(of atom: Int) -> Int {
+        let existing = slotOfAtom[atom]
+        if existing >= 0 { return Int(existing) }
+        let s = strainSlots + slotAtoms.count
+        slotOfAtom[atom] = Int32(s)
+        slotAtoms.append(atom)
+        clear(slot: s)
+        return s
+    }
+
+    private func clear(slot s: Int) {
+        let size = 3 * channels * channels
+        for l in 0...lMax { (productBlock(l: l) + s * size).update(repeating: 0, count: size) }
+    }
+
+    private func ensureSlots(_ slots: Int) {
+        guard slots > capacitySlots else { return }
+        derivativeProducts?.deallocate()
+        capacitySlots = max(slots, 2 * capacitySlots)
+        derivativeProducts = .allocate(capacity: (lMax + 1) * rowsPerL * channels)
+    }
+
+    private func ensurePairs(_ count: Int) {
+        guard count > capacityPairs else { return }
+        freePairs()
+        capacityPairs = max(count, 2 * capacityPairs)
+        let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
+        pairs = .allocate(capacity: capacityPairs)
+        pairHarmonics = .allocate(capacity: capacityPairs * lm)
+        pairHarmonicGradients = .allocate(capacity: capacityPairs * lm)
+        pairA = .allocate(capacity: capacityPairs * ln)
+        pairB = .allocate(capacity: capacityPairs * ln)
+    }
+
+    private func freePairs() {
+        pairs.deallocate()
+        pairHarmonics.deallocate()
+        pairHarmonicGradients.deallocate()
+        pairA.deallocate()
+        pairB.deallocate()
+    }
+}

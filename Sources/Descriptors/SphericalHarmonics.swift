@@ -1,0 +1,107 @@
+import Atoms
+import Foundation
+
+/// Real orthonormal spherical harmonics Y_lm(r̂) and their gradients with respect to r, for l ≤ l_max,
+/// by recursion on Cartesian components (no trigonometric functions, no powers).
+///
+/// Values are stored at index l² + l + m (m = −l…l). With u = r̂ = (x, y, z):
+/// Y_lm = N_lm · Q_l^|m|(z) · C_m(x, y) for m ≥ 0 and N_lm · Q_l^|m|(z) · S_|m|(x, y) for m < 0, where
+/// C_m + i S_m = (x + i y)^m and Q_l^m are associated Legendre polynomials without the sin^m θ factor.
+/// The gradient of Y(r̂) with respect to r is (I − r̂r̂ᵀ)·∇F(r̂)/r, F the polynomial extension above.
+public struct SphericalHarmonics: Sendable {
+    /// The largest l.
+    public let lMax: Int
+    /// N_lm (with √2 for m ≠ 0), indexed l² + l + m.
+    private let normalisation: [Double]
+
+    /// Harmonics up to `lMax`.
+    public init(lMax: Int) {
+        precondition(lMax >= 0, "l_max must be non-negative")
+        self.lMax = lMax
+        var n = [Double](repeating: 0, count: (lMax + 1) * (lMax + 1))
+        for l in 0...lMax {
+            for m in 0...l {
+                // (l − m)! / (l + m)! as a product, stable up to large l.
+                var ratio = 1.0
+                if m > 0 { for k in (l - m + 1)...(l + m) { ratio /= Double(k) } }
+                let base = ((2 * Double(l) + 1) / (4 * Double.pi) * ratio).squareRoot()
+                let value = m == 0 ? base : base * 2.0.squareRoot()
+                n[l * l + l + m] = value
+                n[l * l + l - m] = value
+            }
+        }
+        normalisation = n
+    }
+
+    /// Number of (l, m) entries: (l_max + 1)².
+    public var count: Int { (lMax + 1) * (lMax + 1) }
+
+    /// Y_lm(r̂) for a unit vector `u`, written to `values` (count entries).
+    public func values(_ u: SIMD3<Double>, into values: UnsafeMutablePointer<Double>) {
+        evaluate(u, inverseR: 0, values: values, gradients: nil)
+    }
+
+    /// Y_lm(r̂) and ∂Y_lm/∂r (3 per entry, x y z) for a unit vector `u` and 1/|r| = `inverseR`.
+    public func valuesAndGradients(
+        _ u: SIMD3<Double>, inverseR: Double, values: UnsafeMutablePointer<Double>,
+        gradients: UnsafeMutablePointer<SIMD3<Double>>
+    ) {
+        evaluate(u, inverseR: inverseR, values: values, gradients: gradients)
+    }
+
+    @inline(__always)
+    private func evaluate(
+        _ u: SIMD3<Double>, inverseR: Double, values: UnsafeMutablePointer<Double>,
+        gradients: UnsafeMutablePointer<SIMD3<Double>>?
+    ) {
+        let x = u.x, y = u.y, z = u.z
+        // C_m, S_m and the diagonal start Q_m^m = (−1)^m (2m − 1)!!.
+        var c = 1.0, s = 0.0            // C_m, S_m
+        var cPrev = 0.0, sPrev = 0.0    // C_{m−1}, S_{m−1}
+        var qmm = 1.0
+        normalisation.withUnsafeBufferPointer { norm in
+            for m in 0...lMax {
+                if m > 0 {
+                    let cNew = x * c - y * s, sNew = x * s + y * c
+                    cPrev = c
+                    sPrev = s
+                    c = cNew
+                    s = sNew
+                    qmm *= -Double(2 * m - 1)
+                }
+                // Q_l^m(z) upward in l, with dQ/dz.
+                var q2 = 0.0, dq2 = 0.0   // Q_{l−2}
+                var q1 = qmm, dq1 = 0.0   // Q_{l−1} (starts at Q_m^m)
+                for l in m...lMax {
+                    let q: Double, dq: Double
+                    if l == m {
+                        q = qmm
+                        dq = 0
+                    } else {
+                        let a = Double(2 * l - 1), b = Double(l + m - 1), d = 1 / Double(l - m)
+                        q = (a * z * q1 - b * q2) * d
+                        dq = (a * (q1 + z * dq1) - b * dq2) * d
+                        q2 = q1
+                        dq2 = dq1
+                        q1 = q
+                        dq1 = dq
+                    }
+                    let plus = l * l + l + m, minus = l * l + l - m
+                    let n = norm[plus]
+                    values[plus] = n * q * c
+                    if m > 0 { values[minus] = n * q * s }
+                    if let gradients {
+                        // ∇F for the cosine and sine parts, then the tangential projection / r.
+                        let md = Double(m)
+                        let gc = n * SIMD3(q * md * cPrev, -q * md * sPrev, dq * c)
+                        gradients[plus] = (gc - dot(gc, u) * u) * inverseR
+                        if m > 0 {
+                            let gs = n * SIMD3(q * md * sPrev, q * md * cPrev, dq * s)
+                            gradients[minus] = (gs - dot(gs, u) * u) * inverseR
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+@testable import Descriptors
+import Atoms
+import Foundation
+import Testing
+
+@Suite("SOAP building blocks")
+struct BuildingBlockTests {
+    @Test func sphericalHarmonicsObeyTheAdditionTheorem() {
+        // Σ_m Y_lm(u) Y_lm(v) = (2l+1)/(4π) P_l(u·v), whatever the real-harmonic convention.
+        let lMax = 20
+        let sh = SphericalHarmonics(lMax: lMax)
+        var rng = SeededGenerator(seed: 3)
+        let a = UnsafeMutablePointer<Double>.allocate(capacity: sh.count), b = UnsafeMutablePointer<Double>.allocate(capacity: sh.count)
+        defer { a.deallocate(); b.deallocate() }
+        for _ in 0..<50 {
+            func unit() -> SIMD3<Double> {
+                let v = SIMD3(rng.normal(), rng.normal(), rng.normal())
+                return v / norm(v)
+            }
+            let u = unit(), v = unit()
+            sh.values(u, into: a)
+            sh.values(v, into: b)
+            let x = dot(u, v)
+            var p0 = 1.0, p1 = x
+            for l in 0...lMax {
+                let legendre = l == 0 ? 1 : (l == 1 ? x : { () -> Double in
+                    let p2 = (Double(2 * l - 1) * x * p1 - Double(l - 1) * p0) / Double(l)
+                    p0 = p1
+                    p1 = p2
+                    return p2
+                }())
+                var sum = 0.0
+                for m in -l...l { sum += a[l * l + l + m] * b[l * l + l + m] }
+                #expect(abs(sum - Double(2 * l + 1) / (4 * .pi) * legendre) < 1e-12, "l = \(l)")
+            }
+        }
+    }
+
+    @Test func sphericalHarmonicGradientsMatchFiniteDifferences() {
+        let sh = SphericalHarmonics(lMax: 8)
+        let n = sh.count
+        let y = UnsafeMutablePointer<Double>.allocate(capacity: n), plus = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let minus = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let g = UnsafeMutablePointer<SIMD3<Double>>.allocate(capacity: n)
+        defer { y.deallocate(); plus.deallocate(); minus.deallocate(); g.deallocate() }
+        for r in [SIMD3(0.3, -1.2, 0.7), SIMD3(0, 0, 2.5), SIMD3(-0.1, 0.0, -3)] {
+            sh.valuesAndGradients(r / norm(r), inverseR: 1 / norm(r), values: y, gradients: g)
+            let h = 1e-6
+            for axis in 0..<3 {
+                var rp = r, rm = r
+                rp[axis] += h
+                rm[axis] -= h
+                sh.values(rp / norm(rp), into: plus)
+                sh.values(rm / norm(rm), into: minus)
+                for k in 0..<n { #expect(abs((plus[k] - minus[k]) / (2 * h) - g[k][axis]) < 1e-7) }
+            }
+        }
+    }
+
+    @Test func scaledBesselFunctionsMatchClosedForms() {
+        for x in [1e-8, 1e-3, 0.5, 1.999, 2.001, 7.5, 40, 300] {
+            let i = ModifiedSphericalBessel.scaled(x, lMax: 12)
+            let e = exp(-x)
+            let i0 = x < 1e-4 ? e * (1 + x * x / 6) : -expm1(-2 * x) / (2 * x)
+            let i1 = x < 1e-2 ? e * (x / 3 + x * x * x / 30) : (x * (1 + exp(-2 * x)) / 2 - (1 - exp(-2 * x)) / 2) / (x * x)
+            #expect(abs(i[0] - i0) <= 1e-14 * i0, "x = \(x)")
+            #expect(abs(i[1] - i1) <= 1e-12 * i1 + 1e-300, "x = \(x)")
+            // Recurrence i_{l-1} - i_{l+1} = (2l+1)/x i_l holds for the scaled functions too.
+            for l in 1..<12 { #expect(abs(i[l - 1] - i[l + 1] - Double(2 * l + 1) / x * i[l]) <= 1e-12 * i[l - 1]) }
+        }
+        // Series and recurrence agree around the switch at x = 2.
+        for x in [1.5, 2.0, 3.0] {
+            let series = ModifiedSphericalBessel.series(x, lMax: 20), miller = ModifiedSphericalBessel.downward(x, lMax: 20)
+            for l in 0...20 { #expect(abs(series[l] - miller[l]) <= 1e-14 * series[l], "x = \(x), l = \(l)") }
+        }
+    }
+
+    @Test(arguments: [SOAP.Layout.dscribe, .quip])
+    func radialSplinesMatchDirectEvaluation(layout: SOAP.Layout) throws {
+        let functions: any RadialFunctions = layout == .dscribe
+            ? try GTORadialFunctions(cutoff: 5, nMax: 8, lMax: 6, sigma: 0.5)
+            : try EquispacedGaussianFunctions(cutoff: 5, nMax: 8, lMax: 6, sigma: 0.5)
+        let basis = try RadialBasis(functions)
+        let count = basis.spline.count
+        var direct = [Double](repeating: 0, count: count), directDerivative = direct
+        // Largest |f| of each function over the range, the scale of the relative error.
+        var scale = [Double](repeating: 0, count: count)
+        for k in 0...1000 {
+            functions.evaluate(Double(k) / 1000 * basis.range, values: &direct, derivatives: &directDerivative)
+            for f in 0..<count { scale[f] = max(scale[f], abs(direct[f])) }
+        }
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: count)
+        let derivatives = UnsafeMutablePointer<Double>.allocate(capacity: count)
+        defer { values.deallocate(); derivatives.deallocate() }
+        var rng = SeededGenerator(seed: 5)
+        var worst = 0.0
+        for _ in 0..<3000 {
+            let r = rng.uniform() * basis.range
+            functions.evaluate(r, values: &direct, derivatives: &directDerivative)
+            basis.spline.evaluate(r, values: values, derivatives: derivatives)
+            for f in 0..<count where scale[f] > 0 { worst = max(worst, abs(values[f] - direct[f]) / scale[f]) }
+        }
+        #expect(worst <= 1e-10, "spline error \(worst)")
+    }
+}
