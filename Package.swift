@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(
             name: "swiftgap",
             dependencies: [
-                "Atoms", "Classical", "TrainingData",
+                "Atoms", "Descriptors", "Classical", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["Atoms"], path: "Tests/TestSupport"),

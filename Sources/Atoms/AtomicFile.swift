@@ -42,6 +42,21 @@ public final class AtomicFile {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Appends raw bytes; large blocks go straight to the file without being copied into the buffer.
+    public func write(raw: UnsafeRawBufferPointer) throws(AtomicFileError) {
+        guard raw.count >= 1 << 20, let base = raw.baseAddress else {
+            try write(bytes: raw)
+            return
+        }
+        try flush()
+        do {
+            try handle?.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count,
+                                               deallocator: .none))
+        } catch {
+            throw AtomicFileError(path: path, reason: "write failed: \(error.localizedDescription)")
+        }
+    }
+
     /// Writes everything buffered so far to the temporary file.
     public func flush() throws(AtomicFileError) {
         guard let handle else { throw AtomicFileError(path: path, reason: "already committed") }

@@ -12,6 +12,8 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
     case splineDidNotConverge(error: Double)
     /// A structure's geometry is unusable.
     case geometry(structure: Int, GeometryError)
+    /// Two atoms sit at the same position.
+    case overlappingAtoms(structure: Int, first: Int, second: Int)
     /// More atoms than the descriptor's fixed size allows.
     case tooManyAtoms(structure: Int, atoms: Int, maximum: Int)
 
@@ -29,6 +31,8 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
                 + "check sigma, cutoff and n_max"
         case let .geometry(structure, error):
             return "structure \(structure): \(error)"
+        case let .overlappingAtoms(structure, first, second):
+            return "structure \(structure): atoms \(first) and \(second) are at the same position"
         case let .tooManyAtoms(structure, atoms, maximum):
             return "structure \(structure) has \(atoms) atoms, more than n_atoms_max = \(maximum)"
         }

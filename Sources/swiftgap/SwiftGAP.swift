@@ -7,5 +7,5 @@ struct SwiftGAP: ParsableCommand {
         commandName: "swiftgap",
         abstract: "Gaussian Approximation Potentials: inspect data, compute descriptors, fit, predict, run MD.",
         version: "0.1.0",
-        subcommands: [InfoCommand.self, GenerateCommand.self])
+        subcommands: [InfoCommand.self, DescribeCommand.self, GenerateCommand.self])
 }

@@ -1,0 +1,65 @@
+/// Writes NumPy `.npz` archives that `numpy.load` opens: a zip of uncompressed `.npy` arrays (ZIP64 when
+/// an array or the archive passes 4 GB), written atomically.
+public struct NPZWriter {
+    private enum Payload {
+        case doubles([Double])
+        case ints([Int64])
+        case bytes([UInt8])
+
+        func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+            switch self {
+            case let .doubles(v): return v.withUnsafeBytes(body)
+            case let .ints(v): return v.withUnsafeBytes(body)
+            case let .bytes(v): return v.withUnsafeBytes(body)
+            }
+        }
+    }
+
+    private var entries: [(name: String, header: [UInt8], payload: Payload)] = []
+
+    /// An empty archive.
+    public init() {}
+
+    /// Adds a float64 array of the given shape (row-major; the element count must match the shape).
+    public mutating func add(_ name: String, _ values: [Double], shape: [Int]) {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not match \(values.count) values")
+        entries.append((name, Self.header(descr: "<f8", shape: shape), .doubles(values)))
+    }
+
+    /// Adds an int64 array of the given shape.
+    public mutating func add(_ name: String, _ values: [Int], shape: [Int]) {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not match \(values.count) values")
+        entries.append((name, Self.header(descr: "<i8", shape: shape), .ints(values.map(Int64.init))))
+    }
+
+    /// Adds UTF-8 text as a 1-D uint8 array (`bytes(npz[name]).decode()` gives it back).
+    public mutating func add(_ name: String, text: String) {
+        let bytes = Array(text.utf8)
+        entries.append((name, Self.header(descr: "|u1", shape: [bytes.count]), .bytes(bytes)))
+    }
+
+    /// Writes the archive to `path` atomically.
+    public func write(to path: String) throws(AtomicFileError) {
+        let file = try AtomicFile(path: path)
+        var zip = ZipWriter(file: file)
+        for entry in entries {
+            try entry.payload.withBytes { body in
+                Result { () throws(AtomicFileError) in
+                    try zip.addStored(name: entry.name + ".npy", header: entry.header, body: body)
+                }
+            }.get()
+        }
+        try zip.finish()
+        try file.commit()
+    }
+
+    /// The `.npy` version 1.0 header of a little-endian C-order array, padded to a multiple of 64 bytes.
+    static func header(descr: String, shape: [Int]) -> [UInt8] {
+        let dims = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(dims), }"
+        let unpadded = 10 + dict.utf8.count + 1
+        dict += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        let length = UInt16(dict.utf8.count)
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dict.utf8)
+    }
+}
