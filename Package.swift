@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "ClassicalTests", dependencies: ["Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DescriptorsTests", dependencies: ["Descriptors", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
-        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap"]),
+        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms"]),
     ]
 )
 

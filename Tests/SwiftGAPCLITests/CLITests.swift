@@ -1,3 +1,4 @@
+import Atoms
 import Foundation
 import Testing
 
@@ -47,6 +48,38 @@ struct CLITests {
         #expect((object["array_keys"] as? [String: Int])?["forces"] == 24)
         let table = try swiftgap(["info", file])
         #expect(table.stdout.contains("configurations") && table.stdout.contains("bulk_strained"))
+    }
+
+    @Test func describeWritesTheDocumentedArrays() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("si.xyz").path, out = folder.appendingPathComponent("d.npz").path
+        #expect(try swiftgap(["generate", "si-sw", "-o", data]).status == 0)
+        let soap = try swiftgap(["describe", data, "-o", out, "--n-max", "3", "--l-max", "2", "--cutoff", "4", "--derivatives"])
+        #expect(soap.status == 0, "\(soap.stderr)")
+        let npz = try NPZReader(path: out)
+        let q = try #require(npz.doubles("descriptors"))
+        let rows = q.shape[0], D = q.shape[1]
+        #expect(D == 3 * 4 / 2 * 3 + 1, "QUIP layout: (l_max+1)·K(K+1)/2 + 1")
+        #expect(npz.ints("structure")?.values.count == rows && npz.ints("center")?.values.count == rows)
+        let g = try #require(npz.doubles("gradients"))
+        #expect(g.shape.count == 3 && g.shape[1] == 3 && g.shape[2] == D)
+        #expect(npz.ints("gradient_row")?.values.count == g.shape[0] && npz.ints("gradient_atom")?.values.count == g.shape[0])
+        #expect(npz.text("settings")?.contains("\"layout\":\"quip\"") == true)
+
+        let averaged = try swiftgap(["describe", data, "-o", out, "--layout", "dscribe", "--average", "inner",
+                                     "--n-max", "2", "--l-max", "2"])
+        #expect(averaged.status == 0, "\(averaged.stderr)")
+        #expect(try NPZReader(path: out).ints("center")?.values.allSatisfy { $0 == -1 } == true)
+
+        let cm = try swiftgap(["describe", data, "-o", out, "--descriptor", "coulomb-matrix", "--permutation", "eigenspectrum"])
+        #expect(cm.status == 0, "\(cm.stderr)")
+        #expect(try NPZReader(path: out).doubles("descriptors")?.shape == [24, 65])
+
+        let bad = try swiftgap(["describe", data, "-o", out, "--l-max", "21"])
+        #expect(bad.status != 0 && bad.stderr.contains("l_max"))
+        let unknown = try swiftgap(["describe", data, "-o", out, "--species", "C,O"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("Si is not"))
     }
 
     @Test func malformedFileFailsWithFileAndLine() throws {

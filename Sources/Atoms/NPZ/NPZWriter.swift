@@ -38,10 +38,11 @@ public struct NPZWriter {
         entries.append((name, Self.header(descr: "|u1", shape: [bytes.count]), .bytes(bytes)))
     }
 
-    /// Writes the archive to `path` atomically.
-    public func write(to path: String) throws(AtomicFileError) {
+    /// Writes the archive to `path` atomically. `zip64Limit` lowers the size at which ZIP64 records are
+    /// used (for tests; the default is the zip format's 4 GB limit).
+    public func write(to path: String, zip64Limit: UInt64 = 0xFFFF_FFFF) throws(AtomicFileError) {
         let file = try AtomicFile(path: path)
-        var zip = ZipWriter(file: file)
+        var zip = ZipWriter(file: file, zip64Limit: zip64Limit)
         for entry in entries {
             try entry.payload.withBytes { body in
                 Result { () throws(AtomicFileError) in

@@ -7,8 +7,13 @@ struct ZipWriter {
     private var count = 0
     /// 1980-01-01 00:00 in MS-DOS format: a fixed time keeps archives reproducible.
     private let dosTime: UInt16 = 0, dosDate: UInt16 = 0x21
+    /// Sizes and offsets from this value on use ZIP64 records (lowered only by tests).
+    private let limit: UInt64
 
-    init(file: AtomicFile) { self.file = file }
+    init(file: AtomicFile, zip64Limit: UInt64 = 0xFFFF_FFFF) {
+        self.file = file
+        limit = zip64Limit
+    }
 
     /// Adds an entry whose content is `header` followed by `body`.
     mutating func addStored(name: String, header: [UInt8], body: UnsafeRawBufferPointer) throws(AtomicFileError) {
@@ -17,7 +22,7 @@ struct ZipWriter {
         crc.update(body)
         let size = UInt64(header.count + body.count)
         let nameBytes = Array(name.utf8)
-        let big = size >= 0xFFFF_FFFF
+        let big = size >= limit
         var local = [UInt8]()
         local.le32(0x0403_4B50)
         local.le16(big ? 45 : 20)
@@ -49,7 +54,7 @@ struct ZipWriter {
             extra.le64(size)
             extra.le64(size)
         }
-        if entryOffset >= 0xFFFF_FFFF { extra.le64(entryOffset) }
+        if entryOffset >= limit { extra.le64(entryOffset) }
         var record = [UInt8]()
         record.le32(0x0201_4B50)
         record.le16(extra.isEmpty ? 20 : 45)   // made by
@@ -67,7 +72,7 @@ struct ZipWriter {
         record.le16(0)                 // disk
         record.le16(0)                 // internal attributes
         record.le32(0)                 // external attributes
-        record.le32(entryOffset >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(entryOffset))
+        record.le32(entryOffset >= limit ? 0xFFFF_FFFF : UInt32(entryOffset))
         record += nameBytes
         if !extra.isEmpty {
             record.le16(0x0001)
@@ -84,7 +89,7 @@ struct ZipWriter {
         let centralSize = UInt64(central.count)
         try file.write(bytes: central)
         offset += centralSize
-        let zip64 = centralOffset >= 0xFFFF_FFFF || count >= 0xFFFF
+        let zip64 = centralOffset >= limit || count >= 0xFFFF
         var tail = [UInt8]()
         if zip64 {
             let recordOffset = offset

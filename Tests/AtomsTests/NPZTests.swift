@@ -1,0 +1,54 @@
+import Atoms
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("NPZ archives")
+struct NPZTests {
+    private func temporaryFile(_ name: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-npz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent(name).path
+    }
+
+    @Test func readsWhatNumpyWrites() throws {
+        let npz = try NPZReader(path: Fixtures.url("numpy_savez.npz").path)
+        let matrix = try #require(npz.doubles("matrix"))
+        #expect(matrix.shape == [3, 4])
+        #expect(matrix.values == (0..<12).map { Double($0) / 7.0 })
+        #expect(npz.ints("index")?.values == [3, -1, 5])
+        #expect(npz.text("note") == "ünïcode text")
+    }
+
+    @Test(arguments: [false, true])
+    func roundTrip(zip64: Bool) throws {
+        let path = try temporaryFile("a.npz")
+        var writer = NPZWriter()
+        let values = (0..<1000).map { sin(Double($0)) * 1e-300 + Double($0) }
+        writer.add("descriptors", values, shape: [10, 100])
+        writer.add("center", [0, -1, 7], shape: [3])
+        writer.add("settings", text: "{\"a\": 1}")
+        writer.add("empty", [Double](), shape: [0, 5])
+        try writer.write(to: path, zip64Limit: zip64 ? 16 : 0xFFFF_FFFF)
+        let npz = try NPZReader(path: path)
+        #expect(npz.doubles("descriptors")?.values.map(\.bitPattern) == values.map(\.bitPattern))
+        #expect(npz.doubles("descriptors")?.shape == [10, 100])
+        #expect(npz.ints("center")?.values == [0, -1, 7])
+        #expect(npz.text("settings") == "{\"a\": 1}")
+        #expect(npz.doubles("empty")?.shape == [0, 5])
+    }
+
+    @Test func truncatedAndCorruptArchivesAreErrors() throws {
+        let path = try temporaryFile("b.npz")
+        var writer = NPZWriter()
+        writer.add("x", [1, 2, 3], shape: [3])
+        try writer.write(to: path)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count - 30).write(to: URL(fileURLWithPath: path))
+        #expect(throws: NPZError.self) { try NPZReader(path: path) }
+        bytes[80] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect { try NPZReader(path: path) } throws: { ($0 as? NPZError)?.problem.contains("checksum") == true }
+        #expect(throws: NPZError.self) { try NPZReader(path: path + ".missing") }
+    }
+}
