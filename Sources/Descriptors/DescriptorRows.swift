@@ -21,12 +21,6 @@ public struct DescriptorRows: Equatable, Sendable {
         structure = []
         center = []
     }
-
-    mutating func append(_ other: DescriptorRows) {
-        values += other.values
-        structure += other.structure
-        center += other.center
-    }
 }
 
 /// Derivatives of descriptor rows, stored sparsely: one 3 × D block per (row, atom) pair whose position
@@ -59,12 +53,5 @@ public struct SparseDerivatives: Equatable, Sendable {
         atom = []
         values = []
         self.strain = strain ? [] : nil
-    }
-
-    mutating func append(_ other: SparseDerivatives, rowOffset: Int) {
-        row += other.row.map { $0 + rowOffset }
-        atom += other.atom
-        values += other.values
-        if strain != nil { strain! += other.strain ?? [] }
     }
 }

@@ -161,9 +161,7 @@ extension SOAP {
             assert(ws.slotAtoms == p.blockAtoms[c], "slot order must match the planned output")
             let atoms = out.g + block * 3 * D
             let strainRows = out.e.map { $0 + row * 9 * D }
-            engine.powerSpectrumGradients(ws, atoms: atoms, strain: strainRows)
-            engine.normaliseGradients(atoms, count: ws.slotAtoms.count * 3, descriptor: q, norm: norm)
-            if let strainRows { engine.normaliseGradients(strainRows, count: 9, descriptor: q, norm: norm) }
+            engine.powerSpectrumGradients(ws, atoms: atoms, strain: strainRows, descriptor: q, norm: norm)
             block += ws.slotAtoms.count
         }
     }
@@ -191,11 +189,8 @@ extension SOAP {
             if scratch.count < blocks * 3 * D { scratch = [Double](repeating: 0, count: blocks * 3 * D) }
             scratch.withUnsafeMutableBufferPointer { s in
                 strainScratch.withUnsafeMutableBufferPointer { t in
-                    engine.powerSpectrumGradients(ws, atoms: s.baseAddress!, strain: strain ? t.baseAddress! : nil)
-                    if let qc {
-                        engine.normaliseGradients(s.baseAddress!, count: blocks * 3, descriptor: qc, norm: norm)
-                        if strain { engine.normaliseGradients(t.baseAddress!, count: 9, descriptor: qc, norm: norm) }
-                    }
+                    engine.powerSpectrumGradients(ws, atoms: s.baseAddress!, strain: strain ? t.baseAddress! : nil,
+                                                  descriptor: qc, norm: norm)
                     for (k, atom) in ws.slotAtoms.enumerated() {
                         let target = g + slotOf[atom]! * 3 * D, source = s.baseAddress! + k * 3 * D
                         for c in 0..<(3 * D) { target[c] += source[c] / count }

@@ -204,32 +204,43 @@ struct SOAPEngine: Sendable {
         return norm
     }
 
-    /// Gradients of the (unnormalised) power spectrum from the products `expand` left in the workspace:
-    /// `atoms` receives one 3 × length block per atom slot (the centre's, first, is minus the sum of the
-    /// others), `strain` (when strain slots are in use) the 9 × length strain derivatives.
+    /// Gradients of the power spectrum from the products `expand` left in the workspace: `atoms` receives
+    /// one 3 × length block per atom slot (the centre's, first, is minus the sum of the others), `strain`
+    /// (when strain slots are in use) the 9 × length strain derivatives. With `descriptor` (the normalised
+    /// q̂) and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     func powerSpectrumGradients(
-        _ ws: Workspace, atoms: UnsafeMutablePointer<Double>, strain: UnsafeMutablePointer<Double>?
+        _ ws: Workspace, atoms: UnsafeMutablePointer<Double>, strain: UnsafeMutablePointer<Double>?,
+        descriptor q: UnsafePointer<Double>?, norm: Double
     ) {
         let K = channels, D = layout.length
         let offsets = ws.gatherOffsets(layout)
         let G = ws.productBlock(l: 0)
         let featureCount = layout.features.count
         let strainBlocks = ws.strainSlots * 3
+        let normalising = normalise && q != nil && norm > 0
+        let inverse = normalising ? 1 / norm : 1
         atoms.update(repeating: 0, count: 3 * D)
         layout.features.withUnsafeBufferPointer { features in
             for block in 0..<(ws.totalSlots * 3) {
                 let isStrain = block < strainBlocks
-                // The centre (first atom slot) is filled from the others below.
+                // The centre (first atom slot) is filled from the others.
                 if !isStrain && block - strainBlocks < 3 { continue }
                 let target = isStrain ? strain! + block * D : atoms + (block - strainBlocks) * D
                 let g = G + block * K * K
+                var projection = 0.0
                 for k in 0..<featureCount {
-                    target[k] = features[k].scale * (g[offsets[2 * k]] + g[offsets[2 * k + 1]])
+                    let v = features[k].scale * (g[offsets[2 * k]] + g[offsets[2 * k + 1]])
+                    target[k] = v
+                    if normalising { projection += q![k] * v }
                 }
                 for k in featureCount..<D { target[k] = 0 }
+                // ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖ is linear in ∂q, so the centre can sum normalised blocks.
+                if normalising {
+                    for k in 0..<D { target[k] = (target[k] - q![k] * projection) * inverse }
+                }
                 if !isStrain {
                     let centre = atoms + ((block - strainBlocks) % 3) * D
-                    for k in 0..<featureCount { centre[k] -= target[k] }
+                    for k in 0..<D { centre[k] -= target[k] }
                 }
             }
         }

@@ -1,7 +1,8 @@
-// swiftgap-bench: timing harness for SwiftGAP's neighbour list and extxyz reader.
+// swiftgap-bench: timing harness for SwiftGAP's neighbour list, extxyz reader and SOAP descriptors.
 // Each subcommand prints one JSON object on standard output; the Python drivers in bench/ parse it.
 import ArgumentParser
 import Atoms
+import Descriptors
 import Foundation
 
 /// Wall-clock seconds since an arbitrary origin (monotonic).
@@ -29,7 +30,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftgap-bench",
         abstract: "Timing harness for SwiftGAP (one JSON object per measurement on stdout).",
-        subcommands: [Neighbors.self, ExtXYZ.self])
+        subcommands: [Neighbors.self, ExtXYZ.self, SOAPBench.self])
 }
 
 struct Neighbors: ParsableCommand {
@@ -99,6 +100,77 @@ struct ExtXYZ: ParsableCommand {
         printJSON([
             "tool": "swiftgap", "bytes": bytes, "frames": frames, "atoms": atoms, "seconds": best,
             "mb_per_s": Double(bytes) / 1e6 / best,
+        ])
+    }
+}
+
+struct SOAPBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soap",
+        abstract: "Time SOAP descriptors (cutoff 5 Å, n_max 8, l_max 6, atom_sigma 0.5) of every frame of an extxyz file.")
+
+    enum LayoutOption: String, ExpressibleByArgument, CaseIterable {
+        case quip, dscribe
+    }
+
+    @Argument(help: "An extxyz file (all its frames are described in one call).")
+    var file: String
+
+    @Option(help: "quip: QUIP/GAP definition (species_Z in the given order); dscribe: DScribe definition.")
+    var layout: LayoutOption = .quip
+
+    @Option(help: "Comma-separated atomic numbers of the species channels, e.g. 1,8.")
+    var species: String = "14"
+
+    @Option(help: "Worker threads.")
+    var threads = 1
+
+    @Option(help: "Timed repeats (the minimum is reported), after one untimed warm-up.")
+    var repeats = 3
+
+    @Flag(help: "Time descriptors plus position derivatives instead of descriptors alone.")
+    var derivatives = false
+
+    func run() throws {
+        let z = try species.split(separator: ",").map { part -> Int in
+            guard let v = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--species: '\(part)' is not an atomic number")
+            }
+            return v
+        }
+        let frames = try ExtXYZReader.read(path: file)
+        let atoms = frames.reduce(0) { $0 + $1.count }
+
+        let t0 = now()
+        let soap: SOAP
+        switch layout {
+        case .quip: soap = try SOAP.quip(cutoff: 5, nMax: 8, lMax: 6, atomSigma: 0.5, speciesZ: z)
+        case .dscribe: soap = try SOAP.dscribe(species: z, cutoff: 5, nMax: 8, lMax: 6, atomSigma: 0.5)
+        }
+        let setup = now() - t0
+
+        // One call: (rows, derivative blocks). The results are dropped before the next call so that
+        // at most one output is alive at a time.
+        func call() throws -> (rows: Int, blocks: Int) {
+            if derivatives {
+                let (q, d) = try soap.derivatives(frames, threads: threads)
+                return (q.count, d.count)
+            }
+            return (try soap.create(frames, threads: threads).count, 0)
+        }
+        var (rows, blocks) = try call()  // warm-up
+        var best = Double.infinity
+        for _ in 0..<max(1, repeats) {
+            let t1 = now()
+            (rows, blocks) = try call()
+            best = min(best, now() - t1)
+        }
+        let d = soap.numberOfFeatures
+        printJSON([
+            "tool": "swiftgap", "layout": layout.rawValue, "atoms": atoms, "seconds": best,
+            "us_per_atom": best / Double(atoms) * 1e6, "threads": threads, "derivatives": derivatives,
+            "features": d, "rows": rows, "blocks": blocks, "gradient_bytes": blocks * 3 * d * 8,
+            "setup_seconds": setup, "range": soap.interactionRange, "repeats": max(1, repeats),
         ])
     }
 }
