@@ -13,8 +13,8 @@ import common
 STRUCTURES = {
     "si216": ("soap-si216.xyz", "Si diamond 3×3×3 cubic, rattled 0.05 Å"),
     "si1000": ("soap-si1000.xyz", "Si diamond 5×5×5 cubic, rattled 0.05 Å"),
-    "water": ("soap-water64.xyz", "64 H₂O, 12.42 Å cubic box"),
-    "watmeoh": ("soap-water32-methanol16.xyz", "32 H₂O + 16 CH₃OH, 12.62 Å cubic box"),
+    "water": ("soap-water64.xyz", "64 H₂O, 12.42 Å cubic box, 1.00 g/cm³"),
+    "watmeoh": ("soap-water32-methanol16.xyz", "32 H₂O + 16 CH₃OH, 12.53 Å cubic box, 0.92 g/cm³"),
 }
 
 AVOGADRO = 6.02214076e23
@@ -84,23 +84,30 @@ def liquid_box(molecules, density, seed, min_distance=1.6, heavy_distance=2.5):
     length = (mass / AVOGADRO / density * 1e24) ** (1 / 3)  # Å
     grid = int(np.ceil(len(molecules) ** (1 / 3)))
     sites = [np.array([i, j, k]) for i in range(grid) for j in range(grid) for k in range(grid)]
-    order = rng.permutation(len(sites))[:len(molecules)]
+    free = list(rng.permutation(len(sites)))
     spacing = length / grid
     symbols, positions, heavy = [], np.zeros((0, 3)), np.zeros(0, dtype=bool)
-    for (syms, local), site in zip(molecules, order):
-        for attempt in range(10000):
-            centre = (sites[site] + 0.5) * spacing + rng.uniform(-0.15, 0.15, 3) * spacing
-            xyz = centre + local @ random_rotation(rng).T
-            is_heavy = np.array([s != "H" for s in syms])
-            if len(positions):
-                d = xyz[:, None, :] - positions[None, :, :]
-                d -= length * np.round(d / length)
-                r = np.linalg.norm(d, axis=-1)
-                if r.min() < min_distance or r[np.ix_(is_heavy, heavy)].min(initial=99) < heavy_distance:
-                    continue
-            break
-        else:
+    # Largest molecules first; a molecule that does not fit at its site tries the next free one.
+    for syms, local in sorted(molecules, key=lambda m: -len(m[0])):
+        is_heavy = np.array([s != "H" for s in syms])
+        placed = None
+        for site in list(free):
+            for attempt in range(2000):
+                centre = (sites[site] + 0.5) * spacing + rng.uniform(-0.15, 0.15, 3) * spacing
+                xyz = centre + local @ random_rotation(rng).T
+                if len(positions):
+                    d = xyz[:, None, :] - positions[None, :, :]
+                    d -= length * np.round(d / length)
+                    r = np.linalg.norm(d, axis=-1)
+                    if r.min() < min_distance or r[np.ix_(is_heavy, heavy)].min(initial=99) < heavy_distance:
+                        continue
+                placed = site
+                break
+            if placed is not None:
+                break
+        if placed is None:
             raise RuntimeError("could not place a molecule")
+        free.remove(placed)
         symbols += syms
         positions = np.vstack([positions, xyz % length])
         heavy = np.concatenate([heavy, is_heavy])
@@ -116,10 +123,7 @@ def build(name):
         return liquid_box([water_molecule()] * 64, density=1.0, seed=3)
     if name == "watmeoh":
         # x(MeOH) = 1/3; the real mixture is ~0.92 g/cm³ at 25 °C.
-        rng = np.random.default_rng(4)
-        mols = [water_molecule()] * 32 + [methanol_molecule()] * 16
-        mols = [mols[i] for i in rng.permutation(len(mols))]
-        return liquid_box(mols, density=0.92, seed=5)
+        return liquid_box([water_molecule()] * 32 + [methanol_molecule()] * 16, density=0.92, seed=5)
     raise KeyError(name)
 
 

@@ -17,6 +17,7 @@ struct QUIPFixtureTests {
         let species_Z: [Int]
         let Z: Int
         let normalise: Bool
+        let average: Bool
     }
 
     struct Case: Decodable {
@@ -38,7 +39,7 @@ struct QUIPFixtureTests {
         try SOAP.quip(
             cutoff: s.cutoff, cutoffTransitionWidth: s.cutoff_transition_width, nMax: s.n_max, lMax: s.l_max,
             atomSigma: s.atom_sigma, centralWeight: s.central_weight, speciesZ: s.species_Z == [0] ? [] : s.species_Z,
-            centerSpecies: s.Z == 0 ? nil : s.Z, normalise: s.normalise)
+            centerSpecies: s.Z == 0 ? nil : s.Z, normalise: s.normalise, average: s.average)
     }
 
     @Test(arguments: file.cases.map(\.name))
