@@ -175,3 +175,37 @@ extension Matrix {
         return out
     }
 }
+
+@Suite("Incremental least squares")
+struct IncrementalLeastSquaresTests {
+    @Test func blockwiseEqualsOneShotQR() throws {
+        let n = 12
+        let regulariser = try Cholesky(randomSPD(n, seed: 20)).lower.transposed
+        let a = randomMatrix(100, n, seed: 21)
+        var rng = SeededGenerator(seed: 22)
+        let b = (0..<100).map { _ in rng.uniform() - 0.5 }
+        var solver = try IncrementalLeastSquares(initial: regulariser)
+        for start in stride(from: 0, to: 100, by: 37) {
+            let end = min(start + 37, 100)
+            let rows = try Matrix(rows: end - start, columns: n, elements: Array(a.elements[(start * n)..<(end * n)]))
+            try solver.add(rows: rows, rhs: Array(b[start..<end]))
+        }
+        #expect(solver.rowCount == 100)
+        // The same problem stacked: [Lᵀ; A] x ≈ [0; b].
+        let stacked = try Matrix(rows: n + 100, columns: n, elements: regulariser.elements + a.elements)
+        let rhs = [Double](repeating: 0, count: n) + b
+        let expected = try Matrix.leastSquares(stacked, rhs)
+        let x = try solver.solve()
+        #expect(zip(x, expected).allSatisfy { abs($0 - $1) < 1e-11 })
+        let residual = try stacked.times(x)
+        let norm = zip(residual, rhs).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+        #expect(abs(solver.residualNorm - norm) < 1e-10)
+        #expect(try solver.reciprocalCondition() > 1e-6)
+    }
+
+    @Test func nearlySingularProblemsReportAPoorCondition() throws {
+        var solver = try IncrementalLeastSquares(initial: Matrix(rows: 2, columns: 2))
+        try solver.add(rows: try Matrix([[1, 1], [1, 1 + 1e-14]]), rhs: [1, 1])
+        #expect(try solver.reciprocalCondition() < 1e-12)
+    }
+}

@@ -1,0 +1,396 @@
+"""SOAP speed benchmark: SwiftGAP against featomic, DScribe and quippy, descriptors alone and with
+position derivatives, on 1 and 2 threads.
+
+What it measures
+    Wall-clock time of one descriptor call on one periodic structure, reported per atom (µs/atom),
+    with the same settings everywhere: cutoff 5 Å, n_max 8 radial functions, l_max 6, Gaussian
+    atom width 0.5 Å. Each measurement is one untimed warm-up call, then the minimum of up to
+    --repeats timed calls (fewer when a call is slow: at most ~10 s of timed calls). A measurement
+    whose warm-up call runs longer than 60 s is stopped and printed as "skipped".
+      * SwiftGAP   ``swiftgap-bench soap FILE --layout quip|dscribe``: ``SOAP.quip(...)`` (QUIP/GAP
+                   definition) and ``SOAP.dscribe(...)`` (DScribe definition), ``create`` or
+                   ``derivatives`` with threads: T;
+      * featomic   ``SoapPowerSpectrum`` (ShiftedCosine cutoff width 0.5, Gaussian density width
+                   0.5, GTO radial basis with max_radial 7 = 8 functions, max_angular 6),
+                   ``compute(atoms)`` and ``compute(atoms, gradients=["positions"])``; threads via
+                   RAYON_NUM_THREADS (set before featomic is imported, so every measurement runs in
+                   a fresh process);
+      * DScribe    ``SOAP(species, r_cut=5, n_max=8, l_max=6, sigma=0.5, periodic=True)``, ``create``
+                   and ``derivatives(method="auto")``, which is numerical for periodic systems and
+                   returns a dense centres × atoms × 3 × D array: it is timed on 24 random centres
+                   only and reported per centre. DScribe parallelises over structures only, so
+                   n_jobs=2 is measured by passing the structure twice with the centres split in
+                   halves (``create([a, a], centers=[first, second], n_jobs=2)``, joblib processes);
+      * quippy     ``Descriptor("soap cutoff=5 cutoff_transition_width=0.5 n_max=8 l_max=6
+                   atom_sigma=0.5 n_species=S species_Z={...}")``, ``calc(atoms)`` and
+                   ``calc(atoms, grad=True)``; single-threaded (the wheel has no OpenMP).
+    Structures (written once to bench/.data/ as extxyz with repr() floats, read back with ase.io.read
+    for the Python tools, so every tool sees identical geometry): rattled Si diamond with 216 and
+    1000 atoms, 64 water molecules (H, O) and 32 water + 16 methanol (H, C, O), all periodic.
+    It also prints SwiftGAP's derivative memory against pairs × 3 × D × 8 bytes, where pairs counts
+    the distinct (centre, neighbour atom) pairs from ase.neighborlist.neighbor_list plus one block
+    per centre.
+
+How to run (from the repository root)
+    .venv/bin/python bench/soap.py                     # everything, ~5 min
+    .venv/bin/python bench/soap.py --only si216 water  # some structures (si216 si1000 water watmeoh)
+    .venv/bin/python bench/soap.py --tools swiftgap featomic --json
+    .venv/bin/python bench/soap.py --no-build          # use bench/.build as it is
+
+It builds ``bench/`` first (``swift build -c release --package-path bench``) unless --no-build.
+"""
+import argparse
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+
+import common
+import soap_structures
+
+SPECIES = {"si216": [14], "si1000": [14], "water": [1, 8], "watmeoh": [1, 6, 8]}
+TOOLS = ["swiftgap", "featomic", "dscribe", "quippy"]
+LIMIT = 60.0  # s: a measurement whose warm-up call takes longer is skipped
+BUDGET = 10.0  # s: timed calls per measurement, at least one
+DSCRIBE_DERIVATIVE_CENTRES = 24
+CUTOFF, N_MAX, L_MAX, SIGMA = 5.0, 8, 6, 0.5
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker: one measurement of one Python tool, in a process of its own (thread settings must be in
+# the environment before the tool is imported). Prints {"event": "ready"}, {"event": "warm"} and
+# finally the result, one JSON object per line.
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def featomic_calls(atoms, derivatives, threads):
+    import featomic
+
+    t0 = time.perf_counter()
+    calc = featomic.SoapPowerSpectrum(
+        cutoff={"radius": CUTOFF, "smoothing": {"type": "ShiftedCosine", "width": 0.5}},
+        density={"type": "Gaussian", "width": SIGMA},
+        basis={"type": "TensorProduct", "max_angular": L_MAX,
+               "radial": {"type": "Gto", "max_radial": N_MAX - 1}})  # max_radial is inclusive
+    setup = time.perf_counter() - t0
+    gradients = ["positions"] if derivatives else None
+
+    def call():
+        return calc.compute(atoms, gradients=gradients)
+
+    def describe(out):
+        radial = {int(n) for block in out.blocks() for n in block.properties["n_1"]}
+        info = {"features": sum(b.values.shape[1] for b in out.blocks()) // len(out),  # per block
+                "values_per_atom": sum(b.values.size for b in out.blocks()) / len(atoms),
+                "blocks_featomic": len(out), "radial_functions": len(radial)}
+        if derivatives:
+            info["gradient_bytes"] = sum(b.gradient("positions").values.nbytes for b in out.blocks())
+            info["gradient_samples"] = sum(b.gradient("positions").values.shape[0] for b in out.blocks())
+        return info
+
+    return setup, call, describe, len(atoms)
+
+
+def dscribe_calls(atoms, derivatives, threads, species):
+    from dscribe.descriptors import SOAP
+
+    t0 = time.perf_counter()
+    soap = SOAP(species=species, r_cut=CUTOFF, n_max=N_MAX, l_max=L_MAX, sigma=SIGMA, periodic=True)
+    setup = time.perf_counter() - t0
+    n = len(atoms)
+    if derivatives:
+        rng = np.random.default_rng(0)
+        centres = sorted(int(i) for i in rng.choice(n, size=min(DSCRIBE_DERIVATIVE_CENTRES, n), replace=False))
+    else:
+        centres = list(range(n))
+    timed = len(centres)
+    split = [list(map(int, c)) for c in np.array_split(centres, threads)]
+
+    def call():
+        if derivatives:
+            if threads == 1:
+                return soap.derivatives(atoms, centers=centres, method="auto")
+            return soap.derivatives([atoms] * threads, centers=split, method="auto", n_jobs=threads)
+        if threads == 1:
+            return soap.create(atoms)
+        return soap.create([atoms] * threads, centers=split, n_jobs=threads)
+
+    def describe(out):
+        info = {"features": soap.get_number_of_features(), "centres_timed": timed,
+                "method": soap.validate_derivatives_method("auto", False) if derivatives else None}
+        if derivatives:
+            # The dense array DScribe returns for all n centres: n × n × 3 × D doubles.
+            info["gradient_bytes_all_centres"] = n * n * 3 * soap.get_number_of_features() * 8
+        return info
+
+    return setup, call, describe, timed
+
+
+def quippy_calls(atoms, derivatives, threads, species):
+    from quippy.descriptors import Descriptor
+
+    t0 = time.perf_counter()
+    desc = Descriptor(f"soap cutoff={CUTOFF:g} cutoff_transition_width=0.5 n_max={N_MAX} l_max={L_MAX} "
+                      f"atom_sigma={SIGMA:g} n_species={len(species)} "
+                      f"species_Z={{{' '.join(map(str, species))}}}")
+    setup = time.perf_counter() - t0
+
+    def call():
+        return desc.calc(atoms, grad=derivatives)
+
+    def describe(out):
+        info = {"features": int(out["data"].shape[1])}
+        if derivatives:
+            info["gradient_bytes"] = int(out["grad_data"].nbytes)
+            info["blocks"] = int(out["grad_data"].shape[0])
+        return info
+
+    return setup, call, describe, len(atoms)
+
+
+def worker(args):
+    import ase.io
+
+    atoms = ase.io.read(args.file)
+    species = SPECIES[args.structure]
+    if args.worker == "featomic":
+        setup, call, describe, centres = featomic_calls(atoms, args.derivatives, args.threads)
+    elif args.worker == "dscribe":
+        setup, call, describe, centres = dscribe_calls(atoms, args.derivatives, args.threads, species)
+    else:
+        setup, call, describe, centres = quippy_calls(atoms, args.derivatives, args.threads, species)
+    emit({"event": "ready"})
+    t0 = time.perf_counter()
+    out = call()
+    warm = time.perf_counter() - t0
+    emit({"event": "warm", "seconds": warm})
+    info = describe(out)
+    del out
+    repeats = int(min(args.repeats, max(1, BUDGET // max(warm, 1e-9))))
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = call()
+        best = min(best, time.perf_counter() - t0)
+        del out
+    emit({"tool": args.worker, "atoms": len(atoms), "seconds": best, "us_per_atom": best / centres * 1e6,
+          "threads": args.threads, "derivatives": args.derivatives, "repeats": repeats,
+          "setup_seconds": setup, **info})
+
+
+# ---------------------------------------------------------------------------------------------
+# Driver.
+
+def python_env(threads):
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "RAYON_NUM_THREADS": str(threads)}
+    return env
+
+
+def run_worker(tool, structure, path, threads, derivatives, repeats):
+    """One measurement in a fresh process; None when the warm-up call exceeded LIMIT."""
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", tool, "--structure", structure,
+           "--file", path, "--threads", str(threads), "--repeats", str(repeats)]
+    if derivatives:
+        cmd.append("--derivatives")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=python_env(threads),
+                            start_new_session=True)
+    lines = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout] + [lines.put(None)],
+                              daemon=True)
+    reader.start()
+
+    def next_event(timeout):
+        while True:
+            line = lines.get(timeout=timeout)
+            if line is None:
+                raise RuntimeError(f"{tool} worker exited with {proc.wait()}: {' '.join(cmd)}")
+            line = line.strip()
+            if line.startswith("{"):
+                return json.loads(line)
+
+    try:
+        next_event(timeout=300)  # imports, reading and setup
+        try:
+            next_event(timeout=LIMIT)  # the warm-up call
+        except queue.Empty:
+            os.killpg(proc.pid, signal.SIGKILL)  # the worker and any joblib processes
+            proc.wait()
+            return None
+        result = next_event(timeout=LIMIT + 2 * BUDGET + 60)
+    finally:
+        if proc.poll() is None:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    return result
+
+
+def run_swift(layout, path, species, threads, derivatives, repeats):
+    args = ["soap", path, "--layout", layout, "--species", ",".join(map(str, species)),
+            "--threads", threads, "--repeats", repeats]
+    if derivatives:
+        args.append("--derivatives")
+    try:
+        out = subprocess.run([common.BENCH_BIN, *map(str, args)], check=True, capture_output=True,
+                             text=True, env=common.swift_env(), timeout=LIMIT * (repeats + 1)).stdout
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def pair_count(path, cutoff):
+    """Distinct (i, j) atom pairs, i ≠ j, within `cutoff` (periodic images merged), plus one per atom."""
+    import ase.io
+    from ase.neighborlist import neighbor_list
+
+    atoms = ase.io.read(path)
+    i, j = neighbor_list("ij", atoms, cutoff)
+    keep = i != j
+    return len(np.unique(i[keep].astype(np.int64) * len(atoms) + j[keep])) + len(atoms)
+
+
+def fmt_us(r):
+    if r is None:
+        return "skipped"
+    v = r["us_per_atom"]
+    return f"{v:.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", nargs="+", choices=list(SPECIES), help="structures to run")
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=TOOLS, help="tools to run")
+    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2], help="thread counts")
+    parser.add_argument("--repeats", type=int, default=5, help="timed calls at most (minimum reported)")
+    parser.add_argument("--json", action="store_true", help="also print the raw measurements")
+    parser.add_argument("--no-build", action="store_true", help="use the existing bench binary")
+    # Internal: one measurement of a Python tool.
+    parser.add_argument("--worker", choices=["featomic", "dscribe", "quippy"], help=argparse.SUPPRESS)
+    parser.add_argument("--structure", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--derivatives", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        if len(args.threads) != 1:
+            parser.error("--worker takes one --threads value")
+        args.threads = args.threads[0]
+        return worker(args)
+
+    if "swiftgap" in args.tools:
+        common.ensure_bench(rebuild=not args.no_build)
+    names = args.only or list(SPECIES)
+    paths = {name: soap_structures.ensure(name) for name in names}
+
+    results = {}  # (structure, tool, threads, derivatives) -> dict or None (skipped)
+    raw = []
+    for name in names:
+        path, species = paths[name], SPECIES[name]
+        for derivatives in (False, True):
+            for threads in args.threads:
+                jobs = []
+                if "swiftgap" in args.tools:
+                    jobs += [("swiftgap-quip", lambda: run_swift("quip", path, species, threads, derivatives,
+                                                                 args.repeats)),
+                             ("swiftgap-dscribe", lambda: run_swift("dscribe", path, species, threads,
+                                                                    derivatives, args.repeats))]
+                for tool in ("featomic", "dscribe", "quippy"):
+                    if tool in args.tools and not (tool == "quippy" and threads != 1):
+                        jobs.append((tool, lambda tool=tool: run_worker(tool, name, path, threads, derivatives,
+                                                                         args.repeats)))
+                for label, job in jobs:
+                    what = "values+derivatives" if derivatives else "values"
+                    print(f"{name:8} {label:16} {what:18} {threads} thread(s) ...", end=" ", file=sys.stderr,
+                          flush=True)
+                    r = job()
+                    print("skipped (warm-up call > 60 s)" if r is None else
+                          f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
+                    results[(name, label, threads, derivatives)] = r
+                    if r is not None:
+                        raw.append({"structure": name, "label": label, **r})
+
+    labels = [label for label in ("swiftgap-quip", "swiftgap-dscribe", "featomic", "dscribe", "quippy")
+              if any(key[1] == label for key in results)]
+    print(f"SOAP (cutoff 5 Å, n_max 8, l_max 6, atom_sigma 0.5), µs per atom, minimum of repeats; "
+          f"{common.machine()}")
+    print("ratio = tool time ÷ SwiftGAP (quip layout) time on the same thread count")
+    columns = [(d, t) for d in (False, True) for t in args.threads]
+    head = " ".join(f"{('val+der' if d else 'values') + f' {t}t':>18}" for d, t in columns)
+    print(f"{'structure':9} {'atoms':>5} {'tool':16} {'D':>5} {head}")
+    for name in names:
+        for label in labels:
+            cells = []
+            d_features = None
+            for d, t in columns:
+                r = results.get((name, label, t, d), "n/a")
+                if r == "n/a" or (label == "quippy" and t != 1):
+                    cells.append(f"{'—':>18}")
+                    continue
+                ref = results.get((name, "swiftgap-quip", t, d))
+                text = fmt_us(r)
+                if r is not None:
+                    d_features = int(r.get("values_per_atom", r.get("features", d_features)))
+                    if ref is not None and label != "swiftgap-quip":
+                        text += f" ({r['us_per_atom'] / ref['us_per_atom']:.1f}×)"
+                cells.append(f"{text:>18}")
+            atoms = next((r["atoms"] for (n, _, _, _), r in results.items() if n == name and r), 0)
+            print(f"{name:9} {atoms:>5} {label:16} {d_features or 0:>5} {' '.join(cells)}")
+    print("D = numbers per centre; featomic's: one block per neighbour-type pair, each 7 l × 8 n1 × 8 n2 "
+          "(n1 > n2 kept for like types), so more than the others'.")
+    print("DScribe derivatives are timed on "
+          f"{DSCRIBE_DERIVATIVE_CENTRES} random centres (numerical, dense output) and reported per centre.")
+
+    setup = {}
+    for (_, label, _, _), r in results.items():
+        if r:
+            setup.setdefault(label, []).append(r["setup_seconds"])
+    if setup:
+        print("setup of the descriptor object (not in the times above): " + ", ".join(
+            f"{label} {min(v) * 1e3:.1f}–{max(v) * 1e3:.1f} ms" for label, v in setup.items()))
+
+    if "swiftgap" in args.tools and True in [d for d, _ in columns]:
+        print()
+        print("SwiftGAP derivative memory (1 thread): blocks × 3 × D × 8 bytes against pairs × 3 × D × 8,")
+        print("pairs = distinct (centre, neighbour atom) pairs within the layout's range + one per centre")
+        print(f"{'structure':9} {'layout':8} {'range Å':>7} {'blocks':>8} {'pairs':>8} {'gradient MB':>12} "
+              f"{'pairs×3×D×8 MB':>15} {'ratio':>6}   others' gradient MB")
+        t = args.threads[0]
+        for name in names:
+            for layout in ("quip", "dscribe"):
+                r = results.get((name, f"swiftgap-{layout}", t, True))
+                if not r:
+                    continue
+                pairs = pair_count(paths[name], r["range"])
+                ideal = pairs * 3 * r["features"] * 8
+                others = ""
+                if layout == "quip":
+                    parts = []
+                    for label in ("featomic", "quippy", "dscribe"):
+                        o = results.get((name, label, t, True))
+                        if o and "gradient_bytes" in o:
+                            parts.append(f"{label} {o['gradient_bytes'] / 1e6:.0f}")
+                        elif o and "gradient_bytes_all_centres" in o:
+                            parts.append(f"{label} {o['gradient_bytes_all_centres'] / 1e6:.0f} (dense, all centres)")
+                    others = ", ".join(parts)
+                print(f"{name:9} {layout:8} {r['range']:>7.2f} {r['blocks']:>8} {pairs:>8} "
+                      f"{r['gradient_bytes'] / 1e6:>12.1f} {ideal / 1e6:>15.1f} {r['gradient_bytes'] / ideal:>6.3f}"
+                      f"   {others}")
+                raw.append({"structure": name, "label": f"memory-{layout}", "pairs": pairs, "ideal_bytes": ideal,
+                            "gradient_bytes": r["gradient_bytes"]})
+    if args.json:
+        for r in raw:
+            print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()
