@@ -42,6 +42,12 @@ public struct PairGradientAccumulator: Sendable {
     /// An accumulator for `count` atoms.
     public init(count: Int) { forces = [SIMD3<Double>](repeating: .zero, count: count) }
 
+    /// An accumulator holding these forces and virial.
+    public init(forces: [SIMD3<Double>], virial: Matrix3) {
+        self.forces = forces
+        self.virial = virial
+    }
+
     /// Adds the energy gradient `g` = ∂E/∂D with respect to the pair vector D = r_j − r_i.
     @inlinable
     public mutating func addPairGradient(_ g: SIMD3<Double>, vector d: SIMD3<Double>, center i: Int, neighbor j: Int) {

@@ -154,7 +154,7 @@ extension SOAP {
             let i = p.centres[c]
             let row = item.firstRow + offset
             engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                          gradients: gradients, strain: strain)
+                          mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
             let q = out.q + row * D
             let norm = engine.powerSpectrum(ws, into: q)
             guard gradients else { continue }
@@ -205,7 +205,7 @@ extension SOAP {
             var mean = [Double](repeating: 0, count: lmK)
             for i in p.centres {
                 engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                              gradients: false, strain: false)
+                              mode: .values)
                 for k in 0..<lmK { mean[k] += ws.coefficients[k] / count }
             }
             ws.coefficients.update(from: mean, count: lmK)
@@ -214,7 +214,7 @@ extension SOAP {
             mean.withUnsafeBufferPointer { reference in
                 for i in p.centres {
                     engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf,
-                                  workspace: ws, gradients: true, strain: strain, reference: reference.baseAddress!)
+                                  workspace: ws, mode: .gradients(strain: strain, reference: reference.baseAddress!))
                     accumulate(normalisedBy: nil, norm: 0)
                 }
             }
@@ -224,7 +224,7 @@ extension SOAP {
             var qc = [Double](repeating: 0, count: D)
             for i in p.centres {
                 engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                              gradients: gradients, strain: strain)
+                              mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
                 qc.withUnsafeMutableBufferPointer { c in
                     let norm = engine.powerSpectrum(ws, into: c.baseAddress!)
                     for k in 0..<D { q[k] += c[k] / count }

@@ -58,18 +58,27 @@ struct SOAPEngine: Sendable {
         return atoms
     }
 
-    /// Expands the density around centre `i` into `ws.coefficients`. With `gradients`, also fills the
-    /// gradient products G (per slot, Cartesian component and l: G[ia][jb] = Σ_m ∂X[m, ia] X[m, jb]) of
-    /// every neighbour atom and, with `strain`, of the three strain slots. The centre's own slot stays
-    /// zero: its gradient is minus the sum of the others (see `powerSpectrumGradients`).
+    /// What `expand` prepares besides the density coefficients.
+    enum ExpansionMode {
+        /// Coefficients only.
+        case values
+        /// Gradient products G of every neighbour atom (and strain slots), for `powerSpectrumGradients`;
+        /// `reference` replaces X in those products (inner averaging pairs each centre's ∂X with the mean X).
+        case gradients(strain: Bool, reference: UnsafePointer<Double>?)
+        /// Each pair's radial and angular factors, for `backPropagate`.
+        case backPropagation
+    }
+
+    /// Expands the density around centre `i` into `ws.coefficients`; see `ExpansionMode` for what else.
     ///
-    /// `reference` replaces X in those products (inner averaging pairs each centre's ∂X with the mean X).
-    ///
-    /// A pair's coefficient derivative is rank two in (m, channel): ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m
-    /// with A = w f, B = (w f)', so G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no per-pair matrix products.
+    /// With gradients, the products G (per slot, Cartesian component and l: G[ia][jb] = Σ_m ∂X[m, ia] X[m, jb])
+    /// of every neighbour atom are filled; the centre's own slot stays zero (its gradient is minus the sum
+    /// of the others, see `powerSpectrumGradients`). A pair's coefficient derivative is rank two in
+    /// (m, channel): ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m with A = w f, B = (w f)', so
+    /// G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no per-pair matrix products.
     func expand(
         centre i: Int, structure s: Structure, list: NeighborList, speciesOf: [Int32], workspace ws: Workspace,
-        gradients: Bool, strain: Bool, reference: UnsafePointer<Double>? = nil
+        mode: ExpansionMode
     ) {
         let K = channels, nMax = self.nMax, lMax = self.lMax
         let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
@@ -80,7 +89,20 @@ struct SOAPEngine: Sendable {
         for n in 0..<nMax { X[centreChannel * nMax + n] += centreWeight * basis.centreCoefficients[n] }
 
         let range = list.pairs(of: i)
-        if gradients { ws.beginCentre(atom: i, maxPairs: range.count, strain: strain) }
+        var slots = false, cache = false, strain = false
+        var reference: UnsafePointer<Double>? = nil
+        switch mode {
+        case .values: break
+        case let .gradients(withStrain, mean):
+            slots = true
+            cache = true
+            strain = withStrain
+            reference = mean
+            ws.beginCentre(atom: i, maxPairs: range.count, strain: strain)
+        case .backPropagation:
+            cache = true
+            ws.beginPairs(range.count)
+        }
         let radial = ws.radial, dRadial = ws.dRadial
         var cached = 0
         for p in range {
@@ -92,9 +114,9 @@ struct SOAPEngine: Sendable {
             let j = Int(list.neighbors[p])
             let column = Int(speciesOf[j]) * nMax
             basis.spline.evaluate(r, values: radial, derivatives: dRadial)
-            // With gradients, keep this pair's angular and radial factors for the second pass.
-            let Y = gradients ? ws.pairHarmonics + cached * lmCount : ws.harmonics
-            if gradients {
+            // When derivatives follow, keep this pair's angular and radial factors for the second pass.
+            let Y = cache ? ws.pairHarmonics + cached * lmCount : ws.harmonics
+            if cache {
                 let dY = ws.pairHarmonicGradients + cached * lmCount
                 harmonics.valuesAndGradients(u, inverseR: 1 / r, values: Y, gradients: dY)
                 let A = ws.pairA + cached * lnCount, B = ws.pairB + cached * lnCount
@@ -103,7 +125,7 @@ struct SOAPEngine: Sendable {
                     B[k] = dw * radial[k] + w * dRadial[k]
                 }
                 ws.pairs[cached] = Workspace.CachedPair(
-                    slot: j == i ? -1 : ws.slot(of: j), column: column, vector: d, unit: u)
+                    atom: j, slot: slots && j != i ? ws.slot(of: j) : -1, column: column, vector: d, unit: u)
                 cached += 1
             } else {
                 harmonics.values(u, into: Y)
@@ -118,7 +140,8 @@ struct SOAPEngine: Sendable {
                 }
             }
         }
-        guard gradients else { return }
+        ws.cachedPairs = cached
+        guard slots else { return }
         let projected = reference ?? UnsafePointer(X)
         let v = ws.projection, wx = ws.projection + K, wy = ws.projection + 2 * K, wz = ws.projection + 3 * K
         for c in 0..<cached {
@@ -243,6 +266,67 @@ struct SOAPEngine: Sendable {
                     for k in 0..<D { centre[k] -= target[k] }
                 }
             }
+        }
+    }
+
+    /// Back-propagates ∂E/∂q̂ = `weights` of the centre `expand(…, mode: .backPropagation)` just expanded
+    /// (descriptor `q`, norm ‖q‖ before normalisation) to ∂E/∂D for each of its cached pairs, calling `body`
+    /// with the pair's neighbour atom, vector D and gradient.
+    ///
+    /// With S_l[ia][jb] = Σ_{f = (l, ia, jb)} w'_f scale_f (w' the weights through the normalisation) and
+    /// Z_l = X_l (S_l + S_lᵀ), dE = Σ_l Σ_{m,c} Z_l[m, c] dX_l[m, c]; a pair's share is
+    /// Σ_l Σ_n (û B_n Σ_m Y_m Z[m, n] + A_n Σ_m ∇Y_m Z[m, n]): one pass over the pairs, no D-sized blocks.
+    func backPropagate(
+        _ ws: Workspace, weights: UnsafePointer<Double>, descriptor q: UnsafePointer<Double>, norm: Double,
+        _ body: (_ atom: Int, _ vector: SIMD3<Double>, _ gradient: SIMD3<Double>) -> Void
+    ) {
+        let K = channels, nMax = self.nMax, lMax = self.lMax, D = layout.length
+        let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
+        var projection = 0.0
+        if normalise && norm > 0 { for k in 0..<D { projection += q[k] * weights[k] } }
+        let inverse = normalise && norm > 0 ? 1 / norm : 1
+        // S_l, then S_l + S_lᵀ, in the power-spectrum buffer (its values are no longer needed).
+        let S = ws.products
+        S.update(repeating: 0, count: (lMax + 1) * K * K)
+        layout.features.withUnsafeBufferPointer { features in
+            for (k, f) in features.enumerated() {
+                let wk = normalise && norm > 0 ? (weights[k] - q[k] * projection) * inverse : weights[k]
+                S[Int(f.l) * K * K + Int(f.ia) * K + Int(f.jb)] += wk * f.scale
+            }
+        }
+        for l in 0...lMax {
+            let s = S + l * K * K
+            for a in 0..<K {
+                for b in a..<K {
+                    let sum = s[a * K + b] + s[b * K + a]
+                    s[a * K + b] = sum
+                    s[b * K + a] = sum
+                }
+            }
+            // Z_l = X_l · (S_l + S_lᵀ)
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * l + 1), Int32(K), Int32(K), 1,
+                        ws.coefficients + l * l * K, Int32(K), s, Int32(K), 0, ws.backProjection + l * l * K, Int32(K))
+        }
+        let Z = ws.backProjection
+        for c in 0..<ws.cachedPairs {
+            let pair = ws.pairs[c]
+            let Y = ws.pairHarmonics + c * lmCount, dY = ws.pairHarmonicGradients + c * lmCount
+            let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount
+            var radialPart = 0.0, angularPart = SIMD3<Double>.zero
+            for l in 0...lMax {
+                for lm in (l * l)..<((l + 1) * (l + 1)) {
+                    let row = Z + lm * K + pair.column
+                    let a = A + l * nMax, b = B + l * nMax
+                    var zb = 0.0, za = 0.0
+                    for n in 0..<nMax {
+                        zb += b[n] * row[n]
+                        za += a[n] * row[n]
+                    }
+                    radialPart += Y[lm] * zb
+                    angularPart += za * dY[lm]
+                }
+            }
+            body(pair.atom, pair.vector, radialPart * pair.unit + angularPart)
         }
     }
 

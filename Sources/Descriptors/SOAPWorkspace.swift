@@ -7,7 +7,9 @@
 final class Workspace {
     /// What the second (gradient) pass needs of a pair besides its cached radial and angular factors.
     struct CachedPair {
-        /// Slot of the neighbour atom, −1 for an image of the centre itself.
+        /// The neighbour atom.
+        var atom: Int
+        /// Slot of the neighbour atom, −1 for an image of the centre itself (or without slots).
         var slot: Int
         /// First channel of the neighbour's species.
         var column: Int
@@ -25,6 +27,8 @@ final class Workspace {
     let harmonics: UnsafeMutablePointer<Double>
     /// Yᵀ X_l and ∂_αYᵀ X_l of one pair and l: 4 × K.
     let projection: UnsafeMutablePointer<Double>
+    /// Z = X (S + Sᵀ) of back-propagation: (l_max+1)² rows × K.
+    let backProjection: UnsafeMutablePointer<Double>
 
     private(set) var pairs: UnsafeMutablePointer<CachedPair>
     private(set) var pairHarmonics: UnsafeMutablePointer<Double>
@@ -32,6 +36,8 @@ final class Workspace {
     private(set) var pairA: UnsafeMutablePointer<Double>
     private(set) var pairB: UnsafeMutablePointer<Double>
     private var capacityPairs = 0
+    /// Pairs cached by the last `expand`.
+    var cachedPairs = 0
 
     private var capacitySlots = 0
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
@@ -54,6 +60,7 @@ final class Workspace {
         dRadial = .allocate(capacity: (lMax + 1) * nMax)
         harmonics = .allocate(capacity: lm)
         projection = .allocate(capacity: 4 * channels)
+        backProjection = .allocate(capacity: lm * channels)
         pairs = .allocate(capacity: 0)
         pairHarmonics = .allocate(capacity: 0)
         pairHarmonicGradients = .allocate(capacity: 0)
@@ -68,6 +75,7 @@ final class Workspace {
         dRadial.deallocate()
         harmonics.deallocate()
         projection.deallocate()
+        backProjection.deallocate()
         freePairs()
         derivativeProducts?.deallocate()
         offsets?.deallocate()
@@ -117,7 +125,7 @@ final class Workspace {
         slotAtoms.removeAll(keepingCapacity: true)
         strainSlots = strain ? 3 : 0
         ensureSlots(maxPairs + 1 + strainSlots)
-        ensurePairs(maxPairs)
+        beginPairs(maxPairs)
         for s in 0..<strainSlots { clear(slot: s) }
         _ = slot(of: atom)
     }
@@ -145,7 +153,8 @@ final class Workspace {
         derivativeProducts = .allocate(capacity: (lMax + 1) * rowsPerL * channels)
     }
 
-    private func ensurePairs(_ count: Int) {
+    /// Makes room to cache up to `count` pairs.
+    func beginPairs(_ count: Int) {
         guard count > capacityPairs else { return }
         freePairs()
         capacityPairs = max(count, 2 * capacityPairs)

@@ -1,0 +1,55 @@
+import Atoms
+import Descriptors
+import Foundation
+import Testing
+import TestSupport
+
+/// A smooth nonlinear model of the descriptor: e(q) = Σ_f c_f q_f + (Σ_f q_f)², c_f = sin(f).
+private let model: SOAP.LocalEnergy = { _, q, g in
+    var linear = 0.0, sum = 0.0
+    for f in 0..<q.count { linear += sin(Double(f)) * q[f]; sum += q[f] }
+    for f in 0..<q.count { g[f] = sin(Double(f)) + 2 * sum }
+    return linear + sum * sum
+}
+
+@Suite("SOAP back-propagation")
+struct BackPropagationTests {
+    static let cases: [(String, SOAP, Structure)] = [
+        ("QUIP, periodic small cell", try! .quip(cutoff: 5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14]),
+         Crystal.diamond.structure([14], a: 5.43).rattled(stdev: 0.1, seed: 31)),
+        ("QUIP, two species", try! .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14, 6]), {
+            var s = Crystal.diamond.structure([14], a: 4.36, cubic: true).rattled(stdev: 0.1, seed: 32)
+            for i in stride(from: 1, to: 8, by: 2) { s.atomicNumbers[i] = 6 }
+            return s
+        }()),
+        ("DScribe, molecule", try! .dscribe(species: [1, 8], cutoff: 3, nMax: 3, lMax: 3, atomSigma: 0.5, periodic: false),
+         Structure(atomicNumbers: [8, 1, 1, 8, 1, 1],
+                   positions: [.zero, SIMD3(0.96, 0, 0), SIMD3(-0.24, 0.93, 0), SIMD3(2.8, 0.1, 0.2), SIMD3(3.3, 0.9, 0.1), SIMD3(3.2, -0.6, 0.5)])),
+    ]
+
+    @Test(arguments: 0..<3)
+    func energyForcesAndVirialAreConsistent(index: Int) throws {
+        let (_, soap, s) = Self.cases[index]
+        let result = try soap.backPropagate(s, threads: 2, local: model)
+        // Energy equals the model on the descriptors from `create`.
+        let rows = try soap.create([s])
+        var energy = 0.0
+        let D = soap.numberOfFeatures
+        var scratch = [Double](repeating: 0, count: D)
+        for r in 0..<rows.count {
+            let q = Array(rows.row(r))
+            energy += q.withUnsafeBufferPointer { qb in scratch.withUnsafeMutableBufferPointer { model(0, qb, $0) } }
+        }
+        #expect(abs(result.energy - energy) < 1e-10 * max(1, abs(energy)))
+        #expect(abs((result.atomEnergies ?? []).reduce(0, +) - result.energy) < 1e-10 * max(1, abs(energy)))
+        // Forces are −∂E/∂r and the virial −∂E/∂ε.
+        let e = { (x: Structure) in try soap.backPropagate(x, threads: 1, local: model).energy }
+        let fd = try FiniteDifferences.forces(e, at: s, h: 1e-5)
+        let scale = fd.map { norm($0) }.max() ?? 1
+        #expect(zip(result.forces, fd).map { norm($0 - $1) }.max()! < 1e-6 * max(scale, 1))
+        if s.pbc.isAnyPeriodic {
+            let w = try FiniteDifferences.virial(e, at: s)
+            #expect((result.virial - w).maxAbs < 1e-5 * max(w.maxAbs, 1))
+        }
+    }
+}
