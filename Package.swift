@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftgap", targets: ["swiftgap"]),
-        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Descriptors", "Classical", "TrainingData"]),
+        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "TrainingData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,12 +21,13 @@ let package = Package(
             name: "Atoms",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Descriptors", dependencies: ["Atoms", "LinearAlgebra"]),
+        .target(name: "GAP", dependencies: ["Atoms", "Descriptors", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),
         .target(name: "TrainingData", dependencies: ["Atoms", "Classical"]),
         .executableTarget(
             name: "swiftgap",
             dependencies: [
-                "Atoms", "Descriptors", "Classical", "TrainingData",
+                "Atoms", "Descriptors", "GAP", "Classical", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["Atoms"], path: "Tests/TestSupport"),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "AtomsTests", dependencies: ["Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassicalTests", dependencies: ["Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DescriptorsTests", dependencies: ["Descriptors", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "GAPTests", dependencies: ["GAP", "Descriptors", "Classical", "Atoms", "LinearAlgebra", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms"]),
     ]

@@ -6,7 +6,9 @@ What it measures
     with the same settings everywhere: cutoff 5 Å, n_max 8 radial functions, l_max 6, Gaussian
     atom width 0.5 Å. Each measurement is one untimed warm-up call, then the minimum of up to
     --repeats timed calls (fewer when a call is slow: at most ~10 s of timed calls). A measurement
-    whose warm-up call runs longer than 60 s is stopped and printed as "skipped".
+    whose warm-up call runs longer than 60 s is stopped and printed as "skipped". Before each
+    measurement the driver waits (up to 3 min) until the CPUs are idle, since other work on a 2-core
+    machine distorts the timings; --rounds N repeats every measurement and keeps the fastest.
       * SwiftGAP   ``swiftgap-bench soap FILE --layout quip|dscribe``: ``SOAP.quip(...)`` (QUIP/GAP
                    definition) and ``SOAP.dscribe(...)`` (DScribe definition), ``create`` or
                    ``derivatives`` with threads: T;
@@ -35,6 +37,7 @@ How to run (from the repository root)
     .venv/bin/python bench/soap.py                     # everything, ~5 min
     .venv/bin/python bench/soap.py --only si216 water  # some structures (si216 si1000 water watmeoh)
     .venv/bin/python bench/soap.py --tools swiftgap featomic --json
+    .venv/bin/python bench/soap.py --rounds 2          # every measurement twice, fastest kept
     .venv/bin/python bench/soap.py --no-build          # use bench/.build as it is
 
 It builds ``bench/`` first (``swift build -c release --package-path bench``) unless --no-build.
@@ -249,6 +252,34 @@ def run_swift(layout, path, species, threads, derivatives, repeats):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def cpu_busy(interval=0.5):
+    """Fraction of all cores busy over `interval` seconds (from /proc/stat), or 0 when unknown."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + v[4]  # total, idle + iowait
+    try:
+        t0, i0 = sample()
+        time.sleep(interval)
+        t1, i1 = sample()
+    except OSError:
+        return 0.0
+    return 1 - (i1 - i0) / max(t1 - t0, 1)
+
+
+def wait_quiet(limit=0.15, patience=180):
+    """Waits (up to `patience` s) until other processes leave the CPUs idle, since on a 2-core machine a
+    concurrent build distorts the timings; returns the busy fraction last seen."""
+    start = time.monotonic()
+    busy = cpu_busy()
+    while busy > limit and time.monotonic() - start < patience:
+        time.sleep(2)
+        busy = cpu_busy()
+    if busy > limit:
+        print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ", file=sys.stderr, flush=True)
+    return busy
+
+
 def pair_count(path, cutoff):
     """Distinct (i, j) atom pairs, i ≠ j, within `cutoff` (periodic images merged), plus one per atom."""
     import ase.io
@@ -273,6 +304,8 @@ def main():
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=TOOLS, help="tools to run")
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2], help="thread counts")
     parser.add_argument("--repeats", type=int, default=5, help="timed calls at most (minimum reported)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every measurement this many times, keeping the fastest (against noise)")
     parser.add_argument("--json", action="store_true", help="also print the raw measurements")
     parser.add_argument("--no-build", action="store_true", help="use the existing bench binary")
     # Internal: one measurement of a Python tool.
@@ -310,14 +343,22 @@ def main():
                                                                          args.repeats)))
                 for label, job in jobs:
                     what = "values+derivatives" if derivatives else "values"
-                    print(f"{name:8} {label:16} {what:18} {threads} thread(s) ...", end=" ", file=sys.stderr,
-                          flush=True)
-                    r = job()
-                    print("skipped (warm-up call > 60 s)" if r is None else
-                          f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
-                    results[(name, label, threads, derivatives)] = r
-                    if r is not None:
-                        raw.append({"structure": name, "label": label, **r})
+                    key = (name, label, threads, derivatives)
+                    for _ in range(args.rounds):
+                        print(f"{name:8} {label:16} {what:18} {threads} thread(s) ...", end=" ", file=sys.stderr,
+                              flush=True)
+                        busy = wait_quiet()
+                        r = job()
+                        print("skipped (warm-up call > 60 s)" if r is None else
+                              f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
+                        if r is None:
+                            results[key] = None
+                            break
+                        r["cpu_busy_before"] = round(busy, 3)
+                        if results.get(key) is None or r["seconds"] < results[key]["seconds"]:
+                            results[key] = r
+                    if results[key] is not None:
+                        raw.append({"structure": name, "label": label, **results[key]})
 
     labels = [label for label in ("swiftgap-quip", "swiftgap-dscribe", "featomic", "dscribe", "quippy")
               if any(key[1] == label for key in results)]

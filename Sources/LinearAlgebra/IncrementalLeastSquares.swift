@@ -56,6 +56,13 @@ public struct IncrementalLeastSquares: Sendable {
         rowCount += m
     }
 
+    /// R, the n × n upper-triangular factor (RᵀR = AᵀA over every row folded in, initial ones included).
+    public var upperTriangle: Matrix {
+        var r = Matrix(rows: columns, columns: columns)
+        for i in 0..<columns { for j in i..<columns { r[i, j] = triangle[i, j] } }
+        return r
+    }
+
     /// The residual norm ‖A x − b‖ of the least-squares solution (over every row, initial ones included).
     public var residualNorm: Double { abs(triangle[columns, columns]) }
 

@@ -1,0 +1,79 @@
+import Atoms
+
+/// Everything a GAP fit needs besides the data.
+public struct FitSettings: Sendable {
+    /// Descriptor settings; an empty `speciesZ` means the elements of the training set in order of appearance.
+    public var soap: SOAPSettings
+    /// Kernel δ and ζ.
+    public var kernel: PolynomialKernel
+    /// Sparse points per element.
+    public var sparseCount: Int
+    /// How sparse points are chosen.
+    public var sparseMethod: SparseMethod
+    /// With `.indices`: per element, indices into its atoms (file order, 0-based).
+    public var sparseIndices: [Int: [Int]]
+    /// Default σ (energy and virial per atom).
+    public var sigmas: Sigmas
+    /// σ per config_type.
+    public var configTypeSigmas: [String: Sigmas]
+    /// Where the reference data are.
+    public var keys: ReferenceKeys
+    /// How e0 is set.
+    public var e0: E0Mode
+    /// Added to the diagonal of K_MM (gap_fit's `sparse_jitter`).
+    public var jitter: Double
+    /// Seed of every random choice.
+    public var seed: UInt64
+    /// Worker threads.
+    public var threads: Int
+    /// Fit virials when configurations have them.
+    public var useVirials: Bool
+    /// Keep the factors for predictive variances in the potential.
+    public var storeVariance: Bool
+
+    /// Settings with the usual defaults.
+    public init(
+        soap: SOAPSettings = SOAPSettings(speciesZ: []), kernel: PolynomialKernel = PolynomialKernel(delta: 1, zeta: 4),
+        sparseCount: Int = 500, sparseMethod: SparseMethod = .cur, sparseIndices: [Int: [Int]] = [:],
+        sigmas: Sigmas = Sigmas(energy: 0.001, force: 0.05, virial: 0.05), configTypeSigmas: [String: Sigmas] = [:],
+        keys: ReferenceKeys = ReferenceKeys(), e0: E0Mode = .isolated, jitter: Double = 1e-10, seed: UInt64 = 1,
+        threads: Int = Parallel.defaultThreads, useVirials: Bool = true, storeVariance: Bool = true
+    ) {
+        self.soap = soap
+        self.kernel = kernel
+        self.sparseCount = sparseCount
+        self.sparseMethod = sparseMethod
+        self.sparseIndices = sparseIndices
+        self.sigmas = sigmas
+        self.configTypeSigmas = configTypeSigmas
+        self.keys = keys
+        self.e0 = e0
+        self.jitter = jitter
+        self.seed = seed
+        self.threads = threads
+        self.useVirials = useVirials
+        self.storeVariance = storeVariance
+    }
+
+    /// Checks ranges before any work.
+    func validate() throws(GAPError) {
+        func positive(_ name: String, _ x: Double) throws(GAPError) {
+            guard x > 0, x.isFinite else { throw .invalidSetting(name: name, value: "\(x)", hint: "must be positive") }
+        }
+        try positive("delta", kernel.delta)
+        try positive("zeta", kernel.zeta)
+        try positive("sigma energy", sigmas.energy)
+        try positive("sigma force", sigmas.force)
+        try positive("sigma virial", sigmas.virial)
+        for (type, s) in configTypeSigmas {
+            try positive("sigma energy of \(type)", s.energy)
+            try positive("sigma force of \(type)", s.force)
+            try positive("sigma virial of \(type)", s.virial)
+        }
+        guard jitter >= 0, jitter.isFinite else { throw .invalidSetting(name: "jitter", value: "\(jitter)", hint: "must be ≥ 0") }
+        guard sparseCount >= 1 || sparseMethod != .cur else {
+            throw .invalidSetting(name: "n_sparse", value: "\(sparseCount)", hint: "must be at least 1")
+        }
+        guard threads >= 1 else { throw .invalidSetting(name: "threads", value: "\(threads)", hint: "must be at least 1") }
+    }
+}

@@ -1,0 +1,97 @@
+import Atoms
+import LinearAlgebra
+
+/// How sparse (representative) points are chosen among the training descriptors of one element.
+public enum SparseMethod: Sendable, Equatable {
+    /// CUR by leverage scores, as gap_fit's `cur_points`: the top singular vectors of the descriptor
+    /// matrix give each point a probability, and points are drawn by it.
+    case cur
+    /// Uniformly at random.
+    case random
+    /// Farthest-point sampling in descriptor space.
+    case fps
+    /// Given indices into the element's descriptors (atoms of the element in file order, 0-based).
+    case indices([Int])
+
+    /// Indices of `count` rows of `x` (N × D, one descriptor per row), reproducibly from `seed`.
+    func select(_ x: Matrix, count: Int, seed: UInt64) throws(GAPError) -> [Int] {
+        let n = x.rows
+        var rng = SeededGenerator(seed: seed)
+        switch self {
+        case let .indices(list):
+            if let bad = list.first(where: { $0 < 0 || $0 >= n }) {
+                throw .invalidSetting(name: "sparse index", value: "\(bad)", hint: "indices must lie in 0..<\(n)")
+            }
+            return list
+        case .random:
+            var order = Array(0..<n)
+            for k in 0..<min(count, n) { order.swapAt(k, k + Int(rng.next() % UInt64(n - k))) }
+            return Array(order.prefix(count)).sorted()
+        case .fps:
+            return farthestPoints(x, count: count, start: Int(rng.next() % UInt64(max(n, 1))))
+        case .cur:
+            return try cur(x, count: count, rng: &rng)
+        }
+    }
+
+    private func farthestPoints(_ x: Matrix, count: Int, start: Int) -> [Int] {
+        let n = x.rows, d = x.columns
+        var chosen = [start]
+        var nearest = [Double](repeating: .infinity, count: n)
+        x.elements.withUnsafeBufferPointer { p in
+            var last = start
+            while chosen.count < count {
+                let c = p.baseAddress! + last * d
+                var best = -1.0, bestIndex = 0
+                for i in 0..<n {
+                    let row = p.baseAddress! + i * d
+                    var s = 0.0
+                    for k in 0..<d {
+                        let t = row[k] - c[k]
+                        s += t * t
+                    }
+                    nearest[i] = min(nearest[i], s)
+                    if nearest[i] > best {
+                        best = nearest[i]
+                        bestIndex = i
+                    }
+                }
+                last = bestIndex
+                chosen.append(bestIndex)
+            }
+        }
+        return chosen.sorted()
+    }
+
+    /// Leverage scores p_j = Σ_{k<r} U_jk² from X = U S Wᵀ (through the eigenvectors of XᵀX), r half the
+    /// numerical rank; then, as gap_fit, each point j gets the key u_j − min(M p_j / r, 1) with u_j uniform,
+    /// and the M smallest keys win.
+    private func cur(_ x: Matrix, count: Int, rng: inout SeededGenerator) throws(GAPError) -> [Int] {
+        let n = x.rows, d = x.columns
+        let eigen: SymmetricEigen
+        do { eigen = try SymmetricEigen(Matrix.syrk(x, .transposed)) } catch { throw .solver(stage: "CUR decomposition", error) }
+        let largest = eigen.values.last ?? 0
+        let singular = eigen.values.map { max($0, 0).squareRoot() }
+        let numericalRank = singular.filter { $0 > 1e-13 * max(largest.squareRoot(), 1) }.count
+        let rank = max(1, numericalRank / 2)
+        // Top `rank` eigenvectors (eigenvalues ascend), scaled by 1/s: U = X W S⁻¹.
+        var projection = Matrix(rows: d, columns: rank)
+        for k in 0..<rank {
+            let column = d - 1 - k
+            let s = singular[column]
+            for i in 0..<d { projection[i, k] = eigen.vectors[i, column] / s }
+        }
+        let u: Matrix
+        do { u = try Matrix.product(x, projection) } catch { throw .solver(stage: "CUR decomposition", error) }
+        var keys = [(Double, Int)]()
+        keys.reserveCapacity(n)
+        for j in 0..<n {
+            var p = 0.0
+            for k in 0..<rank { p += u[j, k] * u[j, k] }
+            p = min(p * Double(count) / Double(rank), 1)
+            keys.append((rng.uniform() - p, j))
+        }
+        keys.sort { $0.0 < $1.0 }
+        return keys.prefix(count).map(\.1).sorted()
+    }
+}
