@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "swiftgap",
             dependencies: [
-                "Atoms", "Descriptors", "GAP", "Classical", "TrainingData",
+                "Atoms", "Descriptors", "GAP", "Classical", "LinearAlgebra", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["Atoms"], path: "Tests/TestSupport"),

@@ -17,7 +17,7 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A setting is out of range.
     case invalidSetting(name: String, value: String, hint: String)
     /// A structure to predict holds an element the potential was not fitted to.
-    case unknownElement(configuration: Int, element: Int, known: [Int])
+    case unknownElement(configuration: Int, line: Int, element: Int, known: [Int])
     /// A potential file is unreadable, truncated, corrupt or from a newer version.
     case badPotentialFile(path: String, detail: String)
     /// A linear-algebra step failed (with what to do about it).
@@ -41,8 +41,8 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "requested; lower --n-sparse"
         case let .invalidSetting(name, value, hint):
             return "invalid \(name) = \(value): \(hint)"
-        case let .unknownElement(configuration, z, known):
-            return "configuration \(configuration) contains \(Element.label(z)), but the potential knows only "
+        case let .unknownElement(configuration, line, z, known):
+            return "configuration \(configuration)\(line > 0 ? " (line \(line))" : "") contains \(Element.label(z)), but the potential knows only "
                 + known.map(Element.label).joined(separator: ", ")
         case let .badPotentialFile(path, detail):
             return "\(path): \(detail)"

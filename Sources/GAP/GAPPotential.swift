@@ -41,7 +41,7 @@ public struct GAPPotential: Calculator {
     /// Energy, forces, virial and per-atom energies.
     /// - Throws: `GAPError.unknownElement` for an element without e0, `GAPError.descriptor` for bad geometry.
     public func calculate(_ s: Structure) throws -> Calculation {
-        try checkElements(s, configuration: 0)
+        try checkElements(s)
         let D = soap.numberOfFeatures
         let maxM = models.values.map(\.points.rows).max() ?? 0
         let models = self.models, kernel = self.kernel
@@ -71,7 +71,7 @@ public struct GAPPotential: Calculator {
     /// factors.
     public func localVariances(_ s: Structure) throws -> [Double]? {
         guard let variance else { return nil }
-        try checkElements(s, configuration: 0)
+        try checkElements(s)
         let rows: DescriptorRows
         do { rows = try soap.create([s], threads: threads) } catch { throw GAPError.descriptor(error) }
         return (0..<rows.count).map { r in
@@ -80,9 +80,11 @@ public struct GAPPotential: Calculator {
         }
     }
 
-    func checkElements(_ s: Structure, configuration: Int) throws(GAPError) {
+    /// Checks that the potential knows every element of `s`.
+    /// - Throws: `GAPError.unknownElement` naming the configuration (and its file line) and the element.
+    public func checkElements(_ s: Structure, configuration: Int = 0, line: Int = 0) throws(GAPError) {
         if let z = s.atomicNumbers.first(where: { e0[$0] == nil }) {
-            throw .unknownElement(configuration: configuration, element: z, known: elements)
+            throw .unknownElement(configuration: configuration, line: line, element: z, known: elements)
         }
     }
 }

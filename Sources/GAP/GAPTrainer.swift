@@ -31,6 +31,7 @@ public enum GAPTrainer {
         _ structures: [Structure], lines: [Int] = [], settings: FitSettings, progress: Progress? = nil
     ) throws(GAPError) -> (potential: GAPPotential, report: FitReport) {
         try settings.validate()
+        BLASThreads.set(1)
         var report = FitReport()
         var clock = Date()
         func lap(_ stage: String) {
@@ -160,7 +161,10 @@ public enum GAPTrainer {
                 blockTargets += rows.targets
             }
             do {
-                try solver.add(rows: Matrix(rows: blockTargets.count, columns: M, elements: blockRows), rhs: blockTargets)
+                let block = try Matrix(rows: blockTargets.count, columns: M, elements: blockRows)
+                try BLASThreads.withThreads(threads) { () throws(LinearAlgebraError) in
+                    try solver.add(rows: block, rhs: blockTargets)
+                }
             } catch {
                 throw .solver(stage: "QR update", error)
             }

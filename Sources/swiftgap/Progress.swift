@@ -31,3 +31,18 @@ final class Progress {
         }
     }
 }
+
+extension Progress {
+    /// Progress of several named stages in turn, one line per stage.
+    final class StageReporter: @unchecked Sendable {
+        private var current: (name: String, progress: Progress)?
+        private let lock = NSLock()
+
+        func update(_ stage: String, _ done: Int, _ total: Int) {
+            lock.lock()
+            defer { lock.unlock() }
+            if current?.name != stage { current = (stage, Progress(stage, total: total)) }
+            current?.progress.update(done)
+        }
+    }
+}

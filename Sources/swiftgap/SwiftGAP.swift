@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinearAlgebra
 
 /// The `swiftgap` command-line tool.
 @main
@@ -7,5 +8,16 @@ struct SwiftGAP: ParsableCommand {
         commandName: "swiftgap",
         abstract: "Gaussian Approximation Potentials: inspect data, compute descriptors, fit, predict, run MD.",
         version: "0.1.0",
-        subcommands: [InfoCommand.self, DescribeCommand.self, GenerateCommand.self])
+        subcommands: [InfoCommand.self, DescribeCommand.self, FitCommand.self, PredictCommand.self, GenerateCommand.self])
+
+    /// Runs the command line; OpenBLAS starts single-threaded because SwiftGAP parallelises its own loops.
+    static func main() {
+        BLASThreads.set(1)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,180 @@
+import ArgumentParser
+import Atoms
+import Foundation
+import GAP
+
+/// `swiftgap fit TRAIN.xyz -o POTENTIAL`: fits a GAP to energies, forces and virials.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit a GAP (SOAP, QUIP definition) to the energies, forces and virials of an extxyz file.",
+        discussion: """
+        Energies, forces and virials are used wherever a configuration has them. σ for energies and virials
+        are per atom and scale with √N (per-configuration info keys energy_sigma, force_sigma, virial_sigma are
+        absolute). Prints train (and test) errors and the time of each stage; writes one .npz potential file.
+        """)
+
+    @Argument(help: "Training set (extxyz).")
+    var train: String
+
+    @Option(name: [.short, .long], help: "Potential file to write (any name; an .npz archive).")
+    var output: String
+
+    @Option(help: "Test set to report errors on (never used for fitting).")
+    var test: String?
+
+    @OptionGroup var keyOptions: KeyOptions
+
+    @Option(help: "SOAP cutoff radius, Å.") var cutoff: Double = 5
+    @Option(help: "SOAP cutoff transition width, Å.") var cutoffWidth: Double = 0.5
+    @Option(help: "Radial basis functions.") var nMax: Int = 8
+    @Option(help: "Largest spherical-harmonic degree.") var lMax: Int = 6
+    @Option(help: "Gaussian width of atomic densities, Å.") var atomSigma: Double = 0.5
+    @Option(help: "Weight of the centre atom's density.") var centralWeight: Double = 1
+    @Option(help: "Kernel exponent ζ.") var zeta: Double = 4
+    @Option(help: "Kernel energy scale δ, eV.") var delta: Double = 1
+    @Option(help: "Sparse points per element.") var nSparse: Int = 500
+    @Option(help: "Sparse point choice: cur, random, fps or file.") var sparseMethod: String = "cur"
+    @Option(help: "With --sparse-method file: lines '<element> <index>', index 0-based among that element's atoms in file order.")
+    var sparseFile: String?
+    @Option(help: "Write the chosen sparse points in the --sparse-file format.") var sparseOutput: String?
+    @Option(help: "Energy σ per atom, eV.") var sigmaEnergy: Double = 0.001
+    @Option(help: "Force σ, eV/Å.") var sigmaForce: Double = 0.05
+    @Option(help: "Virial σ per atom, eV.") var sigmaVirial: Double = 0.05
+    @Option(help: "σ for one config_type, TYPE:E:F:V (repeatable).") var configTypeSigma: [String] = []
+    @Option(help: "e0: isolated, average, fit, or values such as Si=-158.54,O=-432.1.") var e0: String = "isolated"
+    @Option(help: "Added to the diagonal of K_MM.") var jitter: Double = 1e-10
+    @Flag(help: "Ignore virials and stresses even when present.") var noVirials = false
+    @Flag(help: "Do not store the factors for predictive variances (smaller file).") var noVariance = false
+    @Option(help: "Seed of random choices.") var seed: UInt64 = 1
+    @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
+    @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
+
+    func run() throws {
+        let start = Date()
+        let keys = keyOptions.keys
+        let (structures, lines) = try readFrames(train)
+        let settings = try makeSettings(keys: keys, structures: structures)
+        let stages = Progress.StageReporter()
+        let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings) { stage, done, total in
+            stages.update(stage, done, total)
+        }
+        for warning in fitReport.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        var seconds = fitReport.seconds.map { ($0.stage, $0.seconds) }
+
+        var clock = Date()
+        let trainErrors = try Evaluation("train", structures: structures, calculator: potential, keys: keys, label: "train errors")
+        seconds.append(("train errors", Date().timeIntervalSince(clock)))
+        var sets = [("train", trainErrors)]
+        if let test {
+            clock = Date()
+            let testErrors = try Evaluation("test", structures: try readFrames(test).structures, calculator: potential,
+                                            keys: keys, label: "test errors")
+            seconds.append(("test errors", Date().timeIntervalSince(clock)))
+            sets.append(("test", testErrors))
+        }
+        let table = ErrorTable.render(sets.map { ($0.0, $0.1.statistics) })
+
+        clock = Date()
+        var fit: [String: JSONField] = [
+            "training_file": .text(train), "training_sha256": .text(try SHA256.hex(ofFile: train)),
+            "training_configurations": .number(Double(structures.count)),
+            "sigma": .object(["energy": .number(sigmaEnergy), "force": .number(sigmaForce), "virial": .number(sigmaVirial)]),
+            "config_type_sigma": .list(configTypeSigma.map { .text($0) }),
+            "n_sparse": .number(Double(nSparse)), "sparse_method": .text(sparseMethod), "e0_method": .text(e0),
+            "jitter": .number(jitter), "seed": .number(Double(seed)), "virials": .flag(!noVirials),
+            "rows": .number(Double(fitReport.observations)), "reciprocal_condition": .number(fitReport.reciprocalCondition),
+            "keys": .object(["energy": .text(keys.energy ?? "auto"), "forces": .text(keys.forces ?? "auto"),
+                             "virial": .text(keys.virial ?? "auto"), "stress": .text(keys.stress ?? "auto"),
+                             "config_type": .text(keys.configType)]),
+            "train_errors": .object(ErrorStatistics.metrics(trainErrors.statistics.overall).mapValues { .number($0) }),
+        ]
+        if let testSet = sets.first(where: { $0.0 == "test" }) {
+            fit["test_file"] = .text(test ?? "")
+            fit["test_errors"] = .object(ErrorStatistics.metrics(testSet.1.statistics.overall).mapValues { .number($0) })
+        }
+        fit["seconds"] = .object(Dictionary(seconds, uniquingKeysWith: +).mapValues { .number($0) })
+        try potential.write(to: output, fit: fit, codeVersion: SwiftGAP.configuration.version)
+        if let sparseOutput {
+            var text = ""
+            for (z, indices) in fitReport.sparseIndices.sorted(by: { $0.key < $1.key }) {
+                for i in indices { text += "\(Element.label(z)) \(i)\n" }
+            }
+            try AtomicFile.write(Array(text.utf8), to: sparseOutput)
+        }
+        seconds.append(("write potential", Date().timeIntervalSince(clock)))
+        seconds.append(("total", Date().timeIntervalSince(start)))
+
+        print(table)
+        print("")
+        print("stage times: " + seconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", "))
+        print("sparse points: " + potential.models.sorted { $0.key < $1.key }.map { "\(Element.label($0.key)) \($0.value.points.rows)" }
+            .joined(separator: ", ") + "; e0: " + potential.e0.sorted { $0.key < $1.key }
+            .map { String(format: "%@ %.6f eV", Element.label($0.key), $0.value) }.joined(separator: ", "))
+        print("wrote \(output)")
+        if let metrics {
+            var m = RunMetrics()
+            for (name, evaluation) in sets { m.sets[name] = evaluation.statistics }
+            m.seconds = seconds
+            try m.write(to: metrics)
+        }
+        if let report {
+            try ParityReport.write(sets.map(\.1.samples), table: table, title: "SwiftGAP fit: \(train)", to: report)
+            print("report: \(report)/index.html")
+        }
+    }
+
+    private func makeSettings(keys: ReferenceKeys, structures: [Structure]) throws -> FitSettings {
+        guard let e0Mode = E0Mode(e0) else {
+            throw ValidationError("--e0 must be isolated, average, fit, or values like Si=-158.54,O=-432.1")
+        }
+        var typeSigmas = [String: Sigmas]()
+        for item in configTypeSigma {
+            let parts = item.split(separator: ":").map(String.init)
+            guard parts.count == 4, let e = Double(parts[1]), let f = Double(parts[2]), let v = Double(parts[3]) else {
+                throw ValidationError("--config-type-sigma must be TYPE:E:F:V, found '\(item)'")
+            }
+            typeSigmas[parts[0]] = Sigmas(energy: e, force: f, virial: v)
+        }
+        let method: SparseMethod
+        var indices = [Int: [Int]]()
+        switch sparseMethod {
+        case "cur": method = .cur
+        case "random": method = .random
+        case "fps": method = .fps
+        case "file":
+            guard let sparseFile else { throw ValidationError("--sparse-method file needs --sparse-file") }
+            indices = try readSparseFile(sparseFile, structures: structures)
+            method = .indices([])
+        default: throw ValidationError("--sparse-method must be cur, random, fps or file")
+        }
+        return FitSettings(
+            soap: SOAPSettings(cutoff: cutoff, cutoffTransitionWidth: cutoffWidth, nMax: nMax, lMax: lMax,
+                               atomSigma: atomSigma, centralWeight: centralWeight, speciesZ: []),
+            kernel: PolynomialKernel(delta: delta, zeta: zeta), sparseCount: nSparse, sparseMethod: method,
+            sparseIndices: indices, sigmas: Sigmas(energy: sigmaEnergy, force: sigmaForce, virial: sigmaVirial),
+            configTypeSigmas: typeSigmas, keys: keys, e0: e0Mode, jitter: jitter, seed: seed, threads: threads,
+            useVirials: !noVirials, storeVariance: !noVariance)
+    }
+
+    private func readSparseFile(_ path: String, structures: [Structure]) throws -> [Int: [Int]] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read --sparse-file \(path)")
+        }
+        let elements = Set(structures.flatMap(\.atomicNumbers))
+        var out = [Int: [Int]]()
+        for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let parts = line.split(whereSeparator: \.isWhitespace)
+            if parts.isEmpty || parts[0].hasPrefix("#") { continue }
+            let (element, indexText): (Int?, Substring) = parts.count == 2
+                ? (Element.atomicNumber(String(parts[0])) ?? Int(parts[0]), parts[1])
+                : (elements.count == 1 ? elements.first : nil, parts[0])
+            guard let z = element, let index = Int(indexText), parts.count <= 2 else {
+                throw ValidationError("\(path):\(k + 1): expected '<element> <index>' (or '<index>' for one element)")
+            }
+            out[z, default: []].append(index)
+        }
+        return out
+    }
+}

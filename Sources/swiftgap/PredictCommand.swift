@@ -1,0 +1,75 @@
+import ArgumentParser
+import Atoms
+import Foundation
+import GAP
+
+/// `swiftgap predict POTENTIAL FILE.xyz -o OUT.xyz`: energies, forces, virials, stresses and local-energy
+/// variances of every configuration, written beside the file's own values.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict with a fitted potential; prints errors when the file has reference values.")
+
+    @Argument(help: "Potential file written by 'swiftgap fit'.")
+    var potential: String
+
+    @Argument(help: "Configurations (extxyz).")
+    var file: String
+
+    @Option(name: [.short, .long], help: "Output extxyz (written atomically), with the input's values kept.")
+    var output: String
+
+    @Option(help: "Prefix of the predicted keys: <prefix>energy, <prefix>forces, <prefix>virial, <prefix>stress, <prefix>variance, <prefix>energies.")
+    var prefix = "gap_"
+
+    @Flag(help: "Skip the per-atom predictive variance.")
+    var noVariance = false
+
+    @OptionGroup var keyOptions: KeyOptions
+
+    @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
+    @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
+
+    func run() throws {
+        let start = Date()
+        var (gap, _) = try GAPPotential.load(path: potential)
+        gap.threads = threads
+        let loaded = Date().timeIntervalSince(start)
+        let keys = keyOptions.keys
+        let (structures, lines) = try readFrames(file)
+        for (k, s) in structures.enumerated() { try gap.checkElements(s, configuration: k, line: lines[k]) }
+        let clock = Date()
+        let evaluation = try Evaluation("predicted", structures: structures, calculator: gap, keys: keys, label: "predict")
+        let out = try AtomicFile(path: output)
+        for (s, r) in zip(structures, evaluation.results) {
+            var t = s
+            t.info[prefix + "energy"] = .double(r.energy)
+            t.info[prefix + "virial"] = .doubles(r.virial.columnMajor)
+            if s.pbc.isAnyPeriodic && s.cell.volume > 0 { t.info[prefix + "stress"] = .doubles(r.stress(volume: s.cell.volume).columnMajor) }
+            t.arrays[prefix + "forces"] = .vectors(r.forces)
+            if let e = r.atomEnergies { t.arrays[prefix + "energies"] = .doubles(e, width: 1) }
+            if !noVariance, let v = try gap.localVariances(s) { t.arrays[prefix + "variance"] = .doubles(v, width: 1) }
+            try out.write(try ExtXYZWriter.format(t, file: output))
+        }
+        try out.commit()
+        let seconds = [("load potential", loaded), ("predict", Date().timeIntervalSince(clock)),
+                       ("total", Date().timeIntervalSince(start))]
+        if evaluation.hasReferences { print(ErrorTable.render([("predicted", evaluation.statistics)])) }
+        let atoms = structures.reduce(0) { $0 + $1.count }
+        print(String(format: "%d configurations, %d atoms in %.2f s (%.1f µs/atom, potential loaded in %.3f s)",
+                     structures.count, atoms, seconds[1].1, seconds[1].1 / Double(max(atoms, 1)) * 1e6, loaded))
+        print("wrote \(output)")
+        if let metrics {
+            var m = RunMetrics()
+            if evaluation.hasReferences { m.sets["test"] = evaluation.statistics }
+            m.seconds = seconds
+            try m.write(to: metrics)
+        }
+        if let report, evaluation.hasReferences {
+            try ParityReport.write([evaluation.samples], table: ErrorTable.render([("predicted", evaluation.statistics)]),
+                                   title: "SwiftGAP predictions: \(file)", to: report)
+            print("report: \(report)/index.html")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Atoms
+import Foundation
+
+/// Parity plots, an error histogram and an index.html for `fit --report` and `predict --report`.
+struct ParityReport {
+    /// Predicted and reference values of one data set.
+    struct Samples {
+        var name: String
+        var energyPerAtom: [(reference: Double, predicted: Double)] = []
+        var forces: [(reference: Double, predicted: Double)] = []
+
+        mutating func add(atoms n: Int, reference: (energy: Double?, forces: [SIMD3<Double>]?), predicted: Calculation) {
+            if let e = reference.energy, n > 0 { energyPerAtom.append((e / Double(n), predicted.energy / Double(n))) }
+            if let f = reference.forces {
+                for (a, b) in zip(f, predicted.forces) { for axis in 0..<3 { forces.append((a[axis], b[axis])) } }
+            }
+        }
+    }
+
+    static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
+
+    /// Writes energy.svg, forces.svg, force_errors.svg and index.html into `folder` (created if needed).
+    static func write(_ sets: [Samples], table: String, title: String, to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func series(_ pick: (Samples) -> [(reference: Double, predicted: Double)]) -> [SVGPlot.Series] {
+            sets.enumerated().map { k, s in
+                let points = thin(pick(s))
+                return SVGPlot.Series(name: s.name, points: points.map { ($0.reference, $0.predicted) }, color: colors[k % colors.count])
+            }
+        }
+        let energy = SVGPlot(title: "Energy per atom", xLabel: "reference (eV/atom)", yLabel: "predicted (eV/atom)",
+                             series: series(\.energyPerAtom), kind: .scatter(diagonal: true))
+        let forces = SVGPlot(title: "Force components", xLabel: "reference (eV/Å)", yLabel: "predicted (eV/Å)",
+                             series: series(\.forces), kind: .scatter(diagonal: true))
+        var histograms = [SVGPlot.Series]()
+        let errors = sets.map { $0.forces.map { 1000 * ($0.predicted - $0.reference) } }
+        let span = errors.flatMap { $0 }.map(abs).max() ?? 1
+        let bins = 40, width = 2 * max(span, 1e-9) / Double(bins)
+        for (k, e) in errors.enumerated() where !e.isEmpty {
+            var counts = [Double](repeating: 0, count: bins)
+            for x in e { counts[min(bins - 1, max(0, Int((x + span) / width)))] += 1 }
+            histograms.append(SVGPlot.Series(
+                name: sets[k].name, points: counts.enumerated().map { (-span + (Double($0.offset) + 0.5) * width, $0.element / Double(e.count)) },
+                color: colors[k % colors.count]))
+        }
+        let histogram = SVGPlot(title: "Force component errors", xLabel: "predicted − reference (meV/Å)", yLabel: "fraction",
+                                series: histograms, kind: .bars(width: width))
+        try AtomicFile.write(Array(energy.svg.utf8), to: folder + "/energy.svg")
+        try AtomicFile.write(Array(forces.svg.utf8), to: folder + "/forces.svg")
+        try AtomicFile.write(Array(histogram.svg.utf8), to: folder + "/force_errors.svg")
+        let html = """
+        <!doctype html>
+        <html><head><meta charset="utf-8"><title>\(SVGPlot.escape(title))</title>
+        <style>body{font-family:Helvetica,Arial,sans-serif;margin:2em} pre{background:#f6f6f6;padding:1em} img{margin:0.5em}</style>
+        </head><body>
+        <h1>\(SVGPlot.escape(title))</h1>
+        <pre>\(SVGPlot.escape(table))</pre>
+        <img src="energy.svg" alt="energy parity plot"><img src="forces.svg" alt="force parity plot"><img src="force_errors.svg" alt="force error histogram">
+        </body></html>
+
+        """
+        try AtomicFile.write(Array(html.utf8), to: folder + "/index.html")
+    }
+
+    /// At most 20 000 evenly spaced points, to keep the SVG light.
+    private static func thin(_ points: [(reference: Double, predicted: Double)]) -> [(reference: Double, predicted: Double)] {
+        guard points.count > 20_000 else { return points }
+        let stride = Double(points.count) / 20_000
+        return (0..<20_000).map { points[Int(Double($0) * stride)] }
+    }
+}
