@@ -18,7 +18,7 @@ public enum RandomStructures {
     }
 
     /// `count` atoms at random fractional positions in `cell` (some outside it along periodic axes when
-    /// `spill` > 0), no two closer than `minimumDistance` (checked without images).
+    /// `spill` > 0), no two closer than `minimumDistance`, nearest periodic images included.
     public static func atoms(
         count: Int, cell: Cell, pbc: Periodicity, elements: [Int], spill: Double = 0, minimumDistance: Double = 0.7,
         rng: inout SeededGenerator
@@ -27,7 +27,16 @@ public enum RandomStructures {
         while positions.count < count {
             let s = SIMD3(rng.uniform(), rng.uniform(), rng.uniform()) * (1 + 2 * spill) - spill
             let r = cell.cartesian(s)
-            if positions.allSatisfy({ norm($0 - r) >= minimumDistance }) { positions.append(r) }
+            var images = [SIMD3<Double>]()
+            for a in -1...1 {
+                for b in -1...1 {
+                    for c in -1...1 {
+                        let shift = SIMD3(Double(a), Double(b), Double(c))
+                        if (0..<3).allSatisfy({ pbc[$0] || shift[$0] == 0 }) { images.append(cell.cartesian(shift)) }
+                    }
+                }
+            }
+            if positions.allSatisfy({ p in images.allSatisfy { norm(p + $0 - r) >= minimumDistance } }) { positions.append(r) }
         }
         let numbers = (0..<count).map { elements[$0 % elements.count] }
         return Structure(atomicNumbers: numbers, positions: positions, cell: cell, pbc: pbc)
