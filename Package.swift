@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftgap", targets: ["swiftgap"]),
-        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "TrainingData"]),
+        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "TrainingData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,11 +23,12 @@ let package = Package(
         .target(name: "Descriptors", dependencies: ["Atoms", "LinearAlgebra"]),
         .target(name: "GAP", dependencies: ["Atoms", "Descriptors", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),
+        .target(name: "Dynamics", dependencies: ["Atoms"]),
         .target(name: "TrainingData", dependencies: ["Atoms", "Classical"]),
         .executableTarget(
             name: "swiftgap",
             dependencies: [
-                "Atoms", "Descriptors", "GAP", "Classical", "LinearAlgebra", "TrainingData",
+                "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "LinearAlgebra", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["Atoms"], path: "Tests/TestSupport"),
@@ -36,6 +37,7 @@ let package = Package(
         .testTarget(name: "ClassicalTests", dependencies: ["Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DescriptorsTests", dependencies: ["Descriptors", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GAPTests", dependencies: ["GAP", "Descriptors", "Classical", "Atoms", "LinearAlgebra", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms"]),
     ]
