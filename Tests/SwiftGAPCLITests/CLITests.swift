@@ -82,6 +82,57 @@ struct CLITests {
         #expect(unknown.status != 0 && unknown.stderr.contains("Si is not"))
     }
 
+    @Test func fitPredictAndMDRoundTrip() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        #expect(try swiftgap(["generate", "si-sw", "--seed", "11", "-o", path("train.xyz")]).status == 0)
+        #expect(try swiftgap(["generate", "si-sw", "--seed", "12", "-o", path("test.xyz")]).status == 0)
+        let fit = try swiftgap(["fit", path("train.xyz"), "-o", path("si.gap"), "--test", path("test.xyz"), "--n-max", "4",
+                                "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "40", "--e0", "average",
+                                "--metrics", path("fit.json"), "--report", path("report")])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stdout.contains("train") && fit.stdout.contains("test") && fit.stdout.contains("stage times"))
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("fit.json")))) as? [String: Any])
+        for set in ["train", "test"] {
+            let m = try #require(metrics[set] as? [String: Any])
+            for key in ["energy_rmse_per_atom", "energy_mae_per_atom", "forces_rmse", "forces_mae", "virial_rmse_per_atom", "virial_mae_per_atom"] {
+                #expect(m[key] is Double, "\(set).\(key)")
+            }
+        }
+        #expect(metrics["seconds"] is [String: Any] && metrics["peak_rss_bytes"] is Int)
+        for file in ["index.html", "energy.svg", "forces.svg", "force_errors.svg"] {
+            #expect(FileManager.default.fileExists(atPath: path("report/\(file)")), "\(file)")
+        }
+
+        let predict = try swiftgap(["predict", path("si.gap"), path("test.xyz"), "-o", path("out.xyz"), "--metrics", path("p.json")])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let out = try ExtXYZReader.read(path: path("out.xyz"))
+        #expect(out.count == 24)
+        #expect(out[0].info["gap_energy"] != nil && out[0].arrays["gap_forces"] != nil && out[0].info["energy"] != nil)
+        #expect(out[0].info["gap_stress"] != nil && out[0].arrays["gap_variance"] != nil && out[0].info["gap_virial"] != nil)
+
+        let md = try swiftgap(["md", path("test.xyz"), "--potential", path("si.gap"), "--steps", "40", "--dt", "1",
+                               "--temperature", "300", "--trajectory", path("md.xyz"), "--every", "10", "--log", path("md.csv"),
+                               "--plot", path("md.svg"), "--metrics", path("md.json")])
+        #expect(md.status == 0, "\(md.stderr)")
+        let mdMetrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("md.json")))) as? [String: Any])
+        for key in ["drift_mev_per_atom_per_ps", "max_deviation_mev_per_atom", "rms_fluctuation_mev_per_atom", "mean_temperature_k",
+                    "steps_per_second", "steps"] {
+            #expect(mdMetrics[key] != nil, "\(key)")
+        }
+        #expect(try ExtXYZReader.read(path: path("md.xyz")).count == 5)
+        let strict = try swiftgap(["md", path("test.xyz"), "--classical", "sw", "--steps", "20", "--dt", "1", "--temperature", "300",
+                                   "--max-drift", "0"])
+        #expect(strict.status != 0 && strict.stderr.contains("drift"))
+
+        // Unknown element at prediction time: a clear error naming the configuration and line.
+        try "1\nLattice=\"5 0 0 0 5 0 0 0 5\"\nC 0 0 0\n".write(toFile: path("carbon.xyz"), atomically: true, encoding: .utf8)
+        let unknown = try swiftgap(["predict", path("si.gap"), path("carbon.xyz"), "-o", path("c.xyz")])
+        #expect(unknown.status != 0 && unknown.stderr.contains("contains C") && unknown.stderr.contains("line 1"))
+        #expect(!FileManager.default.fileExists(atPath: path("c.xyz")), "nothing half-written")
+    }
+
     @Test func malformedFileFailsWithFileAndLine() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

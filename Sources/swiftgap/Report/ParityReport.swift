@@ -34,8 +34,10 @@ struct ParityReport {
                              series: series(\.forces), kind: .scatter(diagonal: true))
         var histograms = [SVGPlot.Series]()
         let errors = sets.map { $0.forces.map { 1000 * ($0.predicted - $0.reference) } }
-        let span = errors.flatMap { $0 }.map(abs).max() ?? 1
-        let bins = 40, width = 2 * max(span, 1e-9) / Double(bins)
+        // The range covers 99 % of the errors (the rest are counted in the end bins).
+        let sorted = errors.flatMap { $0 }.map(abs).sorted()
+        let span = sorted.isEmpty ? 1 : max(sorted[min(sorted.count - 1, Int(0.99 * Double(sorted.count)))], 1e-9)
+        let bins = 41, width = 2 * span / Double(bins)
         for (k, e) in errors.enumerated() where !e.isEmpty {
             var counts = [Double](repeating: 0, count: bins)
             for x in e { counts[min(bins - 1, max(0, Int((x + span) / width)))] += 1 }
@@ -44,7 +46,7 @@ struct ParityReport {
                 color: colors[k % colors.count]))
         }
         let histogram = SVGPlot(title: "Force component errors", xLabel: "predicted − reference (meV/Å)", yLabel: "fraction",
-                                series: histograms, kind: .bars(width: width))
+                                series: histograms, kind: .lines)
         try AtomicFile.write(Array(energy.svg.utf8), to: folder + "/energy.svg")
         try AtomicFile.write(Array(forces.svg.utf8), to: folder + "/forces.svg")
         try AtomicFile.write(Array(histogram.svg.utf8), to: folder + "/force_errors.svg")

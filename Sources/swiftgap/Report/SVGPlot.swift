@@ -13,7 +13,6 @@ struct SVGPlot {
     enum Kind {
         case scatter(diagonal: Bool)
         case lines
-        case bars(width: Double)
     }
 
     var title: String
@@ -30,7 +29,7 @@ struct SVGPlot {
         let all = series.flatMap(\.points)
         var xs = all.map(\.x), ys = all.map(\.y)
         if case .scatter(true) = kind { xs += ys; ys = xs }
-        let (x0, x1) = Self.range(xs), (y0, y1) = Self.range(ys.isEmpty ? [0, 1] : ys + (kindIsBars ? [0] : []))
+        let (x0, x1) = Self.range(xs), (y0, y1) = Self.range(ys.isEmpty ? [0, 1] : ys)
         let plotW = width - margin.left - margin.right, plotH = height - margin.top - margin.bottom
         func px(_ x: Double) -> Double { margin.left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { margin.top + plotH - (y - y0) / (y1 - y0) * plotH }
@@ -63,11 +62,6 @@ struct SVGPlot {
             case .lines:
                 let path = s.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
                 out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"1.5\"/>"
-            case let .bars(w):
-                for p in s.points {
-                    let left = px(p.x - w / 2), right = px(p.x + w / 2)
-                    out += "<rect x=\"\(f(left))\" y=\"\(f(py(p.y)))\" width=\"\(f(max(right - left - 1, 0.5)))\" height=\"\(f(py(0) - py(p.y)))\" fill=\"\(s.color)\"/>"
-                }
             }
             out += "\n"
         }
@@ -80,8 +74,6 @@ struct SVGPlot {
         }
         return out + "</svg>\n"
     }
-
-    private var kindIsBars: Bool { if case .bars = kind { return true } else { return false } }
 
     private func f(_ x: Double) -> String { String(format: "%.1f", x) }
 
