@@ -7,7 +7,12 @@ SWIFTGAP := .build/release/swiftgap
 # Tests build in their own folder (release with -enable-testing) so they never invalidate the demo build.
 TEST_SCRATCH := .build-test
 
-.PHONY: demo test deps build fixtures clean
+.PHONY: demo test deps build fixtures training-sets potentials clean
+
+# Shipped potentials: the exact commands (their outputs are committed under potentials/).
+SI_SW_FIT := --cutoff 4.0 --n-max 10 --l-max 8 --n-sparse 800 --e0 average
+AR_KR_FIT := --cutoff 6.5 --n-max 8 --l-max 4 --zeta 2 --delta 0.05 --n-sparse 300 --sigma-energy 0.0002 \
+	--sigma-force 0.002 --sigma-virial 0.002 --e0 average
 
 deps:
 	@scripts/install-deps.sh
@@ -15,8 +20,24 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product swiftgap
 
+# The main job on shipped data: fit si-sw, predict its test split, run 2 ps of NVE MD at 1000 K.
+DEMO := demo-output
 demo: build
-	$(SWIFTGAP) info training-sets/si-sw/sample.xyz
+	@mkdir -p $(DEMO)
+	@echo "== 1/4 The data: training-sets/si-sw (Stillinger-Weber silicon)"
+	$(SWIFTGAP) info training-sets/si-sw/train.xyz
+	@echo "== 2/4 Fit a GAP (SOAP n 10 l 8, 800 sparse points) and report train and test errors"
+	$(SWIFTGAP) fit training-sets/si-sw/train.xyz -o $(DEMO)/si-sw.gap --test training-sets/si-sw/test.xyz $(SI_SW_FIT) \
+		--report $(DEMO)/fit-report --metrics $(DEMO)/fit-metrics.json
+	@echo "== 3/4 Predict the held-out test split"
+	$(SWIFTGAP) predict $(DEMO)/si-sw.gap training-sets/si-sw/test.xyz -o $(DEMO)/test-predicted.xyz \
+		--report $(DEMO)/predict-report --metrics $(DEMO)/predict-metrics.json
+	@echo "== 4/4 NVE molecular dynamics: 64 atoms, 1000 K, 1 fs steps, 2 ps, with the new potential"
+	$(SWIFTGAP) md training-sets/si-sw/diamond64.xyz --potential $(DEMO)/si-sw.gap --steps 2000 --dt 1 --temperature 1000 \
+		--seed 1 --trajectory $(DEMO)/md.xyz --every 20 --log $(DEMO)/md.csv --plot $(DEMO)/md-energy.svg \
+		--metrics $(DEMO)/md-metrics.json --max-drift 0.5
+	@echo "== Done. Reports: $(DEMO)/fit-report/index.html, $(DEMO)/predict-report/index.html;" \
+		"trajectory $(DEMO)/md.xyz, log $(DEMO)/md.csv, energy plot $(DEMO)/md-energy.svg; potential $(DEMO)/si-sw.gap"
 
 test: deps
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --build-tests
@@ -28,5 +49,20 @@ fixtures:
 	.venv/bin/python scripts/fixtures/make_classical_fixtures.py
 	.venv/bin/python scripts/fixtures/make_extxyz_fixtures.py
 
+# Regenerates the shipped training sets (deterministic: the same files come back).
+training-sets: build
+	$(SWIFTGAP) generate si-sw --seed 2026 -o training-sets/si-sw
+	$(SWIFTGAP) generate ar-kr-lj --seed 2026 -o training-sets/ar-kr-lj
+
+# Refits the shipped potentials and their reports.
+potentials: build
+	mkdir -p potentials/si-sw potentials/ar-kr-lj
+	$(SWIFTGAP) fit training-sets/si-sw/train.xyz -o potentials/si-sw/si-sw.gap --test training-sets/si-sw/test.xyz \
+		$(SI_SW_FIT) --no-variance --report potentials/si-sw/report --metrics potentials/si-sw/metrics.json \
+		> potentials/si-sw/fit.txt
+	$(SWIFTGAP) fit training-sets/ar-kr-lj/train.xyz -o potentials/ar-kr-lj/ar-kr-lj.gap --test training-sets/ar-kr-lj/test.xyz \
+		$(AR_KR_FIT) --no-variance --report potentials/ar-kr-lj/report --metrics potentials/ar-kr-lj/metrics.json \
+		> potentials/ar-kr-lj/fit.txt
+
 clean:
-	rm -rf .build $(TEST_SCRATCH)
+	rm -rf .build $(TEST_SCRATCH) $(DEMO)

@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "GAP", dependencies: ["Atoms", "Descriptors", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),
         .target(name: "Dynamics", dependencies: ["Atoms"]),
-        .target(name: "TrainingData", dependencies: ["Atoms", "Classical"]),
+        .target(name: "TrainingData", dependencies: ["Atoms", "Classical", "Dynamics"]),
         .executableTarget(
             name: "swiftgap",
             dependencies: [

@@ -151,7 +151,9 @@ def swiftgap_fit_command(binary, train, output, s, threads, test=None, metrics=N
     cmd = [binary, "fit", train, "-o", output, "--cutoff", s["cutoff"], "--cutoff-width", s["cutoff_transition_width"],
            "--n-max", s["n_max"], "--l-max", s["l_max"], "--atom-sigma", s["atom_sigma"], "--zeta", s["zeta"],
            "--delta", s["delta"], "--n-sparse", s["n_sparse"], "--sparse-method", s.get("sparse_method", "cur"),
-           "--sigma-energy", sigma[0], "--sigma-force", sigma[1], "--sigma-virial", sigma[2],
+           "--sigma-energy", sigma[0], "--sigma-force", sigma[1],
+           # swiftgap rejects σ_V = 0 even without virials in the data (gap_fit accepts it); it is unused then.
+           *(["--sigma-virial", sigma[2]] if sigma[2] > 0 else []),
            "--jitter", s["jitter"], "--e0", e0, "--energy-key", energy_key, "--forces-key", forces_key,
            "--threads", threads]
     if test:

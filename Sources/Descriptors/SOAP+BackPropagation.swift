@@ -1,19 +1,17 @@
 import Atoms
 
 extension SOAP {
-    /// The local energy of one centre and its gradient with respect to the centre's descriptor:
-    /// given the atom index and its descriptor q (length D), write ∂e/∂q into the gradient buffer and
-    /// return e. Called concurrently from several threads.
-    public typealias LocalEnergy = @Sendable (
-        _ atom: Int, _ descriptor: UnsafeBufferPointer<Double>, _ gradient: UnsafeMutableBufferPointer<Double>
-    ) -> Double
+    /// A model of local energies: given the descriptor rows of a structure's centres, return each centre's
+    /// energy and ∂e/∂q (rows × D, row-major). Called once per structure, so a model can work on all
+    /// centres at once (matrix products instead of one vector product per atom).
+    public typealias LocalEnergyModel = (_ rows: DescriptorRows) -> (energies: [Double], gradients: [Double])
 
     /// Energy, forces and virial of a model E = Σ_centres e(q_i), by back-propagating ∂e/∂q through the
-    /// density expansion: the cost is about one descriptor evaluation, and no descriptor derivative is
-    /// ever stored.
+    /// density expansion: about two descriptor evaluations plus the model, and no descriptor derivative
+    /// is ever stored. Per-atom energies are the centres' local energies (0 for atoms that are not centres).
     /// - Throws: `DescriptorError` for unknown elements or unusable geometry, or an averaging layout.
     public func backPropagate(
-        _ s: Structure, threads: Int = Parallel.defaultThreads, local: LocalEnergy
+        _ s: Structure, threads: Int = Parallel.defaultThreads, model: LocalEnergyModel
     ) throws(DescriptorError) -> Calculation {
         guard average == .off else {
             throw .invalidSetting(name: "average", value: average.rawValue, hint: "local energies need one descriptor per centre")
@@ -26,36 +24,35 @@ extension SOAP {
         let speciesOf = try engine.speciesIndices(s, structure: 0)
         let list: NeighborList
         do { list = try NeighborList(s, cutoff: engine.basis.range, threads: 1) } catch { throw .geometry(structure: 0, error) }
-        let centres = (0..<s.count).filter { centerSpecies == nil || s.atomicNumbers[$0] == centerSpecies }
+        let rows = try create([s], threads: threads)
+        let (localEnergies, weights) = model(rows)
+        precondition(localEnergies.count == rows.count && weights.count == rows.count * rows.featureCount,
+                     "the model must return one energy and one gradient row per centre")
         let D = numberOfFeatures
-        let structure = s
-        let parts = Parallel.map(max(1, min(threads, centres.count)), threads: threads) { worker -> Calculation in
+        let structure = s, centres = rows.center
+        let workers = max(1, min(threads, centres.count))
+        let parts = Parallel.map(workers, threads: workers) { worker -> PairGradientAccumulator in
             let ws = Workspace(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
-            var q = [Double](repeating: 0, count: D), w = q
+            var q = [Double](repeating: 0, count: D)
             var forces = PairGradientAccumulator(count: structure.count)
-            var energies = [Double](repeating: 0, count: structure.count)
-            let workers = max(1, min(threads, centres.count))
-            for c in (centres.count * worker / workers)..<(centres.count * (worker + 1) / workers) {
-                let i = centres[c]
+            for r in (centres.count * worker / workers)..<(centres.count * (worker + 1) / workers) {
+                let i = centres[r]
                 engine.expand(centre: i, structure: structure, list: list, speciesOf: speciesOf, workspace: ws, mode: .backPropagation)
                 q.withUnsafeMutableBufferPointer { qb in
-                    w.withUnsafeMutableBufferPointer { wb in
+                    weights.withUnsafeBufferPointer { wb in
                         let norm = engine.powerSpectrum(ws, into: qb.baseAddress!)
-                        energies[i] = local(i, UnsafeBufferPointer(qb), wb)
-                        engine.backPropagate(ws, weights: wb.baseAddress!, descriptor: qb.baseAddress!, norm: norm) { j, d, g in
+                        engine.backPropagate(ws, weights: wb.baseAddress! + r * D, descriptor: qb.baseAddress!, norm: norm) { j, d, g in
                             forces.addPairGradient(g, vector: d, center: i, neighbor: j)
                         }
                     }
                 }
             }
-            return Calculation(energy: energies.reduce(0, +), forces: forces.forces, virial: forces.virial, atomEnergies: energies)
+            return forces
         }
         var total = PairGradientAccumulator(count: s.count)
+        for part in parts { total.merge(part) }
         var energies = [Double](repeating: 0, count: s.count)
-        for part in parts {
-            total.merge(PairGradientAccumulator(forces: part.forces, virial: part.virial))
-            for k in energies.indices { energies[k] += part.atomEnergies?[k] ?? 0 }
-        }
+        for (r, i) in centres.enumerated() { energies[i] = localEnergies[r] }
         return Calculation(energy: energies.reduce(0, +), forces: total.forces, virial: total.virial, atomEnergies: energies)
     }
 }

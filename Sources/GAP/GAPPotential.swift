@@ -42,21 +42,9 @@ public struct GAPPotential: Calculator {
     /// - Throws: `GAPError.unknownElement` for an element without e0, `GAPError.descriptor` for bad geometry.
     public func calculate(_ s: Structure) throws -> Calculation {
         try checkElements(s)
-        let D = soap.numberOfFeatures
-        let maxM = models.values.map(\.points.rows).max() ?? 0
-        let models = self.models, kernel = self.kernel
         var result: Calculation
         do {
-            result = try soap.backPropagate(s, threads: threads) { atom, q, gradient in
-                guard let model = models[s.atomicNumbers[atom]] else {
-                    gradient.update(repeating: 0)
-                    return 0
-                }
-                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(maxM, 1))
-                defer { scratch.deallocate() }
-                precondition(q.count == D)
-                return model.localEnergy(q.baseAddress!, kernel: kernel, gradient: gradient.baseAddress!, scratch: scratch)
-            }
+            result = try soap.backPropagate(s, threads: threads) { rows in localEnergies(rows, elements: s.atomicNumbers) }
         } catch {
             throw GAPError.descriptor(error)
         }
@@ -65,6 +53,35 @@ public struct GAPPotential: Calculator {
         result.atomEnergies = energies
         result.energy = energies.reduce(0, +)
         return result
+    }
+
+    /// Local energies and their gradients ∂e/∂q for descriptor rows, element by element with two matrix
+    /// products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X.
+    func localEnergies(_ rows: DescriptorRows, elements: [Int]) -> (energies: [Double], gradients: [Double]) {
+        let D = rows.featureCount
+        var energies = [Double](repeating: 0, count: rows.count)
+        var gradients = [Double](repeating: 0, count: rows.count * D)
+        let delta2 = kernel.delta * kernel.delta
+        for (z, model) in models {
+            let members = (0..<rows.count).filter { elements[rows.center[$0]] == z }
+            guard !members.isEmpty else { continue }
+            var q = Matrix(rows: members.count, columns: D)
+            for (k, r) in members.enumerated() { q.elements.replaceSubrange((k * D)..<((k + 1) * D), with: rows.row(r)) }
+            // Both products have matching shapes by construction (descriptor and sparse points share D).
+            guard var t = try? Matrix.product(q, model.points, transB: .transposed) else { preconditionFailure("descriptor length mismatch") }
+            for (k, r) in members.enumerated() {
+                var e = 0.0
+                for m in 0..<model.alpha.count {
+                    let tm = t[k, m]
+                    e += model.alpha[m] * kernel.power(tm)
+                    t[k, m] = delta2 * model.alpha[m] * kernel.powerDerivative(tm)
+                }
+                energies[r] = delta2 * e
+            }
+            guard let w = try? Matrix.product(t, model.points) else { preconditionFailure("sparse point count mismatch") }
+            for (k, r) in members.enumerated() { gradients.replaceSubrange((r * D)..<((r + 1) * D), with: w.row(k)) }
+        }
+        return (energies, gradients)
     }
 
     /// The predictive variance (eV²) of each atom's local energy; nil when the potential has no variance
