@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "GAPTests", dependencies: ["GAP", "Descriptors", "Classical", "Atoms", "LinearAlgebra", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
-        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms"]),
+        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "GAP"]),
     ]
 )
 

@@ -8,8 +8,9 @@ What it does
     1. Hyper-parameters are chosen on the TRAIN file only: its 1000 configurations are shuffled
        (numpy seed 0) and split into 900 for fitting and 100 for validation (written as raw extxyz
        slices to the scratch folder, never into the repository). Starting from a base setting
-       (cutoff 5, width 0.5, n_max 8, l_max 6, atom_sigma 0.5, ζ 4, δ 1, σ_E 0.001 eV/atom,
-       σ_F 0.02 eV/Å, CUR sparse points), one setting at a time is varied over a short list
+       (cutoff 5, width 0.5, n_max 8, l_max 6, atom_sigma 0.5, ζ 4, δ 4, σ_E 0.0005 eV/atom,
+       σ_F 0.01 eV/Å, CUR sparse points; δ, σ_E and σ_F from a first search on ethanol's 900/100
+       split), one setting at a time is varied over a short list
        (σ_F, σ_E, δ, (n_max, l_max), atom_sigma) and the value with the lowest validation score
        √(E_MAE · F_MAE) is kept (coordinate descent, one pass). The test file is not read.
     2. The chosen setting is refitted on all 1000 train configurations and evaluated on the 1000 test
@@ -46,12 +47,12 @@ MOLECULES = ["ethanol", "malonaldehyde", "uracil", "toluene", "benzene"]
 PUBLISHED = {"ethanol": (3.5, 18.1), "malonaldehyde": (4.8, 26.4), "uracil": (3.0, 17.6),
              "toluene": (4.0, 17.8), "benzene": (0.75, 6.0)}  # GAP MAE, meV and meV/Å
 BASE = {"cutoff": 5.0, "cutoff_transition_width": 0.5, "n_max": 8, "l_max": 6, "atom_sigma": 0.5, "zeta": 4,
-        "delta": 1.0, "sigma": [0.001, 0.02, 0.0, 0.0], "jitter": 1e-8}
+        "delta": 4.0, "sigma": [0.0005, 0.01, 0.0, 0.0], "jitter": 1e-8}
 # Coordinate-descent search: (name, values); each is applied by `apply`.
 SEARCH = [
-    ("sigma_F", [0.01, 0.02, 0.04]),
-    ("sigma_E", [0.0005, 0.001, 0.002]),
-    ("delta", [0.25, 1.0, 4.0]),
+    ("sigma_F", [0.005, 0.01, 0.02]),
+    ("sigma_E", [0.0002, 0.0005, 0.001, 0.002]),
+    ("delta", [1.0, 4.0, 16.0]),
     ("nl", [(8, 4), (8, 6), (10, 6)]),
     ("atom_sigma", [0.4, 0.5]),
 ]

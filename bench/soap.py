@@ -8,7 +8,9 @@ What it measures
     --repeats timed calls (fewer when a call is slow: at most ~10 s of timed calls). A measurement
     whose warm-up call runs longer than 60 s is stopped and printed as "skipped". Before each
     measurement the driver waits (up to 3 min) until the CPUs are idle, since other work on a 2-core
-    machine distorts the timings; --rounds N repeats every measurement and keeps the fastest.
+    machine distorts the timings; --rounds N repeats every measurement and keeps the fastest. Every
+    measurement is appended to bench/.data/soap-results.jsonl; --reuse counts the ones in there that
+    were taken on idle CPUs, so an interrupted or disturbed run can be completed later.
       * SwiftGAP   ``swiftgap-bench soap FILE --layout quip|dscribe``: ``SOAP.quip(...)`` (QUIP/GAP
                    definition) and ``SOAP.dscribe(...)`` (DScribe definition), ``create`` or
                    ``derivatives`` with threads: T;
@@ -38,6 +40,7 @@ How to run (from the repository root)
     .venv/bin/python bench/soap.py --only si216 water  # some structures (si216 si1000 water watmeoh)
     .venv/bin/python bench/soap.py --tools swiftgap featomic --json
     .venv/bin/python bench/soap.py --rounds 2          # every measurement twice, fastest kept
+    .venv/bin/python bench/soap.py --rounds 3 --reuse  # top up to 3 quiet rounds from earlier runs
     .venv/bin/python bench/soap.py --no-build          # use bench/.build as it is
 
 It builds ``bench/`` first (``swift build -c release --package-path bench``) unless --no-build.
@@ -60,6 +63,8 @@ import soap_structures
 SPECIES = {"si216": [14], "si1000": [14], "water": [1, 8], "watmeoh": [1, 6, 8]}
 TOOLS = ["swiftgap", "featomic", "dscribe", "quippy"]
 LIMIT = 60.0  # s: a measurement whose warm-up call takes longer is skipped
+QUIET = 0.15  # fraction of the CPUs that other work may use before a measurement
+LOG = os.path.join(common.DATA_DIR, "soap-results.jsonl")  # every measurement, for --reuse
 BUDGET = 10.0  # s: timed calls per measurement, at least one
 DSCRIBE_DERIVATIVE_CENTRES = 24
 CUTOFF, N_MAX, L_MAX, SIGMA = 5.0, 8, 6, 0.5
@@ -267,7 +272,7 @@ def cpu_busy(interval=0.5):
     return 1 - (i1 - i0) / max(t1 - t0, 1)
 
 
-def wait_quiet(limit=0.15, patience=180):
+def wait_quiet(patience, limit=QUIET):
     """Waits (up to `patience` s) until other processes leave the CPUs idle, since on a 2-core machine a
     concurrent build distorts the timings; returns the busy fraction last seen."""
     start = time.monotonic()
@@ -306,7 +311,13 @@ def main():
     parser.add_argument("--repeats", type=int, default=5, help="timed calls at most (minimum reported)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every measurement this many times, keeping the fastest (against noise)")
+    parser.add_argument("--patience", type=float, default=180,
+                        help="seconds to wait for idle CPUs before each measurement (then measure anyway)")
+    parser.add_argument("--reuse", action="store_true",
+                        help=f"count measurements already in {os.path.relpath(LOG, common.ROOT_DIR)} that were "
+                             "taken on idle CPUs as done rounds")
     parser.add_argument("--json", action="store_true", help="also print the raw measurements")
+    parser.add_argument("--markdown", action="store_true", help="print the main table in Markdown")
     parser.add_argument("--no-build", action="store_true", help="use the existing bench binary")
     # Internal: one measurement of a Python tool.
     parser.add_argument("--worker", choices=["featomic", "dscribe", "quippy"], help=argparse.SUPPRESS)
@@ -327,6 +338,16 @@ def main():
 
     results = {}  # (structure, tool, threads, derivatives) -> dict or None (skipped)
     raw = []
+    previous = {}  # key -> earlier results taken on idle CPUs (--reuse)
+    if args.reuse and os.path.exists(LOG):
+        with open(LOG) as f:
+            for line in f:
+                r = json.loads(line)
+                if r.get("cpu_busy_before", 1) <= QUIET:
+                    key = (r["structure"], r["label"], r["threads"], r["derivatives"])
+                    previous.setdefault(key, []).append(r)
+    os.makedirs(common.DATA_DIR, exist_ok=True)
+    log = open(LOG, "a")
     for name in names:
         path, species = paths[name], SPECIES[name]
         for derivatives in (False, True):
@@ -344,21 +365,32 @@ def main():
                 for label, job in jobs:
                     what = "values+derivatives" if derivatives else "values"
                     key = (name, label, threads, derivatives)
-                    for _ in range(args.rounds):
+                    done = previous.get(key, [])
+                    if any(r.get("skipped") for r in done):
+                        results[key] = None
+                    elif done:
+                        results[key] = min(done, key=lambda r: r["seconds"])
+                    for _ in range(args.rounds - len(done)):
                         print(f"{name:8} {label:16} {what:18} {threads} thread(s) ...", end=" ", file=sys.stderr,
                               flush=True)
-                        busy = wait_quiet()
+                        busy = wait_quiet(args.patience)
                         r = job()
                         print("skipped (warm-up call > 60 s)" if r is None else
                               f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
+                        entry = {"structure": name, "label": label, "threads": threads, "derivatives": derivatives,
+                                 "skipped": True} if r is None else {"structure": name, "label": label, **r}
+                        entry["cpu_busy_before"] = round(busy, 3)
+                        entry["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
+                        log.write(json.dumps(entry) + "\n")
+                        log.flush()
                         if r is None:
                             results[key] = None
                             break
-                        r["cpu_busy_before"] = round(busy, 3)
-                        if results.get(key) is None or r["seconds"] < results[key]["seconds"]:
-                            results[key] = r
-                    if results[key] is not None:
-                        raw.append({"structure": name, "label": label, **results[key]})
+                        if results.get(key) is None or entry["seconds"] < results[key]["seconds"]:
+                            results[key] = entry
+                    if results.get(key) is not None:
+                        raw.append(results[key])
+    log.close()
 
     labels = [label for label in ("swiftgap-quip", "swiftgap-dscribe", "featomic", "dscribe", "quippy")
               if any(key[1] == label for key in results)]
@@ -366,8 +398,13 @@ def main():
           f"{common.machine()}")
     print("ratio = tool time ÷ SwiftGAP (quip layout) time on the same thread count")
     columns = [(d, t) for d in (False, True) for t in args.threads]
-    head = " ".join(f"{('val+der' if d else 'values') + f' {t}t':>18}" for d, t in columns)
-    print(f"{'structure':9} {'atoms':>5} {'tool':16} {'D':>5} {head}")
+    titles = [("values+der" if d else "values") + f" {t}t" for d, t in columns]
+    if args.markdown:
+        print("| structure | atoms | tool | D | " + " | ".join(f"{x} µs/atom" for x in titles) + " |")
+        print("|---|---:|---|---:|" + "---:|" * len(columns))
+    else:
+        head = " ".join(f"{x:>18}" for x in titles)
+        print(f"{'structure':9} {'atoms':>5} {'tool':16} {'D':>5} {head}")
     for name in names:
         for label in labels:
             cells = []
@@ -385,7 +422,11 @@ def main():
                         text += f" ({r['us_per_atom'] / ref['us_per_atom']:.1f}×)"
                 cells.append(f"{text:>18}")
             atoms = next((r["atoms"] for (n, _, _, _), r in results.items() if n == name and r), 0)
-            print(f"{name:9} {atoms:>5} {label:16} {d_features or 0:>5} {' '.join(cells)}")
+            if args.markdown:
+                print(f"| {name} | {atoms} | {label} | {d_features or 0} | "
+                      + " | ".join(c.strip() for c in cells) + " |")
+            else:
+                print(f"{name:9} {atoms:>5} {label:16} {d_features or 0:>5} {' '.join(cells)}")
     print("D = numbers per centre; featomic's: one block per neighbour-type pair, each 7 l × 8 n1 × 8 n2 "
           "(n1 > n2 kept for like types), so more than the others'.")
     print("DScribe derivatives are timed on "

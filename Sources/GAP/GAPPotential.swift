@@ -91,9 +91,10 @@ public struct GAPPotential: Calculator {
         try checkElements(s)
         let rows: DescriptorRows
         do { rows = try soap.create([s], threads: threads) } catch { throw GAPError.descriptor(error) }
-        return (0..<rows.count).map { r in
-            let z = s.atomicNumbers[rows.center[r]]
-            return variance.variance(Array(rows.row(r)), element: z, models: models, kernel: kernel)
+        do throws(LinearAlgebraError) {
+            return try variance.variances(rows, elements: rows.center.map { s.atomicNumbers[$0] }, models: models, kernel: kernel)
+        } catch {
+            throw GAPError.solver(stage: "predictive variance", error)
         }
     }
 

@@ -1,3 +1,4 @@
+import Descriptors
 import LinearAlgebra
 
 /// The triangular factors of the sparse GP that give the predictive variance of a local energy:
@@ -18,21 +19,40 @@ public struct VarianceFactors: Sendable, Equatable {
         self.upper = upper
     }
 
-    func variance(_ q: [Double], element: Int, models: [Int: SparseModel], kernel: PolynomialKernel) -> Double {
+    /// The variances of the local energies of descriptor rows whose central elements are `elements`
+    /// (one per row): the kernel columns of all rows are solved together (two triangular solves with
+    /// many right-hand sides).
+    func variances(_ rows: DescriptorRows, elements rowElements: [Int], models: [Int: SparseModel],
+                   kernel: PolynomialKernel) throws(LinearAlgebraError) -> [Double] {
         let delta2 = kernel.delta * kernel.delta
-        var k = [Double](repeating: 0, count: lower.rows)
+        let n = rows.count, m = lower.rows, D = rows.featureCount
+        // K: M × n, column r the kernel between row r and every sparse point (zero for other elements).
+        var k = Matrix(rows: m, columns: n)
         var offset = 0
         for z in elements {
             guard let model = models[z] else { continue }
-            if z == element {
-                let t = (try? model.points.times(q)) ?? []
-                for (m, tm) in t.enumerated() { k[offset + m] = delta2 * kernel.power(tm) }
+            let members = (0..<n).filter { rowElements[$0] == z }
+            if !members.isEmpty {
+                var q = Matrix(rows: members.count, columns: D)
+                for (j, r) in members.enumerated() { q.elements.replaceSubrange((j * D)..<((j + 1) * D), with: rows.row(r)) }
+                let t = try Matrix.product(model.points, q, transB: .transposed)
+                for i in 0..<model.points.rows {
+                    for (j, r) in members.enumerated() { k[offset + i, r] = delta2 * kernel.power(t[i, j]) }
+                }
             }
             offset += model.points.rows
         }
-        let kqq = delta2 * kernel.power(q.reduce(0) { $0 + $1 * $1 })
-        let a = (try? lower.solveTriangular(k, upper: false)) ?? k
-        let b = (try? upper.solveTriangular(k, upper: true, transposed: true)) ?? k
-        return max(kqq - a.reduce(0) { $0 + $1 * $1 } + b.reduce(0) { $0 + $1 * $1 }, 0)
+        let a = try lower.solveTriangular(k, upper: false)
+        let b = try upper.solveTriangular(k, upper: true, transposed: true)
+        return (0..<n).map { r in
+            let q = rows.row(r)
+            let kqq = delta2 * kernel.power(q.reduce(0) { $0 + $1 * $1 })
+            var explained = 0.0, posterior = 0.0
+            for i in 0..<m {
+                explained += a[i, r] * a[i, r]
+                posterior += b[i, r] * b[i, r]
+            }
+            return max(kqq - explained + posterior, 0)
+        }
     }
 }

@@ -1,18 +1,19 @@
 import CLapack
 
 extension Matrix {
-    /// Solves T x = b (or Tᵀ x = b) for this square triangular matrix T (LAPACK dtrtrs).
+    /// Solves T X = B (or Tᵀ X = B) for this square triangular matrix T and every column of B (LAPACK dtrtrs).
     /// - Throws: `.singular` for a zero diagonal entry, `.dimensionMismatch` for bad shapes.
-    public func solveTriangular(_ b: [Double], upper: Bool, transposed: Bool = false) throws(LinearAlgebraError) -> [Double] {
-        guard isSquare, b.count == rows else {
-            throw .dimensionMismatch(operation: "solveTriangular", detail: "\(rows)×\(columns) with \(b.count) values")
+    public func solveTriangular(_ b: Matrix, upper: Bool, transposed: Bool = false) throws(LinearAlgebraError) -> Matrix {
+        guard isSquare, b.rows == rows else {
+            throw .dimensionMismatch(operation: "solveTriangular", detail: "\(rows)×\(columns) with \(b.rows)×\(b.columns)")
         }
         var x = b
-        guard rows > 0 else { return x }
+        guard rows > 0, b.columns > 0 else { return x }
         let info = elements.withUnsafeBufferPointer { pt in
-            x.withUnsafeMutableBufferPointer { px in
+            x.elements.withUnsafeMutableBufferPointer { px in
                 LAPACKE_dtrtrs(LAPACK_ROW_MAJOR, lapackChar(upper ? "U" : "L"), lapackChar(transposed ? "T" : "N"),
-                               lapackChar("N"), Int32(rows), 1, pt.baseAddress, Int32(columns), px.baseAddress, 1)
+                               lapackChar("N"), Int32(rows), Int32(b.columns), pt.baseAddress, Int32(columns),
+                               px.baseAddress, Int32(b.columns))
             }
         }
         try checkLAPACK(info, routine: "dtrtrs") { .singular(index: $0) }

@@ -1,14 +1,15 @@
 import ArgumentParser
 import Atoms
 import Foundation
+import GAP
 
-/// `swiftgap info FILE...`: what is in a data set, before fitting to it.
+/// `swiftgap info FILE...`: what is in a data set before fitting to it, or what a potential file holds.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Summarise extxyz data sets: sizes, species, periodicity, keys, config types, energy range.")
+        abstract: "Summarise extxyz data sets (sizes, species, periodicity, keys, config types, energy range) or potential files.")
 
-    @Argument(help: "extxyz or xyz files ('-' reads standard input).")
+    @Argument(help: "extxyz or xyz files ('-' reads standard input), or potential files written by 'swiftgap fit'.")
     var files: [String]
 
     @Flag(help: "Print one JSON object per file instead of a table.")
@@ -22,17 +23,29 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         let keys = ReferenceKeys(energy: energyKey, configType: configTypeKey)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for file in files {
+            if file != "-", isZipArchive(file) {
+                let metadata = try GAPPotential.load(path: file).metadata
+                print(json ? String(decoding: try encoder.encode(metadata), as: UTF8.self) : PotentialSummary(path: file, metadata: metadata).text)
+                continue
+            }
             let reader = try ExtXYZReader(path: file)
             var summary = DatasetSummary(file: file)
             while let s = try reader.next() { summary.add(s, keys: keys) }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(summary), as: UTF8.self))
             } else {
                 print(SummaryTable(summary).text)
             }
         }
+    }
+
+    /// Whether the file starts with a ZIP local-file header (potential files are .npz archives).
+    private func isZipArchive(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 4)) == Data([0x50, 0x4B, 0x03, 0x04])
     }
 }

@@ -30,27 +30,7 @@ struct SummaryTable {
         rows.append(("references", references.isEmpty ? "no forces, virial or stress keys found" : references.joined(separator: ", ")))
         rows.append(("info keys", counts(s.infoKeys, order: byName)))
         rows.append(("array keys", counts(s.arrayKeys, order: byName)))
-        let width = rows.map(\.0.count).max() ?? 0
-        let indent = String(repeating: " ", count: width + 4)
-        return ([s.file] + rows.map { name, value in
-            "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                + wrap(value, width: max(40, 100 - indent.count)).joined(separator: "\n" + indent)
-        }).joined(separator: "\n")
-    }
-
-    /// Splits a comma-separated list into lines of at most `width` characters.
-    private func wrap(_ text: String, width: Int) -> [String] {
-        var lines = [String](), line = ""
-        for item in text.components(separatedBy: ", ") {
-            let candidate = line.isEmpty ? item : line + ", " + item
-            if candidate.count > width && !line.isEmpty {
-                lines.append(line + ",")
-                line = item
-            } else {
-                line = candidate
-            }
-        }
-        return lines + [line]
+        return KeyValueTable(title: s.file, rows: rows).text
     }
 
     private func counts(_ d: [String: Int], order: ((String, Int), (String, Int)) -> Bool) -> String {

@@ -28,6 +28,14 @@ struct StructureTests {
         #expect(Crystal.fcc.structure([29], a: 3.6).count == 1 && Crystal.bcc.structure([26], a: 2.87, cubic: true).count == 2)
     }
 
+    @Test func oneLineDescriptions() {
+        let cubic = Crystal.diamond.structure([14], a: 5.43, cubic: true)
+        #expect("\(cubic)" == "Structure(Si8, periodic TTT, cell volume 160.1 Å³)")
+        var molecule = cubic
+        molecule.pbc = .none
+        #expect("\(molecule)" == "Structure(Si8, molecule)")
+    }
+
     @Test func supercellKeepsDensity() {
         let primitive = Crystal.diamond.structure([14], a: 5.43)
         let cubicAgain = primitive.supercell([[-1, 1, 1], [1, -1, 1], [1, 1, -1]])

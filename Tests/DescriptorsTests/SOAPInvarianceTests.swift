@@ -121,6 +121,7 @@ struct SOAPInvarianceTests {
         broken.positions[1].x = .nan
         #expect(throws: DescriptorError.geometry(structure: 0, .nonFinitePosition(atom: 1))) { try soap.create([broken]) }
         #expect(DescriptorError.unknownSpecies(structure: 0, atom: 0, atomicNumber: 6, known: [1, 8]).description.contains("C is not"))
+        #expect("\(soap)" == "SOAP(dscribe, species [1, 8], n_max 2, l_max 2, range 4.86 Å, periodic, 30 features)")
     }
 
     @Test func threadsAndBatchesGiveIdenticalResults() throws {

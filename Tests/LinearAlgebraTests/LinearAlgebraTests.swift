@@ -136,6 +136,22 @@ struct LAPACKTests {
         }
     }
 
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
+    func triangularSolveWithManyRightHandSides(upper: Bool, transposed: Bool) throws {
+        var t = randomMatrix(5, 5, seed: 7)
+        for i in 0..<5 {
+            t[i, i] += 3
+            for j in 0..<5 where upper ? j < i : j > i { t[i, j] = 0 }
+        }
+        let b = randomMatrix(5, 3, seed: 8)
+        let x = try t.solveTriangular(b, upper: upper, transposed: transposed)
+        let back = naiveProduct(transposed ? t.transposed : t, x)
+        for k in b.elements.indices { #expect(abs(back.elements[k] - b.elements[k]) < 1e-13) }
+        var singular = t
+        singular[2, 2] = 0
+        #expect(throws: LinearAlgebraError.singular(index: 3)) { try singular.solveTriangular(b, upper: upper) }
+    }
+
     @Test func symmetricEigenKnownCase() throws {
         let eigen = try SymmetricEigen(Matrix([[2, 1], [1, 2]]))
         #expect(abs(eigen.values[0] - 1) < 1e-15 && abs(eigen.values[1] - 3) < 1e-15)

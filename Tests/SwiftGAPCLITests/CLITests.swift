@@ -1,5 +1,6 @@
 import Atoms
 import Foundation
+import GAP
 import Testing
 
 /// Runs the built `swiftgap` executable (it sits next to the test bundle).
@@ -103,6 +104,14 @@ struct CLITests {
         for file in ["index.html", "energy.svg", "forces.svg", "force_errors.svg"] {
             #expect(FileManager.default.fileExists(atPath: path("report/\(file)")), "\(file)")
         }
+
+        let info = try swiftgap(["info", path("si.gap")])
+        #expect(info.status == 0, "\(info.stderr)")
+        #expect(info.stdout.contains("Si (e0 ") && info.stdout.contains("40 sparse points") && info.stdout.contains("n_max 4")
+            && info.stdout.contains("test errors"))
+        let infoJSON = try swiftgap(["info", "--json", path("si.gap")])
+        let metadata = try JSONDecoder().decode(PotentialMetadata.self, from: Data(infoJSON.stdout.utf8))
+        #expect(metadata.sparsePoints == ["Si": 40] && metadata.soap.lMax == 3 && metadata.hasVariance)
 
         let predict = try swiftgap(["predict", path("si.gap"), path("test.xyz"), "-o", path("out.xyz"), "--metrics", path("p.json")])
         #expect(predict.status == 0, "\(predict.stderr)")
