@@ -47,14 +47,21 @@ struct CellGrid {
             fractional[i] = s
         }
         if n == 0 { lower = .zero; upper = .zero }
-        // Bins along each axis: at least one cutoff wide, and not more bins than atoms justify.
+        // Bins along each axis: at least one cutoff wide, and not more bins in all than about twice the
+        // atoms (a short cutoff, as in MD's closest-approach check, would otherwise make mostly empty bins).
         var counts = SIMD3<Int>(repeating: 1), binWidth = SIMD3<Double>(repeating: 1), reach = SIMD3<Int>(repeating: 1)
-        let maxBinsPerAxis = max(1, Int(Double(8 * n + 8).squareRoot()))
+        for axis in 0..<3 {
+            let width = max(upper[axis] - lower[axis], 0) * lattice.widths[axis]
+            counts[axis] = max(1, Int(min(width / cutoff, Double(8 * n + 8))))
+        }
+        let budget = 2 * n + 8
+        while counts.x * counts.y * counts.z > budget {
+            let axis = counts.x >= counts.y && counts.x >= counts.z ? 0 : (counts.y >= counts.z ? 1 : 2)
+            counts[axis] = max(1, counts[axis] * 4 / 5)
+        }
         var totalReach = 1
         for axis in 0..<3 {
             let extent = max(upper[axis] - lower[axis], 0)
-            let width = extent * lattice.widths[axis]
-            counts[axis] = min(maxBinsPerAxis, max(1, Int(width / cutoff)))
             binWidth[axis] = extent > 0 ? extent / Double(counts[axis]) : 1
             // Perpendicular width of one bin, in Å, sets how many bins the cutoff spans.
             let binAngstrom = binWidth[axis] * lattice.widths[axis]

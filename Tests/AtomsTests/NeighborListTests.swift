@@ -104,6 +104,18 @@ struct NeighborListTests {
         }
     }
 
+    /// Cutoffs much shorter than the spacing of the atoms cap the number of bins; the pairs stay exact.
+    @Test(arguments: [0.6, 1.2, 2.0])
+    func shortCutoffsAgreeWithBruteForce(cutoff: Double) throws {
+        var rng = SeededGenerator(seed: 77)
+        let cell = RandomStructures.triclinicCell(lengths: 9...11, rng: &rng)
+        let s = RandomStructures.atoms(count: 40, cell: cell, pbc: Periodicity(true, true, false), elements: [14],
+                                       spill: 0.2, minimumDistance: 0.5, rng: &rng)
+        let mine = pairs(try NeighborList(s, cutoff: cutoff)), expected = bruteForce(s, cutoff: cutoff)
+        #expect(Set(mine.keys) == Set(expected.keys))
+        #expect(!expected.isEmpty || cutoff < 1)
+    }
+
     @Test func halfListHoldsEachPairOnce() throws {
         var rng = SeededGenerator(seed: 7)
         let cell = RandomStructures.triclinicCell(lengths: 4...6, rng: &rng)
