@@ -187,7 +187,7 @@ struct SOAPEngine: Sendable {
         let v = ws.projection
         for alpha in 0..<3 {
             let w = ws.projection + (alpha + 1) * K
-            let g = ws.productBlock(l: l) + ((slot * 3 + alpha) * K + column) * K
+            let g = ws.gradientProducts(block: slot * 3 + alpha, l: l) + column * K
             let ua = scale * unit[alpha]
             for n in 0..<nMax {
                 let bn = ua * b[n], an = scale * a[n]
@@ -235,9 +235,9 @@ struct SOAPEngine: Sendable {
         _ ws: Workspace, atoms: UnsafeMutablePointer<Double>, strain: UnsafeMutablePointer<Double>?,
         descriptor q: UnsafePointer<Double>?, norm: Double
     ) {
-        let K = channels, D = layout.length
+        let D = layout.length
         let offsets = ws.gatherOffsets(layout)
-        let G = ws.productBlock(l: 0)
+        let G = ws.gradientProducts(block: 0, l: 0), blockSize = ws.blockSize
         let featureCount = layout.features.count
         let strainBlocks = ws.strainSlots * 3
         let normalising = normalise && q != nil && norm > 0
@@ -249,16 +249,15 @@ struct SOAPEngine: Sendable {
                 // The centre (first atom slot) is filled from the others.
                 if !isStrain && block - strainBlocks < 3 { continue }
                 let target = isStrain ? strain! + block * D : atoms + (block - strainBlocks) * D
-                let g = G + block * K * K
-                var projection = 0.0
+                let g = G + block * blockSize
                 for k in 0..<featureCount {
-                    let v = features[k].scale * (g[offsets[2 * k]] + g[offsets[2 * k + 1]])
-                    target[k] = v
-                    if normalising { projection += q![k] * v }
+                    target[k] = features[k].scale * (g[offsets[2 * k]] + g[offsets[2 * k + 1]])
                 }
                 for k in featureCount..<D { target[k] = 0 }
                 // ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖ is linear in ∂q, so the centre can sum normalised blocks.
+                // (The dot product goes to BLAS: a plain loop would be one long chain of dependent adds.)
                 if normalising {
+                    let projection = cblas_ddot(Int32(D), q!, 1, target, 1)
                     for k in 0..<D { target[k] = (target[k] - q![k] * projection) * inverse }
                 }
                 if !isStrain {
@@ -337,8 +336,7 @@ struct SOAPEngine: Sendable {
         let inverse = 1 / norm
         for r in 0..<count {
             let target = rows + r * D
-            var projection = 0.0
-            for k in 0..<D { projection += q[k] * target[k] }
+            let projection = cblas_ddot(Int32(D), q, 1, target, 1)
             for k in 0..<D { target[k] = (target[k] - q[k] * projection) * inverse }
         }
     }

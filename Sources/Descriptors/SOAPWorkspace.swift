@@ -2,8 +2,9 @@
 /// radial and angular scratch, the cached factors of each contributing pair, and the gradient products
 /// of every atom (slot) the centre sees.
 ///
-/// Gradient products, per l: rows (slot·3 + α)·K + ia, columns jb, G[ia][jb] = Σ_m ∂X[m, ia]/∂r_α X[m, jb]
-/// for the slot's atom (or ∂/∂ε_{slot, α} for the strain slots 0…2 when present).
+/// Gradient products, one K × K matrix per (block, l) with block = slot·3 + α, stored block by block so
+/// that each block's (l_max+1) matrices are contiguous: G[ia][jb] = Σ_m ∂X[m, ia]/∂r_α X[m, jb] for the
+/// slot's atom (or ∂/∂ε_{slot, α} for the strain slots 0…2 when present).
 final class Workspace {
     /// What the second (gradient) pass needs of a pair besides its cached radial and angular factors.
     struct CachedPair {
@@ -84,33 +85,28 @@ final class Workspace {
     /// Slots in use: strain slots then atom slots.
     var totalSlots: Int { strainSlots + slotAtoms.count }
 
-    /// Rows of one l block of the gradient products.
-    private var rowsPerL: Int { capacitySlots * 3 * channels }
+    /// Doubles of one block's gradient products: (l_max+1) matrices of K × K.
+    var blockSize: Int { (lMax + 1) * channels * channels }
 
-    /// The gradient products of l.
-    @inline(__always) func productBlock(l: Int) -> UnsafeMutablePointer<Double> {
-        derivativeProducts! + l * rowsPerL * channels
+    /// The K × K gradient products of `block` (slot·3 + α) and `l`.
+    @inline(__always) func gradientProducts(block: Int, l: Int) -> UnsafeMutablePointer<Double> {
+        derivativeProducts! + block * blockSize + l * channels * channels
     }
 
     private var offsets: UnsafeMutablePointer<Int>? = nil
-    private var offsetsSlots = -1
 
-    /// Per feature, the two positions (from `productBlock(l: 0)`, for block 0) of G[ia][jb] and G[jb][ia];
-    /// recomputed when the buffers grow.
+    /// Per feature, the two positions within a block of G[ia][jb] and G[jb][ia] (computed once).
     func gatherOffsets(_ layout: PowerSpectrumLayout) -> UnsafeMutablePointer<Int> {
-        if offsetsSlots != capacitySlots {
-            offsets?.deallocate()
-            let o = UnsafeMutablePointer<Int>.allocate(capacity: 2 * layout.features.count)
-            let K = channels
-            for (k, f) in layout.features.enumerated() {
-                let base = Int(f.l) * rowsPerL * K
-                o[2 * k] = base + Int(f.ia) * K + Int(f.jb)
-                o[2 * k + 1] = base + Int(f.jb) * K + Int(f.ia)
-            }
-            offsets = o
-            offsetsSlots = capacitySlots
+        if let offsets { return offsets }
+        let o = UnsafeMutablePointer<Int>.allocate(capacity: 2 * layout.features.count)
+        let K = channels
+        for (k, f) in layout.features.enumerated() {
+            let base = Int(f.l) * K * K
+            o[2 * k] = base + Int(f.ia) * K + Int(f.jb)
+            o[2 * k + 1] = base + Int(f.jb) * K + Int(f.ia)
         }
-        return offsets!
+        offsets = o
+        return o
     }
 
     /// Prepares for the centres of a structure of `atoms` atoms.
@@ -142,15 +138,14 @@ final class Workspace {
     }
 
     private func clear(slot s: Int) {
-        let size = 3 * channels * channels
-        for l in 0...lMax { (productBlock(l: l) + s * size).update(repeating: 0, count: size) }
+        gradientProducts(block: 3 * s, l: 0).update(repeating: 0, count: 3 * blockSize)
     }
 
     private func ensureSlots(_ slots: Int) {
         guard slots > capacitySlots else { return }
         derivativeProducts?.deallocate()
         capacitySlots = max(slots, 2 * capacitySlots)
-        derivativeProducts = .allocate(capacity: (lMax + 1) * rowsPerL * channels)
+        derivativeProducts = .allocate(capacity: capacitySlots * 3 * blockSize)
     }
 
     /// Makes room to cache up to `count` pairs.
