@@ -111,10 +111,10 @@ def run(element, tool, binary, threads, force):
 
 
 def table(results, elements):
-    print("Zuo et al. 2020 — MAE, energy meV/atom / forces eV/Å (test split; train in brackets); "
-          "fit wall time and peak RSS, 2 threads")
+    print("Zuo et al. 2020 — MAE, energy meV/atom / forces eV/Å, test and train splits; "
+          "fit wall time (CPU time, user+system) and peak RSS, 2 threads")
     head = (f"{'El':<3} {'published GAP':>14} {'gap_fit test':>14} {'SwiftGAP test':>14} "
-            f"{'gap_fit train':>14} {'SwiftGAP train':>15} {'gap_fit fit':>16} {'SwiftGAP fit':>16} {'time ratio':>10}")
+            f"{'gap_fit train':>14} {'SwiftGAP train':>15} {'gap_fit fit':>22} {'SwiftGAP fit':>22} {'time ratio':>10}")
     print(head)
     for el in elements:
         pub = PUBLISHED[el]
@@ -132,11 +132,12 @@ def table(results, elements):
             x = r.get(tool)
             if not x:
                 return "—"
-            return f"{x['fit']['seconds']:.0f} s {gc.gb(x['fit']['peak_rss_bytes']):.2f} GB"
+            cpu = x["fit"].get("cpu_seconds") or gc.time_stats(x["fit"]["log"] + ".time").get("cpu_seconds", float("nan"))
+            return f"{x['fit']['seconds']:.0f} s ({cpu:.0f}) {gc.gb(x['fit']['peak_rss_bytes']):.2f} GB"
 
         cells += [pair("gap_fit", "test").rjust(14), pair("swiftgap", "test").rjust(14),
                   pair("gap_fit", "train").rjust(14), pair("swiftgap", "train").rjust(15),
-                  fit("gap_fit").rjust(16), fit("swiftgap").rjust(16)]
+                  fit("gap_fit").rjust(22), fit("swiftgap").rjust(22)]
         if r.get("gap_fit") and r.get("swiftgap"):
             cells.append(f"{r['gap_fit']['fit']['seconds'] / r['swiftgap']['fit']['seconds']:.1f}×".rjust(10))
         else:

@@ -10,17 +10,21 @@ What it does
        slices to the scratch folder, never into the repository). Starting from a base setting
        (cutoff 5, width 0.5, n_max 8, l_max 6, atom_sigma 0.5, ζ 4, δ 4, σ_E 0.0005 eV/atom,
        σ_F 0.01 eV/Å, CUR sparse points; δ, σ_E and σ_F from a first search on ethanol's 900/100
-       split), one setting at a time is varied over a short list
-       (σ_F, σ_E, δ, (n_max, l_max), atom_sigma) and the value with the lowest validation score
+       split), one setting at a time is varied over a short list (σ_F, σ_E, δ, (n_max, l_max),
+       atom_sigma, sparse points per element) and the value with the lowest validation score
        √(E_MAE · F_MAE) is kept (coordinate descent, one pass). The test file is not read.
     2. The chosen setting is refitted on all 1000 train configurations and evaluated on the 1000 test
        configurations: energy MAE per molecule (total, meV — the published tables are per molecule,
        not per atom) and force-component MAE (meV/Å).
     n_sparse is per element and ``swiftgap fit`` refuses more sparse points than an element has atoms
-    (and has a single --n-sparse for all elements), so it is min(--n-sparse, atoms of the rarest element
+    (and has a single --n-sparse for all elements), so it is min(requested, atoms of the rarest element
     in the fitting set): e.g. ethanol has one O per molecule, 900 O atoms in the 900-configuration fit.
+    The last search step tries 1000 and 2000 requested sparse points per element.
     With ``--gap-fit MOL …`` the final setting is also fitted with gap_fit (same sparse count, CUR,
-    default_sigma {σ_E σ_F 0 0}, e0 from isolated atoms) and evaluated with quippy.
+    default_sigma {σ_E σ_F 0 0}, e0 from isolated atoms) and evaluated with quippy. gap_fit silently
+    drops the energies of configurations without a Lattice (it reports "Number of target energies …
+    found: 0" and fits forces only), so it gets a scratch copy of the train file with a 50 Å
+    Lattice added (pbc stays "F F F"); quippy predicts on the original test file.
     All errors are computed by the same Python code from each tool's raw predictions.
     Published GAP: Kovács et al., JCTC 17, 7696 (2021), as quoted in the MACE / Allegro tables
     (published_figures.csv).
@@ -55,6 +59,7 @@ SEARCH = [
     ("delta", [1.0, 4.0, 16.0]),
     ("nl", [(8, 4), (8, 6), (10, 6)]),
     ("atom_sigma", [0.4, 0.5]),
+    ("n_sparse", [1000, 2000]),   # per element, capped at the rarest element's atom count
 ]
 
 
@@ -66,6 +71,8 @@ def apply(s, name, value):
         s["sigma"][0] = value
     elif name == "nl":
         s["n_max"], s["l_max"] = value
+    elif name == "n_sparse":
+        s["n_sparse_request"] = value
     else:
         s[name] = value
     return s
@@ -114,6 +121,24 @@ def split_train(mol):
     return fit, val
 
 
+def with_lattice(path, box=50.0):
+    """A copy of ``path`` (in the scratch folder) with Lattice="box 0 0 0 box 0 0 0 box" added to every
+    comment line, pbc unchanged ("F F F"). gap_fit ignores the energy of a configuration that has no
+    Lattice ("Number of target energies … found: 0") and then fits forces only; with a lattice it reads
+    them. SwiftGAP reads the original file."""
+    out = os.path.join(gc.mkdir(gc.SCRATCH, "rmd17"), os.path.basename(path).replace(".xyz", "_lattice.xyz"))
+    if not os.path.exists(out):
+        with open(out, "w") as f:
+            for frame in raw_frames(path):
+                comment = frame[1]
+                if "Lattice=" not in comment:
+                    comment = f'Lattice="{box} 0 0 0 {box} 0 0 0 {box}" ' + comment
+                f.write(frame[0])
+                f.write(comment)
+                f.writelines(frame[2:])
+    return out
+
+
 def species_counts(path):
     import ase.io
     counts = {}
@@ -143,18 +168,36 @@ def score(err):
     return math.sqrt(err["energy_mae"] * err["forces_mae"])
 
 
+def cap(s, counts):
+    """``s`` with n_sparse = min(requested, atoms of the rarest element in the fitting file)."""
+    s = copy.deepcopy(s)
+    s["n_sparse"] = min(s["n_sparse_request"], min(counts.values()))
+    return s
+
+
 def search(mol, binary, threads, n_sparse, force):
+    """Coordinate descent over SEARCH on the 900/100 split of the train file; resumable (the result
+    after each step is saved in search.json, and steps added to SEARCH later are run on the next call)."""
     folder = gc.mkdir(gc.DATA_DIR, "rmd17", mol, "search")
     path = os.path.join(gc.DATA_DIR, "rmd17", mol, "search.json")
-    if os.path.exists(path) and not force:
-        return gc.load_json(path)
     fit, val = split_train(mol)
-    e0 = isolated_e0()
     counts = species_counts(fit)
-    base = copy.deepcopy(BASE)
-    base["e0"] = {el: e0[el] for el in counts}
-    base["n_sparse"] = min(n_sparse, min(counts.values()))
-    tried = {}
+    tried, done = {}, []
+    if os.path.exists(path) and not force:
+        result = gc.load_json(path)
+        for x in result["tried"]:
+            x["settings"].setdefault("n_sparse_request", n_sparse)
+            tried[describe(x["settings"])] = x
+        best = result["best"]
+        best.setdefault("n_sparse_request", n_sparse)
+        # Searches saved before the n_sparse step existed ran the first five steps.
+        done = result.get("done_steps", [name for name, _ in SEARCH[:5]])
+    else:
+        e0 = isolated_e0()
+        best = copy.deepcopy(BASE)
+        best["e0"] = {el: e0[el] for el in counts}
+        best["n_sparse_request"] = n_sparse
+        best = cap(best, counts)
 
     def evaluate(s):
         key = describe(s)
@@ -168,17 +211,24 @@ def search(mol, binary, threads, n_sparse, force):
                    f"({info['seconds']:.0f} s)")
         return score(tried[key]["val"])
 
-    best = base
+    def save():
+        result = {"molecule": mol, "best": best, "best_score_meV": best_score * 1e3, "done_steps": done,
+                  "tried": list(tried.values()), "fit_file_counts": counts}
+        gc.save_json(path, result)
+        return result
+
     best_score = evaluate(best)
+    result = save()
     for name, values in SEARCH:
+        if name in done:
+            continue
         for v in values:
-            s = apply(best, name, v)
+            s = cap(apply(best, name, v), counts)
             sc = evaluate(s)
             if sc < best_score:
                 best, best_score = s, sc
-    result = {"molecule": mol, "best": best, "best_score_meV": best_score * 1e3,
-              "tried": list(tried.values()), "fit_file_counts": counts}
-    gc.save_json(path, result)
+        done.append(name)
+        result = save()
     return result
 
 
@@ -189,7 +239,11 @@ def final(mol, binary, threads, settings, n_sparse, force, tools):
     train = gc.linked(os.path.join(gc.DATASETS, "rmd17", f"rmd17_{mol}_train_01.xyz"))
     test = gc.linked(os.path.join(gc.DATASETS, "rmd17", f"rmd17_{mol}_test_01.xyz"))
     s = copy.deepcopy(settings)
-    s["n_sparse"] = min(n_sparse, min(species_counts(train).values()))
+    s.setdefault("n_sparse_request", n_sparse)
+    s = cap(s, species_counts(train))
+    for tool in ("swiftgap", "gap_fit"):   # a cached fit with other settings is redone
+        if tool in result and describe(result[tool]["settings"]) != describe(s):
+            del result[tool]
     if "swiftgap" in tools and "swiftgap" not in result:
         info, errs, cmd, model = swift_fit_eval(binary, train, {"train": train, "test": test}, s, folder,
                                                 "swiftgap", threads)
@@ -199,7 +253,7 @@ def final(mol, binary, threads, settings, n_sparse, force, tools):
         gc.save_json(path, result)
     if "gap_fit" in tools and "gap_fit" not in result:
         xml = os.path.join(folder, "gap_fit.xml")
-        cmd = gc.gap_fit_command(train, xml, s, list(s["e0"]), energy_key="energy", forces_key="forces")
+        cmd = gc.gap_fit_command(with_lattice(train), xml, s, list(s["e0"]), energy_key="energy", forces_key="forces")
         gc.log(f"[{mol}] gap_fit: {' '.join(cmd)}")
         info = gc.timed(cmd, os.path.join(folder, "gap_fit-fit.log"), env=gc.env_threads(threads), cwd=folder)
         if info["returncode"] != 0:
@@ -242,7 +296,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--molecules", nargs="+", default=MOLECULES, choices=MOLECULES)
     parser.add_argument("--gap-fit", nargs="*", default=[], choices=MOLECULES, help="also fit these with gap_fit")
-    parser.add_argument("--n-sparse", type=int, default=1000, help="sparse points per element (upper bound)")
+    parser.add_argument("--n-sparse", type=int, default=1000, help="sparse points per element of the base setting")
     parser.add_argument("--threads", type=int, default=2, help="threads of the final fits")
     parser.add_argument("--search-threads", type=int, default=2, help="threads of the validation-search fits")
     parser.add_argument("--no-search", action="store_true", help="use the base setting, no validation search")
@@ -264,7 +318,7 @@ def main():
         e0 = isolated_e0()
         for mol in args.molecules:
             if args.no_search:
-                s = copy.deepcopy(BASE)
+                s = dict(copy.deepcopy(BASE), n_sparse_request=args.n_sparse)
             else:
                 s = search(mol, binary, args.search_threads, args.n_sparse, args.force)["best"]
             train = os.path.join(gc.DATASETS, "rmd17", f"rmd17_{mol}_train_01.xyz")

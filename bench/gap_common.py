@@ -94,17 +94,29 @@ def timed(cmd, log, env=None, cwd=None):
         t0 = time.perf_counter()
         rc = subprocess.run(full, stdout=f, stderr=subprocess.STDOUT, env=env, cwd=cwd).returncode
         wall = time.perf_counter() - t0
+    stats = time_stats(tfile)
+    return {"seconds": stats.get("seconds", wall), "peak_rss_bytes": stats.get("peak_rss_bytes"),
+            "cpu_seconds": stats.get("cpu_seconds"), "returncode": rc, "log": log}
+
+
+def time_stats(tfile):
+    """Wall seconds, user+system CPU seconds and peak RSS from a ``/usr/bin/time -v -o`` file."""
     text = open(tfile).read() if os.path.exists(tfile) else ""
+    out = {}
     m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", text)
     if m:
-        parts = [float(p) for p in m.group(1).split(":")]
         secs = 0.0
-        for p in parts:
-            secs = secs * 60 + p
-        wall = secs
+        for p in m.group(1).split(":"):
+            secs = secs * 60 + float(p)
+        out["seconds"] = secs
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    rss = int(m.group(1)) * 1024 if m else None
-    return {"seconds": wall, "peak_rss_bytes": rss, "returncode": rc, "log": log}
+    if m:
+        out["peak_rss_bytes"] = int(m.group(1)) * 1024
+    u = re.search(r"User time \(seconds\): ([\d.]+)", text)
+    s = re.search(r"System time \(seconds\): ([\d.]+)", text)
+    if u and s:
+        out["cpu_seconds"] = float(u.group(1)) + float(s.group(1))
+    return out
 
 
 def tail(path, n=30):

@@ -10,7 +10,8 @@ What it measures
     measurement the driver waits (up to 3 min) until the CPUs are idle, since other work on a 2-core
     machine distorts the timings; --rounds N repeats every measurement and keeps the fastest. Every
     measurement is appended to bench/.data/soap-results.jsonl; --reuse counts the ones in there that
-    were taken on idle CPUs, so an interrupted or disturbed run can be completed later.
+    were taken on idle CPUs, so an interrupted or disturbed run can be completed later, and with
+    --strict nothing is measured on busy CPUs (it is left "pending" for a later --reuse run).
       * SwiftGAP   ``swiftgap-bench soap FILE --layout quip|dscribe``: ``SOAP.quip(...)`` (QUIP/GAP
                    definition) and ``SOAP.dscribe(...)`` (DScribe definition), ``create`` or
                    ``derivatives`` with threads: T;
@@ -41,6 +42,7 @@ How to run (from the repository root)
     .venv/bin/python bench/soap.py --tools swiftgap featomic --json
     .venv/bin/python bench/soap.py --rounds 2          # every measurement twice, fastest kept
     .venv/bin/python bench/soap.py --rounds 3 --reuse  # top up to 3 quiet rounds from earlier runs
+    .venv/bin/python bench/soap.py --rounds 3 --reuse --strict --patience 60  # only on idle CPUs
     .venv/bin/python bench/soap.py --no-build          # use bench/.build as it is
 
 It builds ``bench/`` first (``swift build -c release --package-path bench``) unless --no-build.
@@ -280,8 +282,6 @@ def wait_quiet(patience, limit=QUIET):
     while busy > limit and time.monotonic() - start < patience:
         time.sleep(2)
         busy = cpu_busy()
-    if busy > limit:
-        print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ", file=sys.stderr, flush=True)
     return busy
 
 
@@ -313,6 +313,8 @@ def main():
                         help="run every measurement this many times, keeping the fastest (against noise)")
     parser.add_argument("--patience", type=float, default=180,
                         help="seconds to wait for idle CPUs before each measurement (then measure anyway)")
+    parser.add_argument("--strict", action="store_true",
+                        help="never measure on busy CPUs: leave the measurement for a later --reuse run")
     parser.add_argument("--reuse", action="store_true",
                         help=f"count measurements already in {os.path.relpath(LOG, common.ROOT_DIR)} that were "
                              "taken on idle CPUs as done rounds")
@@ -339,6 +341,7 @@ def main():
     results = {}  # (structure, tool, threads, derivatives) -> dict or None (skipped)
     raw = []
     previous = {}  # key -> earlier results taken on idle CPUs (--reuse)
+    pending = []  # keys left unmeasured (--strict)
     if args.reuse and os.path.exists(LOG):
         with open(LOG) as f:
             for line in f:
@@ -374,6 +377,14 @@ def main():
                         print(f"{name:8} {label:16} {what:18} {threads} thread(s) ...", end=" ", file=sys.stderr,
                               flush=True)
                         busy = wait_quiet(args.patience)
+                        if busy > QUIET:
+                            if args.strict:
+                                print(f"CPU {busy:.0%} busy with other work: left for later", file=sys.stderr,
+                                      flush=True)
+                                pending.append(key)
+                                break
+                            print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ",
+                                  file=sys.stderr, flush=True)
                         r = job()
                         print("skipped (warm-up call > 60 s)" if r is None else
                               f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
@@ -391,6 +402,8 @@ def main():
                     if results.get(key) is not None:
                         raw.append(results[key])
     log.close()
+    if pending:
+        print(f"{len(pending)} measurement(s) left for later (CPUs busy); run again with --reuse", file=sys.stderr)
 
     labels = [label for label in ("swiftgap-quip", "swiftgap-dscribe", "featomic", "dscribe", "quippy")
               if any(key[1] == label for key in results)]
@@ -411,6 +424,9 @@ def main():
             d_features = None
             for d, t in columns:
                 r = results.get((name, label, t, d), "n/a")
+                if (name, label, t, d) in pending and r in ("n/a", None):
+                    cells.append(f"{'pending':>18}")
+                    continue
                 if r == "n/a" or (label == "quippy" and t != 1):
                     cells.append(f"{'—':>18}")
                     continue
