@@ -6,8 +6,10 @@ public struct FitSettings: Sendable {
     public var soap: SOAPSettings
     /// Kernel δ and ζ.
     public var kernel: PolynomialKernel
-    /// Sparse points per element.
+    /// Sparse points per element (elements without an entry in `sparseCountByElement`).
     public var sparseCount: Int
+    /// Sparse points of particular elements (atomic number → count), overriding `sparseCount`.
+    public var sparseCountByElement: [Int: Int]
     /// How sparse points are chosen.
     public var sparseMethod: SparseMethod
     /// With `.indices`: per element, indices into its atoms (file order, 0-based).
@@ -34,7 +36,8 @@ public struct FitSettings: Sendable {
     /// Settings with the usual defaults.
     public init(
         soap: SOAPSettings = SOAPSettings(speciesZ: []), kernel: PolynomialKernel = PolynomialKernel(delta: 1, zeta: 4),
-        sparseCount: Int = 500, sparseMethod: SparseMethod = .cur, sparseIndices: [Int: [Int]] = [:],
+        sparseCount: Int = 500, sparseCountByElement: [Int: Int] = [:], sparseMethod: SparseMethod = .cur,
+        sparseIndices: [Int: [Int]] = [:],
         sigmas: Sigmas = Sigmas(energy: 0.001, force: 0.05, virial: 0.05), configTypeSigmas: [String: Sigmas] = [:],
         keys: ReferenceKeys = ReferenceKeys(), e0: E0Mode = .isolated, jitter: Double = 1e-10, seed: UInt64 = 1,
         threads: Int = Parallel.defaultThreads, useVirials: Bool = true, storeVariance: Bool = true
@@ -42,6 +45,7 @@ public struct FitSettings: Sendable {
         self.soap = soap
         self.kernel = kernel
         self.sparseCount = sparseCount
+        self.sparseCountByElement = sparseCountByElement
         self.sparseMethod = sparseMethod
         self.sparseIndices = sparseIndices
         self.sigmas = sigmas
@@ -54,6 +58,9 @@ public struct FitSettings: Sendable {
         self.useVirials = useVirials
         self.storeVariance = storeVariance
     }
+
+    /// Sparse points of element `z`.
+    public func sparseCount(for z: Int) -> Int { sparseCountByElement[z] ?? sparseCount }
 
     /// Checks ranges before any work.
     func validate() throws(GAPError) {
@@ -71,8 +78,9 @@ public struct FitSettings: Sendable {
             try positive("sigma virial of \(type)", s.virial)
         }
         guard jitter >= 0, jitter.isFinite else { throw .invalidSetting(name: "jitter", value: "\(jitter)", hint: "must be ≥ 0") }
-        guard sparseCount >= 1 || sparseMethod != .cur else {
-            throw .invalidSetting(name: "n_sparse", value: "\(sparseCount)", hint: "must be at least 1")
+        for (z, count) in [(0, sparseCount)] + sparseCountByElement.sorted(by: { $0.key < $1.key }) where count < 1 {
+            let name = z == 0 ? "n_sparse" : "n_sparse of \(Element.label(z))"
+            throw .invalidSetting(name: name, value: "\(count)", hint: "must be at least 1")
         }
         guard threads >= 1 else { throw .invalidSetting(name: "threads", value: "\(threads)", hint: "must be at least 1") }
     }

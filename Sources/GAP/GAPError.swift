@@ -38,7 +38,7 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
             return "per-element e0 cannot be fitted: \(detail); use --e0 isolated, average or explicit values"
         case let .tooFewAtoms(z, atoms, requested):
             return "\(Element.label(z)) has \(atoms) atoms in the training set, fewer than the \(requested) sparse points "
-                + "requested; lower --n-sparse"
+                + "requested; lower --n-sparse for it (e.g. --n-sparse 500,\(Element.label(z))=\(atoms))"
         case let .invalidSetting(name, value, hint):
             return "invalid \(name) = \(value): \(hint)"
         case let .unknownElement(configuration, line, z, known):

@@ -95,7 +95,7 @@ public enum GAPTrainer {
             if settings.sparseMethod == .indices([]) || !settings.sparseIndices.isEmpty {
                 indices = try SparseMethod.indices(settings.sparseIndices[z] ?? []).select(x, count: 0, seed: settings.seed)
             } else {
-                let count = settings.sparseCount
+                let count = settings.sparseCount(for: z)
                 guard x.rows >= count else { throw .tooFewAtoms(element: z, atoms: x.rows, requested: count) }
                 indices = try settings.sparseMethod.select(x, count: count, seed: settings.seed &+ UInt64(z))
             }

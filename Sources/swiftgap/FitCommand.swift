@@ -33,7 +33,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Weight of the centre atom's density.") var centralWeight: Double = 1
     @Option(help: "Kernel exponent ζ.") var zeta: Double = 4
     @Option(help: "Kernel energy scale δ, eV.") var delta: Double = 1
-    @Option(help: "Sparse points per element.") var nSparse: Int = 500
+    @Option(help: "Sparse points per element: 500, or per element H=2000,C=1000,O=900, or both 1000,O=900.")
+    var nSparse = SparseCountsArgument(500)
     @Option(help: "Sparse point choice: cur, random, fps or file.") var sparseMethod: String = "cur"
     @Option(help: "With --sparse-method file: lines '<element> <index>', index 0-based among that element's atoms in file order.")
     var sparseFile: String?
@@ -82,7 +83,7 @@ struct FitCommand: ParsableCommand {
             "training_configurations": .number(Double(structures.count)),
             "sigma": .object(["energy": .number(sigmaEnergy), "force": .number(sigmaForce), "virial": .number(sigmaVirial)]),
             "config_type_sigma": .list(configTypeSigma.map { .text($0) }),
-            "n_sparse": .number(Double(nSparse)), "sparse_method": .text(sparseMethod), "e0_method": .text(e0),
+            "n_sparse": .text(nSparse.description), "sparse_method": .text(sparseMethod), "e0_method": .text(e0),
             "jitter": .number(jitter), "seed": .number(Double(seed)), "virials": .flag(!noVirials),
             "rows": .number(Double(fitReport.observations)), "reciprocal_condition": .number(fitReport.reciprocalCondition),
             "keys": .object(["energy": .text(keys.energy ?? "auto"), "forces": .text(keys.forces ?? "auto"),
@@ -137,6 +138,7 @@ struct FitCommand: ParsableCommand {
             }
             typeSigmas[parts[0]] = Sigmas(energy: e, force: f, virial: v)
         }
+        let counts = try nSparse.resolve(elements: Set(structures.flatMap(\.atomicNumbers)))
         let method: SparseMethod
         var indices = [Int: [Int]]()
         switch sparseMethod {
@@ -152,7 +154,8 @@ struct FitCommand: ParsableCommand {
         return FitSettings(
             soap: SOAPSettings(cutoff: cutoff, cutoffTransitionWidth: cutoffWidth, nMax: nMax, lMax: lMax,
                                atomSigma: atomSigma, centralWeight: centralWeight, speciesZ: []),
-            kernel: PolynomialKernel(delta: delta, zeta: zeta), sparseCount: nSparse, sparseMethod: method,
+            kernel: PolynomialKernel(delta: delta, zeta: zeta), sparseCount: counts.all, sparseCountByElement: counts.byElement,
+            sparseMethod: method,
             sparseIndices: indices, sigmas: Sigmas(energy: sigmaEnergy, force: sigmaForce, virial: sigmaVirial),
             configTypeSigmas: typeSigmas, keys: keys, e0: e0Mode, jitter: jitter, seed: seed, threads: threads,
             useVirials: !noVirials, storeVariance: !noVariance)

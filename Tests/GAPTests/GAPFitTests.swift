@@ -73,9 +73,11 @@ struct GAPFitTests {
     @Test func learnsABinaryAlloy() throws {
         // A random Ar–Kr alloy has far more distinct environments than 20 cells sample; this checks the
         // two-element machinery (one model per central element, species channels), not ultimate accuracy.
-        let (gap, report) = try GAPTrainer.fit(LennardJonesData.configurations(20, seed: 3, kryptonFraction: 0.5),
-                                               settings: LennardJonesData.settings(sparse: 100, nMax: 8, lMax: 6))
-        #expect(Set(gap.models.keys) == [18, 36] && report.sparseIndices[36]?.count == 100)
+        var settings = LennardJonesData.settings(sparse: 100, nMax: 8, lMax: 6)
+        settings.sparseCountByElement = [18: 120]
+        let (gap, report) = try GAPTrainer.fit(LennardJonesData.configurations(20, seed: 3, kryptonFraction: 0.5), settings: settings)
+        #expect(Set(gap.models.keys) == [18, 36] && report.sparseIndices[36]?.count == 100 && report.sparseIndices[18]?.count == 120)
+        #expect(gap.models[18]?.points.rows == 120)
         let test = try rmse(gap, LennardJonesData.configurations(10, seed: 4, kryptonFraction: 0.5))
         #expect(test.forces < 0.45 * test.forceScale, "force RMSE \(test.forces) vs scale \(test.forceScale)")
         #expect(test.energy < 0.006, "energy RMSE \(test.energy) eV/atom")

@@ -36,6 +36,12 @@ struct GAPInputTests {
         var tooMany = SiliconData.settings
         tooMany.sparseCount = 1000
         fails(data, tooMany) { if case .tooFewAtoms(14, _, 1000) = $0 { true } else { false } }
+        var tooManySi = few
+        tooManySi.sparseCountByElement = [14: 1000]
+        fails(data, tooManySi) { if case .tooFewAtoms(14, _, 1000) = $0 { true } else { false } }
+        var zero = few
+        zero.sparseCountByElement = [14: 0]
+        fails(data, zero) { if case let .invalidSetting(name, _, _) = $0 { name == "n_sparse of Si" } else { false } }
         var isolated = few
         isolated.e0 = .isolated
         fails(data, isolated) { $0 == .missingIsolatedAtom(element: 14) }

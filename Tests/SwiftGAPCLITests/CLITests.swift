@@ -89,7 +89,7 @@ struct CLITests {
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
         #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "11", "-o", folder.path]).status == 0)
         let fit = try swiftgap(["fit", path("train.xyz"), "-o", path("si.gap"), "--test", path("test.xyz"), "--n-max", "4",
-                                "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "40", "--e0", "average",
+                                "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "30,Si=40", "--e0", "average",
                                 "--metrics", path("fit.json"), "--report", path("report")])
         #expect(fit.status == 0, "\(fit.stderr)")
         #expect(fit.stdout.contains("train") && fit.stdout.contains("test") && fit.stdout.contains("stage times"))
@@ -139,6 +139,13 @@ struct CLITests {
         let unknown = try swiftgap(["predict", path("si.gap"), path("carbon.xyz"), "-o", path("c.xyz")])
         #expect(unknown.status != 0 && unknown.stderr.contains("contains C") && unknown.stderr.contains("line 1"))
         #expect(!FileManager.default.fileExists(atPath: path("c.xyz")), "nothing half-written")
+
+        // Sparse counts for some elements only, or an unreadable count: errors naming what is missing.
+        let noCount = try swiftgap(["fit", path("train.xyz"), "-o", path("x.gap"), "--n-sparse", "O=20"])
+        #expect(noCount.status != 0 && noCount.stderr.contains("no count for Si"), "\(noCount.stderr)")
+        let badCount = try swiftgap(["fit", path("train.xyz"), "-o", path("x.gap"), "--n-sparse", "Si=many"])
+        #expect(badCount.status != 0 && badCount.stderr.contains("n-sparse"), "\(badCount.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("x.gap")))
     }
 
     @Test func malformedFileFailsWithFileAndLine() throws {

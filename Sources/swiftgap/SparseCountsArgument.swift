@@ -1,0 +1,50 @@
+import ArgumentParser
+import Atoms
+
+/// The value of `--n-sparse`: one count for every element (`500`), counts per element
+/// (`H=2000,C=1000,O=900`), or a count for the rest beside some per-element ones (`1000,O=900`).
+struct SparseCountsArgument: ExpressibleByArgument, CustomStringConvertible {
+    /// The count of elements without their own; nil when every element must be named.
+    var all: Int?
+    /// Counts by atomic number.
+    var byElement: [Int: Int]
+
+    init(_ all: Int) {
+        self.all = all
+        byElement = [:]
+    }
+
+    init?(argument: String) {
+        all = nil
+        byElement = [:]
+        for item in argument.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let kv = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            if kv.count == 1, let n = Int(kv[0]), all == nil {
+                all = n
+            } else if kv.count == 2, let z = Element.atomicNumber(kv[0]), let n = Int(kv[1]), byElement[z] == nil {
+                byElement[z] = n
+            } else {
+                return nil
+            }
+        }
+        guard all != nil || !byElement.isEmpty else { return nil }
+    }
+
+    var description: String {
+        ((all.map { ["\($0)"] } ?? []) + byElement.sorted { $0.key < $1.key }.map { "\(Element.label($0.key))=\($0.value)" })
+            .joined(separator: ",")
+    }
+
+    var defaultValueDescription: String { description }
+
+    /// The default count and the per-element ones for a training set with `elements`.
+    /// - Throws: `ValidationError` naming an element that has no count.
+    func resolve(elements: Set<Int>) throws -> (all: Int, byElement: [Int: Int]) {
+        if let all { return (all, byElement) }
+        if let missing = elements.subtracting(byElement.keys).min() {
+            throw ValidationError("--n-sparse \(self) gives no count for \(Element.label(missing)), which is in the "
+                + "training set: add \(Element.label(missing))=<count> or a count for all, e.g. --n-sparse 500,\(self)")
+        }
+        return (byElement.values.max() ?? 1, byElement)
+    }
+}
