@@ -64,9 +64,11 @@ struct DesignRows {
             guard let dq else { continue }
             let localRow = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
             if o.forces != nil {
-                // Blocks whose row is a centre of this element: P = [∂q/∂r] Xᵀ, one GEMM.
-                let blocks = (0..<dq.count).filter { localRow[dq.row[$0]] != nil }
-                if !blocks.isEmpty {
+                // Blocks whose row is a centre of this element: P = [∂q/∂r] Xᵀ, one GEMM per chunk of
+                // blocks (so P stays a few MB however many pairs the configuration has).
+                let allBlocks = (0..<dq.count).filter { localRow[dq.row[$0]] != nil }
+                for chunk in stride(from: 0, to: allBlocks.count, by: Self.blocksPerProduct) {
+                    let blocks = allBlocks[chunk..<min(chunk + Self.blocksPerProduct, allBlocks.count)]
                     var g = Matrix(rows: 3 * blocks.count, columns: D)
                     for (b, block) in blocks.enumerated() {
                         g.elements.replaceSubrange((3 * b * D)..<((3 * b + 3) * D), with: dq.block(block))
@@ -126,6 +128,9 @@ struct DesignRows {
         matrix = a
         targets = b
     }
+
+    /// Derivative blocks multiplied by the sparse points at once.
+    static let blocksPerProduct = 128
 
     /// The independent components of a symmetric 3 × 3 tensor: xx, yy, zz, yz, xz, xy.
     static let virialComponents = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]

@@ -123,12 +123,13 @@ public enum GAPTrainer {
             let block = lowerBlocks[z]!, offset = layout.offsets[z]!
             for i in 0..<block.rows { for j in 0...i { lower[offset + i, offset + j] = block[i, j] } }
         }
+        lowerBlocks = [:]
         var solver: IncrementalLeastSquares
-        do { solver = try IncrementalLeastSquares(initial: lower.transposed) } catch { throw .solver(stage: "regulariser", error) }
+        do { solver = try IncrementalLeastSquares(transposeOf: lower) } catch { throw .solver(stage: "regulariser", error) }
         lap("sparse points and K_MM")
 
         // Stream configurations: rows in parallel per batch, folded into the QR one batch at a time.
-        let rowsPerFold = max(M, 256)
+        let rowsPerFold = max(M / 4, 512)   // rows per QR fold: a quarter of the triangle's memory
         var start = 0
         let kernel = settings.kernel, threads = settings.threads
         let frozenPoints = points
@@ -140,7 +141,8 @@ public enum GAPTrainer {
                 end += 1
             }
             let range = start..<end
-            let results = Parallel.map(range.count, threads: threads) { k -> Result<DesignRows, GAPError> in
+            // The batch's row-major rows live only inside this expression; the QR gets one column-major block.
+            var (block, blockRowCount) = try columnMajorBlock(Parallel.map(range.count, threads: threads) { k -> Result<DesignRows, GAPError> in
                 let o = all[range.lowerBound + k]
                 let wantsDerivatives = o.forces != nil || o.virial != nil
                 do throws(DescriptorError) {
@@ -153,22 +155,15 @@ public enum GAPTrainer {
                 } catch {
                     return .failure(.descriptor(error))
                 }
-            }
-            var blockRows = [Double](), blockTargets = [Double]()
-            for r in results {
-                let rows = try r.get()
-                blockRows += rows.matrix.elements
-                blockTargets += rows.targets
-            }
+            }, columns: M)
             do {
-                let block = try Matrix(rows: blockTargets.count, columns: M, elements: blockRows)
                 try BLASThreads.withThreads(threads) { () throws(LinearAlgebraError) in
-                    try solver.add(rows: block, rhs: blockTargets)
+                    try solver.add(columnMajor: &block, rows: blockRowCount)
                 }
             } catch {
                 throw .solver(stage: "QR update", error)
             }
-            report.observations += blockTargets.count
+            report.observations += blockRowCount
             progress?("kernel rows and QR", end, all.count)
             start = end
         }
@@ -196,6 +191,36 @@ public enum GAPTrainer {
         potential.threads = settings.threads
         lap("solve")
         return (potential, report)
+    }
+
+    /// The design rows and targets of a batch as one column-major block [A b] (what the QR folds in place);
+    /// the batch's own row-major copies are released when this returns.
+    private static func columnMajorBlock(
+        _ results: [Result<DesignRows, GAPError>], columns M: Int
+    ) throws(GAPError) -> (block: [Double], rows: Int) {
+        var parts = [DesignRows]()
+        for r in results { parts.append(try r.get()) }
+        let m = parts.reduce(0) { $0 + $1.targets.count }
+        var block = [Double](repeating: 0, count: m * (M + 1))
+        var first = 0
+        for part in parts {
+            part.matrix.elements.withUnsafeBufferPointer { a in
+                block.withUnsafeMutableBufferPointer { out in
+                    let rows = part.targets.count
+                    // Column by column through the row-major part, in tiles of rows to stay in cache.
+                    for tile in stride(from: 0, to: rows, by: 64) {
+                        let end = min(tile + 64, rows)
+                        for j in 0..<M {
+                            let column = out.baseAddress! + j * m + first
+                            for i in tile..<end { column[i] = a[i * M + j] }
+                        }
+                    }
+                    for i in 0..<rows { out[M * m + first + i] = part.targets[i] }
+                }
+            }
+            first += part.targets.count
+        }
+        return (block, m)
     }
 
     private static func matrix(rows: Int, columns: Int, _ values: [Double]) throws(GAPError) -> Matrix {

@@ -9,24 +9,38 @@ public struct IncrementalLeastSquares: Sendable {
     public let columns: Int
     /// Rows folded in so far (the initial triangle not counted).
     public private(set) var rowCount = 0
-    /// R̃, row-major (n+1) × (n+1).
-    private var triangle: Matrix
+    /// R̃, column-major (n+1) × (n+1): LAPACK works on it in place, with no row-major copies.
+    private var triangle: [Double]
 
     /// Starts from an n × n upper-triangular block of rows (e.g. the Cholesky factor Lᵀ of a regulariser,
     /// which adds ‖Lᵀx‖² to the objective) with zero right-hand side.
     /// - Throws: `.dimensionMismatch` unless `initial` is square.
     public init(initial: Matrix) throws(LinearAlgebraError) {
+        try self.init(initial, transposed: false)
+    }
+
+    /// Starts from Lᵀ for a lower-triangular `lower` (the Cholesky factor L of a regulariser K = L Lᵀ,
+    /// which adds xᵀK x to the objective), without forming Lᵀ.
+    /// - Throws: `.dimensionMismatch` unless `lower` is square.
+    public init(transposeOf lower: Matrix) throws(LinearAlgebraError) {
+        try self.init(lower, transposed: true)
+    }
+
+    private init(_ initial: Matrix, transposed: Bool) throws(LinearAlgebraError) {
         guard initial.isSquare else {
             throw .dimensionMismatch(operation: "IncrementalLeastSquares", detail: "initial triangle is \(initial.rows)×\(initial.columns)")
         }
         let n = initial.rows
         columns = n
-        var t = Matrix(rows: n + 1, columns: n + 1)
+        var t = [Double](repeating: 0, count: (n + 1) * (n + 1))
         for i in 0..<n {
-            for j in i..<n { t[i, j] = initial[i, j] }
+            for j in i..<n { t[i + j * (n + 1)] = transposed ? initial[j, i] : initial[i, j] }
         }
         triangle = t
     }
+
+    /// R̃[i, j].
+    private func element(_ i: Int, _ j: Int) -> Double { triangle[i + j * (columns + 1)] }
 
     /// Folds in rows `a` (m × n) with right-hand sides `b` (m).
     /// - Throws: `.dimensionMismatch` for wrong shapes, `.illegalArgument` for NaN input.
@@ -35,20 +49,30 @@ public struct IncrementalLeastSquares: Sendable {
         guard a.columns == n, b.count == m else {
             throw .dimensionMismatch(operation: "IncrementalLeastSquares.add", detail: "rows \(m)×\(a.columns), rhs \(b.count), unknowns \(n)")
         }
-        guard m > 0 else { return }
-        var block = [Double]()
-        block.reserveCapacity(m * (n + 1))
+        var block = [Double](repeating: 0, count: m * (n + 1))
         for i in 0..<m {
-            block += a.elements[(i * n)..<((i + 1) * n)]
-            block.append(b[i])
+            for j in 0..<n { block[i + j * m] = a[i, j] }
+            block[i + n * m] = b[i]
         }
+        try add(columnMajor: &block, rows: m)
+    }
+
+    /// Folds in the m rows of [A b] given column-major (m × (n+1), the right-hand sides last), without
+    /// copying them; `block` is overwritten.
+    /// - Throws: `.dimensionMismatch` for a wrong size, `.illegalArgument` for NaN input.
+    public mutating func add(columnMajor block: inout [Double], rows m: Int) throws(LinearAlgebraError) {
+        let n = columns
+        guard m >= 0, block.count == m * (n + 1) else {
+            throw .dimensionMismatch(operation: "IncrementalLeastSquares.add", detail: "\(block.count) values for \(m) rows of \(n + 1)")
+        }
+        guard m > 0 else { return }
         let nb = min(32, n + 1)
         var t = [Double](repeating: 0, count: nb * (n + 1))
-        let info = triangle.elements.withUnsafeMutableBufferPointer { pr in
+        let info = triangle.withUnsafeMutableBufferPointer { pr in
             block.withUnsafeMutableBufferPointer { pb in
                 t.withUnsafeMutableBufferPointer { pt in
-                    LAPACKE_dtpqrt(LAPACK_ROW_MAJOR, Int32(m), Int32(n + 1), 0, Int32(nb), pr.baseAddress, Int32(n + 1),
-                                   pb.baseAddress, Int32(n + 1), pt.baseAddress, Int32(n + 1))
+                    LAPACKE_dtpqrt(LAPACK_COL_MAJOR, Int32(m), Int32(n + 1), 0, Int32(nb), pr.baseAddress, Int32(n + 1),
+                                   pb.baseAddress, Int32(m), pt.baseAddress, Int32(nb))
                 }
             }
         }
@@ -59,20 +83,20 @@ public struct IncrementalLeastSquares: Sendable {
     /// R, the n × n upper-triangular factor (RᵀR = AᵀA over every row folded in, initial ones included).
     public var upperTriangle: Matrix {
         var r = Matrix(rows: columns, columns: columns)
-        for i in 0..<columns { for j in i..<columns { r[i, j] = triangle[i, j] } }
+        for i in 0..<columns { for j in i..<columns { r[i, j] = element(i, j) } }
         return r
     }
 
     /// The residual norm ‖A x − b‖ of the least-squares solution (over every row, initial ones included).
-    public var residualNorm: Double { abs(triangle[columns, columns]) }
+    public var residualNorm: Double { abs(element(columns, columns)) }
 
     /// The reciprocal condition number (1-norm) of R: values near machine epsilon mean the problem is
     /// ill-conditioned and the solution is sensitive to rounding.
     public func reciprocalCondition() throws(LinearAlgebraError) -> Double {
         var rcond = 0.0
         let n = columns
-        let info = triangle.elements.withUnsafeBufferPointer { pr in
-            LAPACKE_dtrcon(LAPACK_ROW_MAJOR, lapackChar("1"), lapackChar("U"), lapackChar("N"), Int32(n), pr.baseAddress,
+        let info = triangle.withUnsafeBufferPointer { pr in
+            LAPACKE_dtrcon(LAPACK_COL_MAJOR, lapackChar("1"), lapackChar("U"), lapackChar("N"), Int32(n), pr.baseAddress,
                            Int32(n + 1), &rcond)
         }
         try checkLAPACK(info, routine: "dtrcon") { .singular(index: $0) }
@@ -83,12 +107,12 @@ public struct IncrementalLeastSquares: Sendable {
     /// - Throws: `.singular` when R has a zero on its diagonal.
     public func solve() throws(LinearAlgebraError) -> [Double] {
         let n = columns
-        var x = (0..<n).map { triangle[$0, n] }
+        var x = (0..<n).map { element($0, n) }
         guard n > 0 else { return x }
-        let info = triangle.elements.withUnsafeBufferPointer { pr in
+        let info = triangle.withUnsafeBufferPointer { pr in
             x.withUnsafeMutableBufferPointer { px in
-                LAPACKE_dtrtrs(LAPACK_ROW_MAJOR, lapackChar("U"), lapackChar("N"), lapackChar("N"), Int32(n), 1,
-                               pr.baseAddress, Int32(n + 1), px.baseAddress, 1)
+                LAPACKE_dtrtrs(LAPACK_COL_MAJOR, lapackChar("U"), lapackChar("N"), lapackChar("N"), Int32(n), 1,
+                               pr.baseAddress, Int32(n + 1), px.baseAddress, Int32(n))
             }
         }
         try checkLAPACK(info, routine: "dtrtrs") { .singular(index: $0) }

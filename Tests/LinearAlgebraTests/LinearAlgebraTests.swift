@@ -219,6 +219,26 @@ struct IncrementalLeastSquaresTests {
         #expect(try solver.reciprocalCondition() > 1e-6)
     }
 
+    @Test func columnMajorBlocksAndTransposedStartAgreeWithRowBlocks() throws {
+        let n = 9
+        let lower = try Cholesky(randomSPD(n, seed: 30)).lower
+        let a = randomMatrix(40, n, seed: 31)
+        let b = (0..<40).map { Double($0 % 7) - 3 }
+        var rows = try IncrementalLeastSquares(initial: lower.transposed)
+        try rows.add(rows: a, rhs: b)
+        var columns = try IncrementalLeastSquares(transposeOf: lower)
+        var block = [Double](repeating: 0, count: 40 * (n + 1))
+        for i in 0..<40 {
+            for j in 0..<n { block[i + j * 40] = a[i, j] }
+            block[i + n * 40] = b[i]
+        }
+        try columns.add(columnMajor: &block, rows: 40)
+        #expect(zip(try rows.solve(), try columns.solve()).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(abs(rows.residualNorm - columns.residualNorm) < 1e-12)
+        var short = [Double](repeating: 0, count: 5)
+        #expect(throws: LinearAlgebraError.self) { try columns.add(columnMajor: &short, rows: 1) }
+    }
+
     @Test func nearlySingularProblemsReportAPoorCondition() throws {
         var solver = try IncrementalLeastSquares(initial: Matrix(rows: 2, columns: 2))
         try solver.add(rows: try Matrix([[1, 1], [1, 1 + 1e-14]]), rhs: [1, 1])
