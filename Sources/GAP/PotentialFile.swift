@@ -95,9 +95,12 @@ extension GAPPotential {
         try npz.write(to: path)
     }
 
-    /// Reads a potential file.
+    /// Reads a potential file. With `variances: false` the variance factors (two M × M triangles, most of a
+    /// large file) are not unpacked and the potential predicts without variances, e.g. for MD.
     /// - Throws: `GAPError.badPotentialFile` for a missing, truncated, corrupt, foreign or newer file.
-    public static func load(path: String) throws(GAPError) -> (potential: GAPPotential, metadata: PotentialMetadata) {
+    public static func load(
+        path: String, variances: Bool = true
+    ) throws(GAPError) -> (potential: GAPPotential, metadata: PotentialMetadata) {
         func bad(_ detail: String) -> GAPError { .badPotentialFile(path: path, detail: detail) }
         let npz: NPZReader
         do { npz = try NPZReader(path: path) } catch { throw bad("\(error.problem)") }
@@ -130,13 +133,14 @@ extension GAPPotential {
             models[z] = SparseModel(points: try matrix(count, D, x.values, path: path), alpha: a.values)
         }
         var variance: VarianceFactors? = nil
-        if metadata.hasVariance {
+        if metadata.hasVariance && variances {
             guard let elements = npz.ints("variance_elements")?.values, let l = npz.doubles("variance_lower")?.values,
                   let u = npz.doubles("variance_upper")?.values
             else { throw bad("lacks its variance factors") }
             let m = models.values.reduce(0) { $0 + $1.points.rows }
             guard l.count == m * (m + 1) / 2, u.count == l.count else { throw bad("has variance factors of the wrong size") }
-            variance = VarianceFactors(elements: elements, lower: unpackLower(l, m), upper: unpackLower(u, m).transposed)
+            variance = VarianceFactors(elements: elements, lower: try unpackLower(l, m, path: path),
+                                       upper: try unpackLower(u, m, transposed: true, path: path))
         }
         do {
             return (try GAPPotential(soapSettings: metadata.soap, kernel: metadata.kernel, e0: e0, models: models, variance: variance), metadata)
@@ -159,15 +163,25 @@ extension GAPPotential {
         return out
     }
 
-    static func unpackLower(_ packed: [Double], _ n: Int) -> Matrix {
-        var m = Matrix(rows: n, columns: n)
-        var k = 0
-        for i in 0..<n {
-            for j in 0...i {
-                m[i, j] = packed[k]
-                k += 1
+    /// The n × n matrix whose lower triangle is `packed` (row by row), or its transpose. Written once into
+    /// fresh memory (huge pages for large factors), since zeroing and copying 100 MB triangles page by
+    /// page dominated loading.
+    static func unpackLower(_ packed: [Double], _ n: Int, transposed: Bool = false, path: String) throws(GAPError) -> Matrix {
+        let elements: [Double] = LargeArrays.uninitialised(n * n) { out in
+            packed.withUnsafeBufferPointer { p in
+                for i in 0..<n {
+                    let row = out + i * n
+                    if transposed {
+                        for j in 0..<i { row[j] = 0 }
+                        for j in i..<n { row[j] = p[j * (j + 1) / 2 + i] }
+                    } else {
+                        let start = i * (i + 1) / 2
+                        for j in 0...i { row[j] = p[start + j] }
+                        for j in (i + 1)..<n { row[j] = 0 }
+                    }
+                }
             }
         }
-        return m
+        return try matrix(n, n, elements, path: path)
     }
 }

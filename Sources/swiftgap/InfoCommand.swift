@@ -27,7 +27,7 @@ struct InfoCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for file in files {
             if file != "-", isZipArchive(file) {
-                let metadata = try GAPPotential.load(path: file).metadata
+                let metadata = try GAPPotential.load(path: file, variances: false).metadata
                 print(json ? String(decoding: try encoder.encode(metadata), as: UTF8.self) : PotentialSummary(path: file, metadata: metadata).text)
                 continue
             }

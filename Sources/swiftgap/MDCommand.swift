@@ -148,7 +148,7 @@ struct MDCommand: ParsableCommand {
 
     private func makeCalculator(for s: Structure) throws -> any Calculator {
         if let potential {
-            var (gap, _) = try GAPPotential.load(path: potential)
+            var (gap, _) = try GAPPotential.load(path: potential, variances: false)
             gap.threads = threads
             try gap.checkElements(s)
             return gap

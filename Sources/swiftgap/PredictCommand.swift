@@ -33,7 +33,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        var (gap, _) = try GAPPotential.load(path: potential)
+        var (gap, _) = try GAPPotential.load(path: potential, variances: !noVariance)
         gap.threads = threads
         let loaded = Date().timeIntervalSince(start)
         let keys = keyOptions.keys
