@@ -59,19 +59,6 @@ def published_settings(element):
     }
 
 
-def evaluate(tool, model, binary, train_frames, test_frames, train_path, test_path, folder):
-    out = {}
-    for name, frames, path in (("train", train_frames, train_path), ("test", test_frames, test_path)):
-        ref_e, ref_f = gc.reference(frames, "energy", "force")
-        natoms = [len(a) for a in frames]
-        if tool == "gap_fit":
-            e, f, secs = gc.quip_predict(model, frames)
-        else:
-            e, f = gc.swiftgap_predict(binary, model, path, threads=2, log=os.path.join(folder, f"predict-{name}.log"))
-        out[name] = gc.errors(e, f, ref_e, ref_f, natoms)
-    return out
-
-
 def run(element, tool, binary, threads, force):
     folder = gc.mkdir(gc.DATA_DIR, "fit_accuracy", element)
     result_path = os.path.join(folder, f"{tool}.json")
@@ -97,10 +84,9 @@ def run(element, tool, binary, threads, force):
     if run_info["returncode"] != 0:
         raise SystemExit(f"[{element}] {tool} failed (rc {run_info['returncode']}), log {logf}:\n{gc.tail(logf)}")
     gc.log(f"[{element}] {tool} fit: {run_info['seconds']:.1f} s, {gc.gb(run_info['peak_rss_bytes']):.2f} GB")
-    import ase.io
-    train_frames = ase.io.read(train, ":")
-    test_frames = ase.io.read(test, ":")
-    errs = evaluate(tool, model, binary, train_frames, test_frames, train, test, folder)
+    errs = {name: gc.model_errors(tool, model, path, binary, forces_key="force", threads=2,
+                                  log=os.path.join(folder, f"predict-{name}.log"))
+            for name, path in (("train", train), ("test", test))}
     result = {"element": element, "tool": tool, "settings": s, "command": [os.path.basename(str(cmd[0]))] + [str(c) for c in cmd[1:]],
               "fit": run_info, "errors": errs, "threads": threads,
               "revision": gc.git_revision() if tool == "swiftgap" else None}

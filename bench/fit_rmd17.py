@@ -155,12 +155,7 @@ def swift_fit_eval(binary, train, evals, s, folder, tag, threads):
     info = gc.timed(cmd, os.path.join(folder, f"{tag}-fit.log"), env=gc.env_threads(threads))
     if info["returncode"] != 0:
         raise SystemExit(f"swiftgap fit failed: {' '.join(cmd)}\n{gc.tail(info['log'])}")
-    out = {}
-    for name, path in evals.items():
-        frames = gc.read_frames(path)
-        ref_e, ref_f = gc.reference(frames, "energy", "forces")
-        e, f = gc.swiftgap_predict(binary, model, path, threads=threads)
-        out[name] = gc.errors(e, f, ref_e, ref_f, [len(a) for a in frames])
+    out = {name: gc.model_errors("swiftgap", model, path, binary, threads=threads) for name, path in evals.items()}
     return info, out, cmd, model
 
 
@@ -264,12 +259,7 @@ def final(mol, binary, threads, settings, n_sparse, force, tools):
         info = gc.timed(cmd, os.path.join(folder, "gap_fit-fit.log"), env=gc.env_threads(threads), cwd=folder)
         if info["returncode"] != 0:
             raise SystemExit(f"gap_fit failed: {' '.join(cmd)}\n{gc.tail(info['log'])}")
-        errs = {}
-        for name, p in (("train", train), ("test", test)):
-            frames = gc.read_frames(p)
-            ref_e, ref_f = gc.reference(frames, "energy", "forces")
-            e, f, _ = gc.quip_predict(xml, frames)
-            errs[name] = gc.errors(e, f, ref_e, ref_f, [len(a) for a in frames])
+        errs = {name: gc.model_errors("gap_fit", xml, p) for name, p in (("train", train), ("test", test))}
         result["gap_fit"] = {"fit": info, "errors": errs, "settings": s, "command": cmd[1:]}
         gc.log(f"[{mol}] gap_fit test: E {errs['test']['energy_mae'] * 1e3:.2f} meV, "
                f"F {errs['test']['forces_mae'] * 1e3:.1f} meV/Å; fit {info['seconds']:.0f} s")

@@ -81,15 +81,10 @@ def run(name, case, tool, binary, threads, force, idle_wait):
     gc.log(f"[{name}] {tool}: {info['seconds']:.1f} s, {gc.gb(info['peak_rss_bytes']):.2f} GB (load before {load:.2f})")
     if info["returncode"] != 0:
         raise SystemExit(f"[{name}] {tool} failed: {' '.join(map(str, cmd))}\n{gc.tail(logf)}")
-    frames = gc.read_frames(test)
-    ref_e, ref_f = gc.reference(frames, "energy", case["forces_key"])
-    if tool == "gap_fit":
-        e, f, _ = gc.quip_predict(model, frames)
-    else:
-        e, f = gc.swiftgap_predict(binary, model, test, threads=threads)
     result = {"case": name, "tool": tool, "settings": s, "fit": info, "load_before": load, "threads": threads,
               "command": [os.path.basename(str(cmd[0]))] + [str(c) for c in cmd[1:]],
-              "test": gc.errors(e, f, ref_e, ref_f, [len(a) for a in frames]), "model": model,
+              "test": gc.model_errors(tool, model, test, binary, forces_key=case["forces_key"], threads=threads),
+              "model": model,
               "revision": gc.git_revision() if tool == "swiftgap" else None}
     if tool == "swiftgap":
         result["swiftgap_metrics"] = gc.load_json(metrics)

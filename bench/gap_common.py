@@ -18,7 +18,6 @@ to it directly: ``linked`` makes a symbolic link in the scratch folder and gap_f
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -233,6 +232,18 @@ def swiftgap_predict(binary, potential, path, threads=2, log=None):
     energies = [float(a.info["gap_energy"]) for a in frames]
     forces = [np.array(a.arrays["gap_forces"], dtype=float) for a in frames]
     return energies, forces
+
+
+def model_errors(tool, model, path, binary=None, forces_key="forces", threads=2, log=None):
+    """Errors (``errors``) of a fitted model on the extxyz ``path`` against its ``energy`` and ``forces_key``:
+    gap_fit's xml through quippy, SwiftGAP's model through ``swiftgap predict``."""
+    frames = read_frames(path)
+    ref_e, ref_f = reference(frames, "energy", forces_key)
+    if tool == "gap_fit":
+        e, f, _ = quip_predict(model, frames)
+    else:
+        e, f = swiftgap_predict(binary, model, path, threads=threads, log=log)
+    return errors(e, f, ref_e, ref_f, [len(a) for a in frames])
 
 
 def errors(pred_e, pred_f, ref_e, ref_f, natoms):

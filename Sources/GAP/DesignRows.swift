@@ -47,10 +47,7 @@ struct DesignRows {
             let m = x.rows
             let rows = (0..<q.count).filter { s.atomicNumbers[q.center[$0]] == z }
             guard !rows.isEmpty else { continue }
-            var qz = Matrix(rows: rows.count, columns: D)
-            for (k, r) in rows.enumerated() {
-                qz.elements.replaceSubrange((k * D)..<((k + 1) * D), with: q.row(r))
-            }
+            let qz = q.matrix(rows: rows)
             // T = Q Xᵀ, then energy row and the chain-rule coefficients C = δ² ζ T^{ζ−1}.
             let t = (try? Matrix.product(qz, x, transB: .transposed)) ?? Matrix(rows: rows.count, columns: m)
             var c = t

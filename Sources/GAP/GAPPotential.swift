@@ -65,8 +65,7 @@ public struct GAPPotential: Calculator {
         for (z, model) in models {
             let members = (0..<rows.count).filter { elements[rows.center[$0]] == z }
             guard !members.isEmpty else { continue }
-            var q = Matrix(rows: members.count, columns: D)
-            for (k, r) in members.enumerated() { q.elements.replaceSubrange((k * D)..<((k + 1) * D), with: rows.row(r)) }
+            let q = rows.matrix(rows: members)
             // Both products have matching shapes by construction (descriptor and sparse points share D).
             guard var t = try? Matrix.product(q, model.points, transB: .transposed) else { preconditionFailure("descriptor length mismatch") }
             for (k, r) in members.enumerated() {

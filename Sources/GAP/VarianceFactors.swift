@@ -25,7 +25,7 @@ public struct VarianceFactors: Sendable, Equatable {
     func variances(_ rows: DescriptorRows, elements rowElements: [Int], models: [Int: SparseModel],
                    kernel: PolynomialKernel) throws(LinearAlgebraError) -> [Double] {
         let delta2 = kernel.delta * kernel.delta
-        let n = rows.count, m = lower.rows, D = rows.featureCount
+        let n = rows.count, m = lower.rows
         // K: M × n, column r the kernel between row r and every sparse point (zero for other elements).
         var k = Matrix(rows: m, columns: n)
         var offset = 0
@@ -33,9 +33,7 @@ public struct VarianceFactors: Sendable, Equatable {
             guard let model = models[z] else { continue }
             let members = (0..<n).filter { rowElements[$0] == z }
             if !members.isEmpty {
-                var q = Matrix(rows: members.count, columns: D)
-                for (j, r) in members.enumerated() { q.elements.replaceSubrange((j * D)..<((j + 1) * D), with: rows.row(r)) }
-                let t = try Matrix.product(model.points, q, transB: .transposed)
+                let t = try Matrix.product(model.points, rows.matrix(rows: members), transB: .transposed)
                 for i in 0..<model.points.rows {
                     for (j, r) in members.enumerated() { k[offset + i, r] = delta2 * kernel.power(t[i, j]) }
                 }

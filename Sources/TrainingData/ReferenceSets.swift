@@ -13,13 +13,6 @@ public enum ReferenceSets {
         var configurations = recipe.structures(counts: (bulk: 100, defects: 24, surfaces: 24))
         let cell = Crystal.diamond.structure([14], a: recipe.latticeConstant, cubic: true).repeated(SIMD3(2, 2, 2))
         let sampler = MDSampler(calculator: sw)
-        func tagged(_ list: [Structure], _ type: String) -> [Structure] {
-            list.map { s in
-                var t = s
-                t.info["config_type"] = .string(type)
-                return t
-            }
-        }
         for (k, t) in [300.0, 700, 1100, 1500].enumerated() {
             let snaps = try sampler.snapshots(from: cell, schedule: [(t, 2000, false), (t, 2000, true)], interval: 200,
                                               seed: rng.next() &+ UInt64(k))
@@ -71,14 +64,19 @@ public enum ReferenceSets {
             let start = alloy(krypton, a: (5.3 + 0.4 * krypton) * (hot ? 1.06 : 1))
             let snaps = try sampler.snapshots(from: start, schedule: [(hot ? 400 : t, 4000, false), (t, 5000, true)],
                                               interval: 500, seed: rng.next() &+ UInt64(k))
-            configurations += snaps.map { s in
-                var c = s
-                c.info["config_type"] = .string(hot ? "liquid" : "md_crystal")
-                return c
-            }
+            configurations += tagged(snaps, hot ? "liquid" : "md_crystal")
         }
         let labelled = try configurations.map { try $0.labelled(by: lj) }
         return DataSplit(labelled, testFraction: 0.2, seed: rng.next())
+    }
+
+    /// `list` with config_type `type`.
+    private static func tagged(_ list: [Structure], _ type: String) -> [Structure] {
+        list.map { s in
+            var t = s
+            t.info["config_type"] = .string(type)
+            return t
+        }
     }
 
     /// Lennard-Jones argon and krypton with Lorentz–Berthelot cross terms, cut at 8.5 Å.

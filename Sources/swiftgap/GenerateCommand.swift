@@ -1,6 +1,7 @@
 import ArgumentParser
 import Atoms
 import Classical
+import Foundation
 import TrainingData
 
 /// `swiftgap generate SET -o DIR`: reference data sets made by SwiftGAP itself from its classical potentials.
@@ -49,5 +50,3 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 }
-
-import Foundation
