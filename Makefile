@@ -7,7 +7,7 @@ SWIFTGAP := .build/release/swiftgap
 # Tests build in their own folder (release with -enable-testing) so they never invalidate the demo build.
 TEST_SCRATCH := .build-test
 
-.PHONY: demo test deps build fixtures training-sets potentials clean
+.PHONY: demo test deps build fuzz fixtures training-sets potentials clean
 
 # Shipped potentials: the exact commands (their outputs are committed under potentials/).
 SI_SW_FIT := --cutoff 4.0 --n-max 10 --l-max 8 --n-sparse 800 --e0 average
@@ -42,6 +42,18 @@ demo: build
 test: deps
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --skip-build
+
+# libFuzzer targets (fuzz/): build with -sanitize=fuzzer and run each for FUZZ_SECONDS on a scratch copy of its
+# seed corpus; a crash, trap, leak or timeout fails the run and leaves the input in fuzz/artifacts/.
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_TARGETS := FuzzExtXYZ FuzzPotential
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@for t in $(FUZZ_TARGETS); do \
+		SWIFTGAP_FUZZ=1 $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) --product $$t \
+			-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library || exit 1; \
+	done
+	scripts/run-fuzzers.sh $(FUZZ_SCRATCH)/release $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Regenerates the committed fixture files from the peer tools (needs .venv with ase, quippy-ase, dscribe).
 fixtures:

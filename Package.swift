@@ -6,40 +6,63 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftgap", targets: ["swiftgap"]),
-        .library(name: "SwiftGAP", targets: ["LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "TrainingData"]),
+        .library(
+            name: "SwiftGAP",
+            targets: ["Support", "Archive", "LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics",
+                      "Evaluation", "TrainingData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
-        .target(
-            name: "LinearAlgebra",
-            dependencies: ["CLapack"]),
+        .target(name: "Support"),
+        .target(name: "Archive", dependencies: ["Support"]),
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(
             name: "Atoms",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
-        .target(name: "Descriptors", dependencies: ["Atoms", "LinearAlgebra"]),
-        .target(name: "GAP", dependencies: ["Atoms", "Descriptors", "LinearAlgebra"]),
+            dependencies: ["Support", .product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "Descriptors", dependencies: ["Support", "Atoms", "LinearAlgebra"]),
+        .target(name: "GAP", dependencies: ["Support", "Archive", "Atoms", "Descriptors", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),
-        .target(name: "Dynamics", dependencies: ["Atoms"]),
-        .target(name: "TrainingData", dependencies: ["Atoms", "Classical", "Dynamics"]),
+        .target(name: "Dynamics", dependencies: ["Support", "Atoms"]),
+        .target(name: "Evaluation", dependencies: ["Atoms"]),
+        .target(name: "TrainingData", dependencies: ["Support", "Atoms", "Classical", "Dynamics"]),
         .executableTarget(
             name: "swiftgap",
             dependencies: [
-                "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "LinearAlgebra", "TrainingData",
+                "Support", "Archive", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "Evaluation",
+                "LinearAlgebra", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "TestSupport", dependencies: ["Atoms"], path: "Tests/TestSupport"),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "AtomsTests", dependencies: ["Atoms", "TestSupport"], exclude: ["Fixtures"]),
+        .target(name: "TestSupport", dependencies: ["Support", "Atoms"], path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Support", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AtomsTests", dependencies: ["Atoms", "Support", "Evaluation", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassicalTests", dependencies: ["Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "DescriptorsTests", dependencies: ["Descriptors", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "GAPTests", dependencies: ["GAP", "Descriptors", "Classical", "Atoms", "LinearAlgebra", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "DescriptorsTests", dependencies: ["Descriptors", "Atoms", "Support", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "GAPTests",
+            dependencies: ["GAP", "Descriptors", "Classical", "Atoms", "Archive", "Support", "LinearAlgebra", "TestSupport",
+                           "TrainingData"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
-        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "GAP"]),
+        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP"]),
     ]
 )
 
+// libFuzzer targets (fuzz/): added only when SWIFTGAP_FUZZ is set, because they link libFuzzer's own `main`
+// and build with `-sanitize=fuzzer` (see `make fuzz`).
+if Context.environment["SWIFTGAP_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"),
+        .executableTarget(name: "FuzzExtXYZ", dependencies: ["Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzExtXYZ"),
+        .executableTarget(
+            name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential"),
+    ]
+}

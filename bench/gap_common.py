@@ -137,7 +137,7 @@ def gap_fit_command(at_file, gp_file, s, species, energy_key="energy", forces_ke
 
     ``s``: dict with cutoff, cutoff_transition_width, n_max, l_max, atom_sigma, zeta, delta, n_sparse,
     sigma (E, F, V, H), jitter and e0 (dict element -> eV). gap_fit's n_sparse is per descriptor and
-    (add_species, on by default) there is one descriptor per centre species, so it is per element like
+    (add_species, on by default) there is one descriptor per center species, so it is per element like
     swiftgap's --n-sparse.
     """
     soap = ("soap l_max={l_max} n_max={n_max} atom_sigma={atom_sigma} zeta={zeta} cutoff={cutoff} "

@@ -1,14 +1,14 @@
-"""Neighbour-list benchmark: SwiftGAP's NeighborList against ASE's neighbor_list.
+"""Neighbor-list benchmark: SwiftGAP's NeighborList against ASE's neighbor_list.
 
 What it measures
-    Wall time to build the full neighbour list (every pair both ways, with shift and distance vector,
+    Wall time to build the full neighbor list (every pair both ways, with shift and distance vector,
     like ``ase.neighborlist.neighbor_list("ijSdD", atoms, 5.0)``) of rattled diamond silicon
     (a = 5.43 Å, Gaussian rattle of 0.05 Å) with a 5 Å cutoff, at n×n×n conventional cubic cells:
     n = 11 (10 648 atoms) and n = 23 (97 336 atoms).
     ASE runs in this Python process (minimum of a few repeats); SwiftGAP runs through
     ``swiftgap-bench neighbors`` on 1 and 2 threads (minimum over repeats after one warm-up).
     The two tools rattle with different random generators, so the geometries are comparable
-    but not identical; pair counts are reported for both (an unrattled-like crystal has 28 neighbours
+    but not identical; pair counts are reported for both (an unrattled-like crystal has 28 neighbors
     per atom within 5 Å, and a 0.05 Å rattle changes that very little).
 
 How to run (from the repository root)
@@ -70,7 +70,7 @@ def main():
             swift[t] = r
         rows.append((n, ase_result, swift))
 
-    print(f"Neighbour list, Si diamond, cutoff {args.cutoff} Å, full list ('ijSdD'); {common.machine()}")
+    print(f"Neighbor list, Si diamond, cutoff {args.cutoff} Å, full list ('ijSdD'); {common.machine()}")
     head = f"{'atoms':>8} {'ASE pairs':>10} {'Swift pairs':>11} {'ASE s':>9}"
     for t in args.threads:
         head += f" {'Swift s (' + str(t) + 't)':>14}"

@@ -22,9 +22,9 @@ What it measures
                    a fresh process);
       * DScribe    ``SOAP(species, r_cut=5, n_max=8, l_max=6, sigma=0.5, periodic=True)``, ``create``
                    and ``derivatives(method="auto")``, which is numerical for periodic systems and
-                   returns a dense centres × atoms × 3 × D array: it is timed on 24 random centres
-                   only and reported per centre. DScribe parallelises over structures only, so
-                   n_jobs=2 is measured by passing the structure twice with the centres split in
+                   returns a dense centers × atoms × 3 × D array: it is timed on 24 random centers
+                   only and reported per center. DScribe parallelises over structures only, so
+                   n_jobs=2 is measured by passing the structure twice with the centers split in
                    halves (``create([a, a], centers=[first, second], n_jobs=2)``, joblib processes);
       * quippy     ``Descriptor("soap cutoff=5 cutoff_transition_width=0.5 n_max=8 l_max=6
                    atom_sigma=0.5 n_species=S species_Z={...}")``, ``calc(atoms)`` and
@@ -33,8 +33,8 @@ What it measures
     for the Python tools, so every tool sees identical geometry): rattled Si diamond with 216 and
     1000 atoms, 64 water molecules (H, O) and 32 water + 16 methanol (H, C, O), all periodic.
     It also prints SwiftGAP's derivative memory against pairs × 3 × D × 8 bytes, where pairs counts
-    the distinct (centre, neighbour atom) pairs from ase.neighborlist.neighbor_list plus one block
-    per centre.
+    the distinct (center, neighbor atom) pairs from ase.neighborlist.neighbor_list plus one block
+    per center.
 
 How to run (from the repository root)
     .venv/bin/python bench/soap.py                     # everything, ~5 min
@@ -68,7 +68,7 @@ LIMIT = 60.0  # s: a measurement whose warm-up call takes longer is skipped
 QUIET = 0.15  # fraction of the CPUs that other work may use before a measurement
 LOG = os.path.join(common.DATA_DIR, "soap-results.jsonl")  # every measurement, for --reuse
 BUDGET = 10.0  # s: timed calls per measurement, at least one
-DSCRIBE_DERIVATIVE_CENTRES = 24
+DSCRIBE_DERIVATIVE_CENTERS = 24
 CUTOFF, N_MAX, L_MAX, SIGMA = 5.0, 8, 6, 0.5
 
 
@@ -118,27 +118,27 @@ def dscribe_calls(atoms, derivatives, threads, species):
     n = len(atoms)
     if derivatives:
         rng = np.random.default_rng(0)
-        centres = sorted(int(i) for i in rng.choice(n, size=min(DSCRIBE_DERIVATIVE_CENTRES, n), replace=False))
+        centers = sorted(int(i) for i in rng.choice(n, size=min(DSCRIBE_DERIVATIVE_CENTERS, n), replace=False))
     else:
-        centres = list(range(n))
-    timed = len(centres)
-    split = [list(map(int, c)) for c in np.array_split(centres, threads)]
+        centers = list(range(n))
+    timed = len(centers)
+    split = [list(map(int, c)) for c in np.array_split(centers, threads)]
 
     def call():
         if derivatives:
             if threads == 1:
-                return soap.derivatives(atoms, centers=centres, method="auto")
+                return soap.derivatives(atoms, centers=centers, method="auto")
             return soap.derivatives([atoms] * threads, centers=split, method="auto", n_jobs=threads)
         if threads == 1:
             return soap.create(atoms)
         return soap.create([atoms] * threads, centers=split, n_jobs=threads)
 
     def describe(out):
-        info = {"features": soap.get_number_of_features(), "centres_timed": timed,
+        info = {"features": soap.get_number_of_features(), "centers_timed": timed,
                 "method": soap.validate_derivatives_method("auto", False) if derivatives else None}
         if derivatives:
-            # The dense array DScribe returns for all n centres: n × n × 3 × D doubles.
-            info["gradient_bytes_all_centres"] = n * n * 3 * soap.get_number_of_features() * 8
+            # The dense array DScribe returns for all n centers: n × n × 3 × D doubles.
+            info["gradient_bytes_all_centers"] = n * n * 3 * soap.get_number_of_features() * 8
         return info
 
     return setup, call, describe, timed
@@ -172,11 +172,11 @@ def worker(args):
     atoms = ase.io.read(args.file)
     species = SPECIES[args.structure]
     if args.worker == "featomic":
-        setup, call, describe, centres = featomic_calls(atoms, args.derivatives, args.threads)
+        setup, call, describe, centers = featomic_calls(atoms, args.derivatives, args.threads)
     elif args.worker == "dscribe":
-        setup, call, describe, centres = dscribe_calls(atoms, args.derivatives, args.threads, species)
+        setup, call, describe, centers = dscribe_calls(atoms, args.derivatives, args.threads, species)
     else:
-        setup, call, describe, centres = quippy_calls(atoms, args.derivatives, args.threads, species)
+        setup, call, describe, centers = quippy_calls(atoms, args.derivatives, args.threads, species)
     emit({"event": "ready"})
     t0 = time.perf_counter()
     out = call()
@@ -191,7 +191,7 @@ def worker(args):
         out = call()
         best = min(best, time.perf_counter() - t0)
         del out
-    emit({"tool": args.worker, "atoms": len(atoms), "seconds": best, "us_per_atom": best / centres * 1e6,
+    emit({"tool": args.worker, "atoms": len(atoms), "seconds": best, "us_per_atom": best / centers * 1e6,
           "threads": args.threads, "derivatives": args.derivatives, "repeats": repeats,
           "setup_seconds": setup, **info})
 
@@ -443,10 +443,10 @@ def main():
                       + " | ".join(c.strip() for c in cells) + " |")
             else:
                 print(f"{name:9} {atoms:>5} {label:16} {d_features or 0:>5} {' '.join(cells)}")
-    print("D = numbers per centre; featomic's: one block per neighbour-type pair, each 7 l × 8 n1 × 8 n2 "
+    print("D = numbers per center; featomic's: one block per neighbor-type pair, each 7 l × 8 n1 × 8 n2 "
           "(n1 > n2 kept for like types), so more than the others'.")
     print("DScribe derivatives are timed on "
-          f"{DSCRIBE_DERIVATIVE_CENTRES} random centres (numerical, dense output) and reported per centre.")
+          f"{DSCRIBE_DERIVATIVE_CENTERS} random centers (numerical, dense output) and reported per center.")
 
     setup = {}
     for (_, label, _, _), r in results.items():
@@ -459,7 +459,7 @@ def main():
     if "swiftgap" in args.tools and True in [d for d, _ in columns]:
         print()
         print("SwiftGAP derivative memory (1 thread): blocks × 3 × D × 8 bytes against pairs × 3 × D × 8,")
-        print("pairs = distinct (centre, neighbour atom) pairs within the layout's range + one per centre")
+        print("pairs = distinct (center, neighbor atom) pairs within the layout's range + one per center")
         print(f"{'structure':9} {'layout':8} {'range Å':>7} {'blocks':>8} {'pairs':>8} {'gradient MB':>12} "
               f"{'pairs×3×D×8 MB':>15} {'ratio':>6}   others' gradient MB")
         t = args.threads[0]
@@ -477,8 +477,8 @@ def main():
                         o = results.get((name, label, t, True))
                         if o and "gradient_bytes" in o:
                             parts.append(f"{label} {o['gradient_bytes'] / 1e6:.0f}")
-                        elif o and "gradient_bytes_all_centres" in o:
-                            parts.append(f"{label} {o['gradient_bytes_all_centres'] / 1e6:.0f} (dense, all centres)")
+                        elif o and "gradient_bytes_all_centers" in o:
+                            parts.append(f"{label} {o['gradient_bytes_all_centers'] / 1e6:.0f} (dense, all centers)")
                     others = ", ".join(parts)
                 print(f"{name:9} {layout:8} {r['range']:>7.2f} {r['blocks']:>8} {pairs:>8} "
                       f"{r['gradient_bytes'] / 1e6:>12.1f} {ideal / 1e6:>15.1f} {r['gradient_bytes'] / ideal:>6.3f}"

@@ -52,7 +52,7 @@ def water_molecule():
 
 def methanol_molecule():
     """CH₃OH (C–O 1.427, O–H 0.956, C–H 1.093 Å, tetrahedral methyl, C–O–H 108.9°, staggered),
-    centred on the C–O midpoint."""
+    centered on the C–O midpoint."""
     co, oh, ch = 1.427, 0.956, 1.093
     tet = np.radians(109.47)
     pos = [[0, 0, 0], [0, 0, co]]  # C, O
@@ -93,8 +93,8 @@ def liquid_box(molecules, density, seed, min_distance=1.6, heavy_distance=2.5):
         placed = None
         for site in list(free):
             for attempt in range(2000):
-                centre = (sites[site] + 0.5) * spacing + rng.uniform(-0.15, 0.15, 3) * spacing
-                xyz = centre + local @ random_rotation(rng).T
+                center = (sites[site] + 0.5) * spacing + rng.uniform(-0.15, 0.15, 3) * spacing
+                xyz = center + local @ random_rotation(rng).T
                 if len(positions):
                     d = xyz[:, None, :] - positions[None, :, :]
                     d -= length * np.round(d / length)

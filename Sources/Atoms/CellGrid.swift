@@ -13,8 +13,8 @@ struct CellGrid {
     private let atomBins: [SIMD3<Int>]
     /// Whole-lattice translation taking each atom into the home cell along periodic axes.
     private let wraps: [SIMD3<Int32>]
-    /// Expected neighbours per atom (from the density), to size the output once.
-    private let expectedNeighbours: Int
+    /// Expected neighbors per atom (from the density), to size the output once.
+    private let expectedNeighbors: Int
 
     /// Bins the atoms of `structure` for a search out to `cutoff`.
     init(_ structure: Structure, cutoff: Double) throws(GeometryError) {
@@ -117,18 +117,18 @@ struct CellGrid {
         var volume = abs(lattice.matrix.determinant)
         for axis in 0..<3 { volume *= max(upper[axis] - lower[axis], cutoff / lattice.widths[axis]) }
         let sphere = 4.0 / 3.0 * Double.pi * cutoff * cutoff * cutoff
-        expectedNeighbours = Int(min(1.1 * Double(n) * sphere / volume + 1, 1000))
+        expectedNeighbors = Int(min(1.1 * Double(n) * sphere / volume + 1, 1000))
     }
 
-    /// The pairs of the centre atoms `centres`, in centre order.
-    func pairs(centres: Range<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
+    /// The pairs of the center atoms `centers`, in center order.
+    func pairs(centers: Range<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
         var chunk = PairChunk()
-        chunk.offsets.reserveCapacity(centres.count + 1)
-        chunk.reserve(centres.count * expectedNeighbours)
+        chunk.offsets.reserveCapacity(centers.count + 1)
+        chunk.reserve(centers.count * expectedNeighbors)
         let cutoff2 = cutoff * cutoff
         let cell = lattice.matrix
         structure.positions.withUnsafeBufferPointer { positions in
-            for i in centres {
+            for i in centers {
                 let ri = positions[i]
                 let bi = atomBins[i]
                 let wi = wraps[i]

@@ -1,4 +1,4 @@
-/// Why a structure's geometry cannot be used (for neighbour lists, descriptors or potentials).
+/// Why a structure's geometry cannot be used (for neighbor lists, descriptors or potentials).
 public enum GeometryError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An atom's position has a NaN or infinite component.
     case nonFinitePosition(atom: Int)
@@ -12,7 +12,7 @@ public enum GeometryError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidCutoff(Double)
     /// An atomic number outside 1…118.
     case unknownElement(atom: Int, atomicNumber: Int)
-    /// The neighbour list would need more periodic images than is reasonable (cell far thinner than the cutoff).
+    /// The neighbor list would need more periodic images than is reasonable (cell far thinner than the cutoff).
     case tooManyImages(count: Int)
 
     public var description: String {

@@ -1,10 +1,11 @@
+import Support
 /// All pairs of atoms closer than a cutoff, periodic images included, found with an O(N) cell list.
 ///
-/// Pairs are grouped by centre atom `i` (in index order); for each pair the neighbour `j`, the image
+/// Pairs are grouped by center atom `i` (in index order); for each pair the neighbor `j`, the image
 /// shift S (integer lattice translation) and the vector D = r_j − r_i + S·cell are stored, as ASE's
 /// `neighbor_list("ijSDd", …)` does. Works for any periodicity (molecules, slabs, wires, bulk),
 /// triclinic cells, and cells thinner than the cutoff, where an atom meets several images of itself
-/// and of its neighbours.
+/// and of its neighbors.
 public struct NeighborList: Sendable {
     /// Which pairs are kept.
     public enum Kind: Sendable {
@@ -18,9 +19,9 @@ public struct NeighborList: Sendable {
     public let cutoff: Double
     /// Full or half list.
     public let kind: Kind
-    /// Pairs of centre `i` are `offsets[i] ..< offsets[i + 1]`.
+    /// Pairs of center `i` are `offsets[i] ..< offsets[i + 1]`.
     public let offsets: [Int]
-    /// The neighbour atom of each pair.
+    /// The neighbor atom of each pair.
     public let neighbors: [Int32]
     /// The image shift of each pair, in lattice vectors (zero along non-periodic axes).
     public let shifts: [SIMD3<Int32>]
@@ -32,10 +33,10 @@ public struct NeighborList: Sendable {
     /// Number of listed pairs.
     public var pairCount: Int { neighbors.count }
 
-    /// The pair indices of centre atom `i`.
+    /// The pair indices of center atom `i`.
     public func pairs(of i: Int) -> Range<Int> { offsets[i]..<offsets[i + 1] }
 
-    /// The centre atom of every pair (expanded from `offsets`).
+    /// The center atom of every pair (expanded from `offsets`).
     public var centers: [Int32] {
         var out = [Int32]()
         out.reserveCapacity(pairCount)
@@ -64,7 +65,7 @@ public struct NeighborList: Sendable {
         let half = kind == .half
         let chunks = Parallel.map(chunkCount, threads: chunkCount) { c in
             grid.pairs(
-                centres: (n * c / chunkCount)..<(n * (c + 1) / chunkCount), structure: structure, cutoff: cutoff,
+                centers: (n * c / chunkCount)..<(n * (c + 1) / chunkCount), structure: structure, cutoff: cutoff,
                 half: half)
         }
         self.cutoff = cutoff
@@ -83,7 +84,7 @@ public struct NeighborList: Sendable {
     }
 }
 
-/// The pairs of a contiguous range of centre atoms, found by one worker.
+/// The pairs of a contiguous range of center atoms, found by one worker.
 struct PairChunk: Sendable {
     var offsets: [Int] = [0]
     var neighbors: [Int32] = []

@@ -1,4 +1,4 @@
-/// The lattice a neighbour search runs in: the cell's periodic vectors, completed by orthonormal vectors
+/// The lattice a neighbor search runs in: the cell's periodic vectors, completed by orthonormal vectors
 /// along non-periodic axes (whatever the cell says there), so that every structure — molecule, slab, wire
 /// or bulk — has an invertible frame and fractional coordinates.
 struct SearchLattice {

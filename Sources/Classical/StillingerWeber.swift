@@ -40,7 +40,7 @@ public struct StillingerWeber: Calculator {
         let list = try NeighborList(structure, cutoff: P.cutoff, kind: .full)
         var energies = [Double](repeating: 0, count: structure.count)
         var acc = PairGradientAccumulator(count: structure.count)
-        // Radial factors of each neighbour of the current centre, reused across its triplets.
+        // Radial factors of each neighbor of the current center, reused across its triplets.
         var expo = [Double](), dexpo = [Double](), unit = [SIMD3<Double>](), inverseR = [Double]()
         for i in 0..<structure.count {
             let range = list.pairs(of: i)

@@ -1,6 +1,7 @@
 import Atoms
 import Foundation
 import LinearAlgebra
+import Support
 
 /// The Coulomb matrix of a molecule as DScribe defines it: M_ii = ½ Z_i^2.4, M_ij = Z_i Z_j / |r_i − r_j|,
 /// zero-padded to `nAtomsMax` and flattened, with DScribe's permutation options. Periodicity is ignored

@@ -6,7 +6,7 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidSetting(name: String, value: String, hint: String)
     /// A structure holds an element the descriptor was not set up for.
     case unknownSpecies(structure: Int, atom: Int, atomicNumber: Int, known: [Int])
-    /// A requested centre index is outside the structure.
+    /// A requested center index is outside the structure.
     case invalidCenter(structure: Int, center: Int, atoms: Int)
     /// The radial functions could not be tabulated to the required accuracy.
     case splineDidNotConverge(error: Double)
@@ -25,7 +25,7 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
             return "structure \(structure), atom \(atom): element \(Element.label(z)) is not among the descriptor's "
                 + "species [\(known.map(Element.label).joined(separator: ", "))]; add it to the species list"
         case let .invalidCenter(structure, center, atoms):
-            return "structure \(structure): centre \(center) does not exist (the structure has \(atoms) atoms)"
+            return "structure \(structure): center \(center) does not exist (the structure has \(atoms) atoms)"
         case let .splineDidNotConverge(error):
             return "radial functions could not be tabulated accurately (relative error \(error)); "
                 + "check sigma, cutoff and n_max"

@@ -1,4 +1,4 @@
-/// Descriptor vectors of many centres: one row per centre (or per structure when averaged).
+/// Descriptor vectors of many centers: one row per center (or per structure when averaged).
 public struct DescriptorRows: Equatable, Sendable {
     /// Length of each row.
     public let featureCount: Int
@@ -6,7 +6,7 @@ public struct DescriptorRows: Equatable, Sendable {
     public internal(set) var values: [Double]
     /// Index of each row's structure in the input.
     public internal(set) var structure: [Int]
-    /// Atom index of each row's centre in its structure, −1 for an averaged row.
+    /// Atom index of each row's center in its structure, −1 for an averaged row.
     public internal(set) var center: [Int]
 
     /// Number of rows.
@@ -24,7 +24,7 @@ public struct DescriptorRows: Equatable, Sendable {
 }
 
 /// Derivatives of descriptor rows, stored sparsely: one 3 × D block per (row, atom) pair whose position
-/// moves the row (the centre included), never a dense rows × atoms × 3 × D array.
+/// moves the row (the center included), never a dense rows × atoms × 3 × D array.
 public struct SparseDerivatives: Equatable, Sendable {
     /// Length of each descriptor row (D).
     public let featureCount: Int

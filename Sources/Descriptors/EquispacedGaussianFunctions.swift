@@ -1,18 +1,18 @@
 import Foundation
 import LinearAlgebra
 
-/// QUIP's default `soap` basis (EQUISPACED_GAUSS): Gaussians of width σ centred at
+/// QUIP's default `soap` basis (EQUISPACED_GAUSS): Gaussians of width σ centered at
 /// r_a = (a − 1)·r_cb/n_max, r_cb = cutoff + σ√(20 ln 10), orthonormalised through T = C⁻¹L
-/// (C the Gaussians' overlap at the centres, L the Cholesky factor of their radial overlap S), and
+/// (C the Gaussians' overlap at the centers, L the Cholesky factor of their radial overlap S), and
 /// integrated against Gaussian densities: f_nl(r) = Σ_a e^{−α(r_a² + r²)} i_l(2α r r_a) T_an,
-/// α = 1/(2σ²). The cosine cutoff is applied by the caller. The centre atom adds L_{0n}/√(4π) at l = 0.
+/// α = 1/(2σ²). The cosine cutoff is applied by the caller. The center atom adds L_{0n}/√(4π) at l = 0.
 struct EquispacedGaussianFunctions: RadialFunctions {
     let nMax: Int
     let lMax: Int
     let range: Double
-    let centreCoefficients: [Double]
+    let centerCoefficients: [Double]
     private let alpha: Double
-    private let centres: [Double]
+    private let centers: [Double]
     private let transform: Matrix
 
     init(cutoff: Double, nMax: Int, lMax: Int, sigma: Double) throws(DescriptorError) {
@@ -21,11 +21,11 @@ struct EquispacedGaussianFunctions: RadialFunctions {
         range = cutoff
         alpha = 0.5 / (sigma * sigma)
         let basisCutoff = cutoff + sigma * (2 * 10 * log(10.0)).squareRoot()
-        centres = (0..<nMax).map { Double($0) * basisCutoff / Double(nMax) }
+        centers = (0..<nMax).map { Double($0) * basisCutoff / Double(nMax) }
         var c = Matrix(rows: nMax, columns: nMax), s = c
         for i in 0..<nMax {
             for j in 0..<nMax {
-                let ri = centres[i], rj = centres[j], sum = ri + rj
+                let ri = centers[i], rj = centers[j], sum = ri + rj
                 c[i, j] = exp(-alpha * (ri - rj) * (ri - rj))
                 s[i, j] = (exp(-alpha * (ri * ri + rj * rj)) * 2.0.squareRoot() * pow(alpha, 1.5) * sum
                     + alpha * exp(-0.5 * alpha * (ri - rj) * (ri - rj)) * Double.pi.squareRoot()
@@ -41,7 +41,7 @@ struct EquispacedGaussianFunctions: RadialFunctions {
             throw .invalidSetting(name: "n_max", value: "\(nMax)",
                                   hint: "the Gaussian basis overlap is not invertible (\(error)); use a smaller n_max or larger atom_sigma")
         }
-        centreCoefficients = (0..<nMax).map { lower[0, $0] / (4 * Double.pi).squareRoot() }
+        centerCoefficients = (0..<nMax).map { lower[0, $0] / (4 * Double.pi).squareRoot() }
     }
 
     func evaluate(_ r: Double, values: inout [Double], derivatives: inout [Double]) {
@@ -52,7 +52,7 @@ struct EquispacedGaussianFunctions: RadialFunctions {
             derivatives[k] = 0
         }
         for a in 0..<nMax {
-            let ra = centres[a]
+            let ra = centers[a]
             let bessel = ModifiedSphericalBessel.scaled(2 * alpha * r * ra, lMax: lMax + 1)
             let gauss = exp(-alpha * (r - ra) * (r - ra))
             for l in 0...lMax {

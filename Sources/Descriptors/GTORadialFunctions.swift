@@ -5,12 +5,12 @@ import LinearAlgebra
 /// to 10⁻³ at a_k = linspace(1, r_cut, n_max), Löwdin-orthonormalised per l (β_l = S_l^{−1/2}), and
 /// integrated analytically against Gaussian atomic densities of width σ:
 /// f_nl(r) = Σ_k β_lnk π^{3/2} η^l / (α_lk + η)^{l+3/2} · r^l · exp(−α_lk η r² / (α_lk + η)), η = 1/(2σ²).
-/// Neighbours count up to r_cut + σ√(−2 ln 10⁻³).
+/// Neighbors count up to r_cut + σ√(−2 ln 10⁻³).
 struct GTORadialFunctions: RadialFunctions {
     let nMax: Int
     let lMax: Int
     let range: Double
-    let centreCoefficients: [Double]
+    let centerCoefficients: [Double]
     /// α_lk.
     let alphas: [[Double]]
     /// β_l as rows n, columns k.
@@ -55,7 +55,7 @@ struct GTORadialFunctions: RadialFunctions {
         self.exponent = exponent
         range = cutoff + sigma * (-2 * log(1e-3)).squareRoot()
         // At r = 0 only l = 0 survives: f_n0(0) Y_00 with f_n0(0) = Σ_k β_0nk π^{3/2} / (α_0k + η)^{3/2}.
-        centreCoefficients = (0..<nMax).map { n in
+        centerCoefficients = (0..<nMax).map { n in
             (0..<nMax).reduce(0.0) { $0 + betas[0][n][$1] * prefactor[$1] } / (4 * Double.pi).squareRoot()
         }
     }

@@ -5,15 +5,15 @@ protocol RadialFunctions: Sendable {
     var nMax: Int { get }
     /// Largest l.
     var lMax: Int { get }
-    /// Neighbours at r < `range` contribute.
+    /// Neighbors at r < `range` contribute.
     var range: Double { get }
-    /// The l = m = 0 coefficients (per n, Y_00 included) the centre atom adds to its own density.
-    var centreCoefficients: [Double] { get }
+    /// The l = m = 0 coefficients (per n, Y_00 included) the center atom adds to its own density.
+    var centerCoefficients: [Double] { get }
     /// f_nl(r) and d f_nl/dr for all (n, l), index l·n_max + n.
     func evaluate(_ r: Double, values: inout [Double], derivatives: inout [Double])
 }
 
-/// The radial functions of a SOAP density expansion, tabulated on splines, with what the centre atom adds.
+/// The radial functions of a SOAP density expansion, tabulated on splines, with what the center atom adds.
 ///
 /// Functions are indexed `l * nMax + n`. Both bases we reproduce are described in `SOAP.md`.
 public struct RadialBasis: Sendable {
@@ -21,20 +21,20 @@ public struct RadialBasis: Sendable {
     public let nMax: Int
     /// Largest l.
     public let lMax: Int
-    /// Neighbours at r < `range` contribute.
+    /// Neighbors at r < `range` contribute.
     public let range: Double
     /// f_nl(r) and d f_nl/dr, all (n, l) at once.
     public let spline: RadialSpline
-    /// The l = m = 0 coefficients (per n, Y_00 included) the centre atom adds to its own density, before
-    /// any centre weight.
-    public let centreCoefficients: [Double]
+    /// The l = m = 0 coefficients (per n, Y_00 included) the center atom adds to its own density, before
+    /// any center weight.
+    public let centerCoefficients: [Double]
 
     /// Tabulates `functions`.
     init(_ functions: some RadialFunctions) throws(DescriptorError) {
         nMax = functions.nMax
         lMax = functions.lMax
         range = functions.range
-        centreCoefficients = functions.centreCoefficients
+        centerCoefficients = functions.centerCoefficients
         spline = try RadialSpline(count: (lMax + 1) * nMax, rMax: range, evaluate: functions.evaluate)
     }
 }

@@ -1,12 +1,13 @@
 import Atoms
+import Support
 
 extension SOAP {
-    /// Descriptor rows of `structures`: one per centre, or one per structure when averaged.
+    /// Descriptor rows of `structures`: one per center, or one per structure when averaged.
     /// - Parameters:
-    ///   - centers: per structure, the atom indices to use as centres (nil: every atom, or every atom of
+    ///   - centers: per structure, the atom indices to use as centers (nil: every atom, or every atom of
     ///     `centerSpecies`).
-    ///   - threads: worker threads (default all cores); work is split over structures and centres.
-    /// - Throws: `DescriptorError` for unknown elements, bad centres or unusable geometry.
+    ///   - threads: worker threads (default all cores); work is split over structures and centers.
+    /// - Throws: `DescriptorError` for unknown elements, bad centers or unusable geometry.
     public func create(
         _ structures: [Structure], centers: [[Int]]? = nil, threads: Int = Parallel.defaultThreads
     ) throws(DescriptorError) -> DescriptorRows {
@@ -14,7 +15,7 @@ extension SOAP {
     }
 
     /// Descriptor rows and their analytic derivatives with respect to every atom position that moves
-    /// them (periodic images merged per atom; the centre included), and optionally with respect to a
+    /// them (periodic images merged per atom; the center included), and optionally with respect to a
     /// homogeneous strain (for virials and stresses).
     public func derivatives(
         _ structures: [Structure], centers: [[Int]]? = nil, strain: Bool = false,
@@ -24,13 +25,13 @@ extension SOAP {
         return (out.rows, out.derivatives)
     }
 
-    /// A structure made ready: the geometry as the layout sees it, channel species, centres, neighbours,
+    /// A structure made ready: the geometry as the layout sees it, channel species, centers, neighbors,
     /// and the atoms of each output row's derivative blocks.
     struct Prepared: Sendable {
         let index: Int
         let structure: Structure
         let speciesOf: [Int32]
-        let centres: [Int]
+        let centers: [Int]
         let list: NeighborList
         /// Per output row, the atoms of its derivative blocks in output order (empty without gradients).
         let blockAtoms: [[Int]]
@@ -39,7 +40,7 @@ extension SOAP {
     /// One unit of parallel work: some rows of one structure, with where they go in the output.
     struct WorkItem: Sendable {
         let structure: Int
-        let centres: Range<Int>
+        let centers: Range<Int>
         let firstRow: Int
         let firstBlock: Int
     }
@@ -51,11 +52,11 @@ extension SOAP {
             s.cell = .empty
         }
         let speciesOf = try engine.speciesIndices(s, structure: index)
-        var centres = centers ?? Array(0..<s.count)
-        if let bad = centres.first(where: { $0 < 0 || $0 >= s.count }) {
+        var centers = centers ?? Array(0..<s.count)
+        if let bad = centers.first(where: { $0 < 0 || $0 >= s.count }) {
             throw .invalidCenter(structure: index, center: bad, atoms: s.count)
         }
-        if let z = centerSpecies { centres = centres.filter { s.atomicNumbers[$0] == z } }
+        if let z = centerSpecies { centers = centers.filter { s.atomicNumbers[$0] == z } }
         let list: NeighborList
         do {
             list = try NeighborList(s, cutoff: engine.basis.range, threads: 1)
@@ -64,10 +65,10 @@ extension SOAP {
         }
         var blockAtoms = [[Int]]()
         if gradients {
-            let perCentre = centres.map { engine.slotAtoms(centre: $0, list: list) }
-            blockAtoms = average == .off ? perCentre : [Array(Set(perCentre.joined())).sorted()]
+            let perCenter = centers.map { engine.slotAtoms(center: $0, list: list) }
+            blockAtoms = average == .off ? perCenter : [Array(Set(perCenter.joined())).sorted()]
         }
-        return Prepared(index: index, structure: s, speciesOf: speciesOf, centres: centres, list: list,
+        return Prepared(index: index, structure: s, speciesOf: speciesOf, centers: centers, list: list,
                         blockAtoms: blockAtoms)
     }
 
@@ -76,7 +77,7 @@ extension SOAP {
     ) throws(DescriptorError) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
         if let centers, centers.count != structures.count {
             throw .invalidSetting(name: "centers", value: "\(centers.count) lists",
-                                  hint: "give one list of centres per structure (\(structures.count))")
+                                  hint: "give one list of centers per structure (\(structures.count))")
         }
         let preparedResults = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) -> Prepared in
@@ -87,23 +88,23 @@ extension SOAP {
         for r in preparedResults { preparedList.append(try r.get()) }
         let prepared = preparedList
 
-        // Work items and where their rows and blocks land: chunks of centres, or whole averaged structures.
+        // Work items and where their rows and blocks land: chunks of centers, or whole averaged structures.
         var items = [WorkItem]()
         var rowCount = 0, blockCount = 0
-        var rowStructure = [Int](), rowCentre = [Int](), blockRow = [Int](), blockAtom = [Int]()
+        var rowStructure = [Int](), rowCenter = [Int](), blockRow = [Int](), blockAtom = [Int]()
         for p in prepared {
-            let rows = average == .off ? p.centres.count : 1
+            let rows = average == .off ? p.centers.count : 1
             let chunk = average == .off ? 16 : 1
             for start in stride(from: 0, to: rows, by: chunk) {
                 let end = min(start + chunk, rows)
                 let blocks = gradients ? p.blockAtoms[start..<end].reduce(0) { $0 + $1.count } : 0
-                items.append(WorkItem(structure: p.index, centres: average == .off ? start..<end : 0..<p.centres.count,
+                items.append(WorkItem(structure: p.index, centers: average == .off ? start..<end : 0..<p.centers.count,
                                       firstRow: rowCount + start, firstBlock: blockCount))
                 blockCount += blocks
             }
             for r in 0..<rows {
                 rowStructure.append(p.index)
-                rowCentre.append(average == .off ? p.centres[r] : -1)
+                rowCenter.append(average == .off ? p.centers[r] : -1)
                 if gradients {
                     blockRow += repeatElement(rowCount + r, count: p.blockAtoms[r].count)
                     blockAtom += p.blockAtoms[r]
@@ -127,7 +128,7 @@ extension SOAP {
                             let p = prepared[item.structure]
                             ws.prepare(atoms: p.structure.count)
                             if average == .off {
-                                centreRows(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
+                                centerRows(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
                             } else {
                                 averagedRow(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
                             }
@@ -138,22 +139,22 @@ extension SOAP {
             }
         }
         rows.structure = rowStructure
-        rows.center = rowCentre
+        rows.center = rowCenter
         derivatives.row = blockRow
         derivatives.atom = blockAtom
         return (rows, derivatives)
     }
 
-    /// One row per centre, written straight into the output.
-    private func centreRows(
+    /// One row per center, written straight into the output.
+    private func centerRows(
         _ p: Prepared, item: WorkItem, workspace ws: Workspace, gradients: Bool, strain: Bool, out: OutputBuffers
     ) {
         let D = numberOfFeatures
         var block = item.firstBlock
-        for (offset, c) in item.centres.enumerated() {
-            let i = p.centres[c]
+        for (offset, c) in item.centers.enumerated() {
+            let i = p.centers[c]
             let row = item.firstRow + offset
-            engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+            engine.expand(center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
                           mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
             let q = out.q + row * D
             let norm = engine.powerSpectrum(ws, into: q)
@@ -166,13 +167,13 @@ extension SOAP {
         }
     }
 
-    /// One row for the whole structure: the average over its centres (inner or outer).
+    /// One row for the whole structure: the average over its centers (inner or outer).
     private func averagedRow(
         _ p: Prepared, item: WorkItem, workspace ws: Workspace, gradients: Bool, strain: Bool, out: OutputBuffers
     ) {
         let D = numberOfFeatures
         let lmK = (engine.lMax + 1) * (engine.lMax + 1) * engine.channels
-        let count = Double(max(p.centres.count, 1))
+        let count = Double(max(p.centers.count, 1))
         let q = out.q + item.firstRow * D
         q.update(repeating: 0, count: D)
         let atoms = gradients ? p.blockAtoms[0] : []
@@ -183,7 +184,7 @@ extension SOAP {
         e?.update(repeating: 0, count: 9 * D)
         var scratch = [Double](), strainScratch = [Double](repeating: 0, count: strain ? 9 * D : 0)
 
-        /// Adds this centre's gradients, divided by the centre count, to the structure's blocks.
+        /// Adds this center's gradients, divided by the center count, to the structure's blocks.
         func accumulate(normalisedBy qc: UnsafePointer<Double>?, norm: Double) {
             let blocks = ws.slotAtoms.count
             if scratch.count < blocks * 3 * D { scratch = [Double](repeating: 0, count: blocks * 3 * D) }
@@ -203,8 +204,8 @@ extension SOAP {
         switch average {
         case .inner:
             var mean = [Double](repeating: 0, count: lmK)
-            for i in p.centres {
-                engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+            for i in p.centers {
+                engine.expand(center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
                               mode: .values)
                 for k in 0..<lmK { mean[k] += ws.coefficients[k] / count }
             }
@@ -212,8 +213,8 @@ extension SOAP {
             let norm = engine.powerSpectrum(ws, into: q)
             guard gradients else { return }
             mean.withUnsafeBufferPointer { reference in
-                for i in p.centres {
-                    engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf,
+                for i in p.centers {
+                    engine.expand(center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf,
                                   workspace: ws, mode: .gradients(strain: strain, reference: reference.baseAddress!))
                     accumulate(normalisedBy: nil, norm: 0)
                 }
@@ -222,8 +223,8 @@ extension SOAP {
             if let e { engine.normaliseGradients(e, count: 9, descriptor: q, norm: norm) }
         case .outer, .off:
             var qc = [Double](repeating: 0, count: D)
-            for i in p.centres {
-                engine.expand(centre: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+            for i in p.centers {
+                engine.expand(center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
                               mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
                 qc.withUnsafeMutableBufferPointer { c in
                     let norm = engine.powerSpectrum(ws, into: c.baseAddress!)

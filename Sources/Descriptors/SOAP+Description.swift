@@ -5,7 +5,7 @@ extension SOAP: CustomStringConvertible {
     public var description: String {
         var parts = ["\(layout.rawValue)", "species \(species)", "n_max \(nMax)", "l_max \(lMax)", "range \(String(format: "%.2f", interactionRange)) Å"]
         if average != .off { parts.append("average \(average.rawValue)") }
-        if let centerSpecies { parts.append("centres Z=\(centerSpecies)") }
+        if let centerSpecies { parts.append("centers Z=\(centerSpecies)") }
         if layout == .dscribe { parts.append(periodic ? "periodic" : "not periodic") }
         parts.append("\(numberOfFeatures) features")
         return "SOAP(" + parts.joined(separator: ", ") + ")"

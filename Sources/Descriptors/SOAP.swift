@@ -2,7 +2,7 @@ import Atoms
 
 /// Smooth Overlap of Atomic Positions descriptors with analytic derivatives, in DScribe's or QUIP's
 /// definition (see `SOAP.md`): one core computes the density expansion and power spectrum; the layout
-/// decides the radial basis, centre-atom rule, feature order, scaling and normalisation.
+/// decides the radial basis, center-atom rule, feature order, scaling and normalisation.
 ///
 /// ```swift
 /// let soap = try SOAP.dscribe(species: [1, 6, 8], cutoff: 5, nMax: 8, lMax: 6, atomSigma: 0.5)
@@ -16,17 +16,17 @@ public struct SOAP: Sendable {
         case dscribe, quip
     }
 
-    /// Averaging of the output over the centres of a structure.
+    /// Averaging of the output over the centers of a structure.
     public enum Averaging: String, Sendable, CaseIterable {
-        /// One row per centre.
+        /// One row per center.
         case off
-        /// Average the density coefficients over centres, then form the power spectrum.
+        /// Average the density coefficients over centers, then form the power spectrum.
         case inner
-        /// Average the power spectra of the centres.
+        /// Average the power spectra of the centers.
         case outer
     }
 
-    /// DScribe's optional radial weighting of neighbour densities.
+    /// DScribe's optional radial weighting of neighbor densities.
     public enum Weighting: Sendable, Equatable {
         /// c(1 + 2(r/r0)³ − 3(r/r0)²)^m inside r0, 0 beyond.
         case poly(c: Double, r0: Double, m: Double)
@@ -40,9 +40,9 @@ public struct SOAP: Sendable {
     public let layout: Layout
     /// Species (atomic numbers) of the density channels, in channel order ([0]: every atom in one channel).
     public let species: [Int]
-    /// Averaging over centres.
+    /// Averaging over centers.
     public let average: Averaging
-    /// Only atoms of this element are centres (QUIP's `Z`); nil for every atom.
+    /// Only atoms of this element are centers (QUIP's `Z`); nil for every atom.
     public let centerSpecies: Int?
     /// DScribe's `periodic`: false ignores cells and periodicity; QUIP layouts always follow each structure.
     public let periodic: Bool
@@ -55,7 +55,7 @@ public struct SOAP: Sendable {
     public var lMax: Int { engine.lMax }
     /// Radial functions per l.
     public var nMax: Int { engine.nMax }
-    /// Neighbours closer than this contribute, in Å.
+    /// Neighbors closer than this contribute, in Å.
     public var interactionRange: Double { engine.basis.range }
 
     /// DScribe 2.1 SOAP with `rbf="gto"`.
@@ -63,27 +63,27 @@ public struct SOAP: Sendable {
     ///   - species: atomic numbers of every element that may appear (sorted internally by Z, as DScribe).
     ///   - cutoff: DScribe's `r_cut` (> 1 Å for the GTO basis).
     ///   - atomSigma: DScribe's `sigma`, the Gaussian width of the atomic densities.
-    ///   - weighting: optional radial weighting of neighbour densities (never cut at `cutoff`; neighbours
+    ///   - weighting: optional radial weighting of neighbor densities (never cut at `cutoff`; neighbors
     ///     count out to `cutoff` + σ√(−2 ln 10⁻³) as always).
-    ///   - centreWeight: DScribe's `w0`, the weight of the centre atom's own density; by default w(0) of
+    ///   - centerWeight: DScribe's `w0`, the weight of the center atom's own density; by default w(0) of
     ///     the weighting function, or 1 without one.
     ///   - crossover: keep only same-species blocks (`compression={"mode": "crossover"}`).
     ///   - periodic: follow each structure's cell and pbc (false treats every structure as a molecule).
     /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings.
     public static func dscribe(
         species: [Int], cutoff: Double, nMax: Int, lMax: Int, atomSigma: Double, weighting: Weighting? = nil,
-        centreWeight: Double? = nil, average: Averaging = .off, crossover: Bool = false, periodic: Bool = true
+        centerWeight: Double? = nil, average: Averaging = .off, crossover: Bool = false, periodic: Bool = true
     ) throws(DescriptorError) -> SOAP {
         try validate(species: species, cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma)
         guard cutoff > 1 else {
             throw .invalidSetting(name: "cutoff", value: "\(cutoff)", hint: "DScribe's GTO basis needs a cutoff above 1 Å")
         }
-        if let centreWeight, !(centreWeight >= 0 && centreWeight.isFinite) {
-            throw .invalidSetting(name: "w0", value: "\(centreWeight)", hint: "the centre weight must be ≥ 0")
+        if let centerWeight, !(centerWeight >= 0 && centerWeight.isFinite) {
+            throw .invalidSetting(name: "w0", value: "\(centerWeight)", hint: "the center weight must be ≥ 0")
         }
         let sorted = Array(Set(species)).sorted()
         let basis = try RadialBasis(GTORadialFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
-        let weight: NeighbourWeight
+        let weight: NeighborWeight
         switch weighting {
         case nil: weight = .none
         case let .poly(c, r0, m)?: weight = .poly(c: c, r0: r0, m: m)
@@ -93,7 +93,7 @@ public struct SOAP: Sendable {
         try weighting?.validate()
         let engine = SOAPEngine(
             basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: sorted, weight: weight,
-            centreWeight: centreWeight ?? weight(0).0, centreInSingleChannel: false,
+            centerWeight: centerWeight ?? weight(0).0, centerInSingleChannel: false,
             layout: .dscribe(speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover),
             normalise: false)
         return SOAP(layout: .dscribe, species: sorted, average: average, centerSpecies: nil, periodic: periodic,
@@ -104,10 +104,10 @@ public struct SOAP: Sendable {
     /// - Parameters:
     ///   - speciesZ: channel species in the given order (gap_fit: order of first appearance); empty for
     ///     QUIP's default `species_Z={0}`, where every atom counts as one species.
-    ///   - centerSpecies: QUIP's `Z`: only atoms of this element are centres (nil: all atoms).
-    ///   - centralWeight: weight of the centre atom's own Gaussian.
+    ///   - centerSpecies: QUIP's `Z`: only atoms of this element are centers (nil: all atoms).
+    ///   - centralWeight: weight of the center atom's own Gaussian.
     ///   - normalise: divide each vector by its norm (QUIP's default).
-    ///   - average: average the density coefficients over the centres (QUIP's `average=T`).
+    ///   - average: average the density coefficients over the centers (QUIP's `average=T`).
     /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings.
     public static func quip(
         cutoff: Double, cutoffTransitionWidth: Double = 0.5, nMax: Int, lMax: Int, atomSigma: Double,
@@ -128,8 +128,8 @@ public struct SOAP: Sendable {
         let basis = try RadialBasis(EquispacedGaussianFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
         let engine = SOAPEngine(
             basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: speciesZ.isEmpty ? [0] : speciesZ,
-            weight: .cosine(cutoff: cutoff, width: cutoffTransitionWidth), centreWeight: centralWeight,
-            centreInSingleChannel: true, layout: .quip(channels: max(speciesZ.count, 1) * nMax, lMax: lMax),
+            weight: .cosine(cutoff: cutoff, width: cutoffTransitionWidth), centerWeight: centralWeight,
+            centerInSingleChannel: true, layout: .quip(channels: max(speciesZ.count, 1) * nMax, lMax: lMax),
             normalise: normalise)
         return SOAP(layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, average: average ? .inner : .off, centerSpecies: centerSpecies,
                     periodic: true, engine: engine)

@@ -1,7 +1,7 @@
 import Atoms
 import CLapack
 
-/// The one SOAP core both layouts share: density expansion X^l[m, s·n_max + n] per centre, its
+/// The one SOAP core both layouts share: density expansion X^l[m, s·n_max + n] per center, its
 /// derivatives with respect to atom positions (and, on request, homogeneous strain), and the power
 /// spectrum with its gradients mapped through a `PowerSpectrumLayout`.
 struct SOAPEngine: Sendable {
@@ -9,11 +9,11 @@ struct SOAPEngine: Sendable {
     let harmonics: SphericalHarmonics
     /// Density channels: the species in channel order.
     let species: [Int]
-    let weight: NeighbourWeight
-    /// Weight of the centre atom's own Gaussian.
-    let centreWeight: Double
-    /// QUIP with one species adds the centre to that channel whatever the centre's element.
-    let centreInSingleChannel: Bool
+    let weight: NeighborWeight
+    /// Weight of the center atom's own Gaussian.
+    let centerWeight: Double
+    /// QUIP with one species adds the center to that channel whatever the center's element.
+    let centerInSingleChannel: Bool
     let layout: PowerSpectrumLayout
     let normalise: Bool
 
@@ -39,7 +39,7 @@ struct SOAPEngine: Sendable {
         return out
     }
 
-    /// True when a neighbour at distance r adds to the density (the centre's own r = 0 is handled apart).
+    /// True when a neighbor at distance r adds to the density (the center's own r = 0 is handled apart).
     @inline(__always)
     func contributes(_ r: Double) -> Bool {
         guard r > 0, r < basis.range else { return false }
@@ -47,9 +47,9 @@ struct SOAPEngine: Sendable {
         return w != 0 || dw != 0
     }
 
-    /// The atoms whose positions move the descriptor of centre `i`, in the order `expand` gives them
-    /// slots: the centre, then each other atom at its first contributing pair.
-    func slotAtoms(centre i: Int, list: NeighborList) -> [Int] {
+    /// The atoms whose positions move the descriptor of center `i`, in the order `expand` gives them
+    /// slots: the center, then each other atom at its first contributing pair.
+    func slotAtoms(center i: Int, list: NeighborList) -> [Int] {
         var atoms = [i]
         for p in list.pairs(of: i) where contributes(list.distances[p]) {
             let j = Int(list.neighbors[p])
@@ -62,31 +62,31 @@ struct SOAPEngine: Sendable {
     enum ExpansionMode {
         /// Coefficients only.
         case values
-        /// Gradient products G of every neighbour atom (and strain slots), for `powerSpectrumGradients`;
-        /// `reference` replaces X in those products (inner averaging pairs each centre's ∂X with the mean X).
+        /// Gradient products G of every neighbor atom (and strain slots), for `powerSpectrumGradients`;
+        /// `reference` replaces X in those products (inner averaging pairs each center's ∂X with the mean X).
         case gradients(strain: Bool, reference: UnsafePointer<Double>?)
         /// Each pair's radial and angular factors, for `backPropagate`.
         case backPropagation
     }
 
-    /// Expands the density around centre `i` into `ws.coefficients`; see `ExpansionMode` for what else.
+    /// Expands the density around center `i` into `ws.coefficients`; see `ExpansionMode` for what else.
     ///
     /// With gradients, the products G (per slot, Cartesian component and l: G[ia][jb] = Σ_m ∂X[m, ia] X[m, jb])
-    /// of every neighbour atom are filled; the centre's own slot stays zero (its gradient is minus the sum
+    /// of every neighbor atom are filled; the center's own slot stays zero (its gradient is minus the sum
     /// of the others, see `powerSpectrumGradients`). A pair's coefficient derivative is rank two in
     /// (m, channel): ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m with A = w f, B = (w f)', so
     /// G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no per-pair matrix products.
     func expand(
-        centre i: Int, structure s: Structure, list: NeighborList, speciesOf: [Int32], workspace ws: Workspace,
+        center i: Int, structure s: Structure, list: NeighborList, speciesOf: [Int32], workspace ws: Workspace,
         mode: ExpansionMode
     ) {
         let K = channels, nMax = self.nMax, lMax = self.lMax
         let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
         let X = ws.coefficients
         X.update(repeating: 0, count: lmCount * K)
-        // The centre atom's own Gaussian (l = m = 0).
-        let centreChannel = centreInSingleChannel && species.count == 1 ? 0 : Int(speciesOf[i])
-        for n in 0..<nMax { X[centreChannel * nMax + n] += centreWeight * basis.centreCoefficients[n] }
+        // The center atom's own Gaussian (l = m = 0).
+        let centerChannel = centerInSingleChannel && species.count == 1 ? 0 : Int(speciesOf[i])
+        for n in 0..<nMax { X[centerChannel * nMax + n] += centerWeight * basis.centerCoefficients[n] }
 
         let range = list.pairs(of: i)
         var slots = false, cache = false, strain = false
@@ -98,7 +98,7 @@ struct SOAPEngine: Sendable {
             cache = true
             strain = withStrain
             reference = mean
-            ws.beginCentre(atom: i, maxPairs: range.count, strain: strain)
+            ws.beginCenter(atom: i, maxPairs: range.count, strain: strain)
         case .backPropagation:
             cache = true
             ws.beginPairs(range.count)
@@ -228,7 +228,7 @@ struct SOAPEngine: Sendable {
     }
 
     /// Gradients of the power spectrum from the products `expand` left in the workspace: `atoms` receives
-    /// one 3 × length block per atom slot (the centre's, first, is minus the sum of the others), `strain`
+    /// one 3 × length block per atom slot (the center's, first, is minus the sum of the others), `strain`
     /// (when strain slots are in use) the 9 × length strain derivatives. With `descriptor` (the normalised
     /// q̂) and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     func powerSpectrumGradients(
@@ -246,7 +246,7 @@ struct SOAPEngine: Sendable {
         layout.features.withUnsafeBufferPointer { features in
             for block in 0..<(ws.totalSlots * 3) {
                 let isStrain = block < strainBlocks
-                // The centre (first atom slot) is filled from the others.
+                // The center (first atom slot) is filled from the others.
                 if !isStrain && block - strainBlocks < 3 { continue }
                 let target = isStrain ? strain! + block * D : atoms + (block - strainBlocks) * D
                 let g = G + block * blockSize
@@ -254,23 +254,23 @@ struct SOAPEngine: Sendable {
                     target[k] = features[k].scale * (g[offsets[2 * k]] + g[offsets[2 * k + 1]])
                 }
                 for k in featureCount..<D { target[k] = 0 }
-                // ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖ is linear in ∂q, so the centre can sum normalised blocks.
+                // ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖ is linear in ∂q, so the center can sum normalised blocks.
                 // (The dot product goes to BLAS: a plain loop would be one long chain of dependent adds.)
                 if normalising {
                     let projection = cblas_ddot(Int32(D), q!, 1, target, 1)
                     for k in 0..<D { target[k] = (target[k] - q![k] * projection) * inverse }
                 }
                 if !isStrain {
-                    let centre = atoms + ((block - strainBlocks) % 3) * D
-                    for k in 0..<D { centre[k] -= target[k] }
+                    let center = atoms + ((block - strainBlocks) % 3) * D
+                    for k in 0..<D { center[k] -= target[k] }
                 }
             }
         }
     }
 
-    /// Back-propagates ∂E/∂q̂ = `weights` of the centre `expand(…, mode: .backPropagation)` just expanded
+    /// Back-propagates ∂E/∂q̂ = `weights` of the center `expand(…, mode: .backPropagation)` just expanded
     /// (descriptor `q`, norm ‖q‖ before normalisation) to ∂E/∂D for each of its cached pairs, calling `body`
-    /// with the pair's neighbour atom, vector D and gradient.
+    /// with the pair's neighbor atom, vector D and gradient.
     ///
     /// With S_l[ia][jb] = Σ_{f = (l, ia, jb)} w'_f scale_f (w' the weights through the normalisation) and
     /// Z_l = X_l (S_l + S_lᵀ), dE = Σ_l Σ_{m,c} Z_l[m, c] dX_l[m, c]; a pair's share is

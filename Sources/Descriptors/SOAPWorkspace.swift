@@ -1,6 +1,6 @@
-/// Reusable buffers for one worker of the SOAP engine: the density coefficients of the current centre,
+/// Reusable buffers for one worker of the SOAP engine: the density coefficients of the current center,
 /// radial and angular scratch, the cached factors of each contributing pair, and the gradient products
-/// of every atom (slot) the centre sees.
+/// of every atom (slot) the center sees.
 ///
 /// Gradient products, one K × K matrix per (block, l) with block = slot·3 + α, stored block by block so
 /// that each block's (l_max+1) matrices are contiguous: G[ia][jb] = Σ_m ∂X[m, ia]/∂r_α X[m, jb] for the
@@ -8,11 +8,11 @@
 final class Workspace {
     /// What the second (gradient) pass needs of a pair besides its cached radial and angular factors.
     struct CachedPair {
-        /// The neighbour atom.
+        /// The neighbor atom.
         var atom: Int
-        /// Slot of the neighbour atom, −1 for an image of the centre itself (or without slots).
+        /// Slot of the neighbor atom, −1 for an image of the center itself (or without slots).
         var slot: Int
-        /// First channel of the neighbour's species.
+        /// First channel of the neighbor's species.
         var column: Int
         var vector: SIMD3<Double>
         var unit: SIMD3<Double>
@@ -43,7 +43,7 @@ final class Workspace {
     private var capacitySlots = 0
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
     private var slotOfAtom: [Int32] = []
-    /// Atoms of the slots in use, in slot order (strain slots excluded); the centre comes first.
+    /// Atoms of the slots in use, in slot order (strain slots excluded); the center comes first.
     private(set) var slotAtoms: [Int] = []
     /// Strain slots in use (0 or 3), placed first.
     private(set) var strainSlots = 0
@@ -109,14 +109,14 @@ final class Workspace {
         return o
     }
 
-    /// Prepares for the centres of a structure of `atoms` atoms.
+    /// Prepares for the centers of a structure of `atoms` atoms.
     func prepare(atoms: Int) {
         slotOfAtom = [Int32](repeating: -1, count: atoms)
         slotAtoms.removeAll(keepingCapacity: true)
     }
 
-    /// Starts the gradients of centre `atom`, which has up to `maxPairs` contributing pairs.
-    func beginCentre(atom: Int, maxPairs: Int, strain: Bool) {
+    /// Starts the gradients of center `atom`, which has up to `maxPairs` contributing pairs.
+    func beginCenter(atom: Int, maxPairs: Int, strain: Bool) {
         for a in slotAtoms { slotOfAtom[a] = -1 }
         slotAtoms.removeAll(keepingCapacity: true)
         strainSlots = strain ? 3 : 0

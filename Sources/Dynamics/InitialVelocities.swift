@@ -1,4 +1,5 @@
 import Atoms
+import Support
 
 /// Starting velocities.
 public enum InitialVelocities {
@@ -23,7 +24,7 @@ public enum InitialVelocities {
         return (v, dof)
     }
 
-    /// Removes the centre-of-mass velocity and, with `rotation`, the rigid rotation about the centre of mass.
+    /// Removes the center-of-mass velocity and, with `rotation`, the rigid rotation about the center of mass.
     public static func removeDrift(_ v: inout [SIMD3<Double>], masses: [Double], positions: [SIMD3<Double>], rotation: Bool) {
         let total = masses.reduce(0, +)
         guard total > 0 else { return }
@@ -31,18 +32,18 @@ public enum InitialVelocities {
         for (m, vi) in zip(masses, v) { momentum += m * vi }
         for k in v.indices { v[k] -= momentum / total }
         guard rotation else { return }
-        var centre = SIMD3<Double>.zero
-        for (m, r) in zip(masses, positions) { centre += m * r }
-        centre /= total
+        var center = SIMD3<Double>.zero
+        for (m, r) in zip(masses, positions) { center += m * r }
+        center /= total
         var angular = SIMD3<Double>.zero
         var inertia = Matrix3.zero
         for (k, m) in masses.enumerated() {
-            let r = positions[k] - centre
+            let r = positions[k] - center
             angular += m * cross(r, v[k])
             inertia += m * (dot(r, r) * Matrix3.identity - Matrix3.outer(r, r))
         }
         guard let inverse = inertia.inverse else { return }   // linear or single-atom: nothing to remove
         let omega = inverse * angular
-        for k in v.indices { v[k] -= cross(omega, positions[k] - centre) }
+        for k in v.indices { v[k] -= cross(omega, positions[k] - center) }
     }
 }

@@ -1,12 +1,13 @@
 import Atoms
 import Foundation
+import Support
 
 /// One time step of an MD integrator.
 public protocol Integrator: Sendable {
     /// Time step in fs.
     var timeStep: Double { get }
     /// Whether total momentum is conserved (false for Langevin dynamics, which thermalises all 3N degrees
-    /// of freedom, centre of mass included).
+    /// of freedom, center of mass included).
     var conservesMomentum: Bool { get }
     /// Advances `state` by one step, recomputing forces with `calculator`.
     mutating func step(_ state: inout MDState, calculator: some Calculator) throws

@@ -41,7 +41,7 @@ struct DesignRows {
         let rowCount = o.rowCount
         var a = Matrix(rows: rowCount, columns: M)
         let delta2 = kernel.delta * kernel.delta
-        // Rows of q by element, and the descriptor row of each centre.
+        // Rows of q by element, and the descriptor row of each center.
         for z in layout.elements {
             guard let x = points[z], let offset = layout.offsets[z] else { continue }
             let m = x.rows
@@ -61,7 +61,7 @@ struct DesignRows {
             guard let dq else { continue }
             let localRow = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
             if o.forces != nil {
-                // Blocks whose row is a centre of this element: P = [∂q/∂r] Xᵀ, one GEMM per chunk of
+                // Blocks whose row is a center of this element: P = [∂q/∂r] Xᵀ, one GEMM per chunk of
                 // blocks (so P stays a few MB however many pairs the configuration has).
                 let allBlocks = (0..<dq.count).filter { localRow[dq.row[$0]] != nil }
                 for chunk in stride(from: 0, to: allBlocks.count, by: Self.blocksPerProduct) {

@@ -1,4 +1,5 @@
 import Atoms
+import Support
 
 /// Everything a GAP fit needs besides the data.
 public struct FitSettings: Sendable {

@@ -2,6 +2,7 @@ import Atoms
 import Descriptors
 import Foundation
 import LinearAlgebra
+import Support
 
 /// A fitted Gaussian Approximation Potential: E = Σ_i [e0(Z_i) + δ² Σ_m α_m (q_i·x_m)^ζ] over atoms i, with
 /// q_i the normalised QUIP-layout SOAP vector and x_m the sparse points of atom i's element. Forces and

@@ -2,6 +2,7 @@ import Atoms
 import Descriptors
 import Foundation
 import LinearAlgebra
+import Support
 
 /// What a fit produced besides the potential.
 public struct FitReport: Sendable {

@@ -1,7 +1,9 @@
+import Archive
 import Atoms
 import Descriptors
 import Foundation
 import LinearAlgebra
+import Support
 
 /// The self-description stored in every potential file (the `metadata` array, JSON text).
 public struct PotentialMetadata: Codable, Equatable, Sendable {

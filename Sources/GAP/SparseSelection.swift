@@ -1,5 +1,6 @@
 import Atoms
 import LinearAlgebra
+import Support
 
 /// How sparse (representative) points are chosen among the training descriptors of one element.
 public enum SparseMethod: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Atoms
+import Support
 
 /// A training set with its held-out test configurations.
 public struct DataSplit: Sendable {

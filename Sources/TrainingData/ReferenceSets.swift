@@ -1,5 +1,6 @@
 import Atoms
 import Classical
+import Support
 
 /// The reference data sets SwiftGAP ships, made from its classical potentials with a fixed seed.
 public enum ReferenceSets {

@@ -1,4 +1,5 @@
 import Atoms
+import Support
 
 /// Silicon configurations of the kinds a general-purpose Si potential must know: bulk diamond under
 /// strain (including shear) with thermal rattling, a vacancy, a tetrahedral self-interstitial, and

@@ -1,7 +1,9 @@
+import Archive
 import ArgumentParser
 import Atoms
 import Descriptors
 import Foundation
+import Support
 
 /// `swiftgap describe FILE -o OUT.npz`: SOAP or Coulomb-matrix descriptors (and derivatives) of every
 /// structure in a file, as a NumPy archive.
@@ -52,22 +54,22 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "Gaussian width of the atomic densities in Å (DScribe's sigma).")
     var atomSigma: Double = 0.5
 
-    @Option(help: "Weight of the centre atom's own density (QUIP central_weight, DScribe w0).")
+    @Option(help: "Weight of the center atom's own density (QUIP central_weight, DScribe w0).")
     var centralWeight: Double?
 
-    @Option(help: "Only atoms of this element are centres (QUIP's Z).")
+    @Option(help: "Only atoms of this element are centers (QUIP's Z).")
     var centerSpecies: String?
 
     @Option(help: "DScribe weighting, e.g. poly:r0=4,c=1,m=2 or pow:r0=2,c=1,d=1,m=3 or exp:r0=1,c=1,d=1.")
     var weighting: String?
 
-    @Option(help: "Averaging over centres: off, inner or outer (QUIP supports inner).")
+    @Option(help: "Averaging over centers: off, inner or outer (QUIP supports inner).")
     var average: SOAP.Averaging = .off
 
     @Flag(help: "DScribe crossover compression: only same-species blocks.")
     var crossover = false
 
-    @Option(help: "Centre atoms of every structure, e.g. 0,3,7 (default: all).")
+    @Option(help: "Center atoms of every structure, e.g. 0,3,7 (default: all).")
     var centers: String?
 
     @Flag(help: "Also compute derivatives with respect to atom positions.")
@@ -91,7 +93,7 @@ struct DescribeCommand: ParsableCommand {
     func run() throws {
         let structures = try ExtXYZReader.read(path: file)
         guard !structures.isEmpty else { throw ValidationError("\(file) holds no structures") }
-        let centreList = try centers.map { text in
+        let centerList = try centers.map { text in
             try text.split(separator: ",").map { part -> Int in
                 guard let k = Int(part.trimmingCharacters(in: .whitespaces)) else {
                     throw ValidationError("--centers must be comma-separated atom indices, found '\(part)'")
@@ -106,12 +108,12 @@ struct DescribeCommand: ParsableCommand {
             let soap = try makeSOAP(structures)
             settings = soapSettings(soap)
             try compute(structures, batch: 64, archive: &archive, featureCount: soap.numberOfFeatures) { batch in
-                let centres = centreList.map { [[Int]](repeating: $0, count: batch.count) }
+                let centers = centerList.map { [[Int]](repeating: $0, count: batch.count) }
                 if derivatives {
-                    let (q, d) = try soap.derivatives(batch, centers: centres, threads: threads)
+                    let (q, d) = try soap.derivatives(batch, centers: centers, threads: threads)
                     return (q, d)
                 }
-                return (try soap.create(batch, centers: centres, threads: threads), nil)
+                return (try soap.create(batch, centers: centers, threads: threads), nil)
             }
         case .coulombMatrix:
             let cm = try CoulombMatrix(nAtomsMax: nAtomsMax ?? structures.map(\.count).max() ?? 1,
@@ -168,20 +170,20 @@ struct DescribeCommand: ParsableCommand {
         var present = [Int]()
         for s in structures { for z in s.atomicNumbers where !present.contains(z) { present.append(z) } }
         let speciesList = try species.map(parseElements) ?? present
-        let centre = try centerSpecies.map(parseElement)
+        let center = try centerSpecies.map(parseElement)
         switch layout {
         case .dscribe:
-            guard centre == nil else { throw ValidationError("--center-species is a QUIP option; use --centers with --layout dscribe") }
+            guard center == nil else { throw ValidationError("--center-species is a QUIP option; use --centers with --layout dscribe") }
             return try SOAP.dscribe(
                 species: speciesList, cutoff: cutoff, nMax: nMax, lMax: lMax, atomSigma: atomSigma,
-                weighting: try weighting.map(parseWeighting), centreWeight: centralWeight, average: average,
+                weighting: try weighting.map(parseWeighting), centerWeight: centralWeight, average: average,
                 crossover: crossover, periodic: true)
         case .quip:
             guard weighting == nil, !crossover else { throw ValidationError("--weighting and --crossover are DScribe options; add --layout dscribe") }
             guard average != .outer else { throw ValidationError("QUIP averages the density (--average inner); outer averaging is a DScribe option") }
             return try SOAP.quip(
                 cutoff: cutoff, cutoffTransitionWidth: cutoffWidth, nMax: nMax, lMax: lMax, atomSigma: atomSigma,
-                centralWeight: centralWeight ?? 1, speciesZ: speciesList, centerSpecies: centre,
+                centralWeight: centralWeight ?? 1, speciesZ: speciesList, centerSpecies: center,
                 average: average == .inner)
         }
     }

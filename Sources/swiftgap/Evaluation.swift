@@ -1,4 +1,5 @@
 import Atoms
+import Evaluation
 import Foundation
 
 /// Runs a calculator over configurations and compares with their reference values.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Atoms
+import Evaluation
 import Foundation
 import GAP
+import Support
 
 /// `swiftgap fit TRAIN.xyz -o POTENTIAL`: fits a GAP to energies, forces and virials.
 struct FitCommand: ParsableCommand {
@@ -30,7 +32,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Radial basis functions.") var nMax: Int = 8
     @Option(help: "Largest spherical-harmonic degree.") var lMax: Int = 6
     @Option(help: "Gaussian width of atomic densities, Å.") var atomSigma: Double = 0.5
-    @Option(help: "Weight of the centre atom's density.") var centralWeight: Double = 1
+    @Option(help: "Weight of the center atom's density.") var centralWeight: Double = 1
     @Option(help: "Kernel exponent ζ.") var zeta: Double = 4
     @Option(help: "Kernel energy scale δ, eV.") var delta: Double = 1
     @Option(help: "Sparse points per element: 500, or per element H=2000,C=1000,O=900, or both 1000,O=900.")
@@ -79,7 +81,7 @@ struct FitCommand: ParsableCommand {
 
         clock = Date()
         var fit: [String: JSONField] = [
-            "training_file": .text(train), "training_sha256": .text(try SHA256.hex(ofFile: train)),
+            "training_file": .text(train), "training_sha256": .text(try FileDigest.sha256(ofFile: train)),
             "training_configurations": .number(Double(structures.count)),
             "sigma": .object(["energy": .number(sigmaEnergy), "force": .number(sigmaForce), "virial": .number(sigmaVirial)]),
             "config_type_sigma": .list(configTypeSigma.map { .text($0) }),

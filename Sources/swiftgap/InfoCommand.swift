@@ -1,5 +1,6 @@
 import ArgumentParser
 import Atoms
+import Evaluation
 import Foundation
 import GAP
 

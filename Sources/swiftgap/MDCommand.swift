@@ -4,6 +4,7 @@ import Classical
 import Dynamics
 import Foundation
 import GAP
+import Support
 
 /// `swiftgap md START.xyz --potential P --steps N --dt FS`: a test trajectory with an energy-conservation
 /// report.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Atoms
+import Evaluation
 import Foundation
 import GAP
+import Support
 
 /// `swiftgap predict POTENTIAL FILE.xyz -o OUT.xyz`: energies, forces, virials, stresses and local-energy
 /// variances of every configuration, written beside the file's own values.

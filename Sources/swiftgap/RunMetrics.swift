@@ -1,5 +1,7 @@
 import Atoms
+import Evaluation
 import Foundation
+import Support
 
 /// The `--metrics` JSON of a command: error sets, stage timings and peak memory, written atomically.
 struct RunMetrics {

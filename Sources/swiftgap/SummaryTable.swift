@@ -1,4 +1,5 @@
 import Atoms
+import Evaluation
 import Foundation
 
 /// A `DatasetSummary` as a readable table.

@@ -1,5 +1,6 @@
 @testable import Atoms
 import Foundation
+import Support
 import Testing
 
 @Suite("extxyz round trip and number parsing")

@@ -1,8 +1,9 @@
 import Atoms
+import Support
 import Testing
 import TestSupport
 
-/// A pair as a comparable key: centre, neighbour, image shift.
+/// A pair as a comparable key: center, neighbor, image shift.
 private struct PairKey: Hashable, Comparable {
     let i: Int, j: Int, s: [Int]
     static func < (a: PairKey, b: PairKey) -> Bool { (a.i, a.j, a.s[0], a.s[1], a.s[2]) < (b.i, b.j, b.s[0], b.s[1], b.s[2]) }
@@ -45,7 +46,7 @@ private func bruteForce(_ s: Structure, cutoff: Double) -> [PairKey: Double] {
     return out
 }
 
-@Suite("Neighbour lists")
+@Suite("Neighbor lists")
 struct NeighborListTests {
     private struct ASECase: Decodable {
         struct Pairs: Decodable {
@@ -75,7 +76,7 @@ struct NeighborListTests {
     @Test func siliconPrimitiveCellListsEveryImage() throws {
         let si = Crystal.diamond.structure([14], a: 5.43)
         let list = try NeighborList(si, cutoff: 6.0)
-        // Diamond shells within 6 Å: 4 + 12 + 12 + 6 + 12 neighbours per atom.
+        // Diamond shells within 6 Å: 4 + 12 + 12 + 6 + 12 neighbors per atom.
         #expect(list.pairCount == 2 * 46)
         #expect(list.pairs(of: 0).count == 46)
         #expect(try NeighborList(si, cutoff: 6.0, kind: .half).pairCount == 46)

@@ -1,4 +1,6 @@
 import Atoms
+import Evaluation
+import Support
 import Testing
 
 @Suite("Structures, elements, builders")

@@ -1,6 +1,7 @@
 @testable import Descriptors
 import Atoms
 import Foundation
+import Support
 import Testing
 
 @Suite("SOAP building blocks")

@@ -59,7 +59,7 @@ struct DScribeFixtureTests {
         }
         return try SOAP.dscribe(
             species: s.species, cutoff: s.r_cut, nMax: s.n_max, lMax: s.l_max, atomSigma: s.sigma, weighting: weighting,
-            centreWeight: number("w0"), average: SOAP.Averaging(rawValue: s.average)!, crossover: s.compression == "crossover",
+            centerWeight: number("w0"), average: SOAP.Averaging(rawValue: s.average)!, crossover: s.compression == "crossover",
             periodic: s.periodic)
     }
 

@@ -62,7 +62,7 @@ struct QUIPFixtureTests {
         let index = try #require(c.grad_index), data = try #require(c.grad_data)
         let soap = try Self.soap(c.settings)
         let (_, d) = try soap.derivatives([c.structure.structure])
-        // quippy lists one entry per neighbour image; SwiftGAP merges images of an atom.
+        // quippy lists one entry per neighbor image; SwiftGAP merges images of an atom.
         var expected = [[Int]: [Double]]()
         for (k, pair) in index.enumerated() {
             let flat = data[k].flatMap { $0 }

@@ -44,7 +44,7 @@ struct SOAPDerivativeTests {
         Case(name: "QUIP molecule", soap: { try .quip(cutoff: 3.5, nMax: 4, lMax: 3, atomSigma: 0.5, speciesZ: [1, 6, 8]) }, structure: ethanol),
         Case(name: "QUIP periodic cell smaller than the cutoff", soap: { try .quip(cutoff: 5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14]) }, structure: siliconSmall),
         Case(name: "QUIP triclinic", soap: { try .quip(cutoff: 4, nMax: 4, lMax: 3, atomSigma: 0.5, speciesZ: [14]) }, structure: siliconTriclinic),
-        Case(name: "QUIP two species, one centre species", soap: { try .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14, 6], centerSpecies: 6) }, structure: siliconCarbide),
+        Case(name: "QUIP two species, one center species", soap: { try .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14, 6], centerSpecies: 6) }, structure: siliconCarbide),
         Case(name: "QUIP slab (periodic in two directions)", soap: { try .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [29]) }, structure: slab),
         Case(name: "QUIP averaged, unnormalised", soap: { try .quip(cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14], normalise: false, average: true) }, structure: siliconTriclinic),
         Case(name: "QUIP averaged", soap: { try .quip(cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14], average: true) }, structure: siliconTriclinic),

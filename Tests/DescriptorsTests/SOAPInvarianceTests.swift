@@ -107,7 +107,7 @@ struct SOAPInvarianceTests {
         fails({ try .dscribe(species: [1], cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0.5, weighting: .poly(c: 1, r0: -1, m: 2)) }, "r0")
     }
 
-    @Test func unknownSpeciesAndBadCentresAreClearErrors() throws {
+    @Test func unknownSpeciesAndBadCentersAreClearErrors() throws {
         let soap = try SOAP.dscribe(species: [1, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5)
         let methane = Structure(atomicNumbers: [6, 1], positions: [.zero, SIMD3(1.1, 0, 0)])
         #expect(throws: DescriptorError.unknownSpecies(structure: 0, atom: 0, atomicNumber: 6, known: [1, 8])) {
@@ -140,7 +140,7 @@ struct SOAPInvarianceTests {
         let s = Crystal.diamond.structure([14], a: 5.43, cubic: true).repeated(SIMD3(3, 3, 3)).rattled(stdev: 0.05, seed: 1)
         let (_, d) = try soap.derivatives([s])
         let pairs = try NeighborList(s, cutoff: 5).pairCount
-        // One block per (centre, neighbour atom) plus the centre's own: pairs + centres blocks.
+        // One block per (center, neighbor atom) plus the center's own: pairs + centers blocks.
         #expect(d.count == pairs + s.count)
         #expect(d.values.count == d.count * 3 * soap.numberOfFeatures)
     }

@@ -3,6 +3,7 @@ import Classical
 import Descriptors
 import Foundation
 import GAP
+import Support
 import Testing
 import TestSupport
 

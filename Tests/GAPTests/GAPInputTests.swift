@@ -1,7 +1,9 @@
 @testable import GAP
+import Archive
 import Atoms
 import Foundation
 import LinearAlgebra
+import Support
 import Testing
 import TestSupport
 

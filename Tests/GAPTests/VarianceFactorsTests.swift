@@ -2,6 +2,7 @@ import Atoms
 @testable import Descriptors
 @testable import GAP
 import LinearAlgebra
+import Support
 import Testing
 
 @Suite("Predictive variance")

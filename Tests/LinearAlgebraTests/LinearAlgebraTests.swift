@@ -1,5 +1,6 @@
 import Atoms
 import LinearAlgebra
+import Support
 import Testing
 
 private func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> Matrix {

@@ -1,3 +1,4 @@
+import Archive
 import Atoms
 import Foundation
 import GAP

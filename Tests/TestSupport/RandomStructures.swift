@@ -1,4 +1,5 @@
 import Atoms
+import Support
 
 /// Random test geometries from a seed.
 public enum RandomStructures {

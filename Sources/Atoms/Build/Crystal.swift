@@ -1,3 +1,4 @@
+import Support
 /// Common crystal structures, as `ase.build.bulk` makes them.
 public enum Crystal: String, CaseIterable, Sendable {
     case simpleCubic = "sc", bcc, fcc, diamond, rocksalt

@@ -1,3 +1,4 @@
+import Support
 /// Formats structures as extended XYZ that ASE and QUIP read, and that `ExtXYZReader` reads back
 /// bit for bit (reals are written in their shortest round-trip form).
 public enum ExtXYZWriter {

@@ -1,5 +1,6 @@
 import Atoms
 import Foundation
+import Support
 
 /// Parity plots, an error histogram and an index.html for `fit --report` and `predict --report`.
 struct ParityReport {

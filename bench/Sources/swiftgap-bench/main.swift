@@ -1,4 +1,4 @@
-// swiftgap-bench: timing harness for SwiftGAP's neighbour list, extxyz reader and SOAP descriptors.
+// swiftgap-bench: timing harness for SwiftGAP's neighbor list, extxyz reader and SOAP descriptors.
 // Each subcommand prints one JSON object on standard output; the Python drivers in bench/ parse it.
 import ArgumentParser
 import Atoms

@@ -1,3 +1,5 @@
+import Atoms
+
 /// What a user wants to know about a data set before fitting: sizes, species, periodicity, the keys
 /// present and how many configurations carry each, config types, and the reference energy range.
 /// Built by streaming: `add` one structure at a time.

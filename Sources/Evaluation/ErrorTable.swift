@@ -3,8 +3,9 @@ import Foundation
 
 /// The error table `fit` and `predict` print: energy per atom (meV), forces (meV/Å), virial per atom
 /// (meV), RMSE and MAE, overall and per config_type.
-enum ErrorTable {
-    static func render(_ sets: [(name: String, statistics: ErrorStatistics)]) -> String {
+public enum ErrorTable {
+    /// The table of one or more named sets (for example train and test), overall and per config_type.
+    public static func render(_ sets: [(name: String, statistics: ErrorStatistics)]) -> String {
         var lines = [String]()
         let header = pad("set", 10) + pad("config_type", 22) + pad("configs", 8, right: true)
             + pad("E RMSE", 10, right: true) + pad("E MAE", 10, right: true) + pad("F RMSE", 10, right: true)

@@ -1,3 +1,4 @@
+import Archive
 import Atoms
 import Foundation
 import Testing
@@ -50,21 +51,5 @@ struct NPZTests {
         try bytes.write(to: URL(fileURLWithPath: path))
         #expect { try NPZReader(path: path) } throws: { ($0 as? NPZError)?.problem.contains("checksum") == true }
         #expect(throws: NPZError.self) { try NPZReader(path: path + ".missing") }
-    }
-}
-
-@Suite("SHA-256")
-struct SHA256Tests {
-    @Test func knownDigests() {
-        var empty = SHA256()
-        #expect(empty.finalize() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        var abc = SHA256()
-        abc.update(Array("abc".utf8))
-        #expect(abc.finalize() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        var long = SHA256()
-        let text = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-        long.update(text[0..<10])
-        long.update(text[10...])
-        #expect(long.finalize() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }

@@ -1,3 +1,4 @@
+import Support
 /// A zip archive of stored (uncompressed) entries written sequentially, with ZIP64 records when sizes or
 /// offsets pass 4 GB.
 struct ZipWriter {

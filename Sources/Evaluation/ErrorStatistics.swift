@@ -1,3 +1,5 @@
+import Atoms
+
 /// Errors of predicted energies, forces and virials against reference values, overall and per config_type,
 /// accumulated one configuration at a time.
 public struct ErrorStatistics: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The weight w(r) that multiplies a neighbour's contribution to the density, with dw/dr.
-enum NeighbourWeight: Sendable, Equatable {
+/// The weight w(r) that multiplies a neighbor's contribution to the density, with dw/dr.
+enum NeighborWeight: Sendable, Equatable {
     /// w = 1 (DScribe without weighting: a hard inclusion radius).
     case none
     /// QUIP's cutoff: 1 below r_c − w, ½[cos(π(r − r_c + w)/w) + 1] up to r_c, 0 beyond.
