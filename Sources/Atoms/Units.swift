@@ -16,6 +16,4 @@ public enum Units {
     public static let accelerationPerForceOverMass = 1 / amuAngstromSquaredPerFsSquaredInEV
     /// One eV/Å³ in GPa (≈ 160.2177).
     public static let eVPerCubicAngstromInGPa = elementaryCharge * 1e30 / 1e9
-    /// One eV in kcal/mol, for users of rMD17-style data.
-    public static let eVInKcalPerMol = elementaryCharge * 6.022140857e23 / 4184
 }
