@@ -3,18 +3,23 @@ import Support
 /// bit for bit (reals are written in their shortest round-trip form).
 public enum ExtXYZWriter {
     /// One frame: count line, comment line, atom lines.
-    /// - Throws: `ExtXYZError` (`.badValue`) when a string column entry is empty or contains whitespace.
+    /// - Throws: `ExtXYZError` (`.badValue`) when a string column entry is empty or contains whitespace, or
+    ///   an array is named `species` or `pos`.
     public static func format(_ s: Structure, file: String = "<output>") throws(ExtXYZError) -> String {
         var columns = [PropertiesSpec.Column(name: "species", type: "S", width: 1),
                        PropertiesSpec.Column(name: "pos", type: "R", width: 3)]
         for (name, array) in s.arrays {
+            guard name != "species" && name != "pos" else {
+                throw ExtXYZError(file: file, line: 0, kind: .badValue,
+                                  message: "per-atom array '\(name)' would clash with the species and pos columns; rename it")
+            }
             columns.append(PropertiesSpec.Column(name: name, type: array.typeLetter, width: array.width))
         }
         var header = [String]()
         if !s.cell.isEmpty || s.pbc.isAnyPeriodic {
             header.append("Lattice=\"" + s.cell.matrix.rowMajor.map(formatReal).joined(separator: " ") + "\"")
         }
-        header.append("Properties=" + PropertiesSpec(columns: columns).text)
+        header.append("Properties=" + quoteIfNeeded(PropertiesSpec(columns: columns).text))
         for (key, value) in s.info where !["Lattice", "Properties", "pbc"].contains(key) {
             header.append(quoteIfNeeded(key) + "=" + formatValue(value))
         }
