@@ -184,3 +184,17 @@ struct ExtXYZValueHardeningTests {
         #expect(try reader.next() == nil)
     }
 }
+
+@Suite("extxyz writer: frames the reader accepts are written back readably")
+struct ExtXYZWriterHardeningTests {
+    @Test func columnNameNeedingQuotesRoundTrips() throws {
+        let s = try #require(try frames("1\nProperties=\"species:S:1:pos:R:3:a b:R:1\"\nSi 0 0 0 1.5\n").first)
+        #expect(try frames(ExtXYZWriter.format(s)) == [s])
+    }
+
+    @Test func arrayNamedSpeciesIsAWriteError() throws {
+        let s = try #require(try frames("1\nProperties=Z:I:1:pos:R:3:species:R:1\n14 0 0 0 1\n").first)
+        let error = try #require(#expect(throws: ExtXYZError.self) { try ExtXYZWriter.format(s, file: "out.xyz") })
+        #expect(error.kind == .badValue && error.file == "out.xyz" && error.message.contains("'species'"), "\(error)")
+    }
+}
