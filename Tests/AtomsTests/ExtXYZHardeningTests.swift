@@ -192,6 +192,15 @@ struct ExtXYZWriterHardeningTests {
         #expect(try frames(ExtXYZWriter.format(s)) == [s])
     }
 
+    /// Found by FuzzExtXYZ: a quote followed by a combining mark (one Character) was written unescaped.
+    @Test func quoteWithCombiningMarkRoundTrips() throws {
+        let input = "MQphPTEgYj0iMiIgYz0zLjUxRSszLjVdIHcgZD0iNC41ZS0zIiBlPS03IGY9MUUrMy41XSB3b3Jkcz1beiwgeV0gaj0iX0pTT04ge1wia1wizJ8AMjAgMl19IgpOZSAwIDAgMAo="
+        let bytes = [UInt8](try #require(Data(base64Encoded: input)))
+        let reader = ExtXYZReader(bytes: bytes, name: "fuzz.xyz")
+        let s = try #require(try reader.next())
+        #expect(try frames(ExtXYZWriter.format(s)) == [s])
+    }
+
     @Test func arrayNamedSpeciesIsAWriteError() throws {
         let s = try #require(try frames("1\nProperties=Z:I:1:pos:R:3:species:R:1\n14 0 0 0 1\n").first)
         let error = try #require(#expect(throws: ExtXYZError.self) { try ExtXYZWriter.format(s, file: "out.xyz") })

@@ -41,7 +41,7 @@ public enum ExtXYZWriter {
                 case let .strings(v, _):
                     for k in 0..<w {
                         let t = v[i * w + k]
-                        guard !t.isEmpty, !t.contains(where: \.isWhitespace) else {
+                        guard !t.isEmpty, !t.unicodeScalars.contains(where: \.properties.isWhitespace) else {
                             throw ExtXYZError(file: file, line: 0, kind: .badValue,
                                               message: "per-atom string '\(t)' of '\(name)' (atom \(i)) is empty or has whitespace")
                         }
@@ -89,22 +89,26 @@ public enum ExtXYZWriter {
     }
 
     /// The text as is when it reads back unchanged as a bare token, else quoted with escapes.
+    /// Works on Unicode scalars, since the reader's delimiters are bytes (a quote followed by a
+    /// combining mark is one Character but still a quote).
     static func quoteIfNeeded(_ s: String) -> String {
-        let special: Set<Character> = ["\"", "'", "\\", "=", "[", "]", "{", "}", ","]
-        if !s.isEmpty && !s.contains(where: { $0.isWhitespace || special.contains($0) }) { return s }
+        let special: Set<Unicode.Scalar> = ["\"", "'", "\\", "=", "[", "]", "{", "}", ","]
+        if !s.isEmpty && !s.unicodeScalars.contains(where: { $0.properties.isWhitespace || special.contains($0) }) {
+            return s
+        }
         return "\"" + escape(s) + "\""
     }
 
     private static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(ch)
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 }
