@@ -12,7 +12,8 @@ struct AtomColumns {
     }
 
     private let spec: PropertiesSpec
-    private var plan: [Target] = []
+    /// Where the tokens of each column group go, in line order, with the group's width.
+    private var plan: [(target: Target, width: Int)] = []
     private var atomicNumbers: [Int] = []
     private var reals: [[Double]] = []
     private var ints: [[Int]] = []
@@ -21,9 +22,9 @@ struct AtomColumns {
     /// The storage slot of each column group, in `spec` order (nil for species).
     private var slots: [Int?] = []
 
-    /// Prepares storage for `count` atoms.
+    /// Prepares storage, reserving room for `reservedAtoms` atoms (it grows as atom lines arrive).
     /// - Throws: `.badHeader` when `Properties` has no `pos:R:3` column.
-    init(spec: PropertiesSpec, count: Int, file: String, line: Int) throws(ExtXYZError) {
+    init(spec: PropertiesSpec, reservedAtoms: Int, file: String, line: Int) throws(ExtXYZError) {
         self.spec = spec
         guard spec.columns.contains(where: { $0.name == "pos" && $0.type == "R" && $0.width == 3 }) else {
             throw ExtXYZError(file: file, line: line, kind: .badHeader,
@@ -34,84 +35,88 @@ struct AtomColumns {
         for (index, column) in spec.columns.enumerated() {
             if index == speciesColumn {
                 slots.append(nil)
-                plan.append(.species)
+                plan.append((.species, 1))
                 continue
             }
-            let target: (Int) -> Target
+            let target: Target
             switch column.type {
             case "R":
+                target = .real(slot: reals.count)
                 slots.append(reals.count)
                 reals.append([])
-                reals[reals.count - 1].reserveCapacity(count * column.width)
-                target = { .real(slot: $0) }
+                reals[reals.count - 1].reserveCapacity(reservedAtoms * column.width)
             case "I":
+                target = .int(slot: ints.count)
                 slots.append(ints.count)
                 ints.append([])
-                target = { .int(slot: $0) }
             case "L":
+                target = .bool(slot: bools.count)
                 slots.append(bools.count)
                 bools.append([])
-                target = { .bool(slot: $0) }
             default:
+                target = .string(slot: strings.count)
                 slots.append(strings.count)
                 strings.append([])
-                target = { .string(slot: $0) }
             }
-            let slot = slots[slots.count - 1]!
-            plan.append(contentsOf: repeatElement(target(slot), count: column.width))
+            plan.append((target, column.width))
         }
         if speciesColumn == nil {
             throw ExtXYZError(file: file, line: line, kind: .badHeader,
                               message: "Properties has neither a species:S:1 nor a Z:I:1 column (found '\(spec.text)')")
         }
-        atomicNumbers.reserveCapacity(count)
+        atomicNumbers.reserveCapacity(reservedAtoms)
     }
 
     /// Parses one atom line.
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>, file: String, line number: Int) throws(ExtXYZError) {
         guard let base = line.baseAddress, !line.isEmpty else {
             throw ExtXYZError(file: file, line: number, kind: .wrongColumnCount,
-                              message: "empty line where an atom line with \(plan.count) columns was expected")
+                              message: "empty line where an atom line with \(spec.tokenCount) columns was expected")
         }
         let end = base + line.count
         var p = base
-        for (column, target) in plan.enumerated() {
-            while p < end && (p.pointee == 0x20 || p.pointee == 0x09) { p += 1 }
-            guard p < end else {
-                throw ExtXYZError(file: file, line: number, kind: .wrongColumnCount,
-                                  message: "found \(column) columns, Properties declares \(plan.count) (\(spec.text))")
-            }
-            let start = p
-            while p < end && p.pointee != 0x20 && p.pointee != 0x09 { p += 1 }
-            switch target {
-            case .species:
-                guard let z = ElementLookup.atomicNumber(start, p) else {
-                    throw bad(.unknownElement, "'\(token(start, p))' is not an element symbol", file, number)
+        var column = 0
+        for (target, width) in plan {
+            for _ in 0..<width {
+                while p < end && (p.pointee == 0x20 || p.pointee == 0x09) { p += 1 }
+                guard p < end else {
+                    throw ExtXYZError(file: file, line: number, kind: .wrongColumnCount,
+                                      message: "found \(column) columns, Properties declares \(spec.tokenCount) (\(spec.text))")
                 }
-                atomicNumbers.append(z)
-            case let .real(slot):
-                guard let x = parseDouble(start, p) else {
-                    throw bad(.badValue, "expected a real number in column \(column + 1), found '\(token(start, p))'", file, number)
+                let start = p
+                while p < end && p.pointee != 0x20 && p.pointee != 0x09 { p += 1 }
+                switch target {
+                case .species:
+                    guard let z = ElementLookup.atomicNumber(start, p) else {
+                        throw bad(.unknownElement, "'\(token(start, p))' is not an element symbol", file, number)
+                    }
+                    atomicNumbers.append(z)
+                case let .real(slot):
+                    guard let x = parseDouble(start, p) else {
+                        throw bad(.badValue, "expected a real number in column \(column + 1), found '\(token(start, p))'", file, number)
+                    }
+                    reals[slot].append(x)
+                case let .int(slot):
+                    guard let n = parseInt(start, p) else {
+                        throw bad(.badValue, "expected an integer (at most \(Int.max) in size) in column \(column + 1), "
+                            + "found '\(token(start, p))'", file, number)
+                    }
+                    ints[slot].append(n)
+                case let .bool(slot):
+                    guard let b = extxyzBool(token(start, p)) else {
+                        throw bad(.badValue, "expected T or F in column \(column + 1), found '\(token(start, p))'", file, number)
+                    }
+                    bools[slot].append(b)
+                case let .string(slot):
+                    strings[slot].append(token(start, p))
                 }
-                reals[slot].append(x)
-            case let .int(slot):
-                guard let n = parseInt(start, p) else {
-                    throw bad(.badValue, "expected an integer in column \(column + 1), found '\(token(start, p))'", file, number)
-                }
-                ints[slot].append(n)
-            case let .bool(slot):
-                guard let b = extxyzBool(token(start, p)) else {
-                    throw bad(.badValue, "expected T or F in column \(column + 1), found '\(token(start, p))'", file, number)
-                }
-                bools[slot].append(b)
-            case let .string(slot):
-                strings[slot].append(token(start, p))
+                column += 1
             }
         }
         while p < end && (p.pointee == 0x20 || p.pointee == 0x09) { p += 1 }
         guard p == end else {
             throw ExtXYZError(file: file, line: number, kind: .wrongColumnCount,
-                              message: "more columns than the \(plan.count) Properties declares (\(spec.text))")
+                              message: "more columns than the \(spec.tokenCount) Properties declares (\(spec.text))")
         }
     }
 

@@ -18,6 +18,8 @@ public struct ExtXYZError: Error, Equatable, Sendable, CustomStringConvertible {
         case badHeader
         /// Positions are missing or not finite.
         case badPositions
+        /// A line is longer than the reader accepts (no extxyz line needs that many bytes).
+        case lineTooLong
     }
 
     /// The file name as given to the reader or writer.

@@ -26,9 +26,14 @@ public final class ExtXYZReader {
     }
 
     /// A reader of extxyz text held in memory.
-    public init(text: String, name: String = "<text>") {
+    public convenience init(text: String, name: String = "<text>") {
+        self.init(bytes: Array(text.utf8), name: name)
+    }
+
+    /// A reader of extxyz bytes held in memory (any bytes: invalid UTF-8 is an error or kept repaired).
+    public init(bytes: [UInt8], name: String = "<bytes>") {
         self.name = name
-        lines = ByteLineReader(source: MemoryByteSource(Array(text.utf8)))
+        lines = ByteLineReader(source: MemoryByteSource(bytes))
     }
 
     /// Every frame of the file at `path`.
@@ -49,13 +54,17 @@ public final class ExtXYZReader {
         let start = lines.lineNumber
         let trimmed = trim(countLine)
         guard let count = parseInt(trimmed), count >= 0 else {
-            throw fail(.badAtomCount, "expected the number of atoms of frame \(frameIndex + 1), found '\(text(trimmed))'")
+            throw fail(.badAtomCount, "expected the number of atoms of frame \(frameIndex + 1) (a non-negative integer), "
+                + "found '\(excerpt(trimmed))'")
         }
         guard let comment = try readLine() else {
             throw fail(.truncated, "the file ends after the atom count of the frame starting at line \(start); expected a comment line")
         }
         var header = try FrameHeader(comment: comment, file: name, line: lines.lineNumber)
-        var columns = try AtomColumns(spec: header.properties, count: count, file: name, line: lines.lineNumber)
+        let size = try FrameSize(atoms: count, tokensPerAtom: header.properties.tokenCount,
+                                 remainingBytes: { lines.remainingBytes }, frame: frameIndex + 1, file: name, line: start)
+        var columns = try AtomColumns(spec: header.properties, reservedAtoms: size.reservedAtoms, file: name,
+                                      line: lines.lineNumber)
         for atom in 0..<count {
             guard let line = try readLine() else {
                 throw fail(.truncated, "the file ends after \(atom) of \(count) atom lines of the frame starting at line \(start)")
@@ -71,7 +80,13 @@ public final class ExtXYZReader {
         do {
             return try lines.nextLine()
         } catch {
-            throw fail(.io, "read error: \(error.message)")
+            switch error {
+            case let .io(failure):
+                throw fail(.io, "read error: \(failure.message)")
+            case let .tooLong(limit):
+                throw ExtXYZError(file: name, line: lines.lineNumber + 1, kind: .lineTooLong,
+                                  message: "line is longer than \(limit) bytes; is this an extxyz file (with LF, CR LF or CR line ends)?")
+            }
         }
     }
 
@@ -91,5 +106,9 @@ func trim(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
     return UnsafeBufferPointer(rebasing: line[lo..<hi])
 }
 
-/// The bytes as text (invalid UTF-8 repaired).
-func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+/// The bytes as text for a message (invalid UTF-8 repaired), cut after 100 bytes.
+func excerpt(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let limit = 100
+    guard bytes.count > limit else { return String(decoding: bytes, as: UTF8.self) }
+    return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<limit]), as: UTF8.self) + "… (\(bytes.count) bytes)"
+}

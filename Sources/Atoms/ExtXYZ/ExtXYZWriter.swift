@@ -3,18 +3,23 @@ import Support
 /// bit for bit (reals are written in their shortest round-trip form).
 public enum ExtXYZWriter {
     /// One frame: count line, comment line, atom lines.
-    /// - Throws: `ExtXYZError` (`.badValue`) when a string column entry is empty or contains whitespace.
+    /// - Throws: `ExtXYZError` (`.badValue`) when a string column entry is empty or contains whitespace, or
+    ///   an array is named `species` or `pos`.
     public static func format(_ s: Structure, file: String = "<output>") throws(ExtXYZError) -> String {
         var columns = [PropertiesSpec.Column(name: "species", type: "S", width: 1),
                        PropertiesSpec.Column(name: "pos", type: "R", width: 3)]
         for (name, array) in s.arrays {
+            guard name != "species" && name != "pos" else {
+                throw ExtXYZError(file: file, line: 0, kind: .badValue,
+                                  message: "per-atom array '\(name)' would clash with the species and pos columns; rename it")
+            }
             columns.append(PropertiesSpec.Column(name: name, type: array.typeLetter, width: array.width))
         }
         var header = [String]()
         if !s.cell.isEmpty || s.pbc.isAnyPeriodic {
             header.append("Lattice=\"" + s.cell.matrix.rowMajor.map(formatReal).joined(separator: " ") + "\"")
         }
-        header.append("Properties=" + PropertiesSpec(columns: columns).text)
+        header.append("Properties=" + quoteIfNeeded(PropertiesSpec(columns: columns).text))
         for (key, value) in s.info where !["Lattice", "Properties", "pbc"].contains(key) {
             header.append(quoteIfNeeded(key) + "=" + formatValue(value))
         }
@@ -36,7 +41,7 @@ public enum ExtXYZWriter {
                 case let .strings(v, _):
                     for k in 0..<w {
                         let t = v[i * w + k]
-                        guard !t.isEmpty, !t.contains(where: \.isWhitespace) else {
+                        guard !t.isEmpty, !t.unicodeScalars.contains(where: \.properties.isWhitespace) else {
                             throw ExtXYZError(file: file, line: 0, kind: .badValue,
                                               message: "per-atom string '\(t)' of '\(name)' (atom \(i)) is empty or has whitespace")
                         }
@@ -84,22 +89,26 @@ public enum ExtXYZWriter {
     }
 
     /// The text as is when it reads back unchanged as a bare token, else quoted with escapes.
+    /// Works on Unicode scalars, since the reader's delimiters are bytes (a quote followed by a
+    /// combining mark is one Character but still a quote).
     static func quoteIfNeeded(_ s: String) -> String {
-        let special: Set<Character> = ["\"", "'", "\\", "=", "[", "]", "{", "}", ","]
-        if !s.isEmpty && !s.contains(where: { $0.isWhitespace || special.contains($0) }) { return s }
+        let special: Set<Unicode.Scalar> = ["\"", "'", "\\", "=", "[", "]", "{", "}", ","]
+        if !s.isEmpty && !s.unicodeScalars.contains(where: { $0.properties.isWhitespace || special.contains($0) }) {
+            return s
+        }
         return "\"" + escape(s) + "\""
     }
 
     private static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(ch)
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 }

@@ -43,10 +43,12 @@ struct FrameHeader {
                 pbc = Periodicity(flags[0], flags[1], flags[2])
                 sawPBC = true
             case "Properties":
-                guard let spec = PropertiesSpec(entry.text) else {
-                    throw fail("Properties must be name:type:width triples with type S, R, I or L, found '\(entry.text)'")
+                do {
+                    properties = try PropertiesSpec(entry.text)
+                } catch {
+                    throw fail("Properties \(error.reason) (found '\(entry.text)'); write name:type:width triples "
+                        + "with distinct names, type S, R, I or L and a positive width")
                 }
-                properties = spec
             default:
                 info[entry.key] = InfoValue(extxyzValue: entry.value, bracketed: entry.bracketed)
             }
