@@ -72,6 +72,7 @@ public struct GAPPotential: Calculator {
                 do throws(LinearAlgebraError) {
                     return try localEnergies(rows, elements: s.atomicNumbers)
                 } catch {
+                    // Back-propagation needs arrays of the right length; the error is thrown once it returns.
                     failure = error
                     return ([Double](repeating: 0, count: rows.count), [Double](repeating: 0, count: rows.count * rows.featureCount))
                 }
