@@ -31,8 +31,15 @@ struct DesignRows {
     }
 
     /// The rows of `o`, from its descriptors `q` and derivatives `dq` (strain included when it has a virial).
+    /// - Throws: `GAPError.solver` naming the configuration when the descriptors are not as long as the
+    ///   sparse points.
     init(_ o: Observation, q: DescriptorRows, dq: SparseDerivatives?, points: [Int: Matrix], layout: Layout,
-         kernel: PolynomialKernel) {
+         kernel: PolynomialKernel) throws(GAPError) {
+        func product(_ a: Matrix, _ x: Matrix) throws(GAPError) -> Matrix {
+            do { return try Matrix.product(a, x, transB: .transposed) } catch {
+                throw .solver(stage: "design rows of configuration \(o.index)\(o.line > 0 ? " (line \(o.line))" : "")", error)
+            }
+        }
         let s = o.structure
         let n = s.count, D = q.featureCount, M = layout.total
         let energyRow = o.energy == nil ? -1 : 0
@@ -40,7 +47,6 @@ struct DesignRows {
         let virialStart = forceStart + (o.forces == nil ? 0 : 3 * n)
         let rowCount = o.rowCount
         var a = Matrix(rows: rowCount, columns: M)
-        let delta2 = kernel.delta * kernel.delta
         // Rows of q by element, and the descriptor row of each center.
         for z in layout.elements {
             guard let x = points[z], let offset = layout.offsets[z] else { continue }
@@ -49,13 +55,13 @@ struct DesignRows {
             guard !rows.isEmpty else { continue }
             let qz = q.matrix(rows: rows)
             // T = Q Xᵀ, then energy row and the chain-rule coefficients C = δ² ζ T^{ζ−1}.
-            let t = (try? Matrix.product(qz, x, transB: .transposed)) ?? Matrix(rows: rows.count, columns: m)
+            let t = try product(qz, x)
             var c = t
             for k in 0..<rows.count {
                 for j in 0..<m {
                     let tkj = t[k, j]
-                    if energyRow >= 0 { a[energyRow, offset + j] += delta2 * kernel.power(tkj) }
-                    c[k, j] = delta2 * kernel.powerDerivative(tkj)
+                    if energyRow >= 0 { a[energyRow, offset + j] += kernel.value(tkj) }
+                    c[k, j] = kernel.derivative(tkj)
                 }
             }
             guard let dq else { continue }
@@ -63,16 +69,16 @@ struct DesignRows {
             if o.forces != nil {
                 // Blocks whose row is a center of this element: P = [∂q/∂r] Xᵀ, one GEMM per chunk of
                 // blocks (so P stays a few MB however many pairs the configuration has).
-                let allBlocks = (0..<dq.count).filter { localRow[dq.row[$0]] != nil }
+                let allBlocks = (0..<dq.count).compactMap { b in localRow[dq.row[b]].map { (block: b, local: $0) } }
                 for chunk in stride(from: 0, to: allBlocks.count, by: Self.blocksPerProduct) {
                     let blocks = allBlocks[chunk..<min(chunk + Self.blocksPerProduct, allBlocks.count)]
                     var g = Matrix(rows: 3 * blocks.count, columns: D)
-                    for (b, block) in blocks.enumerated() {
-                        g.elements.replaceSubrange((3 * b * D)..<((3 * b + 3) * D), with: dq.block(block))
+                    for (b, pair) in blocks.enumerated() {
+                        g.elements.replaceSubrange((3 * b * D)..<((3 * b + 3) * D), with: dq.block(pair.block))
                     }
-                    let p = (try? Matrix.product(g, x, transB: .transposed)) ?? Matrix(rows: 3 * blocks.count, columns: m)
-                    for (b, block) in blocks.enumerated() {
-                        let k = localRow[dq.row[block]]!, atom = dq.atom[block]
+                    let p = try product(g, x)
+                    for (b, (block, k)) in blocks.enumerated() {
+                        let atom = dq.atom[block]
                         for alpha in 0..<3 {
                             let row = forceStart + 3 * atom + alpha
                             for j in 0..<m { a[row, offset + j] -= c[k, j] * p[3 * b + alpha, j] }
@@ -85,7 +91,7 @@ struct DesignRows {
                 for (k, r) in rows.enumerated() {
                     e.elements.replaceSubrange((9 * k * D)..<((9 * k + 9) * D), with: strain[(9 * r * D)..<((9 * r + 9) * D)])
                 }
-                let p = (try? Matrix.product(e, x, transB: .transposed)) ?? Matrix(rows: 9 * rows.count, columns: m)
+                let p = try product(e, x)
                 for k in 0..<rows.count {
                     for (v, (i, j)) in Self.virialComponents.enumerated() {
                         for col in 0..<m {

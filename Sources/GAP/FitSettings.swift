@@ -33,6 +33,9 @@ public struct FitSettings: Sendable {
     public var useVirials: Bool
     /// Keep the factors for predictive variances in the potential.
     public var storeVariance: Bool
+    /// Keep configurations with two atoms closer than 0.5 Å in the fit (they are reported as warnings either
+    /// way; without this they are left out, as such structures are almost always broken).
+    public var allowCloseAtoms: Bool = false
 
     /// Settings with the usual defaults.
     public init(
@@ -41,7 +44,8 @@ public struct FitSettings: Sendable {
         sparseIndices: [Int: [Int]] = [:],
         sigmas: Sigmas = Sigmas(energy: 0.001, force: 0.05, virial: 0.05), configTypeSigmas: [String: Sigmas] = [:],
         keys: ReferenceKeys = ReferenceKeys(), e0: E0Mode = .isolated, jitter: Double = 1e-10, seed: UInt64 = 1,
-        threads: Int = Parallel.defaultThreads, useVirials: Bool = true, storeVariance: Bool = true
+        threads: Int = Parallel.defaultThreads, useVirials: Bool = true, storeVariance: Bool = true,
+        allowCloseAtoms: Bool = false
     ) {
         self.soap = soap
         self.kernel = kernel
@@ -58,6 +62,7 @@ public struct FitSettings: Sendable {
         self.threads = threads
         self.useVirials = useVirials
         self.storeVariance = storeVariance
+        self.allowCloseAtoms = allowCloseAtoms
     }
 
     /// Sparse points of element `z`.

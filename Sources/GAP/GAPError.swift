@@ -24,6 +24,9 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
     case solver(stage: String, LinearAlgebraError)
     /// A descriptor could not be computed.
     case descriptor(DescriptorError)
+    /// A potential's parts do not fit together (sparse points of the wrong length, variance factors that
+    /// do not match the models, …).
+    case inconsistentPotential(detail: String)
 
     public var description: String {
         switch self {
@@ -50,6 +53,8 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(stage) failed: \(error)"
         case let .descriptor(error):
             return "\(error)"
+        case let .inconsistentPotential(detail):
+            return "the potential's parts do not fit together: \(detail); refit it, or rebuild it from matching parts"
         }
     }
 }

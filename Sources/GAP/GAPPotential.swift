@@ -23,7 +23,8 @@ public struct GAPPotential: Calculator {
     let soap: SOAP
 
     /// A potential from its parts.
-    /// - Throws: `GAPError.descriptor` for invalid descriptor settings.
+    /// - Throws: `GAPError.descriptor` for invalid descriptor settings, `GAPError.inconsistentPotential` when
+    ///   sparse points are not as long as the descriptor or the variance factors do not match the models.
     public init(
         soapSettings: SOAPSettings, kernel: PolynomialKernel, e0: [Int: Double], models: [Int: SparseModel],
         variance: VarianceFactors?
@@ -34,6 +35,27 @@ public struct GAPPotential: Calculator {
         self.models = models
         self.variance = variance
         do { soap = try soapSettings.makeSOAP() } catch { throw .descriptor(error) }
+        try Self.checkShapes(models: models, variance: variance, features: soap.numberOfFeatures)
+    }
+
+    /// Checks that every sparse point has `features` entries and that the variance factors cover exactly the
+    /// models' sparse points, so that every product in predictions fits by construction.
+    private static func checkShapes(
+        models: [Int: SparseModel], variance: VarianceFactors?, features D: Int
+    ) throws(GAPError) {
+        for (z, model) in models.sorted(by: { $0.key < $1.key }) where model.points.columns != D {
+            throw .inconsistentPotential(detail: "the sparse points of \(Element.label(z)) have \(model.points.columns) "
+                + "entries, but the descriptor settings give \(D)")
+        }
+        guard let variance else { return }
+        let m = models.values.reduce(0) { $0 + $1.points.rows }
+        guard variance.elements.sorted() == models.keys.sorted() else {
+            throw .inconsistentPotential(detail: "the variance factors are for elements \(variance.elements.map(Element.label)), "
+                + "the models for \(models.keys.sorted().map(Element.label))")
+        }
+        for (name, factor) in [("lower", variance.lower), ("upper", variance.upper)] where factor.rows != m || factor.columns != m {
+            throw .inconsistentPotential(detail: "the \(name) variance factor is \(factor.rows)×\(factor.columns) for \(m) sparse points")
+        }
     }
 
     /// Elements the potential knows.
@@ -44,11 +66,21 @@ public struct GAPPotential: Calculator {
     public func calculate(_ s: Structure) throws -> Calculation {
         try checkElements(s)
         var result: Calculation
+        var failure: LinearAlgebraError?
         do {
-            result = try soap.backPropagate(s, threads: threads) { rows in localEnergies(rows, elements: s.atomicNumbers) }
+            result = try soap.backPropagate(s, threads: threads) { rows in
+                do throws(LinearAlgebraError) {
+                    return try localEnergies(rows, elements: s.atomicNumbers)
+                } catch {
+                    // Back-propagation needs arrays of the right length; the error is thrown once it returns.
+                    failure = error
+                    return ([Double](repeating: 0, count: rows.count), [Double](repeating: 0, count: rows.count * rows.featureCount))
+                }
+            }
         } catch {
             throw GAPError.descriptor(error)
         }
+        if let failure { throw GAPError.solver(stage: "local energies", failure) }
         var energies = result.atomEnergies ?? [Double](repeating: 0, count: s.count)
         for i in 0..<s.count { energies[i] += e0[s.atomicNumbers[i]] ?? 0 }
         result.atomEnergies = energies
@@ -58,28 +90,24 @@ public struct GAPPotential: Calculator {
 
     /// Local energies and their gradients ∂e/∂q for descriptor rows, element by element with two matrix
     /// products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X.
-    func localEnergies(_ rows: DescriptorRows, elements: [Int]) -> (energies: [Double], gradients: [Double]) {
+    /// - Throws: `.dimensionMismatch` when the rows are not as long as the sparse points (`init` rules this
+    ///   out for the potential's own descriptor).
+    func localEnergies(
+        _ rows: DescriptorRows, elements: [Int]
+    ) throws(LinearAlgebraError) -> (energies: [Double], gradients: [Double]) {
         let D = rows.featureCount
         var energies = [Double](repeating: 0, count: rows.count)
         var gradients = [Double](repeating: 0, count: rows.count * D)
-        let delta2 = kernel.delta * kernel.delta
         for (z, model) in models {
             let members = (0..<rows.count).filter { elements[rows.center[$0]] == z }
             guard !members.isEmpty else { continue }
-            let q = rows.matrix(rows: members)
-            // Both products have matching shapes by construction (descriptor and sparse points share D).
-            guard var t = try? Matrix.product(q, model.points, transB: .transposed) else { preconditionFailure("descriptor length mismatch") }
+            var t = try Matrix.product(rows.matrix(rows: members), model.points, transB: .transposed)
+            let local = kernel.localEnergies(replacingByGradientCoefficients: &t, alpha: model.alpha)
+            let w = try Matrix.product(t, model.points)
             for (k, r) in members.enumerated() {
-                var e = 0.0
-                for m in 0..<model.alpha.count {
-                    let tm = t[k, m]
-                    e += model.alpha[m] * kernel.power(tm)
-                    t[k, m] = delta2 * model.alpha[m] * kernel.powerDerivative(tm)
-                }
-                energies[r] = delta2 * e
+                energies[r] = local[k]
+                gradients.replaceSubrange((r * D)..<((r + 1) * D), with: w.elements[(k * D)..<((k + 1) * D)])
             }
-            guard let w = try? Matrix.product(t, model.points) else { preconditionFailure("sparse point count mismatch") }
-            for (k, r) in members.enumerated() { gradients.replaceSubrange((r * D)..<((r + 1) * D), with: w.row(k)) }
         }
         return (energies, gradients)
     }

@@ -1,6 +1,10 @@
 import Foundation
+import LinearAlgebra
 
 /// The dot-product kernel of GAP's SOAP models: k(q, x) = δ² (q·x)^ζ.
+///
+/// Every use of the kernel (K_MM, design rows, predictions, variances) goes through `value`, `derivative`
+/// or the matrix helpers below, so the maths and its order of floating-point operations live here only.
 public struct PolynomialKernel: Codable, Equatable, Sendable {
     /// Energy scale δ in eV.
     public let delta: Double
@@ -13,15 +17,49 @@ public struct PolynomialKernel: Codable, Equatable, Sendable {
         self.zeta = zeta
     }
 
-    /// (q·x)^ζ for the dot product t (without δ²).
-    @inline(__always) func power(_ t: Double) -> Double { Self.power(t, zeta) }
+    /// δ², the kernel's variance scale in eV².
+    @inline(__always) public var deltaSquared: Double { delta * delta }
 
-    /// ζ (q·x)^{ζ−1}, the derivative of `power` with respect to t.
-    @inline(__always) func powerDerivative(_ t: Double) -> Double { zeta * Self.power(t, zeta - 1) }
+    /// The kernel δ² t^ζ for the dot product t = q·x.
+    @inline(__always) public func value(_ t: Double) -> Double { deltaSquared * power(t) }
+
+    /// The derivative δ² ζ t^{ζ−1} of `value` with respect to t.
+    @inline(__always) public func derivative(_ t: Double) -> Double { deltaSquared * powerDerivative(t) }
+
+    /// Replaces every dot product t in `t` by its kernel value δ² t^ζ.
+    func applyValues(to t: inout Matrix) {
+        for k in t.elements.indices { t.elements[k] = value(t.elements[k]) }
+    }
+
+    /// The local energies e_k = δ² Σ_m α_m T_km^ζ of the rows of `t` (dot products with the sparse points
+    /// whose weights are `alpha`), replacing each T_km by the gradient coefficient δ² α_m ζ T_km^{ζ−1}
+    /// (so that ∂e_k/∂q_k = Σ_m T_km x_m afterwards).
+    func localEnergies(replacingByGradientCoefficients t: inout Matrix, alpha: [Double]) -> [Double] {
+        let delta2 = deltaSquared, m = alpha.count
+        var energies = [Double](repeating: 0, count: t.rows)
+        t.elements.withUnsafeMutableBufferPointer { p in
+            for k in 0..<energies.count {
+                var e = 0.0
+                for j in 0..<m {
+                    let tkj = p[k * m + j]
+                    e += alpha[j] * power(tkj)
+                    p[k * m + j] = delta2 * alpha[j] * powerDerivative(tkj)
+                }
+                energies[k] = delta2 * e
+            }
+        }
+        return energies
+    }
+
+    /// t^ζ for the dot product t (without δ²).
+    @inline(__always) private func power(_ t: Double) -> Double { Self.power(t, zeta) }
+
+    /// ζ t^{ζ−1}, the derivative of `power` with respect to t.
+    @inline(__always) private func powerDerivative(_ t: Double) -> Double { zeta * Self.power(t, zeta - 1) }
 
     /// t^e: exact repeated multiplication for small integer e ≥ 0, `pow` otherwise (0 for t ≤ 0).
     @inline(__always)
-    static func power(_ t: Double, _ e: Double) -> Double {
+    private static func power(_ t: Double, _ e: Double) -> Double {
         if e >= 0, e < 64, e == e.rounded() {
             var result = 1.0, base = t, n = Int(e)
             while n > 0 {

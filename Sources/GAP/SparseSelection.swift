@@ -42,13 +42,13 @@ public enum SparseMethod: Sendable, Equatable {
         x.elements.withUnsafeBufferPointer { p in
             var last = start
             while chosen.count < count {
-                let c = p.baseAddress! + last * d
+                let c = last * d
                 var best = -1.0, bestIndex = 0
                 for i in 0..<n {
-                    let row = p.baseAddress! + i * d
+                    let row = i * d
                     var s = 0.0
                     for k in 0..<d {
-                        let t = row[k] - c[k]
+                        let t = p[row + k] - p[c + k]
                         s += t * t
                     }
                     nearest[i] = min(nearest[i], s)
@@ -94,5 +94,25 @@ public enum SparseMethod: Sendable, Equatable {
         }
         keys.sort { $0.0 < $1.0 }
         return keys.prefix(count).map(\.1).sorted()
+    }
+}
+
+extension FitSettings {
+    /// The sparse points of element `z` among its candidate descriptors `x`: the given indices when any are
+    /// set (or the method is `.indices`), otherwise `sparseCount(for: z)` chosen by `sparseMethod`.
+    /// - Throws: `GAPError.tooFewAtoms`, `.invalidSetting` for bad or no indices, `.solver` for a failed CUR.
+    func sparseIndices(of z: Int, among x: Matrix) throws(GAPError) -> [Int] {
+        let indices: [Int]
+        if sparseMethod == .indices([]) || !sparseIndices.isEmpty {
+            indices = try SparseMethod.indices(sparseIndices[z] ?? []).select(x, count: 0, seed: seed)
+        } else {
+            let count = sparseCount(for: z)
+            guard x.rows >= count else { throw .tooFewAtoms(element: z, atoms: x.rows, requested: count) }
+            indices = try sparseMethod.select(x, count: count, seed: seed &+ UInt64(z))
+        }
+        guard !indices.isEmpty else {
+            throw .invalidSetting(name: "sparse points", value: "none for \(Element.label(z))", hint: "give at least one")
+        }
+        return indices
     }
 }

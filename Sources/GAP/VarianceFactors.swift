@@ -24,7 +24,6 @@ public struct VarianceFactors: Sendable, Equatable {
     /// many right-hand sides).
     func variances(_ rows: DescriptorRows, elements rowElements: [Int], models: [Int: SparseModel],
                    kernel: PolynomialKernel) throws(LinearAlgebraError) -> [Double] {
-        let delta2 = kernel.delta * kernel.delta
         let n = rows.count, m = lower.rows
         // K: M × n, column r the kernel between row r and every sparse point (zero for other elements).
         var k = Matrix(rows: m, columns: n)
@@ -33,9 +32,10 @@ public struct VarianceFactors: Sendable, Equatable {
             guard let model = models[z] else { continue }
             let members = (0..<n).filter { rowElements[$0] == z }
             if !members.isEmpty {
-                let t = try Matrix.product(model.points, rows.matrix(rows: members), transB: .transposed)
+                var t = try Matrix.product(model.points, rows.matrix(rows: members), transB: .transposed)
+                kernel.applyValues(to: &t)
                 for i in 0..<model.points.rows {
-                    for (j, r) in members.enumerated() { k[offset + i, r] = delta2 * kernel.power(t[i, j]) }
+                    for (j, r) in members.enumerated() { k[offset + i, r] = t[i, j] }
                 }
             }
             offset += model.points.rows
@@ -44,7 +44,7 @@ public struct VarianceFactors: Sendable, Equatable {
         let b = try upper.solveTriangular(k, upper: true, transposed: true)
         return (0..<n).map { r in
             let q = rows.row(r)
-            let kqq = delta2 * kernel.power(q.reduce(0) { $0 + $1 * $1 })
+            let kqq = kernel.value(q.reduce(0) { $0 + $1 * $1 })
             var explained = 0.0, posterior = 0.0
             for i in 0..<m {
                 explained += a[i, r] * a[i, r]

@@ -20,6 +20,14 @@ extension Matrix {
             throw .dimensionMismatch(
                 operation: "gemm", detail: "op(A) \(m)×\(k), op(B) \(kb)×\(n), C \(c.rows)×\(c.columns)")
         }
+        multiply(a, b, transA: transA, transB: transB, alpha: alpha, beta: beta, into: &c, m: m, n: n, k: k)
+    }
+
+    /// dgemm on operands whose shapes the caller has checked (or built to fit): op(A) m × k, op(B) k × n, C m × n.
+    private static func multiply(
+        _ a: Matrix, _ b: Matrix, transA: Transpose, transB: Transpose, alpha: Double, beta: Double,
+        into c: inout Matrix, m: Int, n: Int, k: Int
+    ) {
         guard m > 0, n > 0 else { return }
         if k == 0 {
             for i in c.elements.indices { c.elements[i] *= beta }
@@ -45,6 +53,15 @@ extension Matrix {
         let n = transB == .none ? b.columns : b.rows
         var c = Matrix(rows: m, columns: n)
         try gemm(a, b, transA: transA, transB: transB, into: &c)
+        return c
+    }
+
+    /// A · Bᵀ for two matrices of the same shape n × k, as a new n × n matrix: their shapes fit by
+    /// construction, so (unlike `product`) this cannot fail.
+    public static func productWithTranspose(_ a: Matrix, ofSameShape b: Matrix) -> Matrix {
+        precondition(a.rows == b.rows && a.columns == b.columns, "productWithTranspose needs operands of one shape")
+        var c = Matrix(rows: a.rows, columns: a.rows)
+        multiply(a, b, transA: .none, transB: .transposed, alpha: 1, beta: 0, into: &c, m: a.rows, n: a.rows, k: a.columns)
         return c
     }
 

@@ -47,7 +47,7 @@ public struct Cholesky: Sendable {
 
     /// Solves A·x = b for one right-hand side.
     public func solve(_ b: [Double]) throws(LinearAlgebraError) -> [Double] {
-        try solve(Matrix(rows: b.count, columns: 1, elements: b)).elements
+        try solve(Matrix(column: b)).elements
     }
 
 }

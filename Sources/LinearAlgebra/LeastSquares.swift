@@ -49,11 +49,11 @@ extension Matrix {
             }
         }
         try checkLAPACK(infoR, routine: "dtrtrs") { .singular(index: $0) }
-        return try Matrix(rows: n, columns: nrhs, elements: Array(rhs.elements[0..<(n * nrhs)]))
+        return rhs.selectingRows(Array(0..<n))
     }
 
     /// The least-squares solution of min ‖A·x − b‖ for one right-hand side.
     public static func leastSquares(_ a: Matrix, _ b: [Double]) throws(LinearAlgebraError) -> [Double] {
-        try leastSquares(a, Matrix(rows: b.count, columns: 1, elements: b)).elements
+        try leastSquares(a, Matrix(column: b)).elements
     }
 }

@@ -28,6 +28,14 @@ public struct Matrix: Equatable, Sendable {
         self.elements = elements
     }
 
+    /// A one-column matrix (a column vector) holding `values`; its shape follows from the count, so this
+    /// cannot fail.
+    public init(column values: [Double]) {
+        rows = values.count
+        columns = 1
+        elements = values
+    }
+
     /// A matrix from an array of equally long rows.
     /// - Throws: `LinearAlgebraError.dimensionMismatch` when the rows differ in length.
     public init(_ rowArrays: [[Double]]) throws(LinearAlgebraError) {
@@ -55,6 +63,15 @@ public struct Matrix: Equatable, Sendable {
     /// One row as an array.
     public func row(_ i: Int) -> [Double] {
         Array(elements[(i * columns)..<((i + 1) * columns)])
+    }
+
+    /// The rows `indices`, in that order, as a new `indices.count × columns` matrix.
+    public func selectingRows(_ indices: [Int]) -> Matrix {
+        var out = Matrix(rows: indices.count, columns: columns)
+        for (k, i) in indices.enumerated() {
+            out.elements.replaceSubrange((k * columns)..<((k + 1) * columns), with: elements[(i * columns)..<((i + 1) * columns)])
+        }
+        return out
     }
 
     /// The transpose.

@@ -38,8 +38,7 @@ public struct SymmetricEigen: Sendable {
             let fj = f(values[j])
             for i in 0..<n { scaled.elements[i * n + j] *= fj }
         }
-        // scaled · Vᵀ cannot fail: both are n × n.
-        return (try? Matrix.product(scaled, vectors, transB: .transposed)) ?? Matrix(rows: n, columns: n)
+        return Matrix.productWithTranspose(scaled, ofSameShape: vectors)
     }
 }
 

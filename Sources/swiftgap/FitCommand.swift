@@ -49,6 +49,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Added to the diagonal of K_MM.") var jitter: Double = 1e-10
     @Flag(help: "Ignore virials and stresses even when present.") var noVirials = false
     @Flag(help: "Do not store the factors for predictive variances (smaller file).") var noVariance = false
+    @Flag(help: "Keep configurations with two atoms closer than 0.5 Å (they are left out by default).") var allowCloseAtoms = false
     @Option(help: "Seed of random choices.") var seed: UInt64 = 1
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
     @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
@@ -160,7 +161,7 @@ struct FitCommand: ParsableCommand {
             sparseMethod: method,
             sparseIndices: indices, sigmas: Sigmas(energy: sigmaEnergy, force: sigmaForce, virial: sigmaVirial),
             configTypeSigmas: typeSigmas, keys: keys, e0: e0Mode, jitter: jitter, seed: seed, threads: threads,
-            useVirials: !noVirials, storeVariance: !noVariance)
+            useVirials: !noVirials, storeVariance: !noVariance, allowCloseAtoms: allowCloseAtoms)
     }
 
     private func readSparseFile(_ path: String, structures: [Structure]) throws -> [Int: [Int]] {

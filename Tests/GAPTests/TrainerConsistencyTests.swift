@@ -36,7 +36,7 @@ struct TrainerConsistencyTests {
                                     configTypeSigmas: [:], useVirials: true)
             // σ = 1 per row: energy σ is scaled by √N, virial too.
             let (q, dq) = try soap.derivatives([s], strain: true)
-            let rows = DesignRows(o, q: q, dq: dq, points: [14: model.points], layout: layout, kernel: gap.kernel)
+            let rows = try DesignRows(o, q: q, dq: dq, points: [14: model.points], layout: layout, kernel: gap.kernel)
             let predicted = try rows.matrix.times(model.alpha)
             let r = try gap.calculate(s)
             let root = Double(s.count).squareRoot()

@@ -1,0 +1,67 @@
+import Atoms
+import Descriptors
+
+/// The first stage of a fit, "read and check data": the configurations with reference data as observations
+/// (e0 subtracted), their elements, the descriptor, and the warnings worth showing before any work.
+struct FitData {
+    /// Configurations with an energy, forces or a virial, in file order.
+    let observations: [Observation]
+    /// Elements of the observations, in order of appearance.
+    let elements: [Int]
+    /// The descriptor settings with `speciesZ` filled in.
+    let soapSettings: SOAPSettings
+    /// The descriptor.
+    let soap: SOAP
+    /// Isolated-atom energy per element, eV.
+    let e0: [Int: Double]
+    /// Configurations with close atoms, one line each.
+    let warnings: [String]
+
+    /// Reads the reference data of `structures` (`lines[k]` the file line of configuration k, for messages),
+    /// leaves out configurations with atoms closer than `CloseAtoms.distance` unless
+    /// `settings.allowCloseAtoms`, and resolves the elements, e0 and the descriptor.
+    /// - Throws: `GAPError` for unusable reference data, geometry, species or e0, or when nothing is left to fit.
+    init(_ structures: [Structure], lines: [Int], settings: FitSettings) throws(GAPError) {
+        var observations = [Observation](), warnings = [String](), firstLeftOut: (index: Int, line: Int)?
+        for (k, s) in structures.enumerated() {
+            let line = k < lines.count ? lines[k] : 0
+            let o = try Observation(s, index: k, line: line, keys: settings.keys, defaults: settings.sigmas,
+                                    configTypeSigmas: settings.configTypeSigmas, useVirials: settings.useVirials)
+            guard o.rawEnergy != nil || o.forces != nil || o.virial != nil else { continue }
+            if let close = try CloseAtoms.closestPair(in: s, index: k) {
+                warnings.append(close.warning(configuration: k, line: line, kept: settings.allowCloseAtoms))
+                guard settings.allowCloseAtoms else {
+                    firstLeftOut = firstLeftOut ?? (k, line)
+                    continue
+                }
+            }
+            observations.append(o)
+        }
+        if observations.isEmpty, let first = firstLeftOut {
+            throw .badReference(configuration: first.index, line: first.line, detail: "every configuration with reference "
+                + "data has atoms closer than \(CloseAtoms.distance) Å; fix the structures or pass --allow-close-atoms")
+        }
+        guard !observations.isEmpty else { throw .emptyTrainingSet(file: "training set") }
+
+        var elements = [Int]()
+        for o in observations { for z in o.structure.atomicNumbers where !elements.contains(z) { elements.append(z) } }
+        var soapSettings = settings.soap
+        if soapSettings.speciesZ.isEmpty { soapSettings.speciesZ = elements }
+        if let missing = elements.first(where: { !soapSettings.speciesZ.contains($0) }) {
+            throw .invalidSetting(name: "species_Z", value: "\(soapSettings.speciesZ)", hint: "\(Element.label(missing)) is in the data but not in species_Z")
+        }
+        let e0 = try settings.e0.resolve(elements: elements, structures: observations.map(\.structure),
+                                         energies: observations.map(\.rawEnergy), keys: settings.keys)
+        for k in observations.indices {
+            if let raw = observations[k].rawEnergy {
+                observations[k].energy = raw - observations[k].structure.atomicNumbers.reduce(0) { $0 + (e0[$1] ?? 0) }
+            }
+        }
+        do { soap = try soapSettings.makeSOAP() } catch { throw .descriptor(error) }
+        self.observations = observations
+        self.elements = elements
+        self.soapSettings = soapSettings
+        self.e0 = e0
+        self.warnings = warnings
+    }
+}

@@ -1,0 +1,93 @@
+import Descriptors
+import LinearAlgebra
+import Support
+
+/// The fourth stage of a fit, "kernel rows and QR": configurations are turned into design rows in parallel,
+/// a batch at a time, and each batch is folded into the QR, so neither K_NM nor the descriptor derivatives of
+/// the whole training set ever exist in memory.
+enum KernelRowStream {
+    /// Folds the design rows of every observation into `solver`; returns how many rows it added.
+    /// - Throws: `GAPError.descriptor` for a configuration that cannot be described, `.solver` for a failed fold.
+    static func fold(
+        _ observations: [Observation], soap: SOAP, basis: SparseBasis, settings: FitSettings,
+        into solver: inout IncrementalLeastSquares, progress: GAPTrainer.Progress?
+    ) throws(GAPError) -> Int {
+        let M = basis.layout.total
+        let rowsPerFold = max(M / 4, 512)   // rows per QR fold: a quarter of the triangle's memory
+        let kernel = settings.kernel, threads = settings.threads
+        var start = 0, folded = 0
+        while start < observations.count {
+            var end = start, rows = 0
+            while end < observations.count && (rows < rowsPerFold || end == start) {
+                rows += observations[end].rowCount
+                end += 1
+            }
+            let range = start..<end
+            // The batch's row-major rows live only inside this expression; the QR gets one column-major block.
+            var (block, blockRowCount) = try columnMajorBlock(Parallel.map(range.count, threads: threads) { k in
+                Result { () throws(GAPError) in
+                    try designRows(observations[range.lowerBound + k], soap: soap, basis: basis, kernel: kernel)
+                }
+            }, columns: M)
+            do {
+                try BLASThreads.withThreads(threads) { () throws(LinearAlgebraError) in
+                    try solver.add(columnMajor: &block, rows: blockRowCount)
+                }
+            } catch {
+                throw .solver(stage: "QR update", error)
+            }
+            folded += blockRowCount
+            progress?("kernel rows and QR", end, observations.count)
+            start = end
+        }
+        return folded
+    }
+
+    /// The design rows of one configuration: descriptors (with derivatives when it has forces or a virial,
+    /// strain ones for a virial) and their kernels with the sparse points.
+    static func designRows(
+        _ o: Observation, soap: SOAP, basis: SparseBasis, kernel: PolynomialKernel
+    ) throws(GAPError) -> DesignRows {
+        let q: DescriptorRows, dq: SparseDerivatives?
+        do {
+            if o.forces != nil || o.virial != nil {
+                let described = try soap.derivatives([o.structure], strain: o.virial != nil, threads: 1)
+                (q, dq) = (described.descriptors, described.derivatives)
+            } else {
+                (q, dq) = (try soap.create([o.structure], threads: 1), nil)
+            }
+        } catch {
+            throw .descriptor(error)
+        }
+        return try DesignRows(o, q: q, dq: dq, points: basis.points, layout: basis.layout, kernel: kernel)
+    }
+
+    /// The design rows and targets of a batch as one column-major block [A b] (what the QR folds in place);
+    /// the batch's own row-major copies are released when this returns.
+    private static func columnMajorBlock(
+        _ results: [Result<DesignRows, GAPError>], columns M: Int
+    ) throws(GAPError) -> (block: [Double], rows: Int) {
+        var parts = [DesignRows]()
+        for r in results { parts.append(try r.get()) }
+        let m = parts.reduce(0) { $0 + $1.targets.count }
+        var block = [Double](repeating: 0, count: m * (M + 1))
+        var first = 0
+        for part in parts {
+            part.matrix.elements.withUnsafeBufferPointer { a in
+                block.withUnsafeMutableBufferPointer { out in
+                    let rows = part.targets.count
+                    // Column by column through the row-major part, in tiles of rows to stay in cache.
+                    for tile in stride(from: 0, to: rows, by: 64) {
+                        let end = min(tile + 64, rows)
+                        for j in 0..<M {
+                            for i in tile..<end { out[j * m + first + i] = a[i * M + j] }
+                        }
+                    }
+                    for i in 0..<rows { out[M * m + first + i] = part.targets[i] }
+                }
+            }
+            first += part.targets.count
+        }
+        return (block, m)
+    }
+}

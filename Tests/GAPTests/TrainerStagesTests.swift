@@ -1,0 +1,232 @@
+@testable import GAP
+import Atoms
+import Descriptors
+import Foundation
+import LinearAlgebra
+import Testing
+
+/// Small, fast settings and data for stage-by-stage checks.
+private enum StageData {
+    static let settings: FitSettings = {
+        var s = FitSettings(soap: SOAPSettings(cutoff: 4, nMax: 4, lMax: 3, speciesZ: []), kernel: PolynomialKernel(delta: 1.5, zeta: 4),
+                            sparseCount: 12, e0: .average)
+        s.threads = 2
+        return s
+    }()
+
+    static let silicon = SiliconData.labelled(seed: 5, counts: (3, 0, 0))
+
+    /// `silicon` with atom 1 of configuration `k` moved to 0.3 Å from atom 0.
+    static func withCloseAtoms(at k: Int) -> [Structure] {
+        var data = silicon
+        data[k].positions[1] = data[k].positions[0] + SIMD3(0.3, 0, 0)
+        return data
+    }
+
+    static func gapError(_ body: () throws -> Void) -> GAPError? {
+        do { try body() } catch { return error as? GAPError }
+        return nil
+    }
+}
+
+@Suite("GAP trainer stages")
+struct TrainerStagesTests {
+    // MARK: The kernel, written once
+
+    @Test func kernelValueAndDerivativeAreTheFormulas() {
+        let kernel = PolynomialKernel(delta: 1.5, zeta: 4)
+        for t in [0.0, 0.3, 0.9, 1.0] {
+            #expect(abs(kernel.value(t) - 2.25 * pow(t, 4)) < 1e-14)
+            #expect(abs(kernel.derivative(t) - 2.25 * 4 * pow(t, 3)) < 1e-14)
+        }
+        let fractional = PolynomialKernel(delta: 2, zeta: 2.5)
+        #expect(abs(fractional.value(0.5) - 4 * pow(0.5, 2.5)) < 1e-14)
+        #expect(fractional.value(-0.5) == 0)
+    }
+
+    @Test func kernelMatrixHelpersAgreeWithTheScalarOnes() throws {
+        let kernel = PolynomialKernel(delta: 0.7, zeta: 3)
+        let dots = try Matrix([[0.2, 0.9, -0.4], [1.0, 0.5, 0.1]])
+        var values = dots
+        kernel.applyValues(to: &values)
+        #expect(values.elements == dots.elements.map(kernel.value))
+        let alpha = [0.5, -1.0, 2.0]
+        var coefficients = dots
+        let energies = kernel.localEnergies(replacingByGradientCoefficients: &coefficients, alpha: alpha)
+        for k in 0..<2 {
+            let expected = (0..<3).reduce(0.0) { $0 + alpha[$1] * kernel.value(dots[k, $1]) }
+            #expect(abs(energies[k] - expected) < 1e-14)
+            for j in 0..<3 { #expect(abs(coefficients[k, j] - alpha[j] * kernel.derivative(dots[k, j])) < 1e-14) }
+        }
+    }
+
+    // MARK: Read and check data
+
+    @Test func fitDataResolvesElementsE0AndTheDescriptor() throws {
+        let data = try FitData(StageData.silicon, lines: [], settings: StageData.settings)
+        #expect(data.observations.count == StageData.silicon.count)
+        #expect(data.elements == [14])
+        #expect(data.soapSettings.speciesZ == [14])
+        #expect(data.warnings.isEmpty)
+        let e0 = try #require(data.e0[14])
+        for o in data.observations {
+            let raw = try #require(o.rawEnergy)
+            #expect(o.energy == raw - Double(o.structure.count) * e0)
+        }
+    }
+
+    @Test func closestPairIsFoundOnceAndIncludesPeriodicImages() throws {
+        let close = try #require(try CloseAtoms.closestPair(in: StageData.withCloseAtoms(at: 0)[0], index: 0))
+        #expect(close.first == 0 && close.second == 1)
+        #expect(abs(close.separation - 0.3) < 1e-12)
+        #expect(try CloseAtoms.closestPair(in: StageData.silicon[0], index: 0) == nil)
+        let tiny = Structure(atomicNumbers: [14], positions: [.zero],
+                             cell: Cell(SIMD3(0.4, 0, 0), SIMD3(0, 5, 0), SIMD3(0, 0, 5)), pbc: Periodicity(true, true, true))
+        let image = try #require(try CloseAtoms.closestPair(in: tiny, index: 0))
+        #expect(image.first == 0 && image.second == 0 && abs(image.separation - 0.4) < 1e-12)
+    }
+
+    @Test func closeAtomsAreWarnedAboutAndLeftOut() throws {
+        let data = try FitData(StageData.withCloseAtoms(at: 1), lines: [3, 70, 137], settings: StageData.settings)
+        #expect(data.observations.map(\.index) == [0, 2])
+        #expect(data.warnings.count == 1)
+        let warning = try #require(data.warnings.first)
+        #expect(warning.hasPrefix("configuration 1 (line 70): atoms 0 and 1 are 0.300 Å apart"))
+        #expect(warning.contains("left out"))
+    }
+
+    @Test func allowCloseAtomsKeepsThemButStillWarns() throws {
+        var settings = StageData.settings
+        settings.allowCloseAtoms = true
+        let data = try FitData(StageData.withCloseAtoms(at: 1), lines: [3, 70, 137], settings: settings)
+        #expect(data.observations.map(\.index) == [0, 1, 2])
+        #expect(data.warnings.count == 1 && data.warnings[0].contains("kept"))
+    }
+
+    @Test func aFitLeavesCloseAtomsOutExactly() throws {
+        let (withClose, report) = try GAPTrainer.fit(StageData.withCloseAtoms(at: 1), lines: [3, 70, 137],
+                                                     settings: StageData.settings)
+        #expect(report.warnings.contains { $0.hasPrefix("configuration 1 (line 70)") })
+        let (without, _) = try GAPTrainer.fit([StageData.silicon[0], StageData.silicon[2]], settings: StageData.settings)
+        #expect(withClose.models == without.models)
+        var keep = StageData.settings
+        keep.allowCloseAtoms = true
+        let (_, kept) = try GAPTrainer.fit(StageData.withCloseAtoms(at: 1), settings: keep)
+        #expect(kept.observations > report.observations)
+    }
+
+    @Test func onlyCloseAtomConfigurationsAreAClearError() {
+        let error = StageData.gapError { _ = try FitData([StageData.withCloseAtoms(at: 0)[0]], lines: [9], settings: StageData.settings) }
+        guard case let .badReference(configuration, line, detail)? = error else {
+            Issue.record("expected badReference, got \(String(describing: error))")
+            return
+        }
+        #expect(configuration == 0 && line == 9 && detail.contains("--allow-close-atoms"))
+    }
+
+    // MARK: Descriptors and sparse points
+
+    @Test func candidatesHaveOneRowPerAtomOfTheElement() throws {
+        let data = try FitData(StageData.silicon, lines: [], settings: StageData.settings)
+        let candidates = try SparseCandidates.descriptors(of: data.observations, soap: data.soap, threads: 2, progress: nil)
+        let x = try #require(candidates[14])
+        #expect(x.rows == StageData.silicon.reduce(0) { $0 + $1.count })
+        #expect(x.columns == data.soap.numberOfFeatures)
+    }
+
+    @Test func sparseBasisFactorisesTheKernelOfItsPoints() throws {
+        let data = try FitData(StageData.silicon, lines: [], settings: StageData.settings)
+        let candidates = try SparseCandidates.descriptors(of: data.observations, soap: data.soap, threads: 2, progress: nil)
+        let basis = try SparseBasis(candidates: candidates, elements: data.elements, settings: StageData.settings)
+        let points = try #require(basis.points[14])
+        #expect(basis.indices[14]?.count == 12 && points.rows == 12)
+        #expect(basis.ordered == [points] && basis.layout.total == 12)
+        let product = try Matrix.product(basis.lower, basis.lower, transB: .transposed)
+        for i in 0..<12 {
+            for j in 0..<12 {
+                var kernel = StageData.settings.kernel.value((0..<points.columns).reduce(0) { $0 + points[i, $1] * points[j, $1] })
+                if i == j { kernel += StageData.settings.jitter }
+                #expect(abs(product[i, j] - kernel) < 1e-9)
+            }
+        }
+    }
+
+    @Test func duplicateSparsePointsWithoutJitterAreASolverError() throws {
+        var settings = StageData.settings
+        settings.sparseMethod = .indices([])
+        settings.sparseIndices = [14: [0, 0]]
+        settings.jitter = 0
+        let data = try FitData(StageData.silicon, lines: [], settings: settings)
+        let candidates = try SparseCandidates.descriptors(of: data.observations, soap: data.soap, threads: 1, progress: nil)
+        let error = StageData.gapError { _ = try SparseBasis(candidates: candidates, elements: [14], settings: settings) }
+        guard case let .solver(stage, .notPositiveDefinite)? = error else {
+            Issue.record("expected a Cholesky failure, got \(String(describing: error))")
+            return
+        }
+        #expect(stage.contains("K_MM for Si"))
+    }
+
+    // MARK: Kernel rows and QR
+
+    @Test func designRowsOfAConfigurationHaveItsRowCount() throws {
+        let data = try FitData(StageData.silicon, lines: [], settings: StageData.settings)
+        let candidates = try SparseCandidates.descriptors(of: data.observations, soap: data.soap, threads: 1, progress: nil)
+        let basis = try SparseBasis(candidates: candidates, elements: data.elements, settings: StageData.settings)
+        let o = data.observations[0]
+        let rows = try KernelRowStream.designRows(o, soap: data.soap, basis: basis, kernel: StageData.settings.kernel)
+        #expect(rows.matrix.rows == o.rowCount && rows.matrix.columns == 12 && rows.targets.count == o.rowCount)
+        var solver = try IncrementalLeastSquares(transposeOf: basis.lower)
+        let folded = try KernelRowStream.fold(data.observations, soap: data.soap, basis: basis, settings: StageData.settings,
+                                              into: &solver, progress: nil)
+        #expect(folded == data.observations.reduce(0) { $0 + $1.rowCount })
+    }
+
+    // MARK: Former fallbacks, now typed errors
+
+    @Test func designRowsRejectSparsePointsOfTheWrongLength() throws {
+        let data = try FitData(StageData.silicon, lines: [5], settings: StageData.settings)
+        let o = data.observations[0]
+        let (q, dq) = try data.soap.derivatives([o.structure], strain: true)
+        let wrong = Matrix(rows: 2, columns: data.soap.numberOfFeatures + 1)
+        let layout = DesignRows.Layout(elements: [14], models: [14: wrong])
+        let error = StageData.gapError {
+            _ = try DesignRows(o, q: q, dq: dq, points: [14: wrong], layout: layout, kernel: StageData.settings.kernel)
+        }
+        guard case let .solver(stage, .dimensionMismatch)? = error else {
+            Issue.record("expected a dimension mismatch, got \(String(describing: error))")
+            return
+        }
+        #expect(stage == "design rows of configuration 0 (line 5)")
+    }
+
+    @Test func potentialsRejectPartsThatDoNotFit() throws {
+        let soapSettings = SOAPSettings(cutoff: 4, nMax: 4, lMax: 3, speciesZ: [14])
+        let D = try soapSettings.makeSOAP().numberOfFeatures
+        func inconsistent(_ models: [Int: SparseModel], _ variance: VarianceFactors? = nil) -> Bool {
+            let error = StageData.gapError {
+                _ = try GAPPotential(soapSettings: soapSettings, kernel: StageData.settings.kernel, e0: [14: 0], models: models,
+                                     variance: variance)
+            }
+            if case .inconsistentPotential? = error { return true }
+            return false
+        }
+        let good = SparseModel(points: Matrix(rows: 2, columns: D, repeating: 0.1), alpha: [1, 2])
+        #expect(inconsistent([14: SparseModel(points: Matrix(rows: 2, columns: D + 3), alpha: [1, 2])]))
+        #expect(inconsistent([14: good], VarianceFactors(elements: [14], lower: .identity(3), upper: .identity(3))))
+        #expect(inconsistent([14: good], VarianceFactors(elements: [14, 14], lower: .identity(2), upper: .identity(2))))
+        #expect(!inconsistent([14: good], VarianceFactors(elements: [14], lower: .identity(2), upper: .identity(2))))
+    }
+
+    @Test func localEnergiesRejectDescriptorsOfTheWrongLength() throws {
+        let soapSettings = SOAPSettings(cutoff: 4, nMax: 4, lMax: 3, speciesZ: [14])
+        let D = try soapSettings.makeSOAP().numberOfFeatures
+        let gap = try GAPPotential(soapSettings: soapSettings, kernel: StageData.settings.kernel, e0: [14: 0],
+                                   models: [14: SparseModel(points: Matrix(rows: 2, columns: D, repeating: 0.1), alpha: [1, 2])],
+                                   variance: nil)
+        let s = StageData.silicon[0]
+        let other = try SOAPSettings(cutoff: 4, nMax: 5, lMax: 3, speciesZ: [14]).makeSOAP().create([s])
+        #expect(throws: LinearAlgebraError.self) { _ = try gap.localEnergies(other, elements: s.atomicNumbers) }
+        let own = try gap.soap.create([s])
+        #expect(throws: Never.self) { _ = try gap.localEnergies(own, elements: s.atomicNumbers) }
+    }
+}
