@@ -9,7 +9,7 @@ struct NPZHardeningTests {
     /// A small archive: a 2 × 3 float64 array, an int64 array and text.
     private var archive: [UInt8] {
         var writer = NPZWriter()
-        writer.add("x", [1, 2, 3, 4, 5, 6], shape: [2, 3])
+        writer.add("x", [1.0, 2, 3, 4, 5, 6], shape: [2, 3])
         writer.add("i", [7, -8], shape: [2])
         writer.add("note", text: "hello")
         return writer.bytes()
@@ -67,7 +67,7 @@ struct NPZHardeningTests {
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (3, }", "shape"),
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "dtype"),
         ("{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", "Fortran"),
-        ("{'descr': '<f8, 'shape': (2,), }", "descr"),
+        ("{'descr': '<f8, 'shape': (2,), }", "dtype"),
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (" + String(repeating: "1,", count: 40) + "), }", "dimensions"),
     ])
     func badHeadersAreErrors(dict: String, says: String) {
