@@ -12,7 +12,7 @@ struct ByteView {
     /// An error about the archive or one of its entries.
     func fail(_ problem: String, entry: String? = nil) -> NPZError { NPZError(path: path, entry: entry, problem: problem) }
 
-    /// The `width` bytes at `at` as an unsigned integer.
+    /// The little-endian integer at `at`.
     private func load<T: FixedWidthInteger>(_ at: Int, _ type: T.Type, entry: String?) throws(NPZError) -> T {
         guard at >= 0, at <= raw.count - MemoryLayout<T>.size else {
             throw fail("is truncated (a \(MemoryLayout<T>.size)-byte field at offset \(at) lies past the end, \(raw.count) bytes)",

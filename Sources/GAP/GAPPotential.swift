@@ -28,12 +28,22 @@ public struct GAPPotential: Calculator {
         soapSettings: SOAPSettings, kernel: PolynomialKernel, e0: [Int: Double], models: [Int: SparseModel],
         variance: VarianceFactors?
     ) throws(GAPError) {
+        let soap: SOAP
+        do { soap = try soapSettings.makeSOAP() } catch { throw .descriptor(error) }
+        self.init(soapSettings: soapSettings, soap: soap, kernel: kernel, e0: e0, models: models, variance: variance)
+    }
+
+    /// A potential around `soap`, the descriptor `soapSettings` makes (built once by whoever checked it).
+    init(
+        soapSettings: SOAPSettings, soap: SOAP, kernel: PolynomialKernel, e0: [Int: Double], models: [Int: SparseModel],
+        variance: VarianceFactors?
+    ) {
         self.soapSettings = soapSettings
+        self.soap = soap
         self.kernel = kernel
         self.e0 = e0
         self.models = models
         self.variance = variance
-        do { soap = try soapSettings.makeSOAP() } catch { throw .descriptor(error) }
     }
 
     /// Elements the potential knows.

@@ -1,4 +1,5 @@
 import Archive
+import Descriptors
 import Foundation
 import LinearAlgebra
 import Support
@@ -34,10 +35,11 @@ extension GAPPotential {
         guard let text = npz.text("metadata") else { throw .badPotentialFile(path: path, detail: "is not a SwiftGAP potential (no metadata)") }
         let metadata = try PotentialMetadata.decode(Data(text.utf8), path: path)
         let (e0, counts) = try metadata.validated(path: path)
-        let features: Int
-        do { features = try metadata.soap.makeSOAP().numberOfFeatures } catch {
+        let soap: SOAP
+        do { soap = try metadata.soap.makeSOAP() } catch {
             throw .badPotentialEntry(path: path, entry: "metadata soap", detail: "describes no valid descriptor: \(error)")
         }
+        let features = soap.numberOfFeatures
         var models = [Int: SparseModel]()
         for (z, count) in counts {
             let points = try finiteValues(npz, "sparse_\(z)", shape: [count, features], path: path)
@@ -45,11 +47,8 @@ extension GAPPotential {
             models[z] = SparseModel(points: try matrix(count, features, points, entry: "sparse_\(z)", path: path), alpha: alpha)
         }
         let variance = metadata.hasVariance && variances ? try varianceFactors(npz, models: models, path: path) : nil
-        do {
-            return (try GAPPotential(soapSettings: metadata.soap, kernel: metadata.kernel, e0: e0, models: models, variance: variance), metadata)
-        } catch {
-            throw .badPotentialFile(path: path, detail: "cannot be rebuilt: \(error)")
-        }
+        return (GAPPotential(soapSettings: metadata.soap, soap: soap, kernel: metadata.kernel, e0: e0, models: models, variance: variance),
+                metadata)
     }
 
     /// The variance factors, checked against the models: one block per modelled element, two packed

@@ -67,7 +67,7 @@ struct NPZHardeningTests {
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (3, }", "shape"),
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "dtype"),
         ("{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", "Fortran"),
-        ("{'descr': '<f8, 'shape': (2,), }", "dtype"),
+        ("{'descr': '<f8, 'shape': (2,), }", "fortran_order"),
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (" + String(repeating: "1,", count: 40) + "), }", "dimensions"),
     ])
     func badHeadersAreErrors(dict: String, says: String) {
