@@ -33,6 +33,11 @@ public struct NPZWriter {
         entries.append((name, Self.header(descr: "<i8", shape: shape), .ints(values.map(Int64.init))))
     }
 
+    /// Adds `npy`, a complete `.npy` file, as it is and unchecked (for testing readers on any payload).
+    public mutating func add(_ name: String, npy: [UInt8]) {
+        entries.append((name, [], .bytes(npy)))
+    }
+
     /// Adds UTF-8 text as a 1-D uint8 array (`bytes(npz[name]).decode()` gives it back).
     public mutating func add(_ name: String, text: String) {
         let bytes = Array(text.utf8)
@@ -43,7 +48,20 @@ public struct NPZWriter {
     /// used (for tests; the default is the zip format's 4 GB limit).
     public func write(to path: String, zip64Limit: UInt64 = 0xFFFF_FFFF) throws(AtomicFileError) {
         let file = try AtomicFile(path: path)
-        var zip = ZipWriter(file: file, zip64Limit: zip64Limit)
+        _ = try archive(into: file, zip64Limit: zip64Limit)
+        try file.commit()
+    }
+
+    /// The archive as bytes in memory.
+    public func bytes() -> [UInt8] {
+        do { return try archive(into: [UInt8](), zip64Limit: 0xFFFF_FFFF) } catch {
+            preconditionFailure("writing to memory cannot fail: \(error)")
+        }
+    }
+
+    /// Writes every entry and the central directory to `sink`, and returns the sink.
+    private func archive<Sink: ZipSink>(into sink: Sink, zip64Limit: UInt64) throws(AtomicFileError) -> Sink {
+        var zip = ZipWriter(sink: sink, zip64Limit: zip64Limit)
         for entry in entries {
             try entry.payload.withBytes { body in
                 Result { () throws(AtomicFileError) in
@@ -52,11 +70,11 @@ public struct NPZWriter {
             }.get()
         }
         try zip.finish()
-        try file.commit()
+        return zip.sink
     }
 
     /// The `.npy` version 1.0 header of a little-endian C-order array, padded to a multiple of 64 bytes.
-    static func header(descr: String, shape: [Int]) -> [UInt8] {
+    public static func header(descr: String, shape: [Int]) -> [UInt8] {
         let dims = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(dims), }"
         let unpadded = 10 + dict.utf8.count + 1

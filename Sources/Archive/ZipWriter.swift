@@ -1,8 +1,9 @@
 import Support
 /// A zip archive of stored (uncompressed) entries written sequentially, with ZIP64 records when sizes or
 /// offsets pass 4 GB.
-struct ZipWriter {
-    private let file: AtomicFile
+struct ZipWriter<Sink: ZipSink> {
+    /// Where the bytes go.
+    private(set) var sink: Sink
     private var offset: UInt64 = 0
     private var central = [UInt8]()
     private var count = 0
@@ -11,8 +12,8 @@ struct ZipWriter {
     /// Sizes and offsets from this value on use ZIP64 records (lowered only by tests).
     private let limit: UInt64
 
-    init(file: AtomicFile, zip64Limit: UInt64 = 0xFFFF_FFFF) {
-        self.file = file
+    init(sink: Sink, zip64Limit: UInt64 = 0xFFFF_FFFF) {
+        self.sink = sink
         limit = zip64Limit
     }
 
@@ -44,9 +45,9 @@ struct ZipWriter {
             local.le64(size)
         }
         let entryOffset = offset
-        try file.write(bytes: local)
-        try file.write(bytes: header)
-        try file.write(raw: body)
+        try sink.write(bytes: local)
+        try sink.write(bytes: header)
+        try sink.write(raw: body)
         offset += UInt64(local.count) + size
 
         // Central directory record, with a ZIP64 extra field for whatever does not fit in 32 bits.
@@ -88,7 +89,7 @@ struct ZipWriter {
     mutating func finish() throws(AtomicFileError) {
         let centralOffset = offset
         let centralSize = UInt64(central.count)
-        try file.write(bytes: central)
+        try sink.write(bytes: central)
         offset += centralSize
         let zip64 = centralOffset >= limit || count >= 0xFFFF
         var tail = [UInt8]()
@@ -117,8 +118,23 @@ struct ZipWriter {
         tail.le32(UInt32(min(centralSize, 0xFFFF_FFFF)))
         tail.le32(zip64 ? 0xFFFF_FFFF : UInt32(centralOffset))
         tail.le16(0)
-        try file.write(bytes: tail)
+        try sink.write(bytes: tail)
     }
+}
+
+/// Where a `ZipWriter` writes: a file, or bytes in memory.
+protocol ZipSink {
+    /// Appends `bytes`.
+    mutating func write(bytes: [UInt8]) throws(AtomicFileError)
+    /// Appends the bytes at `raw`.
+    mutating func write(raw: UnsafeRawBufferPointer) throws(AtomicFileError)
+}
+
+extension AtomicFile: ZipSink {}
+
+extension Array: ZipSink where Element == UInt8 {
+    mutating func write(bytes: [UInt8]) { append(contentsOf: bytes) }
+    mutating func write(raw: UnsafeRawBufferPointer) { append(contentsOf: raw) }
 }
 
 private extension Array where Element == UInt8 {

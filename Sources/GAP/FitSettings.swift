@@ -2,7 +2,7 @@ import Atoms
 import Support
 
 /// Everything a GAP fit needs besides the data.
-public struct FitSettings: Sendable {
+public struct FitSettings: Equatable, Sendable {
     /// Descriptor settings; an empty `speciesZ` means the elements of the training set in order of appearance.
     public var soap: SOAPSettings
     /// Kernel δ and ζ.

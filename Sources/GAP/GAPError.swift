@@ -20,6 +20,8 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownElement(configuration: Int, line: Int, element: Int, known: [Int])
     /// A potential file is unreadable, truncated, corrupt or from a newer version.
     case badPotentialFile(path: String, detail: String)
+    /// An entry of a potential file (a metadata field or an array) is out of range, inconsistent or not finite.
+    case badPotentialEntry(path: String, entry: String, detail: String)
     /// A linear-algebra step failed (with what to do about it).
     case solver(stage: String, LinearAlgebraError)
     /// A descriptor could not be computed.
@@ -49,6 +51,8 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
                 + known.map(Element.label).joined(separator: ", ")
         case let .badPotentialFile(path, detail):
             return "\(path): \(detail)"
+        case let .badPotentialEntry(path, entry, detail):
+            return "\(path): \(entry) \(detail); the file is damaged or was edited: restore it or fit the potential again"
         case let .solver(stage, error):
             return "\(stage) failed: \(error)"
         case let .descriptor(error):

@@ -29,12 +29,23 @@ public struct GAPPotential: Calculator {
         soapSettings: SOAPSettings, kernel: PolynomialKernel, e0: [Int: Double], models: [Int: SparseModel],
         variance: VarianceFactors?
     ) throws(GAPError) {
+        let soap: SOAP
+        do { soap = try soapSettings.makeSOAP() } catch { throw .descriptor(error) }
+        try self.init(soapSettings: soapSettings, soap: soap, kernel: kernel, e0: e0, models: models, variance: variance)
+    }
+
+    /// A potential around `soap`, the descriptor `soapSettings` makes (built once by whoever checked it).
+    /// - Throws: `GAPError.inconsistentPotential` when the shapes of the parts do not fit together.
+    init(
+        soapSettings: SOAPSettings, soap: SOAP, kernel: PolynomialKernel, e0: [Int: Double], models: [Int: SparseModel],
+        variance: VarianceFactors?
+    ) throws(GAPError) {
         self.soapSettings = soapSettings
+        self.soap = soap
         self.kernel = kernel
         self.e0 = e0
         self.models = models
         self.variance = variance
-        do { soap = try soapSettings.makeSOAP() } catch { throw .descriptor(error) }
         try Self.checkShapes(models: models, variance: variance, features: soap.numberOfFeatures)
     }
 

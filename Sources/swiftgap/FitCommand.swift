@@ -81,24 +81,13 @@ struct FitCommand: ParsableCommand {
         let table = ErrorTable.render(sets.map { ($0.0, $0.1.statistics) })
 
         clock = Date()
-        var fit: [String: JSONField] = [
-            "training_file": .text(train), "training_sha256": .text(try FileDigest.sha256(ofFile: train)),
-            "training_configurations": .number(Double(structures.count)),
-            "sigma": .object(["energy": .number(sigmaEnergy), "force": .number(sigmaForce), "virial": .number(sigmaVirial)]),
-            "config_type_sigma": .list(configTypeSigma.map { .text($0) }),
-            "n_sparse": .text(nSparse.description), "sparse_method": .text(sparseMethod), "e0_method": .text(e0),
-            "jitter": .number(jitter), "seed": .number(Double(seed)), "virials": .flag(!noVirials),
-            "rows": .number(Double(fitReport.observations)), "reciprocal_condition": .number(fitReport.reciprocalCondition),
-            "keys": .object(["energy": .text(keys.energy ?? "auto"), "forces": .text(keys.forces ?? "auto"),
-                             "virial": .text(keys.virial ?? "auto"), "stress": .text(keys.stress ?? "auto"),
-                             "config_type": .text(keys.configType)]),
-            "train_errors": .object(ErrorStatistics.metrics(trainErrors.statistics.overall).mapValues { .number($0) }),
-        ]
-        if let testSet = sets.first(where: { $0.0 == "test" }) {
-            fit["test_file"] = .text(test ?? "")
-            fit["test_errors"] = .object(ErrorStatistics.metrics(testSet.1.statistics.overall).mapValues { .number($0) })
-        }
-        fit["seconds"] = .object(Dictionary(seconds, uniquingKeysWith: +).mapValues { .number($0) })
+        let fit = FitRecord(
+            settings: settings, trainingFile: train, trainingSHA256: try FileDigest.sha256(ofFile: train),
+            trainingConfigurations: structures.count, testFile: test, observations: fitReport.observations,
+            reciprocalCondition: fitReport.reciprocalCondition,
+            trainErrors: ErrorSummary(metrics: ErrorStatistics.metrics(trainErrors.statistics.overall)),
+            testErrors: sets.first { $0.0 == "test" }.map { ErrorSummary(metrics: ErrorStatistics.metrics($0.1.statistics.overall)) },
+            stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
         try potential.write(to: output, fit: fit, codeVersion: SwiftGAP.configuration.version)
         if let sparseOutput {
             var text = ""

@@ -8,46 +8,38 @@ struct PotentialSummary {
     let metadata: PotentialMetadata
 
     var text: String {
-        let m = metadata, soap = m.soap
+        let m = metadata, soap = m.soap, fit = m.fit, settings = fit.settings
         let species = soap.speciesZ.map { Element.symbol($0) ?? "Z\($0)" }
+        let elements = m.e0.map { (symbol: $0.key, z: Element.atomicNumber($0.key) ?? 0, e0: $0.value) }.sorted { $0.z < $1.z }
         var rows: [(String, String)] = [
             ("format", "\(m.format) \(m.formatVersion), written by SwiftGAP \(m.codeVersion) on \(m.created)"),
-            ("elements", m.e0.keys.sorted { (Element.atomicNumber($0) ?? 0) < (Element.atomicNumber($1) ?? 0) }
-                .map { "\($0) (e0 \(String(format: "%.6f", m.e0[$0]!)) eV, \(m.sparsePoints[$0] ?? 0) sparse points)" }
+            ("elements", elements.map { "\($0.symbol) (e0 \(String(format: "%.6f", $0.e0)) eV, \(m.sparsePoints[$0.symbol] ?? 0) sparse points)" }
                 .joined(separator: ", ")),
             ("SOAP", "cutoff \(soap.cutoff) Å, transition \(soap.cutoffTransitionWidth) Å, n_max \(soap.nMax), "
                 + "l_max \(soap.lMax), atom_sigma \(soap.atomSigma) Å, central_weight \(soap.centralWeight), "
                 + "channels \(species.joined(separator: " "))"),
             ("kernel", "δ² (q·x)^ζ with δ \(m.kernel.delta) eV, ζ \(m.kernel.zeta)"),
             ("variance", m.hasVariance ? "stored (predict writes per-atom variances)" : "not stored (fitted with --no-variance)"),
+            ("training file", fit.trainingFile),
+            ("training configurations", "\(fit.trainingConfigurations)"),
+            ("training sha256", fit.trainingSHA256),
+            ("sigma", "energy \(settings.sigmas.energy), force \(settings.sigmas.force), virial \(settings.sigmas.virial)"),
+            ("sparse method", settings.sparseMethod.description),
+            ("e0 method", settings.e0.description),
+            ("jitter", "\(settings.jitter)"),
+            ("seed", "\(settings.seed)"),
         ]
-        for key in ["training_file", "training_configurations", "training_sha256", "sigma", "sparse_method", "e0_method", "jitter", "seed"] {
-            if let value = m.fit[key] { rows.append((key.replacingOccurrences(of: "_", with: " "), describe(value))) }
+        for (name, errors) in [("train errors", fit.trainErrors), ("test errors", fit.testErrors)] {
+            if let errors { rows.append((name, errorText(errors))) }
         }
-        for (key, name) in [("train_errors", "train errors"), ("test_errors", "test errors")] {
-            if case let .object(errors)? = m.fit[key] { rows.append((name, errorText(errors))) }
-        }
+        if !fit.warnings.isEmpty { rows.append(("warnings", fit.warnings.joined(separator: "; "))) }
         return KeyValueTable(title: path, rows: rows).text
     }
 
-    private func errorText(_ e: [String: JSONField]) -> String {
-        func milli(_ key: String) -> String? {
-            guard case let .number(x)? = e[key] else { return nil }
-            return String(format: "%.3f", x * 1000)
-        }
-        return [("energy RMSE", "energy_rmse_per_atom", "meV/atom"), ("forces RMSE", "forces_rmse", "meV/Å"),
-                ("virial RMSE", "virial_rmse_per_atom", "meV/atom")]
-            .compactMap { name, key, unit in milli(key).map { "\(name) \($0) \(unit)" } }
+    private func errorText(_ e: ErrorSummary) -> String {
+        [("energy RMSE", e.energyRMSEPerAtom, "meV/atom"), ("forces RMSE", e.forcesRMSE, "meV/Å"),
+         ("virial RMSE", e.virialRMSEPerAtom, "meV/atom")]
+            .compactMap { name, value, unit in value.map { "\(name) \(String(format: "%.3f", $0 * 1000)) \(unit)" } }
             .joined(separator: ", ")
-    }
-
-    private func describe(_ value: JSONField) -> String {
-        switch value {
-        case let .number(x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
-        case let .text(s): return s
-        case let .flag(b): return b ? "yes" : "no"
-        case let .list(l): return l.isEmpty ? "—" : l.map(describe).joined(separator: ", ")
-        case let .object(o): return o.sorted { $0.key < $1.key }.map { "\($0.key) \(describe($0.value))" }.joined(separator: ", ")
-        }
     }
 }

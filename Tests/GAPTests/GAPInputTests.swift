@@ -94,9 +94,11 @@ struct GAPInputTests {
     @Test func potentialFileRoundTripsAndRejectsBadFiles() throws {
         let (gap, _) = GAPFitTests.silicon
         let path = try temporaryPath("si.gap")
-        try gap.write(to: path, fit: ["note": .text("test")], codeVersion: "test")
+        let record = FitRecord(settings: SiliconData.settings, trainingFile: "test.xyz", trainingSHA256: "", trainingConfigurations: 1,
+                               observations: 1, reciprocalCondition: 1)
+        try gap.write(to: path, fit: record, codeVersion: "test")
         let (back, metadata) = try GAPPotential.load(path: path)
-        #expect(metadata.formatVersion == PotentialMetadata.currentVersion && metadata.fit["note"] == .text("test"))
+        #expect(metadata.formatVersion == PotentialMetadata.currentVersion && metadata.fit == record)
         #expect(back.models == gap.models && back.e0 == gap.e0 && back.variance == gap.variance)
         let s = SiliconData.labelled(seed: 8, counts: (1, 0, 0))[0]
         #expect(try back.calculate(s) == (try gap.calculate(s)))

@@ -2,11 +2,41 @@ import Archive
 import FuzzDriver
 import GAP
 
-/// One fuzz input: a potential file (an npz archive); reading it must give a potential or a typed error.
-/// TODO(helper): read from memory instead of a temporary file once NPZReader takes bytes.
+/// One fuzz input: a potential file, read from memory all the way to a `GAPPotential` or a typed error.
+/// Inputs starting with "PK" are whole archives. Any other input is a bundle of entries, each
+/// `@@ name\n` followed by the entry's bytes up to the next `\n@@ `, that is zipped (with correct CRCs)
+/// before reading, so mutations reach the npy headers, the metadata and the consistency checks that
+/// byte flips in a real archive would only take to the CRC check.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPotential(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    0
+    let input = UnsafeBufferPointer(start: data, count: size)
+    let archive = input.starts(with: Array("PK".utf8)) ? Array(input) : zipped(bundle: input)
+    do { _ = try GAPPotential.load(bytes: archive, name: "fuzz") } catch {}
+    return 0
+}
+
+/// The archive of the entries of a bundle.
+private func zipped(bundle: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    let marker = Array("\n@@ ".utf8)
+    var npz = NPZWriter()
+    var pieces = [ArraySlice<UInt8>]()
+    var start = 0, k = 0
+    let bytes = Array(bundle)
+    while k + marker.count <= bytes.count {
+        if bytes[k..<(k + marker.count)].elementsEqual(marker) {
+            pieces.append(bytes[start..<k])
+            start = k + marker.count
+            k = start
+        } else {
+            k += 1
+        }
+    }
+    pieces.append(bytes[start...])
+    for piece in pieces.dropFirst() {
+        let name = piece.prefix { $0 != UInt8(ascii: "\n") }
+        npz.add(String(decoding: name, as: UTF8.self), npy: Array(piece.dropFirst(name.count + 1)))
+    }
+    return npz.bytes()
 }
 
 @_cdecl("FuzzPotential_main")

@@ -1,0 +1,140 @@
+import Archive
+import Descriptors
+import Foundation
+import LinearAlgebra
+import Support
+
+extension GAPPotential {
+    /// Reads a potential file. With `variances: false` the variance factors (two M × M triangles, most of a
+    /// large file) are not unpacked and the potential predicts without variances, e.g. for MD.
+    /// - Throws: `GAPError.badPotentialFile` for a missing, truncated, corrupt, foreign or newer file,
+    ///   `GAPError.badPotentialEntry` for a metadata field or array that is out of range, inconsistent or not finite.
+    public static func load(
+        path: String, variances: Bool = true
+    ) throws(GAPError) -> (potential: GAPPotential, metadata: PotentialMetadata) {
+        let npz: NPZReader
+        do { npz = try NPZReader(path: path) } catch { throw GAPError(error) }
+        return try load(npz, path: path, variances: variances)
+    }
+
+    /// Reads a potential file held in memory; `name` stands for the file in errors.
+    /// - Throws: `GAPError` as `load(path:variances:)`.
+    public static func load(
+        bytes: some ContiguousBytes, name: String, variances: Bool = true
+    ) throws(GAPError) -> (potential: GAPPotential, metadata: PotentialMetadata) {
+        let npz: NPZReader
+        do { npz = try NPZReader(bytes: bytes, name: name) } catch { throw GAPError(error) }
+        return try load(npz, path: name, variances: variances)
+    }
+
+    /// The potential in the archive `npz` of the file `path`: every metadata field and every array is
+    /// checked before the descriptor, models or variance factors are built.
+    private static func load(
+        _ npz: NPZReader, path: String, variances: Bool
+    ) throws(GAPError) -> (potential: GAPPotential, metadata: PotentialMetadata) {
+        guard let text = npz.text("metadata") else { throw .badPotentialFile(path: path, detail: "is not a SwiftGAP potential (no metadata)") }
+        let metadata = try PotentialMetadata.decode(Data(text.utf8), path: path)
+        let (e0, counts) = try metadata.validated(path: path)
+        let soap: SOAP
+        do { soap = try metadata.soap.makeSOAP() } catch {
+            throw .badPotentialEntry(path: path, entry: "metadata soap", detail: "describes no valid descriptor: \(error)")
+        }
+        let features = soap.numberOfFeatures
+        var models = [Int: SparseModel]()
+        for (z, count) in counts {
+            let points = try finiteValues(npz, "sparse_\(z)", shape: [count, features], path: path)
+            let alpha = try finiteValues(npz, "alpha_\(z)", shape: [count], path: path)
+            models[z] = SparseModel(points: try matrix(count, features, points, entry: "sparse_\(z)", path: path), alpha: alpha)
+        }
+        let variance = metadata.hasVariance && variances ? try varianceFactors(npz, models: models, path: path) : nil
+        return (try GAPPotential(soapSettings: metadata.soap, soap: soap, kernel: metadata.kernel, e0: e0, models: models, variance: variance),
+                metadata)
+    }
+
+    /// The variance factors, checked against the models: one block per modelled element, two packed
+    /// M × M triangles of finite values.
+    private static func varianceFactors(_ npz: NPZReader, models: [Int: SparseModel], path: String) throws(GAPError) -> VarianceFactors {
+        guard let elements = npz.ints("variance_elements") else {
+            throw .badPotentialEntry(path: path, entry: "variance_elements", detail: "is missing or not int64, though has_variance is true")
+        }
+        guard elements.shape == [models.count], Set(elements.values) == Set(models.keys) else {
+            throw .badPotentialEntry(path: path, entry: "variance_elements",
+                                     detail: "is \(elements.values) (shape \(elements.shape)), not one entry for each of \(models.keys.sorted())")
+        }
+        let m = models.values.reduce(0) { $0 + $1.points.rows }
+        let triangle = m * (m + 1) / 2   // m ≤ species × PotentialLimits.sparsePoints: no overflow
+        let lower = try values(npz, "variance_lower", shape: [triangle], path: path)
+        let upper = try values(npz, "variance_upper", shape: [triangle], path: path)
+        return VarianceFactors(elements: elements.values, lower: try unpackLower(lower, m, entry: "variance_lower", path: path),
+                               upper: try unpackLower(upper, m, transposed: true, entry: "variance_upper", path: path))
+    }
+
+    /// The float64 array `name`, which must have `shape`.
+    private static func values(_ npz: NPZReader, _ name: String, shape: [Int], path: String) throws(GAPError) -> [Double] {
+        guard let array = npz.doubles(name) else { throw .badPotentialEntry(path: path, entry: name, detail: "is missing or not float64") }
+        guard array.shape == shape else {
+            throw .badPotentialEntry(path: path, entry: name, detail: "has shape \(array.shape), but the metadata implies \(shape)")
+        }
+        return array.values
+    }
+
+    /// The float64 array `name`, which must have `shape` and finite values.
+    private static func finiteValues(_ npz: NPZReader, _ name: String, shape: [Int], path: String) throws(GAPError) -> [Double] {
+        let values = try values(npz, name, shape: shape, path: path)
+        if let k = values.firstIndex(where: { !$0.isFinite }) {
+            throw .badPotentialEntry(path: path, entry: name, detail: "holds a non-finite value (\(values[k]) at index \(k))")
+        }
+        return values
+    }
+
+    private static func matrix(_ rows: Int, _ columns: Int, _ values: [Double], entry: String, path: String) throws(GAPError) -> Matrix {
+        do { return try Matrix(rows: rows, columns: columns, elements: values) } catch {
+            throw .badPotentialEntry(path: path, entry: entry, detail: "\(error)")
+        }
+    }
+
+    /// The n × n matrix whose lower triangle is `packed` (row by row), or its transpose. Written once into
+    /// fresh memory (huge pages for large factors), since zeroing and copying 100 MB triangles page by
+    /// page dominated loading; non-finite values are caught on the way (x − x is NaN only for them).
+    static func unpackLower(
+        _ packed: [Double], _ n: Int, transposed: Bool = false, entry: String, path: String
+    ) throws(GAPError) -> Matrix {
+        var check = 0.0
+        let elements: [Double] = LargeArrays.uninitialised(n * n) { out in
+            packed.withUnsafeBufferPointer { p in
+                for i in 0..<n {
+                    let row = out + i * n
+                    if transposed {
+                        for j in 0..<i { row[j] = 0 }
+                        for j in i..<n {
+                            let x = p[j * (j + 1) / 2 + i]
+                            row[j] = x
+                            check += x - x
+                        }
+                    } else {
+                        let start = i * (i + 1) / 2
+                        for j in 0...i {
+                            let x = p[start + j]
+                            row[j] = x
+                            check += x - x
+                        }
+                        for j in (i + 1)..<n { row[j] = 0 }
+                    }
+                }
+            }
+        }
+        guard check == 0 else { throw .badPotentialEntry(path: path, entry: entry, detail: "holds non-finite values") }
+        return try matrix(n, n, elements, entry: entry, path: path)
+    }
+}
+
+extension GAPError {
+    /// A potential file's archive is unreadable: the entry at fault, or the file.
+    init(_ error: NPZError) {
+        if let entry = error.entry {
+            self = .badPotentialEntry(path: error.path, entry: entry, detail: error.problem)
+        } else {
+            self = .badPotentialFile(path: error.path, detail: error.problem)
+        }
+    }
+}

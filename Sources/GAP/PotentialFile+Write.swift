@@ -1,0 +1,39 @@
+import Archive
+import Atoms
+import Foundation
+import LinearAlgebra
+
+extension GAPPotential {
+    /// Writes the potential as an `.npz` archive (numpy-readable): `metadata` (JSON text), per element Z
+    /// `sparse_Z` [M, D] and `alpha_Z` [M], and, when present, `variance_elements`, `variance_lower` and
+    /// `variance_upper` (packed triangles, row-major), with `fit` recorded in the metadata. Written atomically.
+    public func write(to path: String, fit: FitRecord, codeVersion: String) throws {
+        let metadata = PotentialMetadata(
+            codeVersion: codeVersion, created: ISO8601DateFormatter().string(from: Date()), soap: soapSettings, kernel: kernel,
+            e0: Dictionary(uniqueKeysWithValues: e0.map { (Element.label($0.key), $0.value) }),
+            sparsePoints: Dictionary(uniqueKeysWithValues: models.map { (Element.label($0.key), $0.value.points.rows) }),
+            fit: fit, hasVariance: variance != nil)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        var npz = NPZWriter()
+        npz.add("metadata", text: String(decoding: try encoder.encode(metadata), as: UTF8.self))
+        for (z, model) in models.sorted(by: { $0.key < $1.key }) {
+            npz.add("sparse_\(z)", model.points.elements, shape: [model.points.rows, model.points.columns])
+            npz.add("alpha_\(z)", model.alpha, shape: [model.alpha.count])
+        }
+        if let variance {
+            npz.add("variance_elements", variance.elements, shape: [variance.elements.count])
+            npz.add("variance_lower", Self.packLower(variance.lower), shape: [variance.lower.rows * (variance.lower.rows + 1) / 2])
+            npz.add("variance_upper", Self.packLower(variance.upper.transposed), shape: [variance.upper.rows * (variance.upper.rows + 1) / 2])
+        }
+        try npz.write(to: path)
+    }
+
+    /// The lower triangle, row by row.
+    static func packLower(_ m: Matrix) -> [Double] {
+        var out = [Double]()
+        out.reserveCapacity(m.rows * (m.rows + 1) / 2)
+        for i in 0..<m.rows { out += m.elements[(i * m.columns)...(i * m.columns + i)] }
+        return out
+    }
+}
