@@ -6,12 +6,12 @@ import Testing
 @Suite("Descriptor limits")
 struct DescriptorLimitsTests {
     /// The setting name of an `invalidSetting` error, and whether its hint states `limit`.
-    func rejected(_ limit: String, _ body: () throws(DescriptorError) -> Void) -> String? {
+    func rejected(_ limit: String, _ body: () throws -> Void) -> String? {
         do {
             try body()
             return nil
         } catch {
-            guard case let .invalidSetting(name, _, hint) = error else { return "unexpected \(error)" }
+            guard case let .invalidSetting(name, _, hint)? = error as? DescriptorError else { return "unexpected \(error)" }
             return hint.contains(limit) ? name : "hint without \(limit): \(hint)"
         }
     }
@@ -56,14 +56,14 @@ struct DescriptorLimitsTests {
         #expect(rejected("Z = 1") { _ = try SOAP.quip(cutoff: 5, nMax: 4, lMax: 2, atomSigma: 0.5, speciesZ: [119]) } == "species")
     }
 
-    @Test func soapAdmitsTheLargestRealModels() throws {
-        // QUIP's largest published sizes with five species, a five-element DScribe setup, and the limits themselves.
-        let quip = try SOAP.quip(cutoff: 5, nMax: 16, lMax: 12, atomSigma: 0.5, speciesZ: [6, 1, 8, 7, 16])
-        #expect(quip.numberOfFeatures == 13 * 80 * 81 / 2 + 1)
-        let dscribe = try SOAP.dscribe(species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 12, lMax: 9, atomSigma: 0.4)
-        #expect(dscribe.numberOfFeatures == 10 * (5 * 12 * 13 / 2 + 10 * 144))
-        let crossover = try SOAP.dscribe(species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 12, lMax: 9, atomSigma: 0.4, crossover: true)
-        #expect(crossover.numberOfFeatures == 10 * 5 * 12 * 13 / 2)
+    @Test func soapAdmitsRealModels() throws {
+        // Five species at the usual resolution in both layouts, and the limits themselves.
+        let quip = try SOAP.quip(cutoff: 5, nMax: 8, lMax: 6, atomSigma: 0.5, speciesZ: [6, 1, 8, 7, 16])
+        #expect(quip.numberOfFeatures == 7 * 40 * 41 / 2 + 1)
+        let dscribe = try SOAP.dscribe(species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 8, lMax: 6, atomSigma: 0.4)
+        #expect(dscribe.numberOfFeatures == 7 * (5 * 8 * 9 / 2 + 10 * 64))
+        let crossover = try SOAP.dscribe(species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 8, lMax: 6, atomSigma: 0.4, crossover: true)
+        #expect(crossover.numberOfFeatures == 7 * 5 * 8 * 9 / 2)
         try SOAP.validate(cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax, lMax: DescriptorLimits.soapLMax,
                           atomSigma: DescriptorLimits.soapAtomSigma)
     }
