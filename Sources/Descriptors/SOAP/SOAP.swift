@@ -149,26 +149,30 @@ public struct SOAP: Descriptor {
     /// Checks the settings both definitions share against `DescriptorLimits`, without allocating.
     /// - Throws: `DescriptorError.invalidSetting` naming the setting and its allowed range.
     public static func validate(cutoff: Double, nMax: Int, lMax: Int, atomSigma: Double) throws(DescriptorError) {
-        let maxCutoff = DescriptorLimits.soapCutoff, maxSigma = DescriptorLimits.soapAtomSigma
-        guard cutoff > 0, cutoff <= maxCutoff else {
-            throw .invalidSetting(name: "cutoff", value: "\(cutoff)", hint: "must be a distance in Å in (0, \(maxCutoff)]")
+        let limit = (cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax,
+                     lMax: DescriptorLimits.soapLMax, sigma: DescriptorLimits.soapAtomSigma)
+        guard cutoff > 0, cutoff <= limit.cutoff else {
+            throw .invalidSetting(name: "cutoff", value: "\(cutoff)",
+                                  hint: "must be a distance in Å in (0, \(limit.cutoff)]")
         }
-        guard (1...DescriptorLimits.soapNMax).contains(nMax) else {
-            throw .invalidSetting(name: "n_max", value: "\(nMax)", hint: "must be between 1 and \(DescriptorLimits.soapNMax)")
+        guard (1...limit.nMax).contains(nMax) else {
+            throw .invalidSetting(name: "n_max", value: "\(nMax)", hint: "must be between 1 and \(limit.nMax)")
         }
-        guard (0...DescriptorLimits.soapLMax).contains(lMax) else {
-            throw .invalidSetting(name: "l_max", value: "\(lMax)", hint: "must be between 0 and \(DescriptorLimits.soapLMax)")
+        guard (0...limit.lMax).contains(lMax) else {
+            throw .invalidSetting(name: "l_max", value: "\(lMax)", hint: "must be between 0 and \(limit.lMax)")
         }
-        guard atomSigma > 0, atomSigma <= maxSigma else {
-            throw .invalidSetting(name: "atom_sigma", value: "\(atomSigma)", hint: "must be a width in Å in (0, \(maxSigma)]")
+        guard atomSigma > 0, atomSigma <= limit.sigma else {
+            throw .invalidSetting(name: "atom_sigma", value: "\(atomSigma)",
+                                  hint: "must be a width in Å in (0, \(limit.sigma)]")
         }
     }
 
     /// Checks the density channels and the row length against `DescriptorLimits`.
     private static func checkSize(channels: Int, features: Int) throws(DescriptorError) {
         guard channels <= DescriptorLimits.soapChannels else {
-            throw .invalidSetting(name: "species × n_max", value: "\(channels)",
-                                  hint: "at most \(DescriptorLimits.soapChannels) density channels; lower n_max or the species")
+            throw .invalidSetting(
+                name: "species × n_max", value: "\(channels)",
+                hint: "at most \(DescriptorLimits.soapChannels) density channels; lower n_max or the species")
         }
         try DescriptorLimits.checkFeatures(features, settings: "\(channels) channels")
     }
