@@ -6,7 +6,7 @@ import Support
 /// The Coulomb matrix of a molecule as DScribe defines it: M_ii = ½ Z_i^2.4, M_ij = Z_i Z_j / |r_i − r_j|,
 /// zero-padded to `nAtomsMax` and flattened, with DScribe's permutation options. Periodicity is ignored
 /// (the Coulomb matrix describes finite systems). Derivatives are analytic with the permutation held fixed.
-public struct CoulombMatrix: Sendable {
+public struct CoulombMatrix: Descriptor {
     /// How rows and columns are ordered.
     public enum Permutation: Sendable, Equatable {
         /// Atom order as given.
@@ -26,10 +26,12 @@ public struct CoulombMatrix: Sendable {
     public let permutation: Permutation
 
     /// A Coulomb-matrix descriptor.
-    /// - Throws: `DescriptorError.invalidSetting` for nAtomsMax < 1 or a negative noise width.
+    /// - Throws: `DescriptorError.invalidSetting` for nAtomsMax outside 1…`DescriptorLimits.coulombAtoms`
+    ///   or a negative noise width.
     public init(nAtomsMax: Int, permutation: Permutation = .sortedL2) throws(DescriptorError) {
-        guard nAtomsMax >= 1 else {
-            throw .invalidSetting(name: "n_atoms_max", value: "\(nAtomsMax)", hint: "must be at least 1")
+        guard (1...DescriptorLimits.coulombAtoms).contains(nAtomsMax) else {
+            throw .invalidSetting(name: "n_atoms_max", value: "\(nAtomsMax)",
+                                  hint: "must be between 1 and \(DescriptorLimits.coulombAtoms)")
         }
         if case let .random(sigma, _) = permutation, !(sigma >= 0 && sigma.isFinite) {
             throw .invalidSetting(name: "sigma", value: "\(sigma)", hint: "the noise width must be ≥ 0")
@@ -42,21 +44,33 @@ public struct CoulombMatrix: Sendable {
     public var numberOfFeatures: Int { permutation == .eigenspectrum ? nAtomsMax : nAtomsMax * nAtomsMax }
 
     /// One row per structure (center −1).
-    public func create(_ structures: [Structure], threads: Int = Parallel.defaultThreads) throws(DescriptorError) -> DescriptorRows {
-        try compute(structures, gradients: false, threads: threads).rows
+    /// - Parameters:
+    ///   - centers: must be nil: the Coulomb matrix describes whole structures.
+    ///   - threads: worker threads (default all cores); work is split over structures.
+    /// - Throws: `DescriptorError` for centers, structures larger than `nAtomsMax` or overlapping atoms.
+    public func create(
+        _ structures: [Structure], centers: [[Int]]? = nil, threads: Int = Parallel.defaultThreads
+    ) throws(DescriptorError) -> DescriptorRows {
+        try compute(structures, centers: centers, gradients: false, threads: threads).rows
     }
 
     /// Rows and their derivatives with respect to every atom position (one 3 × D block per atom).
+    /// - Parameters: as `create`.
+    /// - Throws: as `create`.
     public func derivatives(
-        _ structures: [Structure], threads: Int = Parallel.defaultThreads
+        _ structures: [Structure], centers: [[Int]]? = nil, threads: Int = Parallel.defaultThreads
     ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives) {
-        let out = try compute(structures, gradients: true, threads: threads)
+        let out = try compute(structures, centers: centers, gradients: true, threads: threads)
         return (out.rows, out.derivatives)
     }
 
-    private func compute(_ structures: [Structure], gradients: Bool, threads: Int) throws(DescriptorError)
+    private func compute(_ structures: [Structure], centers: [[Int]]?, gradients: Bool, threads: Int) throws(DescriptorError)
         -> (rows: DescriptorRows, derivatives: SparseDerivatives)
     {
+        guard centers == nil else {
+            throw .invalidSetting(name: "centers", value: "\(centers?.count ?? 0) lists",
+                                  hint: "the Coulomb matrix describes whole structures; give no centers")
+        }
         let results = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) in try single(structures[k], index: k, gradients: gradients) }
         }

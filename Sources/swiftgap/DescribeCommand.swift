@@ -19,58 +19,56 @@ struct DescribeCommand: ParsableCommand {
         Periodicity follows each structure's pbc.
         """)
 
+    /// The descriptor to compute.
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case soap
         case coulombMatrix = "coulomb-matrix"
     }
 
+    /// The Coulomb matrix ordering, by DScribe's names.
+    enum Permutation: String, ExpressibleByArgument, CaseIterable {
+        case none
+        case sortedL2 = "sorted_l2"
+        case eigenspectrum
+        case random
+    }
+
     @Argument(help: "extxyz or xyz file.")
     var file: String
 
-    @Option(help: "soap or coulomb-matrix.")
+    @Option(help: "The descriptor.")
     var descriptor: Kind = .soap
 
     @Option(name: [.short, .long], help: "Output .npz file (written atomically).")
     var output: String
 
-    @Option(help: "SOAP definition: dscribe or quip.")
+    @Option(help: "SOAP definition.")
     var layout: SOAP.Layout = .quip
 
-    @Option(help: "Species, as symbols or atomic numbers (default: those in the file; DScribe sorts them, QUIP keeps first appearance).")
-    var species: String?
+    @Option(help: "Species, as symbols or atomic numbers (default: those in the file; DScribe sorts them, QUIP keeps first appearance).",
+            transform: DescribeCommand.parseElements)
+    var species: [Int]?
 
-    @Option(help: "Cutoff radius in Å (DScribe's r_cut).")
-    var cutoff: Double = 5
+    @OptionGroup var soapOptions: SOAPOptions
 
-    @Option(help: "QUIP cutoff transition width in Å.")
-    var cutoffWidth: Double = 0.5
-
-    @Option(help: "Radial basis functions per l.")
-    var nMax: Int = 8
-
-    @Option(help: "Largest spherical-harmonic degree (≤ 20).")
-    var lMax: Int = 6
-
-    @Option(help: "Gaussian width of the atomic densities in Å (DScribe's sigma).")
-    var atomSigma: Double = 0.5
-
-    @Option(help: "Weight of the center atom's own density (QUIP central_weight, DScribe w0).")
+    @Option(help: "Weight of the center atom's own density (QUIP central_weight, default 1; DScribe w0, default w(0) of the weighting).")
     var centralWeight: Double?
 
-    @Option(help: "Only atoms of this element are centers (QUIP's Z).")
-    var centerSpecies: String?
+    @Option(help: "Only atoms of this element are centers (QUIP's Z).", transform: DescribeCommand.parseElement)
+    var centerSpecies: Int?
 
-    @Option(help: "DScribe weighting, e.g. poly:r0=4,c=1,m=2 or pow:r0=2,c=1,d=1,m=3 or exp:r0=1,c=1,d=1.")
-    var weighting: String?
+    @Option(help: "DScribe weighting, e.g. poly:r0=4,c=1,m=2 or pow:r0=2,c=1,d=1,m=3 or exp:r0=1,c=1,d=1.",
+            transform: DescribeCommand.parseWeighting)
+    var weighting: SOAP.Weighting?
 
-    @Option(help: "Averaging over centers: off, inner or outer (QUIP supports inner).")
+    @Option(help: "Averaging over centers (QUIP supports inner).")
     var average: SOAP.Averaging = .off
 
     @Flag(help: "DScribe crossover compression: only same-species blocks.")
     var crossover = false
 
-    @Option(help: "Center atoms of every structure, e.g. 0,3,7 (default: all).")
-    var centers: String?
+    @Option(help: "Center atoms of every structure, e.g. 0,3,7 (default: all; SOAP only).", transform: DescribeCommand.parseCenters)
+    var centers: [Int]?
 
     @Flag(help: "Also compute derivatives with respect to atom positions.")
     var derivatives = false
@@ -81,8 +79,8 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "Coulomb matrix size (default: the largest structure).")
     var nAtomsMax: Int?
 
-    @Option(help: "Coulomb matrix ordering: none, sorted_l2, eigenspectrum or random.")
-    var permutation: String = "sorted_l2"
+    @Option(help: "Coulomb matrix ordering.")
+    var permutation: Permutation = .sortedL2
 
     @Option(help: "Noise width for --permutation random.")
     var permutationSigma: Double = 0.1
@@ -90,43 +88,34 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "Seed of random choices.")
     var seed: UInt64 = 0
 
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        switch descriptor {
+        case .soap:
+            if layout == .dscribe, centerSpecies != nil {
+                throw ValidationError("--center-species is a QUIP option; use --centers with --layout dscribe")
+            }
+            if layout == .quip, weighting != nil || crossover {
+                throw ValidationError("--weighting and --crossover are DScribe options; add --layout dscribe")
+            }
+            if layout == .quip, average == .outer {
+                throw ValidationError("QUIP averages the density (--average inner); outer averaging is a DScribe option")
+            }
+        case .coulombMatrix:
+            if centers != nil { throw ValidationError("--centers is a SOAP option; the Coulomb matrix describes whole structures") }
+            if let nAtomsMax, nAtomsMax < 1 { throw ValidationError("--n-atoms-max must be at least 1") }
+            if !(permutationSigma >= 0 && permutationSigma.isFinite) {
+                throw ValidationError("--permutation-sigma must be a finite width ≥ 0")
+            }
+        }
+    }
+
     func run() throws {
         let structures = try ExtXYZReader.read(path: file)
         guard !structures.isEmpty else { throw ValidationError("\(file) holds no structures") }
-        let centerList = try centers.map { text in
-            try text.split(separator: ",").map { part -> Int in
-                guard let k = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--centers must be comma-separated atom indices, found '\(part)'")
-                }
-                return k
-            }
-        }
+        let (descriptor, settings, batch) = try makeDescriptor(structures)
         var archive = NPZWriter()
-        let settings: [String: String]
-        switch descriptor {
-        case .soap:
-            let soap = try makeSOAP(structures)
-            settings = soapSettings(soap)
-            try compute(structures, batch: 64, archive: &archive, featureCount: soap.numberOfFeatures) { batch in
-                let centers = centerList.map { [[Int]](repeating: $0, count: batch.count) }
-                if derivatives {
-                    let (q, d) = try soap.derivatives(batch, centers: centers, threads: threads)
-                    return (q, d)
-                }
-                return (try soap.create(batch, centers: centers, threads: threads), nil)
-            }
-        case .coulombMatrix:
-            let cm = try CoulombMatrix(nAtomsMax: nAtomsMax ?? structures.map(\.count).max() ?? 1,
-                                       permutation: try parsePermutation())
-            settings = ["descriptor": "coulomb-matrix", "n_atoms_max": "\(cm.nAtomsMax)", "permutation": permutation]
-            try compute(structures, batch: 256, archive: &archive, featureCount: cm.numberOfFeatures) { batch in
-                if derivatives {
-                    let (q, d) = try cm.derivatives(batch, threads: threads)
-                    return (q, d)
-                }
-                return (try cm.create(batch, threads: threads), nil)
-            }
-        }
+        try compute(descriptor, structures, batch: batch, archive: &archive)
         var json = settings
         json["file"] = file
         let text = String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]), as: UTF8.self)
@@ -135,21 +124,54 @@ struct DescribeCommand: ParsableCommand {
         print("wrote \(output)")
     }
 
-    /// Runs `body` over batches of structures (for progress) and adds the arrays to the archive.
+    /// The descriptor the options ask for, the settings recorded in the archive, and the batch size
+    /// (structures per progress step; the Coulomb matrix's random noise follows the index in the batch).
+    private func makeDescriptor(_ structures: [Structure]) throws -> (any Descriptor, settings: [String: String], batch: Int) {
+        switch descriptor {
+        case .soap:
+            let soap = try makeSOAP(structures)
+            let settings = [
+                "descriptor": "soap", "layout": soap.layout.rawValue, "species": soap.species.map(String.init).joined(separator: ","),
+                "cutoff": "\(soapOptions.cutoff)", "cutoff_width": "\(soapOptions.cutoffWidth)", "n_max": "\(soapOptions.nMax)",
+                "l_max": "\(soapOptions.lMax)", "atom_sigma": "\(soapOptions.atomSigma)", "average": average.rawValue,
+                "n_features": "\(soap.numberOfFeatures)",
+            ]
+            return (soap, settings, 64)
+        case .coulombMatrix:
+            let ordering: CoulombMatrix.Permutation
+            switch permutation {
+            case .none: ordering = .none
+            case .sortedL2: ordering = .sortedL2
+            case .eigenspectrum: ordering = .eigenspectrum
+            case .random: ordering = .random(sigma: permutationSigma, seed: seed)
+            }
+            let cm = try CoulombMatrix(nAtomsMax: nAtomsMax ?? structures.map(\.count).max() ?? 1, permutation: ordering)
+            let settings = ["descriptor": "coulomb-matrix", "n_atoms_max": "\(cm.nAtomsMax)", "permutation": permutation.rawValue]
+            return (cm, settings, 256)
+        }
+    }
+
+    /// Computes `descriptor` over batches of structures (for progress) and adds the arrays to the archive.
     private func compute(
-        _ structures: [Structure], batch size: Int, archive: inout NPZWriter, featureCount D: Int,
-        _ body: ([Structure]) throws -> (DescriptorRows, SparseDerivatives?)
+        _ descriptor: any Descriptor, _ structures: [Structure], batch size: Int, archive: inout NPZWriter
     ) throws {
+        let D = descriptor.numberOfFeatures
         let progress = Progress("descriptors", total: structures.count)
         var values = [Double](), structure = [Int](), center = [Int]()
         var gradients = [Double](), gradientRow = [Int](), gradientAtom = [Int]()
         for start in stride(from: 0, to: structures.count, by: size) {
             let end = min(start + size, structures.count)
-            let (q, d) = try body(Array(structures[start..<end]))
-            if let d {
+            let batch = Array(structures[start..<end])
+            let batchCenters = centers.map { [[Int]](repeating: $0, count: batch.count) }
+            let q: DescriptorRows
+            if derivatives {
+                let d: SparseDerivatives
+                (q, d) = try descriptor.derivatives(batch, centers: batchCenters, threads: threads)
                 gradients += d.values
                 gradientRow += d.row.map { $0 + structure.count }
                 gradientAtom += d.atom
+            } else {
+                q = try descriptor.create(batch, centers: batchCenters, threads: threads)
             }
             values += q.values
             structure += q.structure.map { $0 + start }
@@ -169,43 +191,42 @@ struct DescribeCommand: ParsableCommand {
     private func makeSOAP(_ structures: [Structure]) throws -> SOAP {
         var present = [Int]()
         for s in structures { for z in s.atomicNumbers where !present.contains(z) { present.append(z) } }
-        let speciesList = try species.map(parseElements) ?? present
-        let center = try centerSpecies.map(parseElement)
+        let speciesList = species ?? present
+        let o = soapOptions
         switch layout {
         case .dscribe:
-            guard center == nil else { throw ValidationError("--center-species is a QUIP option; use --centers with --layout dscribe") }
             return try SOAP.dscribe(
-                species: speciesList, cutoff: cutoff, nMax: nMax, lMax: lMax, atomSigma: atomSigma,
-                weighting: try weighting.map(parseWeighting), centerWeight: centralWeight, average: average,
-                crossover: crossover, periodic: true)
+                species: speciesList, cutoff: o.cutoff, nMax: o.nMax, lMax: o.lMax, atomSigma: o.atomSigma,
+                weighting: weighting, centerWeight: centralWeight, average: average, crossover: crossover, periodic: true)
         case .quip:
-            guard weighting == nil, !crossover else { throw ValidationError("--weighting and --crossover are DScribe options; add --layout dscribe") }
-            guard average != .outer else { throw ValidationError("QUIP averages the density (--average inner); outer averaging is a DScribe option") }
             return try SOAP.quip(
-                cutoff: cutoff, cutoffTransitionWidth: cutoffWidth, nMax: nMax, lMax: lMax, atomSigma: atomSigma,
-                centralWeight: centralWeight ?? 1, speciesZ: speciesList, centerSpecies: center,
+                cutoff: o.cutoff, cutoffTransitionWidth: o.cutoffWidth, nMax: o.nMax, lMax: o.lMax, atomSigma: o.atomSigma,
+                centralWeight: centralWeight ?? 1, speciesZ: speciesList, centerSpecies: centerSpecies,
                 average: average == .inner)
         }
     }
 
-    private func soapSettings(_ soap: SOAP) -> [String: String] {
-        ["descriptor": "soap", "layout": soap.layout.rawValue, "species": soap.species.map(String.init).joined(separator: ","),
-         "cutoff": "\(cutoff)", "cutoff_width": "\(cutoffWidth)", "n_max": "\(nMax)", "l_max": "\(lMax)",
-         "atom_sigma": "\(atomSigma)", "average": average.rawValue, "n_features": "\(soap.numberOfFeatures)"]
-    }
-
-    private func parseElement(_ text: String) throws -> Int {
+    private static func parseElement(_ text: String) throws -> Int {
         let t = text.trimmingCharacters(in: .whitespaces)
         if let z = Int(t), Element.symbol(z) != nil { return z }
         guard let z = Element.atomicNumber(t) else { throw ValidationError("'\(t)' is not an element symbol or atomic number") }
         return z
     }
 
-    private func parseElements(_ text: String) throws -> [Int] {
+    private static func parseElements(_ text: String) throws -> [Int] {
         try text.split(separator: ",").map { try parseElement(String($0)) }
     }
 
-    private func parseWeighting(_ text: String) throws -> SOAP.Weighting {
+    private static func parseCenters(_ text: String) throws -> [Int] {
+        try text.split(separator: ",").map { part -> Int in
+            guard let k = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--centers must be comma-separated atom indices, found '\(part)'")
+            }
+            return k
+        }
+    }
+
+    private static func parseWeighting(_ text: String) throws -> SOAP.Weighting {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         var values = [String: Double]()
         for item in (parts.count > 1 ? parts[1] : "").split(separator: ",") {
@@ -217,21 +238,11 @@ struct DescribeCommand: ParsableCommand {
             guard let v = values[key] else { throw ValidationError("--weighting \(parts[0]) needs \(key)=…") }
             return v
         }
-        switch parts[0] {
+        switch parts.first {
         case "poly": return .poly(c: try need("c"), r0: try need("r0"), m: try need("m"))
         case "pow": return .pow(c: try need("c"), d: try need("d"), r0: try need("r0"), m: try need("m"))
         case "exp": return .exp(c: try need("c"), d: try need("d"), r0: try need("r0"))
         default: throw ValidationError("--weighting must start with poly:, pow: or exp:")
-        }
-    }
-
-    private func parsePermutation() throws -> CoulombMatrix.Permutation {
-        switch permutation {
-        case "none": return .none
-        case "sorted_l2": return .sortedL2
-        case "eigenspectrum": return .eigenspectrum
-        case "random": return .random(sigma: permutationSigma, seed: seed)
-        default: throw ValidationError("--permutation must be none, sorted_l2, eigenspectrum or random")
         }
     }
 }

@@ -27,11 +27,7 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup var keyOptions: KeyOptions
 
-    @Option(help: "SOAP cutoff radius, Å.") var cutoff: Double = 5
-    @Option(help: "SOAP cutoff transition width, Å.") var cutoffWidth: Double = 0.5
-    @Option(help: "Radial basis functions.") var nMax: Int = 8
-    @Option(help: "Largest spherical-harmonic degree.") var lMax: Int = 6
-    @Option(help: "Gaussian width of atomic densities, Å.") var atomSigma: Double = 0.5
+    @OptionGroup var soapOptions: SOAPOptions
     @Option(help: "Weight of the center atom's density.") var centralWeight: Double = 1
     @Option(help: "Kernel exponent ζ.") var zeta: Double = 4
     @Option(help: "Kernel energy scale δ, eV.") var delta: Double = 1
@@ -144,8 +140,9 @@ struct FitCommand: ParsableCommand {
         default: throw ValidationError("--sparse-method must be cur, random, fps or file")
         }
         return FitSettings(
-            soap: SOAPSettings(cutoff: cutoff, cutoffTransitionWidth: cutoffWidth, nMax: nMax, lMax: lMax,
-                               atomSigma: atomSigma, centralWeight: centralWeight, speciesZ: []),
+            soap: SOAPSettings(cutoff: soapOptions.cutoff, cutoffTransitionWidth: soapOptions.cutoffWidth,
+                               nMax: soapOptions.nMax, lMax: soapOptions.lMax, atomSigma: soapOptions.atomSigma,
+                               centralWeight: centralWeight, speciesZ: []),
             kernel: PolynomialKernel(delta: delta, zeta: zeta), sparseCount: counts.all, sparseCountByElement: counts.byElement,
             sparseMethod: method,
             sparseIndices: indices, sigmas: Sigmas(energy: sigmaEnergy, force: sigmaForce, virial: sigmaVirial),

@@ -15,11 +15,22 @@ extension SOAP {
     }
 
     /// Descriptor rows and their analytic derivatives with respect to every atom position that moves
-    /// them (periodic images merged per atom; the center included), and optionally with respect to a
-    /// homogeneous strain (for virials and stresses).
+    /// them (periodic images merged per atom; the center included).
+    /// - Parameters: as `create`.
+    /// - Throws: as `create`.
     public func derivatives(
-        _ structures: [Structure], centers: [[Int]]? = nil, strain: Bool = false,
-        threads: Int = Parallel.defaultThreads
+        _ structures: [Structure], centers: [[Int]]? = nil, threads: Int = Parallel.defaultThreads
+    ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives) {
+        try derivatives(structures, centers: centers, strain: false, threads: threads)
+    }
+
+    /// Descriptor rows and their analytic derivatives with respect to every atom position that moves
+    /// them (periodic images merged per atom; the center included) and, with `strain`, with respect to a
+    /// homogeneous strain (for virials and stresses; see `SparseDerivatives.strain`).
+    /// - Parameters: as `create`.
+    /// - Throws: as `create`.
+    public func derivatives(
+        _ structures: [Structure], centers: [[Int]]? = nil, strain: Bool, threads: Int = Parallel.defaultThreads
     ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives) {
         let out = try compute(structures, centers: centers, gradients: true, strain: strain, threads: threads)
         return (out.rows, out.derivatives)

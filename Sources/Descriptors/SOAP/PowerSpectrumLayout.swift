@@ -33,6 +33,17 @@ struct PowerSpectrumLayout: Sendable {
         return PowerSpectrumLayout(features: features, length: features.count)
     }
 
+    /// The length of `dscribe(speciesCount:nMax:lMax:crossover:)`, without building it.
+    static func dscribeLength(speciesCount: Int, nMax: Int, lMax: Int, crossover: Bool) -> Int {
+        let crossPairs = crossover ? 0 : speciesCount * (speciesCount - 1) / 2
+        return (lMax + 1) * (speciesCount * nMax * (nMax + 1) / 2 + crossPairs * nMax * nMax)
+    }
+
+    /// The length of `quip(channels:lMax:)`, without building it.
+    static func quipLength(channels: Int, lMax: Int) -> Int {
+        (lMax + 1) * channels * (channels + 1) / 2 + 1
+    }
+
     /// QUIP/GAP: entry l + k·(l_max+1), k running over channel pairs (ia, jb ≤ ia) row by row,
     /// P_l(ia, jb)/√(2l+1), times √2 off the diagonal; one last entry, always 0.
     static func quip(channels: Int, lMax: Int) -> PowerSpectrumLayout {

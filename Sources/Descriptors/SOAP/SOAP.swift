@@ -10,7 +10,7 @@ import Atoms
 /// let (q, dq) = try soap.derivatives([ethanol])         // plus sparse ∂q/∂r blocks
 /// let oh = soap.location(of: (1, 8))                    // feature range of the H–O block
 /// ```
-public struct SOAP: Sendable {
+public struct SOAP: Descriptor {
     /// Which definition the numbers follow.
     public enum Layout: String, Sendable, CaseIterable {
         case dscribe, quip
@@ -69,7 +69,7 @@ public struct SOAP: Sendable {
     ///     the weighting function, or 1 without one.
     ///   - crossover: keep only same-species blocks (`compression={"mode": "crossover"}`).
     ///   - periodic: follow each structure's cell and pbc (false treats every structure as a molecule).
-    /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings.
+    /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings (see `DescriptorLimits`).
     public static func dscribe(
         species: [Int], cutoff: Double, nMax: Int, lMax: Int, atomSigma: Double, weighting: Weighting? = nil,
         centerWeight: Double? = nil, average: Averaging = .off, crossover: Bool = false, periodic: Bool = true
@@ -81,7 +81,10 @@ public struct SOAP: Sendable {
         if let centerWeight, !(centerWeight >= 0 && centerWeight.isFinite) {
             throw .invalidSetting(name: "w0", value: "\(centerWeight)", hint: "the center weight must be ≥ 0")
         }
+        try weighting?.validate()
         let sorted = Array(Set(species)).sorted()
+        try checkSize(channels: sorted.count * nMax, features: PowerSpectrumLayout.dscribeLength(
+            speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover))
         let basis = try RadialBasis(GTORadialFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
         let weight: NeighborWeight
         switch weighting {
@@ -90,7 +93,6 @@ public struct SOAP: Sendable {
         case let .pow(c, d, r0, m)?: weight = .pow(c: c, d: d, r0: r0, m: m)
         case let .exp(c, d, r0)?: weight = .exp(c: c, d: d, r0: r0)
         }
-        try weighting?.validate()
         let engine = SOAPEngine(
             basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: sorted, weight: weight,
             centerWeight: centerWeight ?? weight(0).0, centerInSingleChannel: false,
@@ -108,7 +110,7 @@ public struct SOAP: Sendable {
     ///   - centralWeight: weight of the center atom's own Gaussian.
     ///   - normalise: divide each vector by its norm (QUIP's default).
     ///   - average: average the density coefficients over the centers (QUIP's `average=T`).
-    /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings.
+    /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings (see `DescriptorLimits`).
     public static func quip(
         cutoff: Double, cutoffTransitionWidth: Double = 0.5, nMax: Int, lMax: Int, atomSigma: Double,
         centralWeight: Double = 1, speciesZ: [Int], centerSpecies: Int? = nil, normalise: Bool = true,
@@ -125,11 +127,13 @@ public struct SOAP: Sendable {
         guard centralWeight.isFinite else {
             throw .invalidSetting(name: "central_weight", value: "\(centralWeight)", hint: "must be finite")
         }
+        let channels = max(speciesZ.count, 1) * nMax
+        try checkSize(channels: channels, features: PowerSpectrumLayout.quipLength(channels: channels, lMax: lMax))
         let basis = try RadialBasis(EquispacedGaussianFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
         let engine = SOAPEngine(
             basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: speciesZ.isEmpty ? [0] : speciesZ,
             weight: .cosine(cutoff: cutoff, width: cutoffTransitionWidth), centerWeight: centralWeight,
-            centerInSingleChannel: true, layout: .quip(channels: max(speciesZ.count, 1) * nMax, lMax: lMax),
+            centerInSingleChannel: true, layout: .quip(channels: channels, lMax: lMax),
             normalise: normalise)
         return SOAP(layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, average: average ? .inner : .off, centerSpecies: centerSpecies,
                     periodic: true, engine: engine)
@@ -139,16 +143,38 @@ public struct SOAP: Sendable {
         guard !species.isEmpty, species.allSatisfy({ Element.symbol($0) != nil }) else {
             throw .invalidSetting(name: "species", value: "\(species)", hint: "give one or more elements (Z = 1…118)")
         }
-        guard cutoff > 0, cutoff.isFinite else {
-            throw .invalidSetting(name: "cutoff", value: "\(cutoff)", hint: "must be a positive distance in Å")
+        try validate(cutoff: cutoff, nMax: nMax, lMax: lMax, atomSigma: sigma)
+    }
+
+    /// Checks the settings both definitions share against `DescriptorLimits`, without allocating.
+    /// - Throws: `DescriptorError.invalidSetting` naming the setting and its allowed range.
+    public static func validate(cutoff: Double, nMax: Int, lMax: Int, atomSigma: Double) throws(DescriptorError) {
+        let limit = (cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax,
+                     lMax: DescriptorLimits.soapLMax, sigma: DescriptorLimits.soapAtomSigma)
+        guard cutoff > 0, cutoff <= limit.cutoff else {
+            throw .invalidSetting(name: "cutoff", value: "\(cutoff)",
+                                  hint: "must be a distance in Å in (0, \(limit.cutoff)]")
         }
-        guard nMax >= 1 else { throw .invalidSetting(name: "n_max", value: "\(nMax)", hint: "must be at least 1") }
-        guard (0...20).contains(lMax) else {
-            throw .invalidSetting(name: "l_max", value: "\(lMax)", hint: "must be between 0 and 20")
+        guard (1...limit.nMax).contains(nMax) else {
+            throw .invalidSetting(name: "n_max", value: "\(nMax)", hint: "must be between 1 and \(limit.nMax)")
         }
-        guard sigma > 0, sigma.isFinite else {
-            throw .invalidSetting(name: "atom_sigma", value: "\(sigma)", hint: "must be a positive width in Å")
+        guard (0...limit.lMax).contains(lMax) else {
+            throw .invalidSetting(name: "l_max", value: "\(lMax)", hint: "must be between 0 and \(limit.lMax)")
         }
+        guard atomSigma > 0, atomSigma <= limit.sigma else {
+            throw .invalidSetting(name: "atom_sigma", value: "\(atomSigma)",
+                                  hint: "must be a width in Å in (0, \(limit.sigma)]")
+        }
+    }
+
+    /// Checks the density channels and the row length against `DescriptorLimits`.
+    private static func checkSize(channels: Int, features: Int) throws(DescriptorError) {
+        guard channels <= DescriptorLimits.soapChannels else {
+            throw .invalidSetting(
+                name: "species × n_max", value: "\(channels)",
+                hint: "at most \(DescriptorLimits.soapChannels) density channels; lower n_max or the species")
+        }
+        try DescriptorLimits.checkFeatures(features, settings: "\(channels) channels")
     }
 
     /// The feature range of the species pair (Z1, Z2) in the DScribe layout (either order), nil when the

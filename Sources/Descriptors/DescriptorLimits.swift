@@ -1,0 +1,27 @@
+/// Size limits the descriptors check when they are set up, before allocating anything, so that an absurd
+/// setting (a mistyped option, a corrupt potential file with n_max = 1000000) fails with
+/// `DescriptorError.invalidSetting` instead of exhausting memory. Every published model fits well inside.
+public enum DescriptorLimits {
+    /// Most features in one descriptor row: 4 000 000 (32 MB per row, 96 MB per derivative block).
+    public static let features = 4_000_000
+    /// Largest SOAP n_max: 32 (QUIP models use at most 16).
+    public static let soapNMax = 32
+    /// Largest SOAP l_max: 20 (QUIP models use at most 12).
+    public static let soapLMax = 20
+    /// Most SOAP density channels (species × n_max): 1024; each worker holds (l_max + 1) channel² products.
+    public static let soapChannels = 1024
+    /// Largest SOAP cutoff: 50 Å (published models use at most about 12 Å).
+    public static let soapCutoff = 50.0
+    /// Largest SOAP atom σ: 10 Å (published models use at most about 1 Å).
+    public static let soapAtomSigma = 10.0
+    /// Largest Coulomb-matrix size n_atoms_max: 2000 (2000² = 4 000 000 features).
+    public static let coulombAtoms = 2000
+
+    /// Throws unless a row of `count` features is within `features`.
+    static func checkFeatures(_ count: Int, settings: String) throws(DescriptorError) {
+        guard count <= features else {
+            throw .invalidSetting(name: "number of features", value: "\(count) (\(settings))",
+                                  hint: "at most \(features) features per row; lower n_max, l_max or the species")
+        }
+    }
+}

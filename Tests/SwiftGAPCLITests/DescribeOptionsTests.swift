@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// Runs the built `swiftgap` executable (it sits next to the test bundle) and returns status and stderr.
+private func swiftgap(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("swiftgap").path), folder.path != "/" {
+        folder = folder.deletingLastPathComponent()
+    }
+    let process = Process()
+    process.executableURL = folder.appendingPathComponent("swiftgap")
+    process.arguments = arguments
+    let err = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = err
+    try process.run()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stderr, as: UTF8.self))
+}
+
+/// `describe` and `fit` reject bad option values while parsing, before reading any file.
+@Suite("swiftgap describe options")
+struct DescribeOptionsTests {
+    /// A file that need not exist: parsing fails first.
+    let input = "/nonexistent/never-read.xyz"
+
+    @Test func anInvalidChoiceListsTheChoices() throws {
+        let permutation = try swiftgap(["describe", input, "-o", "x.npz", "--descriptor", "coulomb-matrix", "--permutation", "sorted"])
+        #expect(permutation.status != 0)
+        for value in ["none", "sorted_l2", "eigenspectrum", "random"] { #expect(permutation.stderr.contains(value), "\(permutation.stderr)") }
+        let layout = try swiftgap(["describe", input, "-o", "x.npz", "--layout", "quippy"])
+        #expect(layout.status != 0 && layout.stderr.contains("dscribe") && layout.stderr.contains("quip"), "\(layout.stderr)")
+        let average = try swiftgap(["describe", input, "-o", "x.npz", "--average", "mean"])
+        #expect(average.status != 0 && average.stderr.contains("inner") && average.stderr.contains("outer"), "\(average.stderr)")
+    }
+
+    @Test func outOfRangeValuesFailWhileParsing() throws {
+        let threads = try swiftgap(["describe", input, "-o", "x.npz", "--threads", "0"])
+        #expect(threads.status != 0 && threads.stderr.contains("--threads"), "\(threads.stderr)")
+        let nMax = try swiftgap(["describe", input, "-o", "x.npz", "--n-max", "1000000"])
+        #expect(nMax.status != 0 && nMax.stderr.contains("n_max") && nMax.stderr.contains("32"), "\(nMax.stderr)")
+        let fit = try swiftgap(["fit", input, "-o", "x.gap", "--l-max", "40"])
+        #expect(fit.status != 0 && fit.stderr.contains("l_max") && fit.stderr.contains("20"), "\(fit.stderr)")
+        let weighting = try swiftgap(["describe", input, "-o", "x.npz", "--layout", "dscribe", "--weighting", "cos:r0=1"])
+        #expect(weighting.status != 0 && weighting.stderr.contains("poly:"), "\(weighting.stderr)")
+        let centers = try swiftgap(["describe", input, "-o", "x.npz", "--descriptor", "coulomb-matrix", "--centers", "0"])
+        #expect(centers.status != 0 && centers.stderr.contains("--centers"), "\(centers.stderr)")
+        let quip = try swiftgap(["describe", input, "-o", "x.npz", "--crossover"])
+        #expect(quip.status != 0 && quip.stderr.contains("--layout dscribe"), "\(quip.stderr)")
+    }
+}
