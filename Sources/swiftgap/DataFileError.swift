@@ -25,7 +25,7 @@ enum DataFileError: Error, CustomStringConvertible {
                 + "in the training set (\(training.map(Element.label).joined(separator: ", "))); remove it or add "
                 + "\(Element.label(element)) to the training data"
         case let .atomsTooClose(role, path, line, configuration, first, second, distance, limit):
-            return "the \(role) \(path):\(line): configuration \(configuration) has atoms \(first) and \(second) "
+            return "the \(role) \(path):\(line): configuration \(configuration): atoms \(first) and \(second) are "
                 + "\(String(format: "%.4g", distance)) Å apart, closer than --min-distance \(limit) Å; fix the structure or "
                 + "lower --min-distance (0 disables the check)"
         }
