@@ -68,14 +68,5 @@ public struct ErrorStatistics: Sendable {
 
     /// The metrics JSON object of a group: energy_rmse_per_atom, energy_mae_per_atom (eV/atom),
     /// forces_rmse, forces_mae (eV/Å), virial_rmse_per_atom, virial_mae_per_atom (eV/atom) where present.
-    public static func metrics(_ g: Group) -> [String: Double] {
-        var out = [String: Double]()
-        out["energy_rmse_per_atom"] = g.energyPerAtom.rmse
-        out["energy_mae_per_atom"] = g.energyPerAtom.mae
-        out["forces_rmse"] = g.forces.rmse
-        out["forces_mae"] = g.forces.mae
-        out["virial_rmse_per_atom"] = g.virialPerAtom.rmse
-        out["virial_mae_per_atom"] = g.virialPerAtom.mae
-        return out
-    }
+    public static func metrics(_ g: Group) -> [String: Double] { ErrorMetrics(g).dictionary }
 }

@@ -10,7 +10,7 @@ extension FitSettings: Codable {
         case energyKey = "energy_parameter_name", forcesKey = "force_parameter_name", virialKey = "virial_parameter_name"
         case stressKey = "stress_parameter_name", configTypeKey = "config_type_parameter_name"
         case e0 = "e0_method", jitter = "sparse_jitter", seed = "rnd_seed", threads, useVirials = "use_virials"
-        case storeVariance = "store_variance"
+        case storeVariance = "store_variance", allowCloseAtoms = "allow_close_atoms"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,6 +36,7 @@ extension FitSettings: Codable {
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? threads
         useVirials = try c.decodeIfPresent(Bool.self, forKey: .useVirials) ?? useVirials
         storeVariance = try c.decodeIfPresent(Bool.self, forKey: .storeVariance) ?? storeVariance
+        allowCloseAtoms = try c.decodeIfPresent(Bool.self, forKey: .allowCloseAtoms) ?? allowCloseAtoms
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -58,6 +59,7 @@ extension FitSettings: Codable {
         try c.encode(seed, forKey: .seed)
         try c.encode(threads, forKey: .threads)
         try c.encode(useVirials, forKey: .useVirials)
+        try c.encode(allowCloseAtoms, forKey: .allowCloseAtoms)
         try c.encode(storeVariance, forKey: .storeVariance)
     }
 }

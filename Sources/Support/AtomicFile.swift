@@ -1,34 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// Writes a file atomically: bytes go to a temporary file beside the target, which replaces the
 /// target by rename only when `commit()` is called. Until then the old file (if any) is untouched;
-/// an abandoned writer removes its temporary file.
+/// an abandoned writer removes its temporary file. Failures are `AtomicFileError`s naming the path, what
+/// went wrong (from the system's error code) and what to do.
 public final class AtomicFile {
     /// The final path.
     public let path: String
+    private let folder: String
     private let temporaryPath: String
-    private var handle: FileHandle?
+    private var descriptor: Int32
     private var buffer = [UInt8]()
 
     /// Starts writing `path`.
-    /// - Throws: `AtomicFileError` when the temporary file cannot be created (missing folder, no permission).
+    /// - Throws: `AtomicFileError` when `path` is a folder or the temporary file cannot be created (missing
+    ///   folder, no permission).
     public init(path: String) throws(AtomicFileError) {
         self.path = path
         let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        temporaryPath = folder + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-              let h = FileHandle(forWritingAtPath: temporaryPath)
-        else {
-            throw AtomicFileError(path: path, reason: "cannot create a file in '\(folder)' (does the folder exist and is it writable?)")
+        folder = url.deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue) {
+            throw AtomicFileError(path: path, reason: "is a folder; give a file name")
         }
-        handle = h
+        temporaryPath = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw AtomicFileError(path: path, reason: Self.folderProblem(folder, errno: errno))
+        }
         buffer.reserveCapacity(1 << 20)
     }
 
     deinit {
-        if handle != nil {
-            try? handle?.close()
+        if descriptor >= 0 {
+            close(descriptor)
             unlink(temporaryPath)
         }
     }
@@ -44,44 +54,43 @@ public final class AtomicFile {
 
     /// Appends raw bytes; large blocks go straight to the file without being copied into the buffer.
     public func write(raw: UnsafeRawBufferPointer) throws(AtomicFileError) {
-        guard raw.count >= 1 << 20, let base = raw.baseAddress else {
+        guard raw.count >= 1 << 20 else {
             try write(bytes: raw)
             return
         }
         try flush()
-        do {
-            try handle?.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count,
-                                               deallocator: .none))
-        } catch {
-            throw AtomicFileError(path: path, reason: "write failed: \(error.localizedDescription)")
-        }
+        try writeAll(raw)
     }
 
     /// Writes everything buffered so far to the temporary file.
     public func flush() throws(AtomicFileError) {
-        guard let handle else { throw AtomicFileError(path: path, reason: "already committed") }
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            throw AtomicFileError(path: path, reason: "write failed: \(error.localizedDescription)")
+        guard descriptor >= 0 else { throw AtomicFileError(path: path, reason: "already committed") }
+        var failure: AtomicFileError?
+        buffer.withUnsafeBytes { bytes in
+            do throws(AtomicFileError) { try writeAll(bytes) } catch { failure = error }
         }
+        if let failure { throw failure }
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, closes and moves the temporary file onto `path`.
     public func commit() throws(AtomicFileError) {
         try flush()
-        do {
-            try handle?.synchronize()
-            try handle?.close()
-        } catch {
-            throw AtomicFileError(path: path, reason: "could not close: \(error.localizedDescription)")
-        }
-        handle = nil
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+        let synced = fsync(descriptor) == 0 ? 0 : errno
+        let closed = close(descriptor) == 0 ? 0 : errno
+        descriptor = -1
+        if synced != 0 || closed != 0 {
             unlink(temporaryPath)
-            throw AtomicFileError(path: path, reason: "could not move the finished file into place: \(reason)")
+            throw AtomicFileError(path: path, reason: "could not be saved: \(Self.message(synced != 0 ? synced : closed)); "
+                + "check the free space of '\(folder)'")
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let code = errno
+            unlink(temporaryPath)
+            let reason = code == EISDIR || code == ENOTEMPTY || code == EEXIST
+                ? "is a folder; give a file name"
+                : "could not replace the file: \(Self.message(code)); check the permissions of '\(folder)'"
+            throw AtomicFileError(path: path, reason: reason)
         }
     }
 
@@ -91,14 +100,40 @@ public final class AtomicFile {
         try file.write(bytes: bytes)
         try file.commit()
     }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(AtomicFileError) {
+        guard var next = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = Glibc.write(descriptor, next, left)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw AtomicFileError(path: path, reason: "write failed: \(Self.message(errno)); check the free space of '\(folder)'")
+            }
+            next += n
+            left -= n
+        }
+    }
+
+    /// Why a file cannot be created in `folder`, and what to do.
+    private static func folderProblem(_ folder: String, errno code: Int32) -> String {
+        switch code {
+        case ENOENT, ENOTDIR: return "the folder '\(folder)' does not exist; create it first"
+        case EACCES, EPERM, EROFS: return "the folder '\(folder)' is not writable; choose another place"
+        default: return "cannot create a file in '\(folder)': \(message(code))"
+        }
+    }
+
+    private static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
 }
 
 /// A file could not be written.
 public struct AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file being written.
     public let path: String
-    /// What failed.
+    /// What failed, and what to do.
     public let reason: String
 
+    /// "path: reason".
     public var description: String { "\(path): \(reason)" }
 }

@@ -28,33 +28,54 @@ struct FitCommand: ParsableCommand {
     @OptionGroup var keyOptions: KeyOptions
 
     @OptionGroup var soapOptions: SOAPOptions
-    @Option(help: "Weight of the center atom's density.") var centralWeight: Double = 1
-    @Option(help: "Kernel exponent ζ.") var zeta: Double = 4
-    @Option(help: "Kernel energy scale δ, eV.") var delta: Double = 1
-    @Option(help: "Sparse points per element: 500, or per element H=2000,C=1000,O=900, or both 1000,O=900.")
+    @Option(parsing: .unconditional, help: "Weight of the center atom's density.") var centralWeight: Double = 1
+    @Option(parsing: .unconditional, help: "Kernel exponent ζ.") var zeta: Double = 4
+    @Option(parsing: .unconditional, help: "Kernel energy scale δ, eV.") var delta: Double = 1
+    @Option(parsing: .unconditional, help: "Sparse points per element: 500, or per element H=2000,C=1000,O=900, or both 1000,O=900.")
     var nSparse = SparseCountsArgument(500)
-    @Option(help: "Sparse point choice: cur, random, fps or file.") var sparseMethod: String = "cur"
+    @Option(help: "Sparse point choice.") var sparseMethod: SparseMethodArgument = .cur
     @Option(help: "With --sparse-method file: lines '<element> <index>', index 0-based among that element's atoms in file order.")
     var sparseFile: String?
     @Option(help: "Write the chosen sparse points in the --sparse-file format.") var sparseOutput: String?
-    @Option(help: "Energy σ per atom, eV.") var sigmaEnergy: Double = 0.001
-    @Option(help: "Force σ, eV/Å.") var sigmaForce: Double = 0.05
-    @Option(help: "Virial σ per atom, eV.") var sigmaVirial: Double = 0.05
+    @Option(parsing: .unconditional, help: "Energy σ per atom, eV.") var sigmaEnergy: Double = 0.001
+    @Option(parsing: .unconditional, help: "Force σ, eV/Å.") var sigmaForce: Double = 0.05
+    @Option(parsing: .unconditional, help: "Virial σ per atom, eV.") var sigmaVirial: Double = 0.05
     @Option(help: "σ for one config_type, TYPE:E:F:V (repeatable).") var configTypeSigma: [String] = []
     @Option(help: "e0: isolated, average, fit, or values such as Si=-158.54,O=-432.1.") var e0: String = "isolated"
-    @Option(help: "Added to the diagonal of K_MM.") var jitter: Double = 1e-10
+    @Option(parsing: .unconditional, help: "Added to the diagonal of K_MM.") var jitter: Double = 1e-10
     @Flag(help: "Ignore virials and stresses even when present.") var noVirials = false
     @Flag(help: "Do not store the factors for predictive variances (smaller file).") var noVariance = false
     @Flag(help: "Keep configurations with two atoms closer than 0.5 Å (they are left out by default).") var allowCloseAtoms = false
-    @Option(help: "Seed of random choices.") var seed: UInt64 = 1
-    @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Option(parsing: .unconditional, help: "Seed of random choices.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
     @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
     @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
 
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
+        for (option, value) in [("--sigma-energy", sigmaEnergy), ("--sigma-force", sigmaForce), ("--sigma-virial", sigmaVirial),
+                                ("--zeta", zeta), ("--delta", delta)] where !(value > 0 && value.isFinite) {
+            throw ValidationError("\(option) must be positive, found \(value)")
+        }
+        guard jitter >= 0 && jitter.isFinite else { throw ValidationError("--jitter must be ≥ 0, found \(jitter)") }
+        switch (sparseMethod, sparseFile) {
+        case (.file, nil): throw ValidationError("--sparse-method file needs --sparse-file")
+        case (.cur, _?), (.random, _?), (.fps, _?):
+            throw ValidationError("--sparse-file is read only with --sparse-method file (found --sparse-method \(sparseMethod.rawValue))")
+        default: break
+        }
+        _ = try e0Mode()
+        _ = try configTypeSigmas()
+    }
+
     func run() throws {
+        try OutputPaths(files: [("-o", output), ("--metrics", metrics), ("--sparse-output", sparseOutput)],
+                        folders: [("--report", report)],
+                        inputs: [("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile)]).check()
         let start = Date()
         let keys = keyOptions.keys
-        let (structures, lines) = try readFrames(train)
+        let (structures, lines) = try readFrames(train, role: "training file")
+        let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(structures.flatMap(\.atomicNumbers))) }
         let settings = try makeSettings(keys: keys, structures: structures)
         let stages = Progress.StageReporter()
         let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings) { stage, done, total in
@@ -64,17 +85,29 @@ struct FitCommand: ParsableCommand {
         var seconds = fitReport.seconds.map { ($0.stage, $0.seconds) }
 
         var clock = Date()
-        let trainErrors = try Evaluation("train", structures: structures, calculator: potential, keys: keys, label: "train errors")
+        let trainErrors = try Predictions(structures, calculator: potential, keys: keys,
+                                          progress: Progress("train errors", total: structures.count).update)
         seconds.append(("train errors", Date().timeIntervalSince(clock)))
         var sets = [("train", trainErrors)]
-        if let test {
+        var samples = [ParityReport.Samples(name: "train", structures: structures, predictions: trainErrors, keys: keys)]
+        if let testStructures {
             clock = Date()
-            let testErrors = try Evaluation("test", structures: try readFrames(test).structures, calculator: potential,
-                                            keys: keys, label: "test errors")
+            let testErrors = try Predictions(testStructures, calculator: potential, keys: keys,
+                                             progress: Progress("test errors", total: testStructures.count).update)
             seconds.append(("test errors", Date().timeIntervalSince(clock)))
             sets.append(("test", testErrors))
+            samples.append(ParityReport.Samples(name: "test", structures: testStructures, predictions: testErrors, keys: keys))
         }
         let table = ErrorTable.render(sets.map { ($0.0, $0.1.statistics) })
+        // Every other output first: a failure there leaves no new potential behind.
+        if let sparseOutput {
+            var text = ""
+            for (z, indices) in fitReport.sparseIndices.sorted(by: { $0.key < $1.key }) {
+                for i in indices { text += "\(Element.label(z)) \(i)\n" }
+            }
+            try AtomicFile.write(Array(text.utf8), to: sparseOutput)
+        }
+        if let report { try ParityReport.write(samples, table: table, title: "SwiftGAP fit: \(train)", to: report) }
 
         clock = Date()
         let fit = FitRecord(
@@ -85,13 +118,6 @@ struct FitCommand: ParsableCommand {
             testErrors: sets.first { $0.0 == "test" }.map { ErrorSummary(metrics: ErrorStatistics.metrics($0.1.statistics.overall)) },
             stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
         try potential.write(to: output, fit: fit, codeVersion: SwiftGAP.configuration.version)
-        if let sparseOutput {
-            var text = ""
-            for (z, indices) in fitReport.sparseIndices.sorted(by: { $0.key < $1.key }) {
-                for i in indices { text += "\(Element.label(z)) \(i)\n" }
-            }
-            try AtomicFile.write(Array(text.utf8), to: sparseOutput)
-        }
         seconds.append(("write potential", Date().timeIntervalSince(clock)))
         seconds.append(("total", Date().timeIntervalSince(start)))
 
@@ -103,41 +129,59 @@ struct FitCommand: ParsableCommand {
             .map { String(format: "%@ %.6f eV", Element.label($0.key), $0.value) }.joined(separator: ", "))
         print("wrote \(output)")
         if let metrics {
-            var m = RunMetrics()
-            for (name, evaluation) in sets { m.sets[name] = evaluation.statistics }
-            m.seconds = seconds
-            try m.write(to: metrics)
+            try RunMetrics(sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics), seconds: seconds)
+                .write(to: metrics)
         }
-        if let report {
-            try ParityReport.write(sets.map(\.1.samples), table: table, title: "SwiftGAP fit: \(train)", to: report)
-            print("report: \(report)/index.html")
-        }
+        if let report { print("report: \(report)/index.html") }
     }
 
-    private func makeSettings(keys: ReferenceKeys, structures: [Structure]) throws -> FitSettings {
-        guard let e0Mode = E0Mode(e0) else {
-            throw ValidationError("--e0 must be isolated, average, fit, or values like Si=-158.54,O=-432.1")
+    /// The frames of the --test file, read before the fit: every element must be in the training set.
+    /// - Throws: `DataFileError` naming the test file (and the line of the first frame with a new element).
+    private func readTestFrames(_ path: String, trainingElements: Set<Int>) throws(DataFileError) -> [Structure] {
+        let (frames, lines) = try readFrames(path, role: "test file")
+        for (k, s) in frames.enumerated() {
+            if let z = s.atomicNumbers.first(where: { !trainingElements.contains($0) }) {
+                throw .elementNotInTraining(role: "test file", path: path, line: lines[k], configuration: k, element: z,
+                                            training: trainingElements.sorted())
+            }
         }
+        return frames
+    }
+
+    /// The --e0 mode.
+    private func e0Mode() throws -> E0Mode {
+        guard let mode = E0Mode(e0) else {
+            throw ValidationError("--e0 must be isolated, average, fit, or values like Si=-158.54,O=-432.1, found '\(e0)'")
+        }
+        return mode
+    }
+
+    /// The --config-type-sigma values by config_type.
+    private func configTypeSigmas() throws -> [String: Sigmas] {
         var typeSigmas = [String: Sigmas]()
         for item in configTypeSigma {
             let parts = item.split(separator: ":").map(String.init)
-            guard parts.count == 4, let e = Double(parts[1]), let f = Double(parts[2]), let v = Double(parts[3]) else {
-                throw ValidationError("--config-type-sigma must be TYPE:E:F:V, found '\(item)'")
+            guard parts.count == 4, let e = Double(parts[1]), let f = Double(parts[2]), let v = Double(parts[3]), e > 0, f > 0, v > 0 else {
+                throw ValidationError("--config-type-sigma must be TYPE:E:F:V with positive σ, found '\(item)'")
             }
             typeSigmas[parts[0]] = Sigmas(energy: e, force: f, virial: v)
         }
+        return typeSigmas
+    }
+
+    private func makeSettings(keys: ReferenceKeys, structures: [Structure]) throws -> FitSettings {
+        let e0Mode = try e0Mode(), typeSigmas = try configTypeSigmas()
         let counts = try nSparse.resolve(elements: Set(structures.flatMap(\.atomicNumbers)))
         let method: SparseMethod
         var indices = [Int: [Int]]()
         switch sparseMethod {
-        case "cur": method = .cur
-        case "random": method = .random
-        case "fps": method = .fps
-        case "file":
+        case .cur: method = .cur
+        case .random: method = .random
+        case .fps: method = .fps
+        case .file:
             guard let sparseFile else { throw ValidationError("--sparse-method file needs --sparse-file") }
             indices = try readSparseFile(sparseFile, structures: structures)
             method = .indices([])
-        default: throw ValidationError("--sparse-method must be cur, random, fps or file")
         }
         return FitSettings(
             soap: SOAPSettings(cutoff: soapOptions.cutoff, cutoffTransitionWidth: soapOptions.cutoffWidth,
@@ -152,7 +196,7 @@ struct FitCommand: ParsableCommand {
 
     private func readSparseFile(_ path: String, structures: [Structure]) throws -> [Int: [Int]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read --sparse-file \(path)")
+            throw ValidationError("--sparse-file \(path): cannot be read as text; check the path")
         }
         let elements = Set(structures.flatMap(\.atomicNumbers))
         var out = [Int: [Int]]()

@@ -27,13 +27,14 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Output folder (train.xyz and test.xyz are written atomically).")
     var output: String
 
-    @Option(help: "Seed of every random choice.")
+    @Option(parsing: .unconditional, help: "Seed of every random choice.")
     var seed: UInt64 = 2026
 
     @Flag(help: "A small si-sw set without MD snapshots (24 configurations), for quick trials and tests.")
     var quick = false
 
     func run() throws {
+        try OutputPaths.createFolder(output, option: "-o")
         let split: DataSplit
         switch (set, quick) {
         case (.siSW, true):
@@ -42,7 +43,6 @@ struct GenerateCommand: ParsableCommand {
         case (.siSW, false): split = try ReferenceSets.siliconStillingerWeber(seed: seed)
         case (.arKrLJ, _): split = try ReferenceSets.argonKryptonLennardJones(seed: seed)
         }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         try ExtXYZWriter.write(split.train, to: output + "/train.xyz")
         try ExtXYZWriter.write(split.test, to: output + "/test.xyz")
         for (name, list) in [("train", split.train), ("test", split.test)] {

@@ -41,34 +41,56 @@ struct MDCommand: ParsableCommand {
     @Option(help: "Lennard-Jones parameters for every element pair, EPSILON:SIGMA[:CUTOFF] in eV and Å.")
     var lj: String = "0.0104:3.4:8.5"
 
-    @Option(help: "Number of steps.") var steps: Int
-    @Option(help: "Time step, fs.") var dt: Double
-    @Option(help: "Temperature, K: draws starting velocities and is the thermostat target.") var temperature: Double?
+    @Option(parsing: .unconditional, help: "Number of steps.") var steps: Int
+    @Option(parsing: .unconditional, help: "Time step, fs.") var dt: Double
+    @Option(parsing: .unconditional, help: "Temperature, K: draws starting velocities and is the thermostat target.")
+    var temperature: Double?
     @Option(help: "none (NVE), langevin or bussi.") var thermostat: Thermostat = .none
-    @Option(help: "Langevin friction, 1/fs.") var friction: Double = 0.01
-    @Option(help: "Bussi relaxation time, fs.") var tau: Double = 100
-    @Option(help: "Seed of random choices.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Langevin friction, 1/fs.") var friction: Double = 0.01
+    @Option(parsing: .unconditional, help: "Bussi relaxation time, fs.") var tau: Double = 100
+    @Option(parsing: .unconditional, help: "Seed of random choices.") var seed: UInt64 = 1
     @Option(help: "Trajectory file (extxyz): positions, velocities, forces, energies, time.") var trajectory: String?
-    @Option(help: "Write a trajectory frame every N steps.") var every: Int = 10
+    @Option(parsing: .unconditional, help: "Write a trajectory frame every N steps.") var every: Int = 10
     @Option(help: "CSV log of time, energies, temperature (and pressure for periodic cells), every --every steps.") var log: String?
     @Option(help: "SVG plot of the energies against time.") var plot: String?
-    @Option(help: "Fail (exit status 1) when the NVE drift exceeds this, meV/atom/ps.") var maxDrift: Double?
-    @Option(help: "Largest displacement of an atom in one step, Å.") var maxDisplacement: Double = 0.3
-    @Option(help: "Smallest allowed interatomic distance, Å (0 disables the check).") var minDistance: Double = 0.5
+    @Option(parsing: .unconditional, help: "Fail (exit status 1) when the NVE drift exceeds this, meV/atom/ps.") var maxDrift: Double?
+    @Option(parsing: .unconditional, help: "Largest displacement of an atom in one step, Å.") var maxDisplacement: Double = 0.3
+    @Option(parsing: .unconditional, help: "Smallest allowed interatomic distance, Å (0 disables the check).")
+    var minDistance: Double = 0.5
     @Option(help: "Write the report and speed as JSON.") var metrics: String?
-    @Option(help: "Worker threads of the potential.") var threads: Int = Parallel.defaultThreads
+    @Option(parsing: .unconditional, help: "Worker threads of the potential.") var threads: Int = Parallel.defaultThreads
 
     func validate() throws {
         guard (potential == nil) != (classical == nil) else { throw ValidationError("give exactly one of --potential and --classical") }
-        guard steps >= 1, dt > 0, every >= 1 else { throw ValidationError("--steps and --every must be ≥ 1 and --dt positive") }
+        guard steps >= 1 else { throw ValidationError("--steps must be ≥ 1, found \(steps)") }
+        guard dt > 0 && dt <= 100 else { throw ValidationError("--dt must be a time step in fs, > 0 and ≤ 100, found \(dt)") }
+        guard every >= 1 else { throw ValidationError("--every must be ≥ 1, found \(every)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
+        guard friction > 0 && friction.isFinite else { throw ValidationError("--friction must be positive (1/fs), found \(friction)") }
+        guard tau > 0 && tau.isFinite else { throw ValidationError("--tau must be positive (fs), found \(tau)") }
+        guard maxDisplacement > 0 else { throw ValidationError("--max-displacement must be positive (Å), found \(maxDisplacement)") }
+        guard minDistance >= 0 && minDistance.isFinite else {
+            throw ValidationError("--min-distance must be ≥ 0 (Å; 0 disables the check), found \(minDistance)")
+        }
+        if let maxDrift, !(maxDrift >= 0) { throw ValidationError("--max-drift must be ≥ 0 (meV/atom/ps), found \(maxDrift)") }
         if thermostat != .none && temperature == nil { throw ValidationError("a thermostat needs --temperature") }
-        if let temperature, !(temperature >= 0) { throw ValidationError("--temperature must be ≥ 0") }
+        if let temperature, !(temperature >= 0 && temperature.isFinite) {
+            throw ValidationError("--temperature must be ≥ 0 (K), found \(temperature)")
+        }
+        if classical == .lj { _ = try ljParameters() }
     }
 
     func run() throws {
-        let frames = try ExtXYZReader.read(path: start)
-        guard let first = frames.last else { throw ValidationError("\(start) holds no configuration") }
-        var s = first
+        try OutputPaths(files: [("--trajectory", trajectory), ("--log", log), ("--plot", plot), ("--metrics", metrics)],
+                        inputs: [("the start file", start), ("the potential", potential)]).check()
+        let (frames, lines) = try readFrames(start, role: "start file")
+        var s = frames[frames.count - 1]
+        var run = MDRun(maxDisplacement: maxDisplacement, minimumDistance: minDistance)
+        if let pair = run.closestPair(in: s) {
+            throw DataFileError.atomsTooClose(role: "start file", path: start, line: lines[lines.count - 1],
+                                              configuration: frames.count - 1, first: pair.first, second: pair.second,
+                                              distance: pair.distance, limit: minDistance)
+        }
         let calculator = TimedCalculator(try makeCalculator(for: s))
         let (velocities, dof) = try startingVelocities(&s)
         var state = try MDState(structure: s, velocities: velocities, calculator: calculator, degreesOfFreedom: dof)
@@ -78,53 +100,34 @@ struct MDCommand: ParsableCommand {
         case .langevin: integrator = LangevinBAOAB(timeStep: dt, temperature: temperature ?? 0, friction: friction, seed: seed &+ 1)
         case .bussi: integrator = BussiThermostat(timeStep: dt, temperature: temperature ?? 0, relaxationTime: tau, seed: seed &+ 1)
         }
-        let output = try trajectory.map { try AtomicFile(path: $0) }
-        var logText = "step,time_fs,potential_eV,kinetic_eV,total_eV,temperature_K" + (s.pbc.isAnyPeriodic ? ",pressure_GPa" : "") + "\n"
-        var times = [Double](), totals = [Double](), temperatures = [Double]()
-        var plotted = [(time: Double, potential: Double, kinetic: Double, total: Double)]()
-        let n = Double(s.count)
-        func record(_ step: Int, _ st: MDState) throws {
-            times.append(st.time)
-            totals.append(st.totalEnergy)
-            temperatures.append(st.temperature)
-            guard step % every == 0 else { return }
-            var line = String(format: "%d,%.6f,%.10f,%.10f,%.10f,%.4f", step, st.time, st.potentialEnergy, st.kineticEnergy,
-                              st.totalEnergy, st.temperature)
-            if let p = st.pressure { line += String(format: ",%.6f", p * Units.eVPerCubicAngstromInGPa) }
-            logText += line + "\n"
-            plotted.append((st.time, st.potentialEnergy, st.kineticEnergy, st.totalEnergy))
-            try output?.write(try ExtXYZWriter.format(frame(st, step: step), file: trajectory ?? ""))
-        }
-        try record(0, state)
+        let energies = EnergyRecorder(), plotted = EnergyRecorder()
+        run.attach(energies)
+        if plot != nil { run.attach(plotted, interval: every) }
+        if let trajectory { run.attach(try TrajectoryWriter(path: trajectory), interval: every) }
+        if let log { run.attach(try EnergyLog(path: log, periodic: s.pbc.isAnyPeriodic), interval: every) }
+
         let progress = Progress("md", total: steps)
         let clock = Date()
         let startupForceSeconds = calculator.seconds
-        var failure: Error? = nil
+        var failure: MDError? = nil
         do {
-            var thermostatted = integrator
-            try MDRun(maxDisplacement: maxDisplacement, minimumDistance: minDistance).run(
-                &state, integrator: &thermostatted, calculator: calculator, steps: steps) { step, st in
-                try record(step, st)
+            try run.run(&state, integrator: &integrator, calculator: calculator, steps: steps) { step, _ in
                 if step % 10 == 0 || step == steps { progress.update(step) }
             }
-            integrator = thermostatted
-        } catch {
+        } catch let error as MDError {
             failure = error
-            // Keep the last good frame in the trajectory, whatever the sampling interval.
-            if let output, let trajectory { try output.write(try ExtXYZWriter.format(frame(state, step: times.count - 1), file: trajectory)) }
         }
         let seconds = Date().timeIntervalSince(clock)
-        try output?.commit()
-        if let log { try AtomicFile.write(Array(logText.utf8), to: log) }
-        if let plot { try AtomicFile.write(Array(energyPlot(plotted, atoms: n).utf8), to: plot) }
+        if let plot { try AtomicFile.write(Array(EnergyPlot.svg(plotted.samples, atoms: s.count).utf8), to: plot) }
 
-        let done = times.count - 1
-        let report = EnergyConservation(times: times, totalEnergies: totals, temperatures: temperatures, atoms: s.count)
+        let done = energies.samples.count - 1
+        let report = energies.conservation(atoms: s.count)
         let rate = Double(done) / max(seconds, 1e-9)
         // Everything but the potential: integrator, safety checks, energy records, log and trajectory output.
         let loopFraction = max(0, 1 - (calculator.seconds - startupForceSeconds) / max(seconds, 1e-9))
         print(String(format: "%d steps of %.3g fs (%.3f ps) in %.2f s: %.1f steps/s, %.1f µs/atom/step (%.1f%% outside the potential)",
-                     done, dt, Double(done) * dt / 1000, seconds, rate, seconds / Double(max(done, 1)) / n * 1e6, 100 * loopFraction))
+                     done, dt, Double(done) * dt / 1000, seconds, rate, seconds / Double(max(done, 1)) / Double(s.count) * 1e6,
+                     100 * loopFraction))
         if thermostat == .none {
             print(String(format: "energy conservation (NVE): drift %.4f meV/atom/ps, max deviation %.4f meV/atom, "
                 + "RMS fluctuation %.4f meV/atom", report.driftMeVPerAtomPerPs, report.maxDeviationMeVPerAtom,
@@ -133,13 +136,8 @@ struct MDCommand: ParsableCommand {
         print(String(format: "mean temperature %.1f K (%@)", report.meanTemperature, thermostat.rawValue))
         for (label, path) in [("trajectory", trajectory), ("log", log), ("plot", plot)] { if let path { print("\(label): \(path)") } }
         if let metrics {
-            let object: [String: Any] = [
-                "drift_mev_per_atom_per_ps": report.driftMeVPerAtomPerPs, "max_deviation_mev_per_atom": report.maxDeviationMeVPerAtom,
-                "rms_fluctuation_mev_per_atom": report.rmsFluctuationMeVPerAtom, "mean_temperature_k": report.meanTemperature,
-                "steps_per_second": rate, "loop_fraction": loopFraction, "steps": done, "atoms": s.count, "thermostat": thermostat.rawValue,
-                "stopped_early": failure != nil,
-            ]
-            try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])), to: metrics)
+            try JSONFile.write(MDMetrics(report: report, steps: done, atoms: s.count, stepsPerSecond: rate, loopFraction: loopFraction,
+                                         thermostat: thermostat.rawValue, stoppedEarly: failure != nil), to: metrics)
         }
         if let failure { throw failure }
         if let maxDrift, thermostat == .none, abs(report.driftMeVPerAtomPerPs) > maxDrift {
@@ -157,15 +155,22 @@ struct MDCommand: ParsableCommand {
         switch classical {
         case .sw?: return StillingerWeber()
         default:
-            let p = lj.split(separator: ":").compactMap { Double($0) }
-            guard p.count == 2 || p.count == 3 else { throw ValidationError("--lj must be EPSILON:SIGMA[:CUTOFF]") }
+            let p = try ljParameters()
             let elements = Array(Set(s.atomicNumbers)).sorted()
             var pairs = [(Int, Int, LennardJones.Parameters)]()
             for (k, a) in elements.enumerated() {
-                for b in elements[k...] { pairs.append((a, b, .init(epsilon: p[0], sigma: p[1], cutoff: p.count == 3 ? p[2] : nil))) }
+                for b in elements[k...] { pairs.append((a, b, p)) }
             }
             return try LennardJones(pairs: pairs)
         }
+    }
+
+    /// The parameters of --lj, EPSILON:SIGMA[:CUTOFF], all positive.
+    private func ljParameters() throws -> LennardJones.Parameters {
+        let p = lj.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+        guard p.count == 2 || p.count == 3, p.allSatisfy({ $0.map { $0 > 0 && $0.isFinite } ?? false }), let epsilon = p[0], let sigma = p[1]
+        else { throw ValidationError("--lj must be EPSILON:SIGMA[:CUTOFF] with positive numbers (eV, Å, Å), found '\(lj)'") }
+        return .init(epsilon: epsilon, sigma: sigma, cutoff: p.count == 3 ? p[2] : nil)
     }
 
     /// Velocities from --temperature, else from the file (velocities in Å/fs or ASE momenta), else zero.
@@ -179,29 +184,5 @@ struct MDCommand: ParsableCommand {
             return (zip(p, s.masses).map { $0 / $1 * aseFs }, max(conserved, 1))
         }
         return ([SIMD3<Double>](repeating: .zero, count: s.count), max(conserved, 1))
-    }
-
-    private func frame(_ st: MDState, step: Int) -> Structure {
-        var f = st.structure
-        f.arrays["velocities"] = .vectors(st.velocities)
-        f.arrays["forces"] = .vectors(st.calculation.forces)
-        if let e = st.calculation.atomEnergies { f.arrays["energies"] = .doubles(e, width: 1) }
-        f.info["step"] = .int(step)
-        f.info["time"] = .double(st.time)
-        f.info["energy"] = .double(st.potentialEnergy)
-        f.info["kinetic_energy"] = .double(st.kineticEnergy)
-        f.info["temperature"] = .double(st.temperature)
-        f.info["virial"] = .doubles(st.calculation.virial.columnMajor)
-        return f
-    }
-
-    private func energyPlot(_ points: [(time: Double, potential: Double, kinetic: Double, total: Double)], atoms n: Double) -> String {
-        guard let first = points.first else { return SVGPlot(title: "Energy", xLabel: "", yLabel: "", series: [], kind: .lines).svg }
-        func series(_ name: String, _ color: String, _ pick: ((time: Double, potential: Double, kinetic: Double, total: Double)) -> Double) -> SVGPlot.Series {
-            SVGPlot.Series(name: name, points: points.map { ($0.time / 1000, 1000 * (pick($0) - pick(first)) / n) }, color: color)
-        }
-        return SVGPlot(title: "Energies relative to the start", xLabel: "time (ps)", yLabel: "meV/atom",
-                       series: [series("potential", "#1f77b4", \.potential), series("kinetic", "#d62728", \.kinetic),
-                                series("total", "#000000", \.total)], kind: .lines).svg
     }
 }

@@ -29,22 +29,29 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup var keyOptions: KeyOptions
 
-    @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
     @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
     @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
 
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
+    }
+
     func run() throws {
+        try OutputPaths(files: [("-o", output), ("--metrics", metrics)], folders: [("--report", report)],
+                        inputs: [("the potential", potential), ("the input file", file)]).check()
         let start = Date()
         var (gap, _) = try GAPPotential.load(path: potential, variances: !noVariance)
         gap.threads = threads
         let loaded = Date().timeIntervalSince(start)
         let keys = keyOptions.keys
-        let (structures, lines) = try readFrames(file)
+        let (structures, lines) = try readFrames(file, role: "input file")
         for (k, s) in structures.enumerated() { try gap.checkElements(s, configuration: k, line: lines[k]) }
         let clock = Date()
-        let evaluation = try Evaluation("predicted", structures: structures, calculator: gap, keys: keys, label: "predict")
+        let progress = Progress("predict", total: structures.count)
+        let predictions = try Predictions(structures, calculator: gap, keys: keys, progress: progress.update)
         let out = try AtomicFile(path: output)
-        for (s, r) in zip(structures, evaluation.results) {
+        for (s, r) in zip(structures, predictions.results) {
             var t = s
             t.info[prefix + "energy"] = .double(r.energy)
             t.info[prefix + "virial"] = .doubles(r.virial.columnMajor)
@@ -57,20 +64,18 @@ struct PredictCommand: ParsableCommand {
         try out.commit()
         let seconds = [("load potential", loaded), ("predict", Date().timeIntervalSince(clock)),
                        ("total", Date().timeIntervalSince(start))]
-        if evaluation.hasReferences { print(ErrorTable.render([("predicted", evaluation.statistics)])) }
+        let table = ErrorTable.render([("predicted", predictions.statistics)])
+        if predictions.hasReferences { print(table) }
         let atoms = structures.reduce(0) { $0 + $1.count }
         print(String(format: "%d configurations, %d atoms in %.2f s (%.1f µs/atom, potential loaded in %.3f s)",
                      structures.count, atoms, seconds[1].1, seconds[1].1 / Double(max(atoms, 1)) * 1e6, loaded))
         print("wrote \(output)")
         if let metrics {
-            var m = RunMetrics()
-            if evaluation.hasReferences { m.sets["test"] = evaluation.statistics }
-            m.seconds = seconds
-            try m.write(to: metrics)
+            try RunMetrics(sets: predictions.hasReferences ? ["test": predictions.statistics] : [:], seconds: seconds).write(to: metrics)
         }
-        if let report, evaluation.hasReferences {
-            try ParityReport.write([evaluation.samples], table: ErrorTable.render([("predicted", evaluation.statistics)]),
-                                   title: "SwiftGAP predictions: \(file)", to: report)
+        if let report, predictions.hasReferences {
+            let samples = ParityReport.Samples(name: "predicted", structures: structures, predictions: predictions, keys: keys)
+            try ParityReport.write([samples], table: table, title: "SwiftGAP predictions: \(file)", to: report)
             print("report: \(report)/index.html")
         }
     }

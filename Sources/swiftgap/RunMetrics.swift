@@ -1,34 +1,90 @@
-import Atoms
 import Evaluation
 import Foundation
-import Support
 
-/// The `--metrics` JSON of a command: error sets, stage timings and peak memory, written atomically.
-struct RunMetrics {
-    var sets: [String: ErrorStatistics] = [:]
-    var seconds: [(String, Double)] = []
-    var extra: [String: Any] = [:]
+/// The `--metrics` JSON of `fit` and `predict`: per data set (train, test) the errors overall, per
+/// config_type and the number of configurations; stage timings in seconds; peak memory.
+struct RunMetrics: Codable {
+    /// The errors of one data set: the overall metrics beside `config_types` and `configurations`.
+    struct SetErrors: Codable {
+        /// Errors over all configurations.
+        var overall: ErrorMetrics
+        /// Errors per config_type.
+        var configTypes: [String: ErrorMetrics]
+        /// Configurations in the set.
+        var configurations: Int
+
+        private enum CodingKeys: String, CodingKey {
+            case configTypes = "config_types", configurations
+        }
+
+        /// The errors of `statistics`.
+        init(_ statistics: ErrorStatistics) {
+            overall = ErrorMetrics(statistics.overall)
+            configTypes = statistics.byConfigType.mapValues(ErrorMetrics.init)
+            configurations = statistics.overall.configurations
+        }
+
+        init(from decoder: Decoder) throws {
+            overall = try ErrorMetrics(from: decoder)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            configTypes = try container.decode([String: ErrorMetrics].self, forKey: .configTypes)
+            configurations = try container.decode(Int.self, forKey: .configurations)
+        }
+
+        func encode(to encoder: Encoder) throws {
+            try overall.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(configTypes, forKey: .configTypes)
+            try container.encode(configurations, forKey: .configurations)
+        }
+    }
+
+    /// Errors by data-set name.
+    var sets: [String: SetErrors] = [:]
+    /// Seconds by stage.
+    var seconds: [String: Double] = [:]
+    /// Peak resident memory, bytes.
+    var peakResidentBytes = Self.currentPeakResidentBytes
+
+    /// The keys beside the data-set names.
+    private struct Key: CodingKey {
+        static let seconds = Key(stringValue: "seconds"), peakResidentBytes = Key(stringValue: "peak_rss_bytes")
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Metrics of data sets and stage timings, with the peak memory so far.
+    init(sets: [String: ErrorStatistics], seconds: [(String, Double)]) {
+        self.sets = sets.mapValues(SetErrors.init)
+        self.seconds = Dictionary(seconds, uniquingKeysWith: +)
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        seconds = try container.decode([String: Double].self, forKey: .seconds)
+        peakResidentBytes = try container.decode(Int.self, forKey: .peakResidentBytes)
+        for key in container.allKeys where key.stringValue != Key.seconds.stringValue
+            && key.stringValue != Key.peakResidentBytes.stringValue {
+            sets[key.stringValue] = try container.decode(SetErrors.self, forKey: key)
+        }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (name, set) in sets { try container.encode(set, forKey: Key(stringValue: name)) }
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
+    }
 
     /// Peak resident memory of this process in bytes.
-    static var peakResidentBytes: Int {
+    static var currentPeakResidentBytes: Int {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
     }
 
-    func write(to path: String) throws {
-        var object: [String: Any] = extra
-        for (name, statistics) in sets {
-            var set: [String: Any] = ErrorStatistics.metrics(statistics.overall)
-            var types = [String: Any]()
-            for (type, group) in statistics.byConfigType { types[type] = ErrorStatistics.metrics(group) }
-            set["config_types"] = types
-            set["configurations"] = statistics.overall.configurations
-            object[name] = set
-        }
-        object["seconds"] = Dictionary(seconds, uniquingKeysWith: +)
-        object["peak_rss_bytes"] = Self.peakResidentBytes
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(Array(data), to: path)
-    }
+    /// Writes the metrics as JSON to `path`.
+    func write(to path: String) throws { try JSONFile.write(self, to: path) }
 }

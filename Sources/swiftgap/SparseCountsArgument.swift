@@ -2,7 +2,7 @@ import ArgumentParser
 import Atoms
 
 /// The value of `--n-sparse`: one count for every element (`500`), counts per element
-/// (`H=2000,C=1000,O=900`), or a count for the rest beside some per-element ones (`1000,O=900`).
+/// (`H=2000,C=1000,O=900`), or a count for the rest beside some per-element ones (`1000,O=900`); counts are ≥ 1.
 struct SparseCountsArgument: ExpressibleByArgument, CustomStringConvertible {
     /// The count of elements without their own; nil when every element must be named.
     var all: Int?
@@ -19,9 +19,9 @@ struct SparseCountsArgument: ExpressibleByArgument, CustomStringConvertible {
         byElement = [:]
         for item in argument.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             let kv = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
-            if kv.count == 1, let n = Int(kv[0]), all == nil {
+            if kv.count == 1, let n = Int(kv[0]), n >= 1, all == nil {
                 all = n
-            } else if kv.count == 2, let z = Element.atomicNumber(kv[0]), let n = Int(kv[1]), byElement[z] == nil {
+            } else if kv.count == 2, let z = Element.atomicNumber(kv[0]), let n = Int(kv[1]), n >= 1, byElement[z] == nil {
                 byElement[z] = n
             } else {
                 return nil

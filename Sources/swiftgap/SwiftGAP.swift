@@ -11,13 +11,19 @@ struct SwiftGAP: ParsableCommand {
         subcommands: [InfoCommand.self, DescribeCommand.self, FitCommand.self, PredictCommand.self, MDCommand.self, GenerateCommand.self])
 
     /// Runs the command line; OpenBLAS starts single-threaded because SwiftGAP parallelises its own loops.
+    /// An error from a subcommand ends with that subcommand's usage line.
     static func main() {
         BLASThreads.set(1)
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
         } catch {
             exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error, in: type(of: command))
         }
     }
 }

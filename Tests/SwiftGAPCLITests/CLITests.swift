@@ -5,7 +5,7 @@ import GAP
 import Testing
 
 /// Runs the built `swiftgap` executable (it sits next to the test bundle).
-private func swiftgap(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+func swiftgap(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("swiftgap").path), folder.path != "/" {
         folder = folder.deletingLastPathComponent()
@@ -23,7 +23,8 @@ private func swiftgap(_ arguments: [String]) throws -> (status: Int32, stdout: S
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 
-private func temporaryFolder() throws -> URL {
+/// A fresh folder under the temporary directory.
+func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url

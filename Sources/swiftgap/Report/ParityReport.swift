@@ -1,4 +1,5 @@
 import Atoms
+import Evaluation
 import Foundation
 import Support
 
@@ -10,10 +11,15 @@ struct ParityReport {
         var energyPerAtom: [(reference: Double, predicted: Double)] = []
         var forces: [(reference: Double, predicted: Double)] = []
 
-        mutating func add(atoms n: Int, reference: (energy: Double?, forces: [SIMD3<Double>]?), predicted: Calculation) {
-            if let e = reference.energy, n > 0 { energyPerAtom.append((e / Double(n), predicted.energy / Double(n))) }
-            if let f = reference.forces {
-                for (a, b) in zip(f, predicted.forces) { for axis in 0..<3 { forces.append((a[axis], b[axis])) } }
+        /// The reference and predicted energies and forces of `structures` (under `keys`).
+        init(name: String, structures: [Structure], predictions: Predictions, keys: ReferenceKeys) {
+            self.name = name
+            for (s, predicted) in zip(structures, predictions.results) {
+                let reference = s.referenceValues(keys), n = s.count
+                if let e = reference.energy, n > 0 { energyPerAtom.append((e / Double(n), predicted.energy / Double(n))) }
+                if let f = reference.forces {
+                    for (a, b) in zip(f, predicted.forces) { for axis in 0..<3 { forces.append((a[axis], b[axis])) } }
+                }
             }
         }
     }
@@ -22,7 +28,7 @@ struct ParityReport {
 
     /// Writes energy.svg, forces.svg, force_errors.svg and index.html into `folder` (created if needed).
     static func write(_ sets: [Samples], table: String, title: String, to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try OutputPaths.createFolder(folder, option: "--report")
         func series(_ pick: (Samples) -> [(reference: Double, predicted: Double)]) -> [SVGPlot.Series] {
             sets.enumerated().map { k, s in
                 let points = thin(pick(s))

@@ -1,0 +1,37 @@
+/// An output path given on the command line that cannot be used, found before any work is done (or when a
+/// report folder is created).
+enum PathError: Error, Equatable, CustomStringConvertible {
+    /// An output file names an existing folder.
+    case outputIsFolder(option: String, path: String)
+    /// The folder an output goes into does not exist.
+    case missingFolder(option: String, path: String, folder: String)
+    /// The folder an output goes into (or the nearest existing folder of a report folder) is not writable.
+    case folderNotWritable(option: String, path: String, folder: String)
+    /// A report folder (or a folder on its way) is an existing file.
+    case folderIsFile(option: String, path: String, file: String)
+    /// An output would replace one of the command's inputs.
+    case overwritesInput(option: String, path: String, input: String)
+    /// Two outputs name the same path.
+    case sameOutput(first: String, second: String, path: String)
+    /// A folder could not be created.
+    case cannotCreateFolder(option: String, path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case let .outputIsFolder(option, path):
+            return "\(option) \(path): is a folder; give a file name inside it"
+        case let .missingFolder(option, path, folder):
+            return "\(option) \(path): the folder '\(folder)' does not exist; create it first or choose another place"
+        case let .folderNotWritable(option, path, folder):
+            return "\(option) \(path): the folder '\(folder)' is not writable; choose another place"
+        case let .folderIsFile(option, path, file):
+            return "\(option) \(path): '\(file)' is a file, not a folder; give a folder name"
+        case let .overwritesInput(option, path, input):
+            return "\(option) \(path): is \(input); writing it would destroy the input, choose another name"
+        case let .sameOutput(first, second, path):
+            return "\(first) and \(second) both name \(path); give each output its own path"
+        case let .cannotCreateFolder(option, path, reason):
+            return "\(option) \(path): the folder cannot be created (\(reason)); choose another place"
+        }
+    }
+}

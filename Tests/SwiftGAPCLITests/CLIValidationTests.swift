@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// Two silicon atoms in a periodic cell with energy and forces (extxyz).
+private func silicon(energy: Double, separation: Double = 2.35, element: String = "Si") -> String {
+    """
+    2
+    Lattice="5.43 0 0 0 5.43 0 0 0 5.43" Properties=species:S:1:pos:R:3:forces:R:3 energy=\(energy) pbc="T T T"
+    Si 0 0 0 0.1 0 0
+    \(element) \(separation) 0 0 -0.1 0 0
+
+    """
+}
+
+/// Input files in a fresh folder: train.xyz (two Si frames), test.xyz (Si), carbon.xyz (C in its second
+/// frame, line 5), empty.xyz (no frames), close.xyz (atoms 0.3 Å apart), a file named taken.txt and a folder.
+private struct Workspace {
+    let folder: URL
+
+    init() throws {
+        folder = try temporaryFolder()
+        try write("train.xyz", silicon(energy: -8) + silicon(energy: -7.9, separation: 2.4))
+        try write("test.xyz", silicon(energy: -8.1))
+        try write("carbon.xyz", silicon(energy: -8) + silicon(energy: -9, element: "C"))
+        try write("empty.xyz", "")
+        try write("close.xyz", silicon(energy: -8) + silicon(energy: -1, separation: 0.3))
+        try write("taken.txt", "x")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    private func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+    }
+}
+
+/// Runs `swiftgap` and checks that it failed with a message containing every one of `needles` and the usage
+/// line of `subcommand` (not the top-level one).
+private func expectFailure(_ arguments: [String], _ needles: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let result = try swiftgap(arguments)
+    let subcommand = arguments[0]
+    #expect(result.status != 0, "exit status of \(arguments)", sourceLocation: sourceLocation)
+    for needle in needles {
+        #expect(result.stderr.contains(needle), "'\(needle)' in: \(result.stderr)", sourceLocation: sourceLocation)
+    }
+    #expect(result.stderr.contains("Usage: swiftgap \(subcommand) "), "usage of \(subcommand) in: \(result.stderr)",
+            sourceLocation: sourceLocation)
+    #expect(!result.stderr.contains("Missing value") && !result.stderr.contains("NSCocoaErrorDomain")
+            && !result.stderr.contains("couldn’t be"), "\(result.stderr)", sourceLocation: sourceLocation)
+}
+
+@Suite("swiftgap validates before it works")
+struct CLIValidationTests {
+    @Test func fitChecksTheTestFileUpFront() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        try expectFailure(["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("nope.xyz")],
+                          ["test file", "nope.xyz", "cannot open"])
+        try expectFailure(["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("carbon.xyz")],
+                          ["test file", "carbon.xyz:5", "contains C", "not in the training set"])
+        try expectFailure(["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("empty.xyz")],
+                          ["test file", "empty.xyz", "no configurations"])
+        #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
+    }
+
+    @Test func fitChecksItsOutputsUpFront() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let fit = ["fit", w.path("train.xyz")]
+        try expectFailure(fit + ["-o", w.path("sub")], ["-o", "sub", "is a folder"])
+        try expectFailure(fit + ["-o", w.path("train.xyz")], ["-o", "training file"])
+        try expectFailure(fit + ["-o", w.path("test.xyz"), "--test", w.path("test.xyz")], ["-o", "test file"])
+        try expectFailure(fit + ["-o", w.path("si.gap"), "--metrics", w.path("missing/m.json")], ["--metrics", "missing", "does not exist"])
+        try expectFailure(fit + ["-o", w.path("si.gap"), "--sparse-output", w.path("missing/s.txt")], ["--sparse-output", "does not exist"])
+        try expectFailure(fit + ["-o", w.path("si.gap"), "--report", w.path("taken.txt/r")], ["--report", "taken.txt", "is a file"])
+        try expectFailure(fit + ["-o", w.path("si.gap"), "--metrics", w.path("si.gap")], ["-o", "--metrics", "own path"])
+        try expectFailure(["fit", w.path("empty.xyz"), "-o", w.path("si.gap")], ["training file", "empty.xyz", "no configurations"])
+        #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
+    }
+
+    @Test func fitValidatesItsOptions() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap")]
+        try expectFailure(fit + ["--sparse-file", w.path("test.xyz")], ["--sparse-file", "--sparse-method file"])
+        try expectFailure(fit + ["--sparse-method", "file"], ["--sparse-method file needs --sparse-file"])
+        try expectFailure(fit + ["--sparse-method", "best"], ["--sparse-method", "cur", "fps"])
+        try expectFailure(fit + ["--jitter", "-1"], ["--jitter must be ≥ 0"])
+        try expectFailure(fit + ["--sigma-force=-0.1"], ["--sigma-force must be positive"])
+        try expectFailure(fit + ["--threads", "0"], ["--threads must be ≥ 1"])
+        try expectFailure(fit + ["--n-sparse", "-5"], ["n-sparse"])
+        try expectFailure(fit + ["--e0", "nonsense"], ["--e0"])
+    }
+
+    @Test func predictChecksInputsAndOutputs() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let gap = w.path("missing.gap")
+        try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("sub")], ["-o", "is a folder"])
+        try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("test.xyz")], ["-o", "input file"])
+        try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("o.xyz"), "--metrics", w.path("missing/p.json")],
+                          ["--metrics", "does not exist"])
+        try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("o.xyz"), "--threads", "0"], ["--threads must be ≥ 1"])
+    }
+
+    @Test func predictRejectsAnEmptyFile() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        // A potential is needed before the file is read: fit a tiny one.
+        let fit = try swiftgap(["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--n-max", "2", "--l-max", "2", "--n-sparse", "2",
+                                "--e0", "average"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        try expectFailure(["predict", w.path("si.gap"), w.path("empty.xyz"), "-o", w.path("o.xyz")],
+                          ["input file", "empty.xyz", "no configurations"])
+    }
+
+    @Test func mdValidatesItsOptions() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let md = ["md", w.path("test.xyz"), "--classical", "sw", "--steps", "5"]
+        try expectFailure(md + ["--dt", "-1"], ["--dt must be"])
+        try expectFailure(md + ["--dt=-1"], ["--dt must be"])
+        try expectFailure(md + ["--dt", "1", "--temperature", "300", "--thermostat", "langevin", "--friction", "0"], ["--friction must be positive"])
+        try expectFailure(md + ["--dt", "1", "--temperature", "300", "--thermostat", "bussi", "--tau", "-5"], ["--tau must be positive"])
+        try expectFailure(md + ["--dt", "1", "--every", "0"], ["--every must be ≥ 1"])
+        try expectFailure(md + ["--dt", "1", "--threads", "0"], ["--threads must be ≥ 1"])
+        try expectFailure(md + ["--dt", "1", "--max-displacement", "0"], ["--max-displacement must be positive"])
+        try expectFailure(md + ["--dt", "1", "--temperature", "-3"], ["--temperature must be ≥ 0"])
+        try expectFailure(["md", w.path("test.xyz"), "--classical", "sw", "--steps", "-2", "--dt", "1"], ["--steps must be ≥ 1"])
+        try expectFailure(["md", w.path("test.xyz"), "--classical", "lj", "--lj", "1:x", "--steps", "2", "--dt", "1"], ["--lj"])
+    }
+
+    @Test func mdChecksTheStartFileAndOutputsUpFront() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let run = ["--classical", "sw", "--steps", "5", "--dt", "1"]
+        try expectFailure(["md", w.path("close.xyz")] + run, ["start file", "close.xyz:5", "configuration 1", "atoms 0 and 1", "0.3 Å",
+                                                             "--min-distance"])
+        try expectFailure(["md", w.path("empty.xyz")] + run, ["start file", "empty.xyz", "no configurations"])
+        try expectFailure(["md", w.path("test.xyz"), "--trajectory", w.path("missing/t.xyz")] + run, ["--trajectory", "does not exist"])
+        try expectFailure(["md", w.path("test.xyz"), "--log", w.path("test.xyz")] + run, ["--log", "start file"])
+        try expectFailure(["md", w.path("test.xyz"), "--plot", w.path("sub")] + run, ["--plot", "is a folder"])
+        #expect(!FileManager.default.fileExists(atPath: w.path("missing")))
+    }
+
+    @Test func generateReportsAFileInTheWayWithoutFoundationText() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        try expectFailure(["generate", "si-sw", "--quick", "-o", w.path("taken.txt")], ["-o", "taken.txt", "is a file"])
+        try expectFailure(["generate", "si-sw", "--quick", "--seed", "-1", "-o", w.path("g")], ["-1"])
+    }
+}
