@@ -1,13 +1,14 @@
 # SwiftGAP — the two commands of the README, and a few helpers.
 #   make demo   install missing system libraries, build in release, run the main job on shipped data
-#   make test   install missing system libraries, build and run the test suite
+#   make test   install missing system libraries, build and run the test suite and a short fuzz run
+#   make fuzz   run every libFuzzer target for FUZZ_SECONDS;  make lint   check .swift-format's rules
 
 SWIFT ?= swift
 SWIFTGAP := .build/release/swiftgap
 # Tests build in their own folder (release with -enable-testing) so they never invalidate the demo build.
 TEST_SCRATCH := .build-test
 
-.PHONY: demo test deps build fuzz fixtures training-sets potentials clean
+.PHONY: demo test deps build fuzz lint fixtures training-sets potentials clean
 
 # Shipped potentials: the exact commands (their outputs are committed under potentials/).
 SI_SW_FIT := --cutoff 4.0 --n-max 10 --l-max 8 --n-sparse 800 --e0 average
@@ -42,6 +43,14 @@ demo: build
 test: deps
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --skip-build
+	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
+
+# The short fuzz run of `make test`, per target (`make fuzz` alone runs FUZZ_SECONDS).
+TEST_FUZZ_SECONDS ?= 30
+
+# Checks the formatting and lint rules of .swift-format (`swift format -i -r Sources Tests fuzz` fixes most).
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests fuzz Package.swift
 
 # libFuzzer targets (fuzz/): build with -sanitize=fuzzer and run each for FUZZ_SECONDS on a scratch copy of its
 # seed corpus; a crash, trap, leak or timeout fails the run and leaves the input in fuzz/artifacts/.

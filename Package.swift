@@ -8,13 +8,15 @@ let package = Package(
         .executable(name: "swiftgap", targets: ["swiftgap"]),
         .library(
             name: "SwiftGAP",
-            targets: ["Support", "Archive", "LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics",
-                      "Evaluation", "TrainingData"]),
+            targets: [
+                "Support", "Archive", "LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics",
+                "Evaluation", "TrainingData"
+            ])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")
     ],
     targets: [
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
@@ -36,7 +38,7 @@ let package = Package(
                 "Support", "Archive", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "Evaluation",
                 "LinearAlgebra", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ]),
         .target(name: "TestSupport", dependencies: ["Support", "Atoms"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Support", "TestSupport"]),
@@ -47,12 +49,14 @@ let package = Package(
             name: "DescriptorsTests", dependencies: ["Descriptors", "Atoms", "Support", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GAPTests",
-            dependencies: ["GAP", "Descriptors", "Classical", "Atoms", "Archive", "Support", "LinearAlgebra", "TestSupport",
-                           "TrainingData"],
+            dependencies: [
+                "GAP", "Descriptors", "Classical", "Atoms", "Archive", "Support", "LinearAlgebra", "TestSupport",
+                "TrainingData"
+            ],
             exclude: ["Fixtures"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
-        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP"]),
+        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP"])
     ]
 )
 
@@ -63,6 +67,6 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
         .target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"),
         .executableTarget(name: "FuzzExtXYZ", dependencies: ["Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzExtXYZ"),
         .executableTarget(
-            name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential"),
+            name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential")
     ]
 }

@@ -15,8 +15,9 @@ struct ByteView {
     /// The little-endian integer at `at`.
     private func load<T: FixedWidthInteger>(_ at: Int, _ type: T.Type, entry: String?) throws(NPZError) -> T {
         guard at >= 0, at <= raw.count - MemoryLayout<T>.size else {
-            throw fail("is truncated (a \(MemoryLayout<T>.size)-byte field at offset \(at) lies past the end, \(raw.count) bytes)",
-                       entry: entry)
+            throw fail(
+                "is truncated (a \(MemoryLayout<T>.size)-byte field at offset \(at) lies past the end, \(raw.count) bytes)",
+                entry: entry)
         }
         return T(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: T.self))
     }
@@ -30,13 +31,17 @@ struct ByteView {
     /// The 64-bit offset or size `what` at `at`, which must not exceed the byte count.
     func offset64(_ at: Int, _ what: String, entry: String? = nil) throws(NPZError) -> Int {
         let value = try load(at, UInt64.self, entry: entry)
-        guard value <= UInt64(raw.count) else { throw fail("has \(what) \(value), beyond the \(raw.count) bytes there are", entry: entry) }
+        guard value <= UInt64(raw.count) else {
+            throw fail("has \(what) \(value), beyond the \(raw.count) bytes there are", entry: entry)
+        }
         return Int(value)
     }
 
     /// Checks that the offset or size `what` does not exceed the byte count.
     func bounded(_ value: Int, _ what: String, entry: String? = nil) throws(NPZError) -> Int {
-        guard value >= 0, value <= raw.count else { throw fail("has \(what) \(value), beyond the \(raw.count) bytes there are", entry: entry) }
+        guard value >= 0, value <= raw.count else {
+            throw fail("has \(what) \(value), beyond the \(raw.count) bytes there are", entry: entry)
+        }
         return value
     }
 

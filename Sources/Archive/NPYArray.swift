@@ -19,7 +19,9 @@ enum NPYArray {
         guard (1...3).contains(major) else { throw fail("has .npy format version \(major); versions 1 to 3 are supported") }
         let headerStart = major == 1 ? 10 : 12
         guard body.count >= headerStart else { throw fail("has a truncated header") }
-        let headerLength = major == 1 ? Int(body[8]) | Int(body[9]) << 8
+        let headerLength =
+            major == 1
+            ? Int(body[8]) | Int(body[9]) << 8
             : Int(body[8]) | Int(body[9]) << 8 | Int(body[10]) << 16 | Int(body[11]) << 24
         guard headerLength <= maximumHeaderLength else {
             throw fail("has a header of \(headerLength) bytes, more than the \(maximumHeaderLength) accepted")
@@ -27,7 +29,8 @@ enum NPYArray {
         guard headerLength <= body.count - headerStart else {
             throw fail("has a header of \(headerLength) bytes, longer than the \(body.count - headerStart) bytes left")
         }
-        let header = String(decoding: UnsafeRawBufferPointer(rebasing: body[headerStart..<(headerStart + headerLength)]), as: UTF8.self)
+        let header = String(
+            decoding: UnsafeRawBufferPointer(rebasing: body[headerStart..<(headerStart + headerLength)]), as: UTF8.self)
         guard let descr = quoted(value(of: "descr", in: header)) else { throw fail("has no readable 'descr' in its header") }
         guard let fortran = value(of: "fortran_order", in: header), fortran.hasPrefix("False") || fortran.hasPrefix("True") else {
             throw fail("has no readable 'fortran_order' in its header")
@@ -54,10 +57,15 @@ enum NPYArray {
         }
         switch descr {
         case "<f8":
-            return .doubles((0..<count).map { Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) },
-                            shape: shape)
+            return .doubles(
+                (0..<count).map {
+                    Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)))
+                },
+                shape: shape)
         case "<i8":
-            return .ints((0..<count).map { Int(Int64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }, shape: shape)
+            return .ints(
+                (0..<count).map { Int(Int64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) },
+                shape: shape)
         default:
             return .bytes(Swift.Array(data), shape: shape)
         }
@@ -79,7 +87,9 @@ enum NPYArray {
 
     /// The dimensions of the tuple at the start of `text`: `()`, `(5,)` or `(3, 4)`, each a non-negative integer.
     private static func shape(_ text: Substring?, fail: (String) -> NPZError) throws(NPZError) -> [Int] {
-        guard let text, text.first == "(", let end = text.firstIndex(of: ")") else { throw fail("has no readable 'shape' in its header") }
+        guard let text, text.first == "(", let end = text.firstIndex(of: ")") else {
+            throw fail("has no readable 'shape' in its header")
+        }
         var parts = text[text.index(after: text.startIndex)..<end].split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         if parts.count > 1, parts.last == "" { parts.removeLast() }

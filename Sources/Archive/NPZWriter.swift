@@ -1,4 +1,5 @@
 import Support
+
 /// Writes NumPy `.npz` archives that `numpy.load` opens: a zip of uncompressed `.npy` arrays (ZIP64 when
 /// an array or the archive passes 4 GB), written atomically.
 public struct NPZWriter {

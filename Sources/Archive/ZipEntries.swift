@@ -51,7 +51,10 @@ enum ZipEntries {
         var eocd = -1
         var at = view.count - 22
         while at >= max(0, view.count - 65_557) {
-            if try view.u32(at) == 0x0605_4B50 { eocd = at; break }
+            if try view.u32(at) == 0x0605_4B50 {
+                eocd = at
+                break
+            }
             at -= 1
         }
         guard eocd >= 0 else { throw view.fail("is not a zip archive (no end record; truncated or corrupt)") }
@@ -63,7 +66,9 @@ enum ZipEntries {
         guard eocd >= 20, try view.u32(eocd - 20) == 0x0706_4B50 else { throw view.fail("has a damaged ZIP64 locator") }
         let record = try view.offset64(eocd - 12, "ZIP64 end record offset")
         guard try view.u32(record) == 0x0606_4B50 else { throw view.fail("has a damaged ZIP64 end record at offset \(record)") }
-        return (try view.offset64(record + 32, "ZIP64 entry count"), try view.offset64(record + 48, "ZIP64 central directory offset"))
+        return (
+            try view.offset64(record + 32, "ZIP64 entry count"), try view.offset64(record + 48, "ZIP64 central directory offset")
+        )
     }
 
     /// Reads the ZIP64 extra field (id 1) among the `length` extra bytes at `start`: the sizes and the
@@ -81,7 +86,9 @@ enum ZipEntries {
             if id == 0x0001 {
                 var at = field + 4
                 func next(_ what: String) throws(NPZError) -> Int {
-                    guard at + 8 <= fieldEnd else { throw view.fail("has a ZIP64 extra field too short for its \(what)", entry: entry) }
+                    guard at + 8 <= fieldEnd else {
+                        throw view.fail("has a ZIP64 extra field too short for its \(what)", entry: entry)
+                    }
                     defer { at += 8 }
                     return try view.offset64(at, "ZIP64 \(what)", entry: entry)
                 }

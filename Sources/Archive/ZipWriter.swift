@@ -1,4 +1,5 @@
 import Support
+
 /// A zip archive of stored (uncompressed) entries written sequentially, with ZIP64 records when sizes or
 /// offsets pass 4 GB.
 struct ZipWriter<Sink: ZipSink> {
@@ -28,8 +29,8 @@ struct ZipWriter<Sink: ZipSink> {
         var local = [UInt8]()
         local.le32(0x0403_4B50)
         local.le16(big ? 45 : 20)
-        local.le16(0)                  // flags
-        local.le16(0)                  // stored
+        local.le16(0)  // flags
+        local.le16(0)  // stored
         local.le16(dosTime)
         local.le16(dosDate)
         local.le32(crc.value)
@@ -59,8 +60,8 @@ struct ZipWriter<Sink: ZipSink> {
         if entryOffset >= limit { extra.le64(entryOffset) }
         var record = [UInt8]()
         record.le32(0x0201_4B50)
-        record.le16(extra.isEmpty ? 20 : 45)   // made by
-        record.le16(extra.isEmpty ? 20 : 45)   // needed
+        record.le16(extra.isEmpty ? 20 : 45)  // made by
+        record.le16(extra.isEmpty ? 20 : 45)  // needed
         record.le16(0)
         record.le16(0)
         record.le16(dosTime)
@@ -70,10 +71,10 @@ struct ZipWriter<Sink: ZipSink> {
         record.le32(big ? 0xFFFF_FFFF : UInt32(size))
         record.le16(UInt16(nameBytes.count))
         record.le16(extra.isEmpty ? 0 : UInt16(extra.count + 4))
-        record.le16(0)                 // comment
-        record.le16(0)                 // disk
-        record.le16(0)                 // internal attributes
-        record.le32(0)                 // external attributes
+        record.le16(0)  // comment
+        record.le16(0)  // disk
+        record.le16(0)  // internal attributes
+        record.le32(0)  // external attributes
         record.le32(entryOffset >= limit ? 0xFFFF_FFFF : UInt32(entryOffset))
         record += nameBytes
         if !extra.isEmpty {
@@ -137,8 +138,8 @@ extension Array: ZipSink where Element == UInt8 {
     mutating func write(raw: UnsafeRawBufferPointer) { append(contentsOf: raw) }
 }
 
-private extension Array where Element == UInt8 {
-    mutating func le16(_ v: UInt16) { append(contentsOf: [UInt8(v & 0xFF), UInt8(v >> 8)]) }
-    mutating func le32(_ v: UInt32) { for k in 0..<4 { append(UInt8((v >> (8 * k)) & 0xFF)) } }
-    mutating func le64(_ v: UInt64) { for k in 0..<8 { append(UInt8((v >> (8 * k)) & 0xFF)) } }
+extension Array where Element == UInt8 {
+    fileprivate mutating func le16(_ v: UInt16) { append(contentsOf: [UInt8(v & 0xFF), UInt8(v >> 8)]) }
+    fileprivate mutating func le32(_ v: UInt32) { for k in 0..<4 { append(UInt8((v >> (8 * k)) & 0xFF)) } }
+    fileprivate mutating func le64(_ v: UInt64) { for k in 0..<8 { append(UInt8((v >> (8 * k)) & 0xFF)) } }
 }

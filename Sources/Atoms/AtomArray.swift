@@ -55,7 +55,11 @@ public enum AtomArray: Equatable, Sendable {
     public static func vectors(_ v: [SIMD3<Double>]) -> AtomArray {
         var flat = [Double]()
         flat.reserveCapacity(3 * v.count)
-        for x in v { flat.append(x.x); flat.append(x.y); flat.append(x.z) }
+        for x in v {
+            flat.append(x.x)
+            flat.append(x.y)
+            flat.append(x.z)
+        }
         return .doubles(flat, width: 3)
     }
 

@@ -46,7 +46,10 @@ struct CellGrid {
             }
             fractional[i] = s
         }
-        if n == 0 { lower = .zero; upper = .zero }
+        if n == 0 {
+            lower = .zero
+            upper = .zero
+        }
         // Bins along each axis: at least one cutoff wide, and not more bins in all than about twice the
         // atoms (a short cutoff, as in MD's closest-approach check, would otherwise make mostly empty bins).
         var counts = SIMD3<Int>(repeating: 1), binWidth = SIMD3<Double>(repeating: 1), reach = SIMD3<Int>(repeating: 1)

@@ -1,4 +1,5 @@
 import Support
+
 /// All pairs of atoms closer than a cutoff, periodic images included, found with an O(N) cell list.
 ///
 /// Pairs are grouped by center atom `i` (in index order); for each pair the neighbor `j`, the image

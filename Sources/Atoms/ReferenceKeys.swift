@@ -15,19 +15,25 @@ public struct ReferenceKeys: Equatable, Sendable {
     public var configType: String
 
     /// Energy keys tried in order.
-    public static let energyCandidates = ["energy", "dft_energy", "DFT_energy", "Energy", "REF_energy", "ref_energy",
-                                          "total_energy", "free_energy"]
+    public static let energyCandidates = [
+        "energy", "dft_energy", "DFT_energy", "Energy", "REF_energy", "ref_energy",
+        "total_energy", "free_energy"
+    ]
     /// Force keys tried in order.
-    public static let forcesCandidates = ["forces", "force", "dft_force", "dft_forces", "DFT_force", "REF_forces",
-                                          "ref_forces", "REF_force"]
+    public static let forcesCandidates = [
+        "forces", "force", "dft_force", "dft_forces", "DFT_force", "REF_forces",
+        "ref_forces", "REF_force"
+    ]
     /// Virial keys tried in order.
     public static let virialCandidates = ["virial", "dft_virial", "DFT_virial", "REF_virial", "ref_virial"]
     /// Stress keys tried in order.
     public static let stressCandidates = ["stress", "dft_stress", "DFT_stress", "REF_stress", "ref_stress"]
 
     /// Keys; nil ones are searched among the usual spellings.
-    public init(energy: String? = nil, forces: String? = nil, virial: String? = nil, stress: String? = nil,
-                configType: String = "config_type") {
+    public init(
+        energy: String? = nil, forces: String? = nil, virial: String? = nil, stress: String? = nil,
+        configType: String = "config_type"
+    ) {
         self.energy = energy
         self.forces = forces
         self.virial = virial
@@ -89,7 +95,9 @@ extension Structure {
     /// - Throws: `ReferenceValueError` when the value is not a finite number.
     public func referenceEnergy(_ keys: ReferenceKeys = ReferenceKeys()) throws(ReferenceValueError) -> Double? {
         guard let key = keys.energyKey(in: self), let value = info[key] else { return nil }
-        guard let e = value.doubleValue else { throw ReferenceValueError(key: key, problem: "is a \(value.typeName), not a number") }
+        guard let e = value.doubleValue else {
+            throw ReferenceValueError(key: key, problem: "is a \(value.typeName), not a number")
+        }
         guard e.isFinite else { throw ReferenceValueError(key: key, problem: "is not finite (\(e))") }
         return e
     }
@@ -99,7 +107,8 @@ extension Structure {
     public func referenceForces(_ keys: ReferenceKeys = ReferenceKeys()) throws(ReferenceValueError) -> [SIMD3<Double>]? {
         guard let key = keys.forcesKey(in: self), let array = arrays[key] else { return nil }
         guard let v = array.vectors else {
-            throw ReferenceValueError(key: key, problem: "must be a real per-atom array of width 3, found \(array.typeLetter):\(array.width)")
+            throw ReferenceValueError(
+                key: key, problem: "must be a real per-atom array of width 3, found \(array.typeLetter):\(array.width)")
         }
         guard v.allSatisfy(\.isFinite) else { throw ReferenceValueError(key: key, problem: "has non-finite entries") }
         return v

@@ -38,8 +38,9 @@ struct SearchLattice {
         let m = Matrix3(rows[0], rows[1], rows[2])
         let scale = norm(rows[0]) * norm(rows[1]) * norm(rows[2])
         guard abs(m.determinant) > 1e-10 * scale, let inv = m.inverse else {
-            throw .singularCell(detail: "volume \(m.determinant) Å³ for lattice vectors of lengths "
-                + "\(norm(rows[0])), \(norm(rows[1])), \(norm(rows[2])) Å")
+            throw .singularCell(
+                detail: "volume \(m.determinant) Å³ for lattice vectors of lengths "
+                    + "\(norm(rows[0])), \(norm(rows[1])), \(norm(rows[2])) Å")
         }
         matrix = m
         inverse = inv

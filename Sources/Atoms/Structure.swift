@@ -22,8 +22,9 @@ public struct Structure: Equatable, Sendable {
         info: OrderedDictionary<String, InfoValue> = [:], arrays: OrderedDictionary<String, AtomArray> = [:]
     ) {
         precondition(atomicNumbers.count == positions.count, "one atomic number per position")
-        precondition(arrays.values.allSatisfy { $0.atomCount == positions.count || $0.count == 0 },
-                     "per-atom arrays need one row per atom")
+        precondition(
+            arrays.values.allSatisfy { $0.atomCount == positions.count || $0.count == 0 },
+            "per-atom arrays need one row per atom")
         self.atomicNumbers = atomicNumbers
         self.positions = positions
         self.cell = cell

@@ -35,9 +35,15 @@ public struct LennardJones: Calculator {
     /// - Throws: `PotentialError.invalidParameter` for a non-positive σ or cutoff, or a negative ε.
     public init(pairs: [(Int, Int, Parameters)]) throws(PotentialError) {
         for (_, _, p) in pairs {
-            guard p.sigma > 0, p.sigma.isFinite else { throw .invalidParameter(potential: "LennardJones", name: "sigma", value: p.sigma) }
-            guard p.cutoff > 0, p.cutoff.isFinite else { throw .invalidParameter(potential: "LennardJones", name: "cutoff", value: p.cutoff) }
-            guard p.epsilon >= 0, p.epsilon.isFinite else { throw .invalidParameter(potential: "LennardJones", name: "epsilon", value: p.epsilon) }
+            guard p.sigma > 0, p.sigma.isFinite else {
+                throw .invalidParameter(potential: "LennardJones", name: "sigma", value: p.sigma)
+            }
+            guard p.cutoff > 0, p.cutoff.isFinite else {
+                throw .invalidParameter(potential: "LennardJones", name: "cutoff", value: p.cutoff)
+            }
+            guard p.epsilon >= 0, p.epsilon.isFinite else {
+                throw .invalidParameter(potential: "LennardJones", name: "epsilon", value: p.epsilon)
+            }
         }
         table = SpeciesPairTable(pairs)
         maxCutoff = pairs.map(\.2.cutoff).max() ?? 1
@@ -52,7 +58,8 @@ public struct LennardJones: Calculator {
         let species: [Int]
         switch table.speciesIndices(structure.atomicNumbers) {
         case let .success(s): species = s
-        case let .failure(missing): throw PotentialError.missingParameters(potential: "LennardJones", elements: [missing.atomicNumber])
+        case let .failure(missing):
+            throw PotentialError.missingParameters(potential: "LennardJones", elements: [missing.atomicNumber])
         }
         let list = try NeighborList(structure, cutoff: maxCutoff, kind: .half)
         var energies = [Double](repeating: 0, count: structure.count)

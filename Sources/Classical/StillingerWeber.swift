@@ -79,10 +79,14 @@ public struct StillingerWeber: Calculator {
                     // ∂/∂D_a of cos θ = (û_b − cos θ û_a)/r_a, and likewise for b.
                     let cosine = c - 1.0 / 3.0
                     let dAngular = 2 * c
-                    let ga = scale * (dexpo[a] * expo[b] * angular * unit[a]
-                        + radial * dAngular * (unit[b] - cosine * unit[a]) * inverseR[a])
-                    let gb = scale * (expo[a] * dexpo[b] * angular * unit[b]
-                        + radial * dAngular * (unit[a] - cosine * unit[b]) * inverseR[b])
+                    let ga =
+                        scale
+                        * (dexpo[a] * expo[b] * angular * unit[a]
+                            + radial * dAngular * (unit[b] - cosine * unit[a]) * inverseR[a])
+                    let gb =
+                        scale
+                        * (expo[a] * dexpo[b] * angular * unit[b]
+                            + radial * dAngular * (unit[a] - cosine * unit[b]) * inverseR[b])
                     let pa = range.lowerBound + a, pb = range.lowerBound + b
                     acc.addPairGradient(ga, vector: list.vectors[pa], center: i, neighbor: Int(list.neighbors[pa]))
                     acc.addPairGradient(gb, vector: list.vectors[pb], center: i, neighbor: Int(list.neighbors[pb]))

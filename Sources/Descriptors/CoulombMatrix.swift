@@ -30,8 +30,9 @@ public struct CoulombMatrix: Descriptor {
     ///   or a negative noise width.
     public init(nAtomsMax: Int, permutation: Permutation = .sortedL2) throws(DescriptorError) {
         guard (1...DescriptorLimits.coulombAtoms).contains(nAtomsMax) else {
-            throw .invalidSetting(name: "n_atoms_max", value: "\(nAtomsMax)",
-                                  hint: "must be between 1 and \(DescriptorLimits.coulombAtoms)")
+            throw .invalidSetting(
+                name: "n_atoms_max", value: "\(nAtomsMax)",
+                hint: "must be between 1 and \(DescriptorLimits.coulombAtoms)")
         }
         if case let .random(sigma, _) = permutation, !(sigma >= 0 && sigma.isFinite) {
             throw .invalidSetting(name: "sigma", value: "\(sigma)", hint: "the noise width must be ≥ 0")
@@ -68,8 +69,9 @@ public struct CoulombMatrix: Descriptor {
         -> (rows: DescriptorRows, derivatives: SparseDerivatives)
     {
         guard centers == nil else {
-            throw .invalidSetting(name: "centers", value: "\(centers?.count ?? 0) lists",
-                                  hint: "the Coulomb matrix describes whole structures; give no centers")
+            throw .invalidSetting(
+                name: "centers", value: "\(centers?.count ?? 0) lists",
+                hint: "the Coulomb matrix describes whole structures; give no centers")
         }
         let results = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) in try single(structures[k], index: k, gradients: gradients) }
@@ -111,7 +113,7 @@ public struct CoulombMatrix: Descriptor {
         func pairGradient(_ i: Int, _ j: Int) -> SIMD3<Double> {
             let r = s.positions[i] - s.positions[j]
             let d = norm(r)
-            return -z[i] * z[j] / (d * d * d) * r   // with respect to r_i; r_j gets the opposite
+            return -z[i] * z[j] / (d * d * d) * r  // with respect to r_i; r_j gets the opposite
         }
         if permutation == .eigenspectrum {
             let eigen: SymmetricEigen

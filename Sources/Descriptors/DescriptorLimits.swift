@@ -20,8 +20,9 @@ public enum DescriptorLimits {
     /// Throws unless a row of `count` features is within `features`.
     static func checkFeatures(_ count: Int, settings: String) throws(DescriptorError) {
         guard count <= features else {
-            throw .invalidSetting(name: "number of features", value: "\(count) (\(settings))",
-                                  hint: "at most \(features) features per row; lower n_max, l_max or the species")
+            throw .invalidSetting(
+                name: "number of features", value: "\(count) (\(settings))",
+                hint: "at most \(features) features per row; lower n_max, l_max or the species")
         }
     }
 }

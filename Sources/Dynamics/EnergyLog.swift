@@ -26,8 +26,9 @@ public final class EnergyLog: MDObserver {
 
     /// Appends one line.
     public func observe(step: Int, state: MDState) throws {
-        var line = String(format: "%d,%.6f,%.10f,%.10f,%.10f,%.4f", step, state.time, state.potentialEnergy, state.kineticEnergy,
-                          state.totalEnergy, state.temperature)
+        var line = String(
+            format: "%d,%.6f,%.10f,%.10f,%.10f,%.4f", step, state.time, state.potentialEnergy, state.kineticEnergy,
+            state.totalEnergy, state.temperature)
         if periodic, let p = state.pressure { line += String(format: ",%.6f", p * Units.eVPerCubicAngstromInGPa) }
         try file.write(line + "\n")
     }

@@ -25,13 +25,16 @@ public final class EnergyRecorder: MDObserver {
 
     /// Records one sample.
     public func observe(step: Int, state: MDState) {
-        samples.append(Sample(step: step, time: state.time, potential: state.potentialEnergy, kinetic: state.kineticEnergy,
-                              temperature: state.temperature))
+        samples.append(
+            Sample(
+                step: step, time: state.time, potential: state.potentialEnergy, kinetic: state.kineticEnergy,
+                temperature: state.temperature))
     }
 
     /// The energy-conservation report of the recorded samples for `atoms` atoms.
     public func conservation(atoms: Int) -> EnergyConservation {
-        EnergyConservation(times: samples.map(\.time), totalEnergies: samples.map(\.total),
-                           temperatures: samples.map(\.temperature), atoms: atoms)
+        EnergyConservation(
+            times: samples.map(\.time), totalEnergies: samples.map(\.total),
+            temperatures: samples.map(\.temperature), atoms: atoms)
     }
 }

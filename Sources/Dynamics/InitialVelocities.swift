@@ -11,7 +11,7 @@ public enum InitialVelocities {
     ) -> (velocities: [SIMD3<Double>], degreesOfFreedom: Int) {
         let masses = s.masses
         var rng = SeededGenerator(seed: seed)
-        let kT = Units.boltzmann * temperature / Units.amuAngstromSquaredPerFsSquaredInEV   // amu Å²/fs²
+        let kT = Units.boltzmann * temperature / Units.amuAngstromSquaredPerFsSquaredInEV  // amu Å²/fs²
         var v = masses.map { m in (kT / m).squareRoot() * SIMD3(rng.normal(), rng.normal(), rng.normal()) }
         let removeRotation = !s.pbc.isAnyPeriodic && s.count > 2
         removeDrift(&v, masses: masses, positions: s.positions, rotation: removeRotation)
@@ -42,7 +42,7 @@ public enum InitialVelocities {
             angular += m * cross(r, v[k])
             inertia += m * (dot(r, r) * Matrix3.identity - Matrix3.outer(r, r))
         }
-        guard let inverse = inertia.inverse else { return }   // linear or single-atom: nothing to remove
+        guard let inverse = inertia.inverse else { return }  // linear or single-atom: nothing to remove
         let omega = inverse * angular
         for k in v.indices { v[k] -= cross(omega, positions[k] - center) }
     }

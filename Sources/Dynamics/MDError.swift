@@ -16,9 +16,11 @@ public enum MDError: Error, Sendable, CustomStringConvertible {
         case let .nonFiniteForces(step, atom):
             return "step \(step): the force on atom \(atom) is not finite; the potential has left its domain"
         case let .displacementTooLarge(step, atom, distance, limit):
-            return "step \(step): atom \(atom) moved \(distance) Å in one step (limit \(limit) Å); reduce --dt or check the potential"
+            return
+                "step \(step): atom \(atom) moved \(distance) Å in one step (limit \(limit) Å); reduce --dt or check the potential"
         case let .atomsTooClose(step, first, second, distance, limit):
-            return "step \(step): atoms \(first) and \(second) are \(distance) Å apart (limit \(limit) Å); the potential lets atoms collapse"
+            return
+                "step \(step): atoms \(first) and \(second) are \(distance) Å apart (limit \(limit) Å); the potential lets atoms collapse"
         case let .calculator(step, message):
             return "step \(step): \(message)"
         }
@@ -28,7 +30,7 @@ public enum MDError: Error, Sendable, CustomStringConvertible {
     public var step: Int {
         switch self {
         case let .nonFiniteForces(step, _), let .displacementTooLarge(step, _, _, _), let .atomsTooClose(step, _, _, _, _),
-             let .calculator(step, _):
+            let .calculator(step, _):
             return step
         }
     }

@@ -29,8 +29,10 @@ public struct MDMetrics: Codable, Sendable, Equatable {
     }
 
     /// The record of a run of `steps` steps of `atoms` atoms with energy-conservation `report`.
-    public init(report: EnergyConservation, steps: Int, atoms: Int, stepsPerSecond: Double, loopFraction: Double,
-                thermostat: String, stoppedEarly: Bool) {
+    public init(
+        report: EnergyConservation, steps: Int, atoms: Int, stepsPerSecond: Double, loopFraction: Double,
+        thermostat: String, stoppedEarly: Bool
+    ) {
         driftMeVPerAtomPerPs = report.driftMeVPerAtomPerPs
         maxDeviationMeVPerAtom = report.maxDeviationMeVPerAtom
         rmsFluctuationMeVPerAtom = report.rmsFluctuationMeVPerAtom

@@ -64,7 +64,7 @@ public struct MDRun {
     /// the check is disabled), e.g. to reject a start configuration before the first step.
     public func closestPair(in structure: Structure) -> (first: Int, second: Int, distance: Double)? {
         guard minimumDistance > 0, let list = try? NeighborList(structure, cutoff: minimumDistance, kind: .half, threads: 1),
-              let p = list.distances.indices.min(by: { list.distances[$0] < list.distances[$1] })
+            let p = list.distances.indices.min(by: { list.distances[$0] < list.distances[$1] })
         else { return nil }
         return (Int(list.centers[p]), Int(list.neighbors[p]), list.distances[p])
     }
@@ -80,7 +80,8 @@ public struct MDRun {
             }
         }
         if let pair = closestPair(in: next.structure) {
-            throw .atomsTooClose(step: step, first: pair.first, second: pair.second, distance: pair.distance, limit: minimumDistance)
+            throw .atomsTooClose(
+                step: step, first: pair.first, second: pair.second, distance: pair.distance, limit: minimumDistance)
         }
     }
 }

@@ -7,11 +7,13 @@ public enum ErrorTable {
     /// The table of one or more named sets (for example train and test), overall and per config_type.
     public static func render(_ sets: [(name: String, statistics: ErrorStatistics)]) -> String {
         var lines = [String]()
-        let header = pad("set", 10) + pad("config_type", 22) + pad("configs", 8, right: true)
+        let header =
+            pad("set", 10) + pad("config_type", 22) + pad("configs", 8, right: true)
             + pad("E RMSE", 10, right: true) + pad("E MAE", 10, right: true) + pad("F RMSE", 10, right: true)
             + pad("F MAE", 10, right: true) + pad("V RMSE", 10, right: true) + pad("V MAE", 10, right: true)
         lines.append(header)
-        lines.append(pad("", 40) + pad("meV/atom", 20, right: true) + pad("meV/Å", 20, right: true) + pad("meV/atom", 20, right: true))
+        lines.append(
+            pad("", 40) + pad("meV/atom", 20, right: true) + pad("meV/Å", 20, right: true) + pad("meV/atom", 20, right: true))
         for (name, s) in sets {
             lines.append(row(name, "all", s.overall))
             for (type, group) in s.byConfigType.sorted(by: { $0.key < $1.key }) where s.byConfigType.count > 1 {

@@ -8,8 +8,10 @@ public struct Predictions {
     public private(set) var statistics = ErrorStatistics()
 
     /// Runs `calculator` on every structure; `progress` hears how many are done after each one.
-    public init(_ structures: [Structure], calculator: some Calculator, keys: ReferenceKeys,
-                progress: (_ done: Int) -> Void = { _ in }) throws {
+    public init(
+        _ structures: [Structure], calculator: some Calculator, keys: ReferenceKeys,
+        progress: (_ done: Int) -> Void = { _ in }
+    ) throws {
         results.reserveCapacity(structures.count)
         for (k, s) in structures.enumerated() {
             let r = try calculator.calculate(s)

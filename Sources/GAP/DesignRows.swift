@@ -33,8 +33,10 @@ struct DesignRows {
     /// The rows of `o`, from its descriptors `q` and derivatives `dq` (strain included when it has a virial).
     /// - Throws: `GAPError.solver` naming the configuration when the descriptors are not as long as the
     ///   sparse points.
-    init(_ o: Observation, q: DescriptorRows, dq: SparseDerivatives?, points: [Int: Matrix], layout: Layout,
-         kernel: PolynomialKernel) throws(GAPError) {
+    init(
+        _ o: Observation, q: DescriptorRows, dq: SparseDerivatives?, points: [Int: Matrix], layout: Layout,
+        kernel: PolynomialKernel
+    ) throws(GAPError) {
         func product(_ a: Matrix, _ x: Matrix) throws(GAPError) -> Matrix {
             do { return try Matrix.product(a, x, transB: .transposed) } catch {
                 throw .solver(stage: "design rows of configuration \(o.index)\(o.line > 0 ? " (line \(o.line))" : "")", error)

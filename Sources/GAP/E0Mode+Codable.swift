@@ -21,7 +21,8 @@ extension E0Mode: Codable, CustomStringConvertible {
         }
         let text = try c.decode(String.self)
         guard let mode = E0Mode(text) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown e0 method '\(text)' (isolated, average, fit or values)")
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "unknown e0 method '\(text)' (isolated, average, fit or values)")
         }
         self = mode
     }

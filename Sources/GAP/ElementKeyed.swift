@@ -13,7 +13,8 @@ enum ElementKeyed {
         var out = [Int: V]()
         for (symbol, value) in map {
             guard let z = Element.atomicNumber(symbol) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "'\(symbol)' is not an element symbol"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: codingPath, debugDescription: "'\(symbol)' is not an element symbol"))
             }
             out[z] = value
         }

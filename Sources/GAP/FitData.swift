@@ -25,8 +25,9 @@ struct FitData {
         var observations = [Observation](), warnings = [String](), firstLeftOut: (index: Int, line: Int)?
         for (k, s) in structures.enumerated() {
             let line = k < lines.count ? lines[k] : 0
-            let o = try Observation(s, index: k, line: line, keys: settings.keys, defaults: settings.sigmas,
-                                    configTypeSigmas: settings.configTypeSigmas, useVirials: settings.useVirials)
+            let o = try Observation(
+                s, index: k, line: line, keys: settings.keys, defaults: settings.sigmas,
+                configTypeSigmas: settings.configTypeSigmas, useVirials: settings.useVirials)
             guard o.rawEnergy != nil || o.forces != nil || o.virial != nil else { continue }
             if let close = try CloseAtoms.closestPair(in: s, index: k) {
                 warnings.append(close.warning(configuration: k, line: line, kept: settings.allowCloseAtoms))
@@ -38,8 +39,10 @@ struct FitData {
             observations.append(o)
         }
         if observations.isEmpty, let first = firstLeftOut {
-            throw .badReference(configuration: first.index, line: first.line, detail: "every configuration with reference "
-                + "data has atoms closer than \(CloseAtoms.distance) Å; fix the structures or pass --allow-close-atoms")
+            throw .badReference(
+                configuration: first.index, line: first.line,
+                detail: "every configuration with reference "
+                    + "data has atoms closer than \(CloseAtoms.distance) Å; fix the structures or pass --allow-close-atoms")
         }
         guard !observations.isEmpty else { throw .emptyTrainingSet(file: "training set") }
 
@@ -48,10 +51,13 @@ struct FitData {
         var soapSettings = settings.soap
         if soapSettings.speciesZ.isEmpty { soapSettings.speciesZ = elements }
         if let missing = elements.first(where: { !soapSettings.speciesZ.contains($0) }) {
-            throw .invalidSetting(name: "species_Z", value: "\(soapSettings.speciesZ)", hint: "\(Element.label(missing)) is in the data but not in species_Z")
+            throw .invalidSetting(
+                name: "species_Z", value: "\(soapSettings.speciesZ)",
+                hint: "\(Element.label(missing)) is in the data but not in species_Z")
         }
-        let e0 = try settings.e0.resolve(elements: elements, structures: observations.map(\.structure),
-                                         energies: observations.map(\.rawEnergy), keys: settings.keys)
+        let e0 = try settings.e0.resolve(
+            elements: elements, structures: observations.map(\.structure),
+            energies: observations.map(\.rawEnergy), keys: settings.keys)
         for k in observations.indices {
             if let raw = observations[k].rawEnergy {
                 observations[k].energy = raw - observations[k].structure.atomicNumbers.reduce(0) { $0 + (e0[$1] ?? 0) }

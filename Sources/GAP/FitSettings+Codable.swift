@@ -27,8 +27,10 @@ extension FitSettings: Codable {
         sigmas = try c.decodeIfPresent(Sigmas.self, forKey: .sigmas) ?? sigmas
         configTypeSigmas = try c.decodeIfPresent([String: Sigmas].self, forKey: .configTypeSigmas) ?? [:]
         keys = ReferenceKeys(
-            energy: try c.decodeIfPresent(String.self, forKey: .energyKey), forces: try c.decodeIfPresent(String.self, forKey: .forcesKey),
-            virial: try c.decodeIfPresent(String.self, forKey: .virialKey), stress: try c.decodeIfPresent(String.self, forKey: .stressKey),
+            energy: try c.decodeIfPresent(String.self, forKey: .energyKey),
+            forces: try c.decodeIfPresent(String.self, forKey: .forcesKey),
+            virial: try c.decodeIfPresent(String.self, forKey: .virialKey),
+            stress: try c.decodeIfPresent(String.self, forKey: .stressKey),
             configType: try c.decodeIfPresent(String.self, forKey: .configTypeKey) ?? keys.configType)
         e0 = try c.decodeIfPresent(E0Mode.self, forKey: .e0) ?? e0
         jitter = try c.decodeIfPresent(Double.self, forKey: .jitter) ?? jitter

@@ -19,8 +19,9 @@ extension FitSettings {
         /// The keys, "auto" meaning searched.
         var keys: ReferenceKeys {
             func given(_ key: String?) -> String? { key == "auto" ? nil : key }
-            return ReferenceKeys(energy: given(energy), forces: given(forces), virial: given(virial), stress: given(stress),
-                                 configType: configType ?? "config_type")
+            return ReferenceKeys(
+                energy: given(energy), forces: given(forces), virial: given(virial), stress: given(stress),
+                configType: configType ?? "config_type")
         }
     }
 

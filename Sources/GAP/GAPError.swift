@@ -47,7 +47,8 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidSetting(name, value, hint):
             return "invalid \(name) = \(value): \(hint)"
         case let .unknownElement(configuration, line, z, known):
-            return "configuration \(configuration)\(line > 0 ? " (line \(line))" : "") contains \(Element.label(z)), but the potential knows only "
+            return
+                "configuration \(configuration)\(line > 0 ? " (line \(line))" : "") contains \(Element.label(z)), but the potential knows only "
                 + known.map(Element.label).joined(separator: ", ")
         case let .badPotentialFile(path, detail):
             return "\(path): \(detail)"

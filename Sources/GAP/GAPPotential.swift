@@ -55,17 +55,20 @@ public struct GAPPotential: Calculator {
         models: [Int: SparseModel], variance: VarianceFactors?, features D: Int
     ) throws(GAPError) {
         for (z, model) in models.sorted(by: { $0.key < $1.key }) where model.points.columns != D {
-            throw .inconsistentPotential(detail: "the sparse points of \(Element.label(z)) have \(model.points.columns) "
-                + "entries, but the descriptor settings give \(D)")
+            throw .inconsistentPotential(
+                detail: "the sparse points of \(Element.label(z)) have \(model.points.columns) "
+                    + "entries, but the descriptor settings give \(D)")
         }
         guard let variance else { return }
         let m = models.values.reduce(0) { $0 + $1.points.rows }
         guard variance.elements.sorted() == models.keys.sorted() else {
-            throw .inconsistentPotential(detail: "the variance factors are for elements \(variance.elements.map(Element.label)), "
-                + "the models for \(models.keys.sorted().map(Element.label))")
+            throw .inconsistentPotential(
+                detail: "the variance factors are for elements \(variance.elements.map(Element.label)), "
+                    + "the models for \(models.keys.sorted().map(Element.label))")
         }
         for (name, factor) in [("lower", variance.lower), ("upper", variance.upper)] where factor.rows != m || factor.columns != m {
-            throw .inconsistentPotential(detail: "the \(name) variance factor is \(factor.rows)×\(factor.columns) for \(m) sparse points")
+            throw .inconsistentPotential(
+                detail: "the \(name) variance factor is \(factor.rows)×\(factor.columns) for \(m) sparse points")
         }
     }
 
@@ -85,7 +88,9 @@ public struct GAPPotential: Calculator {
                 } catch {
                     // Back-propagation needs arrays of the right length; the error is thrown once it returns.
                     failure = error
-                    return ([Double](repeating: 0, count: rows.count), [Double](repeating: 0, count: rows.count * rows.featureCount))
+                    return (
+                        [Double](repeating: 0, count: rows.count), [Double](repeating: 0, count: rows.count * rows.featureCount)
+                    )
                 }
             }
         } catch {

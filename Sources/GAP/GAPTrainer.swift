@@ -32,8 +32,9 @@ public enum GAPTrainer {
         report.warnings += data.warnings
         lap("read and check data")
 
-        let candidates = try SparseCandidates.descriptors(of: data.observations, soap: data.soap, threads: settings.threads,
-                                                          progress: progress)
+        let candidates = try SparseCandidates.descriptors(
+            of: data.observations, soap: data.soap, threads: settings.threads,
+            progress: progress)
         lap("descriptors")
 
         let basis = try SparseBasis(candidates: candidates, elements: data.elements, settings: settings)
@@ -42,8 +43,9 @@ public enum GAPTrainer {
         do { solver = try IncrementalLeastSquares(transposeOf: basis.lower) } catch { throw .solver(stage: "regulariser", error) }
         lap("sparse points and K_MM")
 
-        report.observations = try KernelRowStream.fold(data.observations, soap: data.soap, basis: basis, settings: settings,
-                                                       into: &solver, progress: progress)
+        report.observations = try KernelRowStream.fold(
+            data.observations, soap: data.soap, basis: basis, settings: settings,
+            into: &solver, progress: progress)
         lap("kernel rows and QR")
 
         let potential = try PotentialAssembly.solve(solver, basis: basis, data: data, settings: settings, report: &report)

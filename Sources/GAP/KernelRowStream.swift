@@ -13,7 +13,7 @@ enum KernelRowStream {
         into solver: inout IncrementalLeastSquares, progress: GAPTrainer.Progress?
     ) throws(GAPError) -> Int {
         let M = basis.layout.total
-        let rowsPerFold = max(M / 4, 512)   // rows per QR fold: a quarter of the triangle's memory
+        let rowsPerFold = max(M / 4, 512)  // rows per QR fold: a quarter of the triangle's memory
         let kernel = settings.kernel, threads = settings.threads
         var start = 0, folded = 0
         while start < observations.count {
@@ -24,11 +24,12 @@ enum KernelRowStream {
             }
             let range = start..<end
             // The batch's row-major rows live only inside this expression; the QR gets one column-major block.
-            var (block, blockRowCount) = try columnMajorBlock(Parallel.map(range.count, threads: threads) { k in
-                Result { () throws(GAPError) in
-                    try designRows(observations[range.lowerBound + k], soap: soap, basis: basis, kernel: kernel)
-                }
-            }, columns: M)
+            var (block, blockRowCount) = try columnMajorBlock(
+                Parallel.map(range.count, threads: threads) { k in
+                    Result { () throws(GAPError) in
+                        try designRows(observations[range.lowerBound + k], soap: soap, basis: basis, kernel: kernel)
+                    }
+                }, columns: M)
             do {
                 try BLASThreads.withThreads(threads) { () throws(LinearAlgebraError) in
                     try solver.add(columnMajor: &block, rows: blockRowCount)

@@ -22,18 +22,22 @@ enum PotentialAssembly {
             throw .solver(stage: "solve", error)
         }
         if report.reciprocalCondition < conditionWarningThreshold {
-            report.warnings.append(String(format: "the fit is ill-conditioned (reciprocal condition %.1e): consider a larger "
-                + "--jitter, fewer sparse points, or larger sigmas", report.reciprocalCondition))
+            report.warnings.append(
+                String(
+                    format: "the fit is ill-conditioned (reciprocal condition %.1e): consider a larger "
+                        + "--jitter, fewer sparse points, or larger sigmas", report.reciprocalCondition))
         }
         var models = [Int: SparseModel](), offset = 0
         for (z, points) in zip(basis.layout.elements, basis.ordered) {
             models[z] = SparseModel(points: points, alpha: Array(alpha[offset..<(offset + points.rows)]))
             offset += points.rows
         }
-        let variance = settings.storeVariance
+        let variance =
+            settings.storeVariance
             ? VarianceFactors(elements: basis.layout.elements, lower: basis.lower, upper: solver.upperTriangle) : nil
-        var potential = try GAPPotential(soapSettings: data.soapSettings, kernel: settings.kernel, e0: data.e0, models: models,
-                                         variance: variance)
+        var potential = try GAPPotential(
+            soapSettings: data.soapSettings, kernel: settings.kernel, e0: data.e0, models: models,
+            variance: variance)
         potential.threads = settings.threads
         return potential
     }

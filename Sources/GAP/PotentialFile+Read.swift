@@ -32,7 +32,9 @@ extension GAPPotential {
     private static func load(
         _ npz: NPZReader, path: String, variances: Bool
     ) throws(GAPError) -> (potential: GAPPotential, metadata: PotentialMetadata) {
-        guard let text = npz.text("metadata") else { throw .badPotentialFile(path: path, detail: "is not a SwiftGAP potential (no metadata)") }
+        guard let text = npz.text("metadata") else {
+            throw .badPotentialFile(path: path, detail: "is not a SwiftGAP potential (no metadata)")
+        }
         let metadata = try PotentialMetadata.decode(Data(text.utf8), path: path)
         let (e0, counts) = try metadata.validated(path: path)
         let soap: SOAP
@@ -47,31 +49,41 @@ extension GAPPotential {
             models[z] = SparseModel(points: try matrix(count, features, points, entry: "sparse_\(z)", path: path), alpha: alpha)
         }
         let variance = metadata.hasVariance && variances ? try varianceFactors(npz, models: models, path: path) : nil
-        return (try GAPPotential(soapSettings: metadata.soap, soap: soap, kernel: metadata.kernel, e0: e0, models: models, variance: variance),
-                metadata)
+        return (
+            try GAPPotential(
+                soapSettings: metadata.soap, soap: soap, kernel: metadata.kernel, e0: e0, models: models, variance: variance),
+            metadata
+        )
     }
 
     /// The variance factors, checked against the models: one block per modelled element, two packed
     /// M × M triangles of finite values.
-    private static func varianceFactors(_ npz: NPZReader, models: [Int: SparseModel], path: String) throws(GAPError) -> VarianceFactors {
+    private static func varianceFactors(_ npz: NPZReader, models: [Int: SparseModel], path: String) throws(GAPError)
+        -> VarianceFactors
+    {
         guard let elements = npz.ints("variance_elements") else {
-            throw .badPotentialEntry(path: path, entry: "variance_elements", detail: "is missing or not int64, though has_variance is true")
+            throw .badPotentialEntry(
+                path: path, entry: "variance_elements", detail: "is missing or not int64, though has_variance is true")
         }
         guard elements.shape == [models.count], Set(elements.values) == Set(models.keys) else {
-            throw .badPotentialEntry(path: path, entry: "variance_elements",
-                                     detail: "is \(elements.values) (shape \(elements.shape)), not one entry for each of \(models.keys.sorted())")
+            throw .badPotentialEntry(
+                path: path, entry: "variance_elements",
+                detail: "is \(elements.values) (shape \(elements.shape)), not one entry for each of \(models.keys.sorted())")
         }
         let m = models.values.reduce(0) { $0 + $1.points.rows }
-        let triangle = m * (m + 1) / 2   // m ≤ species × PotentialLimits.sparsePoints: no overflow
+        let triangle = m * (m + 1) / 2  // m ≤ species × PotentialLimits.sparsePoints: no overflow
         let lower = try values(npz, "variance_lower", shape: [triangle], path: path)
         let upper = try values(npz, "variance_upper", shape: [triangle], path: path)
-        return VarianceFactors(elements: elements.values, lower: try unpackLower(lower, m, entry: "variance_lower", path: path),
-                               upper: try unpackLower(upper, m, transposed: true, entry: "variance_upper", path: path))
+        return VarianceFactors(
+            elements: elements.values, lower: try unpackLower(lower, m, entry: "variance_lower", path: path),
+            upper: try unpackLower(upper, m, transposed: true, entry: "variance_upper", path: path))
     }
 
     /// The float64 array `name`, which must have `shape`.
     private static func values(_ npz: NPZReader, _ name: String, shape: [Int], path: String) throws(GAPError) -> [Double] {
-        guard let array = npz.doubles(name) else { throw .badPotentialEntry(path: path, entry: name, detail: "is missing or not float64") }
+        guard let array = npz.doubles(name) else {
+            throw .badPotentialEntry(path: path, entry: name, detail: "is missing or not float64")
+        }
         guard array.shape == shape else {
             throw .badPotentialEntry(path: path, entry: name, detail: "has shape \(array.shape), but the metadata implies \(shape)")
         }
@@ -87,7 +99,9 @@ extension GAPPotential {
         return values
     }
 
-    private static func matrix(_ rows: Int, _ columns: Int, _ values: [Double], entry: String, path: String) throws(GAPError) -> Matrix {
+    private static func matrix(_ rows: Int, _ columns: Int, _ values: [Double], entry: String, path: String) throws(GAPError)
+        -> Matrix
+    {
         do { return try Matrix(rows: rows, columns: columns, elements: values) } catch {
             throw .badPotentialEntry(path: path, entry: entry, detail: "\(error)")
         }

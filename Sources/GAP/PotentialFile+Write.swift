@@ -24,7 +24,9 @@ extension GAPPotential {
         if let variance {
             npz.add("variance_elements", variance.elements, shape: [variance.elements.count])
             npz.add("variance_lower", Self.packLower(variance.lower), shape: [variance.lower.rows * (variance.lower.rows + 1) / 2])
-            npz.add("variance_upper", Self.packLower(variance.upper.transposed), shape: [variance.upper.rows * (variance.upper.rows + 1) / 2])
+            npz.add(
+                "variance_upper", Self.packLower(variance.upper.transposed),
+                shape: [variance.upper.rows * (variance.upper.rows + 1) / 2])
         }
         try npz.write(to: path)
     }

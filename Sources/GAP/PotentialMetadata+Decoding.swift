@@ -22,8 +22,10 @@ extension PotentialMetadata {
             throw .badPotentialFile(path: path, detail: "is a '\(header.format ?? "unnamed")' file, not a SwiftGAP potential")
         }
         guard let version = header.formatVersion, version <= currentVersion else {
-            throw .badPotentialFile(path: path, detail: "was written by a newer SwiftGAP (format \(header.formatVersion.map(String.init) ?? "unknown"), "
-                + "this one reads up to \(currentVersion)); update SwiftGAP")
+            throw .badPotentialFile(
+                path: path,
+                detail: "was written by a newer SwiftGAP (format \(header.formatVersion.map(String.init) ?? "unknown"), "
+                    + "this one reads up to \(currentVersion)); update SwiftGAP")
         }
         do { return try decoder.decode(PotentialMetadata.self, from: text) } catch {
             let field = (error as? DecodingError).map(codingPath)?.map(\.stringValue).joined(separator: ".") ?? ""

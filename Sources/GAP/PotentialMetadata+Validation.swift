@@ -6,16 +6,21 @@ extension PotentialMetadata {
     /// - Returns: e0 and sparse point counts by atomic number.
     /// - Throws: `GAPError.badPotentialEntry` naming the file of `path` and the bad field.
     func validated(path: String) throws(GAPError) -> (e0: [Int: Double], sparsePoints: [Int: Int]) {
-        func bad(_ field: String, _ detail: String) -> GAPError { .badPotentialEntry(path: path, entry: "metadata \(field)", detail: detail) }
+        func bad(_ field: String, _ detail: String) -> GAPError {
+            .badPotentialEntry(path: path, entry: "metadata \(field)", detail: detail)
+        }
         func check(_ field: String, _ value: Double, in range: ClosedRange<Double>, open: Bool = true) throws(GAPError) {
             guard value.isFinite, range.contains(value), !open || value > range.lowerBound else {
-                throw bad(field, "is \(value); it must be finite and in \(open ? "(" : "[")\(range.lowerBound), \(range.upperBound)]")
+                throw bad(
+                    field, "is \(value); it must be finite and in \(open ? "(" : "[")\(range.lowerBound), \(range.upperBound)]")
             }
         }
         try check("soap.cutoff", soap.cutoff, in: 0...PotentialLimits.cutoff)
         try check("soap.cutoff_transition_width", soap.cutoffTransitionWidth, in: 0...soap.cutoff)
         try check("soap.atom_sigma", soap.atomSigma, in: 0...soap.cutoff)
-        try check("soap.central_weight", soap.centralWeight, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude, open: false)
+        try check(
+            "soap.central_weight", soap.centralWeight, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
+            open: false)
         guard (1...PotentialLimits.nMax).contains(soap.nMax) else {
             throw bad("soap.n_max", "is \(soap.nMax); it must be in 1…\(PotentialLimits.nMax)")
         }
@@ -23,9 +28,11 @@ extension PotentialMetadata {
             throw bad("soap.l_max", "is \(soap.lMax); it must be in 0…\(PotentialLimits.lMax)")
         }
         guard (1...PotentialLimits.species).contains(soap.speciesZ.count), soap.speciesZ.allSatisfy({ Element.symbol($0) != nil }),
-              Set(soap.speciesZ).count == soap.speciesZ.count
+            Set(soap.speciesZ).count == soap.speciesZ.count
         else {
-            throw bad("soap.species_Z", "is \(soap.speciesZ); it must list 1 to \(PotentialLimits.species) distinct atomic numbers (1…118)")
+            throw bad(
+                "soap.species_Z",
+                "is \(soap.speciesZ); it must list 1 to \(PotentialLimits.species) distinct atomic numbers (1…118)")
         }
         try check("kernel.delta", kernel.delta, in: 0...Double.greatestFiniteMagnitude)
         try check("kernel.zeta", kernel.zeta, in: 0...Double.greatestFiniteMagnitude)
@@ -43,7 +50,9 @@ extension PotentialMetadata {
                 throw bad("sparse_points.\(symbol)", "is \(count); it must be in 1…\(PotentialLimits.sparsePoints)")
             }
             guard energies[z] != nil else { throw bad("e0", "has no value for \(symbol), which has sparse points") }
-            guard soap.speciesZ.contains(z) else { throw bad("soap.species_Z", "is \(soap.speciesZ), without \(symbol) (Z \(z)), which has sparse points") }
+            guard soap.speciesZ.contains(z) else {
+                throw bad("soap.species_Z", "is \(soap.speciesZ), without \(symbol) (Z \(z)), which has sparse points")
+            }
             counts[z] = count
         }
         return (energies, counts)

@@ -50,7 +50,8 @@ struct SparseBasis: Sendable {
         settings.kernel.applyValues(to: &kmm)
         for i in 0..<kmm.rows { kmm[i, i] += settings.jitter }
         do { return try Cholesky(kmm).lower } catch {
-            throw .solver(stage: "Cholesky factorisation of K_MM for \(Element.label(z)) (duplicate sparse points? raise --jitter)", error)
+            throw .solver(
+                stage: "Cholesky factorisation of K_MM for \(Element.label(z)) (duplicate sparse points? raise --jitter)", error)
         }
     }
 }

@@ -22,7 +22,8 @@ extension SparseMethod: Codable, CustomStringConvertible {
         case "fps": self = .fps
         case "file", "indices": self = .indices([])
         case let other:
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown sparse method '\(other)' (cur, random, fps or file)")
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "unknown sparse method '\(other)' (cur, random, fps or file)")
         }
     }
 

@@ -42,8 +42,10 @@ extension Observation {
     /// Reads reference data through `keys` and resolves σ: per-configuration `energy_sigma`, `force_sigma`,
     /// `virial_sigma` info values are absolute; otherwise the config type's (or the default) per-atom σ.
     /// - Throws: `GAPError.badReference` for unusable values.
-    init(_ s: Structure, index: Int, line: Int, keys: ReferenceKeys, defaults: Sigmas,
-         configTypeSigmas: [String: Sigmas], useVirials: Bool) throws(GAPError) {
+    init(
+        _ s: Structure, index: Int, line: Int, keys: ReferenceKeys, defaults: Sigmas,
+        configTypeSigmas: [String: Sigmas], useVirials: Bool
+    ) throws(GAPError) {
         func bad(_ error: ReferenceValueError) -> GAPError { .badReference(configuration: index, line: line, detail: "\(error)") }
         do {
             rawEnergy = try s.referenceEnergy(keys)

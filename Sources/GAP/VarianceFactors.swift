@@ -22,8 +22,10 @@ public struct VarianceFactors: Sendable, Equatable {
     /// The variances of the local energies of descriptor rows whose central elements are `elements`
     /// (one per row): the kernel columns of all rows are solved together (two triangular solves with
     /// many right-hand sides).
-    func variances(_ rows: DescriptorRows, elements rowElements: [Int], models: [Int: SparseModel],
-                   kernel: PolynomialKernel) throws(LinearAlgebraError) -> [Double] {
+    func variances(
+        _ rows: DescriptorRows, elements rowElements: [Int], models: [Int: SparseModel],
+        kernel: PolynomialKernel
+    ) throws(LinearAlgebraError) -> [Double] {
         let n = rows.count, m = lower.rows
         // K: M × n, column r the kernel between row r and every sparse point (zero for other elements).
         var k = Matrix(rows: m, columns: n)

@@ -28,7 +28,8 @@ public struct IncrementalLeastSquares: Sendable {
 
     private init(_ initial: Matrix, transposed: Bool) throws(LinearAlgebraError) {
         guard initial.isSquare else {
-            throw .dimensionMismatch(operation: "IncrementalLeastSquares", detail: "initial triangle is \(initial.rows)×\(initial.columns)")
+            throw .dimensionMismatch(
+                operation: "IncrementalLeastSquares", detail: "initial triangle is \(initial.rows)×\(initial.columns)")
         }
         let n = initial.rows
         columns = n
@@ -47,7 +48,8 @@ public struct IncrementalLeastSquares: Sendable {
     public mutating func add(rows a: Matrix, rhs b: [Double]) throws(LinearAlgebraError) {
         let n = columns, m = a.rows
         guard a.columns == n, b.count == m else {
-            throw .dimensionMismatch(operation: "IncrementalLeastSquares.add", detail: "rows \(m)×\(a.columns), rhs \(b.count), unknowns \(n)")
+            throw .dimensionMismatch(
+                operation: "IncrementalLeastSquares.add", detail: "rows \(m)×\(a.columns), rhs \(b.count), unknowns \(n)")
         }
         var block = [Double](repeating: 0, count: m * (n + 1))
         for i in 0..<m {
@@ -63,7 +65,8 @@ public struct IncrementalLeastSquares: Sendable {
     public mutating func add(columnMajor block: inout [Double], rows m: Int) throws(LinearAlgebraError) {
         let n = columns
         guard m >= 0, block.count == m * (n + 1) else {
-            throw .dimensionMismatch(operation: "IncrementalLeastSquares.add", detail: "\(block.count) values for \(m) rows of \(n + 1)")
+            throw .dimensionMismatch(
+                operation: "IncrementalLeastSquares.add", detail: "\(block.count) values for \(m) rows of \(n + 1)")
         }
         guard m > 0 else { return }
         let nb = min(32, n + 1)
@@ -71,8 +74,9 @@ public struct IncrementalLeastSquares: Sendable {
         let info = triangle.withUnsafeMutableBufferPointer { pr in
             block.withUnsafeMutableBufferPointer { pb in
                 t.withUnsafeMutableBufferPointer { pt in
-                    LAPACKE_dtpqrt(LAPACK_COL_MAJOR, Int32(m), Int32(n + 1), 0, Int32(nb), pr.baseAddress, Int32(n + 1),
-                                   pb.baseAddress, Int32(m), pt.baseAddress, Int32(nb))
+                    LAPACKE_dtpqrt(
+                        LAPACK_COL_MAJOR, Int32(m), Int32(n + 1), 0, Int32(nb), pr.baseAddress, Int32(n + 1),
+                        pb.baseAddress, Int32(m), pt.baseAddress, Int32(nb))
                 }
             }
         }
@@ -96,8 +100,9 @@ public struct IncrementalLeastSquares: Sendable {
         var rcond = 0.0
         let n = columns
         let info = triangle.withUnsafeBufferPointer { pr in
-            LAPACKE_dtrcon(LAPACK_COL_MAJOR, lapackChar("1"), lapackChar("U"), lapackChar("N"), Int32(n), pr.baseAddress,
-                           Int32(n + 1), &rcond)
+            LAPACKE_dtrcon(
+                LAPACK_COL_MAJOR, lapackChar("1"), lapackChar("U"), lapackChar("N"), Int32(n), pr.baseAddress,
+                Int32(n + 1), &rcond)
         }
         try checkLAPACK(info, routine: "dtrcon") { .singular(index: $0) }
         return rcond
@@ -111,8 +116,9 @@ public struct IncrementalLeastSquares: Sendable {
         guard n > 0 else { return x }
         let info = triangle.withUnsafeBufferPointer { pr in
             x.withUnsafeMutableBufferPointer { px in
-                LAPACKE_dtrtrs(LAPACK_COL_MAJOR, lapackChar("U"), lapackChar("N"), lapackChar("N"), Int32(n), 1,
-                               pr.baseAddress, Int32(n + 1), px.baseAddress, Int32(n))
+                LAPACKE_dtrtrs(
+                    LAPACK_COL_MAJOR, lapackChar("U"), lapackChar("N"), lapackChar("N"), Int32(n), 1,
+                    pr.baseAddress, Int32(n + 1), px.baseAddress, Int32(n))
             }
         }
         try checkLAPACK(info, routine: "dtrtrs") { .singular(index: $0) }

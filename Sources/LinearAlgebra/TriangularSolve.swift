@@ -15,9 +15,10 @@ extension Matrix {
         guard b.elements.allSatisfy(\.isFinite) else { throw .illegalArgument(routine: "dtrsm", position: 9) }
         elements.withUnsafeBufferPointer { pt in
             x.elements.withUnsafeMutableBufferPointer { px in
-                cblas_dtrsm(CblasRowMajor, CblasLeft, upper ? CblasUpper : CblasLower, transposed ? CblasTrans : CblasNoTrans,
-                            CblasNonUnit, Int32(rows), Int32(b.columns), 1, pt.baseAddress, Int32(columns),
-                            px.baseAddress, Int32(b.columns))
+                cblas_dtrsm(
+                    CblasRowMajor, CblasLeft, upper ? CblasUpper : CblasLower, transposed ? CblasTrans : CblasNoTrans,
+                    CblasNonUnit, Int32(rows), Int32(b.columns), 1, pt.baseAddress, Int32(columns),
+                    px.baseAddress, Int32(b.columns))
             }
         }
         return x

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes a file atomically: bytes go to a temporary file beside the target, which replaces the
 /// target by rename only when `commit()` is called. Until then the old file (if any) is untouched;
@@ -81,13 +82,16 @@ public final class AtomicFile {
         descriptor = -1
         if synced != 0 || closed != 0 {
             unlink(temporaryPath)
-            throw AtomicFileError(path: path, reason: "could not be saved: \(Self.message(synced != 0 ? synced : closed)); "
-                + "check the free space of '\(folder)'")
+            throw AtomicFileError(
+                path: path,
+                reason: "could not be saved: \(Self.message(synced != 0 ? synced : closed)); "
+                    + "check the free space of '\(folder)'")
         }
         guard rename(temporaryPath, path) == 0 else {
             let code = errno
             unlink(temporaryPath)
-            let reason = code == EISDIR || code == ENOTEMPTY || code == EEXIST
+            let reason =
+                code == EISDIR || code == ENOTEMPTY || code == EEXIST
                 ? "is a folder; give a file name"
                 : "could not replace the file: \(Self.message(code)); check the permissions of '\(folder)'"
             throw AtomicFileError(path: path, reason: reason)
@@ -108,7 +112,8 @@ public final class AtomicFile {
             let n = Glibc.write(descriptor, next, left)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
-                throw AtomicFileError(path: path, reason: "write failed: \(Self.message(errno)); check the free space of '\(folder)'")
+                throw AtomicFileError(
+                    path: path, reason: "write failed: \(Self.message(errno)); check the free space of '\(folder)'")
             }
             next += n
             left -= n

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Large output arrays. Fresh memory is expensive to touch page by page (a fault per 4 kB, far more
@@ -21,11 +21,11 @@ public enum LargeArrays {
     /// Advises the kernel to back the 2 MB-aligned interior of a fresh region with huge pages.
     public static func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
         #if os(Linux)
-        guard bytes >= hugePageThreshold else { return }
-        let hugePage = UInt(2 << 20)
-        let start = (UInt(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
-        let end = (UInt(bitPattern: base) + UInt(bytes)) & ~(hugePage - 1)
-        if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_HUGEPAGE) }
+            guard bytes >= hugePageThreshold else { return }
+            let hugePage = UInt(2 << 20)
+            let start = (UInt(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
+            let end = (UInt(bitPattern: base) + UInt(bytes)) & ~(hugePage - 1)
+            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_HUGEPAGE) }
         #endif
     }
 }

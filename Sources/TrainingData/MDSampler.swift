@@ -24,10 +24,12 @@ public struct MDSampler: Sendable {
         var state = try MDState(structure: start, velocities: v, calculator: calculator, degreesOfFreedom: dof)
         var out = [Structure]()
         for (k, stage) in schedule.enumerated() {
-            var integrator = LangevinBAOAB(timeStep: timeStep, temperature: stage.temperature, friction: friction,
-                                           seed: seed &+ UInt64(k + 1))
+            var integrator = LangevinBAOAB(
+                timeStep: timeStep, temperature: stage.temperature, friction: friction,
+                seed: seed &+ UInt64(k + 1))
             try MDRun(maxDisplacement: 0.5, minimumDistance: 0.5).run(
-                &state, integrator: &integrator, calculator: calculator, steps: stage.steps) { step, s in
+                &state, integrator: &integrator, calculator: calculator, steps: stage.steps
+            ) { step, s in
                 if stage.sample && step % interval == 0 {
                     var snapshot = s.structure
                     snapshot.info["md_temperature"] = .double(stage.temperature)

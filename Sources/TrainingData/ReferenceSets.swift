@@ -15,19 +15,25 @@ public enum ReferenceSets {
         let cell = Crystal.diamond.structure([14], a: recipe.latticeConstant, cubic: true).repeated(SIMD3(2, 2, 2))
         let sampler = MDSampler(calculator: sw)
         for (k, t) in [300.0, 700, 1100, 1500].enumerated() {
-            let snaps = try sampler.snapshots(from: cell, schedule: [(t, 2000, false), (t, 2000, true)], interval: 200,
-                                              seed: rng.next() &+ UInt64(k))
+            let snaps = try sampler.snapshots(
+                from: cell, schedule: [(t, 2000, false), (t, 2000, true)], interval: 200,
+                seed: rng.next() &+ UInt64(k))
             configurations += tagged(snaps, "md_crystal")
         }
-        let liquid = try sampler.snapshots(from: cell, schedule: [(3500, 6000, false), (3000, 4500, true), (2500, 4500, true)],
-                                           interval: 300, seed: rng.next())
+        let liquid = try sampler.snapshots(
+            from: cell, schedule: [(3500, 6000, false), (3000, 4500, true), (2500, 4500, true)],
+            interval: 300, seed: rng.next())
         configurations += tagged(liquid, "liquid")
-        let melt = try sampler.snapshots(from: cell, schedule: [(3500, 6000, false), (3000, 2000, true)], interval: 2000,
-                                         seed: rng.next())
+        let melt = try sampler.snapshots(
+            from: cell, schedule: [(3500, 6000, false), (3000, 2000, true)], interval: 2000,
+            seed: rng.next())
         if let start = melt.last {
             let quench = try sampler.snapshots(
-                from: start, schedule: [(2000, 2000, false), (1500, 2000, false), (1000, 2000, false), (500, 2000, false),
-                                        (300, 2000, true), (600, 2000, true)],
+                from: start,
+                schedule: [
+                    (2000, 2000, false), (1500, 2000, false), (1000, 2000, false), (500, 2000, false),
+                    (300, 2000, true), (600, 2000, true)
+                ],
                 interval: 200, seed: rng.next())
             configurations += tagged(quench, "amorphous")
         }
@@ -63,8 +69,9 @@ public enum ReferenceSets {
         for (k, (krypton, t)) in [(0.25, 40.0), (0.75, 80.0), (0.5, 160.0), (0.5, 220.0)].enumerated() {
             let hot = t > 100
             let start = alloy(krypton, a: (5.3 + 0.4 * krypton) * (hot ? 1.06 : 1))
-            let snaps = try sampler.snapshots(from: start, schedule: [(hot ? 400 : t, 4000, false), (t, 5000, true)],
-                                              interval: 500, seed: rng.next() &+ UInt64(k))
+            let snaps = try sampler.snapshots(
+                from: start, schedule: [(hot ? 400 : t, 4000, false), (t, 5000, true)],
+                interval: 500, seed: rng.next() &+ UInt64(k))
             configurations += tagged(snaps, hot ? "liquid" : "md_crystal")
         }
         let labelled = try configurations.map { try $0.labelled(by: lj) }
@@ -86,7 +93,7 @@ public enum ReferenceSets {
         try! LennardJones(pairs: [
             (18, 18, .init(epsilon: 0.0104, sigma: 3.40, cutoff: 8.5)),
             (18, 36, .init(epsilon: 0.0133, sigma: 3.52, cutoff: 8.5)),
-            (36, 36, .init(epsilon: 0.0170, sigma: 3.65, cutoff: 8.5)),
+            (36, 36, .init(epsilon: 0.0170, sigma: 3.65, cutoff: 8.5))
         ])
     }()
 }

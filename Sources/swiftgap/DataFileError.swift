@@ -1,5 +1,5 @@
-import Foundation
 import Atoms
+import Foundation
 
 /// An input data file that cannot be used, found before any work is done; names the file's role
 /// (training file, test file, start file…), and the line of the offending frame where there is one.
@@ -11,8 +11,9 @@ enum DataFileError: Error, CustomStringConvertible {
     /// A configuration holds an element that the training set has no example of.
     case elementNotInTraining(role: String, path: String, line: Int, configuration: Int, element: Int, training: [Int])
     /// Two atoms of a start configuration are closer than the allowed minimum distance.
-    case atomsTooClose(role: String, path: String, line: Int, configuration: Int, first: Int, second: Int, distance: Double,
-                       limit: Double)
+    case atomsTooClose(
+        role: String, path: String, line: Int, configuration: Int, first: Int, second: Int, distance: Double,
+        limit: Double)
 
     var description: String {
         switch self {

@@ -12,12 +12,12 @@ struct DescribeCommand: ParsableCommand {
         commandName: "describe",
         abstract: "Compute SOAP or Coulomb-matrix descriptors (optionally with derivatives) into an .npz file.",
         discussion: """
-        The archive holds: descriptors float64 [rows, D]; structure int64 [rows] (index of the structure in
-        the file); center int64 [rows] (atom index, −1 for averaged rows); with --derivatives: gradients
-        float64 [blocks, 3, D] (∂ descriptor row / ∂ position of atom), gradient_row and gradient_atom int64
-        [blocks]; settings: the settings as JSON text (bytes(npz["settings"]).decode()).
-        Periodicity follows each structure's pbc.
-        """)
+            The archive holds: descriptors float64 [rows, D]; structure int64 [rows] (index of the structure in
+            the file); center int64 [rows] (atom index, −1 for averaged rows); with --derivatives: gradients
+            float64 [blocks, 3, D] (∂ descriptor row / ∂ position of atom), gradient_row and gradient_atom int64
+            [blocks]; settings: the settings as JSON text (bytes(npz["settings"]).decode()).
+            Periodicity follows each structure's pbc.
+            """)
 
     /// The descriptor to compute.
     enum Kind: String, ExpressibleByArgument, CaseIterable {
@@ -45,20 +45,25 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "SOAP definition.")
     var layout: SOAP.Layout = .quip
 
-    @Option(help: "Species, as symbols or atomic numbers (default: those in the file; DScribe sorts them, QUIP keeps first appearance).",
-            transform: DescribeCommand.parseElements)
+    @Option(
+        help:
+            "Species, as symbols or atomic numbers (default: those in the file; DScribe sorts them, QUIP keeps first appearance).",
+        transform: DescribeCommand.parseElements)
     var species: [Int]?
 
     @OptionGroup var soapOptions: SOAPOptions
 
-    @Option(help: "Weight of the center atom's own density (QUIP central_weight, default 1; DScribe w0, default w(0) of the weighting).")
+    @Option(
+        help: "Weight of the center atom's own density (QUIP central_weight, default 1; DScribe w0, default w(0) of the weighting)."
+    )
     var centralWeight: Double?
 
     @Option(help: "Only atoms of this element are centers (QUIP's Z).", transform: DescribeCommand.parseElement)
     var centerSpecies: Int?
 
-    @Option(help: "DScribe weighting, e.g. poly:r0=4,c=1,m=2 or pow:r0=2,c=1,d=1,m=3 or exp:r0=1,c=1,d=1.",
-            transform: DescribeCommand.parseWeighting)
+    @Option(
+        help: "DScribe weighting, e.g. poly:r0=4,c=1,m=2 or pow:r0=2,c=1,d=1,m=3 or exp:r0=1,c=1,d=1.",
+        transform: DescribeCommand.parseWeighting)
     var weighting: SOAP.Weighting?
 
     @Option(help: "Averaging over centers (QUIP supports inner).")
@@ -131,10 +136,11 @@ struct DescribeCommand: ParsableCommand {
         case .soap:
             let soap = try makeSOAP(structures)
             let settings = [
-                "descriptor": "soap", "layout": soap.layout.rawValue, "species": soap.species.map(String.init).joined(separator: ","),
+                "descriptor": "soap", "layout": soap.layout.rawValue,
+                "species": soap.species.map(String.init).joined(separator: ","),
                 "cutoff": "\(soapOptions.cutoff)", "cutoff_width": "\(soapOptions.cutoffWidth)", "n_max": "\(soapOptions.nMax)",
                 "l_max": "\(soapOptions.lMax)", "atom_sigma": "\(soapOptions.atomSigma)", "average": average.rawValue,
-                "n_features": "\(soap.numberOfFeatures)",
+                "n_features": "\(soap.numberOfFeatures)"
             ]
             return (soap, settings, 64)
         case .coulombMatrix:

@@ -11,10 +11,10 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "Fit a GAP (SOAP, QUIP definition) to the energies, forces and virials of an extxyz file.",
         discussion: """
-        Energies, forces and virials are used wherever a configuration has them. σ for energies and virials
-        are per atom and scale with √N (per-configuration info keys energy_sigma, force_sigma, virial_sigma are
-        absolute). Prints train (and test) errors and the time of each stage; writes one .npz potential file.
-        """)
+            Energies, forces and virials are used wherever a configuration has them. σ for energies and virials
+            are per atom and scale with √N (per-configuration info keys energy_sigma, force_sigma, virial_sigma are
+            absolute). Prints train (and test) errors and the time of each stage; writes one .npz potential file.
+            """)
 
     @Argument(help: "Training set (extxyz).")
     var train: String
@@ -31,7 +31,8 @@ struct FitCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weight of the center atom's density.") var centralWeight: Double = 1
     @Option(parsing: .unconditional, help: "Kernel exponent ζ.") var zeta: Double = 4
     @Option(parsing: .unconditional, help: "Kernel energy scale δ, eV.") var delta: Double = 1
-    @Option(parsing: .unconditional, help: "Sparse points per element: 500, or per element H=2000,C=1000,O=900, or both 1000,O=900.")
+    @Option(
+        parsing: .unconditional, help: "Sparse points per element: 500, or per element H=2000,C=1000,O=900, or both 1000,O=900.")
     var nSparse = SparseCountsArgument(500)
     @Option(help: "Sparse point choice.") var sparseMethod: SparseMethodArgument = .cur
     @Option(help: "With --sparse-method file: lines '<element> <index>', index 0-based among that element's atoms in file order.")
@@ -53,15 +54,18 @@ struct FitCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
-        for (option, value) in [("--sigma-energy", sigmaEnergy), ("--sigma-force", sigmaForce), ("--sigma-virial", sigmaVirial),
-                                ("--zeta", zeta), ("--delta", delta)] where !(value > 0 && value.isFinite) {
+        for (option, value) in [
+            ("--sigma-energy", sigmaEnergy), ("--sigma-force", sigmaForce), ("--sigma-virial", sigmaVirial),
+            ("--zeta", zeta), ("--delta", delta)
+        ] where !(value > 0 && value.isFinite) {
             throw ValidationError("\(option) must be positive, found \(value)")
         }
         guard jitter >= 0 && jitter.isFinite else { throw ValidationError("--jitter must be ≥ 0, found \(jitter)") }
         switch (sparseMethod, sparseFile) {
         case (.file, nil): throw ValidationError("--sparse-method file needs --sparse-file")
         case (.cur, _?), (.random, _?), (.fps, _?):
-            throw ValidationError("--sparse-file is read only with --sparse-method file (found --sparse-method \(sparseMethod.rawValue))")
+            throw ValidationError(
+                "--sparse-file is read only with --sparse-method file (found --sparse-method \(sparseMethod.rawValue))")
         default: break
         }
         _ = try e0Mode()
@@ -69,9 +73,11 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputPaths(files: [("-o", output), ("--metrics", metrics), ("--sparse-output", sparseOutput)],
-                        folders: [("--report", report)],
-                        inputs: [("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile)]).check()
+        try OutputPaths(
+            files: [("-o", output), ("--metrics", metrics), ("--sparse-output", sparseOutput)],
+            folders: [("--report", report)],
+            inputs: [("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile)]
+        ).check()
         let start = Date()
         let keys = keyOptions.keys
         let (structures, lines) = try readFrames(train, role: "training file")
@@ -85,15 +91,17 @@ struct FitCommand: ParsableCommand {
         var seconds = fitReport.seconds.map { ($0.stage, $0.seconds) }
 
         var clock = Date()
-        let trainErrors = try Predictions(structures, calculator: potential, keys: keys,
-                                          progress: Progress("train errors", total: structures.count).update)
+        let trainErrors = try Predictions(
+            structures, calculator: potential, keys: keys,
+            progress: Progress("train errors", total: structures.count).update)
         seconds.append(("train errors", Date().timeIntervalSince(clock)))
         var sets = [("train", trainErrors)]
         var samples = [ParityReport.Samples(name: "train", structures: structures, predictions: trainErrors, keys: keys)]
         if let testStructures {
             clock = Date()
-            let testErrors = try Predictions(testStructures, calculator: potential, keys: keys,
-                                             progress: Progress("test errors", total: testStructures.count).update)
+            let testErrors = try Predictions(
+                testStructures, calculator: potential, keys: keys,
+                progress: Progress("test errors", total: testStructures.count).update)
             seconds.append(("test errors", Date().timeIntervalSince(clock)))
             sets.append(("test", testErrors))
             samples.append(ParityReport.Samples(name: "test", structures: testStructures, predictions: testErrors, keys: keys))
@@ -115,7 +123,9 @@ struct FitCommand: ParsableCommand {
             trainingConfigurations: structures.count, testFile: test, observations: fitReport.observations,
             reciprocalCondition: fitReport.reciprocalCondition,
             trainErrors: ErrorSummary(metrics: ErrorStatistics.metrics(trainErrors.statistics.overall)),
-            testErrors: sets.first { $0.0 == "test" }.map { ErrorSummary(metrics: ErrorStatistics.metrics($0.1.statistics.overall)) },
+            testErrors: sets.first { $0.0 == "test" }.map {
+                ErrorSummary(metrics: ErrorStatistics.metrics($0.1.statistics.overall))
+            },
             stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
         try potential.write(to: output, fit: fit, codeVersion: SwiftGAP.configuration.version)
         seconds.append(("write potential", Date().timeIntervalSince(clock)))
@@ -124,9 +134,12 @@ struct FitCommand: ParsableCommand {
         print(table)
         print("")
         print("stage times: " + seconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", "))
-        print("sparse points: " + potential.models.sorted { $0.key < $1.key }.map { "\(Element.label($0.key)) \($0.value.points.rows)" }
-            .joined(separator: ", ") + "; e0: " + potential.e0.sorted { $0.key < $1.key }
-            .map { String(format: "%@ %.6f eV", Element.label($0.key), $0.value) }.joined(separator: ", "))
+        print(
+            "sparse points: "
+                + potential.models.sorted { $0.key < $1.key }.map { "\(Element.label($0.key)) \($0.value.points.rows)" }
+                .joined(separator: ", ") + "; e0: "
+                + potential.e0.sorted { $0.key < $1.key }
+                .map { String(format: "%@ %.6f eV", Element.label($0.key), $0.value) }.joined(separator: ", "))
         print("wrote \(output)")
         if let metrics {
             try RunMetrics(sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics), seconds: seconds)
@@ -141,8 +154,9 @@ struct FitCommand: ParsableCommand {
         let (frames, lines) = try readFrames(path, role: "test file")
         for (k, s) in frames.enumerated() {
             if let z = s.atomicNumbers.first(where: { !trainingElements.contains($0) }) {
-                throw .elementNotInTraining(role: "test file", path: path, line: lines[k], configuration: k, element: z,
-                                            training: trainingElements.sorted())
+                throw .elementNotInTraining(
+                    role: "test file", path: path, line: lines[k], configuration: k, element: z,
+                    training: trainingElements.sorted())
             }
         }
         return frames
@@ -161,7 +175,9 @@ struct FitCommand: ParsableCommand {
         var typeSigmas = [String: Sigmas]()
         for item in configTypeSigma {
             let parts = item.split(separator: ":").map(String.init)
-            guard parts.count == 4, let e = Double(parts[1]), let f = Double(parts[2]), let v = Double(parts[3]), e > 0, f > 0, v > 0 else {
+            guard parts.count == 4, let e = Double(parts[1]), let f = Double(parts[2]), let v = Double(parts[3]), e > 0, f > 0,
+                v > 0
+            else {
                 throw ValidationError("--config-type-sigma must be TYPE:E:F:V with positive σ, found '\(item)'")
             }
             typeSigmas[parts[0]] = Sigmas(energy: e, force: f, virial: v)
@@ -184,9 +200,10 @@ struct FitCommand: ParsableCommand {
             method = .indices([])
         }
         return FitSettings(
-            soap: SOAPSettings(cutoff: soapOptions.cutoff, cutoffTransitionWidth: soapOptions.cutoffWidth,
-                               nMax: soapOptions.nMax, lMax: soapOptions.lMax, atomSigma: soapOptions.atomSigma,
-                               centralWeight: centralWeight, speciesZ: []),
+            soap: SOAPSettings(
+                cutoff: soapOptions.cutoff, cutoffTransitionWidth: soapOptions.cutoffWidth,
+                nMax: soapOptions.nMax, lMax: soapOptions.lMax, atomSigma: soapOptions.atomSigma,
+                centralWeight: centralWeight, speciesZ: []),
             kernel: PolynomialKernel(delta: delta, zeta: zeta), sparseCount: counts.all, sparseCountByElement: counts.byElement,
             sparseMethod: method,
             sparseIndices: indices, sigmas: Sigmas(energy: sigmaEnergy, force: sigmaForce, virial: sigmaVirial),
@@ -203,7 +220,8 @@ struct FitCommand: ParsableCommand {
         for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let parts = line.split(whereSeparator: \.isWhitespace)
             if parts.isEmpty || parts[0].hasPrefix("#") { continue }
-            let (element, indexText): (Int?, Substring) = parts.count == 2
+            let (element, indexText): (Int?, Substring) =
+                parts.count == 2
                 ? (Element.atomicNumber(String(parts[0])) ?? Int(parts[0]), parts[1])
                 : (elements.count == 1 ? elements.first : nil, parts[0])
             guard let z = element, let index = Int(indexText), parts.count <= 2 else {

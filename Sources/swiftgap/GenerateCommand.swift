@@ -10,11 +10,11 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Make a labelled training set (train.xyz and test.xyz) from a classical reference potential.",
         discussion: """
-        si-sw: silicon with Stillinger–Weber (strained and rattled diamond, vacancies, interstitials, (100)
-        and (111) slabs, hot crystal, liquid and quenched amorphous snapshots from Langevin MD).
-        ar-kr-lj: argon–krypton Lennard-Jones alloys, hot crystal and liquid.
-        The same seed gives the same files.
-        """)
+            si-sw: silicon with Stillinger–Weber (strained and rattled diamond, vacancies, interstitials, (100)
+            and (111) slabs, hot crystal, liquid and quenched amorphous snapshots from Langevin MD).
+            ar-kr-lj: argon–krypton Lennard-Jones alloys, hot crystal and liquid.
+            The same seed gives the same files.
+            """)
 
     enum DataSet: String, ExpressibleByArgument, CaseIterable {
         case siSW = "si-sw"
@@ -39,7 +39,8 @@ struct GenerateCommand: ParsableCommand {
         switch (set, quick) {
         case (.siSW, true):
             let sw = StillingerWeber()
-            split = DataSplit(try SiliconRecipe(seed: seed).structures().map { try $0.labelled(by: sw) }, testFraction: 0.2, seed: seed)
+            split = DataSplit(
+                try SiliconRecipe(seed: seed).structures().map { try $0.labelled(by: sw) }, testFraction: 0.2, seed: seed)
         case (.siSW, false): split = try ReferenceSets.siliconStillingerWeber(seed: seed)
         case (.arKrLJ, _): split = try ReferenceSets.argonKryptonLennardJones(seed: seed)
         }

@@ -29,7 +29,10 @@ struct InfoCommand: ParsableCommand {
         for file in files {
             if file != "-", isZipArchive(file) {
                 let metadata = try GAPPotential.load(path: file, variances: false).metadata
-                print(json ? String(decoding: try encoder.encode(metadata), as: UTF8.self) : PotentialSummary(path: file, metadata: metadata).text)
+                print(
+                    json
+                        ? String(decoding: try encoder.encode(metadata), as: UTF8.self)
+                        : PotentialSummary(path: file, metadata: metadata).text)
                 continue
             }
             let reader = try ExtXYZReader(path: file)

@@ -6,10 +6,12 @@ struct KeyValueTable {
     var text: String {
         let width = rows.map(\.0.count).max() ?? 0
         let indent = String(repeating: " ", count: width + 4)
-        return ([title] + rows.map { name, value in
-            "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                + wrap(value, width: max(40, 100 - indent.count)).joined(separator: "\n" + indent)
-        }).joined(separator: "\n")
+        return
+            ([title]
+            + rows.map { name, value in
+                "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + wrap(value, width: max(40, 100 - indent.count)).joined(separator: "\n" + indent)
+            }).joined(separator: "\n")
     }
 
     /// Splits a comma-separated list into lines of at most `width` characters.

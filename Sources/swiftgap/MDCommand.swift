@@ -13,13 +13,13 @@ struct MDCommand: ParsableCommand {
         commandName: "md",
         abstract: "Run molecular dynamics (NVE or NVT) and report energy conservation.",
         discussion: """
-        Velocities come from the start file ('velocities' in Å/fs, or ASE 'momenta') unless --temperature is
-        given, in which case they are drawn from Maxwell–Boltzmann with --seed (total momentum removed, and
-        rotation for a molecule). A step that produces non-finite forces, moves an atom more than
-        --max-displacement or brings two atoms closer than --min-distance stops the run with a message; the
-        trajectory then ends with the last good frame. With --max-drift the exit status is non-zero when the
-        NVE drift exceeds it.
-        """)
+            Velocities come from the start file ('velocities' in Å/fs, or ASE 'momenta') unless --temperature is
+            given, in which case they are drawn from Maxwell–Boltzmann with --seed (total momentum removed, and
+            rotation for a molecule). A step that produces non-finite forces, moves an atom more than
+            --max-displacement or brings two atoms closer than --min-distance stops the run with a message; the
+            trajectory then ends with the last good frame. With --max-drift the exit status is non-zero when the
+            NVE drift exceeds it.
+            """)
 
     enum Thermostat: String, ExpressibleByArgument, CaseIterable {
         case none, langevin, bussi
@@ -53,7 +53,8 @@ struct MDCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Write a trajectory frame every N steps.") var every: Int = 10
     @Option(help: "CSV log of time, energies, temperature (and pressure for periodic cells), every --every steps.") var log: String?
     @Option(help: "SVG plot of the energies against time.") var plot: String?
-    @Option(parsing: .unconditional, help: "Fail (exit status 1) when the NVE drift exceeds this, meV/atom/ps.") var maxDrift: Double?
+    @Option(parsing: .unconditional, help: "Fail (exit status 1) when the NVE drift exceeds this, meV/atom/ps.") var maxDrift:
+        Double?
     @Option(parsing: .unconditional, help: "Largest displacement of an atom in one step, Å.") var maxDisplacement: Double = 0.3
     @Option(parsing: .unconditional, help: "Smallest allowed interatomic distance, Å (0 disables the check).")
     var minDistance: Double = 0.5
@@ -61,14 +62,20 @@ struct MDCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads of the potential.") var threads: Int = Parallel.defaultThreads
 
     func validate() throws {
-        guard (potential == nil) != (classical == nil) else { throw ValidationError("give exactly one of --potential and --classical") }
+        guard (potential == nil) != (classical == nil) else {
+            throw ValidationError("give exactly one of --potential and --classical")
+        }
         guard steps >= 1 else { throw ValidationError("--steps must be ≥ 1, found \(steps)") }
         guard dt > 0 && dt <= 100 else { throw ValidationError("--dt must be a time step in fs, > 0 and ≤ 100, found \(dt)") }
         guard every >= 1 else { throw ValidationError("--every must be ≥ 1, found \(every)") }
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
-        guard friction > 0 && friction.isFinite else { throw ValidationError("--friction must be positive (1/fs), found \(friction)") }
+        guard friction > 0 && friction.isFinite else {
+            throw ValidationError("--friction must be positive (1/fs), found \(friction)")
+        }
         guard tau > 0 && tau.isFinite else { throw ValidationError("--tau must be positive (fs), found \(tau)") }
-        guard maxDisplacement > 0 else { throw ValidationError("--max-displacement must be positive (Å), found \(maxDisplacement)") }
+        guard maxDisplacement > 0 else {
+            throw ValidationError("--max-displacement must be positive (Å), found \(maxDisplacement)")
+        }
         guard minDistance >= 0 && minDistance.isFinite else {
             throw ValidationError("--min-distance must be ≥ 0 (Å; 0 disables the check), found \(minDistance)")
         }
@@ -81,15 +88,18 @@ struct MDCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputPaths(files: [("--trajectory", trajectory), ("--log", log), ("--plot", plot), ("--metrics", metrics)],
-                        inputs: [("the start file", start), ("the potential", potential)]).check()
+        try OutputPaths(
+            files: [("--trajectory", trajectory), ("--log", log), ("--plot", plot), ("--metrics", metrics)],
+            inputs: [("the start file", start), ("the potential", potential)]
+        ).check()
         let (frames, lines) = try readFrames(start, role: "start file")
         var s = frames[frames.count - 1]
         var run = MDRun(maxDisplacement: maxDisplacement, minimumDistance: minDistance)
         if let pair = run.closestPair(in: s) {
-            throw DataFileError.atomsTooClose(role: "start file", path: start, line: lines[lines.count - 1],
-                                              configuration: frames.count - 1, first: pair.first, second: pair.second,
-                                              distance: pair.distance, limit: minDistance)
+            throw DataFileError.atomsTooClose(
+                role: "start file", path: start, line: lines[lines.count - 1],
+                configuration: frames.count - 1, first: pair.first, second: pair.second,
+                distance: pair.distance, limit: minDistance)
         }
         let calculator = TimedCalculator(try makeCalculator(for: s))
         let (velocities, dof) = try startingVelocities(&s)
@@ -125,23 +135,32 @@ struct MDCommand: ParsableCommand {
         let rate = Double(done) / max(seconds, 1e-9)
         // Everything but the potential: integrator, safety checks, energy records, log and trajectory output.
         let loopFraction = max(0, 1 - (calculator.seconds - startupForceSeconds) / max(seconds, 1e-9))
-        print(String(format: "%d steps of %.3g fs (%.3f ps) in %.2f s: %.1f steps/s, %.1f µs/atom/step (%.1f%% outside the potential)",
-                     done, dt, Double(done) * dt / 1000, seconds, rate, seconds / Double(max(done, 1)) / Double(s.count) * 1e6,
-                     100 * loopFraction))
+        print(
+            String(
+                format: "%d steps of %.3g fs (%.3f ps) in %.2f s: %.1f steps/s, %.1f µs/atom/step (%.1f%% outside the potential)",
+                done, dt, Double(done) * dt / 1000, seconds, rate, seconds / Double(max(done, 1)) / Double(s.count) * 1e6,
+                100 * loopFraction))
         if thermostat == .none {
-            print(String(format: "energy conservation (NVE): drift %.4f meV/atom/ps, max deviation %.4f meV/atom, "
-                + "RMS fluctuation %.4f meV/atom", report.driftMeVPerAtomPerPs, report.maxDeviationMeVPerAtom,
-                report.rmsFluctuationMeVPerAtom))
+            print(
+                String(
+                    format: "energy conservation (NVE): drift %.4f meV/atom/ps, max deviation %.4f meV/atom, "
+                        + "RMS fluctuation %.4f meV/atom", report.driftMeVPerAtomPerPs, report.maxDeviationMeVPerAtom,
+                    report.rmsFluctuationMeVPerAtom))
         }
         print(String(format: "mean temperature %.1f K (%@)", report.meanTemperature, thermostat.rawValue))
-        for (label, path) in [("trajectory", trajectory), ("log", log), ("plot", plot)] { if let path { print("\(label): \(path)") } }
+        for (label, path) in [("trajectory", trajectory), ("log", log), ("plot", plot)] {
+            if let path { print("\(label): \(path)") }
+        }
         if let metrics {
-            try JSONFile.write(MDMetrics(report: report, steps: done, atoms: s.count, stepsPerSecond: rate, loopFraction: loopFraction,
-                                         thermostat: thermostat.rawValue, stoppedEarly: failure != nil), to: metrics)
+            try JSONFile.write(
+                MDMetrics(
+                    report: report, steps: done, atoms: s.count, stepsPerSecond: rate, loopFraction: loopFraction,
+                    thermostat: thermostat.rawValue, stoppedEarly: failure != nil), to: metrics)
         }
         if let failure { throw failure }
         if let maxDrift, thermostat == .none, abs(report.driftMeVPerAtomPerPs) > maxDrift {
-            throw ValidationError(String(format: "drift %.4f meV/atom/ps exceeds --max-drift %.4g", report.driftMeVPerAtomPerPs, maxDrift))
+            throw ValidationError(
+                String(format: "drift %.4f meV/atom/ps exceeds --max-drift %.4g", report.driftMeVPerAtomPerPs, maxDrift))
         }
     }
 
@@ -168,7 +187,8 @@ struct MDCommand: ParsableCommand {
     /// The parameters of --lj, EPSILON:SIGMA[:CUTOFF], all positive.
     private func ljParameters() throws -> LennardJones.Parameters {
         let p = lj.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
-        guard p.count == 2 || p.count == 3, p.allSatisfy({ $0.map { $0 > 0 && $0.isFinite } ?? false }), let epsilon = p[0], let sigma = p[1]
+        guard p.count == 2 || p.count == 3, p.allSatisfy({ $0.map { $0 > 0 && $0.isFinite } ?? false }), let epsilon = p[0],
+            let sigma = p[1]
         else { throw ValidationError("--lj must be EPSILON:SIGMA[:CUTOFF] with positive numbers (eV, Å, Å), found '\(lj)'") }
         return .init(epsilon: epsilon, sigma: sigma, cutoff: p.count == 3 ? p[2] : nil)
     }

@@ -46,7 +46,8 @@ struct OutputPaths {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
-            throw .cannotCreateFolder(option: option, path: path, reason: code.map { String(cString: strerror(Int32($0))) } ?? "unknown reason")
+            throw .cannotCreateFolder(
+                option: option, path: path, reason: code.map { String(cString: strerror(Int32($0))) } ?? "unknown reason")
         }
     }
 

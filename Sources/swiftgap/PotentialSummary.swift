@@ -13,11 +13,19 @@ struct PotentialSummary {
         let elements = m.e0.map { (symbol: $0.key, z: Element.atomicNumber($0.key) ?? 0, e0: $0.value) }.sorted { $0.z < $1.z }
         var rows: [(String, String)] = [
             ("format", "\(m.format) \(m.formatVersion), written by SwiftGAP \(m.codeVersion) on \(m.created)"),
-            ("elements", elements.map { "\($0.symbol) (e0 \(String(format: "%.6f", $0.e0)) eV, \(m.sparsePoints[$0.symbol] ?? 0) sparse points)" }
-                .joined(separator: ", ")),
-            ("SOAP", "cutoff \(soap.cutoff) Å, transition \(soap.cutoffTransitionWidth) Å, n_max \(soap.nMax), "
-                + "l_max \(soap.lMax), atom_sigma \(soap.atomSigma) Å, central_weight \(soap.centralWeight), "
-                + "channels \(species.joined(separator: " "))"),
+            (
+                "elements",
+                elements.map {
+                    "\($0.symbol) (e0 \(String(format: "%.6f", $0.e0)) eV, \(m.sparsePoints[$0.symbol] ?? 0) sparse points)"
+                }
+                .joined(separator: ", ")
+            ),
+            (
+                "SOAP",
+                "cutoff \(soap.cutoff) Å, transition \(soap.cutoffTransitionWidth) Å, n_max \(soap.nMax), "
+                    + "l_max \(soap.lMax), atom_sigma \(soap.atomSigma) Å, central_weight \(soap.centralWeight), "
+                    + "channels \(species.joined(separator: " "))"
+            ),
             ("kernel", "δ² (q·x)^ζ with δ \(m.kernel.delta) eV, ζ \(m.kernel.zeta)"),
             ("variance", m.hasVariance ? "stored (predict writes per-atom variances)" : "not stored (fitted with --no-variance)"),
             ("training file", fit.trainingFile),
@@ -27,7 +35,7 @@ struct PotentialSummary {
             ("sparse method", settings.sparseMethod.description),
             ("e0 method", settings.e0.description),
             ("jitter", "\(settings.jitter)"),
-            ("seed", "\(settings.seed)"),
+            ("seed", "\(settings.seed)")
         ]
         for (name, errors) in [("train errors", fit.trainErrors), ("test errors", fit.testErrors)] {
             if let errors { rows.append((name, errorText(errors))) }
@@ -37,9 +45,11 @@ struct PotentialSummary {
     }
 
     private func errorText(_ e: ErrorSummary) -> String {
-        [("energy RMSE", e.energyRMSEPerAtom, "meV/atom"), ("forces RMSE", e.forcesRMSE, "meV/Å"),
-         ("virial RMSE", e.virialRMSEPerAtom, "meV/atom")]
-            .compactMap { name, value, unit in value.map { "\(name) \(String(format: "%.3f", $0 * 1000)) \(unit)" } }
-            .joined(separator: ", ")
+        [
+            ("energy RMSE", e.energyRMSEPerAtom, "meV/atom"), ("forces RMSE", e.forcesRMSE, "meV/Å"),
+            ("virial RMSE", e.virialRMSEPerAtom, "meV/atom")
+        ]
+        .compactMap { name, value, unit in value.map { "\(name) \(String(format: "%.3f", $0 * 1000)) \(unit)" } }
+        .joined(separator: ", ")
     }
 }

@@ -21,7 +21,10 @@ struct PredictCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Output extxyz (written atomically), with the input's values kept.")
     var output: String
 
-    @Option(help: "Prefix of the predicted keys: <prefix>energy, <prefix>forces, <prefix>virial, <prefix>stress, <prefix>variance, <prefix>energies.")
+    @Option(
+        help:
+            "Prefix of the predicted keys: <prefix>energy, <prefix>forces, <prefix>virial, <prefix>stress, <prefix>variance, <prefix>energies."
+    )
     var prefix = "gap_"
 
     @Flag(help: "Skip the per-atom predictive variance.")
@@ -38,8 +41,10 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputPaths(files: [("-o", output), ("--metrics", metrics)], folders: [("--report", report)],
-                        inputs: [("the potential", potential), ("the input file", file)]).check()
+        try OutputPaths(
+            files: [("-o", output), ("--metrics", metrics)], folders: [("--report", report)],
+            inputs: [("the potential", potential), ("the input file", file)]
+        ).check()
         let start = Date()
         var (gap, _) = try GAPPotential.load(path: potential, variances: !noVariance)
         gap.threads = threads
@@ -55,23 +60,30 @@ struct PredictCommand: ParsableCommand {
             var t = s
             t.info[prefix + "energy"] = .double(r.energy)
             t.info[prefix + "virial"] = .doubles(r.virial.columnMajor)
-            if s.pbc.isAnyPeriodic && s.cell.volume > 0 { t.info[prefix + "stress"] = .doubles(r.stress(volume: s.cell.volume).columnMajor) }
+            if s.pbc.isAnyPeriodic && s.cell.volume > 0 {
+                t.info[prefix + "stress"] = .doubles(r.stress(volume: s.cell.volume).columnMajor)
+            }
             t.arrays[prefix + "forces"] = .vectors(r.forces)
             if let e = r.atomEnergies { t.arrays[prefix + "energies"] = .doubles(e, width: 1) }
             if !noVariance, let v = try gap.localVariances(s) { t.arrays[prefix + "variance"] = .doubles(v, width: 1) }
             try out.write(try ExtXYZWriter.format(t, file: output))
         }
         try out.commit()
-        let seconds = [("load potential", loaded), ("predict", Date().timeIntervalSince(clock)),
-                       ("total", Date().timeIntervalSince(start))]
+        let seconds = [
+            ("load potential", loaded), ("predict", Date().timeIntervalSince(clock)),
+            ("total", Date().timeIntervalSince(start))
+        ]
         let table = ErrorTable.render([("predicted", predictions.statistics)])
         if predictions.hasReferences { print(table) }
         let atoms = structures.reduce(0) { $0 + $1.count }
-        print(String(format: "%d configurations, %d atoms in %.2f s (%.1f µs/atom, potential loaded in %.3f s)",
-                     structures.count, atoms, seconds[1].1, seconds[1].1 / Double(max(atoms, 1)) * 1e6, loaded))
+        print(
+            String(
+                format: "%d configurations, %d atoms in %.2f s (%.1f µs/atom, potential loaded in %.3f s)",
+                structures.count, atoms, seconds[1].1, seconds[1].1 / Double(max(atoms, 1)) * 1e6, loaded))
         print("wrote \(output)")
         if let metrics {
-            try RunMetrics(sets: predictions.hasReferences ? ["test": predictions.statistics] : [:], seconds: seconds).write(to: metrics)
+            try RunMetrics(sets: predictions.hasReferences ? ["test": predictions.statistics] : [:], seconds: seconds).write(
+                to: metrics)
         }
         if let report, predictions.hasReferences {
             let samples = ParityReport.Samples(name: "predicted", structures: structures, predictions: predictions, keys: keys)

@@ -65,8 +65,10 @@ struct RunMetrics: Codable {
         let container = try decoder.container(keyedBy: Key.self)
         seconds = try container.decode([String: Double].self, forKey: .seconds)
         peakResidentBytes = try container.decode(Int.self, forKey: .peakResidentBytes)
-        for key in container.allKeys where key.stringValue != Key.seconds.stringValue
-            && key.stringValue != Key.peakResidentBytes.stringValue {
+        for key in container.allKeys
+        where key.stringValue != Key.seconds.stringValue
+            && key.stringValue != Key.peakResidentBytes.stringValue
+        {
             sets[key.stringValue] = try container.decode(SetErrors.self, forKey: key)
         }
     }

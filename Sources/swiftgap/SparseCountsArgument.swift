@@ -42,8 +42,9 @@ struct SparseCountsArgument: ExpressibleByArgument, CustomStringConvertible {
     func resolve(elements: Set<Int>) throws -> (all: Int, byElement: [Int: Int]) {
         if let all { return (all, byElement) }
         if let missing = elements.subtracting(byElement.keys).min() {
-            throw ValidationError("--n-sparse \(self) gives no count for \(Element.label(missing)), which is in the "
-                + "training set: add \(Element.label(missing))=<count> or a count for all, e.g. --n-sparse 500,\(self)")
+            throw ValidationError(
+                "--n-sparse \(self) gives no count for \(Element.label(missing)), which is in the "
+                    + "training set: add \(Element.label(missing))=<count> or a count for all, e.g. --n-sparse 500,\(self)")
         }
         return (byElement.values.max() ?? 1, byElement)
     }

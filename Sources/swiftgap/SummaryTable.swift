@@ -12,13 +12,18 @@ struct SummaryTable {
         let s = summary
         var rows: [(String, String)] = [
             ("configurations", "\(s.configurations) (\(s.periodic) periodic, \(s.configurations - s.periodic) not)"),
-            ("atoms", s.configurations == 0 ? "0" :
-                "\(s.atoms.total) total; per configuration min \(s.atoms.min), mean \(fixed(s.atoms.mean, 1)), max \(s.atoms.max)"),
+            (
+                "atoms",
+                s.configurations == 0
+                    ? "0"
+                    : "\(s.atoms.total) total; per configuration min \(s.atoms.min), mean \(fixed(s.atoms.mean, 1)), max \(s.atoms.max)"
+            ),
             ("species", counts(s.species, order: bySymbolNumber)),
-            ("config_type", counts(s.configTypes, order: byCountThenName)),
+            ("config_type", counts(s.configTypes, order: byCountThenName))
         ]
         if let e = s.energy {
-            var text = "\(fixed(e.minPerAtom, 4)) … \(fixed(e.maxPerAtom, 4)) eV/atom, mean \(fixed(e.meanPerAtom, 4)) "
+            var text =
+                "\(fixed(e.minPerAtom, 4)) … \(fixed(e.maxPerAtom, 4)) eV/atom, mean \(fixed(e.meanPerAtom, 4)) "
                 + "(\(e.configurations) configurations)"
             if e.nonFinite > 0 { text += "; \(e.nonFinite) NOT FINITE" }
             rows.append(("energy (\(e.key))", text))
@@ -28,7 +33,8 @@ struct SummaryTable {
         let references = [("forces", s.forces), ("virial", s.virial), ("stress", s.stress)].compactMap { name, use in
             use.map { "\(name) '\($0.key)' in \($0.configurations)" }
         }
-        rows.append(("references", references.isEmpty ? "no forces, virial or stress keys found" : references.joined(separator: ", ")))
+        rows.append(
+            ("references", references.isEmpty ? "no forces, virial or stress keys found" : references.joined(separator: ", ")))
         rows.append(("info keys", counts(s.infoKeys, order: byName)))
         rows.append(("array keys", counts(s.arrayKeys, order: byName)))
         return KeyValueTable(title: s.file, rows: rows).text

@@ -8,7 +8,9 @@ struct SwiftGAP: ParsableCommand {
         commandName: "swiftgap",
         abstract: "Gaussian Approximation Potentials: inspect data, compute descriptors, fit, predict, run MD.",
         version: "0.1.0",
-        subcommands: [InfoCommand.self, DescribeCommand.self, FitCommand.self, PredictCommand.self, MDCommand.self, GenerateCommand.self])
+        subcommands: [
+            InfoCommand.self, DescribeCommand.self, FitCommand.self, PredictCommand.self, MDCommand.self, GenerateCommand.self
+        ])
 
     /// Runs the command line; OpenBLAS starts single-threaded because SwiftGAP parallelises its own loops.
     /// An error from a subcommand ends with that subcommand's usage line.

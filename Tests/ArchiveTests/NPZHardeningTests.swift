@@ -53,7 +53,8 @@ struct NPZHardeningTests {
         let huge = error(single(NPZWriter.header(descr: "<f8", shape: [Int.max, 496]), data: [UInt8](repeating: 0, count: 64)))
         #expect(huge?.entry == "a.npy" && huge?.path == "test.npz" && huge?.problem.contains("9223372036854775807") == true)
         // Dimensions whose product overflows Int, and an empty dimension next to a huge one that is fine.
-        let overflow = error(single(NPZWriter.header(descr: "<f8", shape: [1 << 32, 1 << 32, 4]), data: [UInt8](repeating: 0, count: 8)))
+        let overflow = error(
+            single(NPZWriter.header(descr: "<f8", shape: [1 << 32, 1 << 32, 4]), data: [UInt8](repeating: 0, count: 8)))
         #expect(overflow?.problem.contains("more elements") == true)
         #expect(error(single(NPZWriter.header(descr: "<f8", shape: [0, Int.max]))) == nil)
         // An element count within Int but far past the data bytes.
@@ -68,7 +69,7 @@ struct NPZHardeningTests {
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "dtype"),
         ("{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", "Fortran"),
         ("{'descr': '<f8, 'shape': (2,), }", "fortran_order"),
-        ("{'descr': '<f8', 'fortran_order': False, 'shape': (" + String(repeating: "1,", count: 40) + "), }", "dimensions"),
+        ("{'descr': '<f8', 'fortran_order': False, 'shape': (" + String(repeating: "1,", count: 40) + "), }", "dimensions")
     ])
     func badHeadersAreErrors(dict: String, says: String) {
         let e = error(single(header(dict), data: [UInt8](repeating: 0, count: 16)))
@@ -118,7 +119,8 @@ struct NPZHardeningTests {
         var locator = good
         put(0xFFFF, width: 2, at: eocd + 10, in: &locator)
         #expect(error(locator)?.problem.contains("ZIP64 locator") == true)
-        var far = Array(good[..<eocd]) + [0x50, 0x4B, 0x06, 0x07, 0, 0, 0, 0] + [UInt8](repeating: 0xFF, count: 8) + [1, 0, 0, 0]
+        var far =
+            Array(good[..<eocd]) + [0x50, 0x4B, 0x06, 0x07, 0, 0, 0, 0] + [UInt8](repeating: 0xFF, count: 8) + [1, 0, 0, 0]
             + Array(good[eocd...])
         put(0xFFFF, width: 2, at: far.count - 22 + 10, in: &far)
         #expect(error(far)?.problem.contains("18446744073709551615") == true)

@@ -1,8 +1,8 @@
 import Archive
 import Atoms
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("NPZ archives")
 struct NPZTests {

@@ -1,7 +1,7 @@
 import Atoms
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Files written by ASE must read to exactly what ASE itself reads from them.
 @Suite("extxyz against ASE")

@@ -1,6 +1,7 @@
-@testable import Atoms
 import Foundation
 import Testing
+
+@testable import Atoms
 
 /// Reads every frame of `bytes`; the error that stopped the reader, or nil when all frames parse.
 private func failure(_ bytes: [UInt8]) -> ExtXYZError? {
@@ -23,8 +24,10 @@ private func frames(_ text: String) throws -> [Structure] {
 }
 
 /// Asserts that `text` fails with `kind` at `line`, and that the message names `value`.
-private func expectFailure(_ text: String, _ kind: ExtXYZError.Kind, line: Int, naming value: String,
-                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+private func expectFailure(
+    _ text: String, _ kind: ExtXYZError.Kind, line: Int, naming value: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     let error = try #require(failure(text), sourceLocation: sourceLocation)
     #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
     #expect(error.line == line, "\(error)", sourceLocation: sourceLocation)
@@ -80,7 +83,7 @@ struct ExtXYZSizeHardeningTests {
 
     @Test(arguments: [
         "species:S:1:pos:R:3:x:S:9223372036854775807", "species:S:1:pos:R:3:x:R:1000000000000",
-        "species:S:1:pos:R:3:x:I:1048573", "species:S:1:pos:R:3:x:L:1048572:y:L:1048572",
+        "species:S:1:pos:R:3:x:I:1048573", "species:S:1:pos:R:3:x:L:1048572:y:L:1048572"
     ])
     func hugeColumnWidth(properties: String) throws {
         let width = String(try #require(properties.split(separator: ":").last))
@@ -95,8 +98,9 @@ struct ExtXYZSizeHardeningTests {
 
     @Test(arguments: ["0", "-3", "x", "99999999999999999999", "", "3.0", "+"])
     func badColumnWidth(width: String) throws {
-        try expectFailure("1\nProperties=species:S:1:pos:R:3:f:R:\(width)\nSi 0 0 0 1\n", .badHeader, line: 2,
-                          naming: "width '\(width)'")
+        try expectFailure(
+            "1\nProperties=species:S:1:pos:R:3:f:R:\(width)\nSi 0 0 0 1\n", .badHeader, line: 2,
+            naming: "width '\(width)'")
     }
 
     @Test(arguments: ["species:S:1:pos:R:3:pos:R:3", "species:S:1:pos:R:3:f:R:3:f:I:1", "species:S:1:species:S:1:pos:R:3"])
@@ -114,7 +118,10 @@ struct ExtXYZSizeHardeningTests {
         let lines = ByteLineReader(source: MemoryByteSource(Array(text.utf8)), chunkSize: 8, maximumLineLength: 32)
         #expect(try lines.nextLine()?.count == 1)
         let error = try #require(#expect(throws: LineReadFailure.self) { try lines.nextLine() })
-        guard case .tooLong(32) = error else { Issue.record("expected tooLong(32), got \(error)"); return }
+        guard case .tooLong(32) = error else {
+            Issue.record("expected tooLong(32), got \(error)")
+            return
+        }
     }
 }
 
@@ -136,7 +143,8 @@ struct ExtXYZValueHardeningTests {
     }
 
     @Test func largestIntegersParse() throws {
-        let s = try #require(try frames("1\nProperties=species:S:1:pos:R:3:tag:I:2\nSi 0 0 0 9223372036854775807 -9223372036854775807\n").first)
+        let s = try #require(
+            try frames("1\nProperties=species:S:1:pos:R:3:tag:I:2\nSi 0 0 0 9223372036854775807 -9223372036854775807\n").first)
         #expect(s.arrays["tag"] == .ints([Int.max, -Int.max], width: 2))
     }
 
@@ -194,7 +202,8 @@ struct ExtXYZWriterHardeningTests {
 
     /// Found by FuzzExtXYZ: a quote followed by a combining mark (one Character) was written unescaped.
     @Test func quoteWithCombiningMarkRoundTrips() throws {
-        let input = "MQphPTEgYj0iMiIgYz0zLjUxRSszLjVdIHcgZD0iNC41ZS0zIiBlPS03IGY9MUUrMy41XSB3b3Jkcz1beiwgeV0gaj0iX0pTT04ge1wia1wizJ8AMjAgMl19IgpOZSAwIDAgMAo="
+        let input =
+            "MQphPTEgYj0iMiIgYz0zLjUxRSszLjVdIHcgZD0iNC41ZS0zIiBlPS03IGY9MUUrMy41XSB3b3Jkcz1beiwgeV0gaj0iX0pTT04ge1wia1wizJ8AMjAgMl19IgpOZSAwIDAgMAo="
         let bytes = [UInt8](try #require(Data(base64Encoded: input)))
         let reader = ExtXYZReader(bytes: bytes, name: "fuzz.xyz")
         let s = try #require(try reader.next())

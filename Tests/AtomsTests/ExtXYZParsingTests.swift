@@ -1,6 +1,7 @@
-@testable import Atoms
 import Foundation
 import Testing
+
+@testable import Atoms
 
 private func read(_ text: String) throws -> [Structure] {
     let reader = ExtXYZReader(text: text, name: "test.xyz")
@@ -18,7 +19,7 @@ struct ExtXYZParsingTests {
     @Test(arguments: [
         ("pbc=\"T T T\"", [true, true, true]), ("pbc=\"F F F\"", [false, false, false]),
         ("pbc=[T, T, T]", [true, true, true]), ("pbc=[T, F, T]", [true, false, true]),
-        ("pbc=\"T,F,F\"", [true, false, false]), ("pbc='True False True'", [true, false, true]),
+        ("pbc=\"T,F,F\"", [true, false, false]), ("pbc='True False True'", [true, false, true])
     ])
     func pbcSpellings(spelling: String, flags: [Bool]) throws {
         let s = try one("Lattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3 \(spelling)")
@@ -178,7 +179,7 @@ struct ExtXYZErrorTests {
         ("1\nProperties=species:S:1:forces:R:3\nH 0 0 0\n", .badHeader, 2),
         ("1\nProperties=species:S:1:pos:R:3:n:I:1\nH 0 0 0 1.5\n", .badValue, 3),
         ("1\nProperties=species:S:1:pos:R:3:f:L:1\nH 0 0 0 X\n", .badValue, 3),
-        ("2\nx\nH 0 0 0\nH nan 0 0\n", .badPositions, 4),
+        ("2\nx\nH 0 0 0\nH nan 0 0\n", .badPositions, 4)
     ])
     func malformedInput(text: String, kind: ExtXYZError.Kind, line: Int) throws {
         let error = try #require(failure(text))

@@ -1,7 +1,8 @@
-@testable import Atoms
 import Foundation
 import Support
 import Testing
+
+@testable import Atoms
 
 @Suite("extxyz round trip and number parsing")
 struct ExtXYZRoundTripTests {
@@ -84,9 +85,11 @@ struct ExtXYZRoundTripTests {
 
     @Test func fastNumberParserAgreesWithStrtod() {
         var rng = SeededGenerator(seed: 99)
-        var texts = ["0", "-0", "1.", ".5", "+3.25", "1e5", "1E-5", "-2.5e+10", "123456789012345678901234",
-                     "0.000000000000000000001", "9007199254740993", "4.9406564584124654e-324", "1e400", "inf", "nan",
-                     "0.1000000000000000055511151231257827"]
+        var texts = [
+            "0", "-0", "1.", ".5", "+3.25", "1e5", "1E-5", "-2.5e+10", "123456789012345678901234",
+            "0.000000000000000000001", "9007199254740993", "4.9406564584124654e-324", "1e400", "inf", "nan",
+            "0.1000000000000000055511151231257827"
+        ]
         for _ in 0..<20000 {
             let x = (rng.uniform() - 0.5) * pow(10, Double(Int(rng.next() % 40)) - 20)
             switch rng.next() % 4 {

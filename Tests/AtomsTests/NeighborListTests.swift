@@ -1,7 +1,7 @@
 import Atoms
 import Support
-import Testing
 import TestSupport
+import Testing
 
 /// A pair as a comparable key: center, neighbor, image shift.
 private struct PairKey: Hashable, Comparable {
@@ -99,7 +99,8 @@ struct NeighborListTests {
         let centers = list.centers
         for p in 0..<list.pairCount {
             let sh = list.shifts[p]
-            let d = s.positions[Int(list.neighbors[p])] - s.positions[Int(centers[p])]
+            let d =
+                s.positions[Int(list.neighbors[p])] - s.positions[Int(centers[p])]
                 + s.cell.cartesian(SIMD3(Double(sh.x), Double(sh.y), Double(sh.z)))
             #expect(norm(d - list.vectors[p]) < 1e-12)
         }
@@ -110,8 +111,9 @@ struct NeighborListTests {
     func shortCutoffsAgreeWithBruteForce(cutoff: Double) throws {
         var rng = SeededGenerator(seed: 77)
         let cell = RandomStructures.triclinicCell(lengths: 9...11, rng: &rng)
-        let s = RandomStructures.atoms(count: 40, cell: cell, pbc: Periodicity(true, true, false), elements: [14],
-                                       spill: 0.2, minimumDistance: 0.5, rng: &rng)
+        let s = RandomStructures.atoms(
+            count: 40, cell: cell, pbc: Periodicity(true, true, false), elements: [14],
+            spill: 0.2, minimumDistance: 0.5, rng: &rng)
         let mine = pairs(try NeighborList(s, cutoff: cutoff)), expected = bruteForce(s, cutoff: cutoff)
         #expect(Set(mine.keys) == Set(expected.keys))
         #expect(!expected.isEmpty || cutoff < 1)
@@ -152,8 +154,9 @@ struct NeighborListTests {
     }
 
     @Test func moleculeFarFromOriginAndEmptyStructure() throws {
-        let s = Structure(atomicNumbers: [8, 1, 1],
-                          positions: [SIMD3(1e4, 1e4, 1e4), SIMD3(1e4 + 0.96, 1e4, 1e4), SIMD3(1e4 - 0.24, 1e4 + 0.93, 1e4)])
+        let s = Structure(
+            atomicNumbers: [8, 1, 1],
+            positions: [SIMD3(1e4, 1e4, 1e4), SIMD3(1e4 + 0.96, 1e4, 1e4), SIMD3(1e4 - 0.24, 1e4 + 0.93, 1e4)])
         #expect(try NeighborList(s, cutoff: 1.2).pairCount == 4)
         #expect(try NeighborList(Structure(atomicNumbers: [], positions: []), cutoff: 3).pairCount == 0)
     }

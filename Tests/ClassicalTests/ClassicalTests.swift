@@ -1,7 +1,7 @@
 import Atoms
 import Classical
-import Testing
 import TestSupport
+import Testing
 
 private struct LJCase: Decodable {
     let name: String
@@ -51,7 +51,7 @@ struct LennardJonesTests {
         let lj = try LennardJones(pairs: [
             (18, 18, .init(epsilon: 0.0104, sigma: 3.4, cutoff: 7.0)),
             (18, 36, .init(epsilon: 0.014, sigma: 3.6, cutoff: 7.5)),
-            (36, 36, .init(epsilon: 0.017, sigma: 3.65, cutoff: 8.0)),
+            (36, 36, .init(epsilon: 0.017, sigma: 3.65, cutoff: 8.0))
         ])
         var s = Crystal.fcc.structure([18], a: 5.3, cubic: true).repeated(SIMD3(2, 2, 1)).rattled(stdev: 0.15, seed: 4)
         for i in stride(from: 0, to: s.count, by: 3) { s.atomicNumbers[i] = 36 }
@@ -106,7 +106,7 @@ struct StillingerWeberTests {
         Crystal.diamond.structure([14], a: 5.43, cubic: true).rattled(stdev: 0.1, seed: 1),
         Crystal.diamond.structure([14], a: 5.43).rattled(stdev: 0.08, seed: 2),
         Crystal.diamond.structure([14], a: 5.2, cubic: true).repeated(SIMD3(2, 1, 1))
-            .strained(Matrix3(SIMD3(0.02, 0.01, 0), SIMD3(0.01, -0.03, 0), SIMD3(0.02, 0, 0.01))).rattled(stdev: 0.15, seed: 3),
+            .strained(Matrix3(SIMD3(0.02, 0.01, 0), SIMD3(0.01, -0.03, 0), SIMD3(0.02, 0, 0.01))).rattled(stdev: 0.15, seed: 3)
     ])
     func forcesAndVirialAreEnergyDerivatives(s: Structure) throws {
         let sw = StillingerWeber()

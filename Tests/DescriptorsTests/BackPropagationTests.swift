@@ -1,8 +1,8 @@
 import Atoms
 import Descriptors
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A smooth nonlinear model of the descriptor: e(q) = Σ_f c_f q_f + (Σ_f q_f)², c_f = sin(f).
 private func localModel(_ q: ArraySlice<Double>) -> (Double, [Double]) {
@@ -27,16 +27,27 @@ private func model(_ rows: DescriptorRows) -> (energies: [Double], gradients: [D
 @Suite("SOAP back-propagation")
 struct BackPropagationTests {
     static let cases: [(String, SOAP, Structure)] = [
-        ("QUIP, periodic small cell", try! .quip(cutoff: 5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14]),
-         Crystal.diamond.structure([14], a: 5.43).rattled(stdev: 0.1, seed: 31)),
-        ("QUIP, two species", try! .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14, 6]), {
-            var s = Crystal.diamond.structure([14], a: 4.36, cubic: true).rattled(stdev: 0.1, seed: 32)
-            for i in stride(from: 1, to: 8, by: 2) { s.atomicNumbers[i] = 6 }
-            return s
-        }()),
-        ("DScribe, molecule", try! .dscribe(species: [1, 8], cutoff: 3, nMax: 3, lMax: 3, atomSigma: 0.5, periodic: false),
-         Structure(atomicNumbers: [8, 1, 1, 8, 1, 1],
-                   positions: [.zero, SIMD3(0.96, 0, 0), SIMD3(-0.24, 0.93, 0), SIMD3(2.8, 0.1, 0.2), SIMD3(3.3, 0.9, 0.1), SIMD3(3.2, -0.6, 0.5)])),
+        (
+            "QUIP, periodic small cell", try! .quip(cutoff: 5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14]),
+            Crystal.diamond.structure([14], a: 5.43).rattled(stdev: 0.1, seed: 31)
+        ),
+        (
+            "QUIP, two species", try! .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14, 6]),
+            {
+                var s = Crystal.diamond.structure([14], a: 4.36, cubic: true).rattled(stdev: 0.1, seed: 32)
+                for i in stride(from: 1, to: 8, by: 2) { s.atomicNumbers[i] = 6 }
+                return s
+            }()
+        ),
+        (
+            "DScribe, molecule", try! .dscribe(species: [1, 8], cutoff: 3, nMax: 3, lMax: 3, atomSigma: 0.5, periodic: false),
+            Structure(
+                atomicNumbers: [8, 1, 1, 8, 1, 1],
+                positions: [
+                    .zero, SIMD3(0.96, 0, 0), SIMD3(-0.24, 0.93, 0), SIMD3(2.8, 0.1, 0.2), SIMD3(3.3, 0.9, 0.1),
+                    SIMD3(3.2, -0.6, 0.5)
+                ])
+        )
     ]
 
     @Test(arguments: 0..<3)

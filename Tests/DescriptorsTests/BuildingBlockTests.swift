@@ -1,8 +1,9 @@
-@testable import Descriptors
 import Atoms
 import Foundation
 import Support
 import Testing
+
+@testable import Descriptors
 
 @Suite("SOAP building blocks")
 struct BuildingBlockTests {
@@ -11,8 +12,12 @@ struct BuildingBlockTests {
         let lMax = 20
         let sh = SphericalHarmonics(lMax: lMax)
         var rng = SeededGenerator(seed: 3)
-        let a = UnsafeMutablePointer<Double>.allocate(capacity: sh.count), b = UnsafeMutablePointer<Double>.allocate(capacity: sh.count)
-        defer { a.deallocate(); b.deallocate() }
+        let a = UnsafeMutablePointer<Double>.allocate(capacity: sh.count),
+            b = UnsafeMutablePointer<Double>.allocate(capacity: sh.count)
+        defer {
+            a.deallocate()
+            b.deallocate()
+        }
         for _ in 0..<50 {
             func unit() -> SIMD3<Double> {
                 let v = SIMD3(rng.normal(), rng.normal(), rng.normal())
@@ -24,12 +29,17 @@ struct BuildingBlockTests {
             let x = dot(u, v)
             var p0 = 1.0, p1 = x
             for l in 0...lMax {
-                let legendre = l == 0 ? 1 : (l == 1 ? x : { () -> Double in
-                    let p2 = (Double(2 * l - 1) * x * p1 - Double(l - 1) * p0) / Double(l)
-                    p0 = p1
-                    p1 = p2
-                    return p2
-                }())
+                let legendre =
+                    l == 0
+                    ? 1
+                    : (l == 1
+                        ? x
+                        : { () -> Double in
+                            let p2 = (Double(2 * l - 1) * x * p1 - Double(l - 1) * p0) / Double(l)
+                            p0 = p1
+                            p1 = p2
+                            return p2
+                        }())
                 var sum = 0.0
                 for m in -l...l { sum += a[l * l + l + m] * b[l * l + l + m] }
                 #expect(abs(sum - Double(2 * l + 1) / (4 * .pi) * legendre) < 1e-12, "l = \(l)")
@@ -43,7 +53,12 @@ struct BuildingBlockTests {
         let y = UnsafeMutablePointer<Double>.allocate(capacity: n), plus = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let minus = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let g = UnsafeMutablePointer<SIMD3<Double>>.allocate(capacity: n)
-        defer { y.deallocate(); plus.deallocate(); minus.deallocate(); g.deallocate() }
+        defer {
+            y.deallocate()
+            plus.deallocate()
+            minus.deallocate()
+            g.deallocate()
+        }
         for r in [SIMD3(0.3, -1.2, 0.7), SIMD3(0, 0, 2.5), SIMD3(-0.1, 0.0, -3)] {
             sh.valuesAndGradients(r / norm(r), inverseR: 1 / norm(r), values: y, gradients: g)
             let h = 1e-6
@@ -78,7 +93,8 @@ struct BuildingBlockTests {
 
     @Test(arguments: [SOAP.Layout.dscribe, .quip])
     func radialSplinesMatchDirectEvaluation(layout: SOAP.Layout) throws {
-        let functions: any RadialFunctions = layout == .dscribe
+        let functions: any RadialFunctions =
+            layout == .dscribe
             ? try GTORadialFunctions(cutoff: 5, nMax: 8, lMax: 6, sigma: 0.5)
             : try EquispacedGaussianFunctions(cutoff: 5, nMax: 8, lMax: 6, sigma: 0.5)
         let basis = try RadialBasis(functions)
@@ -92,7 +108,10 @@ struct BuildingBlockTests {
         }
         let values = UnsafeMutablePointer<Double>.allocate(capacity: count)
         let derivatives = UnsafeMutablePointer<Double>.allocate(capacity: count)
-        defer { values.deallocate(); derivatives.deallocate() }
+        defer {
+            values.deallocate()
+            derivatives.deallocate()
+        }
         var rng = SeededGenerator(seed: 5)
         var worst = 0.0
         for _ in 0..<3000 {

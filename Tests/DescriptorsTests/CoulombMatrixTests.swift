@@ -1,7 +1,7 @@
 import Atoms
 import Descriptors
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Coulomb matrix")
 struct CoulombMatrixTests {
@@ -40,8 +40,9 @@ struct CoulombMatrixTests {
 
     @Test(arguments: ["none", "sorted_l2", "eigenspectrum", "random"])
     func derivativesMatchFiniteDifferences(permutation: String) throws {
-        let s = Structure(atomicNumbers: [6, 1, 1, 8, 7],
-                          positions: [.zero, SIMD3(1.09, 0.1, 0), SIMD3(-0.3, 1.05, 0.2), SIMD3(-0.4, -0.5, 1.2), SIMD3(0.9, -0.8, -0.9)])
+        let s = Structure(
+            atomicNumbers: [6, 1, 1, 8, 7],
+            positions: [.zero, SIMD3(1.09, 0.1, 0), SIMD3(-0.3, 1.05, 0.2), SIMD3(-0.4, -0.5, 1.2), SIMD3(0.9, -0.8, -0.9)])
         let cm = try CoulombMatrix(nAtomsMax: 7, permutation: Self.permutation(permutation))
         let (q, d) = try cm.derivatives([s])
         let D = cm.numberOfFeatures

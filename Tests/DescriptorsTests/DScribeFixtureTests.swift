@@ -1,8 +1,9 @@
-@testable import Descriptors
 import Atoms
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Descriptors
 
 /// DScribe 2.1.2 outputs (scripts/fixtures/make_dscribe_fixtures.py) reproduced to ≤ 1e-8 relative.
 @Suite("SOAP against DScribe")
@@ -110,7 +111,9 @@ struct DScribeFixtureTests {
         for l in 0...b.l_max {
             for n in 0..<b.n_max {
                 #expect(abs(mine.alphas[l][n] - b.alphas[l][n]) <= 1e-12 * abs(b.alphas[l][n]))
-                for k in 0..<b.n_max { #expect(abs(mine.betas[l][n][k] - b.betas[l][n][k]) <= 1e-8 * abs(b.betas[l].flatMap { $0 }.map(abs).max()!)) }
+                for k in 0..<b.n_max {
+                    #expect(abs(mine.betas[l][n][k] - b.betas[l][n][k]) <= 1e-8 * abs(b.betas[l].flatMap { $0 }.map(abs).max()!))
+                }
             }
         }
     }

@@ -27,32 +27,38 @@ struct DescriptorLimitsTests {
     @Test func soapRejectsNonFiniteOrHugeCutoffsAndWidths() {
         for bad in [0, -1, .nan, .infinity, 51] as [Double] {
             #expect(rejected("50") { _ = try SOAP.quip(cutoff: bad, nMax: 4, lMax: 2, atomSigma: 0.5, speciesZ: []) } == "cutoff")
-            #expect(rejected("50") { _ = try SOAP.dscribe(species: [1], cutoff: bad, nMax: 4, lMax: 2, atomSigma: 0.5) } == "cutoff")
+            #expect(
+                rejected("50") { _ = try SOAP.dscribe(species: [1], cutoff: bad, nMax: 4, lMax: 2, atomSigma: 0.5) } == "cutoff")
         }
         for bad in [0, -0.5, .nan, .infinity, 11] as [Double] {
             #expect(rejected("10") { _ = try SOAP.quip(cutoff: 5, nMax: 4, lMax: 2, atomSigma: bad, speciesZ: []) } == "atom_sigma")
         }
         for bad in [0, .nan, .infinity, 6] as [Double] {
-            #expect(rejected("cutoff") {
-                _ = try SOAP.quip(cutoff: 5, cutoffTransitionWidth: bad, nMax: 4, lMax: 2, atomSigma: 0.5, speciesZ: [])
-            } == "cutoff_transition_width")
+            #expect(
+                rejected("cutoff") {
+                    _ = try SOAP.quip(cutoff: 5, cutoffTransitionWidth: bad, nMax: 4, lMax: 2, atomSigma: 0.5, speciesZ: [])
+                } == "cutoff_transition_width")
         }
-        #expect(rejected("finite") {
-            _ = try SOAP.quip(cutoff: 5, nMax: 4, lMax: 2, atomSigma: 0.5, centralWeight: .nan, speciesZ: [])
-        } == "central_weight")
+        #expect(
+            rejected("finite") {
+                _ = try SOAP.quip(cutoff: 5, nMax: 4, lMax: 2, atomSigma: 0.5, centralWeight: .nan, speciesZ: [])
+            } == "central_weight")
     }
 
     @Test func soapRejectsTooManyChannelsOrFeatures() {
         let elements = Array(1...40)
         // 40 species × n_max 32 = 1280 channels.
-        #expect(rejected("1024") { _ = try SOAP.quip(cutoff: 5, nMax: 32, lMax: 2, atomSigma: 0.5, speciesZ: elements) }
-            == "species × n_max")
+        #expect(
+            rejected("1024") { _ = try SOAP.quip(cutoff: 5, nMax: 32, lMax: 2, atomSigma: 0.5, speciesZ: elements) }
+                == "species × n_max")
         // 60 × 16 = 960 channels, but 21 · 960 · 961 / 2 + 1 ≈ 9.7 million features.
         let many = Array(1...60)
-        #expect(rejected("4000000") { _ = try SOAP.quip(cutoff: 5, nMax: 16, lMax: 20, atomSigma: 0.5, speciesZ: many) }
-            == "number of features")
-        #expect(rejected("4000000") { _ = try SOAP.dscribe(species: many, cutoff: 5, nMax: 16, lMax: 20, atomSigma: 0.5) }
-            == "number of features")
+        #expect(
+            rejected("4000000") { _ = try SOAP.quip(cutoff: 5, nMax: 16, lMax: 20, atomSigma: 0.5, speciesZ: many) }
+                == "number of features")
+        #expect(
+            rejected("4000000") { _ = try SOAP.dscribe(species: many, cutoff: 5, nMax: 16, lMax: 20, atomSigma: 0.5) }
+                == "number of features")
         #expect(rejected("Z = 1") { _ = try SOAP.quip(cutoff: 5, nMax: 4, lMax: 2, atomSigma: 0.5, speciesZ: [119]) } == "species")
     }
 
@@ -64,8 +70,9 @@ struct DescriptorLimitsTests {
         #expect(dscribe.numberOfFeatures == 7 * (5 * 8 * 9 / 2 + 10 * 64))
         let crossover = try SOAP.dscribe(species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 8, lMax: 6, atomSigma: 0.4, crossover: true)
         #expect(crossover.numberOfFeatures == 7 * 5 * 8 * 9 / 2)
-        try SOAP.validate(cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax, lMax: DescriptorLimits.soapLMax,
-                          atomSigma: DescriptorLimits.soapAtomSigma)
+        try SOAP.validate(
+            cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax, lMax: DescriptorLimits.soapLMax,
+            atomSigma: DescriptorLimits.soapAtomSigma)
     }
 
     @Test func coulombMatrixRejectsAbsurdSizes() throws {

@@ -1,8 +1,8 @@
 import Atoms
 import Descriptors
 import Support
-import Testing
 import TestSupport
+import Testing
 
 /// Both descriptors conform to `Descriptor`, and code written against `any Descriptor` (as `swiftgap
 /// describe` is) gets exactly the numbers of the concrete calls.
@@ -26,15 +26,17 @@ struct DescriptorProtocolTests {
     func generic(_ descriptor: any Descriptor, _ structures: [Structure], centers: [[Int]]?)
         throws -> (count: Int, rows: DescriptorRows, derivatives: (DescriptorRows, SparseDerivatives))
     {
-        (descriptor.numberOfFeatures, try descriptor.create(structures, centers: centers, threads: 2),
-         try descriptor.derivatives(structures, centers: centers, threads: 2))
+        (
+            descriptor.numberOfFeatures, try descriptor.create(structures, centers: centers, threads: 2),
+            try descriptor.derivatives(structures, centers: centers, threads: 2)
+        )
     }
 
     @Test func soapThroughTheProtocolMatchesTheConcreteCalls() throws {
         let structures = Self.crystal()
         let layouts: [SOAP] = [
             try SOAP.quip(cutoff: 4, nMax: 3, lMax: 2, atomSigma: 0.5, speciesZ: [14, 8]),
-            try SOAP.dscribe(species: [8, 14], cutoff: 4, nMax: 3, lMax: 2, atomSigma: 0.5),
+            try SOAP.dscribe(species: [8, 14], cutoff: 4, nMax: 3, lMax: 2, atomSigma: 0.5)
         ]
         for soap in layouts {
             for centers: [[Int]]? in [nil, [[0, 3]]] {

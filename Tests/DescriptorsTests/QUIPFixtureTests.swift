@@ -1,8 +1,8 @@
 import Atoms
 import Descriptors
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// quippy 0.10.3 `soap` values and gradients (scripts/fixtures/make_quip_soap_fixtures.py), to ≤ 1e-10.
 @Suite("SOAP against quippy")

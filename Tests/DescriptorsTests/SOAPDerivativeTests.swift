@@ -1,7 +1,7 @@
 import Atoms
 import Descriptors
-import Testing
 import TestSupport
+import Testing
 
 /// Every analytic derivative component equals a central finite difference of the descriptor.
 @Suite("SOAP derivatives against finite differences")
@@ -15,9 +15,11 @@ struct SOAPDerivativeTests {
 
     static let ethanol = Structure(
         atomicNumbers: [6, 6, 8, 1, 1, 1, 1, 1, 1],
-        positions: [SIMD3(1.1879, -0.3829, 0), SIMD3(0, 0.5526, 0.05), SIMD3(-1.1867, -0.2472, -0.03),
-                    SIMD3(-1.9237, 0.3990, 0.02), SIMD3(2.0985, 0.2306, 0.01), SIMD3(1.1184, -1.0093, 0.8869),
-                    SIMD3(1.1184, -1.0093, -0.8869), SIMD3(-0.0227, 1.1812, 0.8852), SIMD3(0.0227, 1.1812, -0.8852)])
+        positions: [
+            SIMD3(1.1879, -0.3829, 0), SIMD3(0, 0.5526, 0.05), SIMD3(-1.1867, -0.2472, -0.03),
+            SIMD3(-1.9237, 0.3990, 0.02), SIMD3(2.0985, 0.2306, 0.01), SIMD3(1.1184, -1.0093, 0.8869),
+            SIMD3(1.1184, -1.0093, -0.8869), SIMD3(-0.0227, 1.1812, 0.8852), SIMD3(0.0227, 1.1812, -0.8852)
+        ])
     static let siliconSmall = Crystal.diamond.structure([14], a: 5.43).rattled(stdev: 0.07, seed: 11)
     static let siliconTriclinic = Crystal.diamond.structure([14], a: 5.43, cubic: true)
         .strained(Matrix3(SIMD3(0.02, 0.03, 0), SIMD3(0, -0.01, 0.02), SIMD3(0.01, 0, 0.03))).rattled(stdev: 0.1, seed: 12)
@@ -33,21 +35,69 @@ struct SOAPDerivativeTests {
     }()
 
     static let cases: [Case] = [
-        Case(name: "DScribe molecule", soap: { try .dscribe(species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, periodic: false) }, structure: ethanol),
-        Case(name: "DScribe molecule, poly weighting", soap: { try .dscribe(species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, weighting: .poly(c: 1, r0: 3, m: 2), periodic: false) }, structure: ethanol),
-        Case(name: "DScribe molecule, pow weighting", soap: { try .dscribe(species: [1, 6, 8], cutoff: 2, nMax: 3, lMax: 2, atomSigma: 0.5, weighting: .pow(c: 1, d: 1, r0: 1.5, m: 3), periodic: false) }, structure: ethanol),
-        Case(name: "DScribe molecule, exp weighting", soap: { try .dscribe(species: [1, 6, 8], cutoff: 2, nMax: 3, lMax: 2, atomSigma: 0.5, weighting: .exp(c: 1, d: 1, r0: 1), periodic: false) }, structure: ethanol),
-        Case(name: "DScribe periodic cell smaller than the cutoff", soap: { try .dscribe(species: [14], cutoff: 5, nMax: 3, lMax: 3, atomSigma: 0.5) }, structure: siliconSmall),
-        Case(name: "DScribe two species, triclinic", soap: { try .dscribe(species: [6, 14], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5) }, structure: siliconCarbide),
-        Case(name: "DScribe inner average", soap: { try .dscribe(species: [14], cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, average: .inner) }, structure: siliconTriclinic),
-        Case(name: "DScribe outer average", soap: { try .dscribe(species: [1, 6, 8], cutoff: 3, nMax: 3, lMax: 2, atomSigma: 0.5, average: .outer, periodic: false) }, structure: ethanol),
-        Case(name: "QUIP molecule", soap: { try .quip(cutoff: 3.5, nMax: 4, lMax: 3, atomSigma: 0.5, speciesZ: [1, 6, 8]) }, structure: ethanol),
-        Case(name: "QUIP periodic cell smaller than the cutoff", soap: { try .quip(cutoff: 5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14]) }, structure: siliconSmall),
-        Case(name: "QUIP triclinic", soap: { try .quip(cutoff: 4, nMax: 4, lMax: 3, atomSigma: 0.5, speciesZ: [14]) }, structure: siliconTriclinic),
-        Case(name: "QUIP two species, one center species", soap: { try .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14, 6], centerSpecies: 6) }, structure: siliconCarbide),
-        Case(name: "QUIP slab (periodic in two directions)", soap: { try .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [29]) }, structure: slab),
-        Case(name: "QUIP averaged, unnormalised", soap: { try .quip(cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14], normalise: false, average: true) }, structure: siliconTriclinic),
-        Case(name: "QUIP averaged", soap: { try .quip(cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14], average: true) }, structure: siliconTriclinic),
+        Case(
+            name: "DScribe molecule",
+            soap: { try .dscribe(species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, periodic: false) },
+            structure: ethanol),
+        Case(
+            name: "DScribe molecule, poly weighting",
+            soap: {
+                try .dscribe(
+                    species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, weighting: .poly(c: 1, r0: 3, m: 2),
+                    periodic: false)
+            }, structure: ethanol),
+        Case(
+            name: "DScribe molecule, pow weighting",
+            soap: {
+                try .dscribe(
+                    species: [1, 6, 8], cutoff: 2, nMax: 3, lMax: 2, atomSigma: 0.5, weighting: .pow(c: 1, d: 1, r0: 1.5, m: 3),
+                    periodic: false)
+            }, structure: ethanol),
+        Case(
+            name: "DScribe molecule, exp weighting",
+            soap: {
+                try .dscribe(
+                    species: [1, 6, 8], cutoff: 2, nMax: 3, lMax: 2, atomSigma: 0.5, weighting: .exp(c: 1, d: 1, r0: 1),
+                    periodic: false)
+            }, structure: ethanol),
+        Case(
+            name: "DScribe periodic cell smaller than the cutoff",
+            soap: { try .dscribe(species: [14], cutoff: 5, nMax: 3, lMax: 3, atomSigma: 0.5) }, structure: siliconSmall),
+        Case(
+            name: "DScribe two species, triclinic",
+            soap: { try .dscribe(species: [6, 14], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5) }, structure: siliconCarbide),
+        Case(
+            name: "DScribe inner average",
+            soap: { try .dscribe(species: [14], cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, average: .inner) },
+            structure: siliconTriclinic),
+        Case(
+            name: "DScribe outer average",
+            soap: {
+                try .dscribe(species: [1, 6, 8], cutoff: 3, nMax: 3, lMax: 2, atomSigma: 0.5, average: .outer, periodic: false)
+            }, structure: ethanol),
+        Case(
+            name: "QUIP molecule", soap: { try .quip(cutoff: 3.5, nMax: 4, lMax: 3, atomSigma: 0.5, speciesZ: [1, 6, 8]) },
+            structure: ethanol),
+        Case(
+            name: "QUIP periodic cell smaller than the cutoff",
+            soap: { try .quip(cutoff: 5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14]) }, structure: siliconSmall),
+        Case(
+            name: "QUIP triclinic", soap: { try .quip(cutoff: 4, nMax: 4, lMax: 3, atomSigma: 0.5, speciesZ: [14]) },
+            structure: siliconTriclinic),
+        Case(
+            name: "QUIP two species, one center species",
+            soap: { try .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14, 6], centerSpecies: 6) },
+            structure: siliconCarbide),
+        Case(
+            name: "QUIP slab (periodic in two directions)",
+            soap: { try .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [29]) }, structure: slab),
+        Case(
+            name: "QUIP averaged, unnormalised",
+            soap: { try .quip(cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14], normalise: false, average: true) },
+            structure: siliconTriclinic),
+        Case(
+            name: "QUIP averaged", soap: { try .quip(cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14], average: true) },
+            structure: siliconTriclinic)
     ]
 
     @Test(arguments: cases)

@@ -1,8 +1,8 @@
 import Atoms
 import Descriptors
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 private func maxDifference(_ a: ArraySlice<Double>, _ b: ArraySlice<Double>) -> Double {
     zip(a, b).map { abs($0 - $1) }.max() ?? 0
@@ -20,7 +20,7 @@ private func rotation(_ a: Double, _ b: Double, _ c: Double) -> Matrix3 {
 struct SOAPInvarianceTests {
     static let layouts: [SOAP] = [
         try! .dscribe(species: [6, 14], cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0.5),
-        try! .quip(cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14, 6]),
+        try! .quip(cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14, 6])
     ]
 
     static var crystal: Structure {
@@ -66,8 +66,9 @@ struct SOAPInvarianceTests {
 
     @Test func quipDescriptorIsSmoothAcrossTheCutoff() throws {
         let soap = try SOAP.quip(cutoff: 4, cutoffTransitionWidth: 0.5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14])
-        let cluster = Structure(atomicNumbers: [14, 14, 14],
-                                positions: [.zero, SIMD3(2.3, 0.2, 0.1), SIMD3(-0.5, 1.9, 0.7)])
+        let cluster = Structure(
+            atomicNumbers: [14, 14, 14],
+            positions: [.zero, SIMD3(2.3, 0.2, 0.1), SIMD3(-0.5, 1.9, 0.7)])
         func withFarAtom(at r: Double) -> Structure {
             var s = cluster
             s.atomicNumbers.append(14)
@@ -104,7 +105,8 @@ struct SOAPInvarianceTests {
         fails({ try .quip(cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0, speciesZ: [1]) }, "atom_sigma")
         fails({ try .quip(cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [1, 1]) }, "species_Z")
         fails({ try .dscribe(species: [200], cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0.5) }, "species")
-        fails({ try .dscribe(species: [1], cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0.5, weighting: .poly(c: 1, r0: -1, m: 2)) }, "r0")
+        fails(
+            { try .dscribe(species: [1], cutoff: 4, nMax: 4, lMax: 4, atomSigma: 0.5, weighting: .poly(c: 1, r0: -1, m: 2)) }, "r0")
     }
 
     @Test func unknownSpeciesAndBadCentersAreClearErrors() throws {
@@ -120,7 +122,8 @@ struct SOAPInvarianceTests {
         var broken = water
         broken.positions[1].x = .nan
         #expect(throws: DescriptorError.geometry(structure: 0, .nonFinitePosition(atom: 1))) { try soap.create([broken]) }
-        #expect(DescriptorError.unknownSpecies(structure: 0, atom: 0, atomicNumber: 6, known: [1, 8]).description.contains("C is not"))
+        #expect(
+            DescriptorError.unknownSpecies(structure: 0, atom: 0, atomicNumber: 6, known: [1, 8]).description.contains("C is not"))
         #expect("\(soap)" == "SOAP(dscribe, species [1, 8], n_max 2, l_max 2, range 4.86 Å, periodic, 30 features)")
     }
 

@@ -2,8 +2,8 @@ import Atoms
 import Classical
 import Dynamics
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 private func silicon(_ temperature: Double, seed: UInt64) throws -> MDState {
     let s = Crystal.diamond.structure([14], a: 5.431, cubic: true).repeated(SIMD3(2, 2, 2))
@@ -29,8 +29,9 @@ struct DynamicsTests {
     @Test func velocityVerletReproducesASE() throws {
         let f = try Fixtures.load(VerletFixture.self, "verlet_ase.json")
         let lj = try LennardJones(element: 18, epsilon: f.lj.epsilon, sigma: f.lj.sigma, cutoff: f.lj.rc)
-        var state = try MDState(structure: f.start.structure, velocities: f.velocities.map(vector), calculator: lj,
-                                degreesOfFreedom: 3 * 32 - 3)
+        var state = try MDState(
+            structure: f.start.structure, velocities: f.velocities.map(vector), calculator: lj,
+            degreesOfFreedom: 3 * 32 - 3)
         var integrator = VelocityVerlet(timeStep: f.dt_fs)
         var worst = 0.0
         try MDRun().run(&state, integrator: &integrator, calculator: lj, steps: 100) { step, s in
@@ -78,7 +79,7 @@ struct DynamicsTests {
         var state = try silicon(target, seed: 3)
         var integrator = make()
         let sw = StillingerWeber()
-        try MDRun().run(&state, integrator: &integrator, calculator: sw, steps: 2000) { _, _ in }   // equilibrate
+        try MDRun().run(&state, integrator: &integrator, calculator: sw, steps: 2000) { _, _ in }  // equilibrate
         var sum = 0.0, count = 0.0
         let steps = 40_000
         try MDRun().run(&state, integrator: &integrator, calculator: sw, steps: steps) { _, s in
@@ -92,15 +93,17 @@ struct DynamicsTests {
 
     @Test func langevinHoldsTheTemperature() throws {
         // The kinetic energy decorrelates at rate 2γ: 1/(2γ) = 20 fs.
-        let (mean, tolerance) = try meanTemperature({ LangevinBAOAB(timeStep: 1, temperature: 600, friction: 0.025, seed: 4) },
-                                                    correlationTime: 20, target: 600)
+        let (mean, tolerance) = try meanTemperature(
+            { LangevinBAOAB(timeStep: 1, temperature: 600, friction: 0.025, seed: 4) },
+            correlationTime: 20, target: 600)
         #expect(tolerance < 0.02 * 600)
         #expect(abs(mean - 600) < tolerance, "mean \(mean) K, tolerance \(tolerance) K")
     }
 
     @Test func bussiHoldsTheTemperature() throws {
-        let (mean, tolerance) = try meanTemperature({ BussiThermostat(timeStep: 1, temperature: 600, relaxationTime: 20, seed: 5) },
-                                                    correlationTime: 20, target: 600)
+        let (mean, tolerance) = try meanTemperature(
+            { BussiThermostat(timeStep: 1, temperature: 600, relaxationTime: 20, seed: 5) },
+            correlationTime: 20, target: 600)
         #expect(tolerance < 0.02 * 600)
         #expect(abs(mean - 600) < tolerance, "mean \(mean) K, tolerance \(tolerance) K")
     }
@@ -124,8 +127,8 @@ struct DynamicsTests {
     }
 
     @Test func energyConservationReportFitsTheDrift() {
-        let times = (0..<1001).map { Double($0) }          // 1 ps in fs
-        let energies = times.map { -100 + 0.064 * $0 / 1000 + 0.001 * sin($0) }   // 64 meV/ps drift
+        let times = (0..<1001).map { Double($0) }  // 1 ps in fs
+        let energies = times.map { -100 + 0.064 * $0 / 1000 + 0.001 * sin($0) }  // 64 meV/ps drift
         let report = EnergyConservation(times: times, totalEnergies: energies, temperatures: [300, 500], atoms: 64)
         #expect(abs(report.driftMeVPerAtomPerPs - 1) < 0.02)
         #expect(report.meanTemperature == 400 && report.samples == 1001)
@@ -134,11 +137,12 @@ struct DynamicsTests {
 
     @Test func blowUpsStopWithTheLastGoodState() throws {
         var state = try silicon(3000, seed: 6)
-        var integrator = VelocityVerlet(timeStep: 30)    // far too long a step
+        var integrator = VelocityVerlet(timeStep: 30)  // far too long a step
         var lastStep = 0
         do {
             try MDRun(maxDisplacement: 0.5, minimumDistance: 1.0).run(
-                &state, integrator: &integrator, calculator: StillingerWeber(), steps: 100) { step, _ in lastStep = step }
+                &state, integrator: &integrator, calculator: StillingerWeber(), steps: 100
+            ) { step, _ in lastStep = step }
             Issue.record("the run should have stopped")
         } catch let error as MDError {
             #expect(error.step == lastStep + 1, "\(error)")

@@ -44,7 +44,7 @@ struct MDObserverTests {
     @Test func aStoppedRunWritesItsLastGoodFrameOnce() throws {
         for interval in [1, 1000] {
             var state = try silicon(3000, seed: 6)
-            var integrator = VelocityVerlet(timeStep: 30)    // far too long a step: the run blows up
+            var integrator = VelocityVerlet(timeStep: 30)  // far too long a step: the run blows up
             let path = temporaryPath("trajectory.xyz")
             defer { try? FileManager.default.removeItem(atPath: path) }
             var run = MDRun(maxDisplacement: 0.5, minimumDistance: 1.0)

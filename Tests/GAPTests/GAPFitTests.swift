@@ -4,15 +4,15 @@ import Descriptors
 import Foundation
 import GAP
 import Support
-import Testing
 import TestSupport
+import Testing
 
 /// Rattled and strained fcc argon (and an argon–krypton alloy), labelled by Lennard-Jones in the test.
 enum LennardJonesData {
     static let potential = try! LennardJones(pairs: [
         (18, 18, .init(epsilon: 0.0104, sigma: 3.40, cutoff: 6.5)),
         (18, 36, .init(epsilon: 0.0140, sigma: 3.58, cutoff: 6.5)),
-        (36, 36, .init(epsilon: 0.0170, sigma: 3.65, cutoff: 6.5)),
+        (36, 36, .init(epsilon: 0.0170, sigma: 3.65, cutoff: 6.5))
     ])
 
     static func configurations(_ count: Int, seed: UInt64, kryptonFraction: Double = 0) -> [Structure] {
@@ -32,8 +32,9 @@ enum LennardJonesData {
     }
 
     static func settings(sparse: Int, nMax: Int = 10, lMax: Int = 4) -> FitSettings {
-        var settings = FitSettings(soap: SOAPSettings(cutoff: 6.5, nMax: nMax, lMax: lMax, atomSigma: 0.5, speciesZ: []),
-                                   kernel: PolynomialKernel(delta: 0.05, zeta: 2), sparseCount: sparse, e0: .average)
+        var settings = FitSettings(
+            soap: SOAPSettings(cutoff: 6.5, nMax: nMax, lMax: lMax, atomSigma: 0.5, speciesZ: []),
+            kernel: PolynomialKernel(delta: 0.05, zeta: 2), sparseCount: sparse, e0: .average)
         settings.sigmas = Sigmas(energy: 0.0002, force: 0.002, virial: 0.002)
         settings.threads = 2
         return settings
@@ -76,8 +77,10 @@ struct GAPFitTests {
         // two-element machinery (one model per central element, species channels), not ultimate accuracy.
         var settings = LennardJonesData.settings(sparse: 100, nMax: 8, lMax: 6)
         settings.sparseCountByElement = [18: 120]
-        let (gap, report) = try GAPTrainer.fit(LennardJonesData.configurations(20, seed: 3, kryptonFraction: 0.5), settings: settings)
-        #expect(Set(gap.models.keys) == [18, 36] && report.sparseIndices[36]?.count == 100 && report.sparseIndices[18]?.count == 120)
+        let (gap, report) = try GAPTrainer.fit(
+            LennardJonesData.configurations(20, seed: 3, kryptonFraction: 0.5), settings: settings)
+        #expect(
+            Set(gap.models.keys) == [18, 36] && report.sparseIndices[36]?.count == 100 && report.sparseIndices[18]?.count == 120)
         #expect(gap.models[18]?.points.rows == 120)
         let test = try rmse(gap, LennardJonesData.configurations(10, seed: 4, kryptonFraction: 0.5))
         #expect(test.forces < 0.45 * test.forceScale, "force RMSE \(test.forces) vs scale \(test.forceScale)")
@@ -139,7 +142,7 @@ struct GAPFitTests {
     @Test func variancesArePositiveAndGrowAwayFromTheData() throws {
         let (gap, _) = Self.silicon
         let near = try #require(try gap.localVariances(SiliconData.labelled(seed: 5, counts: (1, 0, 0))[0]))
-        var far = Crystal.diamond.structure([14], a: 4.6, cubic: true)   // strongly compressed, unlike the data
+        var far = Crystal.diamond.structure([14], a: 4.6, cubic: true)  // strongly compressed, unlike the data
         far.positions[0] += SIMD3(0.3, 0.2, 0.1)
         let farVariance = try #require(try gap.localVariances(far))
         #expect(near.allSatisfy { $0 >= 0 } && farVariance.allSatisfy { $0 >= 0 })

@@ -1,11 +1,12 @@
-@testable import GAP
 import Archive
 import Atoms
 import Foundation
 import LinearAlgebra
 import Support
-import Testing
 import TestSupport
+import Testing
+
+@testable import GAP
 
 @Suite("GAP inputs, e0, sparse points and potential files")
 struct GAPInputTests {
@@ -31,7 +32,13 @@ struct GAPInputTests {
         fails([]) { if case .emptyTrainingSet = $0 { true } else { false } }
         var nan = data
         nan[1].info["energy"] = .double(.nan)
-        fails(nan, few) { if case let .badReference(configuration, _, detail) = $0 { configuration == 1 && detail.contains("finite") } else { false } }
+        fails(nan, few) {
+            if case let .badReference(configuration, _, detail) = $0 {
+                configuration == 1 && detail.contains("finite")
+            } else {
+                false
+            }
+        }
         var shape = data
         shape[0].arrays["forces"] = .doubles([Double](repeating: 0, count: 2 * data[0].count), width: 2)
         fails(shape, few) { if case .badReference(0, _, _) = $0 { true } else { false } }
@@ -61,7 +68,9 @@ struct GAPInputTests {
             s.info["energy"] = .double(energy)
             return s
         }
-        let data = [config([14, 14, 6], energy: -1), config([14, 6, 6], energy: -8), config([14], energy: 2), config([6], energy: -5)]
+        let data = [
+            config([14, 14, 6], energy: -1), config([14, 6, 6], energy: -8), config([14], energy: 2), config([6], energy: -5)
+        ]
         let energies = data.map { try? $0.referenceEnergy() }
         let fitted = try E0Mode.fit.resolve(elements: [14, 6], structures: data, energies: energies, keys: ReferenceKeys())
         #expect(abs(fitted[14]! - 2) < 1e-12 && abs(fitted[6]! + 5) < 1e-12)
@@ -94,8 +103,9 @@ struct GAPInputTests {
     @Test func potentialFileRoundTripsAndRejectsBadFiles() throws {
         let (gap, _) = GAPFitTests.silicon
         let path = try temporaryPath("si.gap")
-        let record = FitRecord(settings: SiliconData.settings, trainingFile: "test.xyz", trainingSHA256: "", trainingConfigurations: 1,
-                               observations: 1, reciprocalCondition: 1)
+        let record = FitRecord(
+            settings: SiliconData.settings, trainingFile: "test.xyz", trainingSHA256: "", trainingConfigurations: 1,
+            observations: 1, reciprocalCondition: 1)
         try gap.write(to: path, fit: record, codeVersion: "test")
         let (back, metadata) = try GAPPotential.load(path: path)
         #expect(metadata.formatVersion == PotentialMetadata.currentVersion && metadata.fit == record)

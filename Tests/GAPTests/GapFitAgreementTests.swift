@@ -1,7 +1,7 @@
 import Atoms
 import GAP
-import Testing
 import TestSupport
+import Testing
 
 /// With gap_fit's own sparse points, SwiftGAP's weights α equal gap_fit's (quippy-ase 0.10.3).
 @Suite("Agreement with gap_fit")
@@ -21,8 +21,9 @@ struct GapFitAgreementTests {
         let data = try ExtXYZReader.read(path: Fixtures.url("gap_fit_train.xyz").path)
         let s = f.settings
         let settings = FitSettings(
-            soap: SOAPSettings(cutoff: s.cutoff, cutoffTransitionWidth: s.cutoff_transition_width, nMax: s.n_max,
-                               lMax: s.l_max, atomSigma: s.atom_sigma, speciesZ: []),
+            soap: SOAPSettings(
+                cutoff: s.cutoff, cutoffTransitionWidth: s.cutoff_transition_width, nMax: s.n_max,
+                lMax: s.l_max, atomSigma: s.atom_sigma, speciesZ: []),
             kernel: PolynomialKernel(delta: s.delta, zeta: s.zeta), sparseCount: s.n_sparse, sparseMethod: .indices([]),
             sparseIndices: [14: f.sparse_indices], sigmas: Sigmas(energy: s.sigma[0], force: s.sigma[1], virial: s.sigma[2]),
             e0: .explicit([14: 0]), jitter: s.jitter, threads: 2)

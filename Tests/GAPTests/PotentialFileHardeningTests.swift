@@ -1,8 +1,9 @@
-@testable import GAP
 import Archive
 import Foundation
 import LinearAlgebra
 import Testing
+
+@testable import GAP
 
 /// Potential files whose metadata or arrays are out of range, inconsistent, not finite or truncated: each is a
 /// `GAPError` naming the file and the bad entry, found before anything is built from it.
@@ -15,15 +16,19 @@ struct PotentialFileHardeningTests {
         let m = 3
         let points = (0..<(m * features)).map { sin(Double($0)) }
         let identity = (0..<(m * m)).map { $0 % (m + 1) == 0 ? 1.0 : 0.0 }
-        let model = SparseModel(points: (try? Matrix(rows: m, columns: features, elements: points)) ?? Matrix(rows: m, columns: features),
-                                alpha: [0.5, -0.25, 1])
+        let model = SparseModel(
+            points: (try? Matrix(rows: m, columns: features, elements: points)) ?? Matrix(rows: m, columns: features),
+            alpha: [0.5, -0.25, 1])
         let factor = (try? Matrix(rows: m, columns: m, elements: identity)) ?? Matrix(rows: m, columns: m)
-        return (try? GAPPotential(soapSettings: soap, kernel: PolynomialKernel(delta: 1, zeta: 2), e0: [14: -158.5],
-                                  models: [14: model], variance: VarianceFactors(elements: [14], lower: factor, upper: factor)))!
+        return
+            (try? GAPPotential(
+                soapSettings: soap, kernel: PolynomialKernel(delta: 1, zeta: 2), e0: [14: -158.5],
+                models: [14: model], variance: VarianceFactors(elements: [14], lower: factor, upper: factor)))!
     }()
 
-    static let record = FitRecord(settings: FitSettings(), trainingFile: "train.xyz", trainingSHA256: "00", trainingConfigurations: 4,
-                                  observations: 40, reciprocalCondition: 1e-6)
+    static let record = FitRecord(
+        settings: FitSettings(), trainingFile: "train.xyz", trainingSHA256: "00", trainingConfigurations: 4,
+        observations: 40, reciprocalCondition: 1e-6)
 
     /// The potential's archive, as the arrays and the metadata JSON text.
     static let parts: (arrays: [String: NPZReader.Array], metadata: String) = {
@@ -81,7 +86,7 @@ struct PotentialFileHardeningTests {
         ("cutoff_transition_width", "10", "metadata soap.cutoff_transition_width", "10.0"),
         ("species_Z", "[]", "metadata soap.species_Z", "[]"), ("species_Z", "[14, 14]", "metadata soap.species_Z", "distinct"),
         ("species_Z", "[\((1...40).map(String.init).joined(separator: ","))]", "metadata soap.species_Z", "1 to 16"),
-        ("species_Z", "[6]", "metadata soap.species_Z", "without Si"), ("n_max", "\"eight\"", "metadata soap.n_max", "type"),
+        ("species_Z", "[6]", "metadata soap.species_Z", "without Si"), ("n_max", "\"eight\"", "metadata soap.n_max", "type")
     ])
     func badDescriptorSettingsAreNamed(key: String, json: String, entry: String, says: String) throws {
         let value = try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed)
@@ -113,14 +118,20 @@ struct PotentialFileHardeningTests {
     }
 
     @Test func shapesMustMatchTheMetadata() throws {
-        let features = try #require(Self.parts.arrays["sparse_14"].flatMap { if case let .doubles(_, s) = $0 { s[1] } else { nil } })
-        let wide = archive(replacing: ["sparse_14": .doubles([Double](repeating: 0, count: 3 * (features + 1)), shape: [3, features + 1])])
+        let features = try #require(
+            Self.parts.arrays["sparse_14"].flatMap { if case let .doubles(_, s) = $0 { s[1] } else { nil } })
+        let wide = archive(replacing: [
+            "sparse_14": .doubles([Double](repeating: 0, count: 3 * (features + 1)), shape: [3, features + 1])
+        ])
         #expect(rejects(wide, entry: "sparse_14", says: "[3, \(features + 1)]"))
         #expect(rejects(archive(replacing: ["alpha_14": .doubles([1, 2], shape: [2])]), entry: "alpha_14", says: "[2]"))
         #expect(rejects(archive(replacing: ["alpha_14": nil]), entry: "alpha_14", says: "missing"))
         #expect(rejects(archive(replacing: ["alpha_14": .ints([1, 2, 3], shape: [3])]), entry: "alpha_14", says: "not float64"))
         #expect(rejects(archive(replacing: ["variance_lower": .doubles([1], shape: [1])]), entry: "variance_lower", says: "[6]"))
-        #expect(rejects(archive(replacing: ["variance_elements": .ints([14, 14], shape: [2])]), entry: "variance_elements", says: "[14, 14]"))
+        #expect(
+            rejects(
+                archive(replacing: ["variance_elements": .ints([14, 14], shape: [2])]), entry: "variance_elements", says: "[14, 14]"
+            ))
         #expect(rejects(archive(replacing: ["variance_elements": .ints([6], shape: [1])]), entry: "variance_elements", says: "[6]"))
         // Without variances asked for, the variance arrays are not read.
         #expect(throws: Never.self) {
@@ -136,7 +147,9 @@ struct PotentialFileHardeningTests {
     }
 
     @Test func nonFiniteWeightsPointsAndFactorsAreReportedUpFront() {
-        #expect(rejects(archive(replacing: ["alpha_14": .doubles([1, .nan, 2], shape: [3])]), entry: "alpha_14", says: "nan at index 1"))
+        #expect(
+            rejects(archive(replacing: ["alpha_14": .doubles([1, .nan, 2], shape: [3])]), entry: "alpha_14", says: "nan at index 1")
+        )
         guard case let .doubles(points, shape)? = Self.parts.arrays["sparse_14"] else {
             Issue.record("no sparse points")
             return
@@ -145,7 +158,10 @@ struct PotentialFileHardeningTests {
         bad[5] = .infinity
         #expect(rejects(archive(replacing: ["sparse_14": .doubles(bad, shape: shape)]), entry: "sparse_14", says: "inf at index 5"))
         let triangle: [Double] = [1, 0, 1, -.infinity, 0, 1]
-        #expect(rejects(archive(replacing: ["variance_upper": .doubles(triangle, shape: [6])]), entry: "variance_upper", says: "non-finite"))
+        #expect(
+            rejects(
+                archive(replacing: ["variance_upper": .doubles(triangle, shape: [6])]), entry: "variance_upper", says: "non-finite")
+        )
     }
 
     @Test func truncatedAndForeignFilesAreErrors() throws {

@@ -1,10 +1,11 @@
-@testable import GAP
 import Atoms
 import Classical
 import Descriptors
 import LinearAlgebra
 import Testing
 import TrainingData
+
+@testable import GAP
 
 /// Small SW silicon sets generated in the test itself.
 enum SiliconData {
@@ -13,8 +14,9 @@ enum SiliconData {
         try! SiliconRecipe(seed: seed).structures(counts: counts).map { try $0.labelled(by: stillingerWeber) }
     }
     static let settings: FitSettings = {
-        var s = FitSettings(soap: SOAPSettings(cutoff: 5, nMax: 6, lMax: 4, speciesZ: []), kernel: PolynomialKernel(delta: 1, zeta: 4),
-                            sparseCount: 150, e0: .average)
+        var s = FitSettings(
+            soap: SOAPSettings(cutoff: 5, nMax: 6, lMax: 4, speciesZ: []), kernel: PolynomialKernel(delta: 1, zeta: 4),
+            sparseCount: 150, e0: .average)
         s.sigmas = Sigmas(energy: 0.001, force: 0.05, virial: 0.05)
         s.threads = 2
         return s
@@ -32,8 +34,9 @@ struct TrainerConsistencyTests {
         let model = try #require(gap.models[14])
         let layout = DesignRows.Layout(elements: [14], models: [14: model.points])
         for (k, s) in data.enumerated() {
-            let o = try Observation(s, index: k, line: 0, keys: ReferenceKeys(), defaults: Sigmas(energy: 1, force: 1, virial: 1),
-                                    configTypeSigmas: [:], useVirials: true)
+            let o = try Observation(
+                s, index: k, line: 0, keys: ReferenceKeys(), defaults: Sigmas(energy: 1, force: 1, virial: 1),
+                configTypeSigmas: [:], useVirials: true)
             // σ = 1 per row: energy σ is scaled by √N, virial too.
             let (q, dq) = try soap.derivatives([s], strain: true)
             let rows = try DesignRows(o, q: q, dq: dq, points: [14: model.points], layout: layout, kernel: gap.kernel)

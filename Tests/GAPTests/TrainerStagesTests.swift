@@ -1,15 +1,17 @@
-@testable import GAP
 import Atoms
 import Descriptors
 import Foundation
 import LinearAlgebra
 import Testing
 
+@testable import GAP
+
 /// Small, fast settings and data for stage-by-stage checks.
 private enum StageData {
     static let settings: FitSettings = {
-        var s = FitSettings(soap: SOAPSettings(cutoff: 4, nMax: 4, lMax: 3, speciesZ: []), kernel: PolynomialKernel(delta: 1.5, zeta: 4),
-                            sparseCount: 12, e0: .average)
+        var s = FitSettings(
+            soap: SOAPSettings(cutoff: 4, nMax: 4, lMax: 3, speciesZ: []), kernel: PolynomialKernel(delta: 1.5, zeta: 4),
+            sparseCount: 12, e0: .average)
         s.threads = 2
         return s
     }()
@@ -80,8 +82,9 @@ struct TrainerStagesTests {
         #expect(close.first == 0 && close.second == 1)
         #expect(abs(close.separation - 0.3) < 1e-12)
         #expect(try CloseAtoms.closestPair(in: StageData.silicon[0], index: 0) == nil)
-        let tiny = Structure(atomicNumbers: [14], positions: [.zero],
-                             cell: Cell(SIMD3(0.4, 0, 0), SIMD3(0, 5, 0), SIMD3(0, 0, 5)), pbc: Periodicity(true, true, true))
+        let tiny = Structure(
+            atomicNumbers: [14], positions: [.zero],
+            cell: Cell(SIMD3(0.4, 0, 0), SIMD3(0, 5, 0), SIMD3(0, 0, 5)), pbc: Periodicity(true, true, true))
         let image = try #require(try CloseAtoms.closestPair(in: tiny, index: 0))
         #expect(image.first == 0 && image.second == 0 && abs(image.separation - 0.4) < 1e-12)
     }
@@ -104,8 +107,9 @@ struct TrainerStagesTests {
     }
 
     @Test func aFitLeavesCloseAtomsOutExactly() throws {
-        let (withClose, report) = try GAPTrainer.fit(StageData.withCloseAtoms(at: 1), lines: [3, 70, 137],
-                                                     settings: StageData.settings)
+        let (withClose, report) = try GAPTrainer.fit(
+            StageData.withCloseAtoms(at: 1), lines: [3, 70, 137],
+            settings: StageData.settings)
         #expect(report.warnings.contains { $0.hasPrefix("configuration 1 (line 70)") })
         let (without, _) = try GAPTrainer.fit([StageData.silicon[0], StageData.silicon[2]], settings: StageData.settings)
         #expect(withClose.models == without.models)
@@ -116,7 +120,9 @@ struct TrainerStagesTests {
     }
 
     @Test func onlyCloseAtomConfigurationsAreAClearError() {
-        let error = StageData.gapError { _ = try FitData([StageData.withCloseAtoms(at: 0)[0]], lines: [9], settings: StageData.settings) }
+        let error = StageData.gapError {
+            _ = try FitData([StageData.withCloseAtoms(at: 0)[0]], lines: [9], settings: StageData.settings)
+        }
         guard case let .badReference(configuration, line, detail)? = error else {
             Issue.record("expected badReference, got \(String(describing: error))")
             return
@@ -176,8 +182,9 @@ struct TrainerStagesTests {
         let rows = try KernelRowStream.designRows(o, soap: data.soap, basis: basis, kernel: StageData.settings.kernel)
         #expect(rows.matrix.rows == o.rowCount && rows.matrix.columns == 12 && rows.targets.count == o.rowCount)
         var solver = try IncrementalLeastSquares(transposeOf: basis.lower)
-        let folded = try KernelRowStream.fold(data.observations, soap: data.soap, basis: basis, settings: StageData.settings,
-                                              into: &solver, progress: nil)
+        let folded = try KernelRowStream.fold(
+            data.observations, soap: data.soap, basis: basis, settings: StageData.settings,
+            into: &solver, progress: nil)
         #expect(folded == data.observations.reduce(0) { $0 + $1.rowCount })
     }
 
@@ -204,8 +211,9 @@ struct TrainerStagesTests {
         let D = try soapSettings.makeSOAP().numberOfFeatures
         func inconsistent(_ models: [Int: SparseModel], _ variance: VarianceFactors? = nil) -> Bool {
             let error = StageData.gapError {
-                _ = try GAPPotential(soapSettings: soapSettings, kernel: StageData.settings.kernel, e0: [14: 0], models: models,
-                                     variance: variance)
+                _ = try GAPPotential(
+                    soapSettings: soapSettings, kernel: StageData.settings.kernel, e0: [14: 0], models: models,
+                    variance: variance)
             }
             if case .inconsistentPotential? = error { return true }
             return false
@@ -220,9 +228,10 @@ struct TrainerStagesTests {
     @Test func localEnergiesRejectDescriptorsOfTheWrongLength() throws {
         let soapSettings = SOAPSettings(cutoff: 4, nMax: 4, lMax: 3, speciesZ: [14])
         let D = try soapSettings.makeSOAP().numberOfFeatures
-        let gap = try GAPPotential(soapSettings: soapSettings, kernel: StageData.settings.kernel, e0: [14: 0],
-                                   models: [14: SparseModel(points: Matrix(rows: 2, columns: D, repeating: 0.1), alpha: [1, 2])],
-                                   variance: nil)
+        let gap = try GAPPotential(
+            soapSettings: soapSettings, kernel: StageData.settings.kernel, e0: [14: 0],
+            models: [14: SparseModel(points: Matrix(rows: 2, columns: D, repeating: 0.1), alpha: [1, 2])],
+            variance: nil)
         let s = StageData.silicon[0]
         let other = try SOAPSettings(cutoff: 4, nMax: 5, lMax: 3, speciesZ: [14]).makeSOAP().create([s])
         #expect(throws: LinearAlgebraError.self) { _ = try gap.localEnergies(other, elements: s.atomicNumbers) }

@@ -1,9 +1,10 @@
 import Atoms
-@testable import Descriptors
-@testable import GAP
 import LinearAlgebra
 import Support
 import Testing
+
+@testable import Descriptors
+@testable import GAP
 
 @Suite("Predictive variance")
 struct VarianceFactorsTests {
@@ -29,7 +30,12 @@ struct VarianceFactorsTests {
             for j in 0...i { lower[i, j] = i == j ? 1 + rng.uniform() : rng.uniform() - 0.5 }
             for j in i..<5 { upper[i, j] = i == j ? 1 + rng.uniform() : rng.uniform() - 0.5 }
         }
-        lower[2, 0] = 0; lower[2, 1] = 0; lower[3, 0] = 0; lower[3, 1] = 0; lower[4, 0] = 0; lower[4, 1] = 0
+        lower[2, 0] = 0
+        lower[2, 1] = 0
+        lower[3, 0] = 0
+        lower[3, 1] = 0
+        lower[4, 0] = 0
+        lower[4, 1] = 0
         let factors = VarianceFactors(elements: order, lower: lower, upper: upper)
 
         let queries = unitRows(4)

@@ -70,8 +70,10 @@ struct CLITests {
         #expect(npz.ints("gradient_row")?.values.count == g.shape[0] && npz.ints("gradient_atom")?.values.count == g.shape[0])
         #expect(npz.text("settings")?.contains("\"layout\":\"quip\"") == true)
 
-        let averaged = try swiftgap(["describe", data, "-o", out, "--layout", "dscribe", "--average", "inner",
-                                     "--n-max", "2", "--l-max", "2"])
+        let averaged = try swiftgap([
+            "describe", data, "-o", out, "--layout", "dscribe", "--average", "inner",
+            "--n-max", "2", "--l-max", "2"
+        ])
         #expect(averaged.status == 0, "\(averaged.stderr)")
         #expect(try NPZReader(path: out).ints("center")?.values.allSatisfy { $0 == -1 } == true)
 
@@ -90,15 +92,21 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: folder) }
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
         #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "11", "-o", folder.path]).status == 0)
-        let fit = try swiftgap(["fit", path("train.xyz"), "-o", path("si.gap"), "--test", path("test.xyz"), "--n-max", "4",
-                                "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "30,Si=40", "--e0", "average",
-                                "--metrics", path("fit.json"), "--report", path("report")])
+        let fit = try swiftgap([
+            "fit", path("train.xyz"), "-o", path("si.gap"), "--test", path("test.xyz"), "--n-max", "4",
+            "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "30,Si=40", "--e0", "average",
+            "--metrics", path("fit.json"), "--report", path("report")
+        ])
         #expect(fit.status == 0, "\(fit.stderr)")
         #expect(fit.stdout.contains("train") && fit.stdout.contains("test") && fit.stdout.contains("stage times"))
-        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("fit.json")))) as? [String: Any])
+        let metrics = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("fit.json")))) as? [String: Any])
         for set in ["train", "test"] {
             let m = try #require(metrics[set] as? [String: Any])
-            for key in ["energy_rmse_per_atom", "energy_mae_per_atom", "forces_rmse", "forces_mae", "virial_rmse_per_atom", "virial_mae_per_atom"] {
+            for key in [
+                "energy_rmse_per_atom", "energy_mae_per_atom", "forces_rmse", "forces_mae", "virial_rmse_per_atom",
+                "virial_mae_per_atom"
+            ] {
                 #expect(m[key] is Double, "\(set).\(key)")
             }
         }
@@ -109,31 +117,40 @@ struct CLITests {
 
         let info = try swiftgap(["info", path("si.gap")])
         #expect(info.status == 0, "\(info.stderr)")
-        #expect(info.stdout.contains("Si (e0 ") && info.stdout.contains("40 sparse points") && info.stdout.contains("n_max 4")
-            && info.stdout.contains("test errors"))
+        #expect(
+            info.stdout.contains("Si (e0 ") && info.stdout.contains("40 sparse points") && info.stdout.contains("n_max 4")
+                && info.stdout.contains("test errors"))
         let infoJSON = try swiftgap(["info", "--json", path("si.gap")])
         let metadata = try JSONDecoder().decode(PotentialMetadata.self, from: Data(infoJSON.stdout.utf8))
         #expect(metadata.sparsePoints == ["Si": 40] && metadata.soap.lMax == 3 && metadata.hasVariance)
 
-        let predict = try swiftgap(["predict", path("si.gap"), path("test.xyz"), "-o", path("out.xyz"), "--metrics", path("p.json")])
+        let predict = try swiftgap(["predict", path("si.gap"), path("test.xyz"), "-o", path("out.xyz"), "--metrics", path("p.json")]
+        )
         #expect(predict.status == 0, "\(predict.stderr)")
         let out = try ExtXYZReader.read(path: path("out.xyz"))
         #expect(out.count == 7)
         #expect(out[0].info["gap_energy"] != nil && out[0].arrays["gap_forces"] != nil && out[0].info["energy"] != nil)
         #expect(out[0].info["gap_stress"] != nil && out[0].arrays["gap_variance"] != nil && out[0].info["gap_virial"] != nil)
 
-        let md = try swiftgap(["md", path("test.xyz"), "--potential", path("si.gap"), "--steps", "40", "--dt", "1",
-                               "--temperature", "300", "--trajectory", path("md.xyz"), "--every", "10", "--log", path("md.csv"),
-                               "--plot", path("md.svg"), "--metrics", path("md.json")])
+        let md = try swiftgap([
+            "md", path("test.xyz"), "--potential", path("si.gap"), "--steps", "40", "--dt", "1",
+            "--temperature", "300", "--trajectory", path("md.xyz"), "--every", "10", "--log", path("md.csv"),
+            "--plot", path("md.svg"), "--metrics", path("md.json")
+        ])
         #expect(md.status == 0, "\(md.stderr)")
-        let mdMetrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("md.json")))) as? [String: Any])
-        for key in ["drift_mev_per_atom_per_ps", "max_deviation_mev_per_atom", "rms_fluctuation_mev_per_atom", "mean_temperature_k",
-                    "steps_per_second", "steps"] {
+        let mdMetrics = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("md.json")))) as? [String: Any])
+        for key in [
+            "drift_mev_per_atom_per_ps", "max_deviation_mev_per_atom", "rms_fluctuation_mev_per_atom", "mean_temperature_k",
+            "steps_per_second", "steps"
+        ] {
             #expect(mdMetrics[key] != nil, "\(key)")
         }
         #expect(try ExtXYZReader.read(path: path("md.xyz")).count == 5)
-        let strict = try swiftgap(["md", path("test.xyz"), "--classical", "sw", "--steps", "20", "--dt", "1", "--temperature", "300",
-                                   "--max-drift", "0"])
+        let strict = try swiftgap([
+            "md", path("test.xyz"), "--classical", "sw", "--steps", "20", "--dt", "1", "--temperature", "300",
+            "--max-drift", "0"
+        ])
         #expect(strict.status != 0 && strict.stderr.contains("drift"))
 
         // Unknown element at prediction time: a clear error naming the configuration and line.

@@ -44,9 +44,11 @@ private func expectFailure(_ arguments: [String], _ needles: [String], sourceLoc
     for needle in needles {
         #expect(result.stderr.contains(needle), "'\(needle)' in: \(result.stderr)", sourceLocation: sourceLocation)
     }
-    #expect(result.stderr.contains("Usage: swiftgap \(subcommand) "), "usage of \(subcommand) in: \(result.stderr)",
-            sourceLocation: sourceLocation)
-    #expect(!result.stderr.contains("Missing value") && !result.stderr.contains("NSCocoaErrorDomain")
+    #expect(
+        result.stderr.contains("Usage: swiftgap \(subcommand) "), "usage of \(subcommand) in: \(result.stderr)",
+        sourceLocation: sourceLocation)
+    #expect(
+        !result.stderr.contains("Missing value") && !result.stderr.contains("NSCocoaErrorDomain")
             && !result.stderr.contains("couldn’t be"), "\(result.stderr)", sourceLocation: sourceLocation)
 }
 
@@ -55,12 +57,15 @@ struct CLIValidationTests {
     @Test func fitChecksTheTestFileUpFront() throws {
         let w = try Workspace()
         defer { try? FileManager.default.removeItem(at: w.folder) }
-        try expectFailure(["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("nope.xyz")],
-                          ["test file", "nope.xyz", "cannot open"])
-        try expectFailure(["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("carbon.xyz")],
-                          ["test file", "carbon.xyz:5", "contains C", "not in the training set"])
-        try expectFailure(["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("empty.xyz")],
-                          ["test file", "empty.xyz", "no configurations"])
+        try expectFailure(
+            ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("nope.xyz")],
+            ["test file", "nope.xyz", "cannot open"])
+        try expectFailure(
+            ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("carbon.xyz")],
+            ["test file", "carbon.xyz:5", "contains C", "not in the training set"])
+        try expectFailure(
+            ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("empty.xyz")],
+            ["test file", "empty.xyz", "no configurations"])
         #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
     }
 
@@ -71,8 +76,10 @@ struct CLIValidationTests {
         try expectFailure(fit + ["-o", w.path("sub")], ["-o", "sub", "is a folder"])
         try expectFailure(fit + ["-o", w.path("train.xyz")], ["-o", "training file"])
         try expectFailure(fit + ["-o", w.path("test.xyz"), "--test", w.path("test.xyz")], ["-o", "test file"])
-        try expectFailure(fit + ["-o", w.path("si.gap"), "--metrics", w.path("missing/m.json")], ["--metrics", "missing", "does not exist"])
-        try expectFailure(fit + ["-o", w.path("si.gap"), "--sparse-output", w.path("missing/s.txt")], ["--sparse-output", "does not exist"])
+        try expectFailure(
+            fit + ["-o", w.path("si.gap"), "--metrics", w.path("missing/m.json")], ["--metrics", "missing", "does not exist"])
+        try expectFailure(
+            fit + ["-o", w.path("si.gap"), "--sparse-output", w.path("missing/s.txt")], ["--sparse-output", "does not exist"])
         try expectFailure(fit + ["-o", w.path("si.gap"), "--report", w.path("taken.txt/r")], ["--report", "taken.txt", "is a file"])
         try expectFailure(fit + ["-o", w.path("si.gap"), "--metrics", w.path("si.gap")], ["-o", "--metrics", "own path"])
         try expectFailure(["fit", w.path("empty.xyz"), "-o", w.path("si.gap")], ["training file", "empty.xyz", "no configurations"])
@@ -99,8 +106,9 @@ struct CLIValidationTests {
         let gap = w.path("missing.gap")
         try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("sub")], ["-o", "is a folder"])
         try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("test.xyz")], ["-o", "input file"])
-        try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("o.xyz"), "--metrics", w.path("missing/p.json")],
-                          ["--metrics", "does not exist"])
+        try expectFailure(
+            ["predict", gap, w.path("test.xyz"), "-o", w.path("o.xyz"), "--metrics", w.path("missing/p.json")],
+            ["--metrics", "does not exist"])
         try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("o.xyz"), "--threads", "0"], ["--threads must be ≥ 1"])
     }
 
@@ -108,11 +116,14 @@ struct CLIValidationTests {
         let w = try Workspace()
         defer { try? FileManager.default.removeItem(at: w.folder) }
         // A potential is needed before the file is read: fit a tiny one.
-        let fit = try swiftgap(["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--n-max", "2", "--l-max", "2", "--n-sparse", "2",
-                                "--e0", "average"])
+        let fit = try swiftgap([
+            "fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--n-max", "2", "--l-max", "2", "--n-sparse", "2",
+            "--e0", "average"
+        ])
         #expect(fit.status == 0, "\(fit.stderr)")
-        try expectFailure(["predict", w.path("si.gap"), w.path("empty.xyz"), "-o", w.path("o.xyz")],
-                          ["input file", "empty.xyz", "no configurations"])
+        try expectFailure(
+            ["predict", w.path("si.gap"), w.path("empty.xyz"), "-o", w.path("o.xyz")],
+            ["input file", "empty.xyz", "no configurations"])
     }
 
     @Test func mdValidatesItsOptions() throws {
@@ -121,8 +132,11 @@ struct CLIValidationTests {
         let md = ["md", w.path("test.xyz"), "--classical", "sw", "--steps", "5"]
         try expectFailure(md + ["--dt", "-1"], ["--dt must be"])
         try expectFailure(md + ["--dt=-1"], ["--dt must be"])
-        try expectFailure(md + ["--dt", "1", "--temperature", "300", "--thermostat", "langevin", "--friction", "0"], ["--friction must be positive"])
-        try expectFailure(md + ["--dt", "1", "--temperature", "300", "--thermostat", "bussi", "--tau", "-5"], ["--tau must be positive"])
+        try expectFailure(
+            md + ["--dt", "1", "--temperature", "300", "--thermostat", "langevin", "--friction", "0"],
+            ["--friction must be positive"])
+        try expectFailure(
+            md + ["--dt", "1", "--temperature", "300", "--thermostat", "bussi", "--tau", "-5"], ["--tau must be positive"])
         try expectFailure(md + ["--dt", "1", "--every", "0"], ["--every must be ≥ 1"])
         try expectFailure(md + ["--dt", "1", "--threads", "0"], ["--threads must be ≥ 1"])
         try expectFailure(md + ["--dt", "1", "--max-displacement", "0"], ["--max-displacement must be positive"])
@@ -135,10 +149,15 @@ struct CLIValidationTests {
         let w = try Workspace()
         defer { try? FileManager.default.removeItem(at: w.folder) }
         let run = ["--classical", "sw", "--steps", "5", "--dt", "1"]
-        try expectFailure(["md", w.path("close.xyz")] + run, ["start file", "close.xyz:5", "configuration 1", "atoms 0 and 1", "0.3 Å",
-                                                             "--min-distance"])
+        try expectFailure(
+            ["md", w.path("close.xyz")] + run,
+            [
+                "start file", "close.xyz:5", "configuration 1", "atoms 0 and 1", "0.3 Å",
+                "--min-distance"
+            ])
         try expectFailure(["md", w.path("empty.xyz")] + run, ["start file", "empty.xyz", "no configurations"])
-        try expectFailure(["md", w.path("test.xyz"), "--trajectory", w.path("missing/t.xyz")] + run, ["--trajectory", "does not exist"])
+        try expectFailure(
+            ["md", w.path("test.xyz"), "--trajectory", w.path("missing/t.xyz")] + run, ["--trajectory", "does not exist"])
         try expectFailure(["md", w.path("test.xyz"), "--log", w.path("test.xyz")] + run, ["--log", "start file"])
         try expectFailure(["md", w.path("test.xyz"), "--plot", w.path("sub")] + run, ["--plot", "is a folder"])
         #expect(!FileManager.default.fileExists(atPath: w.path("missing")))

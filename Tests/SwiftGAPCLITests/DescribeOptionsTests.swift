@@ -1,24 +1,6 @@
 import Foundation
 import Testing
 
-/// Runs the built `swiftgap` executable (it sits next to the test bundle) and returns status and stderr.
-private func swiftgap(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("swiftgap").path), folder.path != "/" {
-        folder = folder.deletingLastPathComponent()
-    }
-    let process = Process()
-    process.executableURL = folder.appendingPathComponent("swiftgap")
-    process.arguments = arguments
-    let err = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = err
-    try process.run()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stderr, as: UTF8.self))
-}
-
 /// `describe` and `fit` reject bad option values while parsing, before reading any file.
 @Suite("swiftgap describe options")
 struct DescribeOptionsTests {
@@ -26,9 +8,13 @@ struct DescribeOptionsTests {
     let input = "/nonexistent/never-read.xyz"
 
     @Test func anInvalidChoiceListsTheChoices() throws {
-        let permutation = try swiftgap(["describe", input, "-o", "x.npz", "--descriptor", "coulomb-matrix", "--permutation", "sorted"])
+        let permutation = try swiftgap([
+            "describe", input, "-o", "x.npz", "--descriptor", "coulomb-matrix", "--permutation", "sorted"
+        ])
         #expect(permutation.status != 0)
-        for value in ["none", "sorted_l2", "eigenspectrum", "random"] { #expect(permutation.stderr.contains(value), "\(permutation.stderr)") }
+        for value in ["none", "sorted_l2", "eigenspectrum", "random"] {
+            #expect(permutation.stderr.contains(value), "\(permutation.stderr)")
+        }
         let layout = try swiftgap(["describe", input, "-o", "x.npz", "--layout", "quippy"])
         #expect(layout.status != 0 && layout.stderr.contains("dscribe") && layout.stderr.contains("quip"), "\(layout.stderr)")
         let average = try swiftgap(["describe", input, "-o", "x.npz", "--average", "mean"])

@@ -1,4 +1,5 @@
 import Support
+
 /// Common crystal structures, as `ase.build.bulk` makes them.
 public enum Crystal: String, CaseIterable, Sendable {
     case simpleCubic = "sc", bcc, fcc, diamond, rocksalt
@@ -40,8 +41,9 @@ public enum Crystal: String, CaseIterable, Sendable {
             (cell, sites) = (a * Matrix3.identity, cubicBasis.map { ($0.0 * a, $0.second) })
         }
         let positions = sites.map { !cubic && primitive != nil ? Cell(cell).cartesian($0.0) : $0.0 }
-        return Structure(atomicNumbers: sites.map { $0.second ? second : first }, positions: positions,
-                         cell: Cell(cell), pbc: .all)
+        return Structure(
+            atomicNumbers: sites.map { $0.second ? second : first }, positions: positions,
+            cell: Cell(cell), pbc: .all)
     }
 }
 

@@ -27,10 +27,12 @@ struct AtomColumns {
     init(spec: PropertiesSpec, reservedAtoms: Int, file: String, line: Int) throws(ExtXYZError) {
         self.spec = spec
         guard spec.columns.contains(where: { $0.name == "pos" && $0.type == "R" && $0.width == 3 }) else {
-            throw ExtXYZError(file: file, line: line, kind: .badHeader,
-                              message: "Properties has no pos:R:3 column (found '\(spec.text)')")
+            throw ExtXYZError(
+                file: file, line: line, kind: .badHeader,
+                message: "Properties has no pos:R:3 column (found '\(spec.text)')")
         }
-        let speciesColumn = spec.columns.firstIndex { $0.name == "species" && $0.type == "S" && $0.width == 1 }
+        let speciesColumn =
+            spec.columns.firstIndex { $0.name == "species" && $0.type == "S" && $0.width == 1 }
             ?? spec.columns.firstIndex { $0.name == "Z" && $0.type == "I" && $0.width == 1 }
         for (index, column) in spec.columns.enumerated() {
             if index == speciesColumn {
@@ -61,8 +63,9 @@ struct AtomColumns {
             plan.append((target, column.width))
         }
         if speciesColumn == nil {
-            throw ExtXYZError(file: file, line: line, kind: .badHeader,
-                              message: "Properties has neither a species:S:1 nor a Z:I:1 column (found '\(spec.text)')")
+            throw ExtXYZError(
+                file: file, line: line, kind: .badHeader,
+                message: "Properties has neither a species:S:1 nor a Z:I:1 column (found '\(spec.text)')")
         }
         atomicNumbers.reserveCapacity(reservedAtoms)
     }
@@ -70,8 +73,9 @@ struct AtomColumns {
     /// Parses one atom line.
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>, file: String, line number: Int) throws(ExtXYZError) {
         guard let base = line.baseAddress, !line.isEmpty else {
-            throw ExtXYZError(file: file, line: number, kind: .wrongColumnCount,
-                              message: "empty line where an atom line with \(spec.tokenCount) columns was expected")
+            throw ExtXYZError(
+                file: file, line: number, kind: .wrongColumnCount,
+                message: "empty line where an atom line with \(spec.tokenCount) columns was expected")
         }
         let end = base + line.count
         var p = base
@@ -80,8 +84,9 @@ struct AtomColumns {
             for _ in 0..<width {
                 while p < end && (p.pointee == 0x20 || p.pointee == 0x09) { p += 1 }
                 guard p < end else {
-                    throw ExtXYZError(file: file, line: number, kind: .wrongColumnCount,
-                                      message: "found \(column) columns, Properties declares \(spec.tokenCount) (\(spec.text))")
+                    throw ExtXYZError(
+                        file: file, line: number, kind: .wrongColumnCount,
+                        message: "found \(column) columns, Properties declares \(spec.tokenCount) (\(spec.text))")
                 }
                 let start = p
                 while p < end && p.pointee != 0x20 && p.pointee != 0x09 { p += 1 }
@@ -93,13 +98,16 @@ struct AtomColumns {
                     atomicNumbers.append(z)
                 case let .real(slot):
                     guard let x = parseDouble(start, p) else {
-                        throw bad(.badValue, "expected a real number in column \(column + 1), found '\(token(start, p))'", file, number)
+                        throw bad(
+                            .badValue, "expected a real number in column \(column + 1), found '\(token(start, p))'", file, number)
                     }
                     reals[slot].append(x)
                 case let .int(slot):
                     guard let n = parseInt(start, p) else {
-                        throw bad(.badValue, "expected an integer (at most \(Int.max) in size) in column \(column + 1), "
-                            + "found '\(token(start, p))'", file, number)
+                        throw bad(
+                            .badValue,
+                            "expected an integer (at most \(Int.max) in size) in column \(column + 1), "
+                                + "found '\(token(start, p))'", file, number)
                     }
                     ints[slot].append(n)
                 case let .bool(slot):
@@ -115,8 +123,9 @@ struct AtomColumns {
         }
         while p < end && (p.pointee == 0x20 || p.pointee == 0x09) { p += 1 }
         guard p == end else {
-            throw ExtXYZError(file: file, line: number, kind: .wrongColumnCount,
-                              message: "more columns than the \(spec.tokenCount) Properties declares (\(spec.text))")
+            throw ExtXYZError(
+                file: file, line: number, kind: .wrongColumnCount,
+                message: "more columns than the \(spec.tokenCount) Properties declares (\(spec.text))")
         }
     }
 
@@ -130,8 +139,9 @@ struct AtomColumns {
                 let v = reals[slot]
                 positions = (0..<atomicNumbers.count).map { SIMD3(v[3 * $0], v[3 * $0 + 1], v[3 * $0 + 2]) }
                 if let bad = positions.firstIndex(where: { !$0.isFinite }) {
-                    throw ExtXYZError(file: file, line: firstAtomLine + bad, kind: .badPositions,
-                                      message: "atom \(bad) has a non-finite position")
+                    throw ExtXYZError(
+                        file: file, line: firstAtomLine + bad, kind: .badPositions,
+                        message: "atom \(bad) has a non-finite position")
                 }
                 continue
             }
@@ -142,8 +152,9 @@ struct AtomColumns {
             default: arrays[column.name] = .strings(strings[slot], width: column.width)
             }
         }
-        return Structure(atomicNumbers: atomicNumbers, positions: positions, cell: header.cell, pbc: header.pbc,
-                         info: header.info, arrays: arrays)
+        return Structure(
+            atomicNumbers: atomicNumbers, positions: positions, cell: header.cell, pbc: header.pbc,
+            info: header.info, arrays: arrays)
     }
 
     private func bad(_ kind: ExtXYZError.Kind, _ message: String, _ file: String, _ line: Int) -> ExtXYZError {

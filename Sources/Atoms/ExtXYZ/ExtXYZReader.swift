@@ -54,17 +54,22 @@ public final class ExtXYZReader {
         let start = lines.lineNumber
         let trimmed = trim(countLine)
         guard let count = parseInt(trimmed), count >= 0 else {
-            throw fail(.badAtomCount, "expected the number of atoms of frame \(frameIndex + 1) (a non-negative integer), "
-                + "found '\(excerpt(trimmed))'")
+            throw fail(
+                .badAtomCount,
+                "expected the number of atoms of frame \(frameIndex + 1) (a non-negative integer), "
+                    + "found '\(excerpt(trimmed))'")
         }
         guard let comment = try readLine() else {
-            throw fail(.truncated, "the file ends after the atom count of the frame starting at line \(start); expected a comment line")
+            throw fail(
+                .truncated, "the file ends after the atom count of the frame starting at line \(start); expected a comment line")
         }
         var header = try FrameHeader(comment: comment, file: name, line: lines.lineNumber)
-        let size = try FrameSize(atoms: count, tokensPerAtom: header.properties.tokenCount,
-                                 remainingBytes: { lines.remainingBytes }, frame: frameIndex + 1, file: name, line: start)
-        var columns = try AtomColumns(spec: header.properties, reservedAtoms: size.reservedAtoms, file: name,
-                                      line: lines.lineNumber)
+        let size = try FrameSize(
+            atoms: count, tokensPerAtom: header.properties.tokenCount,
+            remainingBytes: { lines.remainingBytes }, frame: frameIndex + 1, file: name, line: start)
+        var columns = try AtomColumns(
+            spec: header.properties, reservedAtoms: size.reservedAtoms, file: name,
+            line: lines.lineNumber)
         for atom in 0..<count {
             guard let line = try readLine() else {
                 throw fail(.truncated, "the file ends after \(atom) of \(count) atom lines of the frame starting at line \(start)")
@@ -84,8 +89,9 @@ public final class ExtXYZReader {
             case let .io(failure):
                 throw fail(.io, "read error: \(failure.message)")
             case let .tooLong(limit):
-                throw ExtXYZError(file: name, line: lines.lineNumber + 1, kind: .lineTooLong,
-                                  message: "line is longer than \(limit) bytes; is this an extxyz file (with LF, CR LF or CR line ends)?")
+                throw ExtXYZError(
+                    file: name, line: lines.lineNumber + 1, kind: .lineTooLong,
+                    message: "line is longer than \(limit) bytes; is this an extxyz file (with LF, CR LF or CR line ends)?")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Support
+
 /// Formats structures as extended XYZ that ASE and QUIP read, and that `ExtXYZReader` reads back
 /// bit for bit (reals are written in their shortest round-trip form).
 public enum ExtXYZWriter {
@@ -6,12 +7,15 @@ public enum ExtXYZWriter {
     /// - Throws: `ExtXYZError` (`.badValue`) when a string column entry is empty or contains whitespace, or
     ///   an array is named `species` or `pos`.
     public static func format(_ s: Structure, file: String = "<output>") throws(ExtXYZError) -> String {
-        var columns = [PropertiesSpec.Column(name: "species", type: "S", width: 1),
-                       PropertiesSpec.Column(name: "pos", type: "R", width: 3)]
+        var columns = [
+            PropertiesSpec.Column(name: "species", type: "S", width: 1),
+            PropertiesSpec.Column(name: "pos", type: "R", width: 3)
+        ]
         for (name, array) in s.arrays {
             guard name != "species" && name != "pos" else {
-                throw ExtXYZError(file: file, line: 0, kind: .badValue,
-                                  message: "per-atom array '\(name)' would clash with the species and pos columns; rename it")
+                throw ExtXYZError(
+                    file: file, line: 0, kind: .badValue,
+                    message: "per-atom array '\(name)' would clash with the species and pos columns; rename it")
             }
             columns.append(PropertiesSpec.Column(name: name, type: array.typeLetter, width: array.width))
         }
@@ -42,8 +46,9 @@ public enum ExtXYZWriter {
                     for k in 0..<w {
                         let t = v[i * w + k]
                         guard !t.isEmpty, !t.unicodeScalars.contains(where: \.properties.isWhitespace) else {
-                            throw ExtXYZError(file: file, line: 0, kind: .badValue,
-                                              message: "per-atom string '\(t)' of '\(name)' (atom \(i)) is empty or has whitespace")
+                            throw ExtXYZError(
+                                file: file, line: 0, kind: .badValue,
+                                message: "per-atom string '\(t)' of '\(name)' (atom \(i)) is empty or has whitespace")
                         }
                         out += " " + t
                     }

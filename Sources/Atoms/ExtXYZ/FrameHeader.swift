@@ -27,7 +27,7 @@ struct FrameHeader {
             switch entry.key {
             case "Lattice":
                 guard let v = InfoValue(extxyzValue: entry.value).doublesValue, v.count == 9, v.allSatisfy(\.isFinite),
-                      let m = Matrix3(rowMajor: v)
+                    let m = Matrix3(rowMajor: v)
                 else { throw fail("Lattice must be 9 finite numbers (a, b, c row by row), found '\(entry.text)'") }
                 cell = Cell(m)
                 sawLattice = true
@@ -46,8 +46,9 @@ struct FrameHeader {
                 do {
                     properties = try PropertiesSpec(entry.text)
                 } catch {
-                    throw fail("Properties \(error.reason) (found '\(entry.text)'); write name:type:width triples "
-                        + "with distinct names, type S, R, I or L and a positive width")
+                    throw fail(
+                        "Properties \(error.reason) (found '\(entry.text)'); write name:type:width triples "
+                            + "with distinct names, type S, R, I or L and a positive width")
                 }
             default:
                 info[entry.key] = InfoValue(extxyzValue: entry.value, bracketed: entry.bracketed)
@@ -55,8 +56,9 @@ struct FrameHeader {
         }
         if sawLattice && !sawPBC { pbc = .all }
         for axis in 0..<3 where pbc[axis] && norm(cell[axis]) == 0 {
-            throw fail("pbc is T along lattice vector \(["a", "b", "c"][axis]) but the Lattice gives no such vector; "
-                + "add a Lattice or set pbc to F there")
+            throw fail(
+                "pbc is T along lattice vector \(["a", "b", "c"][axis]) but the Lattice gives no such vector; "
+                    + "add a Lattice or set pbc to F there")
         }
     }
 }

@@ -19,9 +19,10 @@ struct FrameSize {
         throws(ExtXYZError)
     {
         func fail(_ message: String) -> ExtXYZError {
-            ExtXYZError(file: file, line: line, kind: .badAtomCount,
-                        message: "frame \(frame) declares \(atoms) atoms, \(message); correct the atom count on this line "
-                            + "(or the Properties widths), or supply the rest of the file")
+            ExtXYZError(
+                file: file, line: line, kind: .badAtomCount,
+                message: "frame \(frame) declares \(atoms) atoms, \(message); correct the atom count on this line "
+                    + "(or the Properties widths), or supply the rest of the file")
         }
         guard atoms <= Self.maximumAtoms else { throw fail("more than the \(Self.maximumAtoms) a frame may have") }
         self.atoms = atoms

@@ -18,8 +18,10 @@ struct PropertiesSpec: Equatable {
     let tokenCount: Int
 
     /// The plain-xyz default: species and positions.
-    static let standard = PropertiesSpec(columns: [Column(name: "species", type: "S", width: 1),
-                                                   Column(name: "pos", type: "R", width: 3)])
+    static let standard = PropertiesSpec(columns: [
+        Column(name: "species", type: "S", width: 1),
+        Column(name: "pos", type: "R", width: 3)
+    ])
 
     /// A declaration of `columns` as they are (the writer's, which come from a valid structure).
     init(columns: [Column]) {
@@ -49,8 +51,9 @@ struct PropertiesSpec: Equatable {
             }
             // Both terms are at most maximumTokensPerAtom here, so the sum cannot overflow.
             guard width <= Self.maximumTokensPerAtom, total + width <= Self.maximumTokensPerAtom else {
-                throw Problem("gives column '\(name)' the width \(width), which makes more than the "
-                    + "\(Self.maximumTokensPerAtom) columns an atom line may have")
+                throw Problem(
+                    "gives column '\(name)' the width \(width), which makes more than the "
+                        + "\(Self.maximumTokensPerAtom) columns an atom line may have")
             }
             total += width
             columns.append(Column(name: name, type: type, width: width))

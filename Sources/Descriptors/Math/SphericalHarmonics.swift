@@ -56,8 +56,8 @@ public struct SphericalHarmonics: Sendable {
     ) {
         let x = u.x, y = u.y, z = u.z
         // C_m, S_m and the diagonal start Q_m^m = (−1)^m (2m − 1)!!.
-        var c = 1.0, s = 0.0            // C_m, S_m
-        var cPrev = 0.0, sPrev = 0.0    // C_{m−1}, S_{m−1}
+        var c = 1.0, s = 0.0  // C_m, S_m
+        var cPrev = 0.0, sPrev = 0.0  // C_{m−1}, S_{m−1}
         var qmm = 1.0
         normalisation.withUnsafeBufferPointer { norm in
             for m in 0...lMax {
@@ -70,8 +70,8 @@ public struct SphericalHarmonics: Sendable {
                     qmm *= -Double(2 * m - 1)
                 }
                 // Q_l^m(z) upward in l, with dQ/dz.
-                var q2 = 0.0, dq2 = 0.0   // Q_{l−2}
-                var q1 = qmm, dq1 = 0.0   // Q_{l−1} (starts at Q_m^m)
+                var q2 = 0.0, dq2 = 0.0  // Q_{l−2}
+                var q1 = qmm, dq1 = 0.0  // Q_{l−1} (starts at Q_m^m)
                 for l in m...lMax {
                     let q: Double, dq: Double
                     if l == m {

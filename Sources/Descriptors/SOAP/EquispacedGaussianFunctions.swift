@@ -27,9 +27,10 @@ struct EquispacedGaussianFunctions: RadialFunctions {
             for j in 0..<nMax {
                 let ri = centers[i], rj = centers[j], sum = ri + rj
                 c[i, j] = exp(-alpha * (ri - rj) * (ri - rj))
-                s[i, j] = (exp(-alpha * (ri * ri + rj * rj)) * 2.0.squareRoot() * pow(alpha, 1.5) * sum
-                    + alpha * exp(-0.5 * alpha * (ri - rj) * (ri - rj)) * Double.pi.squareRoot()
-                    * (1 + alpha * sum * sum) * (1 + erf((alpha / 2).squareRoot() * sum)))
+                s[i, j] =
+                    (exp(-alpha * (ri * ri + rj * rj)) * 2.0.squareRoot() * pow(alpha, 1.5) * sum
+                        + alpha * exp(-0.5 * alpha * (ri - rj) * (ri - rj)) * Double.pi.squareRoot()
+                        * (1 + alpha * sum * sum) * (1 + erf((alpha / 2).squareRoot() * sum)))
                     / (128 * pow(alpha, 5)).squareRoot()
             }
         }
@@ -38,8 +39,9 @@ struct EquispacedGaussianFunctions: RadialFunctions {
             lower = try Cholesky(s).lower
             transform = try Matrix.solve(c, lower)
         } catch {
-            throw .invalidSetting(name: "n_max", value: "\(nMax)",
-                                  hint: "the Gaussian basis overlap is not invertible (\(error)); use a smaller n_max or larger atom_sigma")
+            throw .invalidSetting(
+                name: "n_max", value: "\(nMax)",
+                hint: "the Gaussian basis overlap is not invertible (\(error)); use a smaller n_max or larger atom_sigma")
         }
         centerCoefficients = (0..<nMax).map { lower[0, $0] / (4 * Double.pi).squareRoot() }
     }
@@ -58,8 +60,10 @@ struct EquispacedGaussianFunctions: RadialFunctions {
             for l in 0...lMax {
                 // d/dr [e^{−α(r−r_a)²} ĩ_l(2α r r_a)] with ĩ_l' = ĩ_{l+1} + (l/x − 1) ĩ_l.
                 let g = gauss * bessel[l]
-                let dg = gauss * (-2 * alpha * (r - ra) * bessel[l] + 2 * alpha * ra * (bessel[l + 1] - bessel[l])
-                    + Double(l) / r * bessel[l])
+                let dg =
+                    gauss
+                    * (-2 * alpha * (r - ra) * bessel[l] + 2 * alpha * ra * (bessel[l + 1] - bessel[l])
+                        + Double(l) / r * bessel[l])
                 for n in 0..<nMax {
                     values[l * nMax + n] += g * transform[a, n]
                     derivatives[l * nMax + n] += dg * transform[a, n]

@@ -34,8 +34,9 @@ struct GTORadialFunctions: RadialFunctions {
             do {
                 beta = try s.inverseSquareRoot(relativeTolerance: 1e-300)
             } catch {
-                throw .invalidSetting(name: "n_max", value: "\(nMax)",
-                                      hint: "the GTO overlap matrix for l = \(l) is singular (\(error)); use a smaller n_max")
+                throw .invalidSetting(
+                    name: "n_max", value: "\(nMax)",
+                    hint: "the GTO overlap matrix for l = \(l) is singular (\(error)); use a smaller n_max")
             }
             alphas.append(al)
             betas.append((0..<nMax).map { beta.row($0) })
@@ -61,7 +62,7 @@ struct GTORadialFunctions: RadialFunctions {
     }
 
     func evaluate(_ r: Double, values: inout [Double], derivatives: inout [Double]) {
-        var rl = 1.0, drl = 0.0   // r^l and its derivative
+        var rl = 1.0, drl = 0.0  // r^l and its derivative
         var g = [Double](repeating: 0, count: nMax), dg = g
         for l in 0...lMax {
             if l > 0 {

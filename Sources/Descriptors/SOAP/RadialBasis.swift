@@ -15,7 +15,7 @@ protocol RadialFunctions: Sendable {
 
 /// The radial functions of a SOAP density expansion, tabulated on splines, with what the center atom adds.
 ///
-/// Functions are indexed `l * nMax + n`. Both bases we reproduce are described in `SOAP.md`.
+/// Functions are indexed `l * nMax + n`. Both bases we reproduce are described in `docs/SOAP.md`.
 public struct RadialBasis: Sendable {
     /// Radial functions per l.
     public let nMax: Int

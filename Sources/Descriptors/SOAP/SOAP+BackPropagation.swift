@@ -27,8 +27,9 @@ extension SOAP {
         do { list = try NeighborList(s, cutoff: engine.basis.range, threads: 1) } catch { throw .geometry(structure: 0, error) }
         let rows = try create([s], threads: threads)
         let (localEnergies, weights) = model(rows)
-        precondition(localEnergies.count == rows.count && weights.count == rows.count * rows.featureCount,
-                     "the model must return one energy and one gradient row per center")
+        precondition(
+            localEnergies.count == rows.count && weights.count == rows.count * rows.featureCount,
+            "the model must return one energy and one gradient row per center")
         let D = numberOfFeatures
         let structure = s, centers = rows.center
         let workers = max(1, min(threads, centers.count))
@@ -38,11 +39,13 @@ extension SOAP {
             var forces = PairGradientAccumulator(count: structure.count)
             for r in (centers.count * worker / workers)..<(centers.count * (worker + 1) / workers) {
                 let i = centers[r]
-                engine.expand(center: i, structure: structure, list: list, speciesOf: speciesOf, workspace: ws, mode: .backPropagation)
+                engine.expand(
+                    center: i, structure: structure, list: list, speciesOf: speciesOf, workspace: ws, mode: .backPropagation)
                 q.withUnsafeMutableBufferPointer { qb in
                     weights.withUnsafeBufferPointer { wb in
                         let norm = engine.powerSpectrum(ws, into: qb.baseAddress!)
-                        engine.backPropagate(ws, weights: wb.baseAddress! + r * D, descriptor: qb.baseAddress!, norm: norm) { j, d, g in
+                        engine.backPropagate(ws, weights: wb.baseAddress! + r * D, descriptor: qb.baseAddress!, norm: norm) {
+                            j, d, g in
                             forces.addPairGradient(g, vector: d, center: i, neighbor: j)
                         }
                     }

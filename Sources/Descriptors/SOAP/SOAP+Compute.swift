@@ -79,16 +79,18 @@ extension SOAP {
             let perCenter = centers.map { engine.slotAtoms(center: $0, list: list) }
             blockAtoms = average == .off ? perCenter : [Array(Set(perCenter.joined())).sorted()]
         }
-        return Prepared(index: index, structure: s, speciesOf: speciesOf, centers: centers, list: list,
-                        blockAtoms: blockAtoms)
+        return Prepared(
+            index: index, structure: s, speciesOf: speciesOf, centers: centers, list: list,
+            blockAtoms: blockAtoms)
     }
 
     private func compute(
         _ structures: [Structure], centers: [[Int]]?, gradients: Bool, strain: Bool, threads: Int
     ) throws(DescriptorError) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
         if let centers, centers.count != structures.count {
-            throw .invalidSetting(name: "centers", value: "\(centers.count) lists",
-                                  hint: "give one list of centers per structure (\(structures.count))")
+            throw .invalidSetting(
+                name: "centers", value: "\(centers.count) lists",
+                hint: "give one list of centers per structure (\(structures.count))")
         }
         let preparedResults = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) -> Prepared in
@@ -109,8 +111,10 @@ extension SOAP {
             for start in stride(from: 0, to: rows, by: chunk) {
                 let end = min(start + chunk, rows)
                 let blocks = gradients ? p.blockAtoms[start..<end].reduce(0) { $0 + $1.count } : 0
-                items.append(WorkItem(structure: p.index, centers: average == .off ? start..<end : 0..<p.centers.count,
-                                      firstRow: rowCount + start, firstBlock: blockCount))
+                items.append(
+                    WorkItem(
+                        structure: p.index, centers: average == .off ? start..<end : 0..<p.centers.count,
+                        firstRow: rowCount + start, firstBlock: blockCount))
                 blockCount += blocks
             }
             for r in 0..<rows {
@@ -165,8 +169,9 @@ extension SOAP {
         for (offset, c) in item.centers.enumerated() {
             let i = p.centers[c]
             let row = item.firstRow + offset
-            engine.expand(center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                          mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
+            engine.expand(
+                center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
             let q = out.q + row * D
             let norm = engine.powerSpectrum(ws, into: q)
             guard gradients else { continue }
@@ -201,8 +206,9 @@ extension SOAP {
             if scratch.count < blocks * 3 * D { scratch = [Double](repeating: 0, count: blocks * 3 * D) }
             scratch.withUnsafeMutableBufferPointer { s in
                 strainScratch.withUnsafeMutableBufferPointer { t in
-                    engine.powerSpectrumGradients(ws, atoms: s.baseAddress!, strain: strain ? t.baseAddress! : nil,
-                                                  descriptor: qc, norm: norm)
+                    engine.powerSpectrumGradients(
+                        ws, atoms: s.baseAddress!, strain: strain ? t.baseAddress! : nil,
+                        descriptor: qc, norm: norm)
                     for (k, atom) in ws.slotAtoms.enumerated() {
                         let target = g + slotOf[atom]! * 3 * D, source = s.baseAddress! + k * 3 * D
                         for c in 0..<(3 * D) { target[c] += source[c] / count }
@@ -216,8 +222,9 @@ extension SOAP {
         case .inner:
             var mean = [Double](repeating: 0, count: lmK)
             for i in p.centers {
-                engine.expand(center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                              mode: .values)
+                engine.expand(
+                    center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                    mode: .values)
                 for k in 0..<lmK { mean[k] += ws.coefficients[k] / count }
             }
             ws.coefficients.update(from: mean, count: lmK)
@@ -225,8 +232,9 @@ extension SOAP {
             guard gradients else { return }
             mean.withUnsafeBufferPointer { reference in
                 for i in p.centers {
-                    engine.expand(center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf,
-                                  workspace: ws, mode: .gradients(strain: strain, reference: reference.baseAddress!))
+                    engine.expand(
+                        center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf,
+                        workspace: ws, mode: .gradients(strain: strain, reference: reference.baseAddress!))
                     accumulate(normalisedBy: nil, norm: 0)
                 }
             }
@@ -235,8 +243,9 @@ extension SOAP {
         case .outer, .off:
             var qc = [Double](repeating: 0, count: D)
             for i in p.centers {
-                engine.expand(center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                              mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
+                engine.expand(
+                    center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                    mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
                 qc.withUnsafeMutableBufferPointer { c in
                     let norm = engine.powerSpectrum(ws, into: c.baseAddress!)
                     for k in 0..<D { q[k] += c[k] / count }

@@ -3,7 +3,10 @@ import Foundation
 extension SOAP: CustomStringConvertible {
     /// A one-line summary of the settings, e.g. `SOAP(quip, species [14], n_max 8, l_max 6, range 5.00 Å, 540 features)`.
     public var description: String {
-        var parts = ["\(layout.rawValue)", "species \(species)", "n_max \(nMax)", "l_max \(lMax)", "range \(String(format: "%.2f", interactionRange)) Å"]
+        var parts = [
+            "\(layout.rawValue)", "species \(species)", "n_max \(nMax)", "l_max \(lMax)",
+            "range \(String(format: "%.2f", interactionRange)) Å"
+        ]
         if average != .off { parts.append("average \(average.rawValue)") }
         if let centerSpecies { parts.append("centers Z=\(centerSpecies)") }
         if layout == .dscribe { parts.append(periodic ? "periodic" : "not periodic") }

@@ -1,7 +1,7 @@
 import Atoms
 
 /// Smooth Overlap of Atomic Positions descriptors with analytic derivatives, in DScribe's or QUIP's
-/// definition (see `SOAP.md`): one core computes the density expansion and power spectrum; the layout
+/// definition (see `docs/SOAP.md`): one core computes the density expansion and power spectrum; the layout
 /// decides the radial basis, center-atom rule, feature order, scaling and normalisation.
 ///
 /// ```swift
@@ -83,8 +83,10 @@ public struct SOAP: Descriptor {
         }
         try weighting?.validate()
         let sorted = Array(Set(species)).sorted()
-        try checkSize(channels: sorted.count * nMax, features: PowerSpectrumLayout.dscribeLength(
-            speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover))
+        try checkSize(
+            channels: sorted.count * nMax,
+            features: PowerSpectrumLayout.dscribeLength(
+                speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover))
         let basis = try RadialBasis(GTORadialFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
         let weight: NeighborWeight
         switch weighting {
@@ -98,8 +100,9 @@ public struct SOAP: Descriptor {
             centerWeight: centerWeight ?? weight(0).0, centerInSingleChannel: false,
             layout: .dscribe(speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover),
             normalise: false)
-        return SOAP(layout: .dscribe, species: sorted, average: average, centerSpecies: nil, periodic: periodic,
-                    engine: engine)
+        return SOAP(
+            layout: .dscribe, species: sorted, average: average, centerSpecies: nil, periodic: periodic,
+            engine: engine)
     }
 
     /// QUIP/GAP `soap` with the default radial basis (what gap_fit and quippy compute).
@@ -121,8 +124,9 @@ public struct SOAP: Descriptor {
             throw .invalidSetting(name: "species_Z", value: "\(speciesZ)", hint: "each element may appear once")
         }
         guard cutoffTransitionWidth > 0, cutoffTransitionWidth <= cutoff else {
-            throw .invalidSetting(name: "cutoff_transition_width", value: "\(cutoffTransitionWidth)",
-                                  hint: "must be positive and at most the cutoff")
+            throw .invalidSetting(
+                name: "cutoff_transition_width", value: "\(cutoffTransitionWidth)",
+                hint: "must be positive and at most the cutoff")
         }
         guard centralWeight.isFinite else {
             throw .invalidSetting(name: "central_weight", value: "\(centralWeight)", hint: "must be finite")
@@ -135,8 +139,10 @@ public struct SOAP: Descriptor {
             weight: .cosine(cutoff: cutoff, width: cutoffTransitionWidth), centerWeight: centralWeight,
             centerInSingleChannel: true, layout: .quip(channels: channels, lMax: lMax),
             normalise: normalise)
-        return SOAP(layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, average: average ? .inner : .off, centerSpecies: centerSpecies,
-                    periodic: true, engine: engine)
+        return SOAP(
+            layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, average: average ? .inner : .off,
+            centerSpecies: centerSpecies,
+            periodic: true, engine: engine)
     }
 
     private static func validate(species: [Int], cutoff: Double, nMax: Int, lMax: Int, sigma: Double) throws(DescriptorError) {
@@ -149,11 +155,14 @@ public struct SOAP: Descriptor {
     /// Checks the settings both definitions share against `DescriptorLimits`, without allocating.
     /// - Throws: `DescriptorError.invalidSetting` naming the setting and its allowed range.
     public static func validate(cutoff: Double, nMax: Int, lMax: Int, atomSigma: Double) throws(DescriptorError) {
-        let limit = (cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax,
-                     lMax: DescriptorLimits.soapLMax, sigma: DescriptorLimits.soapAtomSigma)
+        let limit = (
+            cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax,
+            lMax: DescriptorLimits.soapLMax, sigma: DescriptorLimits.soapAtomSigma
+        )
         guard cutoff > 0, cutoff <= limit.cutoff else {
-            throw .invalidSetting(name: "cutoff", value: "\(cutoff)",
-                                  hint: "must be a distance in Å in (0, \(limit.cutoff)]")
+            throw .invalidSetting(
+                name: "cutoff", value: "\(cutoff)",
+                hint: "must be a distance in Å in (0, \(limit.cutoff)]")
         }
         guard (1...limit.nMax).contains(nMax) else {
             throw .invalidSetting(name: "n_max", value: "\(nMax)", hint: "must be between 1 and \(limit.nMax)")
@@ -162,8 +171,9 @@ public struct SOAP: Descriptor {
             throw .invalidSetting(name: "l_max", value: "\(lMax)", hint: "must be between 0 and \(limit.lMax)")
         }
         guard atomSigma > 0, atomSigma <= limit.sigma else {
-            throw .invalidSetting(name: "atom_sigma", value: "\(atomSigma)",
-                                  hint: "must be a width in Å in (0, \(limit.sigma)]")
+            throw .invalidSetting(
+                name: "atom_sigma", value: "\(atomSigma)",
+                hint: "must be a width in Å in (0, \(limit.sigma)]")
         }
     }
 
@@ -181,7 +191,7 @@ public struct SOAP: Descriptor {
     /// pair is not part of the descriptor (unknown element, crossover without Z1 = Z2, or QUIP layout).
     public func location(of pair: (Int, Int)) -> Range<Int>? {
         guard layout == .dscribe, let a = species.firstIndex(of: min(pair.0, pair.1)),
-              let b = species.firstIndex(of: max(pair.0, pair.1))
+            let b = species.firstIndex(of: max(pair.0, pair.1))
         else { return nil }
         let features = engine.layout.features
         let n = nMax

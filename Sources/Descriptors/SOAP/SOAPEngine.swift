@@ -169,8 +169,9 @@ struct SOAPEngine: Sendable {
                 if strain {
                     // ∂/∂ε_ab = D_a ∂/∂D_b: strain slot a holds b = x, y, z.
                     for axis in 0..<3 {
-                        addOuterProducts(ws, slot: ws.strainSlot + axis, l: l, column: pair.column, a: a, b: b,
-                                         unit: pair.unit, scale: pair.vector[axis])
+                        addOuterProducts(
+                            ws, slot: ws.strainSlot + axis, l: l, column: pair.column, a: a, b: b,
+                            unit: pair.unit, scale: pair.vector[axis])
                     }
                 }
             }
@@ -207,8 +208,9 @@ struct SOAPEngine: Sendable {
         for l in 0...lMax {
             // P_l = X_lᵀ X_l, K × K, for the 2l + 1 rows of X_l.
             let rows = 2 * l + 1
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(K), Int32(K), Int32(rows), 1,
-                        X + l * l * K, Int32(K), X + l * l * K, Int32(K), 0, P + l * K * K, Int32(K))
+            cblas_dgemm(
+                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(K), Int32(K), Int32(rows), 1,
+                X + l * l * K, Int32(K), X + l * l * K, Int32(K), 0, P + l * K * K, Int32(K))
         }
         var norm2 = 0.0
         layout.features.withUnsafeBufferPointer { features in
@@ -303,8 +305,9 @@ struct SOAPEngine: Sendable {
                 }
             }
             // Z_l = X_l · (S_l + S_lᵀ)
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * l + 1), Int32(K), Int32(K), 1,
-                        ws.coefficients + l * l * K, Int32(K), s, Int32(K), 0, ws.backProjection + l * l * K, Int32(K))
+            cblas_dgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * l + 1), Int32(K), Int32(K), 1,
+                ws.coefficients + l * l * K, Int32(K), s, Int32(K), 0, ws.backProjection + l * l * K, Int32(K))
         }
         let Z = ws.backProjection
         for c in 0..<ws.cachedPairs {

@@ -17,8 +17,10 @@ public struct SOAPSettings: Codable, Equatable, Sendable {
     public var speciesZ: [Int]
 
     /// Settings; defaults are QUIP's where it has them.
-    public init(cutoff: Double = 5, cutoffTransitionWidth: Double = 0.5, nMax: Int = 8, lMax: Int = 6,
-                atomSigma: Double = 0.5, centralWeight: Double = 1, speciesZ: [Int]) {
+    public init(
+        cutoff: Double = 5, cutoffTransitionWidth: Double = 0.5, nMax: Int = 8, lMax: Int = 6,
+        atomSigma: Double = 0.5, centralWeight: Double = 1, speciesZ: [Int]
+    ) {
         self.cutoff = cutoff
         self.cutoffTransitionWidth = cutoffTransitionWidth
         self.nMax = nMax
@@ -36,7 +38,8 @@ public struct SOAPSettings: Codable, Equatable, Sendable {
     /// The descriptor.
     /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings (see `SOAP.quip`).
     public func makeSOAP() throws(DescriptorError) -> SOAP {
-        try SOAP.quip(cutoff: cutoff, cutoffTransitionWidth: cutoffTransitionWidth, nMax: nMax, lMax: lMax,
-                      atomSigma: atomSigma, centralWeight: centralWeight, speciesZ: speciesZ)
+        try SOAP.quip(
+            cutoff: cutoff, cutoffTransitionWidth: cutoffTransitionWidth, nMax: nMax, lMax: lMax,
+            atomSigma: atomSigma, centralWeight: centralWeight, speciesZ: speciesZ)
     }
 }

@@ -10,8 +10,12 @@ enum EnergyPlot {
             return SVGPlot.Series(name: name, points: samples.map { ($0.time / 1000, 1000 * (pick($0) - start) / n) }, color: color)
         }
         guard !samples.isEmpty else { return SVGPlot(title: "Energy", xLabel: "", yLabel: "", series: [], kind: .lines).svg }
-        return SVGPlot(title: "Energies relative to the start", xLabel: "time (ps)", yLabel: "meV/atom",
-                       series: [series("potential", "#1f77b4", \.potential), series("kinetic", "#d62728", \.kinetic),
-                                series("total", "#000000", \.total)], kind: .lines).svg
+        return SVGPlot(
+            title: "Energies relative to the start", xLabel: "time (ps)", yLabel: "meV/atom",
+            series: [
+                series("potential", "#1f77b4", \.potential), series("kinetic", "#d62728", \.kinetic),
+                series("total", "#000000", \.total)
+            ], kind: .lines
+        ).svg
     }
 }

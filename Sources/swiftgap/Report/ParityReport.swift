@@ -32,13 +32,16 @@ struct ParityReport {
         func series(_ pick: (Samples) -> [(reference: Double, predicted: Double)]) -> [SVGPlot.Series] {
             sets.enumerated().map { k, s in
                 let points = thin(pick(s))
-                return SVGPlot.Series(name: s.name, points: points.map { ($0.reference, $0.predicted) }, color: colors[k % colors.count])
+                return SVGPlot.Series(
+                    name: s.name, points: points.map { ($0.reference, $0.predicted) }, color: colors[k % colors.count])
             }
         }
-        let energy = SVGPlot(title: "Energy per atom", xLabel: "reference (eV/atom)", yLabel: "predicted (eV/atom)",
-                             series: series(\.energyPerAtom), kind: .scatter(diagonal: true))
-        let forces = SVGPlot(title: "Force components", xLabel: "reference (eV/Å)", yLabel: "predicted (eV/Å)",
-                             series: series(\.forces), kind: .scatter(diagonal: true))
+        let energy = SVGPlot(
+            title: "Energy per atom", xLabel: "reference (eV/atom)", yLabel: "predicted (eV/atom)",
+            series: series(\.energyPerAtom), kind: .scatter(diagonal: true))
+        let forces = SVGPlot(
+            title: "Force components", xLabel: "reference (eV/Å)", yLabel: "predicted (eV/Å)",
+            series: series(\.forces), kind: .scatter(diagonal: true))
         var histograms = [SVGPlot.Series]()
         let errors = sets.map { $0.forces.map { 1000 * ($0.predicted - $0.reference) } }
         // The range covers 99 % of the errors (the rest are counted in the end bins).
@@ -48,26 +51,29 @@ struct ParityReport {
         for (k, e) in errors.enumerated() where !e.isEmpty {
             var counts = [Double](repeating: 0, count: bins)
             for x in e { counts[min(bins - 1, max(0, Int((x + span) / width)))] += 1 }
-            histograms.append(SVGPlot.Series(
-                name: sets[k].name, points: counts.enumerated().map { (-span + (Double($0.offset) + 0.5) * width, $0.element / Double(e.count)) },
-                color: colors[k % colors.count]))
+            histograms.append(
+                SVGPlot.Series(
+                    name: sets[k].name,
+                    points: counts.enumerated().map { (-span + (Double($0.offset) + 0.5) * width, $0.element / Double(e.count)) },
+                    color: colors[k % colors.count]))
         }
-        let histogram = SVGPlot(title: "Force component errors", xLabel: "predicted − reference (meV/Å)", yLabel: "fraction",
-                                series: histograms, kind: .lines)
+        let histogram = SVGPlot(
+            title: "Force component errors", xLabel: "predicted − reference (meV/Å)", yLabel: "fraction",
+            series: histograms, kind: .lines)
         try AtomicFile.write(Array(energy.svg.utf8), to: folder + "/energy.svg")
         try AtomicFile.write(Array(forces.svg.utf8), to: folder + "/forces.svg")
         try AtomicFile.write(Array(histogram.svg.utf8), to: folder + "/force_errors.svg")
         let html = """
-        <!doctype html>
-        <html><head><meta charset="utf-8"><title>\(SVGPlot.escape(title))</title>
-        <style>body{font-family:Helvetica,Arial,sans-serif;margin:2em} pre{background:#f6f6f6;padding:1em} img{margin:0.5em}</style>
-        </head><body>
-        <h1>\(SVGPlot.escape(title))</h1>
-        <pre>\(SVGPlot.escape(table))</pre>
-        <img src="energy.svg" alt="energy parity plot"><img src="forces.svg" alt="force parity plot"><img src="force_errors.svg" alt="force error histogram">
-        </body></html>
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>\(SVGPlot.escape(title))</title>
+            <style>body{font-family:Helvetica,Arial,sans-serif;margin:2em} pre{background:#f6f6f6;padding:1em} img{margin:0.5em}</style>
+            </head><body>
+            <h1>\(SVGPlot.escape(title))</h1>
+            <pre>\(SVGPlot.escape(table))</pre>
+            <img src="energy.svg" alt="energy parity plot"><img src="forces.svg" alt="force parity plot"><img src="force_errors.svg" alt="force error histogram">
+            </body></html>
 
-        """
+            """
         try AtomicFile.write(Array(html.utf8), to: folder + "/index.html")
     }
 

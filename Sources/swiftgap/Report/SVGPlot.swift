@@ -28,30 +28,39 @@ struct SVGPlot {
     var svg: String {
         let all = series.flatMap(\.points)
         var xs = all.map(\.x), ys = all.map(\.y)
-        if case .scatter(true) = kind { xs += ys; ys = xs }
+        if case .scatter(true) = kind {
+            xs += ys
+            ys = xs
+        }
         let (x0, x1) = Self.range(xs), (y0, y1) = Self.range(ys.isEmpty ? [0, 1] : ys)
         let plotW = width - margin.left - margin.right, plotH = height - margin.top - margin.bottom
         func px(_ x: Double) -> Double { margin.left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { margin.top + plotH - (y - y0) / (y1 - y0) * plotH }
         var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(width / 2)" y="20" text-anchor="middle" font-size="14">\(Self.escape(title))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(width / 2)" y="20" text-anchor="middle" font-size="14">\(Self.escape(title))</text>
 
-        """
+            """
         for t in Self.ticks(x0, x1) {
-            out += "<line x1=\"\(f(px(t)))\" y1=\"\(f(margin.top))\" x2=\"\(f(px(t)))\" y2=\"\(f(margin.top + plotH))\" stroke=\"#eee\"/>"
+            out +=
+                "<line x1=\"\(f(px(t)))\" y1=\"\(f(margin.top))\" x2=\"\(f(px(t)))\" y2=\"\(f(margin.top + plotH))\" stroke=\"#eee\"/>"
             out += "<text x=\"\(f(px(t)))\" y=\"\(f(margin.top + plotH + 16))\" text-anchor=\"middle\">\(Self.label(t))</text>\n"
         }
         for t in Self.ticks(y0, y1) {
-            out += "<line x1=\"\(f(margin.left))\" y1=\"\(f(py(t)))\" x2=\"\(f(margin.left + plotW))\" y2=\"\(f(py(t)))\" stroke=\"#eee\"/>"
+            out +=
+                "<line x1=\"\(f(margin.left))\" y1=\"\(f(py(t)))\" x2=\"\(f(margin.left + plotW))\" y2=\"\(f(py(t)))\" stroke=\"#eee\"/>"
             out += "<text x=\"\(f(margin.left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(Self.label(t))</text>\n"
         }
-        out += "<rect x=\"\(f(margin.left))\" y=\"\(f(margin.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#444\"/>\n"
-        out += "<text x=\"\(f(margin.left + plotW / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
-        out += "<text transform=\"translate(18,\(f(margin.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
+        out +=
+            "<rect x=\"\(f(margin.left))\" y=\"\(f(margin.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#444\"/>\n"
+        out +=
+            "<text x=\"\(f(margin.left + plotW / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
+        out +=
+            "<text transform=\"translate(18,\(f(margin.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
         if case .scatter(true) = kind {
-            out += "<line x1=\"\(f(px(x0)))\" y1=\"\(f(py(x0)))\" x2=\"\(f(px(x1)))\" y2=\"\(f(py(x1)))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n"
+            out +=
+                "<line x1=\"\(f(px(x0)))\" y1=\"\(f(py(x0)))\" x2=\"\(f(px(x1)))\" y2=\"\(f(py(x1)))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n"
         }
         for s in series {
             switch kind {
@@ -106,6 +115,7 @@ struct SVGPlot {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

@@ -23,8 +23,8 @@ private func roundTrip(_ frame: Structure) {
     guard let text = try? ExtXYZWriter.format(frame) else { return }
     do {
         guard let back = try ExtXYZReader(text: text, name: "round trip").next(),
-              back.atomicNumbers == frame.atomicNumbers, back.positions == frame.positions,
-              back.cell == frame.cell, back.pbc == frame.pbc
+            back.atomicNumbers == frame.atomicNumbers, back.positions == frame.positions,
+            back.cell == frame.cell, back.pbc == frame.pbc
         else { fatalError("frame changed in a write-read round trip:\n\(text)") }
     } catch {
         fatalError("written frame does not read back: \(error)\n\(text)")
