@@ -27,7 +27,7 @@ let package = Package(
             name: "Atoms",
             dependencies: ["Support", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Descriptors", dependencies: ["Support", "Atoms", "LinearAlgebra"]),
-        .target(name: "GAP", dependencies: ["Support", "Archive", "Atoms", "Descriptors", "LinearAlgebra"]),
+        .target(name: "GAP", dependencies: ["Support", "Archive", "Atoms", "Descriptors", "Evaluation", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),
         .target(name: "Dynamics", dependencies: ["Support", "Atoms"]),
         .target(name: "Evaluation", dependencies: ["Atoms"]),

@@ -1,3 +1,5 @@
+import Evaluation
+
 /// How a potential was fitted, as its file records it: the settings, the training data, the size and
 /// conditioning of the problem, errors, stage times and warnings. Decoded leniently: records of format 1
 /// (a flat object of settings and results) keep their key names and decode with their settings rebuilt.
@@ -17,9 +19,9 @@ public struct FitRecord: Codable, Equatable, Sendable {
     /// Reciprocal condition number of the final triangular factor (0 when unknown).
     public var reciprocalCondition: Double
     /// Errors on the training set.
-    public var trainErrors: ErrorSummary?
+    public var trainErrors: ErrorMetrics?
     /// Errors on the test set.
-    public var testErrors: ErrorSummary?
+    public var testErrors: ErrorMetrics?
     /// Seconds spent per stage, by stage name.
     public var stageSeconds: [String: Double]
     /// Warnings the fit printed.
@@ -28,7 +30,7 @@ public struct FitRecord: Codable, Equatable, Sendable {
     /// A record.
     public init(
         settings: FitSettings, trainingFile: String, trainingSHA256: String, trainingConfigurations: Int, testFile: String? = nil,
-        observations: Int, reciprocalCondition: Double, trainErrors: ErrorSummary? = nil, testErrors: ErrorSummary? = nil,
+        observations: Int, reciprocalCondition: Double, trainErrors: ErrorMetrics? = nil, testErrors: ErrorMetrics? = nil,
         stageSeconds: [String: Double] = [:], warnings: [String] = []
     ) {
         self.settings = settings
@@ -60,8 +62,8 @@ public struct FitRecord: Codable, Equatable, Sendable {
         testFile = try c.decodeIfPresent(String.self, forKey: .testFile)
         observations = try c.decodeIfPresent(Int.self, forKey: .observations) ?? 0
         reciprocalCondition = try c.decodeIfPresent(Double.self, forKey: .reciprocalCondition) ?? 0
-        trainErrors = try c.decodeIfPresent(ErrorSummary.self, forKey: .trainErrors)
-        testErrors = try c.decodeIfPresent(ErrorSummary.self, forKey: .testErrors)
+        trainErrors = try c.decodeIfPresent(ErrorMetrics.self, forKey: .trainErrors)
+        testErrors = try c.decodeIfPresent(ErrorMetrics.self, forKey: .testErrors)
         stageSeconds = try c.decodeIfPresent([String: Double].self, forKey: .stageSeconds) ?? [:]
         warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
     }

@@ -122,9 +122,9 @@ struct FitCommand: ParsableCommand {
             settings: settings, trainingFile: train, trainingSHA256: try FileDigest.sha256(ofFile: train),
             trainingConfigurations: structures.count, testFile: test, observations: fitReport.observations,
             reciprocalCondition: fitReport.reciprocalCondition,
-            trainErrors: ErrorSummary(metrics: ErrorStatistics.metrics(trainErrors.statistics.overall)),
+            trainErrors: ErrorMetrics(trainErrors.statistics.overall),
             testErrors: sets.first { $0.0 == "test" }.map {
-                ErrorSummary(metrics: ErrorStatistics.metrics($0.1.statistics.overall))
+                ErrorMetrics($0.1.statistics.overall)
             },
             stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
         try potential.write(to: output, fit: fit, codeVersion: SwiftGAP.configuration.version)

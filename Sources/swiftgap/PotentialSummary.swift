@@ -1,4 +1,5 @@
 import Atoms
+import Evaluation
 import Foundation
 import GAP
 
@@ -44,7 +45,7 @@ struct PotentialSummary {
         return KeyValueTable(title: path, rows: rows).text
     }
 
-    private func errorText(_ e: ErrorSummary) -> String {
+    private func errorText(_ e: ErrorMetrics) -> String {
         [
             ("energy RMSE", e.energyRMSEPerAtom, "meV/atom"), ("forces RMSE", e.forcesRMSE, "meV/Å"),
             ("virial RMSE", e.virialRMSEPerAtom, "meV/atom")
