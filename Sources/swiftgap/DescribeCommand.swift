@@ -123,8 +123,7 @@ struct DescribeCommand: ParsableCommand {
         try compute(descriptor, structures, batch: batch, archive: &archive)
         var json = settings
         json["file"] = file
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]), as: UTF8.self)
-        archive.add("settings", text: text)
+        archive.add("settings", text: try JSONFile.text(json))
         try archive.write(to: output)
         print("wrote \(output)")
     }

@@ -24,14 +24,12 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         let keys = ReferenceKeys(energy: energyKey, configType: configTypeKey)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for file in files {
             if file != "-", isZipArchive(file) {
                 let metadata = try GAPPotential.load(path: file, variances: false).metadata
                 print(
                     json
-                        ? String(decoding: try encoder.encode(metadata), as: UTF8.self)
+                        ? try JSONFile.text(metadata)
                         : PotentialSummary(path: file, metadata: metadata).text)
                 continue
             }
@@ -39,7 +37,7 @@ struct InfoCommand: ParsableCommand {
             var summary = DatasetSummary(file: file)
             while let s = try reader.next() { summary.add(s, keys: keys) }
             if json {
-                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                print(try JSONFile.text(summary))
             } else {
                 print(SummaryTable(summary).text)
             }

@@ -3,9 +3,9 @@ import Foundation
 
 /// The `--metrics` JSON of `fit` and `predict`: per data set (train, test) the errors overall, per
 /// config_type and the number of configurations; stage timings in seconds; peak memory.
-struct RunMetrics: Codable {
+struct RunMetrics: Encodable {
     /// The errors of one data set: the overall metrics beside `config_types` and `configurations`.
-    struct SetErrors: Codable {
+    struct SetErrors: Encodable {
         /// Errors over all configurations.
         var overall: ErrorMetrics
         /// Errors per config_type.
@@ -22,13 +22,6 @@ struct RunMetrics: Codable {
             overall = ErrorMetrics(statistics.overall)
             configTypes = statistics.byConfigType.mapValues(ErrorMetrics.init)
             configurations = statistics.overall.configurations
-        }
-
-        init(from decoder: Decoder) throws {
-            overall = try ErrorMetrics(from: decoder)
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            configTypes = try container.decode([String: ErrorMetrics].self, forKey: .configTypes)
-            configurations = try container.decode(Int.self, forKey: .configurations)
         }
 
         func encode(to encoder: Encoder) throws {
@@ -59,18 +52,6 @@ struct RunMetrics: Codable {
     init(sets: [String: ErrorStatistics], seconds: [(String, Double)]) {
         self.sets = sets.mapValues(SetErrors.init)
         self.seconds = Dictionary(seconds, uniquingKeysWith: +)
-    }
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        seconds = try container.decode([String: Double].self, forKey: .seconds)
-        peakResidentBytes = try container.decode(Int.self, forKey: .peakResidentBytes)
-        for key in container.allKeys
-        where key.stringValue != Key.seconds.stringValue
-            && key.stringValue != Key.peakResidentBytes.stringValue
-        {
-            sets[key.stringValue] = try container.decode(SetErrors.self, forKey: key)
-        }
     }
 
     func encode(to encoder: Encoder) throws {
