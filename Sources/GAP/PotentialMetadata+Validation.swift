@@ -1,4 +1,5 @@
 import Atoms
+import Descriptors
 
 extension PotentialMetadata {
     /// Checks, before anything is built from them, that the descriptor and kernel settings, e0 and sparse
@@ -15,17 +16,17 @@ extension PotentialMetadata {
                     field, "is \(value); it must be finite and in \(open ? "(" : "[")\(range.lowerBound), \(range.upperBound)]")
             }
         }
-        try check("soap.cutoff", soap.cutoff, in: 0...PotentialLimits.cutoff)
+        try check("soap.cutoff", soap.cutoff, in: 0...DescriptorLimits.soapCutoff)
         try check("soap.cutoff_transition_width", soap.cutoffTransitionWidth, in: 0...soap.cutoff)
         try check("soap.atom_sigma", soap.atomSigma, in: 0...soap.cutoff)
         try check(
             "soap.central_weight", soap.centralWeight, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
             open: false)
-        guard (1...PotentialLimits.nMax).contains(soap.nMax) else {
-            throw bad("soap.n_max", "is \(soap.nMax); it must be in 1…\(PotentialLimits.nMax)")
+        guard (1...DescriptorLimits.soapNMax).contains(soap.nMax) else {
+            throw bad("soap.n_max", "is \(soap.nMax); it must be in 1…\(DescriptorLimits.soapNMax)")
         }
-        guard (0...PotentialLimits.lMax).contains(soap.lMax) else {
-            throw bad("soap.l_max", "is \(soap.lMax); it must be in 0…\(PotentialLimits.lMax)")
+        guard (0...DescriptorLimits.soapLMax).contains(soap.lMax) else {
+            throw bad("soap.l_max", "is \(soap.lMax); it must be in 0…\(DescriptorLimits.soapLMax)")
         }
         guard (1...PotentialLimits.species).contains(soap.speciesZ.count), soap.speciesZ.allSatisfy({ Element.symbol($0) != nil }),
             Set(soap.speciesZ).count == soap.speciesZ.count
