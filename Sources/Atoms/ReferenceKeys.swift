@@ -44,21 +44,33 @@ public struct ReferenceKeys: Equatable, Sendable {
     /// The energy key present in `s`: the given one if `s` has it, else (when none was given) the first
     /// candidate holding a number.
     public func energyKey(in s: Structure) -> String? {
-        Self.pick(energy, Self.energyCandidates) { s.info[$0]?.doubleValue != nil }
+        Self.pick(energy, Self.energyCandidates, among: s.info.keys) { s.info[$0]?.doubleValue != nil }
     }
 
     /// The forces key present in `s`.
-    public func forcesKey(in s: Structure) -> String? { Self.pick(forces, Self.forcesCandidates) { s.arrays[$0] != nil } }
+    public func forcesKey(in s: Structure) -> String? {
+        Self.pick(forces, Self.forcesCandidates, among: s.arrays.keys) { s.arrays[$0] != nil }
+    }
 
     /// The virial key present in `s`.
-    public func virialKey(in s: Structure) -> String? { Self.pick(virial, Self.virialCandidates) { s.info[$0] != nil } }
+    public func virialKey(in s: Structure) -> String? {
+        Self.pick(virial, Self.virialCandidates, among: s.info.keys) { s.info[$0] != nil }
+    }
 
     /// The stress key present in `s`.
-    public func stressKey(in s: Structure) -> String? { Self.pick(stress, Self.stressCandidates) { s.info[$0] != nil } }
+    public func stressKey(in s: Structure) -> String? {
+        Self.pick(stress, Self.stressCandidates, among: s.info.keys) { s.info[$0] != nil }
+    }
 
-    private static func pick(_ given: String?, _ candidates: [String], present: (String) -> Bool) -> String? {
-        if let given { return present(given) ? given : nil }
-        return candidates.first(where: present)
+    /// The given key when present; else, as gap_fit (QUIP's dictionaries ignore case), a key of `keys` that
+    /// differs from it only in case (`dft_energy` finds `DFT_energy`); without a given key, the first candidate.
+    private static func pick(
+        _ given: String?, _ candidates: [String], among keys: some Sequence<String>, present: (String) -> Bool
+    ) -> String? {
+        guard let given else { return candidates.first(where: present) }
+        if present(given) { return given }
+        let lower = given.lowercased()
+        return keys.first { $0.lowercased() == lower && present($0) }
     }
 }
 

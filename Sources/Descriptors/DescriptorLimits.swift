@@ -10,8 +10,8 @@ public enum DescriptorLimits {
     public static let soapLMax = 20
     /// Most SOAP density channels (species × n_max): 1024; each worker holds (l_max + 1) channel² products.
     public static let soapChannels = 1024
-    /// Largest SOAP cutoff: 50 Å (published models use at most about 12 Å).
-    public static let soapCutoff = 50.0
+    /// Largest cutoff of any descriptor (SOAP, 2- and 3-body): 50 Å (published models use at most about 12 Å).
+    public static let cutoff = 50.0
     /// Largest SOAP atom σ: 10 Å (published models use at most about 1 Å).
     public static let soapAtomSigma = 10.0
     /// Largest Coulomb-matrix size n_atoms_max: 2000 (2000² = 4 000 000 features).

@@ -8,10 +8,12 @@ struct FitData {
     let observations: [Observation]
     /// Elements of the observations, in order of appearance.
     let elements: [Int]
-    /// The descriptor settings with `speciesZ` filled in.
-    let soapSettings: SOAPSettings
-    /// The descriptor.
-    let soap: SOAP
+    /// The SOAP settings with `speciesZ` filled in (nil without a SOAP term).
+    let soapSettings: SOAPSettings?
+    /// The SOAP descriptor.
+    let soap: SOAP?
+    /// The 2- and 3-body terms, split by element combination where `add_species` asks for it.
+    let terms: [GeometricTermSettings]
     /// Isolated-atom energy per element, eV.
     let e0: [Int: Double]
     /// Configurations with close atoms, one line each.
@@ -49,21 +51,26 @@ struct FitData {
         var elements = [Int]()
         for o in observations { for z in o.structure.atomicNumbers where !elements.contains(z) { elements.append(z) } }
         var soapSettings = settings.soap
-        if soapSettings.speciesZ.isEmpty { soapSettings.speciesZ = elements }
-        if let missing = elements.first(where: { !soapSettings.speciesZ.contains($0) }) {
-            throw .invalidSetting(
-                name: "species_Z", value: "\(soapSettings.speciesZ)",
-                hint: "\(Element.label(missing)) is in the data but not in species_Z")
+        if var soap = soapSettings {
+            if soap.speciesZ.isEmpty { soap.speciesZ = elements }
+            if let missing = elements.first(where: { !soap.speciesZ.contains($0) }) {
+                throw .invalidSetting(
+                    name: "species_Z", value: "\(soap.speciesZ)",
+                    hint: "\(Element.label(missing)) is in the data but not in species_Z")
+            }
+            soapSettings = soap
         }
         let e0 = try settings.e0.resolve(
             elements: elements, structures: observations.map(\.structure),
-            energies: observations.map(\.rawEnergy), keys: settings.keys)
+            energies: observations.map(\.rawEnergy), keys: settings.keys
+        ).mapValues { $0 + settings.e0Offset }
         for k in observations.indices {
             if let raw = observations[k].rawEnergy {
                 observations[k].energy = raw - observations[k].structure.atomicNumbers.reduce(0) { $0 + (e0[$1] ?? 0) }
             }
         }
-        do { soap = try soapSettings.makeSOAP() } catch { throw .descriptor(error) }
+        do { soap = try soapSettings?.makeSOAP() } catch { throw .descriptor(error) }
+        terms = settings.terms.flatMap { $0.expanded(elements: elements) }
         self.observations = observations
         self.elements = elements
         self.soapSettings = soapSettings

@@ -4,6 +4,8 @@ public struct FitReport: Sendable {
     public var seconds: [(stage: String, seconds: Double)] = []
     /// Sparse points chosen per element (indices into the element's atoms, file order).
     public var sparseIndices: [Int: [Int]] = [:]
+    /// Sparse points chosen per 2- or 3-body term (indices into its instances over the training set, file order).
+    public var termSparseIndices: [[Int]] = []
     /// Rows of the least-squares problem (energies, force components, virial components).
     public var observations = 0
     /// Reciprocal condition number of the final triangular factor.

@@ -2,21 +2,25 @@ import Atoms
 
 /// Fit settings in JSON with gap_fit's names where it has the setting (`n_sparse`, `sparse_method`,
 /// `default_sigma`, `config_type_sigma`, `e0_method`, `sparse_jitter`, `rnd_seed`, `*_parameter_name`);
-/// per-element maps are keyed by element symbol. Decoding is lenient: absent keys keep their defaults.
+/// per-element maps are keyed by element symbol; `soap` is null for a model without a SOAP term. Decoding is lenient: absent keys keep their defaults.
 extension FitSettings: Codable {
     enum CodingKeys: String, CodingKey {
-        case soap, kernel, sparseCount = "n_sparse", sparseCountByElement = "n_sparse_by_element", sparseMethod = "sparse_method"
+        case soap, kernel, terms, sparseCount = "n_sparse", sparseCountByElement = "n_sparse_by_element", sparseMethod =
+            "sparse_method"
         case sparseIndices = "sparse_indices", sigmas = "default_sigma", configTypeSigmas = "config_type_sigma"
         case energyKey = "energy_parameter_name", forcesKey = "force_parameter_name", virialKey = "virial_parameter_name"
         case stressKey = "stress_parameter_name", configTypeKey = "config_type_parameter_name"
-        case e0 = "e0_method", jitter = "sparse_jitter", seed = "rnd_seed", threads, useVirials = "use_virials"
+        case e0 = "e0_method", e0Offset = "e0_offset", jitter = "sparse_jitter", seed = "rnd_seed", threads, useVirials =
+            "use_virials"
         case storeVariance = "store_variance", allowCloseAtoms = "allow_close_atoms"
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
-        soap = try c.decodeIfPresent(SOAPSettings.self, forKey: .soap) ?? soap
+        // Absent: the default SOAP term (records before multi-term models); null: no SOAP term.
+        if c.contains(.soap) { soap = try c.decodeNil(forKey: .soap) ? nil : try c.decode(SOAPSettings.self, forKey: .soap) }
+        terms = try c.decodeIfPresent([GeometricTermSettings].self, forKey: .terms) ?? []
         kernel = try c.decodeIfPresent(PolynomialKernel.self, forKey: .kernel) ?? kernel
         sparseCount = try c.decodeIfPresent(Int.self, forKey: .sparseCount) ?? sparseCount
         sparseCountByElement = try ElementKeyed.decode(
@@ -33,6 +37,7 @@ extension FitSettings: Codable {
             stress: try c.decodeIfPresent(String.self, forKey: .stressKey),
             configType: try c.decodeIfPresent(String.self, forKey: .configTypeKey) ?? keys.configType)
         e0 = try c.decodeIfPresent(E0Mode.self, forKey: .e0) ?? e0
+        e0Offset = try c.decodeIfPresent(Double.self, forKey: .e0Offset) ?? e0Offset
         jitter = try c.decodeIfPresent(Double.self, forKey: .jitter) ?? jitter
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? threads
@@ -43,7 +48,8 @@ extension FitSettings: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(soap, forKey: .soap)
+        if let soap { try c.encode(soap, forKey: .soap) } else { try c.encodeNil(forKey: .soap) }
+        if !terms.isEmpty { try c.encode(terms, forKey: .terms) }
         try c.encode(kernel, forKey: .kernel)
         try c.encode(sparseCount, forKey: .sparseCount)
         if !sparseCountByElement.isEmpty { try c.encode(ElementKeyed.encode(sparseCountByElement), forKey: .sparseCountByElement) }
@@ -57,6 +63,7 @@ extension FitSettings: Codable {
         try c.encodeIfPresent(keys.stress, forKey: .stressKey)
         try c.encode(keys.configType, forKey: .configTypeKey)
         try c.encode(e0, forKey: .e0)
+        if e0Offset != 0 { try c.encode(e0Offset, forKey: .e0Offset) }
         try c.encode(jitter, forKey: .jitter)
         try c.encode(seed, forKey: .seed)
         try c.encode(threads, forKey: .threads)

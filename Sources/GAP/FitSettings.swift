@@ -3,11 +3,14 @@ import Support
 
 /// Everything a GAP fit needs besides the data.
 public struct FitSettings: Equatable, Sendable {
-    /// Descriptor settings; an empty `speciesZ` means the elements of the training set in order of appearance.
-    public var soap: SOAPSettings
-    /// Kernel δ and ζ.
+    /// Settings of the SOAP term (nil: a model without one); an empty `speciesZ` means the elements of the
+    /// training set in order of appearance.
+    public var soap: SOAPSettings?
+    /// The SOAP term's kernel δ and ζ.
     public var kernel: PolynomialKernel
-    /// Sparse points per element (elements without an entry in `sparseCountByElement`).
+    /// The 2- and 3-body terms.
+    public var terms: [GeometricTermSettings] = []
+    /// SOAP sparse points per element (elements without an entry in `sparseCountByElement`).
     public var sparseCount: Int
     /// Sparse points of particular elements (atomic number → count), overriding `sparseCount`.
     public var sparseCountByElement: [Int: Int]
@@ -23,6 +26,8 @@ public struct FitSettings: Equatable, Sendable {
     public var keys: ReferenceKeys
     /// How e0 is set.
     public var e0: E0Mode
+    /// Added to every element's e0 once it is set (gap_fit's `e0_offset`).
+    public var e0Offset: Double = 0
     /// Added to the diagonal of K_MM (gap_fit's `sparse_jitter`).
     public var jitter: Double
     /// Seed of every random choice.
@@ -39,8 +44,9 @@ public struct FitSettings: Equatable, Sendable {
 
     /// Settings with the usual defaults.
     public init(
-        soap: SOAPSettings = SOAPSettings(speciesZ: []), kernel: PolynomialKernel = PolynomialKernel(delta: 1, zeta: 4),
-        sparseCount: Int = 500, sparseCountByElement: [Int: Int] = [:], sparseMethod: SparseMethod = .cur,
+        soap: SOAPSettings? = SOAPSettings(speciesZ: []), kernel: PolynomialKernel = PolynomialKernel(delta: 1, zeta: 4),
+        terms: [GeometricTermSettings] = [], sparseCount: Int = 500, sparseCountByElement: [Int: Int] = [:],
+        sparseMethod: SparseMethod = .cur,
         sparseIndices: [Int: [Int]] = [:],
         sigmas: Sigmas = Sigmas(energy: 0.001, force: 0.05, virial: 0.05), configTypeSigmas: [String: Sigmas] = [:],
         keys: ReferenceKeys = ReferenceKeys(), e0: E0Mode = .isolated, jitter: Double = 1e-10, seed: UInt64 = 1,
@@ -49,6 +55,7 @@ public struct FitSettings: Equatable, Sendable {
     ) {
         self.soap = soap
         self.kernel = kernel
+        self.terms = terms
         self.sparseCount = sparseCount
         self.sparseCountByElement = sparseCountByElement
         self.sparseMethod = sparseMethod
@@ -83,11 +90,16 @@ public struct FitSettings: Equatable, Sendable {
             try positive("sigma force of \(type)", s.force)
             try positive("sigma virial of \(type)", s.virial)
         }
+        guard e0Offset.isFinite else { throw .invalidSetting(name: "e0_offset", value: "\(e0Offset)", hint: "must be finite") }
         guard jitter >= 0, jitter.isFinite else { throw .invalidSetting(name: "jitter", value: "\(jitter)", hint: "must be ≥ 0") }
         for (z, count) in [(0, sparseCount)] + sparseCountByElement.sorted(by: { $0.key < $1.key }) where count < 1 {
             let name = z == 0 ? "n_sparse" : "n_sparse of \(Element.label(z))"
             throw .invalidSetting(name: name, value: "\(count)", hint: "must be at least 1")
         }
+        guard soap != nil || !terms.isEmpty else {
+            throw .invalidSetting(name: "gap", value: "no term", hint: "give a SOAP term, a 2- or 3-body term, or several")
+        }
+        for term in terms { try term.validate() }
         guard threads >= 1 else { throw .invalidSetting(name: "threads", value: "\(threads)", hint: "must be at least 1") }
     }
 }

@@ -4,139 +4,118 @@ import Foundation
 import LinearAlgebra
 import Support
 
-/// A fitted Gaussian Approximation Potential: E = Σ_i [e0(Z_i) + δ² Σ_m α_m (q_i·x_m)^ζ] over atoms i, with
-/// q_i the normalised QUIP-layout SOAP vector and x_m the sparse points of atom i's element. Forces and
-/// virials come by back-propagation through the descriptor, never by forming kernel gradients.
+/// A fitted Gaussian Approximation Potential, a sum of terms as gap_fit's models are:
+/// E = Σ_i e0(Z_i) + E_SOAP + Σ_t E_t, with an optional SOAP term (per-element sparse sets) and any number of
+/// 2- and 3-body terms. Forces and virials of every term come by back-propagation through its descriptor,
+/// never by forming kernel gradients; the 2- and 3-body terms share one neighbor list per structure.
 public struct GAPPotential: Calculator {
-    /// Descriptor settings.
-    public let soapSettings: SOAPSettings
-    /// Kernel δ and ζ.
-    public let kernel: PolynomialKernel
+    /// The SOAP term, if the model has one.
+    public let soap: SOAPTerm?
+    /// The 2- and 3-body terms.
+    public let terms: [GeometricTerm]
     /// Isolated-atom energies per element, eV.
     public let e0: [Int: Double]
-    /// The model of each central element.
-    public let models: [Int: SparseModel]
     /// What the per-atom predictive variance needs (absent when the potential was saved without it).
     public let variance: VarianceFactors?
     /// Worker threads for predictions.
     public var threads: Int = Parallel.defaultThreads
-    let soap: SOAP
 
-    /// A potential from its parts.
-    /// - Throws: `GAPError.descriptor` for invalid descriptor settings, `GAPError.inconsistentPotential` when
-    ///   sparse points are not as long as the descriptor or the variance factors do not match the models.
-    public init(
-        soapSettings: SOAPSettings, kernel: PolynomialKernel, e0: [Int: Double], models: [Int: SparseModel],
-        variance: VarianceFactors?
-    ) throws(GAPError) {
-        let soap: SOAP
-        do { soap = try soapSettings.makeSOAP() } catch { throw .descriptor(error) }
-        try self.init(soapSettings: soapSettings, soap: soap, kernel: kernel, e0: e0, models: models, variance: variance)
-    }
-
-    /// A potential around `soap`, the descriptor `soapSettings` makes (built once by whoever checked it).
-    /// - Throws: `GAPError.inconsistentPotential` when the shapes of the parts do not fit together.
-    init(
-        soapSettings: SOAPSettings, soap: SOAP, kernel: PolynomialKernel, e0: [Int: Double], models: [Int: SparseModel],
-        variance: VarianceFactors?
-    ) throws(GAPError) {
-        self.soapSettings = soapSettings
+    /// A potential from its terms.
+    /// - Throws: `GAPError.inconsistentPotential` when there is no term, or the variance factors do not cover
+    ///   the terms' sparse points.
+    public init(soap: SOAPTerm?, terms: [GeometricTerm] = [], e0: [Int: Double], variance: VarianceFactors?) throws(GAPError) {
+        guard soap != nil || !terms.isEmpty else { throw .inconsistentPotential(detail: "the model has no term") }
         self.soap = soap
-        self.kernel = kernel
+        self.terms = terms
         self.e0 = e0
-        self.models = models
         self.variance = variance
-        try Self.checkShapes(models: models, variance: variance, features: soap.numberOfFeatures)
+        if let variance { try checkShapes(variance) }
     }
 
-    /// Checks that every sparse point has `features` entries and that the variance factors cover exactly the
-    /// models' sparse points, so that every product in predictions fits by construction.
-    private static func checkShapes(
-        models: [Int: SparseModel], variance: VarianceFactors?, features D: Int
-    ) throws(GAPError) {
-        for (z, model) in models.sorted(by: { $0.key < $1.key }) where model.points.columns != D {
-            throw .inconsistentPotential(
-                detail: "the sparse points of \(Element.label(z)) have \(model.points.columns) "
-                    + "entries, but the descriptor settings give \(D)")
-        }
-        guard let variance else { return }
-        let m = models.values.reduce(0) { $0 + $1.points.rows }
-        guard variance.elements.sorted() == models.keys.sorted() else {
+    /// Checks that the variance factors cover exactly the terms' sparse points, so that every product in
+    /// predictions fits by construction.
+    private func checkShapes(_ variance: VarianceFactors) throws(GAPError) {
+        let soapElements = soap?.models.keys.sorted() ?? []
+        guard variance.elements.sorted() == soapElements else {
             throw .inconsistentPotential(
                 detail: "the variance factors are for elements \(variance.elements.map(Element.label)), "
-                    + "the models for \(models.keys.sorted().map(Element.label))")
+                    + "the SOAP models for \(soapElements.map(Element.label))")
         }
+        let m = sparseCount
         for (name, factor) in [("lower", variance.lower), ("upper", variance.upper)] where factor.rows != m || factor.columns != m {
             throw .inconsistentPotential(
                 detail: "the \(name) variance factor is \(factor.rows)×\(factor.columns) for \(m) sparse points")
         }
     }
 
+    /// Sparse points of all terms.
+    public var sparseCount: Int { (soap?.sparseCount ?? 0) + terms.reduce(0) { $0 + $1.sparse.count } }
+
     /// Elements the potential knows.
     public var elements: [Int] { e0.keys.sorted() }
+
+    /// The longest cutoff of the 2- and 3-body terms (0 without any).
+    var geometricCutoff: Double { terms.map(\.sparse.descriptor.cutoff.cutoff).max() ?? 0 }
 
     /// Energy, forces, virial and per-atom energies.
     /// - Throws: `GAPError.unknownElement` for an element without e0, `GAPError.descriptor` for bad geometry.
     public func calculate(_ s: Structure) throws -> Calculation {
         try checkElements(s)
-        var result: Calculation
-        var failure: LinearAlgebraError?
-        do {
-            result = try soap.backPropagate(s, threads: threads) { rows in
-                do throws(LinearAlgebraError) {
-                    return try localEnergies(rows, elements: s.atomicNumbers)
-                } catch {
-                    // Back-propagation needs arrays of the right length; the error is thrown once it returns.
-                    failure = error
-                    return (
-                        [Double](repeating: 0, count: rows.count), [Double](repeating: 0, count: rows.count * rows.featureCount)
-                    )
-                }
-            }
-        } catch {
-            throw GAPError.descriptor(error)
-        }
-        if let failure { throw GAPError.solver(stage: "local energies", failure) }
+        var result =
+            try soap?.calculate(s, threads: threads)
+            ?? Calculation(
+                energy: 0, forces: [SIMD3<Double>](repeating: .zero, count: s.count), virial: .zero,
+                atomEnergies: [Double](repeating: 0, count: s.count))
         var energies = result.atomEnergies ?? [Double](repeating: 0, count: s.count)
+        if !terms.isEmpty {
+            var accumulator = PairGradientAccumulator(forces: result.forces, virial: result.virial)
+            let list = try neighborList(s)
+            for term in terms {
+                term.accumulate(
+                    term.sparse.descriptor.instances(of: s, list: list, gradients: true), energies: &energies,
+                    into: &accumulator)
+            }
+            result.forces = accumulator.forces
+            result.virial = accumulator.virial
+        }
         for i in 0..<s.count { energies[i] += e0[s.atomicNumbers[i]] ?? 0 }
         result.atomEnergies = energies
         result.energy = energies.reduce(0, +)
         return result
     }
 
-    /// Local energies and their gradients ∂e/∂q for descriptor rows, element by element with two matrix
-    /// products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X.
-    /// - Throws: `.dimensionMismatch` when the rows are not as long as the sparse points (`init` rules this
-    ///   out for the potential's own descriptor).
-    func localEnergies(
-        _ rows: DescriptorRows, elements: [Int]
-    ) throws(LinearAlgebraError) -> (energies: [Double], gradients: [Double]) {
-        let D = rows.featureCount
-        var energies = [Double](repeating: 0, count: rows.count)
-        var gradients = [Double](repeating: 0, count: rows.count * D)
-        for (z, model) in models {
-            let members = (0..<rows.count).filter { elements[rows.center[$0]] == z }
-            guard !members.isEmpty else { continue }
-            var t = try Matrix.product(rows.matrix(rows: members), model.points, transB: .transposed)
-            let local = kernel.localEnergies(replacingByGradientCoefficients: &t, alpha: model.alpha)
-            let w = try Matrix.product(t, model.points)
-            for (k, r) in members.enumerated() {
-                energies[r] = local[k]
-                gradients.replaceSubrange((r * D)..<((r + 1) * D), with: w.elements[(k * D)..<((k + 1) * D)])
-            }
+    /// The full neighbor list of `s` for the longest 2- or 3-body cutoff, built once for all those terms.
+    /// - Throws: `GAPError.descriptor` for unusable geometry.
+    func neighborList(_ s: Structure) throws(GAPError) -> NeighborList {
+        do { return try NeighborList(s, cutoff: geometricCutoff, threads: 1) } catch {
+            throw .descriptor(.geometry(structure: 0, error))
         }
-        return (energies, gradients)
     }
 
-    /// The predictive variance (eV²) of each atom's local energy; nil when the potential has no variance
-    /// factors.
+    /// The predictive variance (eV²) of each atom's local energy, all terms together; nil when the
+    /// potential has no variance factors.
     public func localVariances(_ s: Structure) throws -> [Double]? {
         guard let variance else { return nil }
         try checkElements(s)
-        let rows: DescriptorRows
-        do { rows = try soap.create([s], threads: threads) } catch { throw GAPError.descriptor(error) }
+        var columns = Matrix(rows: sparseCount, columns: s.count)
+        var prior = [Double](repeating: 0, count: s.count)
+        var offset = 0
+        if let soap {
+            try soap.addKernelColumns(
+                s, elements: variance.elements, threads: threads, into: &columns, offset: 0, prior: &prior)
+            offset = soap.sparseCount
+        }
+        if !terms.isEmpty {
+            let list = try neighborList(s)
+            for term in terms {
+                term.addKernelColumns(
+                    term.sparse.descriptor.instances(of: s, list: list, gradients: false), atoms: s.count, into: &columns,
+                    offset: offset, prior: &prior)
+                offset += term.sparse.count
+            }
+        }
         do throws(LinearAlgebraError) {
-            return try variance.variances(rows, elements: rows.center.map { s.atomicNumbers[$0] }, models: models, kernel: kernel)
+            return try variance.variances(columns: columns, prior: prior)
         } catch {
             throw GAPError.solver(stage: "predictive variance", error)
         }

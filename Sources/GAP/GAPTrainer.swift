@@ -32,12 +32,17 @@ public enum GAPTrainer {
         report.warnings += data.warnings
         lap("read and check data")
 
-        let candidates = try SparseCandidates.descriptors(
-            of: data.observations, soap: data.soap, threads: settings.threads,
-            progress: progress)
+        let candidates =
+            try data.soap.map { soap throws(GAPError) in
+                try SparseCandidates.descriptors(of: data.observations, soap: soap, threads: settings.threads, progress: progress)
+            } ?? [:]
+        let instances = try SparseCandidates.instances(
+            of: data.observations, terms: data.terms, threads: settings.threads, progress: progress)
         lap("descriptors")
 
-        let basis = try SparseBasis(candidates: candidates, elements: data.elements, settings: settings)
+        let basis = try SparseBasis(
+            candidates: candidates, elements: data.elements, terms: data.terms, instances: instances, settings: settings)
+        report.termSparseIndices = basis.termIndices
         report.sparseIndices = basis.indices
         var solver: IncrementalLeastSquares
         do { solver = try IncrementalLeastSquares(transposeOf: basis.lower) } catch { throw .solver(stage: "regulariser", error) }

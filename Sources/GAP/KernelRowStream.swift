@@ -1,3 +1,4 @@
+import Atoms
 import Descriptors
 import LinearAlgebra
 import Support
@@ -9,10 +10,10 @@ enum KernelRowStream {
     /// Folds the design rows of every observation into `solver`; returns how many rows it added.
     /// - Throws: `GAPError.descriptor` for a configuration that cannot be described, `.solver` for a failed fold.
     static func fold(
-        _ observations: [Observation], soap: SOAP, basis: SparseBasis, settings: FitSettings,
+        _ observations: [Observation], soap: SOAP?, basis: SparseBasis, settings: FitSettings,
         into solver: inout IncrementalLeastSquares, progress: GAPTrainer.Progress?
     ) throws(GAPError) -> Int {
-        let M = basis.layout.total
+        let M = basis.total
         let rowsPerFold = max(M / 4, 512)  // rows per QR fold: a quarter of the triangle's memory
         let kernel = settings.kernel, threads = settings.threads
         var start = 0, folded = 0
@@ -44,23 +45,42 @@ enum KernelRowStream {
         return folded
     }
 
-    /// The design rows of one configuration: descriptors (with derivatives when it has forces or a virial,
-    /// strain ones for a virial) and their kernels with the sparse points.
+    /// The design rows of one configuration: for the SOAP term, descriptors (with derivatives when it has
+    /// forces or a virial, strain ones for a virial) and their kernels with the sparse points; for the 2- and
+    /// 3-body terms, their instances from one neighbor list and their kernels with each term's sparse points.
     static func designRows(
-        _ o: Observation, soap: SOAP, basis: SparseBasis, kernel: PolynomialKernel
+        _ o: Observation, soap: SOAP?, basis: SparseBasis, kernel: PolynomialKernel
     ) throws(GAPError) -> DesignRows {
-        let q: DescriptorRows, dq: SparseDerivatives?
-        do {
-            if o.forces != nil || o.virial != nil {
-                let described = try soap.derivatives([o.structure], strain: o.virial != nil, threads: 1)
-                (q, dq) = (described.descriptors, described.derivatives)
-            } else {
-                (q, dq) = (try soap.create([o.structure], threads: 1), nil)
+        var rows = DesignRows(o, columns: basis.total)
+        let gradients = o.forces != nil || o.virial != nil
+        if let soap {
+            let q: DescriptorRows, dq: SparseDerivatives?
+            do {
+                if gradients {
+                    let described = try soap.derivatives([o.structure], strain: o.virial != nil, threads: 1)
+                    (q, dq) = (described.descriptors, described.derivatives)
+                } else {
+                    (q, dq) = (try soap.create([o.structure], threads: 1), nil)
+                }
+            } catch {
+                throw .descriptor(error)
             }
-        } catch {
-            throw .descriptor(error)
+            try rows.addSOAP(o, q: q, dq: dq, points: basis.points, layout: basis.layout, kernel: kernel)
         }
-        return try DesignRows(o, q: q, dq: dq, points: basis.points, layout: basis.layout, kernel: kernel)
+        if !basis.terms.isEmpty {
+            let cutoff = basis.terms.map(\.descriptor.cutoff.cutoff).max() ?? 0
+            let list: NeighborList
+            do { list = try NeighborList(o.structure, cutoff: cutoff, threads: 1) } catch {
+                throw .descriptor(.geometry(structure: o.index, error))
+            }
+            for (term, offset) in zip(basis.terms, basis.termOffsets) {
+                term.addDesignRows(
+                    term.descriptor.instances(of: o.structure, list: list, gradients: gradients), to: &rows.matrix,
+                    offset: offset, rows: rows.rows)
+            }
+        }
+        rows.divideBySigma()
+        return rows
     }
 
     /// The design rows and targets of a batch as one column-major block [A b] (what the QR folds in place);

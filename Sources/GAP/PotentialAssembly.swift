@@ -32,12 +32,18 @@ enum PotentialAssembly {
             models[z] = SparseModel(points: points, alpha: Array(alpha[offset..<(offset + points.rows)]))
             offset += points.rows
         }
+        var terms = [GeometricTerm]()
+        for (set, start) in zip(basis.terms, basis.termOffsets) {
+            terms.append(try GeometricTerm(sparse: set, alpha: Array(alpha[start..<(start + set.count)])))
+        }
         let variance =
             settings.storeVariance
             ? VarianceFactors(elements: basis.layout.elements, lower: basis.lower, upper: solver.upperTriangle) : nil
-        var potential = try GAPPotential(
-            soapSettings: data.soapSettings, kernel: settings.kernel, e0: data.e0, models: models,
-            variance: variance)
+        var soap: SOAPTerm?
+        if let soapSettings = data.soapSettings, let descriptor = data.soap {
+            soap = try SOAPTerm(settings: soapSettings, soap: descriptor, kernel: settings.kernel, models: models)
+        }
+        var potential = try GAPPotential(soap: soap, terms: terms, e0: data.e0, variance: variance)
         potential.threads = settings.threads
         return potential
     }

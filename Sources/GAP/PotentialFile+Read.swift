@@ -37,30 +37,49 @@ extension GAPPotential {
         }
         let metadata = try PotentialMetadata.decode(Data(text.utf8), path: path)
         let (e0, counts) = try metadata.validated(path: path)
-        let soap: SOAP
-        do { soap = try metadata.soap.makeSOAP() } catch {
-            throw .badPotentialEntry(path: path, entry: "metadata soap", detail: "describes no valid descriptor: \(error)")
+        var soap: SOAPTerm?
+        if let settings = metadata.soap, let kernel = metadata.kernel {
+            let descriptor: SOAP
+            do { descriptor = try settings.makeSOAP() } catch {
+                throw .badPotentialEntry(path: path, entry: "metadata soap", detail: "describes no valid descriptor: \(error)")
+            }
+            let features = descriptor.numberOfFeatures
+            var models = [Int: SparseModel]()
+            for (z, count) in counts {
+                let points = try finiteValues(npz, "sparse_\(z)", shape: [count, features], path: path)
+                let alpha = try finiteValues(npz, "alpha_\(z)", shape: [count], path: path)
+                models[z] = SparseModel(points: try matrix(count, features, points, entry: "sparse_\(z)", path: path), alpha: alpha)
+            }
+            soap = try SOAPTerm(settings: settings, soap: descriptor, kernel: kernel, models: models)
         }
-        let features = soap.numberOfFeatures
-        var models = [Int: SparseModel]()
-        for (z, count) in counts {
-            let points = try finiteValues(npz, "sparse_\(z)", shape: [count, features], path: path)
-            let alpha = try finiteValues(npz, "alpha_\(z)", shape: [count], path: path)
-            models[z] = SparseModel(points: try matrix(count, features, points, entry: "sparse_\(z)", path: path), alpha: alpha)
+        var terms = [GeometricTerm]()
+        for (k, entry) in metadata.terms.enumerated() {
+            let m = entry.sparsePoints, d = entry.descriptor.dimension
+            let points = try finiteValues(npz, "term_\(k)_sparse", shape: [m, d], path: path)
+            let weights = try finiteValues(npz, "term_\(k)_cutoff", shape: [m], path: path)
+            let alpha = try finiteValues(npz, "term_\(k)_alpha", shape: [m], path: path)
+            do {
+                let set = try GeometricSparseSet(
+                    descriptor: entry.descriptor, kernel: entry.kernel,
+                    points: try matrix(m, d, points, entry: "term_\(k)_sparse", path: path), weights: weights)
+                terms.append(try GeometricTerm(sparse: set, alpha: alpha))
+            } catch {
+                throw .badPotentialEntry(path: path, entry: "term_\(k)", detail: "is inconsistent: \(error)")
+            }
         }
-        let variance = metadata.hasVariance && variances ? try varianceFactors(npz, models: models, path: path) : nil
-        return (
-            try GAPPotential(
-                soapSettings: metadata.soap, soap: soap, kernel: metadata.kernel, e0: e0, models: models, variance: variance),
-            metadata
-        )
+        let variance =
+            metadata.hasVariance && variances
+            ? try varianceFactors(
+                npz, soapModels: soap?.models ?? [:], termPoints: terms.reduce(0) { $0 + $1.sparse.count }, path: path)
+            : nil
+        return (try GAPPotential(soap: soap, terms: terms, e0: e0, variance: variance), metadata)
     }
 
-    /// The variance factors, checked against the models: one block per modelled element, two packed
-    /// M × M triangles of finite values.
-    private static func varianceFactors(_ npz: NPZReader, models: [Int: SparseModel], path: String) throws(GAPError)
-        -> VarianceFactors
-    {
+    /// The variance factors, checked against the terms: one block per SOAP element, then `termPoints` points
+    /// of the 2- and 3-body terms, two packed M × M triangles of finite values.
+    private static func varianceFactors(
+        _ npz: NPZReader, soapModels models: [Int: SparseModel], termPoints: Int, path: String
+    ) throws(GAPError) -> VarianceFactors {
         guard let elements = npz.ints("variance_elements") else {
             throw .badPotentialEntry(
                 path: path, entry: "variance_elements", detail: "is missing or not int64, though has_variance is true")
@@ -70,8 +89,8 @@ extension GAPPotential {
                 path: path, entry: "variance_elements",
                 detail: "is \(elements.values) (shape \(elements.shape)), not one entry for each of \(models.keys.sorted())")
         }
-        let m = models.values.reduce(0) { $0 + $1.points.rows }
-        let triangle = m * (m + 1) / 2  // m ≤ species × PotentialLimits.sparsePoints: no overflow
+        let m = models.values.reduce(0) { $0 + $1.points.rows } + termPoints
+        let triangle = m * (m + 1) / 2  // m ≤ (species + terms) × PotentialLimits.sparsePoints: no overflow
         let lower = try values(npz, "variance_lower", shape: [triangle], path: path)
         let upper = try values(npz, "variance_upper", shape: [triangle], path: path)
         return VarianceFactors(

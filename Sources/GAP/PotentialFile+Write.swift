@@ -4,22 +4,35 @@ import Foundation
 import LinearAlgebra
 
 extension GAPPotential {
-    /// Writes the potential as an `.npz` archive (numpy-readable): `metadata` (JSON text), per element Z
-    /// `sparse_Z` [M, D] and `alpha_Z` [M], and, when present, `variance_elements`, `variance_lower` and
+    /// Writes the potential as an `.npz` archive (numpy-readable): `metadata` (JSON text), for the SOAP term
+    /// per element Z `sparse_Z` [M, D] and `alpha_Z` [M], for the 2- and 3-body term K `term_K_sparse` [M, D],
+    /// `term_K_cutoff` [M] and `term_K_alpha` [M], and, when present, `variance_elements`, `variance_lower` and
     /// `variance_upper` (packed triangles, row-major), with `fit` recorded in the metadata. Written atomically.
     public func write(to path: String, fit: FitRecord, codeVersion: String) throws {
         let metadata = PotentialMetadata(
-            codeVersion: codeVersion, created: ISO8601DateFormatter().string(from: Date()), soap: soapSettings, kernel: kernel,
+            codeVersion: codeVersion, created: ISO8601DateFormatter().string(from: Date()), soap: soap?.settings,
+            kernel: soap?.kernel,
+            terms: terms.map {
+                PotentialMetadata.TermEntry(
+                    descriptor: $0.sparse.descriptor, kernel: $0.sparse.kernel, sparsePoints: $0.sparse.count)
+            },
             e0: Dictionary(uniqueKeysWithValues: e0.map { (Element.label($0.key), $0.value) }),
-            sparsePoints: Dictionary(uniqueKeysWithValues: models.map { (Element.label($0.key), $0.value.points.rows) }),
+            sparsePoints: Dictionary(
+                uniqueKeysWithValues: (soap?.models ?? [:]).map { (Element.label($0.key), $0.value.points.rows) }),
             fit: fit, hasVariance: variance != nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         var npz = NPZWriter()
         npz.add("metadata", text: String(decoding: try encoder.encode(metadata), as: UTF8.self))
-        for (z, model) in models.sorted(by: { $0.key < $1.key }) {
+        for (z, model) in (soap?.models ?? [:]).sorted(by: { $0.key < $1.key }) {
             npz.add("sparse_\(z)", model.points.elements, shape: [model.points.rows, model.points.columns])
             npz.add("alpha_\(z)", model.alpha, shape: [model.alpha.count])
+        }
+        for (k, term) in terms.enumerated() {
+            let points = term.sparse.points
+            npz.add("term_\(k)_sparse", points.elements, shape: [points.rows, points.columns])
+            npz.add("term_\(k)_cutoff", term.sparse.weights, shape: [points.rows])
+            npz.add("term_\(k)_alpha", term.alpha, shape: [points.rows])
         }
         if let variance {
             npz.add("variance_elements", variance.elements, shape: [variance.elements.count])

@@ -4,6 +4,8 @@
 enum PotentialLimits {
     /// Most density channels (species).
     static let species = 16
-    /// Most sparse points of one element.
+    /// Most 2- and 3-body terms (a 4-species model with every angle_3b combination has 40).
+    static let terms = 1000
+    /// Most sparse points of one element or term.
     static let sparsePoints = 1_000_000
 }

@@ -16,34 +16,53 @@ extension PotentialMetadata {
                     field, "is \(value); it must be finite and in \(open ? "(" : "[")\(range.lowerBound), \(range.upperBound)]")
             }
         }
-        try check("soap.cutoff", soap.cutoff, in: 0...DescriptorLimits.soapCutoff)
-        try check("soap.cutoff_transition_width", soap.cutoffTransitionWidth, in: 0...soap.cutoff)
-        try check("soap.atom_sigma", soap.atomSigma, in: 0...soap.cutoff)
-        try check(
-            "soap.central_weight", soap.centralWeight, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
-            open: false)
-        guard (1...DescriptorLimits.soapNMax).contains(soap.nMax) else {
-            throw bad("soap.n_max", "is \(soap.nMax); it must be in 1…\(DescriptorLimits.soapNMax)")
+        if let soap {
+            try check("soap.cutoff", soap.cutoff, in: 0...DescriptorLimits.cutoff)
+            try check("soap.cutoff_transition_width", soap.cutoffTransitionWidth, in: 0...soap.cutoff)
+            try check("soap.atom_sigma", soap.atomSigma, in: 0...soap.cutoff)
+            try check(
+                "soap.central_weight", soap.centralWeight, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
+                open: false)
+            guard (1...DescriptorLimits.soapNMax).contains(soap.nMax) else {
+                throw bad("soap.n_max", "is \(soap.nMax); it must be in 1…\(DescriptorLimits.soapNMax)")
+            }
+            guard (0...DescriptorLimits.soapLMax).contains(soap.lMax) else {
+                throw bad("soap.l_max", "is \(soap.lMax); it must be in 0…\(DescriptorLimits.soapLMax)")
+            }
+            guard (1...PotentialLimits.species).contains(soap.speciesZ.count),
+                soap.speciesZ.allSatisfy({ Element.symbol($0) != nil }), Set(soap.speciesZ).count == soap.speciesZ.count
+            else {
+                throw bad(
+                    "soap.species_Z",
+                    "is \(soap.speciesZ); it must list 1 to \(PotentialLimits.species) distinct atomic numbers (1…118)")
+            }
+            guard let kernel else { throw bad("kernel", "is missing, though the model has a SOAP term") }
+            try check("kernel.delta", kernel.delta, in: 0...Double.greatestFiniteMagnitude)
+            try check("kernel.zeta", kernel.zeta, in: 0...Double.greatestFiniteMagnitude)
+        } else if !sparsePoints.isEmpty {
+            throw bad("sparse_points", "lists SOAP sparse points, but the model has no SOAP term")
         }
-        guard (0...DescriptorLimits.soapLMax).contains(soap.lMax) else {
-            throw bad("soap.l_max", "is \(soap.lMax); it must be in 0…\(DescriptorLimits.soapLMax)")
+        guard terms.count <= PotentialLimits.terms else {
+            throw bad("terms", "has \(terms.count) entries; at most \(PotentialLimits.terms) are allowed")
         }
-        guard (1...PotentialLimits.species).contains(soap.speciesZ.count), soap.speciesZ.allSatisfy({ Element.symbol($0) != nil }),
-            Set(soap.speciesZ).count == soap.speciesZ.count
-        else {
-            throw bad(
-                "soap.species_Z",
-                "is \(soap.speciesZ); it must list 1 to \(PotentialLimits.species) distinct atomic numbers (1…118)")
+        for (k, term) in terms.enumerated() {
+            do { try term.descriptor.validate() } catch { throw bad("terms.\(k).descriptor", "is invalid: \(error)") }
+            do { try term.kernel.validate(dimension: term.descriptor.dimension, term: "term \(k)") } catch {
+                throw bad("terms.\(k).kernel", "is invalid: \(error)")
+            }
+            guard (1...PotentialLimits.sparsePoints).contains(term.sparsePoints) else {
+                throw bad("terms.\(k).sparse_points", "is \(term.sparsePoints); it must be in 1…\(PotentialLimits.sparsePoints)")
+            }
         }
-        try check("kernel.delta", kernel.delta, in: 0...Double.greatestFiniteMagnitude)
-        try check("kernel.zeta", kernel.zeta, in: 0...Double.greatestFiniteMagnitude)
         var energies = [Int: Double]()
         for (symbol, value) in e0 {
             guard let z = Element.atomicNumber(symbol) else { throw bad("e0", "names an unknown element '\(symbol)'") }
             guard value.isFinite else { throw bad("e0.\(symbol)", "is \(value); it must be finite") }
             energies[z] = value
         }
-        guard !sparsePoints.isEmpty else { throw bad("sparse_points", "is empty; a potential models at least one element") }
+        guard !sparsePoints.isEmpty || !terms.isEmpty else {
+            throw bad("sparse_points", "is empty and there are no 2- or 3-body terms; a potential has at least one term")
+        }
         var counts = [Int: Int]()
         for (symbol, count) in sparsePoints {
             guard let z = Element.atomicNumber(symbol) else { throw bad("sparse_points", "names an unknown element '\(symbol)'") }
@@ -51,8 +70,8 @@ extension PotentialMetadata {
                 throw bad("sparse_points.\(symbol)", "is \(count); it must be in 1…\(PotentialLimits.sparsePoints)")
             }
             guard energies[z] != nil else { throw bad("e0", "has no value for \(symbol), which has sparse points") }
-            guard soap.speciesZ.contains(z) else {
-                throw bad("soap.species_Z", "is \(soap.speciesZ), without \(symbol) (Z \(z)), which has sparse points")
+            guard let soap, soap.speciesZ.contains(z) else {
+                throw bad("soap.species_Z", "is \(soap?.speciesZ ?? []), without \(symbol) (Z \(z)), which has sparse points")
             }
             counts[z] = count
         }

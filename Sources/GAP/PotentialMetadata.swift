@@ -8,13 +8,15 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
     public var codeVersion: String
     /// When the file was written (ISO 8601).
     public var created: String
-    /// Descriptor settings.
-    public var soap: SOAPSettings
-    /// Kernel.
-    public var kernel: PolynomialKernel
+    /// SOAP descriptor settings (nil: no SOAP term).
+    public var soap: SOAPSettings?
+    /// The SOAP term's kernel.
+    public var kernel: PolynomialKernel?
+    /// The 2- and 3-body terms, in the order of their arrays `term_K_…`.
+    public var terms: [TermEntry]
     /// Isolated-atom energies by element symbol, eV.
     public var e0: [String: Double]
-    /// Sparse points per element symbol.
+    /// SOAP sparse points per element symbol.
     public var sparsePoints: [String: Int]
     /// How the potential was fitted.
     public var fit: FitRecord
@@ -23,19 +25,41 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
 
     /// The `format` value.
     public static let formatName = "swiftgap-potential"
-    /// The layout version this code writes and the newest it reads. Version 1 files with a flat fit
-    /// record (settings as the command line gave them) read as well: the arrays are laid out alike.
-    public static let currentVersion = 1
+    /// The layout version this code writes and the newest it reads. Version 2 added the 2- and 3-body
+    /// terms and made the SOAP term optional; version 1 files (SOAP only, some with a flat fit record)
+    /// read as well: their arrays are laid out alike.
+    public static let currentVersion = 2
+
+    /// What the metadata says of one 2- or 3-body term; its arrays are `term_K_sparse` [M, D],
+    /// `term_K_cutoff` [M] and `term_K_alpha` [M] for the term's index K.
+    public struct TermEntry: Codable, Equatable, Sendable {
+        /// The descriptor.
+        public var descriptor: GeometricDescriptor
+        /// The kernel.
+        public var kernel: SquaredExponentialKernel
+        /// Number of sparse points M.
+        public var sparsePoints: Int
+
+        /// An entry.
+        public init(descriptor: GeometricDescriptor, kernel: SquaredExponentialKernel, sparsePoints: Int) {
+            self.descriptor = descriptor
+            self.kernel = kernel
+            self.sparsePoints = sparsePoints
+        }
+
+        enum CodingKeys: String, CodingKey { case descriptor, kernel, sparsePoints = "sparse_points" }
+    }
 
     /// Metadata of a potential written now.
     public init(
-        codeVersion: String, created: String, soap: SOAPSettings, kernel: PolynomialKernel, e0: [String: Double],
-        sparsePoints: [String: Int], fit: FitRecord, hasVariance: Bool
+        codeVersion: String, created: String, soap: SOAPSettings?, kernel: PolynomialKernel?, terms: [TermEntry] = [],
+        e0: [String: Double], sparsePoints: [String: Int], fit: FitRecord, hasVariance: Bool
     ) {
         self.codeVersion = codeVersion
         self.created = created
         self.soap = soap
         self.kernel = kernel
+        self.terms = terms
         self.e0 = e0
         self.sparsePoints = sparsePoints
         self.fit = fit
@@ -43,7 +67,7 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", codeVersion = "code_version", created, soap, kernel, e0
+        case format, formatVersion = "format_version", codeVersion = "code_version", created, soap, kernel, terms, e0
         case sparsePoints = "sparse_points", fit, hasVariance = "has_variance"
     }
 
@@ -53,8 +77,14 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
         formatVersion = try c.decode(Int.self, forKey: .formatVersion)
         codeVersion = try c.decodeIfPresent(String.self, forKey: .codeVersion) ?? "unknown"
         created = try c.decodeIfPresent(String.self, forKey: .created) ?? "unknown"
-        soap = try c.decode(SOAPSettings.self, forKey: .soap)
-        kernel = try c.decode(PolynomialKernel.self, forKey: .kernel)
+        // Version 1 always has a SOAP term; later versions write it only when the model has one.
+        soap =
+            formatVersion < 2
+            ? try c.decode(SOAPSettings.self, forKey: .soap) : try c.decodeIfPresent(SOAPSettings.self, forKey: .soap)
+        kernel =
+            soap == nil
+            ? try c.decodeIfPresent(PolynomialKernel.self, forKey: .kernel) : try c.decode(PolynomialKernel.self, forKey: .kernel)
+        terms = try c.decodeIfPresent([TermEntry].self, forKey: .terms) ?? []
         e0 = try c.decode([String: Double].self, forKey: .e0)
         sparsePoints = try c.decode([String: Int].self, forKey: .sparsePoints)
         hasVariance = try c.decode(Bool.self, forKey: .hasVariance)
@@ -63,7 +93,7 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
         if FitRecord.isVersion1(record) {
             // A flat record did not keep these; they are the ones the file holds.
             fit.settings.soap = soap
-            fit.settings.kernel = kernel
+            if let kernel { fit.settings.kernel = kernel }
             fit.settings.storeVariance = hasVariance
         }
     }

@@ -1,11 +1,12 @@
-/// Stored as "cur", "random" or "fps", or as the list of indices.
+/// Stored as "cur", "random", "fps" or "uniform", or as the list of indices.
 extension SparseMethod: Codable, CustomStringConvertible {
-    /// "cur", "random", "fps", or "file" for given indices (as the command line spells them).
+    /// "cur", "random", "fps", "uniform", or "file" for given indices (as the command line spells them).
     public var description: String {
         switch self {
         case .cur: return "cur"
         case .random: return "random"
         case .fps: return "fps"
+        case .uniform: return "uniform"
         case .indices: return "file"
         }
     }
@@ -20,10 +21,11 @@ extension SparseMethod: Codable, CustomStringConvertible {
         case "cur": self = .cur
         case "random": self = .random
         case "fps": self = .fps
+        case "uniform": self = .uniform
         case "file", "indices": self = .indices([])
         case let other:
             throw DecodingError.dataCorruptedError(
-                in: c, debugDescription: "unknown sparse method '\(other)' (cur, random, fps or file)")
+                in: c, debugDescription: "unknown sparse method '\(other)' (cur, random, fps, uniform or file)")
         }
     }
 

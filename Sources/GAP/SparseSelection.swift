@@ -11,6 +11,9 @@ public enum SparseMethod: Sendable, Equatable {
     case random
     /// Farthest-point sampling in descriptor space.
     case fps
+    /// gap_fit's `uniform`: for each point of a uniform grid over the range of the data, the nearest data
+    /// point (for the 1-, 2- and 3-body terms' low-dimensional descriptors).
+    case uniform
     /// Given indices into the element's descriptors (atoms of the element in file order, 0-based).
     case indices([Int])
 
@@ -32,6 +35,8 @@ public enum SparseMethod: Sendable, Equatable {
             return farthestPoints(x, count: count, start: Int(rng.next() % UInt64(max(n, 1))))
         case .cur:
             return try cur(x, count: count, rng: &rng)
+        case .uniform:
+            return UniformGrid.select(x, count: count, rng: &rng)
         }
     }
 

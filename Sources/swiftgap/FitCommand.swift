@@ -134,18 +134,25 @@ struct FitCommand: ParsableCommand {
         print(table)
         print("")
         print("stage times: " + seconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", "))
-        print(
-            "sparse points: "
-                + potential.models.sorted { $0.key < $1.key }.map { "\(Element.label($0.key)) \($0.value.points.rows)" }
-                .joined(separator: ", ") + "; e0: "
-                + potential.e0.sorted { $0.key < $1.key }
-                .map { String(format: "%@ %.6f eV", Element.label($0.key), $0.value) }.joined(separator: ", "))
+        print(Self.sparseSummary(potential))
         print("wrote \(output)")
         if let metrics {
             try RunMetrics(sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics), seconds: seconds)
                 .write(to: metrics)
         }
         if let report { print("report: \(report)/index.html") }
+    }
+
+    /// The sparse points of every term and e0, one line.
+    static func sparseSummary(_ potential: GAPPotential) -> String {
+        let soap = (potential.soap?.models ?? [:]).sorted { $0.key < $1.key }.map {
+            "SOAP \(Element.label($0.key)) \($0.value.points.rows)"
+        }
+        let terms = potential.terms.map {
+            "\($0.sparse.descriptor.name) \($0.sparse.descriptor.species.map { $0 == 0 ? "*" : Element.label($0) }.joined(separator: "–")) \($0.sparse.count)"
+        }
+        let e0 = potential.e0.sorted { $0.key < $1.key }.map { String(format: "%@ %.6f eV", Element.label($0.key), $0.value) }
+        return "sparse points: " + (soap + terms).joined(separator: ", ") + "; e0: " + e0.joined(separator: ", ")
     }
 
     /// The frames of the --test file, read before the fit: every element must be in the training set.

@@ -9,25 +9,39 @@ struct PotentialSummary {
     let metadata: PotentialMetadata
 
     var text: String {
-        let m = metadata, soap = m.soap, fit = m.fit, settings = fit.settings
-        let species = soap.speciesZ.map { Element.symbol($0) ?? "Z\($0)" }
+        let m = metadata, fit = m.fit, settings = fit.settings
         let elements = m.e0.map { (symbol: $0.key, z: Element.atomicNumber($0.key) ?? 0, e0: $0.value) }.sorted { $0.z < $1.z }
         var rows: [(String, String)] = [
             ("format", "\(m.format) \(m.formatVersion), written by SwiftGAP \(m.codeVersion) on \(m.created)"),
             (
                 "elements",
                 elements.map {
-                    "\($0.symbol) (e0 \(String(format: "%.6f", $0.e0)) eV, \(m.sparsePoints[$0.symbol] ?? 0) sparse points)"
+                    "\($0.symbol) (e0 \(String(format: "%.6f", $0.e0)) eV"
+                        + (m.soap == nil ? ")" : ", \(m.sparsePoints[$0.symbol] ?? 0) SOAP sparse points)")
                 }
                 .joined(separator: ", ")
-            ),
-            (
-                "SOAP",
-                "cutoff \(soap.cutoff) Å, transition \(soap.cutoffTransitionWidth) Å, n_max \(soap.nMax), "
-                    + "l_max \(soap.lMax), atom_sigma \(soap.atomSigma) Å, central_weight \(soap.centralWeight), "
-                    + "channels \(species.joined(separator: " "))"
-            ),
-            ("kernel", "δ² (q·x)^ζ with δ \(m.kernel.delta) eV, ζ \(m.kernel.zeta)"),
+            )
+        ]
+        if let soap = m.soap, let kernel = m.kernel {
+            let species = soap.speciesZ.map { Element.symbol($0) ?? "Z\($0)" }
+            rows.append(
+                (
+                    "SOAP",
+                    "cutoff \(soap.cutoff) Å, transition \(soap.cutoffTransitionWidth) Å, n_max \(soap.nMax), "
+                        + "l_max \(soap.lMax), atom_sigma \(soap.atomSigma) Å, central_weight \(soap.centralWeight), "
+                        + "channels \(species.joined(separator: " "))"
+                ))
+            rows.append(("SOAP kernel", "δ² (q·x)^ζ with δ \(kernel.delta) eV, ζ \(kernel.zeta)"))
+        }
+        for (k, term) in m.terms.enumerated() {
+            rows.append(
+                (
+                    "term \(k + 1)",
+                    "\(term.descriptor.summary); ard_se δ \(term.kernel.delta) eV, θ \(term.kernel.theta); "
+                        + "\(term.sparsePoints) sparse points"
+                ))
+        }
+        rows += [
             ("variance", m.hasVariance ? "stored (predict writes per-atom variances)" : "not stored (fitted with --no-variance)"),
             ("training file", fit.trainingFile),
             ("training configurations", "\(fit.trainingConfigurations)"),

@@ -71,7 +71,7 @@ struct DescriptorLimitsTests {
         let crossover = try SOAP.dscribe(species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 8, lMax: 6, atomSigma: 0.4, crossover: true)
         #expect(crossover.numberOfFeatures == 7 * 5 * 8 * 9 / 2)
         try SOAP.validate(
-            cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax, lMax: DescriptorLimits.soapLMax,
+            cutoff: DescriptorLimits.cutoff, nMax: DescriptorLimits.soapNMax, lMax: DescriptorLimits.soapLMax,
             atomSigma: DescriptorLimits.soapAtomSigma)
     }
 

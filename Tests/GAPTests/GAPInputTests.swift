@@ -109,12 +109,12 @@ struct GAPInputTests {
         try gap.write(to: path, fit: record, codeVersion: "test")
         let (back, metadata) = try GAPPotential.load(path: path)
         #expect(metadata.formatVersion == PotentialMetadata.currentVersion && metadata.fit == record)
-        #expect(back.models == gap.models && back.e0 == gap.e0 && back.variance == gap.variance)
+        #expect(back.soap == gap.soap && back.e0 == gap.e0 && back.variance == gap.variance)
         let s = SiliconData.labelled(seed: 8, counts: (1, 0, 0))[0]
         #expect(try back.calculate(s) == (try gap.calculate(s)))
         // Without variance factors: the same energies and forces, no variances.
         let (lean, _) = try GAPPotential.load(path: path, variances: false)
-        #expect(gap.variance != nil && lean.variance == nil && lean.models == gap.models)
+        #expect(gap.variance != nil && lean.variance == nil && lean.soap == gap.soap)
         #expect(try lean.calculate(s) == (try gap.calculate(s)) && (try lean.localVariances(s)) == nil)
         // Truncated, corrupt, foreign and newer files are errors that say so.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -22,8 +22,8 @@ struct PotentialFileHardeningTests {
         let factor = (try? Matrix(rows: m, columns: m, elements: identity)) ?? Matrix(rows: m, columns: m)
         return
             (try? GAPPotential(
-                soapSettings: soap, kernel: PolynomialKernel(delta: 1, zeta: 2), e0: [14: -158.5],
-                models: [14: model], variance: VarianceFactors(elements: [14], lower: factor, upper: factor)))!
+                soap: SOAPTerm(settings: soap, kernel: PolynomialKernel(delta: 1, zeta: 2), models: [14: model]),
+                e0: [14: -158.5], variance: VarianceFactors(elements: [14], lower: factor, upper: factor)))!
     }()
 
     static let record = FitRecord(
@@ -76,7 +76,7 @@ struct PotentialFileHardeningTests {
 
     @Test func aGoodPotentialReadsFromMemory() throws {
         let (read, metadata) = try GAPPotential.load(bytes: archive(), name: "good.gap")
-        #expect(read.models == Self.potential.models && read.variance == Self.potential.variance && metadata.fit == Self.record)
+        #expect(read.soap == Self.potential.soap && read.variance == Self.potential.variance && metadata.fit == Self.record)
     }
 
     @Test(arguments: [

@@ -30,8 +30,9 @@ struct TrainerConsistencyTests {
         let data = SiliconData.labelled(seed: 3, counts: (4, 2, 2))
         let (gap, report) = try GAPTrainer.fit(data, settings: SiliconData.settings)
         #expect(report.observations > 0)
-        let soap = try gap.soapSettings.makeSOAP()
-        let model = try #require(gap.models[14])
+        let term = try #require(gap.soap)
+        let soap = try term.settings.makeSOAP()
+        let model = try #require(term.models[14])
         let layout = DesignRows.Layout(elements: [14], models: [14: model.points])
         for (k, s) in data.enumerated() {
             let o = try Observation(
@@ -39,7 +40,7 @@ struct TrainerConsistencyTests {
                 configTypeSigmas: [:], useVirials: true)
             // σ = 1 per row: energy σ is scaled by √N, virial too.
             let (q, dq) = try soap.derivatives([s], strain: true)
-            let rows = try DesignRows(o, q: q, dq: dq, points: [14: model.points], layout: layout, kernel: gap.kernel)
+            let rows = try DesignRows(o, q: q, dq: dq, points: [14: model.points], layout: layout, kernel: term.kernel)
             let predicted = try rows.matrix.times(model.alpha)
             let r = try gap.calculate(s)
             let root = Double(s.count).squareRoot()

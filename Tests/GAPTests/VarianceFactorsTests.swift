@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Predictive variance")
 struct VarianceFactorsTests {
-    /// Batched variances equal k(q,q) − kᵀ(L Lᵀ)⁻¹k + kᵀ(RᵀR)⁻¹k evaluated one row at a time with
+    /// Batched variances equal k(q,q) − kᵀ(L Lᵀ)⁻¹k + kᵀ(RᵀR)⁻¹k evaluated one column at a time with
     /// dense solves, for two elements whose sparse points occupy separate blocks of k.
     @Test func batchedVariancesEqualTheDenseFormula() throws {
         var rng = SeededGenerator(seed: 11)
@@ -39,16 +39,9 @@ struct VarianceFactorsTests {
         let factors = VarianceFactors(elements: order, lower: lower, upper: upper)
 
         let queries = unitRows(4)
-        var rows = DescriptorRows(featureCount: d)
-        rows.values = queries.elements
-        rows.structure = [0, 0, 0, 0]
-        rows.center = [0, 1, 2, 3]
         let elements = [14, 8, 14, 8]
-        let batched = try factors.variances(rows, elements: elements, models: models, kernel: kernel)
-
-        let kmm = try Matrix.product(lower, lower, transB: .transposed)
-        let posterior = try Matrix.product(upper, upper, transA: .transposed)
-        for r in 0..<4 {
+        var columns = Matrix(rows: 5, columns: 4)
+        func kernelColumn(_ r: Int) -> Matrix {
             var k = Matrix(rows: 5, columns: 1)
             var offset = 0
             for z in order {
@@ -61,6 +54,15 @@ struct VarianceFactorsTests {
                 }
                 offset += points.rows
             }
+            return k
+        }
+        for r in 0..<4 { for i in 0..<5 { columns[i, r] = kernelColumn(r)[i, 0] } }
+        let batched = try factors.variances(columns: columns, prior: [Double](repeating: kernel.deltaSquared, count: 4))
+
+        let kmm = try Matrix.product(lower, lower, transB: .transposed)
+        let posterior = try Matrix.product(upper, upper, transA: .transposed)
+        for r in 0..<4 {
+            let k = kernelColumn(r)
             let explained = try Matrix.product(k, Matrix.solve(kmm, k), transA: .transposed)[0, 0]
             let gained = try Matrix.product(k, Matrix.solve(posterior, k), transA: .transposed)[0, 0]
             let expected = kernel.delta * kernel.delta - explained + gained

@@ -122,7 +122,7 @@ struct CLITests {
                 && info.stdout.contains("test errors"))
         let infoJSON = try swiftgap(["info", "--json", path("si.gap")])
         let metadata = try JSONDecoder().decode(PotentialMetadata.self, from: Data(infoJSON.stdout.utf8))
-        #expect(metadata.sparsePoints == ["Si": 40] && metadata.soap.lMax == 3 && metadata.hasVariance)
+        #expect(metadata.sparsePoints == ["Si": 40] && metadata.soap?.lMax == 3 && metadata.hasVariance)
 
         let predict = try swiftgap(["predict", path("si.gap"), path("test.xyz"), "-o", path("out.xyz"), "--metrics", path("p.json")]
         )

@@ -156,7 +156,7 @@ public struct SOAP: Descriptor {
     /// - Throws: `DescriptorError.invalidSetting` naming the setting and its allowed range.
     public static func validate(cutoff: Double, nMax: Int, lMax: Int, atomSigma: Double) throws(DescriptorError) {
         let limit = (
-            cutoff: DescriptorLimits.soapCutoff, nMax: DescriptorLimits.soapNMax,
+            cutoff: DescriptorLimits.cutoff, nMax: DescriptorLimits.soapNMax,
             lMax: DescriptorLimits.soapLMax, sigma: DescriptorLimits.soapAtomSigma
         )
         guard cutoff > 0, cutoff <= limit.cutoff else {

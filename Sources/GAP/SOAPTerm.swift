@@ -1,0 +1,128 @@
+import Atoms
+import Descriptors
+import LinearAlgebra
+import Support
+
+/// The SOAP term of a GAP: e_i = δ² Σ_m α_m (q_i·x_m)^ζ for each atom i, with q_i the normalised QUIP-layout
+/// SOAP vector and x_m the sparse points of atom i's element (one sparse set per central element, as gap_fit's
+/// `add_species`). Forces and virials come by back-propagation through the descriptor.
+public struct SOAPTerm: Sendable, Equatable {
+    /// Descriptor settings.
+    public let settings: SOAPSettings
+    /// Kernel δ and ζ.
+    public let kernel: PolynomialKernel
+    /// The sparse points and weights of each central element.
+    public let models: [Int: SparseModel]
+    /// The descriptor `settings` make.
+    let soap: SOAP
+
+    /// A term from its parts.
+    /// - Throws: `GAPError.descriptor` for invalid descriptor settings, `.inconsistentPotential` when sparse
+    ///   points are not as long as the descriptor.
+    public init(settings: SOAPSettings, kernel: PolynomialKernel, models: [Int: SparseModel]) throws(GAPError) {
+        let soap: SOAP
+        do { soap = try settings.makeSOAP() } catch { throw .descriptor(error) }
+        try self.init(settings: settings, soap: soap, kernel: kernel, models: models)
+    }
+
+    /// A term around `soap`, the descriptor `settings` make (built once by whoever checked them).
+    /// - Throws: `GAPError.inconsistentPotential` when the sparse points are not as long as the descriptor.
+    init(settings: SOAPSettings, soap: SOAP, kernel: PolynomialKernel, models: [Int: SparseModel]) throws(GAPError) {
+        let features = soap.numberOfFeatures
+        for (z, model) in models.sorted(by: { $0.key < $1.key }) where model.points.columns != features {
+            throw .inconsistentPotential(
+                detail: "the sparse points of \(Element.label(z)) have \(model.points.columns) "
+                    + "entries, but the descriptor settings give \(features)")
+        }
+        self.settings = settings
+        self.soap = soap
+        self.kernel = kernel
+        self.models = models
+    }
+
+    public static func == (a: SOAPTerm, b: SOAPTerm) -> Bool {
+        a.settings == b.settings && a.kernel == b.kernel && a.models == b.models
+    }
+
+    /// Number of sparse points over all elements.
+    public var sparseCount: Int { models.values.reduce(0) { $0 + $1.points.rows } }
+
+    /// The term's energy, forces, virial and per-atom energies.
+    /// - Throws: `GAPError.descriptor` for bad geometry, `.solver` for a failed product.
+    func calculate(_ s: Structure, threads: Int) throws(GAPError) -> Calculation {
+        var failure: LinearAlgebraError?
+        let result: Calculation
+        do {
+            result = try soap.backPropagate(s, threads: threads) { rows in
+                do throws(LinearAlgebraError) {
+                    return try localEnergies(rows, elements: s.atomicNumbers)
+                } catch {
+                    // Back-propagation needs arrays of the right length; the error is thrown once it returns.
+                    failure = error
+                    return (
+                        [Double](repeating: 0, count: rows.count), [Double](repeating: 0, count: rows.count * rows.featureCount)
+                    )
+                }
+            }
+        } catch {
+            throw .descriptor(error)
+        }
+        if let failure { throw .solver(stage: "local energies", failure) }
+        return result
+    }
+
+    /// Local energies and their gradients ∂e/∂q for descriptor rows, element by element with two matrix
+    /// products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X.
+    /// - Throws: `.dimensionMismatch` when the rows are not as long as the sparse points (`init` rules this
+    ///   out for the term's own descriptor).
+    func localEnergies(
+        _ rows: DescriptorRows, elements: [Int]
+    ) throws(LinearAlgebraError) -> (energies: [Double], gradients: [Double]) {
+        let D = rows.featureCount
+        var energies = [Double](repeating: 0, count: rows.count)
+        var gradients = [Double](repeating: 0, count: rows.count * D)
+        for (z, model) in models {
+            let members = (0..<rows.count).filter { elements[rows.center[$0]] == z }
+            guard !members.isEmpty else { continue }
+            var t = try Matrix.product(rows.matrix(rows: members), model.points, transB: .transposed)
+            let local = kernel.localEnergies(replacingByGradientCoefficients: &t, alpha: model.alpha)
+            let w = try Matrix.product(t, model.points)
+            for (k, r) in members.enumerated() {
+                energies[r] = local[k]
+                gradients.replaceSubrange((r * D)..<((r + 1) * D), with: w.elements[(k * D)..<((k + 1) * D)])
+            }
+        }
+        return (energies, gradients)
+    }
+
+    /// The kernel between each atom's SOAP local energy and every sparse point (rows `offset ..< offset + M`
+    /// of `columns`, elements in the order `elements`, zero for other elements' points), and each atom's
+    /// prior variance δ² (q·q)^ζ (added to `prior`).
+    /// - Throws: `GAPError.descriptor` for bad geometry, `.solver` for a failed product.
+    func addKernelColumns(
+        _ s: Structure, elements: [Int], threads: Int, into columns: inout Matrix, offset: Int, prior: inout [Double]
+    ) throws(GAPError) {
+        let rows: DescriptorRows
+        do { rows = try soap.create([s], threads: threads) } catch { throw .descriptor(error) }
+        var start = offset
+        do throws(LinearAlgebraError) {
+            for z in elements {
+                guard let model = models[z] else { continue }
+                let members = (0..<rows.count).filter { s.atomicNumbers[rows.center[$0]] == z }
+                if !members.isEmpty {
+                    var t = try Matrix.product(model.points, rows.matrix(rows: members), transB: .transposed)
+                    kernel.applyValues(to: &t)
+                    for m in 0..<model.points.rows {
+                        for (j, r) in members.enumerated() { columns[start + m, rows.center[r]] = t[m, j] }
+                    }
+                }
+                start += model.points.rows
+            }
+        } catch {
+            throw .solver(stage: "predictive variance", error)
+        }
+        for r in 0..<rows.count {
+            prior[rows.center[r]] += kernel.value(rows.row(r).reduce(0) { $0 + $1 * $1 })
+        }
+    }
+}
