@@ -16,11 +16,9 @@ public struct GapFitDescriptorSpec: Equatable, Sendable, GapFitKeyValues {
     /// The descriptors of a `gap=` value: separated by `:` or `;` outside braces; each bare
     /// (`soap cutoff=5`) or braced (`{distance_2b …}:{soap …}`).
     static func list(_ entry: GapFitEntry, source: GapFitSource) throws(GapFitSyntaxError) -> [GapFitDescriptorSpec] {
+        guard !entry.valueScalars.isEmpty else { throw .emptyDescriptor(index: 1, at: source.location(entry.valueOffset)) }
         let fields = try GapFitTokenizer.split(
             entry.valueScalars, offsets: entry.valueOffsets, rules: .descriptors, source: source)
-        guard !fields.isEmpty else {
-            throw .emptyDescriptor(index: 1, at: source.location(entry.valueOffset))
-        }
         var specs: [GapFitDescriptorSpec] = []
         for (n, field) in fields.enumerated() {
             specs.append(try GapFitDescriptorSpec(field, index: n + 1, source: source))

@@ -13,14 +13,14 @@ public struct GapFitEntry: Equatable, Sendable {
     let valueScalars: [Unicode.Scalar]
     let valueOffsets: [Int]
 
-    /// Offset of the value's first character, or of the key when the value is empty.
-    public var valueOffset: Int { valueOffsets.first ?? offset }
+    /// Offset of the value's first character; for an empty value, just after `=`; for a bare key, the key's.
+    public let valueOffset: Int
 
     /// The entry a field holds: a bare key, or key and value split at the first `=`.
     init(_ field: GapFitField, source: GapFitSource) throws(GapFitSyntaxError) {
         let equals = field.scalars.firstIndex(of: "=")
         let keyEnd = equals ?? field.scalars.count
-        guard keyEnd > 0 else { throw .missingKey(at: source.location(field.offsets.first ?? field.start)) }
+        guard keyEnd > 0 else { throw .missingKey(at: source.location(field.start)) }
         spelling = GapFitField.string(field.scalars[..<keyEnd])
         key = spelling.lowercased()
         offset = field.offsets[0]
@@ -28,10 +28,12 @@ public struct GapFitEntry: Equatable, Sendable {
             valueScalars = Array(field.scalars[(equals + 1)...])
             valueOffsets = Array(field.offsets[(equals + 1)...])
             value = GapFitField.string(valueScalars[...])
+            valueOffset = valueOffsets.first ?? field.offsets[equals] + 1
         } else {
             valueScalars = []
             valueOffsets = []
             value = nil
+            valueOffset = offset
         }
     }
 }

@@ -31,6 +31,12 @@ public struct GapFitConfigTypeSigma: Equatable, Sendable {
     public let configType: String
     /// Its σ.
     public let sigmas: GapFitSigmas
+
+    /// A group.
+    public init(configType: String, sigmas: GapFitSigmas) {
+        self.configType = configType
+        self.sigmas = sigmas
+    }
 }
 
 /// A per-species value such as `e0=`: one number for every species, or `{Si:-158.5:C:-148.3}`.
@@ -49,6 +55,13 @@ public struct GapFitSpeciesValue: Equatable, Sendable {
     public let atomicNumber: Int
     /// The value.
     public let value: Double
+
+    /// A pair; `atomicNumber` must be `symbol`'s.
+    public init(symbol: String, atomicNumber: Int, value: Double) {
+        self.symbol = symbol
+        self.atomicNumber = atomicNumber
+        self.value = value
+    }
 }
 
 extension GapFitKeyValues {

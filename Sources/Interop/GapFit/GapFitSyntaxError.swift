@@ -74,5 +74,12 @@ public enum GapFitSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     /// The closing character for an opening quote or brace.
-    private static func closing(_ opening: String) -> String { opening == "{" ? "}" : opening }
+    private static func closing(_ opening: String) -> String {
+        switch opening {
+        case "{": return "}"
+        case "<command_line>": return "</command_line>"
+        case "<![CDATA[": return "]]>"
+        default: return opening
+        }
+    }
 }

@@ -25,6 +25,9 @@ struct GapFitSplitRules: Sendable {
     let quotes: [Unicode.Scalar: Unicode.Scalar]
     /// `key = value` is `key=value`: separators before `=` and after it are dropped (split_string does this).
     let joinsAroundEquals: Bool
+    /// Every separator ends a field, so `a::b` and a trailing `:` give empty fields (split_string drops them;
+    /// for descriptors they are reported as empty).
+    var keepsEmptyFields = false
 
     /// Closing characters that differ from their opening one (`}`): one outside any quote closes nothing.
     var closers: Set<Unicode.Scalar> { Set(quotes.filter { $0.key != $0.value }.values) }
@@ -36,7 +39,8 @@ struct GapFitSplitRules: Sendable {
     static let keyValues = GapFitSplitRules(
         separators: space.union([","]), quotes: ["\"": "\"", "'": "'", "{": "}"], joinsAroundEquals: true)
     /// The descriptors of `gap=`: separators `:` and `;`, only braces quote (gap_fit_parse_command_line).
-    static let descriptors = GapFitSplitRules(separators: [":", ";"], quotes: ["{": "}"], joinsAroundEquals: false)
+    static let descriptors = GapFitSplitRules(
+        separators: [":", ";"], quotes: ["{": "}"], joinsAroundEquals: false, keepsEmptyFields: true)
     /// `config_type_sigma=` groups: separators space, `:` and `;`, braces quote (parse_config_type_sigma).
     static let configTypeSigmas = GapFitSplitRules(
         separators: space.union([":", ";"]), quotes: ["{": "}"], joinsAroundEquals: false)
@@ -57,8 +61,8 @@ enum GapFitTokenizer {
     ) throws(GapFitSyntaxError) -> [GapFitField] {
         let closers = rules.closers
         var fields: [GapFitField] = []
-        var current = GapFitField(start: 0)
-        var inField = false
+        var current = GapFitField(start: offsets.first ?? 0)
+        var inField = rules.keepsEmptyFields
         /// Starts a field at `offset` unless one is open.
         func begin(_ offset: Int) {
             if !inField { current = GapFitField(start: offset) }
@@ -75,6 +79,10 @@ enum GapFitTokenizer {
                 i = end + 1
             } else if closers.contains(c) {
                 throw .unmatchedClosing(String(c), at: source.location(offsets[i]))
+            } else if rules.keepsEmptyFields, rules.separators.contains(c) {
+                fields.append(current)
+                current = GapFitField(start: offsets[i])
+                i += 1
             } else if rules.separators.contains(c) {
                 var j = i
                 while j < scalars.count, rules.separators.contains(scalars[j]) { j += 1 }
@@ -119,7 +127,9 @@ enum GapFitTokenizer {
             }
             j += 1
         }
-        let innermost = open.last?.index ?? start
-        throw .unclosed(opening: String(scalars[innermost]), at: source.location(offsets[innermost]))
+        // Name the outermost opening whose closer appears nowhere after it (`'` in `"Bob's"`), else the innermost.
+        let culprit = open.first { opening in !scalars[(opening.index + 1)...].contains(opening.closer) } ?? open.last
+        let index = culprit?.index ?? start
+        throw .unclosed(opening: String(scalars[index]), at: source.location(offsets[index]))
     }
 }
