@@ -10,7 +10,7 @@ let package = Package(
             name: "SwiftGAP",
             targets: [
                 "Support", "Archive", "LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics",
-                "Evaluation", "TrainingData"
+                "Evaluation", "TrainingData", "Interop"
             ])
     ],
     dependencies: [
@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "Dynamics", dependencies: ["Support", "Atoms"]),
         .target(name: "Evaluation", dependencies: ["Atoms"]),
         .target(name: "TrainingData", dependencies: ["Support", "Atoms", "Classical", "Dynamics"]),
+        .target(name: "Interop", dependencies: ["GAP", "Atoms", "Support"]),
         .executableTarget(
             name: "swiftgap",
             dependencies: [
@@ -55,6 +56,7 @@ let package = Package(
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP"])
     ]
@@ -67,6 +69,9 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
         .target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"),
         .executableTarget(name: "FuzzExtXYZ", dependencies: ["Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzExtXYZ"),
         .executableTarget(
-            name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential")
+            name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential"),
+        .executableTarget(
+            name: "FuzzGapFitCommandLine", dependencies: ["Interop", "FuzzDriver"],
+            path: "fuzz/Sources/FuzzGapFitCommandLine")
     ]
 }
