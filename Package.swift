@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "swiftgap",
             dependencies: [
-                "Support", "Archive", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "Evaluation",
+                "Support", "Archive", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "Evaluation", "Interop",
                 "LinearAlgebra", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto")

@@ -26,6 +26,8 @@ public struct FitRecord: Codable, Equatable, Sendable {
     public var stageSeconds: [String: Double]
     /// Warnings the fit printed.
     public var warnings: [String]
+    /// The command line that asked for the fit (e.g. the gap_fit arguments given to `swiftgap gap_fit`).
+    public var command: String?
 
     /// A record.
     public init(
@@ -50,7 +52,7 @@ public struct FitRecord: Codable, Equatable, Sendable {
         case settings, trainingFile = "training_file", trainingSHA256 = "training_sha256"
         case trainingConfigurations = "training_configurations", testFile = "test_file", observations = "rows"
         case reciprocalCondition = "reciprocal_condition", trainErrors = "train_errors", testErrors = "test_errors"
-        case stageSeconds = "seconds", warnings
+        case stageSeconds = "seconds", warnings, command
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +68,7 @@ public struct FitRecord: Codable, Equatable, Sendable {
         testErrors = try c.decodeIfPresent(ErrorMetrics.self, forKey: .testErrors)
         stageSeconds = try c.decodeIfPresent([String: Double].self, forKey: .stageSeconds) ?? [:]
         warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        command = try c.decodeIfPresent(String.self, forKey: .command)
     }
 
     /// Whether the record at `decoder` is of format 1 (flat settings, no `settings` object).

@@ -77,7 +77,7 @@ public struct GeometricTermSettings: Codable, Equatable, Sendable {
     /// itself when its elements are set or `addSpecies` is off, otherwise one per combination in gap_fit's
     /// `add_species` order (`distance_2b`: pairs (a, b) with b not before a; `angle_3b`: every center with
     /// every such neighbor pair).
-    func expanded(elements: [Int]) -> [GeometricTermSettings] {
+    public func expanded(elements: [Int]) -> [GeometricTermSettings] {
         guard addSpecies else { return [self] }
         let order = elements
         func with(_ descriptor: GeometricDescriptor) -> GeometricTermSettings {

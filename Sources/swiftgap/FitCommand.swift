@@ -3,13 +3,14 @@ import Atoms
 import Evaluation
 import Foundation
 import GAP
+import Interop
 import Support
 
 /// `swiftgap fit TRAIN.xyz -o POTENTIAL`: fits a GAP to energies, forces and virials.
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit a GAP (SOAP, QUIP definition) to the energies, forces and virials of an extxyz file.",
+        abstract: "Fit a GAP (SOAP, and 2- and 3-body terms) to the energies, forces and virials of an extxyz file.",
         discussion: """
             Energies, forces and virials are used wherever a configuration has them. σ for energies and virials
             are per atom and scale with √N (per-configuration info keys energy_sigma, force_sigma, virial_sigma are
@@ -28,6 +29,13 @@ struct FitCommand: ParsableCommand {
     @OptionGroup var keyOptions: KeyOptions
 
     @OptionGroup var soapOptions: SOAPOptions
+    @Flag(help: "Fit without a SOAP term (then --gap must give at least one term).") var noSoap = false
+    @Option(
+        help: ArgumentHelp(
+            "2- and 3-body terms in gap_fit's descriptor syntax (repeatable), e.g. \"distance_2b cutoff=5 n_sparse=20 "
+                + "covariance_type=ard_se delta=1 theta_uniform=0.5 sparse_method=uniform\".",
+            valueName: "descriptors"))
+    var gap: [String] = []
     @Option(parsing: .unconditional, help: "Weight of the center atom's density.") var centralWeight: Double = 1
     @Option(parsing: .unconditional, help: "Kernel exponent ζ.") var zeta: Double = 4
     @Option(parsing: .unconditional, help: "Kernel energy scale δ, eV.") var delta: Double = 1
@@ -70,6 +78,19 @@ struct FitCommand: ParsableCommand {
         }
         _ = try e0Mode()
         _ = try configTypeSigmas()
+        let terms = try geometricTerms()
+        if noSoap && terms.isEmpty { throw ValidationError("--no-soap needs at least one --gap term") }
+    }
+
+    /// The --gap terms, and notes on settings gap_fit's add_species overrides.
+    private func geometricTerms() throws -> [GeometricTermSettings] {
+        var terms = [GeometricTermSettings]()
+        for text in gap {
+            do { terms += try GapFitJob.geometricTerms(in: text).terms } catch {
+                throw ValidationError("--gap \"\(text)\": \(error)")
+            }
+        }
+        return terms
     }
 
     func run() throws {
@@ -83,76 +104,18 @@ struct FitCommand: ParsableCommand {
         let (structures, lines) = try readFrames(train, role: "training file")
         let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(structures.flatMap(\.atomicNumbers))) }
         let settings = try makeSettings(keys: keys, structures: structures)
-        let stages = Progress.StageReporter()
-        let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings) { stage, done, total in
-            stages.update(stage, done, total)
-        }
-        for warning in fitReport.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        var seconds = fitReport.seconds.map { ($0.stage, $0.seconds) }
-
-        var clock = Date()
-        let trainErrors = try Predictions(
-            structures, calculator: potential, keys: keys,
-            progress: Progress("train errors", total: structures.count).update)
-        seconds.append(("train errors", Date().timeIntervalSince(clock)))
-        var sets = [("train", trainErrors)]
-        var samples = [ParityReport.Samples(name: "train", structures: structures, predictions: trainErrors, keys: keys)]
-        if let testStructures {
-            clock = Date()
-            let testErrors = try Predictions(
-                testStructures, calculator: potential, keys: keys,
-                progress: Progress("test errors", total: testStructures.count).update)
-            seconds.append(("test errors", Date().timeIntervalSince(clock)))
-            sets.append(("test", testErrors))
-            samples.append(ParityReport.Samples(name: "test", structures: testStructures, predictions: testErrors, keys: keys))
-        }
-        let table = ErrorTable.render(sets.map { ($0.0, $0.1.statistics) })
-        // Every other output first: a failure there leaves no new potential behind.
-        if let sparseOutput {
+        let sparseOutput = self.sparseOutput
+        try FitRun(
+            train: train, structures: structures, lines: lines, test: test, testStructures: testStructures, keys: keys,
+            settings: settings, output: output, metrics: metrics, report: report
+        ).run(start: start) { fitReport in
+            guard let sparseOutput else { return [] }
             var text = ""
             for (z, indices) in fitReport.sparseIndices.sorted(by: { $0.key < $1.key }) {
                 for i in indices { text += "\(Element.label(z)) \(i)\n" }
             }
-            try AtomicFile.write(Array(text.utf8), to: sparseOutput)
+            return [(sparseOutput, text)]
         }
-        if let report { try ParityReport.write(samples, table: table, title: "SwiftGAP fit: \(train)", to: report) }
-
-        clock = Date()
-        let fit = FitRecord(
-            settings: settings, trainingFile: train, trainingSHA256: try FileDigest.sha256(ofFile: train),
-            trainingConfigurations: structures.count, testFile: test, observations: fitReport.observations,
-            reciprocalCondition: fitReport.reciprocalCondition,
-            trainErrors: ErrorMetrics(trainErrors.statistics.overall),
-            testErrors: sets.first { $0.0 == "test" }.map {
-                ErrorMetrics($0.1.statistics.overall)
-            },
-            stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
-        try potential.write(to: output, fit: fit, codeVersion: SwiftGAP.configuration.version)
-        seconds.append(("write potential", Date().timeIntervalSince(clock)))
-        seconds.append(("total", Date().timeIntervalSince(start)))
-
-        print(table)
-        print("")
-        print("stage times: " + seconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", "))
-        print(Self.sparseSummary(potential))
-        print("wrote \(output)")
-        if let metrics {
-            try RunMetrics(sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics), seconds: seconds)
-                .write(to: metrics)
-        }
-        if let report { print("report: \(report)/index.html") }
-    }
-
-    /// The sparse points of every term and e0, one line.
-    static func sparseSummary(_ potential: GAPPotential) -> String {
-        let soap = (potential.soap?.models ?? [:]).sorted { $0.key < $1.key }.map {
-            "SOAP \(Element.label($0.key)) \($0.value.points.rows)"
-        }
-        let terms = potential.terms.map {
-            "\($0.sparse.descriptor.name) \($0.sparse.descriptor.species.map { $0 == 0 ? "*" : Element.label($0) }.joined(separator: "–")) \($0.sparse.count)"
-        }
-        let e0 = potential.e0.sorted { $0.key < $1.key }.map { String(format: "%@ %.6f eV", Element.label($0.key), $0.value) }
-        return "sparse points: " + (soap + terms).joined(separator: ", ") + "; e0: " + e0.joined(separator: ", ")
     }
 
     /// The frames of the --test file, read before the fit: every element must be in the training set.
@@ -207,11 +170,14 @@ struct FitCommand: ParsableCommand {
             method = .indices([])
         }
         return FitSettings(
-            soap: SOAPSettings(
-                cutoff: soapOptions.cutoff, cutoffTransitionWidth: soapOptions.cutoffWidth,
-                nMax: soapOptions.nMax, lMax: soapOptions.lMax, atomSigma: soapOptions.atomSigma,
-                centralWeight: centralWeight, speciesZ: []),
-            kernel: PolynomialKernel(delta: delta, zeta: zeta), sparseCount: counts.all, sparseCountByElement: counts.byElement,
+            soap: noSoap
+                ? nil
+                : SOAPSettings(
+                    cutoff: soapOptions.cutoff, cutoffTransitionWidth: soapOptions.cutoffWidth,
+                    nMax: soapOptions.nMax, lMax: soapOptions.lMax, atomSigma: soapOptions.atomSigma,
+                    centralWeight: centralWeight, speciesZ: []),
+            kernel: PolynomialKernel(delta: delta, zeta: zeta), terms: try geometricTerms(), sparseCount: counts.all,
+            sparseCountByElement: counts.byElement,
             sparseMethod: method,
             sparseIndices: indices, sigmas: Sigmas(energy: sigmaEnergy, force: sigmaForce, virial: sigmaVirial),
             configTypeSigmas: typeSigmas, keys: keys, e0: e0Mode, jitter: jitter, seed: seed, threads: threads,

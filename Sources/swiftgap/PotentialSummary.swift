@@ -47,14 +47,15 @@ struct PotentialSummary {
             ("training configurations", "\(fit.trainingConfigurations)"),
             ("training sha256", fit.trainingSHA256),
             ("sigma", "energy \(settings.sigmas.energy), force \(settings.sigmas.force), virial \(settings.sigmas.virial)"),
-            ("sparse method", settings.sparseMethod.description),
-            ("e0 method", settings.e0.description),
+            ("SOAP sparse method", m.soap == nil ? "none (no SOAP term)" : settings.sparseMethod.description),
+            ("e0 method", settings.e0.description + (settings.e0Offset == 0 ? "" : ", offset \(settings.e0Offset) eV")),
             ("jitter", "\(settings.jitter)"),
             ("seed", "\(settings.seed)")
         ]
         for (name, errors) in [("train errors", fit.trainErrors), ("test errors", fit.testErrors)] {
             if let errors { rows.append((name, errorText(errors))) }
         }
+        if let command = fit.command { rows.append(("command", command)) }
         if !fit.warnings.isEmpty { rows.append(("warnings", fit.warnings.joined(separator: "; "))) }
         return KeyValueTable(title: path, rows: rows).text
     }

@@ -9,7 +9,8 @@ struct SwiftGAP: ParsableCommand {
         abstract: "Gaussian Approximation Potentials: inspect data, compute descriptors, fit, predict, run MD.",
         version: "0.1.0",
         subcommands: [
-            InfoCommand.self, DescribeCommand.self, FitCommand.self, PredictCommand.self, MDCommand.self, GenerateCommand.self
+            InfoCommand.self, DescribeCommand.self, FitCommand.self, GapFitCommand.self, PredictCommand.self, MDCommand.self,
+            GenerateCommand.self
         ])
 
     /// Runs the command line; OpenBLAS starts single-threaded because SwiftGAP parallelises its own loops.

@@ -72,7 +72,8 @@ struct GapFitErrorTests {
             error?.description
                 == "command line, character 9: 'A' is given twice (first at command line, character 1); keep one\n"
                 + "  a=1 b=2 A=3\n          ^")
-        expectMessage(failure("gap={soap cutoff=5 CUTOFF=6}"), "character 20: 'CUTOFF' is given twice (first at command line, character 11)")
+        expectMessage(
+            failure("gap={soap cutoff=5 CUTOFF=6}"), "character 20: 'CUTOFF' is given twice (first at command line, character 11)")
     }
 
     @Test func conflictingAliases() throws {
@@ -189,7 +190,9 @@ struct GapFitErrorTests {
         expectMessage(
             #expect(throws: GapFitSyntaxError.self) {
                 try GapFitCommandLine(arguments: ["config_file=\(url.path)", "verbosity=NERD"])
-            }, "character \(url.path.count + 14): config_file= replaces the whole command line in gap_fit, so verbosity would be ignored")
+            },
+            "character \(url.path.count + 14): config_file= replaces the whole command line in gap_fit, so verbosity would be ignored"
+        )
         expectMessage(
             #expect(throws: GapFitSyntaxError.self) {
                 try GapFitCommandLine(arguments: ["config_file=/nonexistent/gapfit.config"])

@@ -21,6 +21,8 @@ public enum GapFitSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
     case missingDescriptorType(index: Int, found: String, at: GapFitLocation)
     /// A value that is not what its key needs (`expected` says what is).
     case badValue(key: String, value: String, expected: String, at: GapFitLocation)
+    /// A key gap_fit requires is absent from `context` (the command line, or a descriptor).
+    case requiredKey(key: String, context: String, example: String)
     /// A key the fit does not support; `hint` says what to use instead, when there is something.
     case unsupportedKey(key: String, hint: String?, at: GapFitLocation)
     /// `config_file=` named a file that cannot be read.
@@ -57,6 +59,8 @@ public enum GapFitSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
                 + "type, e.g. {distance_2b cutoff=5 …}:{soap …}\n\(at.excerpt)"
         case .badValue(let key, let value, let expected, let at):
             return "\(at): \(key)=\(value) is not valid: expected \(expected)\n\(at.excerpt)"
+        case .requiredKey(let key, let context, let example):
+            return "\(context) needs \(key)=…, e.g. \(example)"
         case .unsupportedKey(let key, let hint, let at):
             let advice = hint.map { "; \($0)" } ?? "; remove it"
             return "\(at): '\(key)' is not supported\(advice)\n\(at.excerpt)"

@@ -1,0 +1,89 @@
+import Atoms
+import Evaluation
+import Foundation
+import GAP
+import Support
+
+/// What `fit` and `gap_fit` share once their settings are made: the fit with progress, train and test
+/// errors, the parity report, extra outputs, the fit record and the potential file — written last, so that
+/// a failure anywhere leaves no new potential behind.
+struct FitRun {
+    let train: String
+    let structures: [Structure]
+    let lines: [Int]
+    let test: String?
+    let testStructures: [Structure]?
+    let keys: ReferenceKeys
+    let settings: FitSettings
+    let output: String
+    let metrics: String?
+    let report: String?
+    /// The command line that asked for the fit, kept in the fit record.
+    var command: String?
+
+    /// Runs the fit; `extraOutputs` gives further files (path, text) from the fit report, written before the
+    /// potential.
+    func run(start: Date, extraOutputs: (FitReport) -> [(path: String, text: String)] = { _ in [] }) throws {
+        let stages = Progress.StageReporter()
+        let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings) { stage, done, total in
+            stages.update(stage, done, total)
+        }
+        for warning in fitReport.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        var seconds = fitReport.seconds.map { ($0.stage, $0.seconds) }
+
+        var clock = Date()
+        let trainErrors = try Predictions(
+            structures, calculator: potential, keys: keys, progress: Progress("train errors", total: structures.count).update)
+        seconds.append(("train errors", Date().timeIntervalSince(clock)))
+        var sets = [("train", trainErrors)]
+        var samples = [ParityReport.Samples(name: "train", structures: structures, predictions: trainErrors, keys: keys)]
+        if let testStructures {
+            clock = Date()
+            let testErrors = try Predictions(
+                testStructures, calculator: potential, keys: keys,
+                progress: Progress("test errors", total: testStructures.count).update)
+            seconds.append(("test errors", Date().timeIntervalSince(clock)))
+            sets.append(("test", testErrors))
+            samples.append(ParityReport.Samples(name: "test", structures: testStructures, predictions: testErrors, keys: keys))
+        }
+        let table = ErrorTable.render(sets.map { ($0.0, $0.1.statistics) })
+        for (path, text) in extraOutputs(fitReport) { try AtomicFile.write(Array(text.utf8), to: path) }
+        if let report { try ParityReport.write(samples, table: table, title: "SwiftGAP fit: \(train)", to: report) }
+
+        clock = Date()
+        var fit = FitRecord(
+            settings: settings, trainingFile: train, trainingSHA256: try FileDigest.sha256(ofFile: train),
+            trainingConfigurations: structures.count, testFile: test, observations: fitReport.observations,
+            reciprocalCondition: fitReport.reciprocalCondition, trainErrors: ErrorMetrics(trainErrors.statistics.overall),
+            testErrors: sets.first { $0.0 == "test" }.map { ErrorMetrics($0.1.statistics.overall) },
+            stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
+        fit.command = command
+        try potential.write(to: output, fit: fit, codeVersion: SwiftGAP.configuration.version)
+        seconds.append(("write potential", Date().timeIntervalSince(clock)))
+        seconds.append(("total", Date().timeIntervalSince(start)))
+
+        print(table)
+        print("")
+        print("stage times: " + seconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", "))
+        print(Self.sparseSummary(potential))
+        print("wrote \(output)")
+        if let metrics {
+            try RunMetrics(sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics), seconds: seconds)
+                .write(to: metrics)
+        }
+        if let report { print("report: \(report)/index.html") }
+    }
+
+    /// The sparse points of every term and e0, one line.
+    static func sparseSummary(_ potential: GAPPotential) -> String {
+        let soap = (potential.soap?.models ?? [:]).sorted { $0.key < $1.key }.map {
+            "SOAP \(Element.label($0.key)) \($0.value.points.rows)"
+        }
+        let terms = potential.terms.map {
+            "\($0.sparse.descriptor.name) \($0.sparse.descriptor.species.map { $0 == 0 ? "*" : Element.label($0) }.joined(separator: "–")) \($0.sparse.count)"
+        }
+        let e0 = potential.e0.sorted { $0.key < $1.key }.map { String(format: "%@ %.6f eV", Element.label($0.key), $0.value) }
+        return "sparse points: " + (soap + terms).joined(separator: ", ") + "; e0: " + e0.joined(separator: ", ")
+    }
+
+}
