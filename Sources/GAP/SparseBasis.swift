@@ -99,10 +99,13 @@ struct SparseBasis: Sendable {
         let hash = (0..<x.rows).map { i in (0..<x.columns).reduce(0.0) { $0 + abs(x[i, $1]) } }
         let order = (0..<x.rows).sorted { hash[$0] != hash[$1] ? hash[$0] < hash[$1] : $0 < $1 }
         var duplicate = [Bool](repeating: false, count: x.rows)
-        // Distinct rows whose hashes are within the tolerance of the current one (a sliding window of `order`).
+        // Distinct rows whose hashes are within `reach` of the current one (a sliding window of `order`). Rows
+        // within the tolerance in every entry have hashes up to columns × tolerance apart; twice that leaves
+        // room for the rounding of the sums.
+        let reach = 2 * tolerance * Double(max(x.columns, 1))
         var window = [Int](), start = 0
         for i in order {
-            while start < window.count, hash[i] - hash[window[start]] >= tolerance { start += 1 }
+            while start < window.count, hash[i] - hash[window[start]] >= reach { start += 1 }
             if let k = (start..<window.count).first(where: { w in
                 (0..<x.columns).allSatisfy { abs(x[i, $0] - x[window[w], $0]) < tolerance }
             }) {
