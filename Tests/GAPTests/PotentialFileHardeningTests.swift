@@ -114,7 +114,12 @@ struct PotentialFileHardeningTests {
         let none = try metadata { $0["sparse_points"] = [String: Int]() }
         #expect(rejects(archive(metadata: none), entry: "metadata sparse_points", says: "empty"))
         let noSOAP = try metadata { $0["soap"] = nil }
-        #expect(rejects(archive(metadata: noSOAP), entry: "metadata soap", says: "missing"))
+        #expect(rejects(archive(metadata: noSOAP), entry: "metadata sparse_points", says: "no SOAP term"))
+        let version1 = try metadata {
+            $0["soap"] = nil
+            $0["format_version"] = 1
+        }
+        #expect(rejects(archive(metadata: version1), entry: "metadata soap", says: "missing"))
     }
 
     @Test func shapesMustMatchTheMetadata() throws {

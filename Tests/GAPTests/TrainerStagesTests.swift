@@ -172,7 +172,7 @@ struct TrainerStagesTests {
             Issue.record("expected a Cholesky failure, got \(String(describing: error))")
             return
         }
-        #expect(stage.contains("K_MM for Si"))
+        #expect(stage.contains("K_MM for SOAP of Si"))
     }
 
     // MARK: Kernel rows and QR

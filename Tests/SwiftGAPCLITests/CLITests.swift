@@ -118,7 +118,7 @@ struct CLITests {
         let info = try swiftgap(["info", path("si.gap")])
         #expect(info.status == 0, "\(info.stderr)")
         #expect(
-            info.stdout.contains("Si (e0 ") && info.stdout.contains("40 sparse points") && info.stdout.contains("n_max 4")
+            info.stdout.contains("Si (e0 ") && info.stdout.contains("40 SOAP sparse points") && info.stdout.contains("n_max 4")
                 && info.stdout.contains("test errors"))
         let infoJSON = try swiftgap(["info", "--json", path("si.gap")])
         let metadata = try JSONDecoder().decode(PotentialMetadata.self, from: Data(infoJSON.stdout.utf8))
