@@ -67,6 +67,8 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
         .target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"),
         .executableTarget(name: "FuzzExtXYZ", dependencies: ["Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzExtXYZ"),
         .executableTarget(
-            name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential")
+            name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential"),
+        .executableTarget(
+            name: "FuzzPairTable", dependencies: ["Classical", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPairTable")
     ]
 }
