@@ -33,6 +33,7 @@ public struct ElementPair: Hashable, Comparable, Sendable, Codable, CustomString
     /// The pair's label with an en dash, `"C–Si"`, for messages.
     public var description: String { "\(Element.label(first))–\(Element.label(second))" }
 
+    /// Orders pairs by their first, then their second atomic number.
     public static func < (x: ElementPair, y: ElementPair) -> Bool { (x.first, x.second) < (y.first, y.second) }
 
     /// Decodes the label `"A-B"`.

@@ -12,6 +12,7 @@ public enum PotentialError: Error, Equatable, Sendable, CustomStringConvertible 
     /// the atomic numbers of atoms `i` and `j`.
     case belowTableRange(potential: String, i: Int, j: Int, elements: [Int], distance: Double, firstPoint: Double)
 
+    /// What is wrong and what to do about it.
     public var description: String {
         switch self {
         case let .missingParameters(potential, elements):

@@ -71,6 +71,8 @@ public struct ZBLPotential: Calculator, Equatable, Codable {
         return ZBLPairTerms(zi, zj, inner: inner, outer: outer).evaluate(r)
     }
 
+    /// Energy, forces, virial and per-atom energies of `structure`.
+    /// - Throws: a `GeometryError` from the neighbor list (non-finite positions, a singular cell, …).
     public func calculate(_ structure: Structure) throws -> Calculation {
         let list = try NeighborList(structure, cutoff: outer, kind: .half)
         // The terms of every element pair present, in a dense table over the structure's elements
