@@ -27,7 +27,8 @@ let package = Package(
             name: "Atoms",
             dependencies: ["Support", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Descriptors", dependencies: ["Support", "Atoms", "LinearAlgebra"]),
-        .target(name: "GAP", dependencies: ["Support", "Archive", "Atoms", "Descriptors", "Evaluation", "LinearAlgebra"]),
+        .target(
+            name: "GAP", dependencies: ["Support", "Archive", "Atoms", "Classical", "Descriptors", "Evaluation", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),
         .target(name: "Dynamics", dependencies: ["Support", "Atoms"]),
         .target(name: "Evaluation", dependencies: ["Atoms"]),
@@ -72,6 +73,8 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
             name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential"),
         .executableTarget(
             name: "FuzzGapFitCommandLine", dependencies: ["Interop", "FuzzDriver"],
-            path: "fuzz/Sources/FuzzGapFitCommandLine")
+            path: "fuzz/Sources/FuzzGapFitCommandLine"),
+        .executableTarget(
+            name: "FuzzPairTable", dependencies: ["Classical", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPairTable")
     ]
 }

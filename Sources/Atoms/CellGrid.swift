@@ -120,7 +120,9 @@ struct CellGrid {
         var volume = abs(lattice.matrix.determinant)
         for axis in 0..<3 { volume *= max(upper[axis] - lower[axis], cutoff / lattice.widths[axis]) }
         let sphere = 4.0 / 3.0 * Double.pi * cutoff * cutoff * cutoff
-        expectedNeighbors = Int(min(1.1 * Double(n) * sphere / volume + 1, 1000))
+        // ∞/∞ (a cutoff near the largest Double) gives NaN, which the comparison sends to the cap.
+        let estimate = 1.1 * Double(n) * sphere / volume + 1
+        expectedNeighbors = estimate < 1000 ? Int(estimate) : 1000
     }
 
     /// The pairs of the center atoms `centers`, in center order.

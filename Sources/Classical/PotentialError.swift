@@ -6,7 +6,13 @@ public enum PotentialError: Error, Equatable, Sendable, CustomStringConvertible 
     case missingParameters(potential: String, elements: [Int])
     /// A parameter is out of its valid range.
     case invalidParameter(potential: String, name: String, value: Double)
+    /// The inner and outer cutoffs of a switched potential are not 0 < inner < outer < ∞ (Å).
+    case invalidSwitchingRange(potential: String, inner: Double, outer: Double)
+    /// Two atoms are closer than the first distance a tabulated potential knows (Å); `elements` are
+    /// the atomic numbers of atoms `i` and `j`.
+    case belowTableRange(potential: String, i: Int, j: Int, elements: [Int], distance: Double, firstPoint: Double)
 
+    /// What is wrong and what to do about it.
     public var description: String {
         switch self {
         case let .missingParameters(potential, elements):
@@ -14,6 +20,13 @@ public enum PotentialError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(potential) has no parameters for \(names); give parameters for every element pair present"
         case let .invalidParameter(potential, name, value):
             return "\(potential): parameter \(name) = \(value) is invalid (must be positive and finite)"
+        case let .invalidSwitchingRange(potential, inner, outer):
+            return "\(potential): inner cutoff \(inner) Å and outer cutoff \(outer) Å are invalid; "
+                + "give finite cutoffs with 0 < inner < outer"
+        case let .belowTableRange(potential, i, j, elements, distance, firstPoint):
+            let names = elements.map(Element.label).joined(separator: "–")
+            return "\(potential): atoms \(i) and \(j) are \(distance) Å apart, below the table's first point "
+                + "\(firstPoint) Å for \(names); extend the table to shorter distances or check the structure"
         }
     }
 }

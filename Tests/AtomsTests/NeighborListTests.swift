@@ -161,6 +161,18 @@ struct NeighborListTests {
         #expect(try NeighborList(Structure(atomicNumbers: [], positions: []), cutoff: 3).pairCount == 0)
     }
 
+    /// Fuzz regression (FuzzPairTable): a cutoff near the largest Double made the cell grid's neighbor-count
+    /// estimate ∞/∞ = NaN, and converting it to Int trapped.
+    @Test func astronomicalCutoffDoesNotTrap() throws {
+        let s = Structure(atomicNumbers: [1, 2, 1], positions: [.zero, SIMD3(1e100, 0, 0), SIMD3(2.5e100, 1e99, 0)])
+        #expect(try NeighborList(s, cutoff: 1e308, kind: .half).pairCount == 3)
+        #expect(try NeighborList(s, cutoff: .greatestFiniteMagnitude).pairCount == 6)
+        // Distances whose squares overflow are not listed, but nothing traps.
+        var far = s
+        far.positions = [.zero, SIMD3(0.5e308, 0, 0), SIMD3(1.25e308, 0.05e308, 0)]
+        _ = try NeighborList(far, cutoff: 1e308)
+    }
+
     @Test func badGeometryIsATypedError() throws {
         let good = Crystal.fcc.structure([29], a: 3.6)
         #expect(throws: GeometryError.invalidCutoff(0)) { try NeighborList(good, cutoff: 0) }
