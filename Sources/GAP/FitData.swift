@@ -27,10 +27,15 @@ struct FitData {
         var observations = [Observation](), warnings = [String](), firstLeftOut: (index: Int, line: Int)?
         for (k, s) in structures.enumerated() {
             let line = k < lines.count ? lines[k] : 0
-            let o = try Observation(
+            var o = try Observation(
                 s, index: k, line: line, keys: settings.keys, defaults: settings.sigmas,
                 configTypeSigmas: settings.configTypeSigmas, useVirials: settings.useVirials)
             guard o.rawEnergy != nil || o.forces != nil || o.virial != nil else { continue }
+            if let core = settings.core {
+                do { o = o.subtracting(try core.calculate(s)) } catch {
+                    throw .badReference(configuration: k, line: line, detail: "the core potential cannot evaluate it: \(error)")
+                }
+            }
             if let close = try CloseAtoms.closestPair(in: s, index: k) {
                 warnings.append(close.warning(configuration: k, line: line, kept: settings.allowCloseAtoms))
                 guard settings.allowCloseAtoms else {

@@ -5,7 +5,7 @@ import Atoms
 /// per-element maps are keyed by element symbol; `soap` is null for a model without a SOAP term. Decoding is lenient: absent keys keep their defaults.
 extension FitSettings: Codable {
     enum CodingKeys: String, CodingKey {
-        case soap, kernel, terms, sparseCount = "n_sparse", sparseCountByElement = "n_sparse_by_element", sparseMethod =
+        case soap, kernel, terms, core, sparseCount = "n_sparse", sparseCountByElement = "n_sparse_by_element", sparseMethod =
             "sparse_method"
         case sparseIndices = "sparse_indices", sigmas = "default_sigma", configTypeSigmas = "config_type_sigma"
         case energyKey = "energy_parameter_name", forcesKey = "force_parameter_name", virialKey = "virial_parameter_name"
@@ -21,6 +21,7 @@ extension FitSettings: Codable {
         // Absent: the default SOAP term (records before multi-term models); null: no SOAP term.
         if c.contains(.soap) { soap = try c.decodeNil(forKey: .soap) ? nil : try c.decode(SOAPSettings.self, forKey: .soap) }
         terms = try c.decodeIfPresent([GeometricTermSettings].self, forKey: .terms) ?? []
+        core = try c.decodeIfPresent(CorePotential.self, forKey: .core)
         kernel = try c.decodeIfPresent(PolynomialKernel.self, forKey: .kernel) ?? kernel
         sparseCount = try c.decodeIfPresent(Int.self, forKey: .sparseCount) ?? sparseCount
         sparseCountByElement = try ElementKeyed.decode(
@@ -50,6 +51,7 @@ extension FitSettings: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         if let soap { try c.encode(soap, forKey: .soap) } else { try c.encodeNil(forKey: .soap) }
         if !terms.isEmpty { try c.encode(terms, forKey: .terms) }
+        try c.encodeIfPresent(core, forKey: .core)
         try c.encode(kernel, forKey: .kernel)
         try c.encode(sparseCount, forKey: .sparseCount)
         if !sparseCountByElement.isEmpty { try c.encode(ElementKeyed.encode(sparseCountByElement), forKey: .sparseCountByElement) }

@@ -10,6 +10,8 @@ public struct FitSettings: Equatable, Sendable {
     public var kernel: PolynomialKernel
     /// The 2- and 3-body terms.
     public var terms: [GeometricTermSettings] = []
+    /// A fixed potential the model is fitted on top of (subtracted from the targets, added back at prediction).
+    public var core: CorePotential?
     /// SOAP sparse points per element (elements without an entry in `sparseCountByElement`).
     public var sparseCount: Int
     /// Sparse points of particular elements (atomic number → count), overriding `sparseCount`.
@@ -45,7 +47,8 @@ public struct FitSettings: Equatable, Sendable {
     /// Settings with the usual defaults.
     public init(
         soap: SOAPSettings? = SOAPSettings(speciesZ: []), kernel: PolynomialKernel = PolynomialKernel(delta: 1, zeta: 4),
-        terms: [GeometricTermSettings] = [], sparseCount: Int = 500, sparseCountByElement: [Int: Int] = [:],
+        terms: [GeometricTermSettings] = [], core: CorePotential? = nil, sparseCount: Int = 500,
+        sparseCountByElement: [Int: Int] = [:],
         sparseMethod: SparseMethod = .cur,
         sparseIndices: [Int: [Int]] = [:],
         sigmas: Sigmas = Sigmas(energy: 0.001, force: 0.05, virial: 0.05), configTypeSigmas: [String: Sigmas] = [:],
@@ -56,6 +59,7 @@ public struct FitSettings: Equatable, Sendable {
         self.soap = soap
         self.kernel = kernel
         self.terms = terms
+        self.core = core
         self.sparseCount = sparseCount
         self.sparseCountByElement = sparseCountByElement
         self.sparseMethod = sparseMethod

@@ -13,6 +13,8 @@ public struct GAPPotential: Calculator {
     public let soap: SOAPTerm?
     /// The 2- and 3-body terms.
     public let terms: [GeometricTerm]
+    /// The fixed potential the model was fitted on top of, added to its predictions.
+    public let core: CorePotential?
     /// Isolated-atom energies per element, eV.
     public let e0: [Int: Double]
     /// What the per-atom predictive variance needs (absent when the potential was saved without it).
@@ -23,10 +25,13 @@ public struct GAPPotential: Calculator {
     /// A potential from its terms.
     /// - Throws: `GAPError.inconsistentPotential` when there is no term, or the variance factors do not cover
     ///   the terms' sparse points.
-    public init(soap: SOAPTerm?, terms: [GeometricTerm] = [], e0: [Int: Double], variance: VarianceFactors?) throws(GAPError) {
+    public init(
+        soap: SOAPTerm?, terms: [GeometricTerm] = [], core: CorePotential? = nil, e0: [Int: Double], variance: VarianceFactors?
+    ) throws(GAPError) {
         guard soap != nil || !terms.isEmpty else { throw .inconsistentPotential(detail: "the model has no term") }
         self.soap = soap
         self.terms = terms
+        self.core = core
         self.e0 = e0
         self.variance = variance
         if let variance { try checkShapes(variance) }
@@ -57,8 +62,9 @@ public struct GAPPotential: Calculator {
     /// The longest cutoff of the 2- and 3-body terms (0 without any).
     var geometricCutoff: Double { terms.map(\.sparse.descriptor.cutoff.cutoff).max() ?? 0 }
 
-    /// Energy, forces, virial and per-atom energies.
-    /// - Throws: `GAPError.unknownElement` for an element without e0, `GAPError.descriptor` for bad geometry.
+    /// Energy, forces, virial and per-atom energies (the core potential's included).
+    /// - Throws: `GAPError.unknownElement` for an element without e0, `GAPError.descriptor` for bad geometry, the
+    ///   core potential's error when it cannot evaluate the structure.
     public func calculate(_ s: Structure) throws -> Calculation {
         try checkElements(s)
         var result =
@@ -77,6 +83,16 @@ public struct GAPPotential: Calculator {
             }
             result.forces = accumulator.forces
             result.virial = accumulator.virial
+        }
+        if let core {
+            let c = try core.calculate(s)
+            for i in 0..<s.count { result.forces[i] += c.forces[i] }
+            result.virial += c.virial
+            if let coreEnergies = c.atomEnergies {
+                for i in 0..<s.count { energies[i] += coreEnergies[i] }
+            } else {
+                for i in 0..<s.count { energies[i] += c.energy / Double(s.count) }
+            }
         }
         for i in 0..<s.count { energies[i] += e0[s.atomicNumbers[i]] ?? 0 }
         result.atomEnergies = energies

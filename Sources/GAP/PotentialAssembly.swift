@@ -43,7 +43,7 @@ enum PotentialAssembly {
         if let soapSettings = data.soapSettings, let descriptor = data.soap {
             soap = try SOAPTerm(settings: soapSettings, soap: descriptor, kernel: settings.kernel, models: models)
         }
-        var potential = try GAPPotential(soap: soap, terms: terms, e0: data.e0, variance: variance)
+        var potential = try GAPPotential(soap: soap, terms: terms, core: settings.core, e0: data.e0, variance: variance)
         potential.threads = settings.threads
         return potential
     }

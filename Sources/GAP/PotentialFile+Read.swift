@@ -72,7 +72,7 @@ extension GAPPotential {
             ? try varianceFactors(
                 npz, soapModels: soap?.models ?? [:], termPoints: terms.reduce(0) { $0 + $1.sparse.count }, path: path)
             : nil
-        return (try GAPPotential(soap: soap, terms: terms, e0: e0, variance: variance), metadata)
+        return (try GAPPotential(soap: soap, terms: terms, core: metadata.core, e0: e0, variance: variance), metadata)
     }
 
     /// The variance factors, checked against the terms: one block per SOAP element, then `termPoints` points

@@ -15,7 +15,7 @@ extension GAPPotential {
             terms: terms.map {
                 PotentialMetadata.TermEntry(
                     descriptor: $0.sparse.descriptor, kernel: $0.sparse.kernel, sparsePoints: $0.sparse.count)
-            },
+            }, core: core,
             e0: Dictionary(uniqueKeysWithValues: e0.map { (Element.label($0.key), $0.value) }),
             sparsePoints: Dictionary(
                 uniqueKeysWithValues: (soap?.models ?? [:]).map { (Element.label($0.key), $0.value.points.rows) }),

@@ -14,6 +14,8 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
     public var kernel: PolynomialKernel?
     /// The 2- and 3-body terms, in the order of their arrays `term_K_…`.
     public var terms: [TermEntry]
+    /// The fixed potential under the model.
+    public var core: CorePotential?
     /// Isolated-atom energies by element symbol, eV.
     public var e0: [String: Double]
     /// SOAP sparse points per element symbol.
@@ -53,13 +55,14 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
     /// Metadata of a potential written now.
     public init(
         codeVersion: String, created: String, soap: SOAPSettings?, kernel: PolynomialKernel?, terms: [TermEntry] = [],
-        e0: [String: Double], sparsePoints: [String: Int], fit: FitRecord, hasVariance: Bool
+        core: CorePotential? = nil, e0: [String: Double], sparsePoints: [String: Int], fit: FitRecord, hasVariance: Bool
     ) {
         self.codeVersion = codeVersion
         self.created = created
         self.soap = soap
         self.kernel = kernel
         self.terms = terms
+        self.core = core
         self.e0 = e0
         self.sparsePoints = sparsePoints
         self.fit = fit
@@ -67,7 +70,7 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", codeVersion = "code_version", created, soap, kernel, terms, e0
+        case format, formatVersion = "format_version", codeVersion = "code_version", created, soap, kernel, terms, core, e0
         case sparsePoints = "sparse_points", fit, hasVariance = "has_variance"
     }
 
@@ -85,6 +88,7 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
             soap == nil
             ? try c.decodeIfPresent(PolynomialKernel.self, forKey: .kernel) : try c.decode(PolynomialKernel.self, forKey: .kernel)
         terms = try c.decodeIfPresent([TermEntry].self, forKey: .terms) ?? []
+        core = try c.decodeIfPresent(CorePotential.self, forKey: .core)
         e0 = try c.decode([String: Double].self, forKey: .e0)
         sparsePoints = try c.decode([String: Int].self, forKey: .sparsePoints)
         hasVariance = try c.decode(Bool.self, forKey: .hasVariance)

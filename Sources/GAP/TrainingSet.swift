@@ -25,14 +25,24 @@ struct Observation: Sendable {
     let structure: Structure
     /// Reference energy minus Σ e0, eV.
     var energy: Double?
-    let forces: [SIMD3<Double>]?
+    var forces: [SIMD3<Double>]?
     /// Symmetrised reference virial, eV.
-    let virial: Matrix3?
+    var virial: Matrix3?
     /// σ of the total energy, a force component and a virial component (absolute, per configuration).
     let sigmaEnergy: Double, sigmaForce: Double, sigmaVirial: Double
     let configType: String?
-    /// The raw reference energy, before e0 is subtracted.
-    let rawEnergy: Double?
+    /// The reference energy before e0 is subtracted (the core potential's already subtracted).
+    var rawEnergy: Double?
+
+    /// The same observation with the core potential's share `core` taken out of its targets.
+    func subtracting(_ core: Calculation) -> Observation {
+        var o = self
+        o.rawEnergy = rawEnergy.map { $0 - core.energy }
+        o.energy = o.rawEnergy
+        o.forces = forces.map { zip($0, core.forces).map { $0 - $1 } }
+        o.virial = virial.map { $0 - 0.5 * (core.virial + core.virial.transposed) }
+        return o
+    }
 
     /// Rows this configuration adds to the fit: 1 energy, 3N forces, 6 virial components.
     var rowCount: Int { (energy == nil ? 0 : 1) + (forces == nil ? 0 : 3 * structure.count) + (virial == nil ? 0 : 6) }

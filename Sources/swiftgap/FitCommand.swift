@@ -1,5 +1,6 @@
 import ArgumentParser
 import Atoms
+import Classical
 import Evaluation
 import Foundation
 import GAP
@@ -36,6 +37,15 @@ struct FitCommand: ParsableCommand {
                 + "covariance_type=ard_se delta=1 theta_uniform=0.5 sparse_method=uniform\".",
             valueName: "descriptors"))
     var gap: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "Fit on top of the ZBL repulsion, switched off between INNER and OUTER Å as LAMMPS pair_zbl.",
+            valueName: "inner:outer"))
+    var coreZbl: String?
+    @Option(help: "Fit on top of pair energies tabulated in a LAMMPS pair_style table file (with --core-table-pairs).")
+    var coreTable: String?
+    @Option(help: ArgumentHelp("The table section of each element pair, e.g. Si-Si:SISI,Si-C:SIC.", valueName: "pairs"))
+    var coreTablePairs: String?
     @Option(parsing: .unconditional, help: "Weight of the center atom's density.") var centralWeight: Double = 1
     @Option(parsing: .unconditional, help: "Kernel exponent ζ.") var zeta: Double = 4
     @Option(parsing: .unconditional, help: "Kernel energy scale δ, eV.") var delta: Double = 1
@@ -80,6 +90,25 @@ struct FitCommand: ParsableCommand {
         _ = try configTypeSigmas()
         let terms = try geometricTerms()
         if noSoap && terms.isEmpty { throw ValidationError("--no-soap needs at least one --gap term") }
+        if coreZbl != nil && coreTable != nil { throw ValidationError("give one core potential: --core-zbl or --core-table") }
+        if (coreTable == nil) != (coreTablePairs == nil) {
+            throw ValidationError(
+                "--core-table and --core-table-pairs go together (the file, and the section of each element pair)")
+        }
+        if coreTable == nil { _ = try core() }
+    }
+
+    /// The core potential of --core-zbl or --core-table (the table file is read here).
+    private func core() throws -> CorePotential? {
+        if let coreZbl {
+            let parts = coreZbl.split(separator: ":").map { Double($0) }
+            guard parts.count == 2, let inner = parts[0], let outer = parts[1] else {
+                throw ValidationError("--core-zbl must be INNER:OUTER in Å, e.g. 1.0:2.0, found '\(coreZbl)'")
+            }
+            do { return .zbl(try ZBLPotential(inner: inner, outer: outer)) } catch { throw ValidationError("--core-zbl: \(error)") }
+        }
+        guard let coreTable, let coreTablePairs else { return nil }
+        return .pairTable(try TabulatedPairPotential(path: coreTable, mapping: PairTableMapping(parsing: coreTablePairs)))
     }
 
     /// The --gap terms, and notes on settings gap_fit's add_species overrides.
@@ -97,7 +126,10 @@ struct FitCommand: ParsableCommand {
         try OutputPaths(
             files: [("-o", output), ("--metrics", metrics), ("--sparse-output", sparseOutput)],
             folders: [("--report", report)],
-            inputs: [("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile)]
+            inputs: [
+                ("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile),
+                ("the --core-table", coreTable)
+            ]
         ).check()
         let start = Date()
         let keys = keyOptions.keys
@@ -176,7 +208,8 @@ struct FitCommand: ParsableCommand {
                     cutoff: soapOptions.cutoff, cutoffTransitionWidth: soapOptions.cutoffWidth,
                     nMax: soapOptions.nMax, lMax: soapOptions.lMax, atomSigma: soapOptions.atomSigma,
                     centralWeight: centralWeight, speciesZ: []),
-            kernel: PolynomialKernel(delta: delta, zeta: zeta), terms: try geometricTerms(), sparseCount: counts.all,
+            kernel: PolynomialKernel(delta: delta, zeta: zeta), terms: try geometricTerms(), core: try core(),
+            sparseCount: counts.all,
             sparseCountByElement: counts.byElement,
             sparseMethod: method,
             sparseIndices: indices, sigmas: Sigmas(energy: sigmaEnergy, force: sigmaForce, virial: sigmaVirial),

@@ -41,6 +41,7 @@ struct PotentialSummary {
                         + "\(term.sparsePoints) sparse points"
                 ))
         }
+        if let core = m.core { rows.append(("core", core.summary)) }
         rows += [
             ("variance", m.hasVariance ? "stored (predict writes per-atom variances)" : "not stored (fitted with --no-variance)"),
             ("training file", fit.trainingFile),
