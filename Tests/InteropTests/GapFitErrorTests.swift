@@ -72,7 +72,8 @@ struct GapFitErrorTests {
             error?.description
                 == "command line, character 9: 'A' is given twice (first at command line, character 1); keep one\n"
                 + "  a=1 b=2 A=3\n          ^")
-        expectMessage(failure("gap={soap cutoff=5 CUTOFF=6}"), "character 20: 'CUTOFF' is given twice (first at command line, character 11)")
+        expectMessage(
+            failure("gap={soap cutoff=5 CUTOFF=6}"), "character 20: 'CUTOFF' is given twice (first at command line, character 11)")
     }
 
     @Test func conflictingAliases() throws {
@@ -175,6 +176,17 @@ struct GapFitErrorTests {
         #expect(failure(huge) == .tooLong(source: "command line", length: huge.count, limit: GapFitCommandLine.maximumLength))
     }
 
+    /// Thousands of keys, each read by an accessor that fails: every error costs a binary search, not a scan of
+    /// the line (the fuzzer found the scan quadratic).
+    @Test func manyKeysWithErrorsStayLinear() throws {
+        var line = try GapFitCommandLine(text: (0..<2000).map { "k\($0)={a b}" }.joined(separator: " "))
+        for entry in line.parameters.entries {
+            let error = #expect(throws: GapFitSyntaxError.self) { try line.double(entry.key) }
+            #expect(error.map { "\($0)" }?.contains("character \(entry.valueOffset + 1):") == true)
+        }
+        #expect(line.unreadKeys().isEmpty)
+    }
+
     @Test func configFileErrors() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gapfit-\(UUID().uuidString).config")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -189,7 +201,9 @@ struct GapFitErrorTests {
         expectMessage(
             #expect(throws: GapFitSyntaxError.self) {
                 try GapFitCommandLine(arguments: ["config_file=\(url.path)", "verbosity=NERD"])
-            }, "character \(url.path.count + 14): config_file= replaces the whole command line in gap_fit, so verbosity would be ignored")
+            },
+            "character \(url.path.count + 14): config_file= replaces the whole command line in gap_fit, so verbosity would be ignored"
+        )
         expectMessage(
             #expect(throws: GapFitSyntaxError.self) {
                 try GapFitCommandLine(arguments: ["config_file=/nonexistent/gapfit.config"])

@@ -13,10 +13,11 @@ struct GapFitFixtureTests {
     @Test(arguments: [("Cu", 4.1, 4000, -0.65), ("Li", 4.8, 4000, -0.21), ("Ni", 3.9, 4000, -0.97), ("Si", 5.4, 1000, -0.79)])
     func zuo2020(element: String, cutoff: Double, nSparse: Int, e0: Double) throws {
         var line = try GapFitCommandLine(xmlContents: fixture("zuo2020_\(element)_command_line.xml"), name: "zuo.xml")
-        #expect(line.parameters.entries.map(\.key) == [
-            "at_file", "gap", "sparse_jitter", "e0", "e0_offset", "default_sigma", "energy_parameter_name",
-            "force_parameter_name", "gp_file"
-        ])
+        #expect(
+            line.parameters.entries.map(\.key) == [
+                "at_file", "gap", "sparse_jitter", "e0", "e0_offset", "default_sigma", "energy_parameter_name",
+                "force_parameter_name", "gp_file"
+            ])
         #expect(line.descriptors.count == 1)
         var soap = try #require(line.descriptors.first)
         #expect(soap.type == "soap")

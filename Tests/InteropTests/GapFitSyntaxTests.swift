@@ -18,8 +18,9 @@ struct GapFitSyntaxTests {
     }
 
     @Test func argumentWithSpacesIsQuotedAsParamReadArgsDoes() throws {
-        #expect(GapFitCommandLine.joined(["at_file=my data.xyz", "gap={soap l_max=8}", "a b"])
-            == #"at_file="my data.xyz" gap={soap l_max=8} "a b""#)
+        #expect(
+            GapFitCommandLine.joined(["at_file=my data.xyz", "gap={soap l_max=8}", "a b"])
+                == #"at_file="my data.xyz" gap={soap l_max=8} "a b""#)
         var line = try GapFitCommandLine(arguments: ["at_file=my data.xyz", "gap={soap cutoff=5}"])
         #expect(try line.string("at_file") == "my data.xyz")
         // A quoted gap value (one argv entry) still holds the descriptor.
@@ -45,8 +46,10 @@ struct GapFitSyntaxTests {
         #expect(try line.bool("absent") == nil)
     }
 
-    @Test(arguments: [("T", true), ("t", true), ("True", true), ("TRUE", true), ("true", true), ("F", false),
-                      ("f", false), ("False", false), ("false", false)])
+    @Test(arguments: [
+        ("T", true), ("t", true), ("True", true), ("TRUE", true), ("true", true), ("F", false),
+        ("f", false), ("False", false), ("false", false)
+    ])
     func booleanSpellings(word: String, value: Bool) throws {
         var line = try GapFitCommandLine(text: "flag=\(word)")
         #expect(try line.bool("flag") == value)
