@@ -176,6 +176,17 @@ struct GapFitErrorTests {
         #expect(failure(huge) == .tooLong(source: "command line", length: huge.count, limit: GapFitCommandLine.maximumLength))
     }
 
+    /// Thousands of keys, each read by an accessor that fails: every error costs a binary search, not a scan of
+    /// the line (the fuzzer found the scan quadratic).
+    @Test func manyKeysWithErrorsStayLinear() throws {
+        var line = try GapFitCommandLine(text: (0..<2000).map { "k\($0)={a b}" }.joined(separator: " "))
+        for entry in line.parameters.entries {
+            let error = #expect(throws: GapFitSyntaxError.self) { try line.double(entry.key) }
+            #expect(error.map { "\($0)" }?.contains("character \(entry.valueOffset + 1):") == true)
+        }
+        #expect(line.unreadKeys().isEmpty)
+    }
+
     @Test func configFileErrors() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gapfit-\(UUID().uuidString).config")
         defer { try? FileManager.default.removeItem(at: url) }

@@ -11,9 +11,13 @@ public protocol GapFitKeyValues {
 /// The four σ of gap_fit's `default_sigma` and `config_type_sigma`: energy (eV), force (eV/Å), virial (eV),
 /// Hessian (eV/Å²).
 public struct GapFitSigmas: Equatable, Sendable {
+    /// σ of energies (eV).
     public let energy: Double
+    /// σ of force components (eV/Å).
     public let force: Double
+    /// σ of virial components (eV).
     public let virial: Double
+    /// σ of Hessian components (eV/Å²).
     public let hessian: Double
 
     /// The four values in gap_fit's order.

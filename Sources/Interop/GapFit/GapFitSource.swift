@@ -8,35 +8,40 @@ struct GapFitSource: Equatable, Sendable {
     /// The original text, newlines included (for excerpts and line numbers).
     let scalars: [Unicode.Scalar]
     /// The line and column of `scalars[0]` in the file (1 and 1 unless the text is an element inside a file).
-    var firstLine = 1
-    var firstColumn = 1
+    let firstLine: Int
+    let firstColumn: Int
+    /// Offsets where lines start (0 and each index after a "\n"), so a location costs a binary search.
+    private let lineStarts: [Int]
+
+    init(name: String, isFile: Bool, scalars: [Unicode.Scalar], firstLine: Int = 1, firstColumn: Int = 1) {
+        self.name = name
+        self.isFile = isFile
+        self.scalars = scalars
+        self.firstLine = firstLine
+        self.firstColumn = firstColumn
+        lineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
+    }
 
     /// The location of `offset` with its line, column and a caret excerpt.
     func location(_ offset: Int) -> GapFitLocation {
         let offset = max(0, min(offset, scalars.count))
-        var lineStart = offset
-        while lineStart > 0, !Self.isNewline(scalars[lineStart - 1]) { lineStart -= 1 }
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let lineStart = lineStarts[low]
+        let limit = min(scalars.count, offset + Self.excerptRadius + 1)
         var lineEnd = offset
-        while lineEnd < scalars.count, !Self.isNewline(scalars[lineEnd]) { lineEnd += 1 }
-        let newlines = scalars[..<lineStart].reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
+        while lineEnd < limit, !Self.isNewline(scalars[lineEnd]) { lineEnd += 1 }
         let column = offset - lineStart + (lineStart == 0 ? firstColumn : 1)
-        return GapFitLocation(
-            source: name, isFile: isFile, offset: offset, line: firstLine + newlines, column: column,
-            excerpt: excerpt(lineStart: lineStart, lineEnd: lineEnd, offset: offset))
-    }
-
-    /// The text around `offset` on its line (at most `Self.excerptRadius` characters either side) and a caret
-    /// line under the character at `offset`.
-    private func excerpt(lineStart: Int, lineEnd: Int, offset: Int) -> String {
         let from = max(lineStart, offset - Self.excerptRadius)
         let to = min(lineEnd, offset + Self.excerptRadius)
-        let prefix = from > lineStart ? "…" : ""
-        let suffix = to < lineEnd ? "…" : ""
-        let visible = scalars[from..<to].map { $0 == "\t" || $0 == "\r" ? " " : $0 }
-        var text = String.UnicodeScalarView()
-        text.append(contentsOf: visible)
-        let pad = String(repeating: " ", count: prefix.count + offset - from)
-        return "  \(prefix)\(String(text))\(suffix)\n  \(pad)^"
+        return GapFitLocation(
+            source: name, isFile: isFile, offset: offset, line: firstLine + low, column: column,
+            window: Array(scalars[from..<to]), caret: offset - from, clippedBefore: from > lineStart,
+            clippedAfter: to < lineEnd)
     }
 
     /// How many characters of context an excerpt shows either side of the caret.
@@ -51,17 +56,30 @@ public struct GapFitLocation: Equatable, Sendable, CustomStringConvertible {
     public let source: String
     /// True when `source` names a file (`config_file` or a GAP XML file).
     public let isFile: Bool
-    /// 0-based index of the character (Unicode scalar) in the whole text.
+    /// 0-based index of the character (Unicode scalar) in the parsed text (for XML, in the element's content).
     public let offset: Int
-    /// 1-based line in the text (always 1 for an argv command line).
+    /// 1-based line in the file (always 1 for an argv command line).
     public let line: Int
     /// 1-based column on that line.
     public let column: Int
-    /// Two lines: the text around the place and a caret under it.
-    public let excerpt: String
+    /// The line around `offset` (at most `GapFitSource.excerptRadius` characters either side), the caret's
+    /// index in it, and whether the line goes on before or after it: `excerpt` is built only when asked for.
+    let window: [Unicode.Scalar]
+    let caret: Int
+    let clippedBefore: Bool
+    let clippedAfter: Bool
 
     /// `file:line:column` for a file, `command line, character N` for argv.
     public var description: String {
         isFile ? "\(source):\(line):\(column)" : "\(source), character \(column)"
+    }
+
+    /// Two lines: the text around the place and a caret under it.
+    public var excerpt: String {
+        var visible = String.UnicodeScalarView()
+        visible.append(contentsOf: window.map { $0 == "\t" || $0 == "\r" ? " " : $0 })
+        let prefix = clippedBefore ? "…" : ""
+        let pad = String(repeating: " ", count: prefix.count + caret)
+        return "  \(prefix)\(String(visible))\(clippedAfter ? "…" : "")\n  \(pad)^"
     }
 }

@@ -34,6 +34,7 @@ public enum GapFitSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
     /// A GAP XML text with no `<command_line>` element.
     case missingCommandLineElement(source: String)
 
+    /// Where, what is wrong and what to do, with a caret excerpt of the line when there is a place.
     public var description: String {
         switch self {
         case .unclosed(let opening, let at):
