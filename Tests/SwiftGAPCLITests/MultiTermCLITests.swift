@@ -1,0 +1,84 @@
+import Foundation
+import GAP
+import Testing
+
+/// `fit --gap`, `--no-soap`, `--core-zbl` and `gap_fit` on a small generated silicon set.
+@Suite("swiftgap multi-term fits and gap_fit")
+struct MultiTermCLITests {
+    /// A generated silicon set in a fresh folder.
+    static func workspace() throws -> URL {
+        let folder = try temporaryFolder()
+        let generated = try swiftgap(["generate", "si-sw", "--quick", "--seed", "3", "-o", folder.path])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        return folder
+    }
+
+    static let twoBody = "distance_2b cutoff=4 n_sparse=10 covariance_type=ard_se delta=1 theta_uniform=0.5 sparse_method=uniform"
+    static let threeBody = "angle_3b cutoff=3 n_sparse=10 covariance_type=ard_se delta=0.1 theta_uniform=1"
+
+    @Test func fitWithTwoAndThreeBodyTermsAndACore() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let fit = try swiftgap([
+            "fit", path("train.xyz"), "-o", path("m.gap"), "--no-soap", "--gap", Self.twoBody + " : " + Self.threeBody,
+            "--core-zbl", "1.0:2.0", "--e0", "average", "--threads", "2"
+        ])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stdout.contains("distance_2b Si–Si 10") && fit.stdout.contains("angle_3b Si–Si–Si 10"))
+        let info = try swiftgap(["info", path("m.gap")])
+        #expect(info.stdout.contains("term 1") && info.stdout.contains("angle_3b") && info.stdout.contains("core"))
+        let (gap, _) = try GAPPotential.load(path: path("m.gap"))
+        #expect(gap.soap == nil && gap.terms.count == 2 && gap.core != nil)
+        let predict = try swiftgap(["predict", path("m.gap"), path("test.xyz"), "-o", path("p.xyz")])
+        #expect(predict.status == 0, "\(predict.stderr)")
+
+        let soap = try swiftgap([
+            "fit", path("train.xyz"), "-o", path("s.gap"), "--cutoff", "3.5", "--n-max", "4", "--l-max", "3", "--n-sparse", "20",
+            "--gap", Self.twoBody, "--e0", "average"
+        ])
+        #expect(soap.status == 0, "\(soap.stderr)")
+        #expect(soap.stdout.contains("SOAP Si 20") && soap.stdout.contains("distance_2b Si–Si 10"))
+    }
+
+    @Test func fitRefusesBadTerms() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let train = folder.appendingPathComponent("train.xyz").path, out = folder.appendingPathComponent("x.gap").path
+        let soapInGap = try swiftgap([
+            "fit", train, "-o", out, "--gap",
+            "soap cutoff=5 n_max=8 l_max=8 atom_sigma=0.5 delta=1 covariance_type=dot_product n_sparse=10"
+        ])
+        #expect(soapInGap.status != 0 && soapInGap.stderr.contains("--gap takes distance_2b and angle_3b"))
+        let noTerm = try swiftgap(["fit", train, "-o", out, "--no-soap"])
+        #expect(noTerm.status != 0 && noTerm.stderr.contains("--no-soap needs at least one --gap term"))
+        let badZBL = try swiftgap(["fit", train, "-o", out, "--core-zbl", "2:1"])
+        #expect(badZBL.status != 0 && badZBL.stderr.contains("--core-zbl"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func gapFitRunsACommandLine() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        // Shell-split, as a user types it; the keys the generated set uses.
+        let arguments =
+            "at_file=\(path("train.xyz")) gap={\(Self.twoBody) print_sparse_index=\(path("idx.txt")) : soap cutoff=3.5 "
+            + "n_max=4 l_max=3 atom_sigma=0.5 zeta=2 delta=1 covariance_type=dot_product n_sparse=20 sparse_method=cur_points} "
+            + "default_sigma={0.002 0.05 0.05 0.0} e0_method=average energy_parameter_name=energy force_parameter_name=forces "
+            + "virial_parameter_name=virial do_copy_at_file=F gp_file=\(path("gf.gap"))"
+        let run = try swiftgap(["gap_fit"] + arguments.split(separator: " ").map(String.init) + ["--threads", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("note: do_copy_at_file has no effect"))
+        let (gap, metadata) = try GAPPotential.load(path: path("gf.gap"))
+        #expect(gap.soap != nil && gap.terms.count == 1 && metadata.fit.command?.hasPrefix("gap_fit at_file=") == true)
+        let indices = try String(contentsOfFile: path("idx.txt"), encoding: .utf8)
+        #expect(indices.split(separator: "\n").first?.split(separator: " ").count == 10)
+
+        let unknown = try swiftgap(["gap_fit"] + arguments.split(separator: " ").map(String.init) + ["hessian_delta=0.01"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("hessian_delta"))
+        let xml = try swiftgap(
+            ["gap_fit"] + arguments.replacingOccurrences(of: "gf.gap", with: "gf.xml").split(separator: " ").map(String.init))
+        #expect(xml.status != 0 && xml.stderr.contains("gp_file"))
+    }
+}
