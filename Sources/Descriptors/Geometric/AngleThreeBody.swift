@@ -50,13 +50,10 @@ public struct AngleThreeBody: Codable, Equatable, Sendable {
                     let uij = dij / rij, uik = dik / rik, ujk = djk / rjk
                     // x1 = r_ij + r_ik, x2 = (r_ij − r_ik)², x3 = |D_ik − D_ij|; w = f_c(r_ij) f_c(r_ik).
                     let difference = rij - rik
-                    let legJ = (
-                        neighbor: j, vector: dij, dx: [uij, 2 * difference * uij, -ujk], dw: fk * dfj * uij
-                    )
-                    let legK = (
-                        neighbor: k, vector: dik, dx: [uik, -2 * difference * uik, ujk], dw: fj * dfk * uik
-                    )
-                    out.append(center: i, value: [rij + rik, difference * difference, rjk], weight: fj * fk, legs: [legJ, legK])
+                    out.append(
+                        center: i, value: (rij + rik, difference * difference, rjk), weight: fj * fk,
+                        legs: .init(neighbor: j, vector: dij, dx: (uij, 2 * difference * uij, -ujk), dw: fk * dfj * uij),
+                        .init(neighbor: k, vector: dik, dx: (uik, -2 * difference * uik, ujk), dw: fj * dfk * uik))
                 }
             }
         }

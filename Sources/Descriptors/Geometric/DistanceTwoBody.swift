@@ -44,7 +44,8 @@ public struct DistanceTwoBody: Codable, Equatable, Sendable {
                 let (w, dw) = cutoff(r)
                 let u = list.vectors[p] / r
                 out.append(
-                    center: i, value: CollectionOfOne(r), weight: w, legs: CollectionOfOne((j, list.vectors[p], [u], dw * u)))
+                    center: i, value: (r, 0, 0), weight: w,
+                    legs: .init(neighbor: j, vector: list.vectors[p], dx: (u, .zero, .zero), dw: dw * u))
             }
         }
         return out

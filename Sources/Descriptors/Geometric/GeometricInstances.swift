@@ -38,23 +38,36 @@ public struct GeometricInstances: Sendable {
     /// The vector of instance `k`.
     public func value(_ k: Int) -> ArraySlice<Double> { values[(k * dimension)..<((k + 1) * dimension)] }
 
-    /// Adds an instance with its legs (neighbor, vector, ∂x/∂D as `dimension` 3-vectors, ∂w/∂D).
-    mutating func append(
-        center i: Int, value: some Collection<Double>, weight: Double,
-        legs: some Collection<(neighbor: Int, vector: SIMD3<Double>, dx: [SIMD3<Double>], dw: SIMD3<Double>)>
-    ) {
-        values.append(contentsOf: value)
+    /// One leg of an instance: the neighbor, the pair vector D, ∂x/∂D (one 3-vector per dimension, at most 3)
+    /// and ∂w/∂D.
+    struct Leg {
+        let neighbor: Int
+        let vector: SIMD3<Double>
+        let dx: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
+        let dw: SIMD3<Double>
+    }
+
+    /// Adds an instance: center `i`, its first `dimension` values of `value`, weight and legs (no array is
+    /// allocated per instance).
+    mutating func append(center i: Int, value: (Double, Double, Double), weight: Double, legs: Leg, _ more: Leg? = nil) {
+        values.append(value.0)
+        if dimension > 1 { values.append(value.1) }
+        if dimension > 2 { values.append(value.2) }
         weights.append(weight)
         center.append(i)
-        for leg in legs {
-            legNeighbor.append(leg.neighbor)
-            legVector.append(leg.vector)
-            if hasGradients {
-                valueGradients.append(contentsOf: leg.dx)
-                weightGradients.append(leg.dw)
-            }
-        }
+        add(legs)
+        if let more { add(more) }
         legOffsets.append(legNeighbor.count)
+    }
+
+    private mutating func add(_ leg: Leg) {
+        legNeighbor.append(leg.neighbor)
+        legVector.append(leg.vector)
+        guard hasGradients else { return }
+        valueGradients.append(leg.dx.0)
+        if dimension > 1 { valueGradients.append(leg.dx.1) }
+        if dimension > 2 { valueGradients.append(leg.dx.2) }
+        weightGradients.append(leg.dw)
     }
 
     /// The gradient ∂e/∂D of an instance energy e(x, w) along leg `leg`, from ∂e/∂x (`dx`, one entry per
