@@ -3,7 +3,8 @@ import Interop
 
 /// One fuzz input: the bytes of a gap_fit command line, read as one string, as argv split at spaces, as a
 /// config file and as a GAP XML `<command_line>`. Each must end in a command line or a `GapFitSyntaxError`,
-/// never a trap; the string and its argv must parse alike, and every value accessor must return or throw.
+/// never a trap; the string and its argv must parse alike, every value accessor must return or throw, and the
+/// fit the line asks for (`GapFitJob`) must be made or refused.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGapFitCommandLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
@@ -15,6 +16,7 @@ public func fuzzGapFitCommandLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
             other.descriptors == parsed.descriptors
         else { fatalError("argv split at spaces parses differently from the string:\n\(text)") }
         readAll(parsed)
+        mapToFit(parsed)
     }
     if case .success(let parsed) = parse({ () throws(GapFitSyntaxError) in
         try GapFitCommandLine(configFileContents: text, name: "fuzz.config")
@@ -27,6 +29,17 @@ public func fuzzGapFitCommandLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
         readAll(parsed)
     }
     return 0
+}
+
+/// The fit a parsed line asks for: `GapFitJob` and its settings must come back or throw, never trap (sparse
+/// files are not read: a fuzz input must not reach the file system beyond what it names).
+private func mapToFit(_ line: GapFitCommandLine) {
+    do {
+        let job = try GapFitJob(line)
+        if job.sparseFiles.allSatisfy({ $0 == nil }) { _ = try job.settings(elements: [14, 6]) }
+    } catch {
+        _ = "\(error)"
+    }
 }
 
 /// The command line `body` parses, or its error (whose description must build).
