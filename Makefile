@@ -68,6 +68,7 @@ fuzz: deps
 fixtures:
 	.venv/bin/python scripts/fixtures/make_neighbor_fixtures.py
 	.venv/bin/python scripts/fixtures/make_classical_fixtures.py
+	.venv/bin/python scripts/fixtures/make_zbl_fixture.py
 	.venv/bin/python scripts/fixtures/make_extxyz_fixtures.py
 
 # Regenerates the shipped training sets (deterministic: the same files come back).
