@@ -24,8 +24,14 @@ public enum CorePotential: Calculator, Codable, Equatable, Sendable {
     public var summary: String {
         switch self {
         case let .zbl(p):
-            "ZBL, switched off between \(p.inner) and \(p.outer) Å (LAMMPS pair_zbl)"
-                + (p.pairs.map { ", pairs \($0.map(\.label).joined(separator: " "))" } ?? "")
+            switch p.switching {
+            case let .lammps(inner, outer):
+                "ZBL, switched off between \(inner) and \(outer) Å (LAMMPS pair_zbl)"
+                    + (p.pairs.map { ", pairs \($0.map(\.label).joined(separator: " "))" } ?? "")
+            case let .quip(cutoff, width):
+                "ZBL, cutoff \(cutoff) Å with a smooth step over \(width) Å (QUIP's IP ZBL)"
+                    + (p.pairs.map { ", pairs \($0.map(\.label).joined(separator: " "))" } ?? "")
+            }
         case let .pairTable(p):
             "tabulated pairs \(p.mapping.description), cutoff \(p.cutoff) Å"
         }

@@ -1,3 +1,4 @@
+import Classical
 import Foundation
 import GAP
 import Interop
@@ -151,5 +152,20 @@ struct GapFitJobTests {
             _ = try GapFitJob.geometricTerms(
                 in: "soap cutoff=5 n_max=8 l_max=8 atom_sigma=0.5 delta=1 covariance_type=dot_product n_sparse=10")
         }
+    }
+
+    /// `core_ip_args={IP ZBL …}` is QUIP's ZBL under the model; GAP-18's `{IP Glue}` is refused, naming it.
+    @Test func corePotentials() throws {
+        let d2b = "gap={distance_2b cutoff=5 n_sparse=10 covariance_type=ard_se delta=1 theta_uniform=0.5} "
+        let job = try GapFitJob(
+            GapFitCommandLine(text: Self.base + d2b + "core_ip_args={IP ZBL cutoff=2.5 cutoff_width=0.5} core_param_file=q.xml"))
+        #expect(try job.settings(elements: [14]).core == .zbl(try ZBLPotential(quipCutoff: 2.5, width: 0.5)))
+        #expect(job.notes.contains { $0.contains("core_param_file has no effect") })
+        #expect(message(Self.base + d2b + "core_ip_args={IP ZBL}").contains("cutoff > 0"))
+        #expect(message(Self.base + d2b + "core_ip_args={IP ZBL cutoff=2 E_scale=2}").contains("e_scale=1.0"))
+        #expect(message(Self.base + d2b + "core_ip_args={IP ZBL cutoff=2 wiggle=3}").contains("wiggle"))
+        let gap18 = try GapFitCommandLine(xmlContents: fixture("gap18_command_line.xml"), name: "gap18.xml")
+        let refusal = message(gap18.text.replacingOccurrences(of: "sparse9k.xml", with: "sparse9k.gap"))
+        #expect(refusal.contains("core_ip_args") && refusal.contains("Glue is not supported"))
     }
 }

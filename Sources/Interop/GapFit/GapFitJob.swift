@@ -1,4 +1,5 @@
 import Atoms
+import Classical
 import Foundation
 import GAP
 
@@ -104,12 +105,11 @@ public struct GapFitJob: Sendable {
                 )
             }
             outputFile = output
+            let coreFile = try line.string("baseline_param_filename", alias: "core_param_file")
             if let core = try line.string("baseline_ip_args", alias: "core_ip_args") {
-                throw line.bad(
-                    "core_ip_args", core,
-                    "no core potential here yet; fit the core with swiftgap fit --core (ZBL or a pair table)")
+                settings.core = try Self.core(core, line: line)
+                if coreFile != nil { notes.append("core_param_file has no effect: IP ZBL takes its parameters from core_ip_args") }
             }
-            _ = try line.string("baseline_param_filename", alias: "core_param_file")
             for (key, reason) in Self.noEffect
             where line.contains(key) || (key == "do_copy_at_file" && line.contains("do_copy_atoms_file")) {
                 if key == "do_copy_at_file" {
@@ -203,5 +203,34 @@ public struct GapFitJob: Sendable {
             terms.append(settings)
         }
         return (terms, notes)
+    }
+
+    /// The core potential of `core_ip_args`: QUIP's `IP ZBL cutoff=… cutoff_width=…` (its other parameters at
+    /// their defaults); any other IP is refused with what SwiftGAP offers instead.
+    /// - Throws: `GapFitSyntaxError.badValue` at `core_ip_args`, naming what is wrong.
+    static func core(_ text: String, line: GapFitCommandLine) throws(GapFitSyntaxError) -> CorePotential {
+        func refuse(_ expected: String) -> GapFitSyntaxError { line.bad("core_ip_args", text, expected) }
+        var args = try GapFitCommandLine(text: text)
+        let bare = args.parameters.entries.filter { $0.value == nil }
+        let words = bare.map(\.key)
+        guard words.count >= 2, words[0] == "ip" else {
+            throw refuse("an interatomic potential such as {IP ZBL cutoff=2.5 cutoff_width=0.5}")
+        }
+        guard words[1] == "zbl", words.count == 2 else {
+            throw refuse(
+                "IP ZBL (cutoff=… cutoff_width=…): SwiftGAP's core potentials are ZBL and tabulated pairs "
+                    + "(swiftgap fit --core-table); IP \(bare.dropFirst().map(\.spelling).joined(separator: " ")) is not supported")
+        }
+        for word in words { _ = try args.bool(word) }
+        for (key, standard) in [("e_scale", 1.0), ("a_pre_exp", 0.46850), ("a_exp", 0.23)] {
+            if let value = try args.double(key), value != standard { throw refuse("\(key)=\(standard) (QUIP's default)") }
+        }
+        if let shift = try args.bool("shift_cutoff"), shift { throw refuse("shift_cutoff=F (QUIP's default)") }
+        guard let cutoff = try args.double("cutoff"), cutoff > 0 else {
+            throw refuse("a cutoff > 0 (QUIP's IP ZBL with cutoff=0 takes every neighbour gap_fit lists; give the cutoff you mean)")
+        }
+        let width = try args.double("cutoff_width") ?? 0
+        try args.rejectUnread(hints: [:])
+        do { return .zbl(try ZBLPotential(quipCutoff: cutoff, width: width)) } catch { throw refuse("\(error)") }
     }
 }
