@@ -62,28 +62,15 @@ public struct LennardJones: Calculator {
             throw PotentialError.missingParameters(potential: "LennardJones", elements: [missing.atomicNumber])
         }
         let list = try NeighborList(structure, cutoff: maxCutoff, kind: .half)
-        var energies = [Double](repeating: 0, count: structure.count)
-        var acc = PairGradientAccumulator(count: structure.count)
-        for i in 0..<structure.count {
-            for p in list.pairs(of: i) {
-                let j = Int(list.neighbors[p])
-                guard let params = table[species[i], species[j]] else {
-                    throw PotentialError.missingParameters(
-                        potential: "LennardJones", elements: [structure.atomicNumbers[i], structure.atomicNumbers[j]])
-                }
-                let r = list.distances[p]
-                guard r < params.cutoff else { continue }
-                let s6 = pow6(params.sigma / r)
-                let phi = 4 * params.epsilon * (s6 * s6 - s6) - params.shift
-                let dphi = -24 * params.epsilon * (2 * s6 * s6 - s6) / r
-                energies[i] += 0.5 * phi
-                energies[j] += 0.5 * phi
-                let d = list.vectors[p]
-                acc.addPairGradient((dphi / r) * d, vector: d, center: i, neighbor: j)
+        return try PairSum.calculate(structure, list: list) { i, j, r in
+            guard let params = table[species[i], species[j]] else {
+                throw PotentialError.missingParameters(
+                    potential: "LennardJones", elements: [structure.atomicNumbers[i], structure.atomicNumbers[j]])
             }
+            guard r < params.cutoff else { return nil }
+            let s6 = pow6(params.sigma / r)
+            return (4 * params.epsilon * (s6 * s6 - s6) - params.shift, -24 * params.epsilon * (2 * s6 * s6 - s6) / r)
         }
-        return Calculation(
-            energy: energies.reduce(0, +), forces: acc.forces, virial: acc.virial, atomEnergies: energies)
     }
 }
 

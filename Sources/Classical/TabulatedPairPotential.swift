@@ -91,48 +91,23 @@ public struct TabulatedPairPotential: Calculator, Equatable, Codable {
                 atomEnergies: [Double](repeating: 0, count: n))
         }
         let list = try NeighborList(structure, cutoff: cutoff, kind: .half)
-        // The section of every element pair present, in a dense table over the structure's elements
-        // (atomic numbers are 1…118 once the neighbor list has validated the structure).
-        var slot = [Int](repeating: -1, count: Element.maximumAtomicNumber + 1)
-        var elements = [Int]()
-        for z in structure.atomicNumbers where slot[z] < 0 {
-            slot[z] = elements.count
-            elements.append(z)
-        }
-        let width = elements.count
-        var table = [Int](repeating: 0, count: width * width)
-        for a in 0..<width {
-            for b in a..<width {
-                guard let s = sectionOfPair[ElementPair(elements[a], elements[b])] else {
-                    throw PotentialError.missingParameters(
-                        potential: "TabulatedPairPotential", elements: [elements[a], elements[b]])
-                }
-                table[a * width + b] = s
-                table[b * width + a] = s
+        let table = try StructurePairTable(structure) { a, b in
+            guard let s = sectionOfPair[ElementPair(a, b)] else {
+                throw PotentialError.missingParameters(potential: "TabulatedPairPotential", elements: [a, b])
             }
+            return s
         }
-        let species = structure.atomicNumbers.map { slot[$0] }
-        var energies = [Double](repeating: 0, count: n)
-        var acc = PairGradientAccumulator(count: n)
-        for i in 0..<n {
-            for p in list.pairs(of: i) {
-                let j = Int(list.neighbors[p])
-                let section = sections[table[species[i] * width + species[j]]]
-                let r = list.distances[p]
-                guard let (e, de) = section.evaluate(r) else {
-                    throw PotentialError.belowTableRange(
-                        potential: "TabulatedPairPotential", i: i, j: j,
-                        elements: [structure.atomicNumbers[i], structure.atomicNumbers[j]], distance: r,
-                        firstPoint: section.firstPoint)
-                }
-                energies[i] += 0.5 * e
-                energies[j] += 0.5 * e
-                let d = list.vectors[p]
-                acc.addPairGradient((de / r) * d, vector: d, center: i, neighbor: j)
+        return try PairSum.calculate(structure, list: list) { i, j, r in
+            guard let index = table[i, j] else { return nil }
+            let section = sections[index]
+            guard let value = section.evaluate(r) else {
+                throw PotentialError.belowTableRange(
+                    potential: "TabulatedPairPotential", i: i, j: j,
+                    elements: [structure.atomicNumbers[i], structure.atomicNumbers[j]], distance: r,
+                    firstPoint: section.firstPoint)
             }
+            return value
         }
-        return Calculation(
-            energy: energies.reduce(0, +), forces: acc.forces, virial: acc.virial, atomEnergies: energies)
     }
 
     private enum CodingKeys: String, CodingKey {

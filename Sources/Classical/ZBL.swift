@@ -229,40 +229,10 @@ public struct ZBLPotential: Calculator, Equatable, Codable {
     /// - Throws: a `GeometryError` from the neighbor list (non-finite positions, a singular cell, …).
     public func calculate(_ structure: Structure) throws -> Calculation {
         let list = try NeighborList(structure, cutoff: outer, kind: .half)
-        // The terms of every element pair present, in a dense table over the structure's elements
-        // (atomic numbers are 1…118 once the neighbor list has validated the structure).
-        var slot = [Int](repeating: -1, count: Element.maximumAtomicNumber + 1)
-        var elements = [Int]()
-        for z in structure.atomicNumbers where slot[z] < 0 {
-            slot[z] = elements.count
-            elements.append(z)
+        let terms = StructurePairTable(structure) { a, b in
+            interacts(a, b) ? ZBLPairTerms(a, b, switching: switching) : nil
         }
-        let width = elements.count
-        var terms = [ZBLPairTerms?](repeating: nil, count: width * width)
-        for a in 0..<width {
-            for b in a..<width where interacts(elements[a], elements[b]) {
-                let t = ZBLPairTerms(elements[a], elements[b], switching: switching)
-                terms[a * width + b] = t
-                terms[b * width + a] = t
-            }
-        }
-        let species = structure.atomicNumbers.map { slot[$0] }
-        var energies = [Double](repeating: 0, count: structure.count)
-        var acc = PairGradientAccumulator(count: structure.count)
-        for i in 0..<structure.count {
-            for p in list.pairs(of: i) {
-                let j = Int(list.neighbors[p])
-                guard let t = terms[species[i] * width + species[j]] else { continue }
-                let r = list.distances[p]
-                let (e, de) = t.evaluate(r)
-                energies[i] += 0.5 * e
-                energies[j] += 0.5 * e
-                let d = list.vectors[p]
-                acc.addPairGradient((de / r) * d, vector: d, center: i, neighbor: j)
-            }
-        }
-        return Calculation(
-            energy: energies.reduce(0, +), forces: acc.forces, virial: acc.virial, atomEnergies: energies)
+        return PairSum.calculate(structure, list: list) { i, j, r in terms[i, j]?.evaluate(r) }
     }
 
     private enum CodingKeys: String, CodingKey {

@@ -426,18 +426,8 @@ struct MultiTermPotentialFileTests {
 
     /// The archive with `metadata` and arrays replaced or, for nil, dropped.
     private func archive(metadata: String = parts.metadata, replacing arrays: [String: NPZReader.Array?] = [:]) -> [UInt8] {
-        var writer = NPZWriter()
-        writer.add("metadata", text: metadata)
-        var all = Self.parts.arrays.filter { $0.key != "metadata" }
-        for (name, array) in arrays { all[name] = array }
-        for (name, array) in all.sorted(by: { $0.key < $1.key }) {
-            switch array {
-            case let .doubles(v, shape): writer.add(name, v, shape: shape)
-            case let .ints(v, shape): writer.add(name, v, shape: shape)
-            case let .bytes(v, _): writer.add(name, text: String(decoding: v, as: UTF8.self))
-            }
-        }
-        return writer.bytes()
+        PotentialArchiveParts(arrays: Self.parts.arrays, metadata: Self.parts.metadata).archive(
+            metadata: metadata, replacing: arrays)
     }
 
     /// The metadata with `change` applied to its first term's JSON object.

@@ -39,20 +39,10 @@ struct PotentialFileHardeningTests {
         return (npz?.arrays ?? [:], npz?.text("metadata") ?? "")
     }()
 
-    /// The archive with `metadata` (JSON text) and arrays replaced or, for nil, dropped.
+    /// The archive with `metadata` and arrays replaced or, for nil, dropped.
     private func archive(metadata: String = parts.metadata, replacing arrays: [String: NPZReader.Array?] = [:]) -> [UInt8] {
-        var writer = NPZWriter()
-        writer.add("metadata", text: metadata)
-        var all = Self.parts.arrays.filter { $0.key != "metadata" }
-        for (name, array) in arrays { all[name] = array }
-        for (name, array) in all.sorted(by: { $0.key < $1.key }) {
-            switch array {
-            case let .doubles(v, shape): writer.add(name, v, shape: shape)
-            case let .ints(v, shape): writer.add(name, v, shape: shape)
-            case let .bytes(v, _): writer.add(name, text: String(decoding: v, as: UTF8.self))
-            }
-        }
-        return writer.bytes()
+        PotentialArchiveParts(arrays: Self.parts.arrays, metadata: Self.parts.metadata).archive(
+            metadata: metadata, replacing: arrays)
     }
 
     /// The metadata with `change` applied to its JSON object.
