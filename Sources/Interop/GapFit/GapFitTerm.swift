@@ -36,8 +36,6 @@ struct GapFitTerm: Equatable {
         "lengthscale_factor": "give the length scale in Å with theta_uniform=…",
         "theta_file": "give one length scale for every dimension with theta_uniform=…",
         "config_type_n_sparse": "give n_sparse=… for the whole term",
-        "sparse_method": "use cur_points, random, uniform, file (2- and 3-body terms) or index_file (SOAP)",
-        "covariance_type": "use dot_product for soap and ard_se for distance_2b and angle_3b",
         "tail_exponent": "distance_2b tails are not supported; fit without tail_range/tail_exponent",
         "resid_name": "residue-restricted pairs are not supported", "only_intra": "residue-restricted pairs are not supported",
         "only_inter": "residue-restricted pairs are not supported",
@@ -45,8 +43,7 @@ struct GapFitTerm: Equatable {
         "n_exponents": "only the plain distance (n_exponents=1) is supported",
         "central_reference_all_species": "SwiftGAP's SOAP follows QUIP's default (F)",
         "average": "GAP terms need one SOAP vector per atom (average=F)",
-        "radial_basis": "SwiftGAP's QUIP SOAP uses gap_fit's default radial basis",
-        "f0": "only f0=0 is supported"
+        "radial_basis": "SwiftGAP's QUIP SOAP uses gap_fit's default radial basis"
     ]
 
     private static func read(
