@@ -47,7 +47,6 @@ public struct GapFitJob: Sendable {
         "sparsify_only_no_fit": "fit, then read the sparse points with print_sparse_index",
         "mpi_blocksize_rows": "SwiftGAP's fit streams the kernel rows; no block sizes are needed",
         "mpi_blocksize_cols": "SwiftGAP's fit streams the kernel rows; no block sizes are needed",
-        "template_file": "", "dryrun": "", "export_covariance": "", "linear_system_dump_file": "",
         "force_mask_parameter_name": "give every atom's forces, or leave the configuration's forces out",
         "parameter_name_prefix": "give each *_parameter_name in full"
     ]
