@@ -64,7 +64,16 @@ struct GapFitCommand: ParsableCommand {
             train: job.trainingFile, structures: structures, lines: lines, test: test, testStructures: testStructures,
             keys: settings.keys, settings: settings, output: job.outputFile, metrics: metrics, report: report)
         run.command = "gap_fit " + line.text
-        try run.run(start: start) { report in Self.sparseIndexOutputs(job, settings: settings, elements: elements, report: report) }
+        do {
+            try run.run(start: start) { report in
+                Self.sparseIndexOutputs(job, settings: settings, elements: elements, report: report)
+            }
+        } catch GAPError.missingIsolatedAtom(let z) {
+            // The library's advice names fit's options; say it in gap_fit's keys.
+            throw ValidationError(
+                "\(job.trainingFile) has no isolated-atom configuration of \(Element.label(z)) (one atom, energy, no "
+                    + "neighbours), which e0_method=isolated needs: give e0={\(Element.label(z)):…} or e0_method=average")
+        }
     }
 
     /// gap_fit's `print_sparse_index` files: per term, one line per sparse set (per element for SOAP, per

@@ -75,6 +75,9 @@ struct MultiTermCLITests {
         let indices = try String(contentsOfFile: path("idx.txt"), encoding: .utf8)
         #expect(indices.split(separator: "\n").first?.split(separator: " ").count == 10)
 
+        let noIsolated = try swiftgap(
+            ["gap_fit"] + arguments.replacingOccurrences(of: "e0_method=average ", with: "").split(separator: " ").map(String.init))
+        #expect(noIsolated.status != 0 && noIsolated.stderr.contains("e0={Si:…} or e0_method=average"))
         let unknown = try swiftgap(["gap_fit"] + arguments.split(separator: " ").map(String.init) + ["hessian_delta=0.01"])
         #expect(unknown.status != 0 && unknown.stderr.contains("hessian_delta"))
         let xml = try swiftgap(
