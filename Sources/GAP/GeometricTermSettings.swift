@@ -1,5 +1,6 @@
 import Atoms
 import Descriptors
+import LinearAlgebra
 
 /// The settings of one 2- or 3-body term of a fit, as a gap_fit `distance_2b` or `angle_3b` descriptor
 /// string gives them: the descriptor (elements 0 meaning any), the `ard_se` kernel's δ and θ, how many
@@ -16,6 +17,9 @@ public struct GeometricTermSettings: Codable, Equatable, Sendable {
     public var sparseMethod: SparseMethod
     /// Split a term with unset elements into one term per element combination of the training set.
     public var addSpecies: Bool
+    /// gap_fit's `theta_fac`: when set, θ_d = factor_d × (max − min of dimension d over the training instances)
+    /// (1 where that is below 1e-8), fixed at fit time in place of `kernel.theta`; one factor, or one per dimension.
+    public var thetaFactor: [Double]?
     /// Sparse points given instead of chosen (gap_fit's `sparse_method=file`): each a vector and its cutoff
     /// weight.
     public var givenPoints: GivenSparsePoints?
@@ -49,19 +53,29 @@ public struct GeometricTermSettings: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case descriptor, kernel, sparseCount = "n_sparse", sparseMethod = "sparse_method", addSpecies = "add_species"
-        case givenPoints = "sparse_points"
+        case givenPoints = "sparse_points", thetaFactor = "theta_fac"
     }
 
     /// Checks ranges before any work.
     /// - Throws: `GAPError.invalidSetting` naming the term.
     func validate() throws(GAPError) {
         do { try descriptor.validate() } catch { throw .descriptor(error) }
-        try kernel.validate(dimension: descriptor.dimension, term: descriptor.summary)
+        let d = descriptor.dimension
+        if let factor = thetaFactor {
+            guard factor.count == 1 || factor.count == d, factor.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw .invalidSetting(
+                    name: "theta_fac of \(descriptor.summary)", value: "\(factor)",
+                    hint: "give one positive factor, or one per dimension (\(d))")
+            }
+            try SquaredExponentialKernel(delta: kernel.delta, theta: [Double](repeating: 1, count: d))
+                .validate(dimension: d, term: descriptor.summary)
+        } else {
+            try kernel.validate(dimension: d, term: descriptor.summary)
+        }
         guard sparseCount >= 1 else {
             throw .invalidSetting(name: "n_sparse of \(descriptor.summary)", value: "\(sparseCount)", hint: "must be at least 1")
         }
         if let given = givenPoints {
-            let d = descriptor.dimension
             guard !given.values.isEmpty, given.values.count == given.cutoffs.count,
                 given.values.allSatisfy({ $0.count == d && $0.allSatisfy(\.isFinite) }),
                 given.cutoffs.allSatisfy({ $0 >= 0 && $0 <= 1 })
@@ -101,5 +115,20 @@ public struct GeometricTermSettings: Codable, Equatable, Sendable {
         default:
             return [self]
         }
+    }
+
+    /// The kernel, with θ from `thetaFactor` and the training instances `instances` (N × D) when it is set.
+    func resolvedKernel(instances: Matrix) -> SquaredExponentialKernel {
+        guard let factor = thetaFactor else { return kernel }
+        let theta = (0..<descriptor.dimension).map { c -> Double in
+            var lo = Double.infinity, hi = -Double.infinity
+            for i in 0..<instances.rows {
+                lo = min(lo, instances[i, c])
+                hi = max(hi, instances[i, c])
+            }
+            let value = (hi - lo) * factor[factor.count == 1 ? 0 : c]
+            return value < 1e-8 || !value.isFinite ? 1 : value
+        }
+        return SquaredExponentialKernel(delta: kernel.delta, theta: theta)
     }
 }

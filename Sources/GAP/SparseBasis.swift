@@ -49,6 +49,7 @@ struct SparseBasis: Sendable {
         var sets = [GeometricSparseSet](), termIndices = [[Int]](), termOffsets = [Int](), total = layout.total
         for (term, found) in zip(terms, instances) {
             let name = term.descriptor.summary
+            let kernel = term.resolvedKernel(instances: found.values)
             let chosen: [Int], set: GeometricSparseSet
             if let given = term.givenPoints {
                 chosen = []
@@ -67,7 +68,7 @@ struct SparseBasis: Sendable {
                     found.values.selectingRows(unique), count: term.sparseCount, seed: settings.seed)
                 chosen = picked.map { unique[$0] }
                 set = try GeometricSparseSet(
-                    descriptor: term.descriptor, kernel: term.kernel, points: found.values.selectingRows(chosen),
+                    descriptor: term.descriptor, kernel: kernel, points: found.values.selectingRows(chosen),
                     weights: chosen.map { found.weights[$0] })
             }
             sets.append(set)

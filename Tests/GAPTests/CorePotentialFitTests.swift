@@ -110,4 +110,23 @@ struct CorePotentialFitTests {
             #expect(configuration == 0 && detail.contains("core potential"))
         }
     }
+
+    /// gap_fit's theta_fac: θ = factor × the range of the training instances' distances.
+    @Test func lengthScaleFromTheData() throws {
+        let data = try Self.cells(4, seed: 7, labelledBy: Self.lennardJones())
+        var settings = Self.settings(core: nil)
+        settings.terms[0].thetaFactor = [0.5]
+        settings.terms[0].addSpecies = false
+        let (gap, _) = try GAPTrainer.fit(data, settings: settings)
+        var lo = Double.infinity, hi = 0.0
+        for s in data {
+            let list = try NeighborList(s, cutoff: 3)
+            for r in list.distances where r < 3 {
+                lo = min(lo, r)
+                hi = max(hi, r)
+            }
+        }
+        let theta = try #require(gap.terms.first?.sparse.kernel.theta.first)
+        #expect(abs(theta - 0.5 * (hi - lo)) < 1e-12, "θ \(theta), range \(hi - lo)")
+    }
 }

@@ -118,8 +118,13 @@ struct GapFitJobTests {
         #expect(message(Self.base + d2b + "sigma_per_atom=F").contains("σ are always per atom"))
         #expect(message(Self.base + d2b + "core_ip_args={IP Glue} core_param_file=glue.xml").contains("core_ip_args"))
         #expect(
-            message(Self.base + "gap={distance_2b cutoff=5 n_sparse=10 covariance_type=ard_se delta=1 theta_fac=0.5}").contains(
-                "theta_uniform"))
+            message(Self.base + "gap={distance_2b cutoff=5 n_sparse=10 covariance_type=ard_se delta=1 theta_file=t.txt}")
+                .contains("theta_uniform"))
+        #expect(
+            message(
+                Self.base + "gap={distance_2b cutoff=5 n_sparse=10 covariance_type=ard_se delta=1 theta_uniform=1 theta_fac=0.5}"
+            )
+            .contains("not both"))
         #expect(
             message(Self.base + "gap={distance_2b cutoff=5 n_sparse=10 covariance_type=dot_product delta=1 theta_uniform=1}")
                 .contains("ard_se"))
@@ -167,5 +172,16 @@ struct GapFitJobTests {
         let gap18 = try GapFitCommandLine(xmlContents: fixture("gap18_command_line.xml"), name: "gap18.xml")
         let refusal = message(gap18.text.replacingOccurrences(of: "sparse9k.xml", with: "sparse9k.gap"))
         #expect(refusal.contains("core_ip_args") && refusal.contains("Glue is not supported"))
+    }
+
+    /// theta_fac: one factor (or one per dimension), θ fixed from the data at fit time.
+    @Test func lengthScaleFactors() throws {
+        let job = try GapFitJob(
+            GapFitCommandLine(
+                text: Self.base + "gap={angle_3b cutoff=3.5 n_sparse=20 covariance_type=ard_se delta=0.2 theta_fac='0.5 0.5 1'}"))
+        #expect(try job.settings(elements: [14]).terms.first?.thetaFactor == [0.5, 0.5, 1])
+        #expect(
+            message(Self.base + "gap={angle_3b cutoff=3.5 n_sparse=20 covariance_type=ard_se delta=0.2 theta_fac='0.5 1'}")
+                .contains("one positive factor or 3"))
     }
 }

@@ -32,8 +32,6 @@ struct GapFitTerm: Equatable {
 
     /// What to use instead of keys SwiftGAP does not support.
     static let hints: [String: String] = [
-        "theta_fac": "give the length scale in Å with theta_uniform=…",
-        "lengthscale_factor": "give the length scale in Å with theta_uniform=…",
         "theta_file": "give one length scale for every dimension with theta_uniform=…",
         "config_type_n_sparse": "give n_sparse=… for the whole term",
         "tail_exponent": "distance_2b tails are not supported; fit without tail_range/tail_exponent",
@@ -111,11 +109,24 @@ struct GapFitTerm: Equatable {
                     "\(spec.type): the elements given are overridden by add_species=T, as in gap_fit (add_species=F keeps them)")
                 term.descriptor = clearingElements(descriptor)
             }
-            guard let theta = try spec.double("theta_uniform", alias: "lengthscale_uniform") else {
-                throw spec.missing("theta_uniform", example: "theta_uniform=1.0")
+            let theta = try spec.double("theta_uniform", alias: "lengthscale_uniform")
+            let factor = try spec.doubleList("theta_fac", alias: "lengthscale_factor")
+            switch (theta, factor) {
+            case let (theta?, nil):
+                guard theta > 0, theta.isFinite else { throw spec.bad("theta_uniform", "\(theta)", "a positive length in Å") }
+                term.kernel = SquaredExponentialKernel(delta: delta, theta: [Double](repeating: theta, count: descriptor.dimension))
+            case let (nil, factor?):
+                guard factor.count == 1 || factor.count == descriptor.dimension, factor.allSatisfy({ $0 > 0 }) else {
+                    throw spec.bad(
+                        "theta_fac", factor.map { "\($0)" }.joined(separator: " "),
+                        "one positive factor or \(descriptor.dimension) (one per dimension)")
+                }
+                term.thetaFactor = factor
+            case (_?, _?):
+                throw spec.bad("theta_fac", "(with theta_uniform)", "theta_uniform or theta_fac, not both")
+            case (nil, nil):
+                throw spec.missing("theta_uniform", example: "theta_uniform=1.0 (or theta_fac=0.5)")
             }
-            guard theta > 0, theta.isFinite else { throw spec.bad("theta_uniform", "\(theta)", "a positive length in Å") }
-            term.kernel = SquaredExponentialKernel(delta: delta, theta: [Double](repeating: theta, count: descriptor.dimension))
             switch method ?? "random" {
             case "uniform": term.sparseMethod = .uniform
             case "random": term.sparseMethod = .random
