@@ -150,20 +150,6 @@ struct FitCommand: ParsableCommand {
         }
     }
 
-    /// The frames of the --test file, read before the fit: every element must be in the training set.
-    /// - Throws: `DataFileError` naming the test file (and the line of the first frame with a new element).
-    private func readTestFrames(_ path: String, trainingElements: Set<Int>) throws(DataFileError) -> [Structure] {
-        let (frames, lines) = try readFrames(path, role: "test file")
-        for (k, s) in frames.enumerated() {
-            if let z = s.atomicNumbers.first(where: { !trainingElements.contains($0) }) {
-                throw .elementNotInTraining(
-                    role: "test file", path: path, line: lines[k], configuration: k, element: z,
-                    training: trainingElements.sorted())
-            }
-        }
-        return frames
-    }
-
     /// The --e0 mode.
     private func e0Mode() throws -> E0Mode {
         guard let mode = E0Mode(e0) else {

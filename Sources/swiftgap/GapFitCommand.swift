@@ -47,16 +47,7 @@ struct GapFitCommand: ParsableCommand {
         let (structures, lines) = try readFrames(job.trainingFile, role: "training file (at_file)")
         var elements = [Int]()
         for s in structures { for z in s.atomicNumbers where !elements.contains(z) { elements.append(z) } }
-        let testStructures = try test.map { path throws(DataFileError) in
-            let (frames, lines) = try readFrames(path, role: "test file")
-            for (k, s) in frames.enumerated() {
-                if let z = s.atomicNumbers.first(where: { !elements.contains($0) }) {
-                    throw .elementNotInTraining(
-                        role: "test file", path: path, line: lines[k], configuration: k, element: z, training: elements.sorted())
-                }
-            }
-            return frames
-        }
+        let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(elements)) }
         var settings = try job.settings(elements: elements)
         settings.threads = threads
         for warning in Self.missingReferenceData(structures, keys: settings.keys) { print("warning: \(warning)") }
