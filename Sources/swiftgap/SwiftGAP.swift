@@ -26,6 +26,8 @@ struct SwiftGAP: ParsableCommand {
         do {
             try command.run()
         } catch {
+            // ArgumentParser's own commands (`help`, which `--help` runs) report through ArgumentParser.
+            guard configuration.subcommands.contains(where: { $0 == type(of: command) }) else { exit(withError: error) }
             exit(withError: error, in: type(of: command))
         }
     }

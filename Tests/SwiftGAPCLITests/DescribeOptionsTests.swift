@@ -35,4 +35,11 @@ struct DescribeOptionsTests {
         let quip = try swiftgap(["describe", input, "-o", "x.npz", "--crossover"])
         #expect(quip.status != 0 && quip.stderr.contains("--layout dscribe"), "\(quip.stderr)")
     }
+
+    /// `--help` and `help` print the command's help and exit 0 (they once printed an internal error).
+    @Test(arguments: [["--help"], ["predict", "--help"], ["gap_fit", "--help"], ["help", "fit"]])
+    func helpPrintsTheOverview(_ arguments: [String]) throws {
+        let run = try swiftgap(arguments)
+        #expect(run.status == 0 && run.stdout.contains("OVERVIEW:") && !run.stderr.contains("CommandError"), "\(run.stderr)")
+    }
 }
