@@ -121,26 +121,12 @@ def gap_fit_arguments(s, twob, at_file, gp_file):
     return args + ["rnd_seed=1"]
 
 
-def raw_frames(path):
-    with open(path) as f:
-        lines = f.readlines()
-    frames, i = [], 0
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        n = int(lines[i])
-        frames.append(lines[i:i + n + 2])
-        i += n + 2
-    return frames
-
-
 def split_train(element):
     """90/10 split of the train file (seed 0), written to the scratch folder."""
     folder = gc.mkdir(gc.SCRATCH, "fit_multiterm")
     fit, val = os.path.join(folder, f"{element}_fit90.xyz"), os.path.join(folder, f"{element}_val10.xyz")
     if not (os.path.exists(fit) and os.path.exists(val)):
-        frames = raw_frames(os.path.join(gc.DATASETS, "zuo2020", f"{element}_train.xyz"))
+        frames = gc.raw_frames(os.path.join(gc.DATASETS, "zuo2020", f"{element}_train.xyz"))
         order = np.random.default_rng(0).permutation(len(frames))
         n_fit = int(round((1 - VALIDATION_FRACTION) * len(frames)))
         for path, ks in ((fit, order[:n_fit]), (val, order[n_fit:])):
@@ -231,8 +217,8 @@ def validate(element, binary, threads, force):
     chosen = choose(trials)
     summary = {"element": element, "rule": f"min validation E MAE among 2b settings with F MAE <= "
                                             f"{1 + FORCE_TOLERANCE:g} x best 2b F MAE",
-               "fit_file": fit, "validation_file": val, "fit_configurations": len(raw_frames(fit)),
-               "validation_configurations": len(raw_frames(val)), "trials": trials, "chosen": chosen}
+               "fit_file": fit, "validation_file": val, "fit_configurations": len(gc.raw_frames(fit)),
+               "validation_configurations": len(gc.raw_frames(val)), "trials": trials, "chosen": chosen}
     gc.save_json(summary_path, summary)
     return summary
 

@@ -91,26 +91,12 @@ def isolated_e0():
     return e0
 
 
-def raw_frames(path):
-    """The frames of an extxyz file as lists of raw lines (so subsets keep the exact digits)."""
-    lines = open(path).read().splitlines(True)
-    frames, i = [], 0
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        n = int(lines[i])
-        frames.append(lines[i:i + n + 2])
-        i += n + 2
-    return frames
-
-
 def split_train(mol):
     """900/100 split of the train file (seed 0), written to the scratch folder."""
     folder = gc.mkdir(gc.SCRATCH, "rmd17")
     fit, val = os.path.join(folder, f"{mol}_fit900.xyz"), os.path.join(folder, f"{mol}_val100.xyz")
     if not (os.path.exists(fit) and os.path.exists(val)):
-        frames = raw_frames(os.path.join(gc.DATASETS, "rmd17", f"rmd17_{mol}_train_01.xyz"))
+        frames = gc.raw_frames(os.path.join(gc.DATASETS, "rmd17", f"rmd17_{mol}_train_01.xyz"))
         order = np.random.default_rng(0).permutation(len(frames))
         with open(fit, "w") as f:
             for k in order[:900]:
@@ -129,7 +115,7 @@ def with_lattice(path, box=50.0):
     out = os.path.join(gc.mkdir(gc.SCRATCH, "rmd17"), os.path.basename(path).replace(".xyz", "_lattice.xyz"))
     if not os.path.exists(out):
         with open(out, "w") as f:
-            for frame in raw_frames(path):
+            for frame in gc.raw_frames(path):
                 comment = frame[1]
                 if "Lattice=" not in comment:
                     comment = f'Lattice="{box} 0 0 0 {box} 0 0 0 {box}" ' + comment

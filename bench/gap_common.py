@@ -292,3 +292,17 @@ def wait_idle(max_wait=180, threshold=0.3):
         if load < threshold or time.time() - t0 > max_wait:
             return load
         time.sleep(10)
+
+
+def raw_frames(path):
+    """The frames of an extxyz file as lists of raw lines (so subsets keep the exact digits)."""
+    lines = open(path).read().splitlines(True)
+    frames, i = [], 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        n = int(lines[i])
+        frames.append(lines[i:i + n + 2])
+        i += n + 2
+    return frames
