@@ -11,27 +11,29 @@ extension GeometricSparseSet {
         let d = descriptor.dimension
         let needsGradients = rows.forceStart != nil || rows.virialStart != nil
         precondition(!needsGradients || instances.hasGradients, "force and virial rows need instance gradients")
-        forEachKernel(instances) { k, s, weighted, value, gradient in
-            let column = offset + s
-            if let e = rows.energy { a[e, column] += weighted }
-            guard needsGradients else { return }
-            let wk = instances.weights[k], ws = weights[s], i = instances.center[k]
-            for leg in instances.legOffsets[k]..<instances.legOffsets[k + 1] {
-                // g = ∂(w_k w_s k)/∂D = w_s (w_k Σ_d ∂k/∂x_d ∂x_d/∂D + k ∂w_k/∂D).
-                var g = value * instances.weightGradients[leg]
-                for c in 0..<d { g += wk * gradient[c] * instances.valueGradients[leg * d + c] }
-                g *= ws
-                if let f = rows.forceStart {
-                    let j = instances.legNeighbor[leg]
-                    for alpha in 0..<3 {
-                        a[f + 3 * i + alpha, column] += g[alpha]
-                        a[f + 3 * j + alpha, column] -= g[alpha]
+        forEachInstance(instances, gradients: needsGradients) { k, kernels, slopes in
+            let wk = instances.weights[k], i = instances.center[k]
+            for s in 0..<count {
+                let column = offset + s, ws = weights[s]
+                if let e = rows.energy { a[e, column] += wk * ws * kernels[s] }
+                guard needsGradients else { continue }
+                for leg in instances.legOffsets[k]..<instances.legOffsets[k + 1] {
+                    // g = ∂(w_k w_s k)/∂D = w_s (w_k Σ_d ∂k/∂x_d ∂x_d/∂D + k ∂w_k/∂D).
+                    var g = kernels[s] * instances.weightGradients[leg]
+                    for c in 0..<d { g += wk * slopes[s * d + c] * instances.valueGradients[leg * d + c] }
+                    g *= ws
+                    if let f = rows.forceStart {
+                        let j = instances.legNeighbor[leg]
+                        for alpha in 0..<3 {
+                            a[f + 3 * i + alpha, column] += g[alpha]
+                            a[f + 3 * j + alpha, column] -= g[alpha]
+                        }
                     }
-                }
-                if let v = rows.virialStart {
-                    let vector = instances.legVector[leg]
-                    for (component, (p, q)) in DesignRows.virialComponents.enumerated() {
-                        a[v + component, column] -= 0.5 * (vector[p] * g[q] + vector[q] * g[p])
+                    if let v = rows.virialStart {
+                        let vector = instances.legVector[leg]
+                        for (component, (p, q)) in DesignRows.virialComponents.enumerated() {
+                            a[v + component, column] -= 0.5 * (vector[p] * g[q] + vector[q] * g[p])
+                        }
                     }
                 }
             }

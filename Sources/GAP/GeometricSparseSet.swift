@@ -56,25 +56,31 @@ public struct GeometricSparseSet: Sendable, Equatable {
         return k
     }
 
-    /// Calls `body(k, s, value, gradient)` for every instance k of `instances` and sparse point s with the
-    /// weighted kernel w_k w_s k(x_k, x_s) and its gradient with respect to x_k (`gradient`, D entries, still
-    /// without the weights: multiply by w_k w_s).
+    /// Calls `body(k, kernels, gradients)` for every instance k of `instances` with the kernel k(x_k, x_s) of
+    /// each sparse point s (`kernels`, M entries, without cutoff weights) and, when `gradients`, its gradient
+    /// with respect to x_k (`gradients`, M × D row-major; empty otherwise). The buffers are reused from one
+    /// instance to the next.
     @inline(__always)
-    func forEachKernel(
-        _ instances: GeometricInstances,
-        _ body: (_ k: Int, _ s: Int, _ weighted: Double, _ kernel: Double, _ gradient: UnsafeBufferPointer<Double>) -> Void
+    func forEachInstance(
+        _ instances: GeometricInstances, gradients: Bool,
+        _ body: (_ k: Int, _ kernels: UnsafeBufferPointer<Double>, _ gradients: UnsafeBufferPointer<Double>) -> Void
     ) {
-        let d = descriptor.dimension
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(d, 1)) { gradient in
+        let d = descriptor.dimension, m = count
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(m * (d + 1), 1)) { buffer in
+            let kernels = buffer.baseAddress!, slopes = kernels + m
             points.elements.withUnsafeBufferPointer { p in
                 instances.values.withUnsafeBufferPointer { x in
                     for k in 0..<instances.count {
-                        let w = instances.weights[k]
-                        for s in 0..<count {
-                            let value = kernel.valueAndGradient(
-                                x.baseAddress! + k * d, p.baseAddress! + s * d, gradient: gradient.baseAddress!)
-                            body(k, s, w * weights[s] * value, value, UnsafeBufferPointer(gradient))
+                        let xk = x.baseAddress! + k * d
+                        for s in 0..<m {
+                            kernels[s] =
+                                gradients
+                                ? kernel.valueAndGradient(xk, p.baseAddress! + s * d, gradient: slopes + s * d)
+                                : kernel.value(xk, p.baseAddress! + s * d)
                         }
+                        body(
+                            k, UnsafeBufferPointer(start: kernels, count: m),
+                            UnsafeBufferPointer(start: slopes, count: gradients ? m * d : 0))
                     }
                 }
             }

@@ -25,25 +25,24 @@ public struct GeometricTerm: Sendable, Equatable {
     /// Adds the term's local energies to `energies` (per atom) and its forces and virial to `accumulator`.
     func accumulate(_ instances: GeometricInstances, energies: inout [Double], into accumulator: inout PairGradientAccumulator) {
         let d = sparse.descriptor.dimension
-        var dx = [Double](repeating: 0, count: d), dw = 0.0, e = 0.0
-        sparse.forEachKernel(instances) { k, s, weighted, value, gradient in
-            // e_k = w_k Σ_s α_s w_s k_s: ∂e_k/∂x = w_k Σ_s α_s w_s ∂k_s/∂x, ∂e_k/∂w_k = Σ_s α_s w_s k_s.
-            let c = alpha[s] * sparse.weights[s]
-            e += alpha[s] * weighted
-            dw += c * value
-            for m in 0..<d { dx[m] += c * instances.weights[k] * gradient[m] }
-            guard s == sparse.count - 1 else { return }
-            energies[instances.center[k]] += e
-            dx.withUnsafeBufferPointer { g in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { dx in
+            sparse.forEachInstance(instances, gradients: true) { k, kernels, slopes in
+                // e_k = w_k Σ_s c_s k_s with c_s = α_s w_s: ∂e_k/∂x = w_k Σ_s c_s ∂k_s/∂x, ∂e_k/∂w_k = Σ_s c_s k_s.
+                let wk = instances.weights[k]
+                var dw = 0.0
+                for m in 0..<d { dx[m] = 0 }
+                for s in 0..<sparse.count {
+                    let c = alpha[s] * sparse.weights[s]
+                    dw += c * kernels[s]
+                    for m in 0..<d { dx[m] += c * wk * slopes[s * d + m] }
+                }
+                energies[instances.center[k]] += wk * dw
                 for leg in instances.legOffsets[k]..<instances.legOffsets[k + 1] {
                     accumulator.addPairGradient(
-                        instances.legGradient(leg, dx: g, dw: dw), vector: instances.legVector[leg],
+                        instances.legGradient(leg, dx: UnsafeBufferPointer(dx), dw: dw), vector: instances.legVector[leg],
                         center: instances.center[k], neighbor: instances.legNeighbor[leg])
                 }
             }
-            e = 0
-            dw = 0
-            for m in 0..<d { dx[m] = 0 }
         }
     }
 
@@ -52,8 +51,9 @@ public struct GeometricTerm: Sendable, Equatable {
     func addKernelColumns(
         _ instances: GeometricInstances, atoms: Int, into columns: inout Matrix, offset: Int, prior: inout [Double]
     ) {
-        sparse.forEachKernel(instances) { k, s, weighted, _, _ in
-            columns[offset + s, instances.center[k]] += weighted
+        sparse.forEachInstance(instances, gradients: false) { k, kernels, _ in
+            let wk = instances.weights[k], i = instances.center[k]
+            for s in 0..<sparse.count { columns[offset + s, i] += wk * sparse.weights[s] * kernels[s] }
         }
         let d = sparse.descriptor.dimension
         var byCenter = [[Int]](repeating: [], count: atoms)
