@@ -32,8 +32,10 @@ public struct AngleThreeBody: Codable, Equatable, Sendable {
     public func instances(of s: Structure, list: NeighborList, gradients: Bool) -> GeometricInstances {
         var out = GeometricInstances(dimension: 3, gradients: gradients)
         let numbers = s.atomicNumbers
+        var pairs = [Int]()  // the pairs of center i within the cutoff, one buffer for all centers
         for i in 0..<s.count where z == 0 || numbers[i] == z {
-            let pairs = list.pairs(of: i).filter { list.distances[$0] < cutoff.cutoff }
+            pairs.removeAll(keepingCapacity: true)
+            for p in list.pairs(of: i) where list.distances[p] < cutoff.cutoff { pairs.append(p) }
             for pj in pairs {
                 let j = Int(list.neighbors[pj])
                 let j1 = z1 == 0 || numbers[j] == z1, j2 = z2 == 0 || numbers[j] == z2
