@@ -33,7 +33,11 @@ let package = Package(
         .target(name: "Dynamics", dependencies: ["Support", "Atoms"]),
         .target(name: "Evaluation", dependencies: ["Atoms"]),
         .target(name: "TrainingData", dependencies: ["Support", "Atoms", "Classical", "Dynamics"]),
-        .target(name: "Interop", dependencies: ["GAP", "Classical", "Atoms", "Support"]),
+        .target(
+            name: "Interop",
+            dependencies: [
+                "GAP", "Classical", "Atoms", "Descriptors", "LinearAlgebra", "Support", .product(name: "Crypto", package: "swift-crypto")
+            ]),
         .executableTarget(
             name: "swiftgap",
             dependencies: [
@@ -57,7 +61,7 @@ let package = Package(
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InteropTests", dependencies: ["Interop", "GAP", "Classical", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "GAP", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP"])
     ]

@@ -18,7 +18,7 @@ extension GAPPotential {
             }, core: core,
             e0: Dictionary(uniqueKeysWithValues: e0.map { (Element.label($0.key), $0.value) }),
             sparsePoints: Dictionary(
-                uniqueKeysWithValues: (soap?.models ?? [:]).map { (Element.label($0.key), $0.value.points.rows) }),
+                uniqueKeysWithValues: (soap?.models ?? [:]).map { (SOAPTerm.centerLabel($0.key), $0.value.points.rows) }),
             fit: fit, hasVariance: variance != nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

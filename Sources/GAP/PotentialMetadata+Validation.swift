@@ -29,12 +29,12 @@ extension PotentialMetadata {
             guard (0...DescriptorLimits.soapLMax).contains(soap.lMax) else {
                 throw bad("soap.l_max", "is \(soap.lMax); it must be in 0…\(DescriptorLimits.soapLMax)")
             }
-            guard (1...PotentialLimits.species).contains(soap.speciesZ.count),
+            guard (0...PotentialLimits.species).contains(soap.speciesZ.count),
                 soap.speciesZ.allSatisfy({ Element.symbol($0) != nil }), Set(soap.speciesZ).count == soap.speciesZ.count
             else {
                 throw bad(
                     "soap.species_Z",
-                    "is \(soap.speciesZ); it must list 1 to \(PotentialLimits.species) distinct atomic numbers (1…118)")
+                    "is \(soap.speciesZ); it must list up to \(PotentialLimits.species) distinct atomic numbers (1…118)")
             }
             guard let kernel else { throw bad("kernel", "is missing, though the model has a SOAP term") }
             try check("kernel.delta", kernel.delta, in: 0...Double.greatestFiniteMagnitude)
@@ -65,12 +65,12 @@ extension PotentialMetadata {
         }
         var counts = [Int: Int]()
         for (symbol, count) in sparsePoints {
-            guard let z = Element.atomicNumber(symbol) else { throw bad("sparse_points", "names an unknown element '\(symbol)'") }
+            guard let z = SOAPTerm.center(symbol) else { throw bad("sparse_points", "names an unknown element '\(symbol)'") }
             guard (1...PotentialLimits.sparsePoints).contains(count) else {
                 throw bad("sparse_points.\(symbol)", "is \(count); it must be in 1…\(PotentialLimits.sparsePoints)")
             }
-            guard energies[z] != nil else { throw bad("e0", "has no value for \(symbol), which has sparse points") }
-            guard let soap, soap.speciesZ.contains(z) else {
+            guard z == 0 || energies[z] != nil else { throw bad("e0", "has no value for \(symbol), which has sparse points") }
+            guard let soap, z == 0 || soap.speciesZ.isEmpty || soap.speciesZ.contains(z) else {
                 throw bad("soap.species_Z", "is \(soap?.speciesZ ?? []), without \(symbol) (Z \(z)), which has sparse points")
             }
             counts[z] = count

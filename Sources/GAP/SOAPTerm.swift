@@ -5,13 +5,14 @@ import Support
 
 /// The SOAP term of a GAP: e_i = δ² Σ_m α_m (q_i·x_m)^ζ for each atom i, with q_i the normalised QUIP-layout
 /// SOAP vector and x_m the sparse points of atom i's element (one sparse set per central element, as gap_fit's
-/// `add_species`). Forces and virials come by back-propagation through the descriptor.
+/// `add_species`; the key 0 holds a set for every element, as QUIP's `Z=0`, summed with any set of the atom's
+/// own element). Forces and virials come by back-propagation through the descriptor.
 public struct SOAPTerm: Sendable, Equatable {
     /// Descriptor settings.
     public let settings: SOAPSettings
     /// Kernel δ and ζ.
     public let kernel: PolynomialKernel
-    /// The sparse points and weights of each central element.
+    /// The sparse points and weights of each central element (0: of every element).
     public let models: [Int: SparseModel]
     /// The descriptor `settings` make.
     let soap: SOAP
@@ -43,6 +44,12 @@ public struct SOAPTerm: Sendable, Equatable {
     public static func == (a: SOAPTerm, b: SOAPTerm) -> Bool {
         a.settings == b.settings && a.kernel == b.kernel && a.models == b.models
     }
+
+    /// The label of a sparse set's center element in files and messages: its symbol, `*` for every element.
+    public static func centerLabel(_ z: Int) -> String { z == 0 ? "*" : Element.label(z) }
+
+    /// The center element a label names (0 for `*`), nil for none.
+    static func center(_ label: String) -> Int? { label == "*" ? 0 : Element.atomicNumber(label) }
 
     /// Number of sparse points over all elements.
     public var sparseCount: Int { models.values.reduce(0) { $0 + $1.points.rows } }
@@ -82,14 +89,14 @@ public struct SOAPTerm: Sendable, Equatable {
         var energies = [Double](repeating: 0, count: rows.count)
         var gradients = [Double](repeating: 0, count: rows.count * D)
         for (z, model) in models {
-            let members = (0..<rows.count).filter { elements[rows.center[$0]] == z }
+            let members = (0..<rows.count).filter { z == 0 || elements[rows.center[$0]] == z }
             guard !members.isEmpty else { continue }
             var t = try Matrix.product(rows.matrix(rows: members), model.points, transB: .transposed)
             let local = kernel.localEnergies(replacingByGradientCoefficients: &t, alpha: model.alpha)
             let w = try Matrix.product(t, model.points)
             for (k, r) in members.enumerated() {
-                energies[r] = local[k]
-                gradients.replaceSubrange((r * D)..<((r + 1) * D), with: w.elements[(k * D)..<((k + 1) * D)])
+                energies[r] += local[k]
+                for f in 0..<D { gradients[r * D + f] += w.elements[k * D + f] }
             }
         }
         return (energies, gradients)
@@ -108,7 +115,7 @@ public struct SOAPTerm: Sendable, Equatable {
         do throws(LinearAlgebraError) {
             for z in elements {
                 guard let model = models[z] else { continue }
-                let members = (0..<rows.count).filter { s.atomicNumbers[rows.center[$0]] == z }
+                let members = (0..<rows.count).filter { z == 0 || s.atomicNumbers[rows.center[$0]] == z }
                 if !members.isEmpty {
                     var t = try Matrix.product(model.points, rows.matrix(rows: members), transB: .transposed)
                     kernel.applyValues(to: &t)

@@ -97,7 +97,7 @@ public struct SOAP: Descriptor {
         }
         let engine = SOAPEngine(
             basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: sorted, weight: weight,
-            centerWeight: centerWeight ?? weight(0).0, centerInSingleChannel: false,
+            centerWeight: centerWeight ?? weight(0).0, centerInAllChannels: false,
             layout: .dscribe(speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover),
             normalise: false)
         return SOAP(
@@ -113,11 +113,13 @@ public struct SOAP: Descriptor {
     ///   - centralWeight: weight of the center atom's own Gaussian.
     ///   - normalise: divide each vector by its norm (QUIP's default).
     ///   - average: average the density coefficients over the centers (QUIP's `average=T`).
+    ///   - centralReferenceAllSpecies: put the center's own Gaussian into every species channel (QUIP's
+    ///     `central_reference_all_species`; its default before gap_version 1426512068), not only its element's.
     /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings (see `DescriptorLimits`).
     public static func quip(
         cutoff: Double, cutoffTransitionWidth: Double = 0.5, nMax: Int, lMax: Int, atomSigma: Double,
         centralWeight: Double = 1, speciesZ: [Int], centerSpecies: Int? = nil, normalise: Bool = true,
-        average: Bool = false
+        average: Bool = false, centralReferenceAllSpecies: Bool = false
     ) throws(DescriptorError) -> SOAP {
         try validate(species: speciesZ.isEmpty ? [1] : speciesZ, cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma)
         guard Set(speciesZ).count == speciesZ.count else {
@@ -137,7 +139,7 @@ public struct SOAP: Descriptor {
         let engine = SOAPEngine(
             basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: speciesZ.isEmpty ? [0] : speciesZ,
             weight: .cosine(cutoff: cutoff, width: cutoffTransitionWidth), centerWeight: centralWeight,
-            centerInSingleChannel: true, layout: .quip(channels: channels, lMax: lMax),
+            centerInAllChannels: centralReferenceAllSpecies, layout: .quip(channels: channels, lMax: lMax),
             normalise: normalise)
         return SOAP(
             layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, average: average ? .inner : .off,

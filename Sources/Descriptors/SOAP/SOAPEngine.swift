@@ -12,8 +12,9 @@ struct SOAPEngine: Sendable {
     let weight: NeighborWeight
     /// Weight of the center atom's own Gaussian.
     let centerWeight: Double
-    /// QUIP with one species adds the center to that channel whatever the center's element.
-    let centerInSingleChannel: Bool
+    /// QUIP's `central_reference_all_species`: the center's own Gaussian goes into every species channel, not
+    /// only its element's.
+    let centerInAllChannels: Bool
     let layout: PowerSpectrumLayout
     let normalise: Bool
 
@@ -85,8 +86,9 @@ struct SOAPEngine: Sendable {
         let X = ws.coefficients
         X.update(repeating: 0, count: lmCount * K)
         // The center atom's own Gaussian (l = m = 0).
-        let centerChannel = centerInSingleChannel && species.count == 1 ? 0 : Int(speciesOf[i])
-        for n in 0..<nMax { X[centerChannel * nMax + n] += centerWeight * basis.centerCoefficients[n] }
+        for channel in centerInAllChannels ? 0..<species.count : Int(speciesOf[i])..<Int(speciesOf[i]) + 1 {
+            for n in 0..<nMax { X[channel * nMax + n] += centerWeight * basis.centerCoefficients[n] }
+        }
 
         let range = list.pairs(of: i)
         var slots = false, cache = false, strain = false

@@ -39,7 +39,6 @@ struct GapFitTerm: Equatable {
         "only_inter": "residue-restricted pairs are not supported",
         "exponents": "only the plain distance (exponents=1) is supported",
         "n_exponents": "only the plain distance (n_exponents=1) is supported",
-        "central_reference_all_species": "SwiftGAP's SOAP follows QUIP's default (F)",
         "average": "GAP terms need one SOAP vector per atom (average=F)",
         "radial_basis": "SwiftGAP's QUIP SOAP uses gap_fit's default radial basis"
     ]
@@ -176,7 +175,8 @@ struct GapFitTerm: Equatable {
                 throw spec.bad(key, "\(value)", "\(standard) (gap_fit's default)")
             }
         }
-        for key in ["average", "diagonal_radial", "central_reference_all_species"] {
+        let allSpecies = try spec.bool("central_reference_all_species") ?? false
+        for key in ["average", "diagonal_radial"] {
             if let value = try spec.bool(key), value { throw spec.bad(key, "T", "F (gap_fit's default)") }
         }
         for key in ["n_species", "n_z", "xml_version", "basis_error_exponent"] { _ = try spec.string(key) }
