@@ -9,17 +9,7 @@ extension GAPPotential {
     /// `term_K_cutoff` [M] and `term_K_alpha` [M], and, when present, `variance_elements`, `variance_lower` and
     /// `variance_upper` (packed triangles, row-major), with `fit` recorded in the metadata. Written atomically.
     public func write(to path: String, fit: FitRecord, codeVersion: String) throws {
-        let metadata = PotentialMetadata(
-            codeVersion: codeVersion, created: ISO8601DateFormatter().string(from: Date()), soap: soap?.settings,
-            kernel: soap?.kernel,
-            terms: terms.map {
-                PotentialMetadata.TermEntry(
-                    descriptor: $0.sparse.descriptor, kernel: $0.sparse.kernel, sparsePoints: $0.sparse.count)
-            }, core: core,
-            e0: Dictionary(uniqueKeysWithValues: e0.map { (Element.label($0.key), $0.value) }),
-            sparsePoints: Dictionary(
-                uniqueKeysWithValues: (soap?.models ?? [:]).map { (SOAPTerm.centerLabel($0.key), $0.value.points.rows) }),
-            fit: fit, hasVariance: variance != nil)
+        let metadata = PotentialMetadata(describing: self, fit: fit, codeVersion: codeVersion)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         var npz = NPZWriter()

@@ -1,3 +1,6 @@
+import Atoms
+import Foundation
+
 /// The self-description stored in every potential file (the `metadata` array, JSON text).
 public struct PotentialMetadata: Codable, Equatable, Sendable {
     /// Always "swiftgap-potential".
@@ -67,6 +70,20 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
         self.sparsePoints = sparsePoints
         self.fit = fit
         self.hasVariance = hasVariance
+    }
+
+    /// The metadata of `potential` fitted as `fit`, written now by SwiftGAP `codeVersion`.
+    public init(describing potential: GAPPotential, fit: FitRecord, codeVersion: String) {
+        self.init(
+            codeVersion: codeVersion, created: ISO8601DateFormatter().string(from: Date()), soap: potential.soap?.settings,
+            kernel: potential.soap?.kernel,
+            terms: potential.terms.map {
+                TermEntry(descriptor: $0.sparse.descriptor, kernel: $0.sparse.kernel, sparsePoints: $0.sparse.count)
+            }, core: potential.core,
+            e0: Dictionary(uniqueKeysWithValues: potential.e0.map { (Element.label($0.key), $0.value) }),
+            sparsePoints: Dictionary(
+                uniqueKeysWithValues: (potential.soap?.models ?? [:]).map { (SOAPTerm.centerLabel($0.key), $0.value.points.rows) }),
+            fit: fit, hasVariance: potential.variance != nil)
     }
 
     enum CodingKeys: String, CodingKey {

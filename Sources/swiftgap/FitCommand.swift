@@ -15,13 +15,15 @@ struct FitCommand: ParsableCommand {
         discussion: """
             Energies, forces and virials are used wherever a configuration has them. σ for energies and virials
             are per atom and scale with √N (per-configuration info keys energy_sigma, force_sigma, virial_sigma are
-            absolute). Prints train (and test) errors and the time of each stage; writes one .npz potential file.
+            absolute). Prints train (and test) errors and the time of each stage; writes the potential as a .gap file, or as GAP XML for QUIP, quippy and LAMMPS when its name ends in .xml.
             """)
 
     @Argument(help: "Training set (extxyz).")
     var train: String
 
-    @Option(name: [.short, .long], help: "Potential file to write (any name; an .npz archive).")
+    @Option(
+        name: [.short, .long],
+        help: "Potential to write: GAP XML (with sparseX files beside it) for a name ending in .xml, else a .gap (.npz) file.")
     var output: String
 
     @Option(help: "Test set to report errors on (never used for fitting).")

@@ -24,6 +24,7 @@ struct FitRun {
     /// Runs the fit; `extraOutputs` gives further files (path, text) from the fit report, written before the
     /// potential.
     func run(start: Date, extraOutputs: (FitReport) -> [(path: String, text: String)] = { _ in [] }) throws {
+        try PotentialFiles.checkWritable(core: settings.core, to: output)
         let stages = Progress.StageReporter()
         let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings) { stage, done, total in
             stages.update(stage, done, total)
@@ -58,7 +59,7 @@ struct FitRun {
             testErrors: sets.first { $0.0 == "test" }.map { ErrorMetrics($0.1.statistics.overall) },
             stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
         fit.command = command
-        try potential.write(to: output, fit: fit, codeVersion: SwiftGAP.configuration.version)
+        try PotentialFiles.write(potential, to: output, fit: fit)
         seconds.append(("write potential", Date().timeIntervalSince(clock)))
         seconds.append(("total", Date().timeIntervalSince(start)))
 
@@ -67,6 +68,9 @@ struct FitRun {
         print("stage times: " + seconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", "))
         print(Self.sparseSummary(potential))
         print("wrote \(output)")
+        if PotentialFiles.writesGapXML(output) && potential.variance != nil {
+            print("note: GAP XML holds no variance factors; write a .gap file as well for predictive variances")
+        }
         if let metrics {
             try RunMetrics(sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics), seconds: seconds)
                 .write(to: metrics)

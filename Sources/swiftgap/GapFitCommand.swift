@@ -16,7 +16,8 @@ struct GapFitCommand: ParsableCommand {
             print_sparse_index, sparse_file, config_file=FILE, as gap_fit reads them (arguments joined by spaces,
             braces and quotes kept together, keys in any case). A key SwiftGAP does not support is an error that
             names it and says what to use instead; keys that only shape gap_fit's own output are reported.
-            gp_file names a SwiftGAP potential file (.gap).
+            gp_file=NAME.xml writes GAP XML with its sparseX files, as gap_fit does (the default, gap_new.xml); any
+            other name a SwiftGAP .gap file.
             """)
 
     @Argument(parsing: .allUnrecognized, help: "gap_fit's arguments, e.g. at_file=train.xyz gap={soap …} …")

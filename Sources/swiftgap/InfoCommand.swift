@@ -10,7 +10,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Summarise extxyz data sets (sizes, species, periodicity, keys, config types, energy range) or potential files.")
 
-    @Argument(help: "extxyz or xyz files ('-' reads standard input), or potential files written by 'swiftgap fit'.")
+    @Argument(help: "extxyz or xyz files ('-' reads standard input), or potentials (.gap files, GAP XML).")
     var files: [String]
 
     @Flag(help: "Print one JSON object per file instead of a table.")
@@ -25,12 +25,12 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let keys = ReferenceKeys(energy: energyKey, configType: configTypeKey)
         for file in files {
-            if file != "-", isZipArchive(file) {
-                let metadata = try GAPPotential.load(path: file, variances: false).metadata
+            if file != "-", isZipArchive(file) || PotentialFiles.isGapXML(file) {
+                let (_, metadata, format) = try PotentialFiles.load(file, variances: false)
                 print(
                     json
                         ? try JSONFile.text(metadata)
-                        : PotentialSummary(path: file, metadata: metadata).text)
+                        : PotentialSummary(path: file, metadata: metadata, format: format).text)
                 continue
             }
             let reader = try ExtXYZReader(path: file)

@@ -32,7 +32,7 @@ struct MDCommand: ParsableCommand {
     @Argument(help: "Start configuration (extxyz; the last frame is used).")
     var start: String
 
-    @Option(help: "Potential file written by 'swiftgap fit'.")
+    @Option(help: "Potential: a .gap file written by 'swiftgap fit', or a GAP XML (gap_fit, published models).")
     var potential: String?
 
     @Option(help: "A classical potential instead: sw (Stillinger–Weber Si) or lj (with --lj).")
@@ -166,7 +166,7 @@ struct MDCommand: ParsableCommand {
 
     private func makeCalculator(for s: Structure) throws -> any Calculator {
         if let potential {
-            var (gap, _) = try GAPPotential.load(path: potential, variances: false)
+            var (gap, _, _) = try PotentialFiles.load(potential, variances: false)
             gap.threads = threads
             try gap.checkElements(s)
             return gap

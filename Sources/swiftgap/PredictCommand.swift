@@ -12,7 +12,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Predict with a fitted potential; prints errors when the file has reference values.")
 
-    @Argument(help: "Potential file written by 'swiftgap fit'.")
+    @Argument(help: "Potential: a .gap file written by 'swiftgap fit', or a GAP XML (gap_fit, published models).")
     var potential: String
 
     @Argument(help: "Configurations (extxyz).")
@@ -46,7 +46,7 @@ struct PredictCommand: ParsableCommand {
             inputs: [("the potential", potential), ("the input file", file)]
         ).check()
         let start = Date()
-        var (gap, _) = try GAPPotential.load(path: potential, variances: !noVariance)
+        var (gap, _, _) = try PotentialFiles.load(potential, variances: !noVariance)
         gap.threads = threads
         let loaded = Date().timeIntervalSince(start)
         let keys = keyOptions.keys

@@ -34,7 +34,7 @@ public struct GapFitJob: Sendable {
     /// Keys of gap_fit that only shape its own output or run; accepted, listed in `notes`.
     static let noEffect: [String: String] = [
         "do_copy_at_file": "the potential file records the training file's name and SHA-256 instead of a copy",
-        "sparse_separate_file": "the potential file holds the sparse points itself",
+        "sparse_separate_file": "a .gap file holds the sparse points itself; GAP XML output always has separate sparseX files",
         "verbosity": "SwiftGAP prints progress and a summary", "openmp_chunk_size": "threads are set with --threads",
         "do_ip_timing": "stage times are always printed", "condition_number_norm": "the condition number is always reported"
     ]
@@ -96,14 +96,7 @@ public struct GapFitJob: Sendable {
             case let other?: throw line.bad("e0_method", other, "isolated or average")
             }
             if e0 != nil && line.contains("e0_method") { notes.append("e0_method has no effect: e0 is given (as in gap_fit)") }
-            let output = try line.string("gap_file", alias: "gp_file") ?? "gap_new.xml"
-            if output.lowercased().hasSuffix(".xml") {
-                throw line.bad(
-                    "gp_file", output,
-                    "a SwiftGAP potential file name such as \(String(output.dropLast(4))).gap (writing GAP XML is not supported yet)"
-                )
-            }
-            outputFile = output
+            outputFile = try line.string("gap_file", alias: "gp_file") ?? "gap_new.xml"
             let coreFile = try line.string("baseline_param_filename", alias: "core_param_file")
             if let core = try line.string("baseline_ip_args", alias: "core_ip_args") {
                 settings.core = try Self.core(core, line: line)

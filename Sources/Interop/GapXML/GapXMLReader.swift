@@ -16,6 +16,9 @@ public struct GapXMLModel: Sendable {
     public let commandLine: String?
     /// `<gpCoordinates>` read (terms and species), including any without sparse points.
     public let coordinates: Int
+    /// How the model was made: the SwiftGAP fit record of a file SwiftGAP exported, otherwise a record of the
+    /// import with the settings of the gap_fit `<command_line>` (when SwiftGAP can read it).
+    public let fitRecord: FitRecord
 }
 
 /// QUIP's GAP XML format (gap_fit's output, what `pair_style quip` and quippy read): `read` imports a file and
@@ -94,9 +97,41 @@ public enum GapXML {
         }
         let potential = try GapXMLAssembly.potential(coordinates, e0: e0, core: args.core, file: name)
         let command = params.child("command_line")?.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let label = params.attribute("label") ?? ""
+        let record: FitRecord
+        if let stored = params.child("SwiftGAP_fit_record") {
+            do { record = try JSONDecoder().decode(FitRecord.self, from: Data(stored.text.utf8)) } catch {
+                throw .badValue(
+                    file: name, line: stored.line, what: "<SwiftGAP_fit_record>", value: String(stored.text.prefix(40)),
+                    expected: "the JSON fit record SwiftGAP writes")
+            }
+        } else {
+            record = importRecord(
+                potential, command: command, note: "imported from the GAP XML \(name) (label \(label), gap_version \(version))")
+        }
         return GapXMLModel(
-            potential: potential, label: params.attribute("label") ?? "", gapVersion: version, initArgs: initArgs,
-            commandLine: command, coordinates: coordinates.count)
+            potential: potential, label: label, gapVersion: version, initArgs: initArgs, commandLine: command,
+            coordinates: coordinates.count, fitRecord: record)
+    }
+
+    /// The record of an imported model: the settings of its gap_fit `command` where SwiftGAP reads them, the
+    /// model's own descriptor settings otherwise; no training data or errors.
+    private static func importRecord(_ potential: GAPPotential, command: String?, note: String) -> FitRecord {
+        var settings = FitSettings(
+            soap: potential.soap?.settings, kernel: potential.soap?.kernel ?? PolynomialKernel(delta: 1, zeta: 4),
+            core: potential.core)
+        var trainingFile = ""
+        if let command, let line = try? GapFitCommandLine(text: command), let job = try? GapFitJob(line),
+            let given = try? job.settings(elements: potential.elements)
+        {
+            settings = given
+            trainingFile = job.trainingFile
+        }
+        var record = FitRecord(
+            settings: settings, trainingFile: trainingFile, trainingSHA256: "", trainingConfigurations: 0, observations: 0,
+            reciprocalCondition: 0, warnings: [note])
+        record.command = command
+        return record
     }
 
     /// e0 by atomic number from `<GAP_data>`: its `e0` attribute (one value for every element) and `<e0 Z value>`.

@@ -107,6 +107,10 @@ public enum GapXMLWriter {
         do { try AtomicFile.write(Array(xml.utf8), to: path) } catch { throw .write(path: path, reason: "\(error)") }
     }
 
+    /// Checks that a model with `core` can be written as GAP XML, before the work that makes it.
+    /// - Throws: `GapXMLError.notExportable` for a core QUIP lacks.
+    public static func checkExportable(core: CorePotential?) throws(GapXMLError) { _ = try Self.core(core) }
+
     /// QUIP's init_args for the core potential, nil without one.
     private static func core(_ core: CorePotential?) throws(GapXMLError) -> String? {
         switch core {
