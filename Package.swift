@@ -61,7 +61,7 @@ let package = Package(
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InteropTests", dependencies: ["Interop", "GAP", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "GAP", "Classical", "Atoms", "Support", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP", "Interop"])
     ]
@@ -78,6 +78,7 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
         .executableTarget(
             name: "FuzzGapFitCommandLine", dependencies: ["Interop", "FuzzDriver"],
             path: "fuzz/Sources/FuzzGapFitCommandLine"),
+        .executableTarget(name: "FuzzGapXML", dependencies: ["Interop", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzGapXML"),
         .executableTarget(
             name: "FuzzPairTable", dependencies: ["Classical", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPairTable")
     ]

@@ -9,10 +9,11 @@ enum GapXMLSparseFile {
     ///   not `md5` (when given), holds a word that is not a number, or holds more or fewer than `count` values.
     static func read(name: String, folder: String, md5: String?, count: Int, xml: String) throws(GapXMLError) -> [Double] {
         func fail(_ detail: String) -> GapXMLError { .sparseFile(file: xml, sparseFile: name, detail: detail) }
-        guard !name.isEmpty, !name.contains("/") || name.hasPrefix("/") else {
-            throw fail("must be a file name beside the XML")
+        // gap_fit writes the bare name (it strips any folder); a path could reach files that are not the model's.
+        guard !name.isEmpty, !name.contains("/"), name != "..", name != "." else {
+            throw fail("must be a file name beside the XML, as gap_fit writes it")
         }
-        let path = name.hasPrefix("/") ? name : (folder as NSString).appendingPathComponent(name)
+        let path = (folder as NSString).appendingPathComponent(name)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
             throw fail("does not exist in \(folder); keep the sparseX files gap_fit wrote beside the XML")
