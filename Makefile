@@ -1,6 +1,7 @@
 # SwiftGAP — the two commands of the README, and a few helpers.
 #   make demo   install missing system libraries, build in release, run the main job on shipped data
-#   make test   install missing system libraries, build and run the test suite and a short fuzz run
+#   make test   install missing system libraries, build and run the test suite, the Python integration tests (in a
+#               venv it makes: quippy reads our GAP XML) and a short fuzz run
 #   make fuzz   run every libFuzzer target for FUZZ_SECONDS;  make lint   check .swift-format's rules
 
 SWIFT ?= swift
@@ -43,6 +44,7 @@ demo: build
 test: deps
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --skip-build
+	scripts/test-python.sh $(TEST_SCRATCH)/release/swiftgap
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # The short fuzz run of `make test`, per target (`make fuzz` alone runs FUZZ_SECONDS).

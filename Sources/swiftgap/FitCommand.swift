@@ -98,6 +98,12 @@ struct FitCommand: ParsableCommand {
                 "--core-table and --core-table-pairs go together (the file, and the section of each element pair)")
         }
         if coreTable == nil { _ = try core() }
+        if PotentialFiles.writesGapXML(output) && (coreZbl != nil || coreTable != nil) {
+            throw ValidationError(
+                "-o \(output): GAP XML cannot hold a \(coreZbl != nil ? "LAMMPS-switched ZBL (--core-zbl)" : "tabulated pair (--core-table)") "
+                    + "core: QUIP has IP ZBL with its own cutoff only; write a .gap file, or fit with swiftgap gap_fit and "
+                    + "core_ip_args={IP ZBL cutoff=… cutoff_width=…}")
+        }
     }
 
     /// The core potential of --core-zbl or --core-table (the table file is read here).

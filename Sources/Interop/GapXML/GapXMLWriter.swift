@@ -119,7 +119,7 @@ public enum GapXMLWriter {
             guard case let .quip(cutoff, width) = p.switching else {
                 throw .notExportable(
                     detail: "its ZBL core switches off as LAMMPS's pair_zbl does, which QUIP's IP ZBL cannot express; "
-                        + "fit with the QUIP form (--core-zbl with a QUIP cutoff and width)")
+                        + "keep a .gap file, or fit with swiftgap gap_fit and core_ip_args={IP ZBL cutoff=… cutoff_width=…}")
             }
             guard p.pairs == nil else {
                 throw .notExportable(detail: "its ZBL core acts on some element pairs only; QUIP's IP ZBL acts on every pair")
