@@ -72,6 +72,7 @@ fixtures:
 	.venv/bin/python scripts/fixtures/make_classical_fixtures.py
 	.venv/bin/python scripts/fixtures/make_zbl_fixture.py
 	.venv/bin/python scripts/fixtures/make_extxyz_fixtures.py
+	.venv/bin/python scripts/fixtures/make_gap_xml_fixtures.py
 
 # Regenerates the shipped training sets (deterministic: the same files come back).
 training-sets: build

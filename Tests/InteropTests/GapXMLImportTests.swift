@@ -59,6 +59,7 @@ struct GapXMLImportTests {
         gap.threads = 2
         let reference = try Fixtures.load(Reference.self, "gapxml/\(model)/reference.json")
         let worst = try Self.compare(gap, reference)
+        print("GAP XML \(model) against quippy: max |ΔE|/atom \(worst.e) eV, |ΔF| \(worst.f) eV/Å, |ΔW| \(worst.w) eV")
         #expect(worst.e < 1e-8, "\(model): max |ΔE|/atom \(worst.e) eV")
         #expect(worst.f < 1e-7, "\(model): max |ΔF| \(worst.f) eV/Å")
         #expect(worst.w < 1e-7, "\(model): max |ΔW| \(worst.w) eV")
@@ -99,6 +100,7 @@ struct GapXMLImportTests {
         #expect(xml.potential.e0 == [1: 3.21, 8: 4.6])
         let reference = try Fixtures.load(Reference.self, "gapxml/quip_water.json")
         let worst = try Self.compare(xml.potential, reference)
+        print("GAP XML quip_water against quippy: max |ΔE|/atom \(worst.e) eV, |ΔF| \(worst.f) eV/Å, |ΔW| \(worst.w) eV")
         #expect(worst.e < 1e-8 && worst.f < 1e-7 && worst.w < 1e-7, "water: \(worst)")
     }
 }
