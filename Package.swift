@@ -36,7 +36,8 @@ let package = Package(
         .target(
             name: "Interop",
             dependencies: [
-                "GAP", "Classical", "Atoms", "Descriptors", "LinearAlgebra", "Support", .product(name: "Crypto", package: "swift-crypto")
+                "GAP", "Classical", "Atoms", "Descriptors", "LinearAlgebra", "Support",
+                .product(name: "Crypto", package: "swift-crypto")
             ]),
         .executableTarget(
             name: "swiftgap",
@@ -61,7 +62,9 @@ let package = Package(
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InteropTests", dependencies: ["Interop", "GAP", "Classical", "Atoms", "Support", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "InteropTests", dependencies: ["Interop", "GAP", "Classical", "Atoms", "Support", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP", "Interop"])
     ]
