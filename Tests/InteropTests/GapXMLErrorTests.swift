@@ -66,54 +66,61 @@ struct GapXMLErrorTests {
                 try "1.0\nabc\n".write(to: f, atomically: true, encoding: .utf8)
             })
         #expect(notNumbers.contains("line 2: 'abc' is not a finite number"), "\(notNumbers)")
-        let path = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: "sparseX_filename=\"gap.xml", with: "sparseX_filename=\"/etc/gap.xml")
-        }
-        #expect(path.contains("must be a file name beside the XML"), "\(path)")
     }
 
-    @Test func unsupportedModelsAreNamed() throws {
-        let covariance = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: "covariance_type=\"1\"", with: "covariance_type=\"4\"")
-        }
-        #expect(covariance.contains("covariance_type=4 (pp (piecewise polynomial)) is not supported"), "\(covariance)")
-        let turbo = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: "<descriptor> soap ", with: "<descriptor> soap_turbo ")
-        }
-        #expect(turbo.contains("the soap_turbo descriptor is not supported"), "\(turbo)")
-        let glue = try Self.message("zbl_2b_si") {
-            $0.replacingOccurrences(of: "IP ZBL cutoff=2.2 cutoff_width=0.6", with: "IP Glue")
-        }
-        #expect(glue.contains("the core potential 'IP Glue'") && glue.contains("IP ZBL"), "\(glue)")
-        let old = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: #"gap_version="\d+""#, with: "gap_version=\"1400000000\"", options: .regularExpression)
-        }
-        #expect(old.contains("gap_version 1400000000") && old.contains("√(2l+1)"), "\(old)")
-        let key = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: "<descriptor> soap ", with: "<descriptor> soap diagonal_radial=T ")
-        }
-        #expect(key.contains("diagonal_radial=T is not supported"), "\(key)")
-        let unknown = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: "<descriptor> soap ", with: "<descriptor> soap frobnicate=2 ")
-        }
-        #expect(unknown.contains("frobnicate"), "\(unknown)")
-        let scaled = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: "init_args=\"IP GAP label=", with: "init_args=\"IP GAP E_scale=2 label=")
-        }
-        #expect(scaled.contains("E_scale=2.0 is not supported"), "\(scaled)")
+    /// One edit of a fixture's XML and a piece of the message it must give.
+    struct Edit: Sendable, CustomTestStringConvertible {
+        let model: String
+        let find: String
+        let replace: String
+        let expected: String
+        var regex = false
+        var testDescription: String { expected }
     }
 
-    @Test func brokenStructureIsNamedWithTheLine() throws {
-        let count = try Self.message("soap_2b_si") { $0.replacingOccurrences(of: "n_coordinate=\"2\"", with: "n_coordinate=\"3\"") }
-        #expect(count.contains("n_coordinate of <gpSparse> is '3'"), "\(count)")
-        let alpha = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: "<sparseX i=\"1\" alpha=\"", with: "<sparseX i=\"1\" alpha=\"x")
+    static let edits: [Edit] = [
+        Edit(
+            model: "soap_2b_si", find: "covariance_type=\"1\"", replace: "covariance_type=\"4\"",
+            expected: "covariance_type=4 (pp (piecewise polynomial)) is not supported"),
+        Edit(
+            model: "soap_2b_si", find: "<descriptor> soap ", replace: "<descriptor> soap_turbo ",
+            expected: "the soap_turbo descriptor is not supported"),
+        Edit(
+            model: "zbl_2b_si", find: "IP ZBL cutoff=2.2 cutoff_width=0.6", replace: "IP Glue",
+            expected: "the core potential 'IP Glue' is not supported by SwiftGAP; SwiftGAP's GAP XML cores are QUIP's IP ZBL"),
+        Edit(
+            model: "soap_2b_si", find: #"gap_version="\d+""#, replace: "gap_version=\"1400000000\"",
+            expected: "gap_version 1400000000 (SOAP without the √(2l+1) normalisation", regex: true),
+        Edit(
+            model: "soap_2b_si", find: "<descriptor> soap ", replace: "<descriptor> soap diagonal_radial=T ",
+            expected: "diagonal_radial=T is not supported"),
+        Edit(model: "soap_2b_si", find: "<descriptor> soap ", replace: "<descriptor> soap frobnicate=2 ", expected: "frobnicate"),
+        Edit(
+            model: "soap_2b_si", find: "init_args=\"IP GAP label=", replace: "init_args=\"IP GAP E_scale=2 label=",
+            expected: "E_scale=2.0 is not supported"),
+        Edit(
+            model: "soap_2b_si", find: "n_coordinate=\"2\"", replace: "n_coordinate=\"3\"",
+            expected: "n_coordinate of <gpSparse> is '3'"),
+        Edit(
+            model: "soap_2b_si", find: "<sparseX i=\"1\" alpha=\"", replace: "<sparseX i=\"1\" alpha=\"x",
+            expected: "alpha of <sparseX> is 'x"),
+        Edit(
+            model: "soap_2b_si", find: "init_args=\"IP GAP label=GAP", replace: "init_args=\"IP GAP label=NOT",
+            expected: "the <GAP_params label=\"NOT"),
+        Edit(
+            model: "soap_2b_si", find: "sparseX_filename=\"gap.xml", replace: "sparseX_filename=\"/etc/gap.xml",
+            expected: "must be a file name beside the XML")
+    ]
+
+    @Test(arguments: edits)
+    func unsupportedOrBrokenModelsAreNamed(_ edit: Edit) throws {
+        let message = try Self.message(edit.model) {
+            $0.replacingOccurrences(of: edit.find, with: edit.replace, options: edit.regex ? .regularExpression : [])
         }
-        #expect(alpha.contains("alpha of <sparseX> is 'x"), "\(alpha)")
-        let label = try Self.message("soap_2b_si") {
-            $0.replacingOccurrences(of: "init_args=\"IP GAP label=GAP", with: "init_args=\"IP GAP label=NOT")
-        }
-        #expect(label.contains("the <GAP_params label=\"NOT"), "\(label)")
+        #expect(message.contains(edit.expected) && message.contains("gap.xml:"), "\(message)")
+    }
+
+    @Test func missingFile() {
         #expect(throws: GapXMLError.unreadable(file: "/nonexistent/gap.xml", reason: "no such file")) {
             try GapXML.read(path: "/nonexistent/gap.xml")
         }

@@ -11,25 +11,7 @@ import Testing
 @Suite("GAP XML import against quippy")
 struct GapXMLImportTests {
     struct Reference: Decodable {
-        struct Configuration: Decodable {
-            let name: String
-            let numbers: [Int]
-            let positions: [[Double]]
-            let cell: [[Double]]
-            let pbc: [Bool]
-            let energy: Double
-            let forces: [[Double]]
-            let virial: [[Double]]
-            let local_energies: [Double]?
-
-            var structure: Structure {
-                let v = { (r: [Double]) in SIMD3(r[0], r[1], r[2]) }
-                return Structure(
-                    atomicNumbers: numbers, positions: positions.map(v), cell: Cell(v(cell[0]), v(cell[1]), v(cell[2])),
-                    pbc: Periodicity(pbc[0], pbc[1], pbc[2]))
-            }
-        }
-        let configurations: [Configuration]
+        let configurations: [PredictedConfiguration]
     }
 
     static func folder(_ model: String) -> String { Fixtures.url("gapxml/\(model)").path }

@@ -21,6 +21,14 @@ public struct StructureFixture: Decodable, Sendable {
     public let cell: [[Double]]
     public let pbc: [Bool]
 
+    /// A structure from its parts.
+    public init(numbers: [Int], positions: [[Double]], cell: [[Double]], pbc: [Bool]) {
+        self.numbers = numbers
+        self.positions = positions
+        self.cell = cell
+        self.pbc = pbc
+    }
+
     /// The structure.
     public var structure: Structure {
         Structure(
@@ -31,3 +39,22 @@ public struct StructureFixture: Decodable, Sendable {
 
 /// A 3-vector from a JSON triple.
 public func vector(_ v: [Double]) -> SIMD3<Double> { SIMD3(v[0], v[1], v[2]) }
+
+/// A configuration with a peer tool's predictions, as the GAP fixture scripts write it: the structure, energy,
+/// forces, virial and (when the tool gives them) local energies.
+public struct PredictedConfiguration: Decodable, Sendable {
+    public let name: String
+    public let numbers: [Int]
+    public let positions: [[Double]]
+    public let cell: [[Double]]
+    public let pbc: [Bool]
+    public let energy: Double
+    public let forces: [[Double]]
+    public let virial: [[Double]]
+    public let local_energies: [Double]?
+
+    /// The structure.
+    public var structure: Structure {
+        StructureFixture(numbers: numbers, positions: positions, cell: cell, pbc: pbc).structure
+    }
+}
