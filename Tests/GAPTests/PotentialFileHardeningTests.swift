@@ -74,8 +74,8 @@ struct PotentialFileHardeningTests {
         ("l_max", "99", "metadata soap.l_max", "99"), ("cutoff", "-1", "metadata soap.cutoff", "-1.0"),
         ("cutoff", "1e6", "metadata soap.cutoff", "1000000"), ("atom_sigma", "0", "metadata soap.atom_sigma", "0.0"),
         ("cutoff_transition_width", "10", "metadata soap.cutoff_transition_width", "10.0"),
-        ("species_Z", "[]", "metadata soap.species_Z", "[]"), ("species_Z", "[14, 14]", "metadata soap.species_Z", "distinct"),
-        ("species_Z", "[\((1...40).map(String.init).joined(separator: ","))]", "metadata soap.species_Z", "1 to 16"),
+        ("species_Z", "[0]", "metadata soap.species_Z", "[0]"), ("species_Z", "[14, 14]", "metadata soap.species_Z", "distinct"),
+        ("species_Z", "[\((1...40).map(String.init).joined(separator: ","))]", "metadata soap.species_Z", "up to 16"),
         ("species_Z", "[6]", "metadata soap.species_Z", "without Si"), ("n_max", "\"eight\"", "metadata soap.n_max", "type")
     ])
     func badDescriptorSettingsAreNamed(key: String, json: String, entry: String, says: String) throws {

@@ -50,6 +50,12 @@ struct GapXMLRoundTripTests {
         let (a, b) = (try original.potential.calculate(s), try back.potential.calculate(s))
         #expect(abs(a.energy - b.energy) <= 1e-12 * max(1, abs(a.energy)))
         #expect(zip(a.forces, b.forces).allSatisfy { (($0 - $1) * ($0 - $1)).sum() <= 1e-24 })
+        // Through SwiftGAP's own format (a model of every element, `soap_si_inline`, included).
+        let gapPath = folder.appendingPathComponent("out.gap").path
+        try back.potential.write(to: gapPath, fit: back.fitRecord, codeVersion: "test")
+        let (fromGap, metadata) = try GAPPotential.load(path: gapPath)
+        #expect(fromGap.soap == original.potential.soap && fromGap.terms == original.potential.terms)
+        #expect(fromGap.e0 == original.potential.e0 && metadata.fit == original.fitRecord)
         // The same model gives the same files.
         let again = folder.appendingPathComponent("again.xml").path
         try GapXMLWriter.write(back.potential, to: again, fit: back.fitRecord)
