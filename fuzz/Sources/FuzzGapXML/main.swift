@@ -9,7 +9,7 @@ private let folder: String = {
     let path = NSTemporaryDirectory() + "swiftgap-fuzz-gapxml"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     let values = (1...10).map { "\(2.0 + 0.25 * Double($0))\n" }.joined()
-    FileManager.default.createFile(atPath: path + "/fuzz.sparseX", contents: Data(values.utf8))
+    _ = FileManager.default.createFile(atPath: path + "/fuzz.sparseX", contents: Data(values.utf8))
     return path
 }()
 
