@@ -3,6 +3,7 @@ import Crypto
 import Descriptors
 import Foundation
 import GAP
+import LinearAlgebra
 import Support
 
 /// Writes a `GAPPotential` as QUIP's GAP XML, with one sparseX file per `gpCoordinates` beside it (as gap_fit's
@@ -22,33 +23,24 @@ public enum GapXMLWriter {
     ///   switching or restricted to some pairs), `.write` when a file cannot be written.
     public static func write(_ potential: GAPPotential, to path: String, fit: FitRecord?) throws(GapXMLError) {
         let initArgsCore = try core(potential.core)
-        var blocks:
-            [(
-                descriptor: String, covariance: String, delta: Double, theta: [Double]?, zeta: Double?, points: [[Double]],
-                alpha: [Double], cutoffs: [Double]
-            )] = []
+        var blocks: [Block] = []
         if let soap = potential.soap {
             for (z, model) in soap.models.sorted(by: { $0.key < $1.key }) {
-                let points = (0..<model.points.rows).map {
-                    Array(model.points.elements[($0 * model.points.columns)..<(($0 + 1) * model.points.columns)])
-                }
                 blocks.append(
-                    (
-                        soapString(soap, center: z), "2", soap.kernel.delta, nil, soap.kernel.zeta, points, model.alpha,
-                        [Double](repeating: 1, count: model.alpha.count)
-                    ))
+                    Block(
+                        descriptor: soapString(soap, center: z), covariance: "2", delta: soap.kernel.delta, theta: nil,
+                        zeta: soap.kernel.zeta, points: model.points, alpha: model.alpha,
+                        cutoffs: [Double](repeating: 1, count: model.alpha.count)))
             }
         }
         for term in potential.terms {
-            let p = term.sparse.points
-            let points = (0..<p.rows).map { Array(p.elements[($0 * p.columns)..<(($0 + 1) * p.columns)]) }
             blocks.append(
-                (
-                    geometricString(term), "1", term.sparse.kernel.delta, term.sparse.kernel.theta, nil, points, term.alpha,
-                    term.sparse.weights
-                ))
+                Block(
+                    descriptor: geometricString(term), covariance: "1", delta: term.sparse.kernel.delta,
+                    theta: term.sparse.kernel.theta, zeta: nil, points: term.sparse.points, alpha: term.alpha,
+                    cutoffs: term.sparse.weights))
         }
-        let files = blocks.map { block in block.points.flatMap { $0 }.map { "\($0)\n" }.joined() }
+        let files = blocks.map { block in block.points.elements.map { "\($0)\n" }.joined() }
         var hasher = SHA256()
         for (block, file) in zip(blocks, files) {
             hasher.update(data: Data(block.descriptor.utf8))
@@ -73,11 +65,11 @@ public enum GapXMLWriter {
             let coordinate = "\(label)\(k + 1)"
             let sparseName = "\(name).sparseX.\(coordinate)"
             let md5 = Insecure.MD5.hash(data: Data(file.utf8)).map { String(format: "%02x", $0) }.joined()
-            let d = block.points.first?.count ?? 0
+            let d = block.points.columns
             xml += "    <gpCoordinates label=\"\(coordinate)\" dimensions=\"\(d)\" signal_variance=\"\(block.delta)\" "
             xml += "signal_mean=\"0.0\" sparsified=\"T\" n_permutations=\"1\" covariance_type=\"\(block.covariance)\" "
             if let zeta = block.zeta { xml += "zeta=\"\(zeta)\" " }
-            xml += "n_sparseX=\"\(block.points.count)\" sparseX_filename=\"\(escape(sparseName))\" sparseX_md5sum=\"\(md5)\">\n"
+            xml += "n_sparseX=\"\(block.points.rows)\" sparseX_filename=\"\(escape(sparseName))\" sparseX_md5sum=\"\(md5)\">\n"
             if let theta = block.theta { xml += "      <theta>\(theta.map { "\($0)" }.joined(separator: " "))</theta>\n" }
             xml += "      <descriptor>\(escape(block.descriptor))</descriptor>\n"
             let permutation = block.theta == nil ? "1" : (1...max(d, 1)).map(String.init).joined(separator: " ")
@@ -105,6 +97,19 @@ public enum GapXMLWriter {
             }
         }
         do { try AtomicFile.write(Array(xml.utf8), to: path) } catch { throw .write(path: path, reason: "\(error)") }
+    }
+
+    /// One `gpCoordinates` to write: descriptor string, kernel, sparse points, weights and cutoff weights.
+    private struct Block {
+        let descriptor: String
+        /// QUIP's covariance type: "1" ard_se, "2" dot_product.
+        let covariance: String
+        let delta: Double
+        let theta: [Double]?
+        let zeta: Double?
+        let points: Matrix
+        let alpha: [Double]
+        let cutoffs: [Double]
     }
 
     /// Checks that a model with `core` can be written as GAP XML, before the work that makes it.
