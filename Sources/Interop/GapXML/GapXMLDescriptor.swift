@@ -119,7 +119,8 @@ enum GapXMLDescriptor: Equatable {
         let settings = SOAPSettings(
             cutoff: cutoff, cutoffTransitionWidth: width, nMax: nMax, lMax: lMax, atomSigma: sigma, centralWeight: central,
             speciesZ: species, centralReferenceAllSpecies: allSpecies && species.count > 1)
-        do { _ = try settings.makeSOAP() } catch {
+        // The ranges, here with the line; the descriptor itself is built once, by the model's SOAP term.
+        do { try SOAP.validate(cutoff: cutoff, nMax: nMax, lMax: lMax, atomSigma: sigma) } catch {
             throw GapXMLError.badValue(file: file, line: line, what: "the soap settings", value: "", expected: "\(error)")
         }
         return .soap(settings, center: centers[0])
