@@ -41,6 +41,35 @@ struct MultiTermCLITests {
         ])
         #expect(soap.status == 0, "\(soap.stderr)")
         #expect(soap.stdout.contains("SOAP Si 20") && soap.stdout.contains("distance_2b Si–Si 10"))
+
+        // GAP XML both ways: the same predictions from the .gap, its XML and the .gap converted back.
+        let toXML = try swiftgap(["convert", path("s.gap"), "-o", path("s.xml")])
+        #expect(toXML.status == 0 && toXML.stdout.contains("GAP XML"), "\(toXML.stderr)")
+        let xmlInfo = try swiftgap(["info", path("s.xml")])
+        #expect(xmlInfo.stdout.contains("GAP XML, gap_version 1596837814") && xmlInfo.stdout.contains("distance_2b Si–Si"))
+        #expect(try swiftgap(["convert", path("s.xml"), "-o", path("s2.gap")]).status == 0)
+        let (fromGap, fromXML) = (try GAPPotential.load(path: path("s.gap")).potential, try GAPPotential.load(path: path("s2.gap")))
+        #expect(fromXML.potential.soap == fromGap.soap && fromXML.potential.terms == fromGap.terms)
+        #expect(fromXML.metadata.fit.trainingFile == path("train.xyz"))
+        var energies: [[Double]] = []
+        for model in ["s.gap", "s.xml", "s2.gap"] {
+            let run = try swiftgap(["predict", path(model), path("test.xyz"), "-o", path("p-\(model).xyz"), "--no-variance"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let reader = try ExtXYZReader(path: path("p-\(model).xyz"))
+            var e: [Double] = []
+            while let s = try reader.next() { if case let .double(x)? = s.info["gap_energy"] { e.append(x) } }
+            energies.append(e)
+        }
+        #expect(!energies[0].isEmpty && energies[1] == energies[0] && energies[2] == energies[0])
+
+        // A LAMMPS-switched ZBL core has no GAP XML form: refused, nothing written.
+        let lammps = try swiftgap(["convert", path("m.gap"), "-o", path("m.xml")])
+        #expect(lammps.status != 0 && lammps.stderr.contains("pair_zbl"))
+        #expect(!FileManager.default.fileExists(atPath: path("m.xml")))
+        let fitXML = try swiftgap([
+            "fit", path("train.xyz"), "-o", path("z.xml"), "--no-soap", "--gap", Self.twoBody, "--core-zbl", "1:2"
+        ])
+        #expect(fitXML.status != 0 && fitXML.stderr.contains("GAP XML cannot hold"))
     }
 
     @Test func fitRefusesBadTerms() throws {
