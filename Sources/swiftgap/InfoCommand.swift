@@ -25,7 +25,7 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let keys = ReferenceKeys(energy: energyKey, configType: configTypeKey)
         for file in files {
-            if file != "-", isZipArchive(file) || PotentialFiles.isGapXML(file) {
+            if file != "-", PotentialFiles.isPotential(file) {
                 let (_, metadata, format) = try PotentialFiles.load(file, variances: false)
                 print(
                     json
@@ -42,12 +42,5 @@ struct InfoCommand: ParsableCommand {
                 print(SummaryTable(summary).text)
             }
         }
-    }
-
-    /// Whether the file starts with a ZIP local-file header (potential files are .npz archives).
-    private func isZipArchive(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 4)) == Data([0x50, 0x4B, 0x03, 0x04])
     }
 }

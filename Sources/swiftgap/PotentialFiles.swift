@@ -11,10 +11,20 @@ enum PotentialFiles {
     /// Whether the file at `path` is GAP XML: its first non-blank character is `<` (a `.gap` file is a ZIP
     /// archive, starting with `PK`).
     static func isGapXML(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return writesGapXML(path) }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 256)) ?? Data()
+        guard let head = head(path) else { return writesGapXML(path) }
         return head.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "<")
+    }
+
+    /// Whether the file at `path` is a potential of either format: a ZIP archive (`.gap`) or GAP XML.
+    static func isPotential(_ path: String) -> Bool {
+        head(path)?.starts(with: [0x50, 0x4B, 0x03, 0x04]) == true || isGapXML(path)
+    }
+
+    /// The first bytes of the file at `path`, nil when it cannot be read.
+    private static func head(_ path: String) -> Data? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return try? handle.read(upToCount: 256)
     }
 
     /// The potential at `path`, its metadata (for GAP XML: as SwiftGAP would write it, with the import recorded)

@@ -69,13 +69,7 @@ struct GapFitXMLCommandLine {
     /// `&#xH;`) and its length; nil when there is none (the `&` is then kept as written).
     private static func entity(_ raw: [Unicode.Scalar], at i: Int) -> (Unicode.Scalar, Int)? {
         guard let semicolon = raw[i...].prefix(12).firstIndex(of: ";") else { return nil }
-        let name = GapFitField.string(raw[(i + 1)..<semicolon])
-        let named: [String: Unicode.Scalar] = ["lt": "<", "gt": ">", "amp": "&", "quot": "\"", "apos": "'"]
-        let length = semicolon - i + 1
-        if let c = named[name] { return (c, length) }
-        let code =
-            name.hasPrefix("#x") ? UInt32(name.dropFirst(2), radix: 16) : name.hasPrefix("#") ? UInt32(name.dropFirst()) : nil
-        return code.flatMap(Unicode.Scalar.init).map { ($0, length) }
+        return XMLEntity.character(GapFitField.string(raw[(i + 1)..<semicolon])).map { ($0, semicolon - i + 1) }
     }
 
     /// The first index of `needle` in `haystack` at or after `from`.

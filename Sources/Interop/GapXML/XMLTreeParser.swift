@@ -171,11 +171,8 @@ struct XMLTreeParser {
         guard end < bytes.count, bytes[end] == UInt8(ascii: ";") else { throw fail("'&' starts no entity (write &amp;)") }
         let name = String(decoding: bytes[start..<end], as: UTF8.self)
         i = end + 1
-        let named: [String: UInt8] = ["lt": 0x3C, "gt": 0x3E, "amp": 0x26, "quot": 0x22, "apos": 0x27]
-        if let b = named[name] { return [b] }
-        let code =
-            name.hasPrefix("#x") ? UInt32(name.dropFirst(2), radix: 16) : name.hasPrefix("#") ? UInt32(name.dropFirst()) : nil
-        guard let code, let scalar = Unicode.Scalar(code), code != 0 else { throw fail("unknown entity &\(name);") }
+        // NUL is no XML character.
+        guard let scalar = XMLEntity.character(name), scalar != "\0" else { throw fail("unknown entity &\(name);") }
         return Array(String(Character(scalar)).utf8)
     }
 
