@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftgap", targets: ["swiftgap"]),
+        // The C ABI the Python package loads (libSwiftGAPC.so).
+        .library(name: "SwiftGAPC", type: .dynamic, targets: ["CAPI"]),
         .library(
             name: "SwiftGAP",
             targets: [
@@ -39,6 +41,9 @@ let package = Package(
                 "GAP", "Classical", "Atoms", "Descriptors", "LinearAlgebra", "Support",
                 .product(name: "Crypto", package: "swift-crypto")
             ]),
+        .target(
+            name: "CAPI", dependencies: ["Support", "Atoms", "Descriptors", "GAP", "Interop", "LinearAlgebra"],
+            exclude: ["swiftgap.h"]),
         .executableTarget(
             name: "swiftgap",
             dependencies: [

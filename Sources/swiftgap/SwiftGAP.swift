@@ -1,5 +1,6 @@
 import ArgumentParser
 import LinearAlgebra
+import Support
 
 /// The `swiftgap` command-line tool.
 @main
@@ -7,7 +8,7 @@ struct SwiftGAP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftgap",
         abstract: "Gaussian Approximation Potentials: inspect data, compute descriptors, fit, predict, run MD.",
-        version: "0.1.0",
+        version: swiftGAPVersion,
         subcommands: [
             InfoCommand.self, DescribeCommand.self, FitCommand.self, GapFitCommand.self, PredictCommand.self, MDCommand.self,
             ConvertCommand.self, GenerateCommand.self

@@ -188,7 +188,7 @@ struct GapFitTerm: Equatable {
         }
         return SOAPSettings(
             cutoff: cutoff, cutoffTransitionWidth: width, nMax: nMax, lMax: lMax, atomSigma: sigma, centralWeight: central,
-            speciesZ: species)
+            speciesZ: species, centralReferenceAllSpecies: allSpecies)
     }
 }
 

@@ -1,0 +1,95 @@
+import Atoms
+import Descriptors
+import Foundation
+
+/// A descriptor behind a handle.
+final class DescriptorBox {
+    let descriptor: any Descriptor
+
+    init(_ descriptor: any Descriptor) { self.descriptor = descriptor }
+}
+
+/// Makes a descriptor from JSON settings (see `DescriptorSpec`) into `*handle`; free it with `swiftgap_free`.
+@_cdecl("swiftgap_descriptor_new")
+public func swiftgapDescriptorNew(
+    _ settings: UnsafePointer<CChar>?, _ handle: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+) -> Int32 {
+    capiCall(error: error, capacity: errorCapacity) {
+        let spec = try DescriptorSpec.parse(String(cString: try required(settings, "settings")))
+        try required(handle, "handle").pointee = Handle.make(DescriptorBox(spec.descriptor))
+    }
+}
+
+/// The length of the descriptor's rows, or −1 for an invalid handle.
+@_cdecl("swiftgap_descriptor_features")
+public func swiftgapDescriptorFeatures(_ handle: UnsafeMutableRawPointer?) -> Int64 {
+    guard let box = try? Handle.object(handle, as: DescriptorBox.self) else { return -1 }
+    return Int64(box.descriptor.numberOfFeatures)
+}
+
+/// The feature range [`*start`, `*stop`) of the SOAP block of elements (z1, z2), in either order.
+/// - Fails for a descriptor other than SOAP, or a pair that has no block (an element not in the species, or
+///   two elements under crossover compression).
+@_cdecl("swiftgap_descriptor_location")
+public func swiftgapDescriptorLocation(
+    _ handle: UnsafeMutableRawPointer?, _ z1: Int32, _ z2: Int32, _ start: UnsafeMutablePointer<Int64>?,
+    _ stop: UnsafeMutablePointer<Int64>?, _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+) -> Int32 {
+    capiCall(error: error, capacity: errorCapacity) {
+        guard let soap = try Handle.object(handle, as: DescriptorBox.self).descriptor as? SOAP else {
+            throw CAPIError("only SOAP has species blocks")
+        }
+        guard let range = soap.location(of: (Int(z1), Int(z2))) else {
+            throw CAPIError(
+                "the output has no block for the elements (\(z1), \(z2)): species are \(soap.species)"
+                    + (z1 != z2 ? " (with crossover compression only same-element blocks exist)" : ""))
+        }
+        try required(start, "start").pointee = Int64(range.lowerBound)
+        try required(stop, "stop").pointee = Int64(range.upperBound)
+    }
+}
+
+/// Descriptor rows (and, with `derivatives` ≠ 0, their derivatives) of `count` structures into `*result`
+/// (read it with `swiftgap_result_*`, free it with `swiftgap_free`).
+///
+/// Structures: `atoms[count]` atom counts; `numbers` (Σatoms), `positions` (Σatoms × 3, Å), `cells` (count × 9,
+/// lattice vectors as rows), `pbc` (count × 3). Centers (SOAP only): NULL `centerCounts` for every atom;
+/// otherwise `centerCounts[count]` and, for all centers in order, `centerAtoms` (atom index, or −1 for a point)
+/// and `centerPoints` (× 3, Å, read for points). `attach` ≠ 0 moves an atom-index center with its atom in
+/// derivatives (DScribe's attach=True); 0 keeps it where the atom was.
+@_cdecl("swiftgap_descriptor_compute")
+public func swiftgapDescriptorCompute(
+    _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
+    _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,
+    _ pbc: UnsafePointer<UInt8>?, _ centerCounts: UnsafePointer<Int64>?, _ centerAtoms: UnsafePointer<Int64>?,
+    _ centerPoints: UnsafePointer<Double>?, _ derivatives: Int32, _ attach: Int32, _ threads: Int32,
+    _ result: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ error: UnsafeMutablePointer<CChar>?,
+    _ errorCapacity: Int64
+) -> Int32 {
+    capiCall(error: error, capacity: errorCapacity) {
+        let descriptor = try Handle.object(handle, as: DescriptorBox.self).descriptor
+        guard count >= 0 else { throw CAPIError("the number of structures is negative (\(count))") }
+        guard threads >= 1 else { throw CAPIError("threads must be at least 1 (got \(threads))") }
+        let structures = try StructureInput(
+            counts: Array(UnsafeBufferPointer(start: try required(atoms, "atoms"), count: Int(count))),
+            numbers: try required(numbers, "numbers"), positions: try required(positions, "positions"),
+            cells: try required(cells, "cells"), pbc: try required(pbc, "pbc")
+        ).structures()
+        let centers = try centerCounts.map { counts in
+            try CenterInput(
+                counts: Array(UnsafeBufferPointer(start: counts, count: Int(count))),
+                atoms: try required(centerAtoms, "centerAtoms"), points: try required(centerPoints, "centerPoints"))
+        }
+        let rows: DescriptorRows, blocks: SparseDerivatives?
+        if derivatives != 0 {
+            (rows, blocks) = try DescriptorRequest(descriptor: descriptor, centers: centers)
+                .derivatives(structures, attach: attach != 0, threads: Int(threads))
+        } else {
+            rows = try DescriptorRequest(descriptor: descriptor, centers: centers).create(structures, threads: Int(threads))
+            blocks = nil
+        }
+        try required(result, "result").pointee = Handle.make(
+            DescriptorResult(rows: rows, derivatives: blocks, structures: structures.count))
+    }
+}

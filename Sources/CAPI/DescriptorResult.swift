@@ -1,0 +1,97 @@
+import Descriptors
+
+/// Descriptor rows and optional sparse derivatives behind a handle, indexed by structure for the readers.
+final class DescriptorResult {
+    let rows: DescriptorRows
+    let derivatives: SparseDerivatives?
+    /// Per structure, its first row and the row after its last (rows come in structure order).
+    let rowRange: [Range<Int>]
+    /// Per structure, the range of its derivative blocks (blocks come in row order).
+    let blockRange: [Range<Int>]
+
+    init(rows: DescriptorRows, derivatives: SparseDerivatives?, structures: Int) {
+        self.rows = rows
+        self.derivatives = derivatives
+        rowRange = Self.ranges(of: rows.structure, count: structures)
+        blockRange = derivatives.map { d in Self.ranges(of: d.row.map { rows.structure[$0] }, count: structures) } ?? []
+    }
+
+    /// The contiguous range of each value 0..<count in a non-decreasing `keys` list.
+    private static func ranges(of keys: [Int], count: Int) -> [Range<Int>] {
+        var out = [Range<Int>](repeating: 0..<0, count: count)
+        var start = 0
+        while start < keys.count {
+            var end = start
+            while end < keys.count, keys[end] == keys[start] { end += 1 }
+            out[keys[start]] = start..<end
+            start = end
+        }
+        for s in 1..<max(count, 1) where out[s].isEmpty { out[s] = out[s - 1].upperBound..<out[s - 1].upperBound }
+        return out
+    }
+}
+
+/// Rows of structure `structure` in `*rows` (−1 for an out-of-range index) and the feature count in `*features`.
+@_cdecl("swiftgap_result_rows")
+public func swiftgapResultRows(
+    _ handle: UnsafeMutableRawPointer?, _ structure: Int64, _ rows: UnsafeMutablePointer<Int64>?,
+    _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+) -> Int32 {
+    capiCall(error: error, capacity: errorCapacity) {
+        let result = try Handle.object(handle, as: DescriptorResult.self)
+        guard result.rowRange.indices.contains(Int(structure)) else {
+            throw CAPIError("structure \(structure) is not in the result (\(result.rowRange.count) structures)")
+        }
+        try required(rows, "rows").pointee = Int64(result.rowRange[Int(structure)].count)
+    }
+}
+
+/// Copies the rows of structure `structure` into `out` (rows × features, row-major).
+@_cdecl("swiftgap_result_descriptors")
+public func swiftgapResultDescriptors(
+    _ handle: UnsafeMutableRawPointer?, _ structure: Int64, _ out: UnsafeMutablePointer<Double>?,
+    _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+) -> Int32 {
+    capiCall(error: error, capacity: errorCapacity) {
+        let result = try Handle.object(handle, as: DescriptorResult.self)
+        guard result.rowRange.indices.contains(Int(structure)) else {
+            throw CAPIError("structure \(structure) is not in the result (\(result.rowRange.count) structures)")
+        }
+        let out = try required(out, "out")
+        let D = result.rows.featureCount, range = result.rowRange[Int(structure)]
+        result.rows.values.withUnsafeBufferPointer { v in
+            out.update(from: v.baseAddress! + range.lowerBound * D, count: range.count * D)
+        }
+    }
+}
+
+/// Adds the derivative blocks of structure `structure` into `out`, a zero-filled array of shape (rows, slots, 3,
+/// features): the block of (row, atom) goes to slot `slotOfAtom[atom]`; atoms whose slot is −1 are left out
+/// (DScribe's `include`/`exclude`).
+@_cdecl("swiftgap_result_derivatives")
+public func swiftgapResultDerivatives(
+    _ handle: UnsafeMutableRawPointer?, _ structure: Int64, _ slotOfAtom: UnsafePointer<Int64>?, _ atoms: Int64,
+    _ slots: Int64, _ out: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<CChar>?,
+    _ errorCapacity: Int64
+) -> Int32 {
+    capiCall(error: error, capacity: errorCapacity) {
+        let result = try Handle.object(handle, as: DescriptorResult.self)
+        guard let derivatives = result.derivatives else { throw CAPIError("the result holds no derivatives") }
+        guard result.blockRange.indices.contains(Int(structure)) else {
+            throw CAPIError("structure \(structure) is not in the result (\(result.blockRange.count) structures)")
+        }
+        let slotOf = try required(slotOfAtom, "slotOfAtom"), out = try required(out, "out")
+        let D = derivatives.featureCount, firstRow = result.rowRange[Int(structure)].lowerBound
+        derivatives.values.withUnsafeBufferPointer { v in
+            for b in result.blockRange[Int(structure)] {
+                let atom = derivatives.atom[b]
+                guard atom < atoms else { continue }
+                let slot = Int(slotOf[atom])
+                guard slot >= 0, slot < slots else { continue }
+                let target = out + ((derivatives.row[b] - firstRow) * Int(slots) + slot) * 3 * D
+                let source = v.baseAddress! + b * 3 * D
+                for k in 0..<(3 * D) { target[k] += source[k] }
+            }
+        }
+    }
+}

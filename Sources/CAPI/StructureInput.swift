@@ -1,0 +1,37 @@
+import Atoms
+
+/// Structures as a C caller passes them: flat arrays of atomic numbers, positions (Å, row per atom), cells (rows
+/// are lattice vectors, 9 numbers each) and periodicity flags (3 bytes each), with an atom count per structure.
+struct StructureInput {
+    /// Atoms per structure.
+    let counts: [Int64]
+    let numbers: UnsafePointer<Int32>
+    let positions: UnsafePointer<Double>
+    let cells: UnsafePointer<Double>
+    let pbc: UnsafePointer<UInt8>
+
+    /// The structures, after checking every size.
+    /// - Throws: `CAPIError` for negative atom counts.
+    func structures() throws -> [Structure] {
+        var out = [Structure]()
+        out.reserveCapacity(counts.count)
+        var first = 0
+        for s in counts.indices {
+            let n = counts[s]
+            guard n >= 0, n <= Int64(Int32.max) else { throw CAPIError("structure \(s) has \(n) atoms") }
+            let atoms = Int(n)
+            var z = [Int](repeating: 0, count: atoms), r = [SIMD3<Double>](repeating: .zero, count: atoms)
+            for i in 0..<atoms {
+                z[i] = Int(numbers[first + i])
+                let p = positions + 3 * (first + i)
+                r[i] = SIMD3(p[0], p[1], p[2])
+            }
+            let c = cells + 9 * s, f = pbc + 3 * s
+            let cell = Cell(SIMD3(c[0], c[1], c[2]), SIMD3(c[3], c[4], c[5]), SIMD3(c[6], c[7], c[8]))
+            out.append(
+                Structure(atomicNumbers: z, positions: r, cell: cell, pbc: Periodicity(f[0] != 0, f[1] != 0, f[2] != 0)))
+            first += atoms
+        }
+        return out
+    }
+}

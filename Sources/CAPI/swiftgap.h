@@ -1,0 +1,48 @@
+/* SwiftGAP's C ABI (libSwiftGAPC): what the Python package loads with ctypes, usable from any C caller.
+ *
+ * Conventions: every function that can fail returns 0 on success and 1 on failure, and then writes the error's
+ * text (UTF-8, NUL-terminated, cut to fit) into `error` of `error_capacity` bytes. Objects come back as opaque
+ * handles; free each once with swiftgap_free. Units: Å, eV, eV/Å; cells hold lattice vectors as rows;
+ * arrays are C-contiguous (row-major). Handles may be used from several threads at once. */
+#ifndef SWIFTGAP_H
+#define SWIFTGAP_H
+#include <stdint.h>
+
+void swiftgap_version(char *out, int64_t capacity);
+void swiftgap_free(void *handle);
+
+/* Potentials: a .gap file or a GAP XML (read by content). */
+int32_t swiftgap_potential_load(const char *path, void **potential, char *error, int64_t error_capacity);
+/* JSON metadata into out; *length gets the bytes needed: call again with a larger buffer when >= capacity. */
+int32_t swiftgap_potential_metadata(void *potential, char *out, int64_t capacity, int64_t *length, char *error,
+                                    int64_t error_capacity);
+/* Energy, forces [atoms][3], virial [3][3] (W = -V stress), per-atom energies [atoms]; variances [atoms] (eV^2)
+ * when non-NULL. forces, virial, energies may be NULL. */
+int32_t swiftgap_potential_compute(void *potential, int64_t atoms, const int32_t *numbers, const double *positions,
+                                   const double *cell, const uint8_t *pbc, int32_t threads, double *energy,
+                                   double *forces, double *virial, double *energies, double *variances, char *error,
+                                   int64_t error_capacity);
+
+/* Descriptors from JSON settings: {"kind": "soap", "species", "r_cut", "n_max", "l_max", "sigma", "periodic",
+ * "average", "crossover", "weighting", "w0"} or {"kind": "coulomb_matrix", "n_atoms_max", "permutation", "sigma",
+ * "seed"} (DScribe's names and meanings). */
+int32_t swiftgap_descriptor_new(const char *settings, void **descriptor, char *error, int64_t error_capacity);
+int64_t swiftgap_descriptor_features(void *descriptor);
+int32_t swiftgap_descriptor_location(void *descriptor, int32_t z1, int32_t z2, int64_t *start, int64_t *stop,
+                                     char *error, int64_t error_capacity);
+/* count structures: atoms[count], numbers[sum], positions[sum][3], cells[count][9], pbc[count][3]. centers:
+ * center_counts NULL for all atoms, else center_counts[count] with center_atoms[total] (atom index, -1 for a
+ * point) and center_points[total][3]. attach != 0: an atom-index center moves with its atom in derivatives. */
+int32_t swiftgap_descriptor_compute(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
+                                    const double *positions, const double *cells, const uint8_t *pbc,
+                                    const int64_t *center_counts, const int64_t *center_atoms,
+                                    const double *center_points, int32_t derivatives, int32_t attach,
+                                    int32_t threads, void **result, char *error, int64_t error_capacity);
+/* Reading a result, per structure: its row count, its rows [rows][features], and its derivative blocks added
+ * into a zeroed out[rows][slots][3][features], atom a going to slot slot_of_atom[a] (-1: left out). */
+int32_t swiftgap_result_rows(void *result, int64_t structure, int64_t *rows, char *error, int64_t error_capacity);
+int32_t swiftgap_result_descriptors(void *result, int64_t structure, double *out, char *error,
+                                    int64_t error_capacity);
+int32_t swiftgap_result_derivatives(void *result, int64_t structure, const int64_t *slot_of_atom, int64_t atoms,
+                                    int64_t slots, double *out, char *error, int64_t error_capacity);
+#endif

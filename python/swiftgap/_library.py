@@ -1,0 +1,125 @@
+"""Loads libSwiftGAPC (the Swift library's C ABI) and declares its functions for ctypes.
+
+Every function returns 0 on success and 1 on failure, with the Swift error's text in a caller buffer; `call`
+turns a failure into `SwiftGAPError`. ctypes releases the GIL during each call, so Python threads run on.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+from ctypes import POINTER, c_char_p, c_double, c_int32, c_int64, c_uint8, c_void_p
+from pathlib import Path
+
+from .errors import SwiftGAPError
+
+_NAME = "libSwiftGAPC.dylib" if platform.system() == "Darwin" else "libSwiftGAPC.so"
+_ERROR_CAPACITY = 16384
+
+_double_p = POINTER(c_double)
+_int64_p = POINTER(c_int64)
+_int32_p = POINTER(c_int32)
+_uint8_p = POINTER(c_uint8)
+_handle_p = POINTER(c_void_p)
+_error = [c_char_p, c_int64]
+
+_SIGNATURES = {
+    "swiftgap_version": (None, [c_char_p, c_int64]),
+    "swiftgap_free": (None, [c_void_p]),
+    "swiftgap_potential_load": (c_int32, [c_char_p, _handle_p] + _error),
+    "swiftgap_potential_metadata": (c_int32, [c_void_p, c_char_p, c_int64, _int64_p] + _error),
+    "swiftgap_potential_compute": (
+        c_int32,
+        [c_void_p, c_int64, _int32_p, _double_p, _double_p, _uint8_p, c_int32, _double_p, _double_p, _double_p,
+         _double_p, _double_p] + _error,
+    ),
+    "swiftgap_descriptor_new": (c_int32, [c_char_p, _handle_p] + _error),
+    "swiftgap_descriptor_features": (c_int64, [c_void_p]),
+    "swiftgap_descriptor_location": (c_int32, [c_void_p, c_int32, c_int32, _int64_p, _int64_p] + _error),
+    "swiftgap_descriptor_compute": (
+        c_int32,
+        [c_void_p, c_int64, _int64_p, _int32_p, _double_p, _double_p, _uint8_p, _int64_p, _int64_p, _double_p,
+         c_int32, c_int32, c_int32, _handle_p] + _error,
+    ),
+    "swiftgap_result_rows": (c_int32, [c_void_p, c_int64, _int64_p] + _error),
+    "swiftgap_result_descriptors": (c_int32, [c_void_p, c_int64, _double_p] + _error),
+    "swiftgap_result_derivatives": (c_int32, [c_void_p, c_int64, _int64_p, c_int64, c_int64, _double_p] + _error),
+}
+
+
+def _path() -> Path:
+    given = os.environ.get("SWIFTGAP_LIBRARY")
+    return Path(given) if given else Path(__file__).with_name(_NAME)
+
+
+def _load() -> ctypes.CDLL:
+    path = _path()
+    if not path.is_file():
+        raise ImportError(
+            f"swiftgap: the Swift library {path} is missing; reinstall with `pip install ./python` from a SwiftGAP "
+            "clone (or set SWIFTGAP_LIBRARY to a built libSwiftGAPC)")
+    library = ctypes.CDLL(str(path))
+    for name, (restype, argtypes) in _SIGNATURES.items():
+        function = getattr(library, name, None)
+        if function is None:
+            continue  # an older library: the Python side reports the missing function when it is used
+        function.restype = restype
+        function.argtypes = argtypes
+    return library
+
+
+LIBRARY = _load()
+
+
+def function(name: str):
+    """The C function `name`, or a SwiftGAPError when this library lacks it."""
+    f = getattr(LIBRARY, name, None)
+    if f is None:
+        raise SwiftGAPError(f"{_path()} has no function {name}: rebuild the package with `pip install ./python`")
+    return f
+
+
+def call(name: str, *args) -> None:
+    """Calls the C function `name` with `args` and an error buffer; raises SwiftGAPError with its message."""
+    buffer = ctypes.create_string_buffer(_ERROR_CAPACITY)
+    status = function(name)(*args, buffer, _ERROR_CAPACITY)
+    if status != 0:
+        raise SwiftGAPError(buffer.value.decode("utf-8", errors="replace"))
+
+
+def version() -> str:
+    """The version of the loaded Swift library."""
+    buffer = ctypes.create_string_buffer(64)
+    LIBRARY.swiftgap_version(buffer, 64)
+    return buffer.value.decode()
+
+
+def pointer(array, ctype):
+    """A ctypes pointer to the data of a C-contiguous numpy array (None for None)."""
+    if array is None:
+        return None
+    return array.ctypes.data_as(POINTER(ctype))
+
+
+class Handle:
+    """An opaque Swift object owned by Python: freed once, when this object goes away or `close()` is called."""
+
+    def __init__(self, raw: c_void_p):
+        self._raw = raw
+
+    @property
+    def raw(self) -> c_void_p:
+        if self._raw is None:
+            raise SwiftGAPError("the object was closed")
+        return self._raw
+
+    def close(self) -> None:
+        if self._raw is not None:
+            LIBRARY.swiftgap_free(self._raw)
+            self._raw = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass

@@ -1,0 +1,408 @@
+"""DScribe 2.1's `SOAP` and `CoulombMatrix`, computed by SwiftGAP: the same constructor arguments, methods,
+output shapes and types, so that a DScribe script runs with only its import line changed::
+
+    from swiftgap.dscribe import SOAP, CoulombMatrix      # was: from dscribe.descriptors import …
+
+Differences, all in the user's favour: derivatives are analytic for every setting (DScribe falls back to
+finite differences for periodic systems, averaged output and weighting; `method` is accepted and ignored);
+`centers` may be any iterable (a `range` too); `n_jobs` runs threads in one process. Not supported (a clear
+ValueError): `rbf="polynomial"`, `compression` modes "mu2" and "mu1nu1", `species_weighting`.
+"""
+from __future__ import annotations
+
+import copy
+import numbers
+from typing import Optional
+
+import numpy as np
+from ase import Atoms
+from ase.data import atomic_numbers as _symbol_numbers
+
+from ._descriptor import SwiftDescriptor, combine, displaced_indices, per_system, thread_count
+
+__all__ = ["SOAP", "CoulombMatrix"]
+
+
+def _species_numbers(species) -> np.ndarray:
+    """DScribe's species rule: an iterable of symbols or of atomic numbers, sorted, duplicates removed."""
+    if species is None:
+        raise ValueError("Please provide the species as an iterable, e.g. a list.")
+    if not hasattr(species, "__iter__") or isinstance(species, (str, np.str_)):
+        raise ValueError("Please provide the species as an iterable, e.g. a list.")
+    species = list(species)
+    if all(isinstance(x, (int, np.integer)) for x in species):
+        if any(x < 0 for x in species):
+            raise ValueError(
+                "The given list of species contains negative integers. Please use only non-negative integers")
+        values = [int(x) for x in species]
+    elif all(isinstance(x, (str, np.str_)) for x in species):
+        try:
+            values = [_symbol_numbers[x] for x in species]
+        except KeyError as e:
+            raise ValueError(f"Invalid chemical species: {e.args[0]}") from None
+    else:
+        raise ValueError(
+            "The given list of species does not seem to contain strictly chemical symbols or atomic numbers. "
+            "Please use either one.")
+    return np.array(sorted(set(values)), dtype=int)
+
+
+def _format(array, dtype: str, sparse: bool):
+    """DScribe's output format: dtype, and a `sparse.COO` when `sparse=True`."""
+    if dtype != "float64":
+        array = array.astype(dtype)
+    if sparse:
+        import sparse as sp  # DScribe's own dependency for sparse output
+
+        array = sp.COO.from_numpy(array)
+    return array
+
+
+def _check_common(dtype: str, sparse: bool) -> None:
+    if dtype not in ("float32", "float64"):
+        raise ValueError(
+            f"Invalid output data type '{dtype}' given. Please use one of the following: {{'float32', 'float64'}}")
+    if sparse:
+        try:
+            import sparse as _  # noqa: F401
+        except ImportError:
+            raise ValueError("sparse=True needs the 'sparse' package (pip install sparse)") from None
+
+
+def _as_list(system):
+    return [system] if isinstance(system, Atoms) else list(system)
+
+
+class SOAP:
+    """Smooth Overlap of Atomic Positions, DScribe 2.1's definition with the GTO radial basis (values equal to
+    DScribe's; derivatives analytic everywhere). Arguments as `dscribe.descriptors.SOAP`."""
+
+    def __init__(
+        self, r_cut=None, n_max=None, l_max=None, sigma=1.0, rbf="gto", weighting=None, average="off",
+        compression={"mode": "off", "species_weighting": None}, species=None, periodic=False, sparse=False,
+        dtype="float64",
+    ):
+        _check_common(dtype, sparse)
+        self.periodic = bool(periodic)
+        self.sparse = bool(sparse)
+        self.dtype = dtype
+        self._atomic_numbers = _species_numbers(species)
+        self._species = species
+        if sigma <= 0:
+            raise ValueError("Only positive gaussian width parameters 'sigma' are allowed.")
+        if rbf == "polynomial":
+            raise ValueError("SwiftGAP computes SOAP with rbf='gto' only; the polynomial basis is not supported")
+        if rbf != "gto":
+            raise ValueError(
+                f"Invalid radial basis function of type '{rbf}' given. Please use one of the following: "
+                "{'gto', 'polynomial'}")
+        if n_max is None or n_max < 1:
+            raise ValueError(f"Must have at least one radial basis function.n_max={n_max}")
+        if average not in ("off", "inner", "outer"):
+            raise ValueError(
+                f"Invalid average mode '{average}' given. Please use one of the following: {{'off', 'inner', 'outer'}}")
+        if not (weighting or r_cut):
+            raise ValueError("Either weighting or r_cut need to be defined")
+        weighting = self._check_weighting(copy.deepcopy(weighting) if weighting else {})
+        if not r_cut:
+            r_cut = self._infer_r_cut(weighting)
+        if r_cut <= 1:
+            raise ValueError(
+                "When using the gaussian radial basis set (gto), the radial cutoff should be bigger than 1 angstrom.")
+        if l_max is None or l_max < 0:
+            raise ValueError(f"l_max cannot be negative. l_max={l_max}")
+        if l_max > 20:
+            raise ValueError(f"The maximum available l_max for SOAP is currently 20, you have requested l_max={l_max}")
+        mode = compression.get("mode", "off")
+        if mode not in ("off", "mu2", "mu1nu1", "crossover"):
+            raise ValueError(
+                f"Invalid compression mode '{mode}' given. Please use one of the following: "
+                "{'off', 'mu2', 'mu1nu1', 'crossover'}")
+        if mode in ("mu2", "mu1nu1"):
+            raise ValueError(f"compression mode '{mode}' is not supported by SwiftGAP; use 'off' or 'crossover'")
+        species_weighting = compression.get("species_weighting")
+        if species_weighting is not None and any(float(v) != 1 for v in dict(species_weighting).values()):
+            raise ValueError("species_weighting other than 1 for every species is not supported by SwiftGAP")
+        self._r_cut = float(r_cut)
+        self._n_max = int(n_max)
+        self._l_max = int(l_max)
+        self._sigma = float(sigma)
+        self._rbf = rbf
+        self._weighting = weighting
+        self.average = average
+        self._compression = {"mode": mode, "species_weighting": species_weighting}
+        function = weighting.get("function")
+        settings = {
+            "kind": "soap", "species": [int(z) for z in self._atomic_numbers], "r_cut": self._r_cut,
+            "n_max": self._n_max, "l_max": self._l_max, "sigma": self._sigma, "periodic": self.periodic,
+            "average": average, "crossover": mode == "crossover",
+            "weighting": None if function is None else {k: weighting[k] for k in ("function", "c", "d", "r0", "m") if k in weighting},
+            "w0": weighting.get("w0"),
+        }
+        self._swift = SwiftDescriptor(settings)
+
+    @staticmethod
+    def _check_weighting(weighting: dict) -> dict:
+        """DScribe's checks of the weighting dictionary (a copy: the caller's stays as given)."""
+        if not weighting:
+            return {}
+        w0 = weighting.get("w0")
+        if w0 is not None:
+            if w0 < 0:
+                raise ValueError("Define w0 > 0 in weighting.")
+            weighting["w0"] = float(w0)
+        function = weighting.get("function")
+        if function is None:
+            return weighting
+        if function not in ("poly", "pow", "exp"):
+            raise ValueError(
+                "Weighting function not implemented. Please choose among one of the following {'poly', 'pow', 'exp'}")
+        for key, allow_zero in (("r0", False), ("c", True)) + ((("m", True),) if function != "exp" else ()) + (
+                (("d", True),) if function != "poly" else ()):
+            value = weighting.get(key)
+            if value is None or (value < 0 if allow_zero else value <= 0):
+                raise ValueError(f"Define {key} {'>=' if allow_zero else '>'} 0 in weighting.")
+            weighting[key] = float(value)
+        if function in ("pow", "exp"):
+            weighting["threshold"] = float(weighting.get("threshold", 1e-2))
+        return weighting
+
+    @staticmethod
+    def _infer_r_cut(weighting: dict) -> Optional[float]:
+        """The cutoff DScribe infers from a weighting function when none is given."""
+        function = weighting.get("function")
+        if function == "pow":
+            return weighting["r0"] * (weighting["c"] / weighting["threshold"] - weighting["d"]) ** (1 / weighting["m"])
+        if function == "poly":
+            return weighting["r0"]
+        if function == "exp":
+            return weighting["r0"] * np.log(weighting["c"] / weighting["threshold"] - weighting["d"])
+        raise ValueError("Either weighting or r_cut need to be defined")
+
+    # ---- DScribe's attributes
+    @property
+    def species(self):
+        return self._species
+
+    @property
+    def compression(self) -> dict:
+        return self._compression
+
+    @property
+    def r_cut(self) -> float:
+        return self._r_cut
+
+    @property
+    def n_max(self) -> int:
+        return self._n_max
+
+    @property
+    def l_max(self) -> int:
+        return self._l_max
+
+    @property
+    def sigma(self) -> float:
+        return self._sigma
+
+    def get_number_of_features(self) -> int:
+        """Length of each output vector."""
+        return self._swift.n_features
+
+    def get_location(self, species) -> slice:
+        """The slice of the output that holds the pair of species (symbols or atomic numbers, either order)."""
+        if len(species) != 2:
+            raise ValueError("Please use a pair of atomic numbers or chemical symbols.")
+        numbers_ = []
+        for s in species:
+            if isinstance(s, str):
+                if s not in _symbol_numbers:
+                    raise ValueError(f"Invalid chemical species: {s}")
+                s = _symbol_numbers[s]
+            if int(s) not in set(int(z) for z in self._atomic_numbers):
+                raise ValueError(f"Atomic number {s} was not specified in the species.")
+            numbers_.append(int(s))
+        if self._compression["mode"] == "crossover" and numbers_[0] != numbers_[1]:
+            raise ValueError("Compression has been selected. No cross-species output available")
+        return self._swift.location(numbers_[0], numbers_[1])
+
+    # ---- centers
+    def _centers(self, system, centers):
+        """DScribe's centers of one system: None for every atom, else atom indices and Cartesian points (any
+        iterable, a `range` included)."""
+        if self.periodic and np.cross(system.cell[0], system.cell[1]).dot(system.cell[2]) == 0:
+            raise ValueError("System doesn't have cell to justify periodicity.")
+        if centers is None:
+            return None
+        error = ValueError(
+            "The argument 'positions' should contain a non-empty one-dimensional list of atomic indices or a "
+            "two-dimensional list of cartesian coordinates with x, y and z components.")
+        if isinstance(centers, (str, bytes)) or not hasattr(centers, "__iter__"):
+            raise error
+        out = []
+        for c in centers:
+            if isinstance(c, (numbers.Integral, np.integer)) and not isinstance(c, bool):
+                c = int(c)
+                if c < -len(system) or c >= len(system):
+                    raise IndexError(f"index {c} is out of bounds for a system of {len(system)} atoms")
+                out.append(c % len(system))
+            elif hasattr(c, "__len__") and len(c) == 3:
+                point = tuple(float(x) for x in c)
+                if not all(np.isfinite(point)):
+                    raise ValueError(f"center {list(c)} is not a finite point")
+                out.append(point)
+            else:
+                raise error
+        if not out:
+            raise error
+        return out
+
+    def _all_centers(self, systems, centers):
+        if centers is None:
+            return [self._centers(s, None) for s in systems], None
+        if len(centers) != len(systems):
+            raise ValueError("The given number of centers does not match the given number of systems.")
+        parsed = [self._centers(s, c) for s, c in zip(systems, centers)]
+        if all(p is None for p in parsed):
+            return parsed, None
+        return parsed, [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]
+
+    # ---- DScribe's methods
+    def create(self, system, centers=None, n_jobs=1, only_physical_cores=False, verbose=False):
+        """SOAP of one system ((n_centers, F), or (F,) when averaged) or of many (stacked when every system gives
+        the same shape, else a list), as DScribe's `create`."""
+        single = isinstance(system, Atoms)
+        systems = _as_list(system)
+        threads = thread_count(n_jobs, only_physical_cores)
+        _, swift_centers = self._all_centers(systems, [centers] if single else centers)
+        rows, _ = self._swift.compute(systems, swift_centers, derivatives=False, attach=False, threads=threads)
+        outputs = [r[0] if self.average != "off" else r for r in rows]
+        if verbose:
+            print(f"SwiftGAP SOAP: {len(systems)} systems on {threads} threads")
+        if len(outputs) == 1:
+            return _format(outputs[0], self.dtype, self.sparse)
+        out = combine(outputs)
+        if isinstance(out, list):
+            return [_format(o, self.dtype, self.sparse) for o in out]
+        return _format(out, self.dtype, self.sparse)
+
+    def derivatives(
+        self, system, centers=None, include=None, exclude=None, method="auto", return_descriptor=True, attach=False,
+        n_jobs=1, only_physical_cores=False, verbose=False,
+    ):
+        """Derivatives of the SOAP output with respect to atom positions, as DScribe's `derivatives`: one system
+        gives (n_centers, n_atoms, 3, F) (and the (n_centers, F) descriptor); many give those stacked when their
+        shapes agree, else lists. `attach=False` (DScribe's default) keeps an atom-index center where its atom is;
+        `attach=True` moves it with its atom (what forces need). Analytic for every setting; `method` is
+        checked and otherwise ignored."""
+        if method not in ("numerical", "analytical", "auto"):
+            raise ValueError("Invalid method specified. Please choose from: {'numerical', 'analytical', 'auto'}")
+        single = isinstance(system, Atoms)
+        systems = _as_list(system)
+        threads = thread_count(n_jobs, only_physical_cores)
+        if single:
+            includes, excludes, centers = [include], [exclude], [centers]
+        else:
+            if centers is not None and len(centers) != len(systems):
+                raise ValueError("The given number of centers does not match the given number of systems.")
+            includes = per_system(include, len(systems), "include")
+            excludes = per_system(exclude, len(systems), "exclude")
+        indices = [displaced_indices(len(s), i, e) for s, i, e in zip(systems, includes, excludes)]
+        _, swift_centers = self._all_centers(systems, centers)
+        rows, derivatives = self._swift.compute(
+            systems, swift_centers, derivatives=True, attach=bool(attach), threads=threads, indices=indices)
+        if verbose:
+            print(f"SwiftGAP SOAP derivatives: {len(systems)} systems on {threads} threads")
+        d = [_format(x, self.dtype, self.sparse) for x in derivatives] if len(systems) == 1 else combine(derivatives)
+        c = [_format(x, self.dtype, self.sparse) for x in rows] if len(systems) == 1 else combine(rows)
+        if len(systems) == 1:
+            d, c = d[0], c[0]
+        else:
+            d = [_format(x, self.dtype, self.sparse) for x in d] if isinstance(d, list) else _format(d, self.dtype, self.sparse)
+            c = [_format(x, self.dtype, self.sparse) for x in c] if isinstance(c, list) else _format(c, self.dtype, self.sparse)
+        return (d, c) if return_descriptor else d
+
+
+class CoulombMatrix:
+    """The Coulomb matrix, DScribe 2.1's definition (zero-padded to `n_atoms_max`, flattened). Arguments as
+    `dscribe.descriptors.CoulombMatrix`. With `permutation="random"` the noise follows SwiftGAP's generator
+    (seeded by `seed` and the system's place in the batch), not NumPy's."""
+
+    def __init__(self, n_atoms_max, permutation="sorted_l2", sigma=None, seed=None, sparse=False):
+        _check_common("float64", sparse)
+        if n_atoms_max <= 0:
+            raise ValueError("The maximum number of atoms must be a positive number.")
+        options = ("none", "sorted_l2", "eigenspectrum", "random")
+        if permutation not in options:
+            raise ValueError(f"Unknown permutation option given. Please use one of the following: {', '.join(options)}.")
+        if not sigma and permutation == "random":
+            raise ValueError("Please specify sigma as a degree of random noise.")
+        if permutation != "random" and sigma is not None:
+            raise ValueError("Sigma value specified but the parameter 'permutation' not set as 'random'.")
+        self.n_atoms_max = int(n_atoms_max)
+        self.permutation = permutation
+        self.sigma = sigma
+        self.seed = seed
+        self.sparse = bool(sparse)
+        self.dtype = "float64"
+        settings = {"kind": "coulomb_matrix", "n_atoms_max": self.n_atoms_max, "permutation": permutation}
+        if permutation == "random":
+            settings.update(sigma=float(sigma), seed=int(seed or 0))
+        self._swift = SwiftDescriptor(settings)
+
+    def get_number_of_features(self) -> int:
+        """n_atoms_max² (n_atoms_max for the eigenspectrum)."""
+        return self._swift.n_features
+
+    def _check(self, systems) -> None:
+        for s in systems:
+            if len(s) > self.n_atoms_max:
+                raise ValueError(
+                    f"One of the given systems has more atoms ({len(s)}) than allowed by n_atoms_max "
+                    f"({self.n_atoms_max}).")
+
+    def create(self, system, n_jobs=1, only_physical_cores=False, verbose=False):
+        """The flattened matrix of one system (F,) or of many (n_systems, F), as DScribe's `create`."""
+        systems = _as_list(system)
+        self._check(systems)
+        rows, _ = self._swift.compute(
+            systems, None, derivatives=False, attach=False, threads=thread_count(n_jobs, only_physical_cores))
+        outputs = [r[0] for r in rows]
+        out = outputs[0] if len(outputs) == 1 else combine(outputs)
+        return _format(out, self.dtype, self.sparse)
+
+    def derivatives(
+        self, system, include=None, exclude=None, method="auto", return_descriptor=True, n_jobs=1,
+        only_physical_cores=False, verbose=False,
+    ):
+        """Derivatives with respect to atom positions: (n_atoms, 3, F) for one system (with the (F,) descriptor),
+        stacked or listed for many, as DScribe's; analytic, with the permutation held at the structure's."""
+        if method not in ("numerical", "auto"):
+            raise ValueError("Invalid method specified. Please choose from: {'numerical', 'auto'}")
+        single = isinstance(system, Atoms)
+        systems = _as_list(system)
+        self._check(systems)
+        includes = [include] if single else per_system(include, len(systems), "include")
+        excludes = [exclude] if single else per_system(exclude, len(systems), "exclude")
+        indices = [displaced_indices(len(s), i, e) for s, i, e in zip(systems, includes, excludes)]
+        rows, derivatives = self._swift.compute(
+            systems, None, derivatives=True, attach=True, threads=thread_count(n_jobs, only_physical_cores),
+            indices=indices)
+        d = [x[0] for x in derivatives]
+        c = [r[0] for r in rows]
+        if len(systems) == 1:
+            d, c = d[0], c[0]
+        else:
+            d, c = combine(d), combine(c)
+        d = [_format(x, self.dtype, self.sparse) for x in d] if isinstance(d, list) else _format(d, self.dtype, self.sparse)
+        c = [_format(x, self.dtype, self.sparse) for x in c] if isinstance(c, list) else _format(c, self.dtype, self.sparse)
+        return (d, c) if return_descriptor else d
+
+    def unflatten(self, features, n_systems=None):
+        """The flattened output as square matrices, as DScribe's `unflatten` (dense output only)."""
+        features = np.asarray(features)
+        n = self.n_atoms_max
+        if self.permutation == "eigenspectrum":
+            return features
+        if n_systems is None:
+            return features.reshape((n, n))
+        return features.reshape((n_systems, n, n))
