@@ -1,0 +1,45 @@
+"""Shared fixtures: the repository's shipped potentials and data, the `swiftgap` command-line tool (for
+comparisons with `swiftgap predict`, path in $SWIFTGAP_CLI), and a small potential with variance factors."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SI_GAP = ROOT / "potentials" / "si-sw" / "si-sw.gap"
+AR_KR_GAP = ROOT / "potentials" / "ar-kr-lj" / "ar-kr-lj.gap"
+SI_TEST = ROOT / "training-sets" / "si-sw" / "test.xyz"
+SI_TRAIN = ROOT / "training-sets" / "si-sw" / "train.xyz"
+SI_DIAMOND = ROOT / "training-sets" / "si-sw" / "diamond64.xyz"
+GAP_XML = ROOT / "Tests" / "InteropTests" / "Fixtures" / "gapxml"
+
+
+@pytest.fixture(scope="session")
+def cli() -> Path:
+    """The swiftgap command-line tool ($SWIFTGAP_CLI, or the release build)."""
+    given = os.environ.get("SWIFTGAP_CLI")
+    for path in ([Path(given)] if given else []) + [ROOT / ".build" / "release" / "swiftgap",
+                                                    ROOT / ".build-test" / "release" / "swiftgap"]:
+        if path.is_file():
+            return path
+    pytest.skip("no swiftgap binary: set SWIFTGAP_CLI (make test does)")
+
+
+@pytest.fixture(scope="session")
+def variance_potential(cli, tmp_path_factory) -> Path:
+    """A small Si potential fitted with variance factors (a few seconds)."""
+    out = tmp_path_factory.mktemp("fit") / "si-variance.gap"
+    subprocess.run(
+        [str(cli), "fit", str(SI_TRAIN), "-o", str(out), "--cutoff", "4", "--n-max", "4", "--l-max", "3",
+         "--n-sparse", "60", "--e0", "average", "--threads", "2"],
+        check=True, capture_output=True)
+    return out
+
+
+def predict(cli: Path, potential: Path, frames: Path, tmp: Path) -> Path:
+    """`swiftgap predict` of `frames` into an extxyz file with gap_* keys."""
+    out = tmp / "predicted.xyz"
+    subprocess.run([str(cli), "predict", str(potential), str(frames), "-o", str(out)], check=True, capture_output=True)
+    return out

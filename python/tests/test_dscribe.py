@@ -1,0 +1,194 @@
+"""swiftgap.dscribe against DScribe 2.1 itself: values, derivatives (both attach values), shapes and types of
+single systems and batches, centers as indices and points, averaging, the Coulomb matrix's permutations."""
+import numpy as np
+import pytest
+from ase import Atoms
+from ase.build import bulk, molecule
+
+import swiftgap.dscribe as ours
+
+dscribe = pytest.importorskip("dscribe.descriptors")
+
+MOLECULES = [molecule("H2O"), molecule("NO2"), molecule("CO2"), molecule("CH3CH2OH")]
+
+
+def crystals():
+    nacl = bulk("NaCl", "rocksalt", a=5.64)
+    nacl.rattle(0.05, seed=1)
+    si = bulk("Si", "diamond", a=5.43, cubic=True)
+    si.rattle(0.05, seed=2)
+    return [bulk("Cu", "fcc", a=3.6), si, nacl]
+
+
+def relative(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    # Relative to the largest entry; arrays that are zero up to rounding (a one-atom cell) compare absolutely.
+    scale = max(np.abs(b).max(), 1e-6)
+    return np.abs(a - b).max() / scale
+
+
+def same(a, b, tol):
+    """Same type, shapes and values (lists element by element)."""
+    assert type(a) is type(b), (type(a), type(b))
+    if isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            same(x, y, tol)
+    else:
+        assert a.dtype == b.dtype
+        assert relative(a, b) <= tol
+
+
+def both(name, **kwargs):
+    return getattr(ours, name)(**kwargs), getattr(dscribe, name)(**kwargs)
+
+
+SOAP_SETTINGS = [
+    dict(species=["H", "C", "N", "O"], r_cut=5.0, n_max=8, l_max=6),
+    dict(species=[1, 6, 7, 8], r_cut=4.0, n_max=4, l_max=4, sigma=0.4, compression={"mode": "crossover"}),
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=5, l_max=3, average="inner"),
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=5, l_max=3, average="outer"),
+    dict(species=["H", "C", "N", "O"], n_max=4, l_max=4, weighting={"function": "poly", "r0": 4, "c": 1, "m": 2}),
+    dict(species=["H", "C", "N", "O"], n_max=4, l_max=4, weighting={"function": "pow", "r0": 2, "c": 1, "d": 1, "m": 4}),
+]
+
+
+@pytest.mark.parametrize("settings", SOAP_SETTINGS)
+def test_soap_create_molecules(settings):
+    s, d = both("SOAP", **settings)
+    assert s.get_number_of_features() == d.get_number_of_features()
+    same(s.create(MOLECULES[0]), d.create(MOLECULES[0]), 1e-8)
+    same(s.create(MOLECULES), d.create(MOLECULES), 1e-8)          # different sizes: a list
+    same(s.create(MOLECULES[:3]), d.create(MOLECULES[:3]), 1e-8)  # same sizes: stacked
+    same(s.create([MOLECULES[3]]), d.create([MOLECULES[3]]), 1e-8)  # one system in a list: DScribe unstacks it
+
+
+def test_soap_create_crystals_periodic():
+    s, d = both("SOAP", species=["Cu", "Si", "Na", "Cl"], r_cut=4.0, n_max=6, l_max=4, periodic=True)
+    for crystal in crystals():
+        same(s.create(crystal), d.create(crystal), 1e-8)
+    same(s.create(crystals()), d.create(crystals()), 1e-8)
+    s, d = both("SOAP", species=["Cu", "Si", "Na", "Cl"], r_cut=4.0, n_max=6, l_max=4, periodic=True, average="inner")
+    same(s.create(crystals()), d.create(crystals()), 1e-8)
+
+
+def test_soap_centers_indices_and_points():
+    s, d = both("SOAP", species=["H", "C", "N", "O"], r_cut=5.0, n_max=6, l_max=5)
+    ethanol = MOLECULES[3]
+    same(s.create(ethanol, centers=[0, 2]), d.create(ethanol, centers=[0, 2]), 1e-8)
+    points = [[0.0, 0.0, 0.0], [1.0, -0.5, 0.3]]
+    same(s.create(ethanol, centers=points), d.create(ethanol, centers=points), 1e-8)
+    mixed = [[0.0, 0.5, 0.0], 1]
+    same(s.create(ethanol, centers=mixed), d.create(ethanol, centers=mixed), 1e-8)
+    # A range, which DScribe rejects, is the same as the list.
+    same(s.create(ethanol, centers=range(3)), d.create(ethanol, centers=[0, 1, 2]), 1e-8)
+
+
+@pytest.mark.parametrize("attach", [True, False])
+def test_soap_derivatives_molecules(attach):
+    s, d = both("SOAP", species=["H", "C", "N", "O"], r_cut=5.0, n_max=5, l_max=4)
+    oxygens = [list(np.where(m.get_atomic_numbers() == 8)[0]) for m in MOLECULES]
+    ds, cs = s.derivatives(MOLECULES, centers=oxygens, attach=attach)
+    dd, cd = d.derivatives(MOLECULES, centers=oxygens, attach=attach)
+    same(cs, cd, 1e-8)
+    same(ds, dd, 1e-8)  # DScribe's derivatives are analytic here
+    single = s.derivatives(MOLECULES[3], attach=attach, return_descriptor=False)
+    reference = d.derivatives(MOLECULES[3], attach=attach, return_descriptor=False)
+    same(single, reference, 1e-8)
+
+
+def test_soap_derivatives_include_exclude():
+    s, d = both("SOAP", species=["H", "C", "O"], r_cut=4.0, n_max=4, l_max=3)
+    ethanol = MOLECULES[3]
+    same(s.derivatives(ethanol, include=[4, 1]), d.derivatives(ethanol, include=[4, 1]), 1e-8)
+    same(s.derivatives(ethanol, exclude=[0, 8]), d.derivatives(ethanol, exclude=[0, 8]), 1e-8)
+    with pytest.raises(ValueError):
+        s.derivatives(ethanol, include=[1], exclude=[2])
+
+
+@pytest.mark.parametrize("attach", [True, False])
+def test_soap_derivatives_periodic(attach):
+    """DScribe differentiates periodic systems numerically (h = 1e-4 Å): agreement to its accuracy."""
+    s, d = both("SOAP", species=["Cu", "Si", "Na", "Cl"], r_cut=4.0, n_max=4, l_max=3, periodic=True)
+    ds, cs = s.derivatives(crystals(), attach=attach)
+    dd, cd = d.derivatives(crystals(), attach=attach)
+    same(cs, cd, 1e-8)
+    same(ds, dd, 2e-6)
+
+
+def test_soap_point_center_derivatives():
+    s, d = both("SOAP", species=["H", "C", "O"], r_cut=4.0, n_max=4, l_max=3)
+    points = [[0.2, 0.1, -0.3], [1.0, 1.0, 1.0]]
+    same(s.derivatives(MOLECULES[3], centers=points), d.derivatives(MOLECULES[3], centers=points), 1e-8)
+
+
+def test_soap_averaged_derivatives():
+    """DScribe differentiates averaged output numerically."""
+    s, d = both("SOAP", species=["H", "C", "O"], r_cut=4.0, n_max=4, l_max=3, average="inner")
+    same(s.derivatives(MOLECULES[3]), d.derivatives(MOLECULES[3]), 2e-6)
+
+
+def test_soap_location_and_errors():
+    s, d = both("SOAP", species=["H", "O"], r_cut=4.0, n_max=3, l_max=2)
+    for pair in [("H", "H"), ("O", "H"), (8, 8)]:
+        assert s.get_location(pair) == d.get_location(pair)
+    with pytest.raises(ValueError):
+        s.get_location(("H", "C"))
+    with pytest.raises(ValueError, match="C"):
+        s.create(molecule("CH4"))
+    with pytest.raises(ValueError, match="periodicity"):
+        ours.SOAP(species=["H"], r_cut=3, n_max=2, l_max=2, periodic=True).create(molecule("H2"))
+    for bad in [dict(r_cut=0.5), dict(n_max=0), dict(l_max=21), dict(sigma=0), dict(average="mean"),
+                dict(rbf="polynomial"), dict(compression={"mode": "mu2"})]:
+        settings = dict(species=["H"], r_cut=3.0, n_max=2, l_max=2) | bad
+        with pytest.raises(ValueError):
+            ours.SOAP(**settings)
+    with pytest.raises(ValueError, match="centers"):
+        s.create([molecule("H2O")] * 2, centers=[[0]])
+    with pytest.raises(ValueError):
+        s.create(molecule("H2O"), centers=[])
+
+
+def test_soap_dtype_and_sparse():
+    s, d = both("SOAP", species=["H", "O"], r_cut=4.0, n_max=3, l_max=2, dtype="float32")
+    same(s.create(MOLECULES[0]), d.create(MOLECULES[0]), 1e-6)
+    s, d = both("SOAP", species=["H", "O"], r_cut=4.0, n_max=3, l_max=2, sparse=True)
+    a, b = s.create(MOLECULES[0]), d.create(MOLECULES[0])
+    assert type(a) is type(b)
+    assert relative(a.todense(), b.todense()) < 1e-8
+
+
+@pytest.mark.parametrize("permutation", ["none", "sorted_l2", "eigenspectrum"])
+def test_coulomb_matrix(permutation):
+    s, d = both("CoulombMatrix", n_atoms_max=9, permutation=permutation)
+    same(s.create(MOLECULES[3]), d.create(MOLECULES[3]), 1e-12)
+    same(s.create(MOLECULES), d.create(MOLECULES), 1e-12)
+    # DScribe differentiates the Coulomb matrix numerically; rattled molecules have no ties in the sorted order
+    # (at a tie its finite differences mix the two orders).
+    rattled = [m.copy() for m in MOLECULES]
+    for k, m in enumerate(rattled):
+        m.rattle(0.02, seed=k)
+    same(s.derivatives(rattled[3]), d.derivatives(rattled[3]), 1e-6)
+    same(s.derivatives(rattled, include=[0, 1]), d.derivatives(rattled, include=[0, 1]), 1e-6)
+
+
+def test_coulomb_matrix_random_and_errors():
+    s, d = both("CoulombMatrix", n_atoms_max=9, permutation="random", sigma=0.1, seed=1)
+    assert s.create(MOLECULES).shape == d.create(MOLECULES).shape
+    with pytest.raises(ValueError, match="n_atoms_max"):
+        ours.CoulombMatrix(n_atoms_max=2).create(MOLECULES[3])
+    with pytest.raises(ValueError):
+        ours.CoulombMatrix(n_atoms_max=3, permutation="sorted")
+    with pytest.raises(ValueError):
+        ours.CoulombMatrix(n_atoms_max=3, permutation="random")
+    cm = ours.CoulombMatrix(n_atoms_max=3)
+    assert cm.unflatten(cm.create(MOLECULES[0])).shape == (3, 3)
+
+
+def test_n_jobs():
+    s, d = both("SOAP", species=["H", "C", "N", "O"], r_cut=4.0, n_max=3, l_max=3)
+    same(s.create(MOLECULES, n_jobs=2), d.create(MOLECULES, n_jobs=2), 1e-8)
+    same(s.create(MOLECULES, n_jobs=-1), s.create(MOLECULES), 0)
+    with pytest.raises(ValueError, match="jobs"):
+        s.create(MOLECULES, n_jobs=0)
