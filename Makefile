@@ -1,7 +1,7 @@
 # SwiftGAP — the two commands of the README, and a few helpers.
 #   make demo   install missing system libraries, build in release, run the main job on shipped data
-#   make test   install missing system libraries, build and run the test suite, the Python integration tests (in a
-#               venv it makes: quippy reads our GAP XML) and a short fuzz run
+#   make test   install missing system libraries, build and run the test suite, the Python package's tests and the
+#               integration tests (in a venv it makes with ase, dscribe, quippy-ase, i-PI) and a short fuzz run
 #   make fuzz   run every libFuzzer target for FUZZ_SECONDS;  make lint   check .swift-format's rules
 
 SWIFT ?= swift
@@ -44,11 +44,12 @@ demo: build
 test: deps
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --skip-build
-	scripts/test-python.sh $(TEST_SCRATCH)/release/swiftgap
+	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --product SwiftGAPC
+	scripts/test-python.sh $(TEST_SCRATCH)/release/swiftgap $(TEST_SCRATCH)/release/libSwiftGAPC.so
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # The short fuzz run of `make test`, per target (`make fuzz` alone runs FUZZ_SECONDS).
-TEST_FUZZ_SECONDS ?= 30
+TEST_FUZZ_SECONDS ?= 20
 
 # Checks the formatting and lint rules of .swift-format (`swift format -i -r Sources Tests fuzz` fixes most).
 lint:
