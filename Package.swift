@@ -71,6 +71,7 @@ let package = Package(
             name: "InteropTests", dependencies: ["Interop", "GAP", "Classical", "Atoms", "Support", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
+        .testTarget(name: "CAPITests", dependencies: ["CAPI", "Atoms", "Descriptors", "GAP", "Interop"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP", "Interop"])
     ]
 )

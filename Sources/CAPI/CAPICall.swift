@@ -32,9 +32,14 @@ func write(_ text: String, to buffer: UnsafeMutablePointer<CChar>?, capacity: In
     var bytes = Array(text.utf8)
     if bytes.count > Int(capacity) - 1 {
         bytes = Array(bytes[0..<(Int(capacity) - 1)])
-        // Drop a partial multi-byte character at the end (continuation bytes are 10xxxxxx).
-        while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
-        if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
+        // Drop the last character when it was cut: find its lead byte (continuation bytes are 10xxxxxx) and
+        // compare the length the lead byte announces with the bytes kept.
+        if var start = bytes.indices.last {
+            while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+            let lead = bytes[start]
+            let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            if bytes.count - start < length { bytes.removeSubrange(start...) }
+        }
     }
     for (k, b) in bytes.enumerated() { buffer[k] = CChar(bitPattern: b) }
     buffer[bytes.count] = 0

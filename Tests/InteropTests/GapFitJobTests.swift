@@ -59,6 +59,16 @@ struct GapFitJobTests {
         #expect(s.sigmas == Sigmas(energy: 0.01, force: 1, virial: 0.5) && s.keys.configType == "config_type")
     }
 
+    /// `central_reference_all_species` reaches the SOAP settings (default F, QUIP's since gap_version 1426512068).
+    @Test(arguments: [("", false), (" central_reference_all_species=T", true), (" central_reference_all_species=F", false)])
+    func centralReferenceAllSpecies(key: String, expected: Bool) throws {
+        let text =
+            "at_file=train.xyz gap={soap cutoff=4 n_max=4 l_max=3 atom_sigma=0.5 delta=1 zeta=2 n_sparse=10"
+            + " covariance_type=dot_product sparse_method=cur_points\(key)} default_sigma={0.01 0.1 0.1 0} gp_file=gp.gap"
+        let s = try GapFitJob(GapFitCommandLine(text: text)).settings(elements: [14])
+        #expect(s.soap?.centralReferenceAllSpecies == expected)
+    }
+
     /// angle_3b with its centre alias, gap_fit's defaults (transition 0.5, add_species) and θ per dimension.
     @Test func angle3bAndAddSpeciesOverride() throws {
         let job = try GapFitJob(
