@@ -1,0 +1,124 @@
+"""DScribe's API computed by SwiftGAP (``swiftgap.dscribe``) against DScribe 2.1 itself: speed and agreement.
+
+What it measures
+    The same calls through both packages, in one process, one job (n_jobs=1) unless --jobs is given: the
+    wall time of each call (the minimum of --repeat runs, after one untimed warm-up), the ratio DScribe /
+    SwiftGAP, and the largest difference relative to the largest entry of DScribe's output.
+
+    Cases
+      lesson-molecules  the lesson's molecules (H2O, NO2, CO2) with SOAP(species H C N O, r_cut 5, n_max 8,
+                        l_max 6): create on the oxygen centres, derivatives on them (DScribe analytic,
+                        attach=False, its default), and CoulombMatrix(n_atoms_max 3, sorted_l2).create.
+      lesson-crystals   the lesson's crystals (Cu fcc, Si diamond, NaCl rocksalt) with periodic SOAP(species
+                        Cu Si Na Cl, r_cut 4, n_max 6, l_max 4): create on all atoms, derivatives (DScribe:
+                        finite differences, as it does for periodic systems).
+      si1000            Si diamond 1000 atoms (5×5×5 conventional cells, a = 5.431 Å, rattled 0.05 Å, seed 3),
+                        periodic SOAP(Si, r_cut 5, n_max 8, l_max 6): create on all atoms; derivatives on 20
+                        centres (all 1000 atoms would make a 6 GB dense array in both packages).
+      si1000-cluster    the same atoms as a cluster (periodic=False): derivatives on 20 centres, where
+                        DScribe's derivatives are analytic.
+    Other jobs may share the machine: the script waits (up to 3 min) for the 1-minute load per core to drop
+    below 0.3 before each case and stores the load it saw.
+
+Results: a table on stdout and bench/.data/python_dscribe/results.json (git-ignored).
+
+How to run (from the repository root, with `make test`'s venv .venv, where swiftgap and dscribe are installed):
+    .venv/bin/python bench/python_dscribe.py [--repeat 3] [--jobs 1]
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+from ase.build import bulk, molecule
+
+import common
+import gap_common as gc
+
+OUT_DIR = os.path.join(gc.DATA_DIR, "python_dscribe")
+
+
+def timed(call, repeat):
+    call()
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = call()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def flatten(x):
+    if isinstance(x, (list, tuple)):
+        return [z for y in x for z in flatten(y)]
+    return [np.asarray(x)]
+
+
+def deviation(ours, theirs):
+    a, b = flatten(ours), flatten(theirs)
+    scale = max(float(np.abs(y).max()) for y in b)
+    return max(float(np.abs(x - y).max()) for x, y in zip(a, b)) / scale
+
+
+def cases(jobs):
+    from dscribe import descriptors as dscribe
+    from swiftgap import dscribe as ours
+
+    samples = [molecule("H2O"), molecule("NO2"), molecule("CO2")]
+    oxygens = [list(np.where(m.get_atomic_numbers() == 8)[0]) for m in samples]
+    crystals = [bulk("Cu", "fcc", a=3.6), bulk("Si", "diamond", a=5.43), bulk("NaCl", "rocksalt", a=5.64)]
+    si = bulk("Si", "diamond", a=5.431, cubic=True) * (5, 5, 5)
+    si.rattle(0.05, seed=3)
+    cluster = si.copy()
+    cluster.pbc = False
+    twenty = list(range(20))
+
+    def both(name, **kwargs):
+        return getattr(dscribe, name)(**kwargs), getattr(ours, name)(**kwargs)
+
+    mol_soap = both("SOAP", species=["H", "C", "N", "O"], r_cut=5.0, n_max=8, l_max=6)
+    cm = both("CoulombMatrix", n_atoms_max=3, permutation="sorted_l2")
+    crystal_soap = both("SOAP", species=["Cu", "Si", "Na", "Cl"], r_cut=4.0, n_max=6, l_max=4, periodic=True)
+    si_soap = both("SOAP", species=["Si"], r_cut=5.0, n_max=8, l_max=6, periodic=True)
+    cluster_soap = both("SOAP", species=["Si"], r_cut=5.0, n_max=8, l_max=6)
+    return [
+        ("lesson-molecules", "SOAP.create (O centres)", mol_soap, lambda d: d.create(samples, oxygens, n_jobs=jobs)),
+        ("lesson-molecules", "SOAP.derivatives (O centres)", mol_soap,
+         lambda d: d.derivatives(samples, centers=oxygens, n_jobs=jobs)),
+        ("lesson-molecules", "CoulombMatrix.create", cm, lambda d: d.create(samples, n_jobs=jobs)),
+        ("lesson-crystals", "SOAP.create (all atoms)", crystal_soap,
+         lambda d: [d.create(m, centers=list(range(len(m)))) for m in crystals]),
+        ("lesson-crystals", "SOAP.derivatives", crystal_soap, lambda d: d.derivatives(crystals, n_jobs=jobs)),
+        ("si1000", "SOAP.create (1000 centres)", si_soap, lambda d: d.create(si, n_jobs=jobs)),
+        ("si1000", "SOAP.derivatives (20 centres)", si_soap, lambda d: d.derivatives(si, centers=twenty, n_jobs=jobs)),
+        ("si1000-cluster", "SOAP.derivatives (20 centres)", cluster_soap,
+         lambda d: d.derivatives(cluster, centers=twenty, n_jobs=jobs)),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+    os.makedirs(OUT_DIR, exist_ok=True)
+    print(f"# {common.machine()}; n_jobs={args.jobs}; best of {args.repeat} after a warm-up")
+    print(f"{'case':<16} {'call':<30} {'DScribe s':>10} {'SwiftGAP s':>11} {'ratio':>7} {'max rel diff':>13}")
+    rows = []
+    for case, call, (theirs, ours), run in cases(args.jobs):
+        load = gc.wait_idle()
+        t_theirs, out_theirs = timed(lambda: run(theirs), args.repeat)
+        t_ours, out_ours = timed(lambda: run(ours), args.repeat)
+        row = {"case": case, "call": call, "dscribe_seconds": t_theirs, "swiftgap_seconds": t_ours,
+               "ratio": t_theirs / t_ours, "max_relative_difference": deviation(out_ours, out_theirs),
+               "load_before": load}
+        rows.append(row)
+        print(f"{case:<16} {call:<30} {t_theirs:>10.4f} {t_ours:>11.4f} {row['ratio']:>7.1f} "
+              f"{row['max_relative_difference']:>13.1e}", flush=True)
+    with open(os.path.join(OUT_DIR, "results.json"), "w") as f:
+        json.dump({"machine": common.machine(), "jobs": args.jobs, "repeat": args.repeat, "rows": rows}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
