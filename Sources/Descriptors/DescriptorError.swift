@@ -8,6 +8,8 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
     case unknownSpecies(structure: Int, atom: Int, atomicNumber: Int, known: [Int])
     /// A requested center index is outside the structure.
     case invalidCenter(structure: Int, center: Int, atoms: Int)
+    /// A point center (number `center` in its structure's list) has a coordinate that is NaN or infinite.
+    case nonFinitePoint(structure: Int, center: Int)
     /// The radial functions could not be tabulated to the required accuracy.
     case splineDidNotConverge(error: Double)
     /// A structure's geometry is unusable.
@@ -26,6 +28,8 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
                 + "species [\(known.map(Element.label).joined(separator: ", "))]; add it to the species list"
         case let .invalidCenter(structure, center, atoms):
             return "structure \(structure): center \(center) does not exist (the structure has \(atoms) atoms)"
+        case let .nonFinitePoint(structure, center):
+            return "structure \(structure): center \(center) is a point with a non-finite coordinate"
         case let .splineDidNotConverge(error):
             return "radial functions could not be tabulated accurately (relative error \(error)); "
                 + "check sigma, cutoff and n_max"

@@ -6,7 +6,7 @@ public struct DescriptorRows: Equatable, Sendable {
     public internal(set) var values: [Double]
     /// Index of each row's structure in the input.
     public internal(set) var structure: [Int]
-    /// Atom index of each row's center in its structure, −1 for an averaged row.
+    /// Atom index of each row's center in its structure, −1 for an averaged row or a point center.
     public internal(set) var center: [Int]
 
     /// Number of rows.

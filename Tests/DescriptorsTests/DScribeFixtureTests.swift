@@ -30,6 +30,7 @@ struct DScribeFixtureTests {
         let descriptors: [[Double]]
         let derivatives: [[[[Double]]]]?
         let derivative_method: String?
+        let derivatives_attach_false_self: [[[Double]]]?
     }
 
     struct GTOBasis: Decodable {

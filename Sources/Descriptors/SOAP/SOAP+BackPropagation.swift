@@ -39,8 +39,7 @@ extension SOAP {
             var forces = PairGradientAccumulator(count: structure.count)
             for r in (centers.count * worker / workers)..<(centers.count * (worker + 1) / workers) {
                 let i = centers[r]
-                engine.expand(
-                    center: i, structure: structure, list: list, speciesOf: speciesOf, workspace: ws, mode: .backPropagation)
+                engine.expand(center: .attached(i), list: list, speciesOf: speciesOf, workspace: ws, mode: .backPropagation)
                 q.withUnsafeMutableBufferPointer { qb in
                     weights.withUnsafeBufferPointer { wb in
                         let norm = engine.powerSpectrum(ws, into: qb.baseAddress!)

@@ -11,7 +11,8 @@ extension SOAP {
     public func create(
         _ structures: [Structure], centers: [[Int]]? = nil, threads: Int = Parallel.defaultThreads
     ) throws(DescriptorError) -> DescriptorRows {
-        try compute(structures, centers: centers, gradients: false, strain: false, threads: threads).rows
+        try compute(structures, centers: atomCenters(centers), attach: true, gradients: false, strain: false, threads: threads)
+            .rows
     }
 
     /// Descriptor rows and their analytic derivatives with respect to every atom position that moves
@@ -32,17 +33,23 @@ extension SOAP {
     public func derivatives(
         _ structures: [Structure], centers: [[Int]]? = nil, strain: Bool, threads: Int = Parallel.defaultThreads
     ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives) {
-        let out = try compute(structures, centers: centers, gradients: true, strain: strain, threads: threads)
+        let out = try compute(
+            structures, centers: atomCenters(centers), attach: true, gradients: true, strain: strain, threads: threads)
         return (out.rows, out.derivatives)
     }
 
-    /// A structure made ready: the geometry as the layout sees it, channel species, centers, neighbors,
-    /// and the atoms of each output row's derivative blocks.
+    private func atomCenters(_ centers: [[Int]]?) -> [[Center]]? {
+        centers.map { $0.map { $0.map(Center.atom) } }
+    }
+
+    /// A structure made ready: the geometry as the layout sees it (with a ghost atom at each point center
+    /// after the real atoms), channel species (−1 for ghosts), centers, neighbors, and the atoms of each
+    /// output row's derivative blocks.
     struct Prepared: Sendable {
         let index: Int
         let structure: Structure
         let speciesOf: [Int32]
-        let centers: [Int]
+        let centers: [SOAPEngine.Center]
         let list: NeighborList
         /// Per output row, the atoms of its derivative blocks in output order (empty without gradients).
         let blockAtoms: [[Int]]
@@ -56,18 +63,22 @@ extension SOAP {
         let firstBlock: Int
     }
 
-    private func prepare(_ s: Structure, index: Int, centers: [Int]?, gradients: Bool) throws(DescriptorError) -> Prepared {
+    private func prepare(
+        _ s: Structure, index: Int, centers: [Center]?, attach: Bool, gradients: Bool
+    ) throws(DescriptorError) -> Prepared {
         var s = s
         if !periodic {
             s.pbc = .none
             s.cell = .empty
         }
-        let speciesOf = try engine.speciesIndices(s, structure: index)
-        var centers = centers ?? Array(0..<s.count)
-        if let bad = centers.first(where: { $0 < 0 || $0 >= s.count }) {
-            throw .invalidCenter(structure: index, center: bad, atoms: s.count)
+        var speciesOf = try engine.speciesIndices(s, structure: index)
+        let (centers, ghosts) = try expansionCenters(centers, of: s, structure: index, attach: attach)
+        if !ghosts.isEmpty {
+            s = Structure(
+                atomicNumbers: s.atomicNumbers + repeatElement(1, count: ghosts.count), positions: s.positions + ghosts,
+                cell: s.cell, pbc: s.pbc)
+            speciesOf += repeatElement(-1, count: ghosts.count)
         }
-        if let z = centerSpecies { centers = centers.filter { s.atomicNumbers[$0] == z } }
         let list: NeighborList
         do {
             list = try NeighborList(s, cutoff: engine.basis.range, threads: 1)
@@ -76,7 +87,7 @@ extension SOAP {
         }
         var blockAtoms = [[Int]]()
         if gradients {
-            let perCenter = centers.map { engine.slotAtoms(center: $0, list: list) }
+            let perCenter = centers.map { engine.slotAtoms(center: $0, list: list, speciesOf: speciesOf) }
             blockAtoms = average == .off ? perCenter : [Array(Set(perCenter.joined())).sorted()]
         }
         return Prepared(
@@ -84,8 +95,9 @@ extension SOAP {
             blockAtoms: blockAtoms)
     }
 
-    private func compute(
-        _ structures: [Structure], centers: [[Int]]?, gradients: Bool, strain: Bool, threads: Int
+    /// Rows (and derivatives) at `centers` (nil: every atom); `attach` moves index centers with their atoms.
+    func compute(
+        _ structures: [Structure], centers: [[Center]]?, attach: Bool, gradients: Bool, strain: Bool, threads: Int
     ) throws(DescriptorError) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
         if let centers, centers.count != structures.count {
             throw .invalidSetting(
@@ -94,7 +106,7 @@ extension SOAP {
         }
         let preparedResults = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) -> Prepared in
-                try prepare(structures[k], index: k, centers: centers?[k], gradients: gradients)
+                try prepare(structures[k], index: k, centers: centers?[k], attach: attach, gradients: gradients)
             }
         }
         var preparedList = [Prepared]()
@@ -119,7 +131,7 @@ extension SOAP {
             }
             for r in 0..<rows {
                 rowStructure.append(p.index)
-                rowCenter.append(average == .off ? p.centers[r] : -1)
+                rowCenter.append(average == .off ? p.centers[r].atom ?? -1 : -1)
                 if gradients {
                     blockRow += repeatElement(rowCount + r, count: p.blockAtoms[r].count)
                     blockAtom += p.blockAtoms[r]
@@ -167,10 +179,9 @@ extension SOAP {
         let D = numberOfFeatures
         var block = item.firstBlock
         for (offset, c) in item.centers.enumerated() {
-            let i = p.centers[c]
             let row = item.firstRow + offset
             engine.expand(
-                center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                center: p.centers[c], list: p.list, speciesOf: p.speciesOf, workspace: ws,
                 mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
             let q = out.q + row * D
             let norm = engine.powerSpectrum(ws, into: q)
@@ -203,7 +214,7 @@ extension SOAP {
         /// Adds this center's gradients, divided by the center count, to the structure's blocks.
         func accumulate(normalisedBy qc: UnsafePointer<Double>?, norm: Double) {
             let blocks = ws.slotAtoms.count
-            if scratch.count < blocks * 3 * D { scratch = [Double](repeating: 0, count: blocks * 3 * D) }
+            if scratch.count < max(blocks, 1) * 3 * D { scratch = [Double](repeating: 0, count: max(blocks, 1) * 3 * D) }
             scratch.withUnsafeMutableBufferPointer { s in
                 strainScratch.withUnsafeMutableBufferPointer { t in
                     engine.powerSpectrumGradients(
@@ -221,20 +232,18 @@ extension SOAP {
         switch average {
         case .inner:
             var mean = [Double](repeating: 0, count: lmK)
-            for i in p.centers {
-                engine.expand(
-                    center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                    mode: .values)
+            for center in p.centers {
+                engine.expand(center: center, list: p.list, speciesOf: p.speciesOf, workspace: ws, mode: .values)
                 for k in 0..<lmK { mean[k] += ws.coefficients[k] / count }
             }
             ws.coefficients.update(from: mean, count: lmK)
             let norm = engine.powerSpectrum(ws, into: q)
             guard gradients else { return }
             mean.withUnsafeBufferPointer { reference in
-                for i in p.centers {
+                for center in p.centers {
                     engine.expand(
-                        center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf,
-                        workspace: ws, mode: .gradients(strain: strain, reference: reference.baseAddress!))
+                        center: center, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                        mode: .gradients(strain: strain, reference: reference.baseAddress!))
                     accumulate(normalisedBy: nil, norm: 0)
                 }
             }
@@ -242,9 +251,9 @@ extension SOAP {
             if let e { engine.normaliseGradients(e, count: 9, descriptor: q, norm: norm) }
         case .outer, .off:
             var qc = [Double](repeating: 0, count: D)
-            for i in p.centers {
+            for center in p.centers {
                 engine.expand(
-                    center: i, structure: p.structure, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                    center: center, list: p.list, speciesOf: p.speciesOf, workspace: ws,
                     mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
                 qc.withUnsafeMutableBufferPointer { c in
                     let norm = engine.powerSpectrum(ws, into: c.baseAddress!)

@@ -17,6 +17,38 @@ struct SOAPEngine: Sendable {
     let centerInAllChannels: Bool
     let layout: PowerSpectrumLayout
     let normalise: Bool
+    /// How a density sitting on a fixed center changes when its atom moves.
+    let displacement: CenterDisplacement
+
+    init(
+        basis: RadialBasis, harmonics: SphericalHarmonics, species: [Int], weight: NeighborWeight, centerWeight: Double,
+        centerInAllChannels: Bool, layout: PowerSpectrumLayout, normalise: Bool
+    ) {
+        self.basis = basis
+        self.harmonics = harmonics
+        self.species = species
+        self.weight = weight
+        self.centerWeight = centerWeight
+        self.centerInAllChannels = centerInAllChannels
+        self.layout = layout
+        self.normalise = normalise
+        displacement = CenterDisplacement(basis: basis, harmonics: harmonics, weight: weight)
+    }
+
+    /// Where an expansion is centered and what moves it.
+    struct Center: Sendable {
+        /// The neighbor-list entry whose pairs are the neighbors: an atom, or a ghost placed at a point.
+        let site: Int
+        /// The atom whose own density sits on the center; nil at a point (an atom found exactly there is a
+        /// neighbor at r = 0).
+        let atom: Int?
+        /// The center moves with `atom` (DScribe's attach): the atom's block is minus the sum of the others,
+        /// and its periodic images keep their place relative to it. Otherwise the center stays put.
+        let attached: Bool
+
+        /// The center of atom `i`, moving with it.
+        static func attached(_ i: Int) -> Center { Center(site: i, atom: i, attached: true) }
+    }
 
     var nMax: Int { basis.nMax }
     var lMax: Int { basis.lMax }
@@ -40,7 +72,7 @@ struct SOAPEngine: Sendable {
         return out
     }
 
-    /// True when a neighbor at distance r adds to the density (the center's own r = 0 is handled apart).
+    /// True when a neighbor at distance r adds to the density (r = 0, on the center, is handled apart).
     @inline(__always)
     func contributes(_ r: Double) -> Bool {
         guard r > 0, r < basis.range else { return false }
@@ -48,12 +80,14 @@ struct SOAPEngine: Sendable {
         return w != 0 || dw != 0
     }
 
-    /// The atoms whose positions move the descriptor of center `i`, in the order `expand` gives them
-    /// slots: the center, then each other atom at its first contributing pair.
-    func slotAtoms(center i: Int, list: NeighborList) -> [Int] {
-        var atoms = [i]
-        for p in list.pairs(of: i) where contributes(list.distances[p]) {
-            let j = Int(list.neighbors[p])
+    /// The atoms whose positions move the descriptor of `center`, in the order `expand` gives them
+    /// slots: the center's atom, then each other atom at its first contributing pair (ghosts, whose
+    /// `speciesOf` is −1, never).
+    func slotAtoms(center: Center, list: NeighborList, speciesOf: [Int32]) -> [Int] {
+        var atoms = center.atom.map { [$0] } ?? []
+        for p in list.pairs(of: center.site) {
+            let r = list.distances[p], j = Int(list.neighbors[p])
+            guard speciesOf[j] >= 0, r == 0 || contributes(r) else { continue }
             if !atoms.contains(j) { atoms.append(j) }
         }
         return atoms
@@ -70,27 +104,30 @@ struct SOAPEngine: Sendable {
         case backPropagation
     }
 
-    /// Expands the density around center `i` into `ws.coefficients`; see `ExpansionMode` for what else.
+    /// Expands the density around `center` into `ws.coefficients`; see `ExpansionMode` for what else.
+    /// Neighbors whose `speciesOf` is −1 (ghosts at point centers) are skipped.
     ///
     /// With gradients, the products G (per slot, Cartesian component and l: G[ia][jb] = Σ_m ∂X[m, ia] X[m, jb])
-    /// of every neighbor atom are filled; the center's own slot stays zero (its gradient is minus the sum
-    /// of the others, see `powerSpectrumGradients`). A pair's coefficient derivative is rank two in
+    /// of every neighbor atom are filled; an attached center's own slot stays zero (its gradient is minus the
+    /// sum of the others, see `powerSpectrumGradients`). A pair's coefficient derivative is rank two in
     /// (m, channel): ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m with A = w f, B = (w f)', so
-    /// G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no per-pair matrix products.
+    /// G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no per-pair matrix products. A density on a fixed center (its
+    /// atom's, or an atom's at r = 0) enters as one more pair with the factors of `CenterDisplacement`.
     func expand(
-        center i: Int, structure s: Structure, list: NeighborList, speciesOf: [Int32], workspace ws: Workspace,
-        mode: ExpansionMode
+        center: Center, list: NeighborList, speciesOf: [Int32], workspace ws: Workspace, mode: ExpansionMode
     ) {
         let K = channels, nMax = self.nMax, lMax = self.lMax
         let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
         let X = ws.coefficients
         X.update(repeating: 0, count: lmCount * K)
         // The center atom's own Gaussian (l = m = 0).
-        for channel in centerInAllChannels ? 0..<species.count : Int(speciesOf[i])..<Int(speciesOf[i]) + 1 {
-            for n in 0..<nMax { X[channel * nMax + n] += centerWeight * basis.centerCoefficients[n] }
+        if let i = center.atom {
+            for channel in centerInAllChannels ? 0..<species.count : Int(speciesOf[i])..<Int(speciesOf[i]) + 1 {
+                addDensityOnCenter(channel: channel, to: X)
+            }
         }
 
-        let range = list.pairs(of: i)
+        let range = list.pairs(of: center.site)
         var slots = false, cache = false, strain = false
         var reference: UnsafePointer<Double>? = nil
         switch mode {
@@ -100,21 +137,36 @@ struct SOAPEngine: Sendable {
             cache = true
             strain = withStrain
             reference = mean
-            ws.beginCenter(atom: i, maxPairs: range.count, strain: strain)
+            ws.beginCenter(atom: center.atom, attached: center.attached, maxPairs: range.count + 1, strain: strain)
         case .backPropagation:
             cache = true
-            ws.beginPairs(range.count)
+            ws.beginPairs(range.count + 1)
         }
         let radial = ws.radial, dRadial = ws.dRadial
         var cached = 0
+        if cache, let i = center.atom, !center.attached {
+            cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: cached, slots: slots, workspace: ws)
+            cached += 1
+        }
         for p in range {
             let r = list.distances[p]
+            let j = Int(list.neighbors[p])
+            let channel = Int(speciesOf[j])
+            guard channel >= 0 else { continue }
+            if r == 0 {
+                // An atom exactly on the center: its density counts as the center's own (DScribe's w0).
+                addDensityOnCenter(channel: channel, to: X)
+                if cache {
+                    cacheDisplacement(atom: j, column: channel * nMax, index: cached, slots: slots, workspace: ws)
+                    cached += 1
+                }
+                continue
+            }
             guard contributes(r) else { continue }
             let (w, dw) = weight(r)
             let d = list.vectors[p]
             let u = d / r
-            let j = Int(list.neighbors[p])
-            let column = Int(speciesOf[j]) * nMax
+            let column = channel * nMax
             basis.spline.evaluate(r, values: radial, derivatives: dRadial)
             // When derivatives follow, keep this pair's angular and radial factors for the second pass.
             let Y = cache ? ws.pairHarmonics + cached * lmCount : ws.harmonics
@@ -126,8 +178,9 @@ struct SOAPEngine: Sendable {
                     A[k] = w * radial[k]
                     B[k] = dw * radial[k] + w * dRadial[k]
                 }
+                let moves = slots && !(center.attached && j == center.atom)
                 ws.pairs[cached] = Workspace.CachedPair(
-                    atom: j, slot: slots && j != i ? ws.slot(of: j) : -1, column: column, vector: d, unit: u)
+                    atom: j, slot: moves ? ws.slot(of: j) : -1, column: column, vector: d, unit: u)
                 cached += 1
             } else {
                 harmonics.values(u, into: Y)
@@ -178,6 +231,25 @@ struct SOAPEngine: Sendable {
                 }
             }
         }
+    }
+
+    /// X[0, channel·n_max + n] += the center weight times the l = 0 coefficients of a density at r = 0.
+    @inline(__always)
+    private func addDensityOnCenter(channel: Int, to X: UnsafeMutablePointer<Double>) {
+        for n in 0..<nMax { X[channel * nMax + n] += centerWeight * basis.centerCoefficients[n] }
+    }
+
+    /// Caches, as pair `index`, the displacement of `atom`'s density off a fixed center (`CenterDisplacement`).
+    private func cacheDisplacement(atom: Int, column: Int, index: Int, slots: Bool, workspace ws: Workspace) {
+        let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
+        (ws.pairHarmonics + index * lmCount).update(repeating: 0, count: lmCount)
+        displacement.harmonicGradients.withUnsafeBufferPointer {
+            (ws.pairHarmonicGradients + index * lmCount).update(from: $0.baseAddress!, count: lmCount)
+        }
+        displacement.radial.withUnsafeBufferPointer { (ws.pairA + index * lnCount).update(from: $0.baseAddress!, count: lnCount) }
+        (ws.pairB + index * lnCount).update(repeating: 0, count: lnCount)
+        ws.pairs[index] = Workspace.CachedPair(
+            atom: atom, slot: slots ? ws.slot(of: atom) : -1, column: column, vector: .zero, unit: .zero)
     }
 
     /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α.
@@ -232,7 +304,7 @@ struct SOAPEngine: Sendable {
     }
 
     /// Gradients of the power spectrum from the products `expand` left in the workspace: `atoms` receives
-    /// one 3 × length block per atom slot (the center's, first, is minus the sum of the others), `strain`
+    /// one 3 × length block per atom slot (an attached center's, first, is minus the sum of the others), `strain`
     /// (when strain slots are in use) the 9 × length strain derivatives. With `descriptor` (the normalised
     /// q̂) and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     func powerSpectrumGradients(
@@ -246,12 +318,13 @@ struct SOAPEngine: Sendable {
         let strainBlocks = ws.strainSlots * 3
         let normalising = normalise && q != nil && norm > 0
         let inverse = normalising ? 1 / norm : 1
-        atoms.update(repeating: 0, count: 3 * D)
+        let attached = ws.attachedCenter
+        if attached { atoms.update(repeating: 0, count: 3 * D) }
         layout.features.withUnsafeBufferPointer { features in
             for block in 0..<(ws.totalSlots * 3) {
                 let isStrain = block < strainBlocks
-                // The center (first atom slot) is filled from the others.
-                if !isStrain && block - strainBlocks < 3 { continue }
+                // An attached center (first atom slot) is filled from the others.
+                if attached && !isStrain && block - strainBlocks < 3 { continue }
                 let target = isStrain ? strain! + block * D : atoms + (block - strainBlocks) * D
                 let g = G + block * blockSize
                 for k in 0..<featureCount {
@@ -264,7 +337,7 @@ struct SOAPEngine: Sendable {
                     let projection = cblas_ddot(Int32(D), q!, 1, target, 1)
                     for k in 0..<D { target[k] = (target[k] - q![k] * projection) * inverse }
                 }
-                if !isStrain {
+                if attached && !isStrain {
                     let center = atoms + ((block - strainBlocks) % 3) * D
                     for k in 0..<D { center[k] -= target[k] }
                 }

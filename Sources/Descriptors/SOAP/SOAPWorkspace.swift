@@ -10,7 +10,7 @@ final class Workspace {
     struct CachedPair {
         /// The neighbor atom.
         var atom: Int
-        /// Slot of the neighbor atom, −1 for an image of the center itself (or without slots).
+        /// Slot of the neighbor atom, −1 for an image of an attached center's atom (or without slots).
         var slot: Int
         /// First channel of the neighbor's species.
         var column: Int
@@ -43,8 +43,10 @@ final class Workspace {
     private var capacitySlots = 0
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
     private var slotOfAtom: [Int32] = []
-    /// Atoms of the slots in use, in slot order (strain slots excluded); the center comes first.
+    /// Atoms of the slots in use, in slot order (strain slots excluded); the center's atom comes first.
     private(set) var slotAtoms: [Int] = []
+    /// The first atom slot is a center that moves with its atom (its block is minus the sum of the others).
+    private(set) var attachedCenter = false
     /// Strain slots in use (0 or 3), placed first.
     private(set) var strainSlots = 0
     /// Index of the first strain slot.
@@ -115,15 +117,17 @@ final class Workspace {
         slotAtoms.removeAll(keepingCapacity: true)
     }
 
-    /// Starts the gradients of center `atom`, which has up to `maxPairs` contributing pairs.
-    func beginCenter(atom: Int, maxPairs: Int, strain: Bool) {
+    /// Starts the gradients of a center (on `atom`, moving with it when `attached`; nil at a point), which
+    /// has up to `maxPairs` cached pairs.
+    func beginCenter(atom: Int?, attached: Bool, maxPairs: Int, strain: Bool) {
         for a in slotAtoms { slotOfAtom[a] = -1 }
         slotAtoms.removeAll(keepingCapacity: true)
         strainSlots = strain ? 3 : 0
         ensureSlots(maxPairs + 1 + strainSlots)
         beginPairs(maxPairs)
         for s in 0..<strainSlots { clear(slot: s) }
-        _ = slot(of: atom)
+        attachedCenter = attached && atom != nil
+        if let atom { _ = slot(of: atom) }
     }
 
     /// The slot of `atom`, assigned (and zeroed) on first use.
