@@ -1,19 +1,15 @@
+import Descriptors
+
 /// SOAP centers as a C caller passes them: a count per structure, then for every center an atom index (−1 for a
 /// point) and three coordinates (read for points).
 struct CenterInput {
     /// Per structure, its centers: an atom index, or a point in Å.
-    let perStructure: [[Center]]
-
-    /// One center.
-    enum Center: Equatable {
-        case atom(Int)
-        case point(SIMD3<Double>)
-    }
+    let perStructure: [[SOAP.Center]]
 
     /// The centers, after checking the counts.
     /// - Throws: `CAPIError` for a negative count.
     init(counts: [Int64], atoms: UnsafePointer<Int64>, points: UnsafePointer<Double>) throws {
-        var out = [[Center]]()
+        var out = [[SOAP.Center]]()
         var k = 0
         for (s, n) in counts.enumerated() {
             guard n >= 0 else { throw CAPIError("structure \(s) has a negative number of centers (\(n))") }

@@ -6,24 +6,32 @@ struct DescriptorRequest {
     let descriptor: any Descriptor
     let centers: CenterInput?
 
-    /// Atom-index centers per structure (nil: the descriptor's default).
-    /// - Throws: `CAPIError` for point centers, which only SOAP takes.
-    private func atomCenters() throws -> [[Int]]? {
-        try centers.map { input in
-            try input.perStructure.map { list in
-                try list.map { center in
-                    guard case let .atom(i) = center else { throw CAPIError("point centers are not supported yet") }
-                    return i
-                }
-            }
-        }
+    /// SOAP centers per structure: the given ones, or every atom.
+    private func soapCenters(_ structures: [Structure]) -> [[SOAP.Center]] {
+        centers?.perStructure ?? structures.map { s in (0..<s.count).map { .atom($0) } }
     }
 
+    /// Rows of `structures`.
+    /// - Throws: `DescriptorError`; `CAPIError` for centers given to a global descriptor.
     func create(_ structures: [Structure], threads: Int) throws -> DescriptorRows {
-        try descriptor.create(structures, centers: try atomCenters(), threads: threads)
+        if let soap = descriptor as? SOAP {
+            return try soap.create(structures, at: soapCenters(structures), threads: threads)
+        }
+        try checkNoCenters()
+        return try descriptor.create(structures, centers: nil, threads: threads)
     }
 
+    /// Rows and derivatives of `structures`; `attach` moves an atom's center with it (SOAP).
+    /// - Throws: as `create`.
     func derivatives(_ structures: [Structure], attach: Bool, threads: Int) throws -> (DescriptorRows, SparseDerivatives) {
-        try descriptor.derivatives(structures, centers: try atomCenters(), threads: threads)
+        if let soap = descriptor as? SOAP {
+            return try soap.derivatives(structures, at: soapCenters(structures), attach: attach, threads: threads)
+        }
+        try checkNoCenters()
+        return try descriptor.derivatives(structures, centers: nil, threads: threads)
+    }
+
+    private func checkNoCenters() throws {
+        guard centers == nil else { throw CAPIError("only SOAP takes centers; this descriptor describes whole structures") }
     }
 }

@@ -20,24 +20,32 @@ def crystals():
     return [bulk("Cu", "fcc", a=3.6), si, nacl]
 
 
-def relative(a, b):
+def largest(b) -> float:
+    if isinstance(b, (list, tuple)):
+        return max(largest(x) for x in b)
+    return float(np.abs(b.todense() if hasattr(b, "todense") else np.asarray(b)).max())
+
+
+def relative(a, b, scale=None):
+    """Largest difference relative to the largest entry of `b` (or `scale`); arrays that are zero up to rounding
+    compare absolutely."""
     a, b = np.asarray(a), np.asarray(b)
     assert a.shape == b.shape, (a.shape, b.shape)
-    # Relative to the largest entry; arrays that are zero up to rounding (a one-atom cell) compare absolutely.
-    scale = max(np.abs(b).max(), 1e-6)
+    scale = max(np.abs(b).max(), 1e-6) if scale is None else scale
     return np.abs(a - b).max() / scale
 
 
-def same(a, b, tol):
-    """Same type, shapes and values (lists element by element)."""
+def same(a, b, tol, scale=None):
+    """Same type, shapes and values (lists element by element, relative to the largest entry of all of `b`)."""
     assert type(a) is type(b), (type(a), type(b))
+    scale = max(largest(b), 1e-6) if scale is None else scale
     if isinstance(a, (list, tuple)):
         assert len(a) == len(b)
         for x, y in zip(a, b):
-            same(x, y, tol)
+            same(x, y, tol, scale)
     else:
         assert a.dtype == b.dtype
-        assert relative(a, b) <= tol
+        assert relative(a, b, scale) <= tol
 
 
 def both(name, **kwargs):

@@ -74,5 +74,7 @@ def test_crystal_numbers(tmp_path):
     ours, theirs = (runpy.run_path(str(p), run_name="lesson") for p in variants("crystals_dscribe.py", tmp_path))
     compare(ours["global_soap_matrix"], theirs["global_soap_matrix"], 1e-8)
     compare(ours["descriptors_list"], theirs["descriptors_list"], 1e-8)
-    # DScribe differentiates periodic systems by central differences (h = 1e-4 Å).
-    compare(ours["derivatives_list"], theirs["derivatives_list"], 2e-6)
+    # DScribe differentiates periodic systems by central differences (h = 1e-4 Å), and in these perfect crystals
+    # every derivative vanishes by symmetry: its numbers are rounding noise, so they compare absolutely.
+    compare(ours["derivatives_list"], theirs["derivatives_list"], 2e-6, scale=max(largest(theirs["derivatives_list"]), 1.0))
+    assert largest(ours["derivatives_list"]) < 1e-9
