@@ -33,8 +33,6 @@ public func swiftgapPotentialLoad(
     capiCall(error: error, capacity: errorCapacity) {
         let path = String(cString: try required(path, "path"))
         let out = try required(handle, "handle")
-        // OpenBLAS threads would compete with SwiftGAP's own parallel loops (as in the command-line tool).
-        BLASThreads.set(1)
         out.pointee = Handle.make(
             PotentialBox(try PotentialReader.load(path, variances: true, codeVersion: swiftGAPVersion)))
     }

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// How every C entry point reports: a status (0 success, 1 failure) and, on failure, the error's text in the
 /// caller's buffer. Errors never cross the language boundary as anything but text.
 enum CAPIStatus {
@@ -12,11 +14,16 @@ struct CAPIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Set once, before the first call does any work: OpenBLAS's own threads would compete with SwiftGAP's parallel
+/// loops and spin between the many small products a descriptor or potential makes (as in the command-line tool).
+private let singleThreadedBLAS: Void = BLASThreads.set(1)
+
 /// Runs `body`; on error writes its text (UTF-8, truncated at a character boundary, NUL-terminated) into
 /// `buffer` of `capacity` bytes and returns `CAPIStatus.failure`.
 func capiCall(
     error buffer: UnsafeMutablePointer<CChar>?, capacity: Int64, _ body: () throws -> Void
 ) -> Int32 {
+    singleThreadedBLAS
     do {
         try body()
         return CAPIStatus.success

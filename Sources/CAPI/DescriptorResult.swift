@@ -31,36 +31,30 @@ final class DescriptorResult {
     }
 }
 
-/// Rows of structure `structure` in `*rows` (−1 for an out-of-range index) and the feature count in `*features`.
+/// The number of rows of each structure into `rows` (one entry per structure of the computation).
 @_cdecl("swiftgap_result_rows")
 public func swiftgapResultRows(
-    _ handle: UnsafeMutableRawPointer?, _ structure: Int64, _ rows: UnsafeMutablePointer<Int64>?,
-    _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+    _ handle: UnsafeMutableRawPointer?, _ rows: UnsafeMutablePointer<Int64>?, _ error: UnsafeMutablePointer<CChar>?,
+    _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
         let result = try Handle.object(handle, as: DescriptorResult.self)
-        guard result.rowRange.indices.contains(Int(structure)) else {
-            throw CAPIError("structure \(structure) is not in the result (\(result.rowRange.count) structures)")
-        }
-        try required(rows, "rows").pointee = Int64(result.rowRange[Int(structure)].count)
+        let rows = try required(rows, "rows")
+        for (s, range) in result.rowRange.enumerated() { rows[s] = Int64(range.count) }
     }
 }
 
-/// Copies the rows of structure `structure` into `out` (rows × features, row-major).
+/// Copies every row, structure after structure, into `out` (total rows × features, row-major).
 @_cdecl("swiftgap_result_descriptors")
 public func swiftgapResultDescriptors(
-    _ handle: UnsafeMutableRawPointer?, _ structure: Int64, _ out: UnsafeMutablePointer<Double>?,
-    _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+    _ handle: UnsafeMutableRawPointer?, _ out: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<CChar>?,
+    _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
         let result = try Handle.object(handle, as: DescriptorResult.self)
-        guard result.rowRange.indices.contains(Int(structure)) else {
-            throw CAPIError("structure \(structure) is not in the result (\(result.rowRange.count) structures)")
-        }
         let out = try required(out, "out")
-        let D = result.rows.featureCount, range = result.rowRange[Int(structure)]
         result.rows.values.withUnsafeBufferPointer { v in
-            out.update(from: v.baseAddress! + range.lowerBound * D, count: range.count * D)
+            out.update(from: v.baseAddress!, count: result.rows.count * result.rows.featureCount)
         }
     }
 }

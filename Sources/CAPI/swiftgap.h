@@ -38,11 +38,11 @@ int32_t swiftgap_descriptor_compute(void *descriptor, int64_t count, const int64
                                     const int64_t *center_counts, const int64_t *center_atoms,
                                     const double *center_points, int32_t derivatives, int32_t attach,
                                     int32_t threads, void **result, char *error, int64_t error_capacity);
-/* Reading a result, per structure: its row count, its rows [rows][features], and its derivative blocks added
- * into a zeroed out[rows][slots][3][features], atom a going to slot slot_of_atom[a] (-1: left out). */
-int32_t swiftgap_result_rows(void *result, int64_t structure, int64_t *rows, char *error, int64_t error_capacity);
-int32_t swiftgap_result_descriptors(void *result, int64_t structure, double *out, char *error,
-                                    int64_t error_capacity);
+/* Reading a result: the row count of every structure (rows[count]); all rows, structure after structure
+ * (out[total rows][features]); and, per structure, its derivative blocks added into a zeroed
+ * out[rows][slots][3][features], atom a going to slot slot_of_atom[a] (-1: left out). */
+int32_t swiftgap_result_rows(void *result, int64_t *rows, char *error, int64_t error_capacity);
+int32_t swiftgap_result_descriptors(void *result, double *out, char *error, int64_t error_capacity);
 int32_t swiftgap_result_derivatives(void *result, int64_t structure, const int64_t *slot_of_atom, int64_t atoms,
                                     int64_t slots, double *out, char *error, int64_t error_capacity);
 #endif

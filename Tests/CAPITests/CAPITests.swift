@@ -184,13 +184,15 @@ struct CAPITests {
         #expect(status == 0, "\(text)")
         defer { swiftgapFree(result) }
         let (expectedRows, expectedBlocks) = try soap.derivatives(structures, centers: [[1, 4], [0, 1, 2, 3, 4]], threads: 1)
+        var rowCounts: [Int64] = [0, 0]
+        #expect(Self.run { swiftgapResultRows(result, &rowCounts, $0, $1) }.0 == 0)
+        #expect(rowCounts == [2, 5])
+        var q = [Double](repeating: 0, count: 7 * D)
+        #expect(Self.run { swiftgapResultDescriptors(result, &q, $0, $1) }.0 == 0)
+        #expect(q == expectedRows.values)
         var firstRow = 0
         for (k, s) in structures.enumerated() {
-            var rows: Int64 = 0
-            #expect(Self.run { swiftgapResultRows(result, Int64(k), &rows, $0, $1) }.0 == 0)
-            var q = [Double](repeating: 0, count: Int(rows) * D)
-            #expect(Self.run { swiftgapResultDescriptors(result, Int64(k), &q, $0, $1) }.0 == 0)
-            #expect(q == Array(expectedRows.values[(firstRow * D)..<((firstRow + Int(rows)) * D)]))
+            let rows = rowCounts[k]
             // Atoms in reverse order, the last one left out.
             let slots = s.count - 1
             let slotOf: [Int64] = (0..<s.count).map { $0 == s.count - 1 ? -1 : Int64(slots - 1 - $0) }
@@ -211,8 +213,8 @@ struct CAPITests {
             #expect(seen > 0)
             firstRow += Int(rows)
         }
-        var rows: Int64 = 0
-        #expect(Self.run { swiftgapResultRows(result, 2, &rows, $0, $1) }.0 == 1)
+        var dense = [Double](repeating: 0, count: 1)
+        #expect(Self.run { swiftgapResultDerivatives(result, 2, [0], 1, 1, &dense, $0, $1) }.0 == 1)
     }
 
     @Test func locationOfSpeciesPairs() {

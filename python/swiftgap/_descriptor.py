@@ -5,12 +5,12 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-from ctypes import c_double, c_int32, c_int64, c_uint8, c_void_p
+from ctypes import c_int64, c_void_p
 from typing import List, Optional, Sequence
 
 import numpy as np
 
-from ._library import Handle, call, function, pointer
+from ._library import Handle, address, call, function
 from ._structures import Packed
 
 
@@ -67,13 +67,6 @@ def per_system(value, n_systems: int, name: str) -> list:
     return items
 
 
-def combine(outputs: List[np.ndarray]):
-    """DScribe's result for many systems: one stacked array when every output has the same shape, else a list."""
-    if all(o.shape == outputs[0].shape for o in outputs):
-        return np.stack(outputs) if outputs else np.empty((0,))
-    return outputs
-
-
 class SwiftDescriptor:
     """A Swift descriptor made from JSON settings."""
 
@@ -92,49 +85,75 @@ class SwiftDescriptor:
         self, systems: Sequence, centers: Optional[List[list]], derivatives: bool, attach: bool, threads: int,
         indices: Optional[List[np.ndarray]] = None,
     ):
-        """Rows of every system (a list of (rows, F) arrays) and, with `derivatives`, the derivatives of each
-        system's rows with respect to its `indices` atoms: a list of (rows, len(indices), 3, F) arrays.
+        """Rows of every system and, with `derivatives`, the derivatives of each system's rows with respect to its
+        `indices` atoms: (rows, per-system row counts, derivatives). `rows` holds all systems' rows one after
+        another, (total rows, F); derivatives are a list of (rows, len(indices), 3, F) arrays, or one
+        (systems, rows, atoms, 3, F) array when there are several systems and those shapes all agree.
 
         `centers`: None, or per system a list of atom indices (int) and points (three floats)."""
         packed = Packed(systems)
         counts = atoms = points = None
         if centers is not None:
             flat = [c for cs in centers for c in cs]
-            counts = np.ascontiguousarray([len(cs) for cs in centers], dtype=np.int64)
-            atoms = np.ascontiguousarray([c if isinstance(c, int) else -1 for c in flat], dtype=np.int64)
+            counts = np.fromiter((len(cs) for cs in centers), dtype=np.int64, count=len(centers))
+            atoms = np.fromiter((c if isinstance(c, int) else -1 for c in flat), dtype=np.int64, count=len(flat))
             points = np.zeros((max(len(flat), 1), 3))
             for k, c in enumerate(flat):
                 if not isinstance(c, int):
                     points[k] = c
         result = c_void_p()
         call(
-            "swiftgap_descriptor_compute", self._handle.raw, packed.count, pointer(packed.atoms, c_int64),
-            pointer(packed.numbers, c_int32), pointer(packed.positions, c_double), pointer(packed.cells, c_double),
-            pointer(packed.pbc, c_uint8), pointer(counts, c_int64), pointer(atoms, c_int64), pointer(points, c_double),
-            int(derivatives), int(attach), int(threads), ctypes.byref(result))
+            "swiftgap_descriptor_compute", self._handle.raw, packed.count, address(packed.atoms),
+            address(packed.numbers), address(packed.positions), address(packed.cells), address(packed.pbc),
+            address(counts), address(atoms), address(points), int(derivatives), int(attach), int(threads),
+            ctypes.byref(result))
         handle = Handle(result)
-        rows_out, derivatives_out = [], []
-        for k in range(packed.count):
-            rows = c_int64(0)
-            call("swiftgap_result_rows", handle.raw, k, ctypes.byref(rows))
-            q = np.empty((rows.value, self.n_features))
-            if q.size:
-                call("swiftgap_result_descriptors", handle.raw, k, pointer(q, c_double))
-            rows_out.append(q)
-            if derivatives:
-                n_atoms = int(packed.atoms[k])
-                chosen = np.arange(n_atoms) if indices is None else np.asarray(indices[k], dtype=np.int64)
-                # Each distinct atom is filled once; repeated or unsorted requests are reordered after.
-                unique, order = np.unique(chosen, return_inverse=True)
-                slot = np.full(max(n_atoms, 1), -1, dtype=np.int64)
-                slot[unique] = np.arange(len(unique))
-                d = np.zeros((rows.value, len(unique), 3, self.n_features))
-                if d.size:
-                    call(
-                        "swiftgap_result_derivatives", handle.raw, k, pointer(slot, c_int64), n_atoms, len(unique),
-                        pointer(d, c_double))
-                if len(unique) != len(chosen) or np.any(unique != chosen):
-                    d = d[:, order.reshape(-1)]
+        row_counts = np.empty(packed.count, dtype=np.int64)
+        call("swiftgap_result_rows", handle.raw, address(row_counts))
+        rows = np.empty((int(row_counts.sum()), self.n_features))
+        if rows.size:
+            call("swiftgap_result_descriptors", handle.raw, address(rows))
+        derivatives_out = []
+        if derivatives:
+            chosen = [np.arange(n) if indices is None else np.asarray(indices[k], dtype=np.int64).reshape(-1)
+                      for k, n in enumerate(packed.atoms)]
+            # One array for all systems when DScribe would stack them (same row and atom counts): no copy later.
+            shapes = {(int(r), len(c)) for r, c in zip(row_counts, chosen)}
+            stacked = None
+            if len(shapes) == 1 and packed.count > 1:
+                r, a = shapes.pop()
+                stacked = np.zeros((packed.count, r, a, 3, self.n_features))
+            for k in range(packed.count):
+                d = self._derivatives(handle, k, int(packed.atoms[k]), int(row_counts[k]), chosen[k],
+                                      None if stacked is None else stacked[k])
                 derivatives_out.append(d)
+            if stacked is not None:
+                derivatives_out = stacked
         handle.close()
-        return rows_out, derivatives_out
+        return rows, row_counts, derivatives_out
+
+    def _derivatives(self, handle, k: int, n_atoms: int, rows: int, chosen: np.ndarray, out):
+        """The derivatives of system k's rows with respect to its `chosen` atoms, (rows, len(chosen), 3, F), in
+        `out` when given (zeroed)."""
+        # Each distinct atom is filled once; repeated or unsorted requests are reordered after.
+        unique, order = np.unique(chosen, return_inverse=True)
+        in_order = len(unique) == len(chosen) and bool(np.all(unique == chosen))
+        slot = np.full(max(n_atoms, 1), -1, dtype=np.int64)
+        slot[unique] = np.arange(len(unique))
+        d = out if out is not None and in_order else np.zeros((rows, len(unique), 3, self.n_features))
+        if d.size:
+            call("swiftgap_result_derivatives", handle.raw, k, address(slot), n_atoms, len(unique), address(d))
+        if not in_order:
+            d = d[:, order.reshape(-1)]
+            if out is not None:
+                out[...] = d
+                d = out
+        return d
+
+
+def split_rows(rows: np.ndarray, row_counts: np.ndarray):
+    """Per system, its rows as views of `rows` (no copy): a list, or one stacked array when every system has the
+    same count (then `rows` reshaped, still no copy)."""
+    if len(row_counts) and np.all(row_counts == row_counts[0]):
+        return rows.reshape((len(row_counts), int(row_counts[0])) + rows.shape[1:])
+    return np.split(rows, np.cumsum(row_counts)[:-1])

@@ -8,7 +8,8 @@ from __future__ import annotations
 import ctypes
 import os
 import platform
-from ctypes import POINTER, c_char_p, c_double, c_int32, c_int64, c_uint8, c_void_p
+import threading
+from ctypes import POINTER, c_char_p, c_double, c_int32, c_int64, c_void_p
 from pathlib import Path
 
 from .errors import SwiftGAPError
@@ -16,10 +17,9 @@ from .errors import SwiftGAPError
 _NAME = "libSwiftGAPC.dylib" if platform.system() == "Darwin" else "libSwiftGAPC.so"
 _ERROR_CAPACITY = 16384
 
-_double_p = POINTER(c_double)
+# Arrays travel as addresses (c_void_p): cheaper than typed ctypes pointers, and the C side knows each type.
+_array = c_void_p
 _int64_p = POINTER(c_int64)
-_int32_p = POINTER(c_int32)
-_uint8_p = POINTER(c_uint8)
 _handle_p = POINTER(c_void_p)
 _error = [c_char_p, c_int64]
 
@@ -30,20 +30,25 @@ _SIGNATURES = {
     "swiftgap_potential_metadata": (c_int32, [c_void_p, c_char_p, c_int64, _int64_p] + _error),
     "swiftgap_potential_compute": (
         c_int32,
-        [c_void_p, c_int64, _int32_p, _double_p, _double_p, _uint8_p, c_int32, _double_p, _double_p, _double_p,
-         _double_p, _double_p] + _error,
+        [c_void_p, c_int64, _array, _array, _array, _array, c_int32, POINTER(c_double), _array, _array, _array,
+         _array] + _error,
     ),
     "swiftgap_descriptor_new": (c_int32, [c_char_p, _handle_p] + _error),
     "swiftgap_descriptor_features": (c_int64, [c_void_p]),
     "swiftgap_descriptor_location": (c_int32, [c_void_p, c_int32, c_int32, _int64_p, _int64_p] + _error),
     "swiftgap_descriptor_compute": (
         c_int32,
-        [c_void_p, c_int64, _int64_p, _int32_p, _double_p, _double_p, _uint8_p, _int64_p, _int64_p, _double_p,
-         c_int32, c_int32, c_int32, _handle_p] + _error,
+        [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, c_int32, c_int32,
+         _handle_p] + _error,
     ),
-    "swiftgap_result_rows": (c_int32, [c_void_p, c_int64, _int64_p] + _error),
-    "swiftgap_result_descriptors": (c_int32, [c_void_p, c_int64, _double_p] + _error),
-    "swiftgap_result_derivatives": (c_int32, [c_void_p, c_int64, _int64_p, c_int64, c_int64, _double_p] + _error),
+    "swiftgap_result_rows": (c_int32, [c_void_p, _array] + _error),
+    "swiftgap_result_descriptors": (c_int32, [c_void_p, _array] + _error),
+    "swiftgap_result_derivatives": (c_int32, [c_void_p, c_int64, _array, c_int64, c_int64, _array] + _error),
+    "swiftgap_ipi_serve": (
+        c_int32,
+        [c_void_p, c_char_p, c_char_p, c_int32, c_int64, _array, _array, _array, _array, c_int32, c_int32, c_double,
+         c_double, c_int32, _int64_p] + _error,
+    ),
 }
 
 
@@ -71,19 +76,27 @@ def _load() -> ctypes.CDLL:
 LIBRARY = _load()
 
 
+_functions: dict = {}
+_local = threading.local()
+
+
 def function(name: str):
     """The C function `name`, or a SwiftGAPError when this library lacks it."""
-    f = getattr(LIBRARY, name, None)
+    f = _functions.get(name)
     if f is None:
-        raise SwiftGAPError(f"{_path()} has no function {name}: rebuild the package with `pip install ./python`")
+        f = getattr(LIBRARY, name, None)
+        if f is None:
+            raise SwiftGAPError(f"{_path()} has no function {name}: rebuild the package with `pip install ./python`")
+        _functions[name] = f
     return f
 
 
 def call(name: str, *args) -> None:
     """Calls the C function `name` with `args` and an error buffer; raises SwiftGAPError with its message."""
-    buffer = ctypes.create_string_buffer(_ERROR_CAPACITY)
-    status = function(name)(*args, buffer, _ERROR_CAPACITY)
-    if status != 0:
+    buffer = getattr(_local, "buffer", None)
+    if buffer is None:
+        buffer = _local.buffer = ctypes.create_string_buffer(_ERROR_CAPACITY)
+    if function(name)(*args, buffer, _ERROR_CAPACITY) != 0:
         raise SwiftGAPError(buffer.value.decode("utf-8", errors="replace"))
 
 
@@ -94,11 +107,9 @@ def version() -> str:
     return buffer.value.decode()
 
 
-def pointer(array, ctype):
-    """A ctypes pointer to the data of a C-contiguous numpy array (None for None)."""
-    if array is None:
-        return None
-    return array.ctypes.data_as(POINTER(ctype))
+def address(array):
+    """The data address of a C-contiguous numpy array (None for None), for the library's array arguments."""
+    return None if array is None else array.ctypes.data
 
 
 class Handle:

@@ -18,7 +18,7 @@ import numpy as np
 from ase import Atoms
 from ase.data import atomic_numbers as _symbol_numbers
 
-from ._descriptor import SwiftDescriptor, combine, displaced_indices, per_system, thread_count
+from ._descriptor import SwiftDescriptor, displaced_indices, per_system, split_rows, thread_count
 
 __all__ = ["SOAP", "CoulombMatrix"]
 
@@ -45,6 +45,13 @@ def _species_numbers(species) -> np.ndarray:
             "The given list of species does not seem to contain strictly chemical symbols or atomic numbers. "
             "Please use either one.")
     return np.array(sorted(set(values)), dtype=int)
+
+
+def _output(out, dtype: str, sparse: bool):
+    """DScribe's output format of an array or a list of arrays: dtype, and `sparse.COO` when `sparse=True`."""
+    if isinstance(out, list):
+        return [_output(o, dtype, sparse) for o in out]
+    return _format(out, dtype, sparse)
 
 
 def _format(array, dtype: str, sparse: bool):
@@ -257,14 +264,17 @@ class SOAP:
         return out
 
     def _all_centers(self, systems, centers):
+        """The centers of every system for the library: None when all systems use all their atoms."""
         if centers is None:
-            return [self._centers(s, None) for s in systems], None
+            for s in systems:
+                self._centers(s, None)
+            return None
         if len(centers) != len(systems):
             raise ValueError("The given number of centers does not match the given number of systems.")
         parsed = [self._centers(s, c) for s, c in zip(systems, centers)]
         if all(p is None for p in parsed):
-            return parsed, None
-        return parsed, [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]
+            return None
+        return [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]
 
     # ---- DScribe's methods
     def create(self, system, centers=None, n_jobs=1, only_physical_cores=False, verbose=False):
@@ -273,17 +283,15 @@ class SOAP:
         single = isinstance(system, Atoms)
         systems = _as_list(system)
         threads = thread_count(n_jobs, only_physical_cores)
-        _, swift_centers = self._all_centers(systems, [centers] if single else centers)
-        rows, _ = self._swift.compute(systems, swift_centers, derivatives=False, attach=False, threads=threads)
-        outputs = [r[0] if self.average != "off" else r for r in rows]
+        swift_centers = self._all_centers(systems, [centers] if single else centers)
+        rows, counts, _ = self._swift.compute(systems, swift_centers, derivatives=False, attach=False, threads=threads)
         if verbose:
             print(f"SwiftGAP SOAP: {len(systems)} systems on {threads} threads")
-        if len(outputs) == 1:
-            return _format(outputs[0], self.dtype, self.sparse)
-        out = combine(outputs)
-        if isinstance(out, list):
-            return [_format(o, self.dtype, self.sparse) for o in out]
-        return _format(out, self.dtype, self.sparse)
+        if self.average != "off":
+            out = rows[0] if len(systems) == 1 else rows  # one row per system
+        else:
+            out = rows if len(systems) == 1 else split_rows(rows, counts)
+        return _output(out, self.dtype, self.sparse)
 
     def derivatives(
         self, system, centers=None, include=None, exclude=None, method="auto", return_descriptor=True, attach=False,
@@ -307,18 +315,16 @@ class SOAP:
             includes = per_system(include, len(systems), "include")
             excludes = per_system(exclude, len(systems), "exclude")
         indices = [displaced_indices(len(s), i, e) for s, i, e in zip(systems, includes, excludes)]
-        _, swift_centers = self._all_centers(systems, centers)
-        rows, derivatives = self._swift.compute(
+        swift_centers = self._all_centers(systems, centers)
+        rows, counts, d = self._swift.compute(
             systems, swift_centers, derivatives=True, attach=bool(attach), threads=threads, indices=indices)
         if verbose:
             print(f"SwiftGAP SOAP derivatives: {len(systems)} systems on {threads} threads")
-        d = [_format(x, self.dtype, self.sparse) for x in derivatives] if len(systems) == 1 else combine(derivatives)
-        c = [_format(x, self.dtype, self.sparse) for x in rows] if len(systems) == 1 else combine(rows)
         if len(systems) == 1:
-            d, c = d[0], c[0]
+            d, c = d[0], rows
         else:
-            d = [_format(x, self.dtype, self.sparse) for x in d] if isinstance(d, list) else _format(d, self.dtype, self.sparse)
-            c = [_format(x, self.dtype, self.sparse) for x in c] if isinstance(c, list) else _format(c, self.dtype, self.sparse)
+            c = split_rows(rows, counts)
+        d, c = _output(d, self.dtype, self.sparse), _output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d
 
 
@@ -364,11 +370,9 @@ class CoulombMatrix:
         """The flattened matrix of one system (F,) or of many (n_systems, F), as DScribe's `create`."""
         systems = _as_list(system)
         self._check(systems)
-        rows, _ = self._swift.compute(
+        rows, _, _ = self._swift.compute(
             systems, None, derivatives=False, attach=False, threads=thread_count(n_jobs, only_physical_cores))
-        outputs = [r[0] for r in rows]
-        out = outputs[0] if len(outputs) == 1 else combine(outputs)
-        return _format(out, self.dtype, self.sparse)
+        return _output(rows[0] if len(systems) == 1 else rows, self.dtype, self.sparse)
 
     def derivatives(
         self, system, include=None, exclude=None, method="auto", return_descriptor=True, n_jobs=1,
@@ -384,17 +388,15 @@ class CoulombMatrix:
         includes = [include] if single else per_system(include, len(systems), "include")
         excludes = [exclude] if single else per_system(exclude, len(systems), "exclude")
         indices = [displaced_indices(len(s), i, e) for s, i, e in zip(systems, includes, excludes)]
-        rows, derivatives = self._swift.compute(
+        rows, _, d = self._swift.compute(
             systems, None, derivatives=True, attach=True, threads=thread_count(n_jobs, only_physical_cores),
             indices=indices)
-        d = [x[0] for x in derivatives]
-        c = [r[0] for r in rows]
+        # One row per system: drop the row axis.
         if len(systems) == 1:
-            d, c = d[0], c[0]
+            d, c = d[0][0], rows[0]
         else:
-            d, c = combine(d), combine(c)
-        d = [_format(x, self.dtype, self.sparse) for x in d] if isinstance(d, list) else _format(d, self.dtype, self.sparse)
-        c = [_format(x, self.dtype, self.sparse) for x in c] if isinstance(c, list) else _format(c, self.dtype, self.sparse)
+            d, c = ([x[0] for x in d] if isinstance(d, list) else d[:, 0]), rows
+        d, c = _output(d, self.dtype, self.sparse), _output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d
 
     def unflatten(self, features, n_systems=None):

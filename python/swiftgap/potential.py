@@ -4,13 +4,13 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-from ctypes import c_double, c_int32, c_int64, c_uint8, c_void_p
+from ctypes import c_double, c_int64, c_void_p
 from pathlib import Path
 from typing import Optional, Union
 
 import numpy as np
 
-from ._library import Handle, call, pointer
+from ._library import Handle, address, call
 from .errors import SwiftGAPError
 
 
@@ -80,9 +80,9 @@ class Potential:
         energies = np.zeros(n)
         local = np.zeros(n) if variances else None
         call(
-            "swiftgap_potential_compute", self._handle.raw, n, pointer(numbers, c_int32), pointer(positions, c_double),
-            pointer(cell, c_double), pointer(pbc, c_uint8), threads, ctypes.byref(energy), pointer(forces, c_double),
-            pointer(virial, c_double), pointer(energies, c_double), pointer(local, c_double))
+            "swiftgap_potential_compute", self._handle.raw, n, address(numbers), address(positions), address(cell),
+            address(pbc), threads, ctypes.byref(energy), address(forces), address(virial), address(energies),
+            address(local))
         result = {"energy": energy.value, "forces": forces, "virial": virial, "energies": energies}
         if variances:
             result["variances"] = local
