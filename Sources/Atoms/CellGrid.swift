@@ -126,7 +126,7 @@ struct CellGrid {
     }
 
     /// The pairs of the center atoms `centers`, in center order.
-    func pairs(centers: Range<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
+    func pairs(centers: some Collection<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
         var chunk = PairChunk()
         chunk.offsets.reserveCapacity(centers.count + 1)
         chunk.reserve(centers.count * expectedNeighbors)

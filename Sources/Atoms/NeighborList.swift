@@ -52,22 +52,28 @@ public struct NeighborList: Sendable {
     ///   - structure: positions, cell and periodicity.
     ///   - cutoff: pair distance cutoff in Å (> 0).
     ///   - kind: `.full` (default) or `.half`.
+    ///   - centers: with a full list, the atoms whose pairs are wanted (the others get none: a descriptor of a
+    ///     few centers in a large structure need not list every atom); nil for every atom.
     ///   - threads: worker threads; default all cores.
     /// - Throws: `GeometryError` for non-finite positions, a bad cutoff or a singular cell.
     public init(
-        _ structure: Structure, cutoff: Double, kind: Kind = .full,
+        _ structure: Structure, cutoff: Double, kind: Kind = .full, centers: [Int]? = nil,
         threads: Int = Parallel.defaultThreads
     ) throws(GeometryError) {
+        precondition(centers == nil || kind == .full, "pairs of some centers only exist for full lists")
         guard cutoff > 0, cutoff.isFinite else { throw .invalidCutoff(cutoff) }
         try structure.validate()
         let grid = try CellGrid(structure, cutoff: cutoff)
         let n = structure.count
-        let chunkCount = max(1, min(threads, n / 2048 + 1))
+        // The centers listed: all atoms, or the given ones in index order (each once).
+        let listed: [Int]? = centers.map { Array(Set($0.filter { (0..<n).contains($0) })).sorted() }
+        let count = listed?.count ?? n
+        let chunkCount = max(1, min(threads, count / 2048 + 1))
         let half = kind == .half
         let chunks = Parallel.map(chunkCount, threads: chunkCount) { c in
-            grid.pairs(
-                centers: (n * c / chunkCount)..<(n * (c + 1) / chunkCount), structure: structure, cutoff: cutoff,
-                half: half)
+            let range = (count * c / chunkCount)..<(count * (c + 1) / chunkCount)
+            return listed.map { grid.pairs(centers: $0[range], structure: structure, cutoff: cutoff, half: half) }
+                ?? grid.pairs(centers: range, structure: structure, cutoff: cutoff, half: half)
         }
         self.cutoff = cutoff
         self.kind = kind
@@ -76,6 +82,21 @@ public struct NeighborList: Sendable {
         for chunk in chunks {
             let start = offsets.removeLast()
             offsets.append(contentsOf: chunk.offsets.map { $0 + start })
+        }
+        if let listed {
+            // Spread the listed centers' ranges over all atoms: an atom not listed has an empty range.
+            var all = [0]
+            all.reserveCapacity(n + 1)
+            var k = 0
+            for i in 0..<n {
+                if k < listed.count, listed[k] == i {
+                    all.append(offsets[k + 1])
+                    k += 1
+                } else {
+                    all.append(all[all.count - 1])
+                }
+            }
+            offsets = all
         }
         self.offsets = offsets
         neighbors = chunks.flatMap(\.neighbors)

@@ -211,3 +211,24 @@ struct NeighborListTests {
         #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 }
+
+/// A list of some centers only holds exactly the full list's pairs of those centers.
+@Suite("Neighbor lists of some centers")
+struct NeighborListCentersTests {
+    @Test func pairsOfSomeCentersMatchTheFullList() throws {
+        var rng = SeededGenerator(seed: 5)
+        let cell = RandomStructures.triclinicCell(lengths: 4...6, rng: &rng)
+        let s = RandomStructures.atoms(count: 20, cell: cell, pbc: .all, elements: [14], minimumDistance: 1.0, rng: &rng)
+        let full = try NeighborList(s, cutoff: 4.5)
+        let some = try NeighborList(s, cutoff: 4.5, centers: [7, 2, 2, 19, 40])
+        for i in 0..<s.count {
+            let expected = [2, 7, 19].contains(i) ? full.pairs(of: i).count : 0
+            #expect(some.pairs(of: i).count == expected)
+            guard expected > 0 else { continue }
+            for (p, q) in zip(some.pairs(of: i), full.pairs(of: i)) {
+                #expect(some.neighbors[p] == full.neighbors[q] && some.shifts[p] == full.shifts[q])
+                #expect(some.vectors[p] == full.vectors[q])
+            }
+        }
+    }
+}

@@ -81,7 +81,9 @@ extension SOAP {
         }
         let list: NeighborList
         do {
-            list = try NeighborList(s, cutoff: engine.basis.range, threads: 1)
+            // Only the centers' pairs: a few centers in a large structure need not list every atom.
+            list = try NeighborList(
+                s, cutoff: engine.basis.range, centers: centers.count < s.count ? centers.map(\.site) : nil, threads: 1)
         } catch {
             throw .geometry(structure: index, error)
         }
