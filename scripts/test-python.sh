@@ -20,3 +20,5 @@ if ! "$venv/bin/python" -c "import quippy, ase, numpy" 2>/dev/null; then
 fi
 echo "== quippy reads SwiftGAP's GAP XML"
 "$venv/bin/python" scripts/integration/quippy_reads_swiftgap_xml.py --swiftgap "$swiftgap"
+echo "== swiftgap serve answers ASE's SocketIOCalculator and i-PI as swiftgap predict computes"
+"$venv/bin/python" scripts/integration/ipi_client.py --swiftgap "$swiftgap"

@@ -74,7 +74,8 @@ public struct IPIPositions: Equatable, Sendable {
     /// The cell matrix h as sent, row by row: its columns are the lattice vectors (i-PI's h; ASE sends the
     /// transpose of its row-vector cell). All zero for ASE's non-periodic systems.
     public var cell: Matrix3
-    /// The inverse of `cell` as sent (unused by SwiftGAP; ASE sends the pseudo-inverse, zero for a zero cell).
+    /// The inverse cell as sent (unused by SwiftGAP: i-PI sends h⁻¹, ASE the pseudo-inverse of its row-vector
+    /// cell, zero for a zero cell).
     public var inverseCell: Matrix3
     /// Cartesian positions in Bohr.
     public var positions: [SIMD3<Double>]

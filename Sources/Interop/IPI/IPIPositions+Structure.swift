@@ -11,12 +11,14 @@ extension IPIPositions {
             atomicNumbers: template.atomicNumbers, positions: positions.map { $0 * Units.bohr }, cell: cell, pbc: template.pbc)
     }
 
-    /// The POSDATA payload of `structure` as ASE's server sends it: the cell transposed and its inverse
-    /// transposed, in Bohr (a zero cell stays zero, as numpy's pseudo-inverse gives).
+    /// The POSDATA payload of `structure` as ASE's server sends it: the cell transposed (lattice vectors as
+    /// columns) and divided by the Bohr radius, the inverse of the row-vector cell in 1/Bohr (zero for a zero
+    /// cell, as numpy's pseudo-inverse gives), positions divided by the Bohr radius.
     public init(_ structure: Structure) {
+        let h = structure.cell.matrix.transposed.rowMajor.map { $0 / Units.bohr }
         let inverse = structure.cell.matrix.inverse ?? .zero
         self.init(
-            cell: (1 / Units.bohr) * structure.cell.matrix.transposed, inverseCell: Units.bohr * inverse,
-            positions: structure.positions.map { $0 / Units.bohr })
+            cell: Matrix3(SIMD3(h[0], h[1], h[2]), SIMD3(h[3], h[4], h[5]), SIMD3(h[6], h[7], h[8])),
+            inverseCell: Units.bohr * inverse, positions: structure.positions.map { $0 / Units.bohr })
     }
 }
