@@ -12,13 +12,14 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve forces to an i-PI-protocol server (i-PI, ASE's SocketIOCalculator).",
         discussion: """
-            The server sends positions and cell only (in Bohr); the species, the periodicity and the cell used when
-            the server sends a zero cell (ASE, non-periodic systems) come from the first frame of --structure, whose
-            atoms must be in the server's order. Replies are in Hartree and Bohr: energy, forces, the virial, and a
-            JSON extra string with per-atom energies ("energies", eV) and, when the potential has variance factors,
+            The server sends positions and cell only (in Bohr); the species, the periodicity and the cell used when \
+            the server sends a zero cell (ASE, non-periodic systems) come from the first frame of --structure, whose \
+            atoms must be in the server's order. Replies are in Hartree and Bohr: energy, forces, the virial, and a \
+            JSON extra string with per-atom energies ("energies", eV) and, when the potential has variance factors, \
             per-atom local-energy variances ("variances", eV²).
-            The run ends with status 0 when the server sends EXIT or closes the connection between messages (ASE's
-            calculator does so when closed; --reconnect N then waits for up to N further connections). A malformed
+
+            The run ends with status 0 when the server sends EXIT or closes the connection between messages (ASE's \
+            calculator does so when closed; --reconnect N then waits for up to N further connections). A malformed \
             message, a message not whole within --timeout seconds, or a failed calculation ends it with an error.
             """)
 

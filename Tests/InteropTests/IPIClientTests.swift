@@ -133,6 +133,18 @@ struct IPIClientTests {
         #expect(throws: IPIError.transport(message: 2, header: "POSDATA", .timedOut(seconds: 0.3))) { try result.get() }
     }
 
+    /// A server that connects and says nothing: the idle timeout (when set) ends the wait.
+    @Test func silentServerHitsTheIdleTimeout() throws {
+        let (a, b) = try Self.socketPair()
+        let outcome = Self.serveInBackground(a, timeout: 0.3)
+        let server = FakeServer(descriptor: b)
+        let result = try #require(outcome.wait())
+        #expect(throws: IPIError.transport(message: 1, header: "waiting for its header", .timedOut(seconds: 0.3))) {
+            try result.get()
+        }
+        _ = server
+    }
+
     /// A server that closes inside a message: `truncated`, naming the field.
     @Test func streamEndsInsideAMessage() throws {
         let (a, b) = try Self.socketPair()

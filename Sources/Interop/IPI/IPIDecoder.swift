@@ -74,7 +74,7 @@ public struct IPIDecoder: Sendable {
         do throws(IPITransportError) {
             bytes = try source.read(IPIHeader.length, startingMessage: true)
         } catch {
-            throw .transport(message: messageCount, header: "header", error)
+            throw .transport(message: messageCount, header: "waiting for its header", error)
         }
         if bytes.isEmpty { return nil }
         guard bytes.count == IPIHeader.length else {
