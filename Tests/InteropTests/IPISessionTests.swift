@@ -1,6 +1,7 @@
 import Atoms
 import Classical
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Interop
@@ -70,6 +71,31 @@ struct IPISessionTests {
         #expect(throws: IPIError.self) { try session.handle(.positions(IPIPositions(Self.argon)), number: 3) }
         #expect(throws: IPIError.self) { try session.handle(.initialize(IPIInitialization(bead: 0, parameters: [])), number: 4) }
         #expect(throws: IPIError.self) { try session.handle(.ready, number: 5) }
+    }
+
+    /// Found by FuzzIPIMessage: positions decoded without an expected atom count, for fewer atoms than the
+    /// template, trapped in `Structure.init`; the session refuses them itself.
+    @Test func positionsForAnotherAtomCount() throws {
+        var session = try Self.session()
+        let bytes = try Data(contentsOf: Fixtures.url("ipi/regress_atom_count_mismatch.bin"))
+        var source = IPIByteBuffer(Array(bytes))
+        var decoder = IPIDecoder()
+        var failure: IPIError?
+        do {
+            while let message = try decoder.nextFromServer(&source) {
+                if try session.handle(message, number: decoder.messageCount) == .exit { break }
+            }
+        } catch {
+            failure = error
+        }
+        guard case .atomCountMismatch(_, "POSDATA", _, 8)? = failure else {
+            Issue.record("\(String(describing: failure))")
+            return
+        }
+        let four = IPIPositions(Crystal.fcc.structure([18], a: 5.3, cubic: true))
+        #expect(throws: IPIError.atomCountMismatch(message: 3, header: "POSDATA", count: 4, expected: 8)) {
+            try session.handle(.positions(four), number: 3)
+        }
     }
 
     @Test func batchedInitIsRefused() throws {

@@ -4,7 +4,8 @@ extension IPIPositions {
     /// The structure these positions give to the atoms of `template`, in Å: species and periodicity from the
     /// template, positions and cell from the message. The wire cell's columns are the lattice vectors, so the
     /// cell is its transpose (as ASE's client reads it); a zero cell — ASE's for a non-periodic system — keeps the
-    /// template's cell. Lengths convert with `Units.bohr`, ASE's constant.
+    /// template's cell. Lengths convert with `Units.bohr`, ASE's constant. The message must hold one position per
+    /// atom of the template (`IPISession` checks this, and `IPIDecoder` with `expectedAtoms`).
     public func structure(for template: Structure) -> Structure {
         let cell = cell == .zero ? template.cell : Cell(Units.bohr * cell.transposed)
         return Structure(

@@ -53,8 +53,8 @@ public struct IPISession {
     }
 
     /// Handles `message`, the `number`-th of the stream (for errors).
-    /// - Throws: `IPIError` for a message the state does not allow, a batched INIT, or a failed or non-finite
-    ///   calculation.
+    /// - Throws: `IPIError` for a message the state does not allow, a batched INIT, positions for another number
+    ///   of atoms than the template's, or a failed or non-finite calculation.
     public mutating func handle(_ message: IPIMessage, number: Int) throws(IPIError) -> Step {
         switch message {
         case .status:
@@ -71,6 +71,10 @@ public struct IPISession {
             return .wait
         case let .positions(payload):
             guard state != .haveData else { throw unexpected(message, number, "the previous result waits for GETFORCE") }
+            guard payload.positions.count == template.count else {
+                throw .atomCountMismatch(
+                    message: number, header: message.header.rawValue, count: payload.positions.count, expected: template.count)
+            }
             requests += 1
             let structure = payload.structure(for: template)
             let output: (calculation: Calculation, variances: [Double]?)
