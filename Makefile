@@ -58,7 +58,7 @@ lint:
 # libFuzzer targets (fuzz/): build with -sanitize=fuzzer and run each for FUZZ_SECONDS on a scratch copy of its
 # seed corpus; a crash, trap, leak or timeout fails the run and leaves the input in fuzz/artifacts/.
 FUZZ_SCRATCH := .build-fuzz
-FUZZ_TARGETS := FuzzExtXYZ FuzzPotential FuzzGapFitCommandLine FuzzPairTable FuzzGapXML
+FUZZ_TARGETS := FuzzExtXYZ FuzzPotential FuzzGapFitCommandLine FuzzPairTable FuzzGapXML FuzzIPIMessage
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \

@@ -89,6 +89,9 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
             path: "fuzz/Sources/FuzzGapFitCommandLine"),
         .executableTarget(name: "FuzzGapXML", dependencies: ["Interop", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzGapXML"),
         .executableTarget(
-            name: "FuzzPairTable", dependencies: ["Classical", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPairTable")
+            name: "FuzzPairTable", dependencies: ["Classical", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPairTable"),
+        .executableTarget(
+            name: "FuzzIPIMessage", dependencies: ["Interop", "Classical", "Atoms", "FuzzDriver"],
+            path: "fuzz/Sources/FuzzIPIMessage")
     ]
 }

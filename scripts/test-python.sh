@@ -28,3 +28,5 @@ echo "== the Python package's tests (ASE calculator, DScribe API, lesson scripts
 (cd python/tests && SWIFTGAP_CLI="$swiftgap" "../../$venv/bin/python" -m pytest -q -p no:cacheprovider .)
 echo "== quippy reads SwiftGAP's GAP XML"
 "$venv/bin/python" scripts/integration/quippy_reads_swiftgap_xml.py --swiftgap "$swiftgap"
+echo "== swiftgap serve answers ASE's SocketIOCalculator and i-PI as swiftgap predict computes"
+"$venv/bin/python" scripts/integration/ipi_client.py --swiftgap "$swiftgap"

@@ -16,4 +16,9 @@ public enum Units {
     public static let accelerationPerForceOverMass = 1 / amuAngstromSquaredPerFsSquaredInEV
     /// One eV/Å³ in GPa (≈ 160.2177).
     public static let eVPerCubicAngstromInGPa = elementaryCharge * 1e30 / 1e9
+    /// The Bohr radius in Å: ASE's `ase.units.Bohr` (4·10¹⁰ π ε₀ ħ² / (mₑ e²) from CODATA 2014), bit for bit, so
+    /// that atomic-unit exchanges (the i-PI protocol) convert exactly as ASE does.
+    public static let bohr = 0.5291772105638411
+    /// The Hartree energy in eV: ASE's `ase.units.Hartree` (mₑ e³ / (16 π² ε₀² ħ²) from CODATA 2014), bit for bit.
+    public static let hartree = 27.211386024367243
 }
