@@ -45,4 +45,12 @@ int32_t swiftgap_result_rows(void *result, int64_t *rows, char *error, int64_t e
 int32_t swiftgap_result_descriptors(void *result, double *out, char *error, int64_t error_capacity);
 int32_t swiftgap_result_derivatives(void *result, int64_t structure, const int64_t *slot_of_atom, int64_t atoms,
                                     int64_t slots, double *out, char *error, int64_t error_capacity);
+
+/* i-PI client: serves the potential to an i-PI-protocol server until EXIT or the server closes the connection
+ * (blocking). The structure gives species, periodicity and the cell for servers that send none; unix_name
+ * non-NULL: /tmp/ipi_NAME (a name with '/' is the path), else host:port. *requests: force requests answered. */
+int32_t swiftgap_ipi_serve(void *potential, const char *unix_name, const char *host, int32_t port, int64_t atoms,
+                           const int32_t *numbers, const double *positions, const double *cell, const uint8_t *pbc,
+                           int32_t threads, int32_t variances, double timeout, double connect_wait, int32_t reconnect,
+                           int64_t *requests, char *error, int64_t error_capacity);
 #endif
