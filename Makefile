@@ -49,7 +49,7 @@ test: deps
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # The short fuzz run of `make test`, per target (`make fuzz` alone runs FUZZ_SECONDS).
-TEST_FUZZ_SECONDS ?= 20
+TEST_FUZZ_SECONDS ?= 15
 
 # Checks the formatting and lint rules of .swift-format (`swift format -i -r Sources Tests fuzz` fixes most).
 lint:
@@ -58,7 +58,8 @@ lint:
 # libFuzzer targets (fuzz/): build with -sanitize=fuzzer and run each for FUZZ_SECONDS on a scratch copy of its
 # seed corpus; a crash, trap, leak or timeout fails the run and leaves the input in fuzz/artifacts/.
 FUZZ_SCRATCH := .build-fuzz
-FUZZ_TARGETS := FuzzExtXYZ FuzzPotential FuzzGapFitCommandLine FuzzPairTable FuzzGapXML FuzzIPIMessage
+FUZZ_TARGETS := FuzzExtXYZ FuzzPotential FuzzGapFitCommandLine FuzzPairTable FuzzGapXML FuzzIPIMessage \
+	FuzzDescriptorSettings
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \

@@ -87,6 +87,8 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
         .executableTarget(
             name: "FuzzGapFitCommandLine", dependencies: ["Interop", "FuzzDriver"],
             path: "fuzz/Sources/FuzzGapFitCommandLine"),
+        .executableTarget(
+            name: "FuzzDescriptorSettings", dependencies: ["CAPI", "FuzzDriver"], path: "fuzz/Sources/FuzzDescriptorSettings"),
         .executableTarget(name: "FuzzGapXML", dependencies: ["Interop", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzGapXML"),
         .executableTarget(
             name: "FuzzPairTable", dependencies: ["Classical", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPairTable"),
