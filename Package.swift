@@ -72,7 +72,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "CAPITests", dependencies: ["CAPI", "Atoms", "Descriptors", "GAP", "Interop"]),
-        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP", "Interop"])
+        .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP", "Interop", "TestSupport"])
     ]
 )
 

@@ -20,17 +20,12 @@ public func swiftgapIPIServe(
     _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
-        var potential = try Handle.object(handle, as: PotentialBox.self).potential
-        guard threads >= 1 else { throw CAPIError("threads must be at least 1 (got \(threads))") }
+        let potential = try Handle.object(handle, as: PotentialBox.self).potential(threads: threads)
         guard timeout > 0, connectWait >= 0, reconnect >= 0 else {
             throw CAPIError("timeout must be positive, connectWait and reconnect at least 0")
         }
-        potential.threads = Int(threads)
-        let structure = try StructureInput(
-            counts: [atoms], numbers: try required(numbers, "numbers"), positions: try required(positions, "positions"),
-            cells: try required(cell, "cell"), pbc: try required(pbc, "pbc")
-        ).structures()[0]
-        try structure.validate()
+        let structure = try StructureInput.one(
+            atoms: atoms, numbers: numbers, positions: positions, cell: cell, pbc: pbc)
         let address: IPIAddress
         if let unixName {
             address = .unix(name: String(cString: unixName))

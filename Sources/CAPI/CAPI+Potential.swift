@@ -2,7 +2,6 @@ import Atoms
 import Foundation
 import GAP
 import Interop
-import LinearAlgebra
 import Support
 
 /// A loaded potential behind a handle.
@@ -15,6 +14,15 @@ final class PotentialBox {
         potential = loaded.potential
         metadata = loaded.metadata
         format = loaded.format
+    }
+
+    /// The potential set to run on `threads` workers.
+    /// - Throws: `CAPIError` for fewer than one thread.
+    func potential(threads: Int32) throws -> GAPPotential {
+        guard threads >= 1 else { throw CAPIError("threads must be at least 1 (got \(threads))") }
+        var potential = self.potential
+        potential.threads = Int(threads)
+        return potential
     }
 }
 
@@ -75,14 +83,9 @@ public func swiftgapPotentialCompute(
     _ variances: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
-        var potential = try Handle.object(handle, as: PotentialBox.self).potential
-        guard threads >= 1 else { throw CAPIError("threads must be at least 1 (got \(threads))") }
-        potential.threads = Int(threads)
-        let input = StructureInput(
-            counts: [atoms], numbers: try required(numbers, "numbers"), positions: try required(positions, "positions"),
-            cells: try required(cell, "cell"), pbc: try required(pbc, "pbc"))
-        let structure = try input.structures()[0]
-        try structure.validate()
+        let potential = try Handle.object(handle, as: PotentialBox.self).potential(threads: threads)
+        let structure = try StructureInput.one(
+            atoms: atoms, numbers: numbers, positions: positions, cell: cell, pbc: pbc)
         if variances != nil, potential.variance == nil {
             throw CAPIError(
                 "this potential holds no variance factors (it was saved with --no-variance, or is an imported GAP XML); "

@@ -35,3 +35,20 @@ struct StructureInput {
         return out
     }
 }
+
+extension StructureInput {
+    /// One structure from a C caller's arrays (`atoms` atoms), checked for NULL arrays and validated.
+    /// - Throws: `CAPIError` for a NULL array or a negative count, `GeometryError` for non-finite positions or
+    ///   cell, unknown elements or a periodic axis along a zero vector.
+    static func one(
+        atoms: Int64, numbers: UnsafePointer<Int32>?, positions: UnsafePointer<Double>?, cell: UnsafePointer<Double>?,
+        pbc: UnsafePointer<UInt8>?
+    ) throws -> Structure {
+        let structure = try StructureInput(
+            counts: [atoms], numbers: try required(numbers, "numbers"), positions: try required(positions, "positions"),
+            cells: try required(cell, "cell"), pbc: try required(pbc, "pbc")
+        ).structures()[0]
+        try structure.validate()
+        return structure
+    }
+}

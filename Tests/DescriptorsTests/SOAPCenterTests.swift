@@ -63,23 +63,9 @@ struct SOAPCenterTests {
         }
         let D = c.soap.numberOfFeatures
         let analytic = denseDerivatives(d, rows: q.count, atoms: s.count)
-        let h = 1e-5
-        var worst = 0.0, scale = 0.0
-        for atom in 0..<s.count {
-            for axis in 0..<3 {
-                var plus = s, minus = s
-                plus.positions[atom][axis] += h
-                minus.positions[atom][axis] -= h
-                let qp = try c.soap.create([plus], at: [fixed]), qm = try c.soap.create([minus], at: [fixed])
-                for row in 0..<q.count {
-                    for f in 0..<D {
-                        let fd = (qp.values[row * D + f] - qm.values[row * D + f]) / (2 * h)
-                        worst = max(worst, abs(fd - analytic[((row * s.count + atom) * 3 + axis) * D + f]))
-                        scale = max(scale, abs(fd))
-                    }
-                }
-            }
-        }
+        let (worst, scale) = try positionFiniteDifferences(
+            s, features: D, create: { try c.soap.create([$0], at: [fixed]) },
+            analytic: { row, atom, axis, f in analytic[((row * s.count + atom) * 3 + axis) * D + f] })
         #expect(worst <= 1e-7 * max(scale, 1e-3), "\(c.name): |analytic − FD| = \(worst), scale \(scale)")
         #expect(scale > 0)
     }

@@ -1,6 +1,7 @@
 import Atoms
 import Classical
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Interop
@@ -168,19 +169,6 @@ struct IPIClientTests {
         #expect(throws: IPIError.atomCountMismatch(message: 1, header: "POSDATA", count: 4, expected: 8)) { try result.get() }
     }
 
-    /// A listening unix socket at `path`.
-    static func listen(at path: String) throws -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard fd >= 0, bound == 0, Glibc.listen(fd, 1) == 0 else { throw IPIError.badStructure(reason: "cannot listen at \(path)") }
-        return fd
-    }
-
     /// `IPIClient.run` over a unix socket in a temporary folder, through two connections (`reconnect` 1): the
     /// first closed by the server, the second ended by EXIT.
     @Test func runOverAUnixSocketWithReconnect() throws {
@@ -205,7 +193,7 @@ struct IPIClientTests {
             }
         }
         usleep(200_000)  // the client is already retrying: nothing listens yet
-        let listener = try Self.listen(at: path)
+        let listener = try UnixSockets.listen(at: path)
         defer { close(listener) }
         do {
             let server = FakeServer(descriptor: accept(listener, nil, nil))

@@ -1,24 +1,12 @@
 import Atoms
 import Foundation
 import Interop
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// A listening unix socket at `path`.
-private func listenUnix(_ path: String) throws -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard fd >= 0, bound == 0, listen(fd, 1) == 0 else { throw IPIError.badStructure(reason: "cannot listen at \(path)") }
-    return fd
-}
 
 @Suite("swiftgap serve", .serialized)
 struct ServeCLITests {
@@ -64,7 +52,7 @@ struct ServeCLITests {
             refused.status == 1 && refused.stderr.contains("cannot connect to the i-PI server at unix socket"), "\(refused.stderr)")
 
         let socketPath = path("socket")
-        let listener = try listenUnix(socketPath)
+        let listener = try UnixSockets.listen(at: socketPath)
         defer { close(listener) }
         let process = Process()
         var bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

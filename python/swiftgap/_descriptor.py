@@ -67,6 +67,17 @@ def per_system(value, n_systems: int, name: str) -> list:
     return items
 
 
+def displaced_per_system(systems: Sequence, single: bool, include, exclude) -> List[np.ndarray]:
+    """The atoms whose derivatives each system returns: DScribe's include/exclude, given for one system or, for
+    many, once for all or per system."""
+    if single:
+        includes, excludes = [include], [exclude]
+    else:
+        includes = per_system(include, len(systems), "include")
+        excludes = per_system(exclude, len(systems), "exclude")
+    return [displaced_indices(len(s), i, e) for s, i, e in zip(systems, includes, excludes)]
+
+
 class SwiftDescriptor:
     """A Swift descriptor made from JSON settings."""
 

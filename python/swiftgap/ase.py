@@ -35,10 +35,9 @@ class SwiftGAPCalculator(Calculator):
     nolabel = True
 
     def __init__(self, potential: Union[str, os.PathLike, Potential], threads: Optional[int] = None, **kwargs):
-        super().__init__(threads=threads, **kwargs)
+        super().__init__(**kwargs)
+        self.threads = threads
         self.potential = potential if isinstance(potential, Potential) else Potential(potential)
-        if threads is not None and int(threads) < 1:
-            raise ValueError(f"threads must be at least 1 (got {threads})")
 
     @property
     def threads(self) -> Optional[int]:

@@ -18,7 +18,7 @@ import numpy as np
 from ase import Atoms
 from ase.data import atomic_numbers as _symbol_numbers
 
-from ._descriptor import SwiftDescriptor, displaced_indices, per_system, split_rows, thread_count
+from ._descriptor import SwiftDescriptor, displaced_per_system, split_rows, thread_count
 
 __all__ = ["SOAP", "CoulombMatrix"]
 
@@ -195,22 +195,6 @@ class SOAP:
     def compression(self) -> dict:
         return self._compression
 
-    @property
-    def r_cut(self) -> float:
-        return self._r_cut
-
-    @property
-    def n_max(self) -> int:
-        return self._n_max
-
-    @property
-    def l_max(self) -> int:
-        return self._l_max
-
-    @property
-    def sigma(self) -> float:
-        return self._sigma
-
     def get_number_of_features(self) -> int:
         """Length of each output vector."""
         return self._swift.n_features
@@ -236,8 +220,6 @@ class SOAP:
     def _centers(self, system, centers):
         """DScribe's centers of one system: None for every atom, else atom indices and Cartesian points (any
         iterable, a `range` included)."""
-        if self.periodic and np.cross(system.cell[0], system.cell[1]).dot(system.cell[2]) == 0:
-            raise ValueError("System doesn't have cell to justify periodicity.")
         if centers is None:
             return None
         error = ValueError(
@@ -265,9 +247,9 @@ class SOAP:
 
     def _all_centers(self, systems, centers):
         """The centers of every system for the library: None when all systems use all their atoms."""
+        if self.periodic and any(np.cross(s.cell[0], s.cell[1]).dot(s.cell[2]) == 0 for s in systems):
+            raise ValueError("System doesn't have cell to justify periodicity.")
         if centers is None:
-            for s in systems:
-                self._centers(s, None)
             return None
         if len(centers) != len(systems):
             raise ValueError("The given number of centers does not match the given number of systems.")
@@ -307,15 +289,8 @@ class SOAP:
         single = isinstance(system, Atoms)
         systems = _as_list(system)
         threads = thread_count(n_jobs, only_physical_cores)
-        if single:
-            includes, excludes, centers = [include], [exclude], [centers]
-        else:
-            if centers is not None and len(centers) != len(systems):
-                raise ValueError("The given number of centers does not match the given number of systems.")
-            includes = per_system(include, len(systems), "include")
-            excludes = per_system(exclude, len(systems), "exclude")
-        indices = [displaced_indices(len(s), i, e) for s, i, e in zip(systems, includes, excludes)]
-        swift_centers = self._all_centers(systems, centers)
+        indices = displaced_per_system(systems, single, include, exclude)
+        swift_centers = self._all_centers(systems, [centers] if single else centers)
         rows, counts, d = self._swift.compute(
             systems, swift_centers, derivatives=True, attach=bool(attach), threads=threads, indices=indices)
         if verbose:
@@ -382,12 +357,9 @@ class CoulombMatrix:
         stacked or listed for many, as DScribe's; analytic, with the permutation held at the structure's."""
         if method not in ("numerical", "auto"):
             raise ValueError("Invalid method specified. Please choose from: {'numerical', 'auto'}")
-        single = isinstance(system, Atoms)
         systems = _as_list(system)
         self._check(systems)
-        includes = [include] if single else per_system(include, len(systems), "include")
-        excludes = [exclude] if single else per_system(exclude, len(systems), "exclude")
-        indices = [displaced_indices(len(s), i, e) for s, i, e in zip(systems, includes, excludes)]
+        indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
         rows, _, d = self._swift.compute(
             systems, None, derivatives=True, attach=True, threads=thread_count(n_jobs, only_physical_cores),
             indices=indices)

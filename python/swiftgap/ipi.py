@@ -19,9 +19,9 @@ import threading
 from ctypes import c_int64
 from typing import Optional, Union
 
-import numpy as np
 
 from ._library import address, call
+from ._structures import Packed
 from .potential import Potential, default_threads
 
 
@@ -44,10 +44,7 @@ class IPIClient:
         timeout: float = 600.0, connect_wait: float = 10.0, reconnect: int = 0,
     ):
         self.potential = potential if isinstance(potential, Potential) else Potential(potential)
-        self._numbers = np.ascontiguousarray(atoms.get_atomic_numbers(), dtype=np.int32)
-        self._positions = np.ascontiguousarray(atoms.get_positions(), dtype=np.float64)
-        self._cell = np.ascontiguousarray(atoms.get_cell().array, dtype=np.float64)
-        self._pbc = np.ascontiguousarray(atoms.get_pbc(), dtype=np.uint8)
+        self._structure = Packed([atoms])
         self.unix, self.host, self.port = unix, host, int(port)
         self.threads = default_threads() if threads is None else int(threads)
         if self.threads < 1:
@@ -64,8 +61,9 @@ class IPIClient:
         requests = c_int64(0)
         call(
             "swiftgap_ipi_serve", self.potential._handle.raw, None if self.unix is None else self.unix.encode(),
-            self.host.encode(), self.port, len(self._numbers), address(self._numbers), address(self._positions),
-            address(self._cell), address(self._pbc), self.threads, int(self.variances), float(self.timeout), float(self.connect_wait), int(self.reconnect),
+            self.host.encode(), self.port, int(self._structure.atoms[0]), address(self._structure.numbers),
+            address(self._structure.positions), address(self._structure.cells), address(self._structure.pbc),
+            self.threads, int(self.variances), float(self.timeout), float(self.connect_wait), int(self.reconnect),
             ctypes.byref(requests))
         self.requests = requests.value
         return self.requests

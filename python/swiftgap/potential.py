@@ -11,6 +11,7 @@ from typing import Optional, Union
 import numpy as np
 
 from ._library import Handle, address, call
+from ._structures import Packed
 from .errors import SwiftGAPError
 
 
@@ -67,10 +68,7 @@ class Potential:
         Raises SwiftGAPError for elements the potential does not know, non-finite positions or cells, or
         variances from a potential saved without them."""
         n = len(atoms)
-        numbers = np.ascontiguousarray(atoms.get_atomic_numbers(), dtype=np.int32)
-        positions = np.ascontiguousarray(atoms.get_positions(), dtype=np.float64)
-        cell = np.ascontiguousarray(atoms.get_cell().array, dtype=np.float64)
-        pbc = np.ascontiguousarray(atoms.get_pbc(), dtype=np.uint8)
+        packed = Packed([atoms])
         threads = default_threads() if threads is None else int(threads)
         if threads < 1:
             raise ValueError(f"threads must be at least 1 (got {threads})")
@@ -80,8 +78,8 @@ class Potential:
         energies = np.zeros(n)
         local = np.zeros(n) if variances else None
         call(
-            "swiftgap_potential_compute", self._handle.raw, n, address(numbers), address(positions), address(cell),
-            address(pbc), threads, ctypes.byref(energy), address(forces), address(virial), address(energies),
+            "swiftgap_potential_compute", self._handle.raw, n, address(packed.numbers), address(packed.positions),
+            address(packed.cells), address(packed.pbc), threads, ctypes.byref(energy), address(forces), address(virial), address(energies),
             address(local))
         result = {"energy": energy.value, "forces": forces, "virial": virial, "energies": energies}
         if variances:

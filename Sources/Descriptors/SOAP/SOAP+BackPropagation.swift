@@ -17,29 +17,23 @@ extension SOAP {
         guard average == .off else {
             throw .invalidSetting(name: "average", value: average.rawValue, hint: "local energies need one descriptor per center")
         }
-        var s = s
-        if !periodic {
-            s.pbc = .none
-            s.cell = .empty
-        }
-        let speciesOf = try engine.speciesIndices(s, structure: 0)
-        let list: NeighborList
-        do { list = try NeighborList(s, cutoff: engine.basis.range, threads: 1) } catch { throw .geometry(structure: 0, error) }
-        let rows = try create([s], threads: threads)
+        // One preparation (geometry as the layout sees it, neighbor list) for both passes.
+        let p = try prepareAll([s], centers: nil, attach: true, gradients: false, threads: threads)[0]
+        let rows = compute([p], gradients: false, strain: false, threads: threads).rows
         let (localEnergies, weights) = model(rows)
         precondition(
             localEnergies.count == rows.count && weights.count == rows.count * rows.featureCount,
             "the model must return one energy and one gradient row per center")
         let D = numberOfFeatures
-        let structure = s, centers = rows.center
+        let centers = rows.center
         let workers = max(1, min(threads, centers.count))
         let parts = Parallel.map(workers, threads: workers) { worker -> PairGradientAccumulator in
             let ws = Workspace(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
             var q = [Double](repeating: 0, count: D)
-            var forces = PairGradientAccumulator(count: structure.count)
+            var forces = PairGradientAccumulator(count: p.structure.count)
             for r in (centers.count * worker / workers)..<(centers.count * (worker + 1) / workers) {
                 let i = centers[r]
-                engine.expand(center: .attached(i), list: list, speciesOf: speciesOf, workspace: ws, mode: .backPropagation)
+                engine.expand(center: p.centers[r], list: p.list, speciesOf: p.speciesOf, workspace: ws, mode: .backPropagation)
                 q.withUnsafeMutableBufferPointer { qb in
                     weights.withUnsafeBufferPointer { wb in
                         let norm = engine.powerSpectrum(ws, into: qb.baseAddress!)

@@ -101,20 +101,35 @@ extension SOAP {
     func compute(
         _ structures: [Structure], centers: [[Center]]?, attach: Bool, gradients: Bool, strain: Bool, threads: Int
     ) throws(DescriptorError) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
+        let prepared = try prepareAll(structures, centers: centers, attach: attach, gradients: gradients, threads: threads)
+        return compute(prepared, gradients: gradients, strain: strain, threads: threads)
+    }
+
+    /// Every structure made ready, in parallel (see `Prepared`).
+    /// - Throws: `DescriptorError` for a centers list per structure missing, unknown elements, bad centers or
+    ///   unusable geometry.
+    func prepareAll(
+        _ structures: [Structure], centers: [[Center]]?, attach: Bool, gradients: Bool, threads: Int
+    ) throws(DescriptorError) -> [Prepared] {
         if let centers, centers.count != structures.count {
             throw .invalidSetting(
                 name: "centers", value: "\(centers.count) lists",
                 hint: "give one list of centers per structure (\(structures.count))")
         }
-        let preparedResults = Parallel.map(structures.count, threads: threads) { k in
+        let results = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) -> Prepared in
                 try prepare(structures[k], index: k, centers: centers?[k], attach: attach, gradients: gradients)
             }
         }
-        var preparedList = [Prepared]()
-        for r in preparedResults { preparedList.append(try r.get()) }
-        let prepared = preparedList
+        var prepared = [Prepared]()
+        for r in results { prepared.append(try r.get()) }
+        return prepared
+    }
 
+    /// Rows (and derivatives) of structures made ready by `prepareAll` (with `gradients` as given there).
+    func compute(
+        _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int
+    ) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
         // Work items and where their rows and blocks land: chunks of centers, or whole averaged structures.
         var items = [WorkItem]()
         var rowCount = 0, blockCount = 0

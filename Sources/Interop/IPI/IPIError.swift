@@ -48,22 +48,23 @@ public enum IPIError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownHeader(message, text):
             "i-PI message \(message): unknown header '\(text)'; expected STATUS, INIT, POSDATA, GETFORCE or EXIT"
         case let .unexpectedHeader(message, header, reason):
-            "i-PI message \(message) (\(header)): not expected here: \(reason)"
+            Self.about(message, header, "not expected here: \(reason)")
         case let .truncated(message, header, field, expected, received):
-            "i-PI message \(message) (\(header)): the stream ended in \(field): \(received) of \(expected) bytes arrived"
+            Self.about(message, header, "the stream ended in \(field): \(received) of \(expected) bytes arrived")
         case let .badAtomCount(message, header, count, limit):
-            "i-PI message \(message) (\(header)): the atom count is \(count); it must be between 1 and \(limit)"
+            Self.about(message, header, "the atom count is \(count); it must be between 1 and \(limit)")
         case let .atomCountMismatch(message, header, count, expected):
-            "i-PI message \(message) (\(header)): \(count) atoms sent, but the structure has \(expected); "
-                + "give --structure the atoms in the order the server uses"
+            Self.about(
+                message, header,
+                "\(count) atoms sent, but the structure has \(expected); give --structure the atoms in the order the server uses")
         case let .badLength(message, header, field, length, limit):
-            "i-PI message \(message) (\(header)): \(field) is \(length) bytes long; it must be between 0 and \(limit)"
+            Self.about(message, header, "\(field) is \(length) bytes long; it must be between 0 and \(limit)")
         case let .nonFinite(message, header, field, index):
-            "i-PI message \(message) (\(header)): \(field) holds a NaN or infinite number at index \(index)"
+            Self.about(message, header, "\(field) holds a NaN or infinite number at index \(index)")
         case let .unsupported(message, header, what, hint):
-            "i-PI message \(message) (\(header)): \(what) is not supported; \(hint)"
+            Self.about(message, header, "\(what) is not supported; \(hint)")
         case let .transport(message, header, error):
-            "i-PI message \(message) (\(header)): \(error)"
+            Self.about(message, header, "\(error)")
         case let .connect(address, reason):
             "cannot connect to the i-PI server at \(address): \(reason)"
         case let .calculation(request, reason):
@@ -73,5 +74,10 @@ public enum IPIError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badStructure(reason):
             "the structure that gives the species cannot be served: \(reason)"
         }
+    }
+
+    /// The text of an error in message `message` (header `header`).
+    private static func about(_ message: Int, _ header: String, _ detail: String) -> String {
+        "i-PI message \(message) (\(header)): \(detail)"
     }
 }
