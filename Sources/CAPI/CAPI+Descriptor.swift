@@ -9,15 +9,15 @@ final class DescriptorBox {
     init(_ descriptor: any Descriptor) { self.descriptor = descriptor }
 }
 
-/// Makes a descriptor from JSON settings (see `DescriptorSpec`) into `*handle`; free it with `swiftgap_free`.
+/// Makes a descriptor from JSON settings (DScribe's names, read by `DescriptorSettings`) into `*handle`; free it with `swiftgap_free`.
 @_cdecl("swiftgap_descriptor_new")
 public func swiftgapDescriptorNew(
     _ settings: UnsafePointer<CChar>?, _ handle: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
     _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
-        let spec = try DescriptorSpec.parse(String(cString: try required(settings, "settings")))
-        try required(handle, "handle").pointee = Handle.make(DescriptorBox(spec.descriptor))
+        let descriptor = try DescriptorSettings.descriptor(json: String(cString: try required(settings, "settings")))
+        try required(handle, "handle").pointee = Handle.make(DescriptorBox(descriptor))
     }
 }
 

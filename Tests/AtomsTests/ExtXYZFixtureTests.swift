@@ -1,5 +1,6 @@
 import Atoms
 import Foundation
+import Support
 import TestSupport
 import Testing
 

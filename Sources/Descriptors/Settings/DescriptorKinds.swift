@@ -1,0 +1,14 @@
+/// The descriptor kinds that JSON settings can name, each with the reader that builds it from its keys.
+enum DescriptorKinds {
+    /// Builds one kind's descriptor from its settings, asking for every key it takes.
+    typealias Reader = @Sendable (inout DescriptorSettings) throws(DescriptorError) -> any Descriptor
+
+    /// Reader by kind name.
+    static let readers: [String: Reader] = [
+        "soap": { (s: inout DescriptorSettings) throws(DescriptorError) in try SOAP(settings: &s) },
+        "coulomb_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try CoulombMatrix(settings: &s) }
+    ]
+
+    /// The kind names, sorted.
+    static var names: [String] { readers.keys.sorted() }
+}
