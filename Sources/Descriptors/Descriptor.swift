@@ -13,6 +13,10 @@ public protocol Descriptor: Sendable {
     /// Length D of every descriptor row.
     var numberOfFeatures: Int { get }
 
+    /// Whether rows describe centers (one row per atom or point, as SOAP without averaging) rather than
+    /// whole structures; only local descriptors can be pooled or have their centers sampled.
+    var isLocal: Bool { get }
+
     /// Descriptor rows of `structures`, in structure order.
     /// - Parameters:
     ///   - centers: per structure, the atom indices to describe (nil: the descriptor's default). Global
@@ -27,4 +31,9 @@ public protocol Descriptor: Sendable {
     func derivatives(
         _ structures: [Structure], centers: [[Int]]?, threads: Int
     ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives)
+}
+
+extension Descriptor {
+    /// Global unless the descriptor says otherwise.
+    public var isLocal: Bool { false }
 }

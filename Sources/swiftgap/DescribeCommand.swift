@@ -5,17 +5,25 @@ import Descriptors
 import Foundation
 import Support
 
-/// `swiftgap describe FILE -o OUT.npz`: SOAP or Coulomb-matrix descriptors (and derivatives) of every
-/// structure in a file, as a NumPy archive.
+/// `swiftgap describe FILE -o OUT.npz`: descriptors (and derivatives) of every structure in a file, as a NumPy
+/// archive — SOAP and the Coulomb matrix from options, any descriptor from DScribe-named JSON settings; local
+/// rows optionally pooled per structure and their centers sampled.
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
-        abstract: "Compute SOAP or Coulomb-matrix descriptors (optionally with derivatives) into an .npz file.",
+        abstract: "Compute descriptors (optionally with derivatives) into an .npz file.",
         discussion: """
+            SOAP and the Coulomb matrix take the options below; every descriptor (soap, coulomb_matrix and the
+            others DScribe users know) takes --settings with DScribe's names, e.g.
+            --settings '{"kind": "soap", "species": ["H", "O"], "r_cut": 5, "n_max": 8, "l_max": 6, "sigma": 0.5}'
+            or --settings @settings.json. Local rows (one per center) can be pooled into one row per structure
+            (--pooling average|max|weighted) and their centers sampled at random (--sample-count or
+            --sample-fraction, with --seed).
             The archive holds: descriptors float64 [rows, D]; structure int64 [rows] (index of the structure in
             the file); center int64 [rows] (atom index, −1 for averaged rows); with --derivatives: gradients
             float64 [blocks, 3, D] (∂ descriptor row / ∂ position of atom), gradient_row and gradient_atom int64
-            [blocks]; settings: the settings as JSON text (bytes(npz["settings"]).decode()).
+            [blocks]; settings: the settings as JSON text (bytes(npz["settings"]).decode()). Pooled rows have
+            center −1.
             Periodicity follows each structure's pbc.
             """)
 
@@ -23,6 +31,11 @@ struct DescribeCommand: ParsableCommand {
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case soap
         case coulombMatrix = "coulomb-matrix"
+    }
+
+    /// How center rows are pooled.
+    enum PoolingName: String, ExpressibleByArgument, CaseIterable {
+        case average, max, weighted
     }
 
     /// The Coulomb matrix ordering, by DScribe's names.
@@ -36,14 +49,30 @@ struct DescribeCommand: ParsableCommand {
     @Argument(help: "extxyz or xyz file.")
     var file: String
 
-    @Option(help: "The descriptor.")
-    var descriptor: Kind = .soap
+    @Option(help: "The descriptor configured by options (default soap); other descriptors take --settings.")
+    var descriptor: Kind?
+
+    @Option(
+        help: "Descriptor settings as JSON with DScribe's names and a \"kind\" (soap, coulomb_matrix, …), or @FILE.json.")
+    var settings: String?
+
+    @Option(help: "Pool each structure's center rows into one row: average, max or weighted (by --site-weights).")
+    var pooling: PoolingName?
+
+    @Option(help: "Per-atom real column of the file whose values weight the centers for --pooling weighted.")
+    var siteWeights: String?
+
+    @Option(help: "Describe this many randomly chosen centers per structure (all when it has fewer; see --seed).")
+    var sampleCount: Int?
+
+    @Option(help: "Describe this fraction of each structure's centers, chosen at random (see --seed).")
+    var sampleFraction: Double?
 
     @Option(name: [.short, .long], help: "Output .npz file (written atomically).")
     var output: String
 
-    @Option(help: "SOAP definition.")
-    var layout: SOAP.Layout = .quip
+    @Option(help: "SOAP definition (default quip).")
+    var layout: SOAP.Layout?
 
     @Option(
         help:
@@ -90,12 +119,20 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "Noise width for --permutation random.")
     var permutationSigma: Double = 0.1
 
-    @Option(help: "Seed of random choices.")
+    @Option(help: "Seed of random choices (center sampling, random permutation).")
     var seed: UInt64 = 0
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        switch descriptor {
+        try validateAggregation()
+        if settings != nil {
+            if let given = optionsBesideSettings.first {
+                throw ValidationError("\(given) configures SOAP or the Coulomb matrix; with --settings, give it in the JSON")
+            }
+            return
+        }
+        let layout = layout ?? .quip
+        switch descriptor ?? .soap {
         case .soap:
             if layout == .dscribe, centerSpecies != nil {
                 throw ValidationError("--center-species is a QUIP option; use --centers with --layout dscribe")
@@ -115,10 +152,49 @@ struct DescribeCommand: ParsableCommand {
         }
     }
 
+    /// Pooling and sampling options that contradict each other or are out of range.
+    private func validateAggregation() throws {
+        if sampleCount != nil, sampleFraction != nil {
+            throw ValidationError("give --sample-count or --sample-fraction, not both")
+        }
+        if pooling == .weighted, siteWeights == nil {
+            throw ValidationError("--pooling weighted needs --site-weights COLUMN (a per-atom real column of the file)")
+        }
+        if siteWeights != nil, pooling != .weighted { throw ValidationError("--site-weights goes with --pooling weighted") }
+        do { _ = try sampling() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// The center sampling the options ask for.
+    private func sampling() throws(DescriptorError) -> CenterSampling? {
+        if let sampleCount { return try CenterSampling(.count(sampleCount), seed: seed) }
+        if let sampleFraction { return try CenterSampling(.fraction(sampleFraction), seed: seed) }
+        return nil
+    }
+
+    /// The SOAP and Coulomb-matrix options given beside --settings (those left at their defaults are not listed).
+    private var optionsBesideSettings: [String] {
+        let defaults = try? SOAPOptions.parse([])
+        let soapChanged =
+            defaults.map {
+                ($0.cutoff, $0.cutoffWidth, $0.nMax, $0.lMax, $0.atomSigma)
+                    != (soapOptions.cutoff, soapOptions.cutoffWidth, soapOptions.nMax, soapOptions.lMax, soapOptions.atomSigma)
+            } ?? false
+        let given: [(String, Bool)] = [
+            ("--descriptor", descriptor != nil), ("--layout", layout != nil), ("--species", species != nil),
+            ("--cutoff/--cutoff-width/--n-max/--l-max/--atom-sigma", soapChanged), ("--central-weight", centralWeight != nil),
+            ("--center-species", centerSpecies != nil), ("--weighting", weighting != nil), ("--average", average != .off),
+            ("--crossover", crossover), ("--n-atoms-max", nAtomsMax != nil), ("--permutation", permutation != .sortedL2),
+            ("--permutation-sigma", permutationSigma != 0.1)
+        ]
+        return given.filter(\.1).map(\.0)
+    }
+
     func run() throws {
         let structures = try ExtXYZReader.read(path: file)
         guard !structures.isEmpty else { throw ValidationError("\(file) holds no structures") }
-        let (descriptor, settings, batch) = try makeDescriptor(structures)
+        let (base, baseSettings, batch) = try makeDescriptor(structures)
+        var settings = baseSettings
+        let descriptor = try aggregated(base, settings: &settings)
         var archive = NPZWriter()
         try compute(descriptor, structures, batch: batch, archive: &archive)
         var json = settings
@@ -128,10 +204,33 @@ struct DescribeCommand: ParsableCommand {
         print("wrote \(output)")
     }
 
+    /// `base` pooled and/or with sampled centers, as the options ask; the choices are added to `settings`.
+    private func aggregated(_ base: any Descriptor, settings: inout [String: String]) throws -> any Descriptor {
+        let sampling = try sampling()
+        let pool: Pooling?
+        switch pooling {
+        case nil: pool = nil
+        case .average: pool = .average
+        case .max: pool = .max
+        case .weighted: pool = .siteWeighted(array: siteWeights ?? "")
+        }
+        guard pool != nil || sampling != nil else { return base }
+        if let pooling { settings["pooling"] = pooling.rawValue }
+        if let siteWeights { settings["site_weights"] = siteWeights }
+        if let sampleCount { settings["sample_count"] = "\(sampleCount)" }
+        if let sampleFraction { settings["sample_fraction"] = "\(sampleFraction)" }
+        if sampling != nil { settings["seed"] = "\(seed)" }
+        return try PooledDescriptor(base, pooling: pool, sampling: sampling)
+    }
+
     /// The descriptor the options ask for, the settings recorded in the archive, and the batch size
     /// (structures per progress step; the Coulomb matrix's random noise follows the index in the batch).
     private func makeDescriptor(_ structures: [Structure]) throws -> (any Descriptor, settings: [String: String], batch: Int) {
-        switch descriptor {
+        if let settings {
+            let json = try settingsText(settings)
+            return (try DescriptorSettings.descriptor(json: json), ["settings": json], 64)
+        }
+        switch descriptor ?? .soap {
         case .soap:
             let soap = try makeSOAP(structures)
             let settings = [
@@ -193,12 +292,21 @@ struct DescribeCommand: ParsableCommand {
         }
     }
 
+    /// The JSON of --settings: the text itself, or the contents of the file after `@`.
+    private func settingsText(_ option: String) throws -> String {
+        guard option.hasPrefix("@") else { return option }
+        let path = String(option.dropFirst())
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ValidationError("--settings \(option): cannot read \(path) (\(error.localizedDescription))")
+        }
+    }
+
     private func makeSOAP(_ structures: [Structure]) throws -> SOAP {
         var present = [Int]()
         for s in structures { for z in s.atomicNumbers where !present.contains(z) { present.append(z) } }
         let speciesList = species ?? present
         let o = soapOptions
-        switch layout {
+        switch layout ?? .quip {
         case .dscribe:
             return try SOAP.dscribe(
                 species: speciesList, cutoff: o.cutoff, nMax: o.nMax, lMax: o.lMax, atomSigma: o.atomSigma,

@@ -81,6 +81,24 @@ struct CLITests {
         #expect(cm.status == 0, "\(cm.stderr)")
         #expect(try NPZReader(path: out).doubles("descriptors")?.shape == [17, 65])
 
+        let settings = #"{"kind": "soap", "species": ["Si"], "r_cut": 4, "n_max": 2, "l_max": 2, "sigma": 0.5, "periodic": true}"#
+        let pooled = try swiftgap([
+            "describe", data, "-o", out, "--settings", settings, "--pooling", "max", "--sample-fraction", "0.5", "--derivatives"
+        ])
+        #expect(pooled.status == 0, "\(pooled.stderr)")
+        let pooledArchive = try NPZReader(path: out)
+        #expect(pooledArchive.doubles("descriptors")?.shape == [17, 9], "one Si channel: (l_max + 1)·n(n + 1)/2")
+        #expect(pooledArchive.ints("center")?.values.allSatisfy { $0 == -1 } == true)
+        #expect(pooledArchive.text("settings")?.contains("\"pooling\":\"max\"") == true)
+        let global = try swiftgap([
+            "describe", data, "-o", out, "--settings", #"{"kind": "coulomb_matrix", "n_atoms_max": 70}"#, "--pooling", "average"
+        ])
+        #expect(global.status != 0 && global.stderr.contains("local descriptor"), "\(global.stderr)")
+        let typo = try swiftgap([
+            "describe", data, "-o", out, "--settings", settings.replacingOccurrences(of: "r_cut", with: "rcut")
+        ])
+        #expect(typo.status != 0 && typo.stderr.contains("rcut"), "\(typo.stderr)")
+
         let bad = try swiftgap(["describe", data, "-o", out, "--l-max", "21"])
         #expect(bad.status != 0 && bad.stderr.contains("l_max"))
         let unknown = try swiftgap(["describe", data, "-o", out, "--species", "C,O"])

@@ -36,6 +36,19 @@ struct DescribeOptionsTests {
         #expect(quip.status != 0 && quip.stderr.contains("--layout dscribe"), "\(quip.stderr)")
     }
 
+    @Test func settingsAndAggregationOptionsAreCheckedWhileParsing() throws {
+        let beside = try swiftgap([
+            "describe", input, "-o", "x.npz", "--settings", #"{"kind": "coulomb_matrix", "n_atoms_max": 4}"#, "--n-max", "3"
+        ])
+        #expect(beside.status != 0 && beside.stderr.contains("--n-max") && beside.stderr.contains("--settings"), "\(beside.stderr)")
+        let both = try swiftgap(["describe", input, "-o", "x.npz", "--sample-count", "3", "--sample-fraction", "0.5"])
+        #expect(both.status != 0 && both.stderr.contains("not both"), "\(both.stderr)")
+        let weights = try swiftgap(["describe", input, "-o", "x.npz", "--pooling", "weighted"])
+        #expect(weights.status != 0 && weights.stderr.contains("--site-weights"), "\(weights.stderr)")
+        let fraction = try swiftgap(["describe", input, "-o", "x.npz", "--sample-fraction", "2"])
+        #expect(fraction.status != 0 && fraction.stderr.contains("(0, 1]"), "\(fraction.stderr)")
+    }
+
     /// `--help` and `help` print the command's help and exit 0 (they once printed an internal error).
     @Test(arguments: [["--help"], ["predict", "--help"], ["gap_fit", "--help"], ["help", "fit"]])
     func helpPrintsTheOverview(_ arguments: [String]) throws {

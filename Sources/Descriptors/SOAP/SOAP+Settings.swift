@@ -1,10 +1,10 @@
 extension SOAP {
-    /// DScribe's `SOAP` from JSON settings: `species` [Z…], `r_cut`, `n_max`, `l_max`, `sigma` (default 1),
+    /// DScribe's `SOAP` from JSON settings: `species` (symbols or atomic numbers), `r_cut`, `n_max`, `l_max`, `sigma` (default 1),
     /// `periodic` (default false), `average` "off"|"inner"|"outer", `crossover` (default false), `weighting`
     /// null or {`function`: "poly"|"pow"|"exp", `c`, `d`, `r0`, `m`}, `w0`.
     /// - Throws: `DescriptorError.invalidSetting` for a missing, mistyped or out-of-range value.
     init(settings s: inout DescriptorSettings) throws(DescriptorError) {
-        guard let species = try s.optionalInts("species") else {
+        guard let species = try s.optionalSpecies() else {
             throw s.invalid("species", "missing", "give the atomic numbers, e.g. [1, 8]")
         }
         let averageName = try s.optionalString("average") ?? "off"

@@ -51,6 +51,9 @@ public struct SOAP: Descriptor {
     /// Length of each descriptor row.
     public var numberOfFeatures: Int { engine.layout.length }
 
+    /// One row per center unless averaged.
+    public var isLocal: Bool { average == .off }
+
     /// Largest l of the expansion.
     public var lMax: Int { engine.lMax }
     /// Radial functions per l.

@@ -1,3 +1,4 @@
+import Atoms
 import Foundation
 import Support
 
@@ -110,6 +111,30 @@ public struct DescriptorSettings: Sendable {
         return out
     }
 
+    /// DScribe's `species`: element symbols or atomic numbers, nil when absent or null.
+    public mutating func optionalSpecies(_ key: String = "species") throws(DescriptorError) -> [Int]? {
+        guard let value = take(key) else { return nil }
+        let expected = "a list of element symbols or atomic numbers"
+        guard case let .array(items) = value else { throw mistyped(key, value, expected) }
+        var numbers = [Int]()
+        for item in items {
+            switch item {
+            case let .number(x):
+                guard let z = Self.integer(x), Element.symbol(z) != nil else {
+                    throw invalid(key, x, "\(x) is not an atomic number")
+                }
+                numbers.append(z)
+            case let .string(symbol):
+                guard let z = Element.atomicNumber(symbol) else {
+                    throw invalid(key, symbol, "'\(symbol)' is not an element symbol")
+                }
+                numbers.append(z)
+            default: throw mistyped(key, value, expected)
+            }
+        }
+        return numbers
+    }
+
     /// A list of rows of `width` numbers each (`[[eta, r_s], …]`), nil when absent or null.
     public mutating func optionalRows(_ key: String, width: Int) throws(DescriptorError) -> [[Double]]? {
         guard let value = take(key) else { return nil }
@@ -159,7 +184,26 @@ public struct DescriptorSettings: Sendable {
     }
 
     private func missing(_ key: String, _ what: String) -> DescriptorError {
-        .invalidSetting(name: "\(context): \(key)", value: "missing", hint: "give \(what)")
+        let given = values.keys.sorted().first { !read.contains($0) && Self.similar($0, key) }
+        let hint = given.map { "give \(what) (the settings have '\($0)': did you mean '\(key)'?)" } ?? "give \(what)"
+        return .invalidSetting(name: "\(context): \(key)", value: "missing", hint: hint)
+    }
+
+    /// Whether `a` looks like a misspelling of `b`: equal up to case and underscores, or one edit apart.
+    private static func similar(_ a: String, _ b: String) -> Bool {
+        func plain(_ s: String) -> [Character] { Array(s.lowercased().filter { $0 != "_" && $0 != "-" }) }
+        let x = plain(a), y = plain(b)
+        if x == y { return true }
+        guard abs(x.count - y.count) <= 1 else { return false }
+        var previous = Array(0...y.count)
+        for i in 1...max(x.count, 1) where !x.isEmpty {
+            var row = [i] + Array(repeating: 0, count: y.count)
+            for j in stride(from: 1, through: y.count, by: 1) {
+                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = row
+        }
+        return previous[y.count] <= 1
     }
 
     private func mistyped(_ key: String, _ value: JSONValue, _ what: String) -> DescriptorError {

@@ -1,0 +1,46 @@
+import Descriptors
+import Testing
+
+/// DScribe-named JSON settings: every key read or refused, values typed and checked.
+@Suite("Descriptor settings")
+struct DescriptorSettingsTests {
+    @Test func readsSOAPWithSymbolsOrNumbers() throws {
+        let json = #"{"kind": "soap", "species": ["O", "H"], "r_cut": 4, "n_max": 3, "l_max": 2, "sigma": 0.5, "periodic": true}"#
+        let soap = try #require(try DescriptorSettings.descriptor(json: json) as? SOAP)
+        #expect(soap.species == [1, 8] && soap.nMax == 3 && soap.lMax == 2 && soap.periodic)
+        let numbers = try DescriptorSettings.descriptor(json: json.replacingOccurrences(of: #"["O", "H"]"#, with: "[8, 1]"))
+        #expect(numbers.numberOfFeatures == soap.numberOfFeatures)
+    }
+
+    @Test func readsTheCoulombMatrix() throws {
+        let cm = try #require(
+            try DescriptorSettings.descriptor(
+                json: #"{"kind": "coulomb_matrix", "n_atoms_max": 5, "permutation": "eigenspectrum"}"#)
+                as? CoulombMatrix)
+        #expect(cm.nAtomsMax == 5 && cm.permutation == .eigenspectrum)
+    }
+
+    @Test(arguments: [
+        (#"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3, "l_max": 2, "rcut": 5}"#, "rcut"),
+        (#"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3.5, "l_max": 2}"#, "n_max"),
+        (#"{"kind": "soap", "species": ["Xx"], "r_cut": 4, "n_max": 3, "l_max": 2}"#, "Xx"),
+        (#"{"kind": "soap", "species": [1], "n_max": 3, "l_max": 2}"#, "r_cut"),
+        (
+            #"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3, "l_max": 2, "weighting": {"function": "poly", "c": 1, "r0": 3, "m": 2, "d": 1}}"#,
+            "d"
+        ),
+        (#"{"kind": "sooap"}"#, "sooap"),
+        (#"{"species": [1]}"#, "kind"),
+        (#"[1, 2]"#, "JSON object"),
+        (#"{"kind": "coulomb_matrix", "n_atoms_max": 0}"#, "n_atoms_max"),
+        (#"{"kind": "coulomb_matrix", "n_atoms_max": 4, "permutation": "random", "sigma": 0.1, "seed": -1}"#, "seed"),
+        (#"{"kind": "soap", "#, "JSON")
+    ])
+    func refusesBadSettingsNamingTheKey(json: String, named: String) {
+        #expect {
+            try DescriptorSettings.descriptor(json: json)
+        } throws: { error in
+            "\(error)".contains(named)
+        }
+    }
+}

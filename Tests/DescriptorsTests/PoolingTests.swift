@@ -1,0 +1,132 @@
+import Atoms
+import Descriptors
+import Support
+import TestSupport
+import Testing
+
+/// Pooling of local rows into one row per structure and random center sampling, values and derivatives.
+@Suite("Pooling and center sampling")
+struct PoolingTests {
+    static let soap = try! SOAP.dscribe(species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, periodic: true)
+
+    /// A molecule and a periodic cell smaller than the cutoff.
+    static var structures: [Structure] {
+        var rng = SeededGenerator(seed: 11)
+        let molecule = Structure(
+            atomicNumbers: [6, 1, 1, 8, 1],
+            positions: [.zero, SIMD3(1.09, 0.1, 0), SIMD3(-0.3, 1.05, 0.2), SIMD3(-0.4, -0.5, 1.2), SIMD3(-1.2, -0.9, 1.4)])
+        let cell = RandomStructures.triclinicCell(lengths: 2.8...3.2, rng: &rng)
+        let crystal = RandomStructures.atoms(count: 4, cell: cell, pbc: .all, elements: [8, 1, 6], minimumDistance: 0.9, rng: &rng)
+        return [molecule, crystal]
+    }
+
+    /// Per-atom weights in a column named "charge".
+    static func weighted(_ s: Structure, _ weights: [Double]) -> Structure {
+        var s = s
+        s.arrays["charge"] = .doubles(weights, width: 1)
+        return s
+    }
+
+    @Test func averagePoolingEqualsDScribeOuterAverage() throws {
+        let outer = try SOAP.dscribe(
+            species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, average: .outer, periodic: true)
+        let pooled = try PooledDescriptor(Self.soap, pooling: .average)
+        let (q, d) = try pooled.derivatives(Self.structures, centers: nil, threads: 2)
+        let (r, e) = try outer.derivatives(Self.structures, centers: nil, threads: 2)
+        #expect(q.count == 2 && q.center == [-1, -1])
+        #expect(zip(q.values, r.values).map { abs($0 - $1) }.max()! < 1e-13)
+        #expect(d.row == e.row && d.atom == e.atom)
+        #expect(zip(d.values, e.values).map { abs($0 - $1) }.max()! < 1e-13)
+    }
+
+    @Test func maxPoolingTakesEachFeaturesLargestCenter() throws {
+        let pooled = try PooledDescriptor(Self.soap, pooling: .max)
+        let rows = try Self.soap.create(Self.structures, centers: nil, threads: 1)
+        let q = try pooled.create(Self.structures, centers: nil, threads: 1)
+        let D = q.featureCount
+        for (s, structure) in Self.structures.enumerated() {
+            let members = (0..<rows.count).filter { rows.structure[$0] == s }
+            #expect(members.count == structure.count)
+            for f in 0..<D {
+                #expect(q.values[s * D + f] == members.map { rows.values[$0 * D + f] }.max())
+            }
+        }
+    }
+
+    @Test(arguments: ["average", "max", "weighted"])
+    func pooledDerivativesMatchFiniteDifferences(pooling name: String) throws {
+        let pooling: Pooling = name == "average" ? .average : name == "max" ? .max : .siteWeighted(array: "charge")
+        let pooled = try PooledDescriptor(Self.soap, pooling: pooling)
+        for (k, plain) in Self.structures.enumerated() {
+            let s = Self.weighted(plain, (0..<plain.count).map { 0.5 + Double($0 % 3) })
+            let (_, d) = try pooled.derivatives([s], centers: nil, threads: 1)
+            let D = pooled.numberOfFeatures
+            let (worst, scale) = try positionFiniteDifferences(s, h: 1e-6, features: D) {
+                try pooled.create([$0], centers: nil, threads: 1)
+            } analytic: {
+                _, atom, axis, f in
+                guard let b = d.atom.firstIndex(of: atom) else { return 0 }
+                let block = d.block(b)
+                return block[block.startIndex + axis * D + f]
+            }
+            #expect(worst <= 1e-6 * max(scale, 1), "structure \(k), \(name): \(worst) of \(scale)")
+        }
+    }
+
+    @Test func equalSiteWeightsGiveTheAverageAndWeightsShiftTheRow() throws {
+        let s = Self.structures[0]
+        let average = try PooledDescriptor(Self.soap, pooling: .average).create([s], centers: nil, threads: 1)
+        let weighted = try PooledDescriptor(Self.soap, pooling: .siteWeighted(array: "charge"))
+        let equal = try weighted.create([Self.weighted(s, Array(repeating: 2.5, count: s.count))], centers: nil, threads: 1)
+        #expect(zip(equal.values, average.values).map { abs($0 - $1) }.max()! < 1e-14)
+        let onlyFirst = try weighted.create(
+            [Self.weighted(s, [1] + Array(repeating: 0, count: s.count - 1))], centers: nil, threads: 1)
+        let first = try Self.soap.create([s], centers: [[0]], threads: 1)
+        #expect(zip(onlyFirst.values, first.values).map { abs($0 - $1) }.max()! < 1e-14)
+    }
+
+    @Test func samplingIsReproducibleAndDrawsDistinctCenters() throws {
+        let big = Structure(
+            atomicNumbers: Array(repeating: 1, count: 40), positions: (0..<40).map { SIMD3(Double($0) * 1.5, 0, 0) })
+        let count = try CenterSampling(.count(7), seed: 3)
+        let a = count.centers([big, big], given: nil)
+        #expect(a == count.centers([big, big], given: nil))
+        #expect(a[0].count == 7 && Set(a[0]).count == 7 && a[0] == a[0].sorted())
+        #expect(a[0] != a[1], "structures draw from their own index")
+        #expect(try CenterSampling(.count(7), seed: 4).centers([big], given: nil)[0] != a[0])
+        #expect(try CenterSampling(.fraction(0.25), seed: 3).centers([big], given: nil)[0].count == 10)
+        #expect(try CenterSampling(.fraction(0.01), seed: 3).centers([big], given: nil)[0].count == 1)
+        #expect(try CenterSampling(.count(100), seed: 3).centers([big], given: nil)[0] == Array(0..<40))
+        let among = try CenterSampling(.count(3), seed: 1).centers([big], given: [[5, 9, 13, 21, 30]])[0]
+        #expect(among.count == 3 && among.allSatisfy { [5, 9, 13, 21, 30].contains($0) })
+    }
+
+    @Test func sampledRowsAreTheRowsOfTheirCenters() throws {
+        let sampling = try CenterSampling(.count(2), seed: 9)
+        let sampled = try PooledDescriptor(Self.soap, pooling: nil, sampling: sampling)
+        let q = try sampled.create(Self.structures, centers: nil, threads: 1)
+        let chosen = sampling.centers(Self.structures, given: nil)
+        #expect(q.center == chosen.flatMap { $0 })
+        let full = try Self.soap.create(Self.structures, centers: chosen, threads: 1)
+        #expect(q == full)
+        #expect(sampled.isLocal)
+        #expect(try !PooledDescriptor(Self.soap, pooling: .max, sampling: sampling).isLocal)
+    }
+
+    @Test func badSettingsAreRefusedBeforeTheWork() throws {
+        let cm = try CoulombMatrix(nAtomsMax: 6)
+        #expect(throws: DescriptorError.self) { try PooledDescriptor(cm, pooling: .average) }
+        #expect(throws: DescriptorError.self) { try PooledDescriptor(Self.soap, pooling: nil) }
+        #expect(throws: DescriptorError.self) { try CenterSampling(.count(0), seed: 0) }
+        #expect(throws: DescriptorError.self) { try CenterSampling(.fraction(1.5), seed: 0) }
+        let weighted = try PooledDescriptor(Self.soap, pooling: .siteWeighted(array: "charge"))
+        #expect(throws: DescriptorError.self) { try weighted.create(Self.structures, centers: nil, threads: 1) }
+        let s = Self.structures[0]
+        #expect(throws: DescriptorError.self) {
+            try weighted.create([Self.weighted(s, [1, -1, 0, 0, 0])], centers: nil, threads: 1)
+        }
+        #expect(throws: DescriptorError.self) {
+            try weighted.create([Self.weighted(s, Array(repeating: 0, count: s.count))], centers: nil, threads: 1)
+        }
+    }
+}
