@@ -41,10 +41,15 @@ demo: build
 	@echo "== Done. Reports: $(DEMO)/fit-report/index.html, $(DEMO)/predict-report/index.html;" \
 		"trajectory $(DEMO)/md.xyz, log $(DEMO)/md.csv, energy plot $(DEMO)/md-energy.svg; potential $(DEMO)/si-sw.gap"
 
+# The Python test venv is made in the background while Swift builds (pip mostly waits on the network); the
+# Python step waits for it and installs whatever is still missing.
 test: deps
+	@mkdir -p $(TEST_SCRATCH)
+	@scripts/test-python.sh --venv-only > $(TEST_SCRATCH)/venv.log 2>&1 & echo $$! > $(TEST_SCRATCH)/venv.pid
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --skip-build
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --product SwiftGAPC
+	@while kill -0 $$(cat $(TEST_SCRATCH)/venv.pid) 2>/dev/null; do sleep 2; done; cat $(TEST_SCRATCH)/venv.log
 	scripts/test-python.sh $(TEST_SCRATCH)/release/swiftgap $(TEST_SCRATCH)/release/libSwiftGAPC.so
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 

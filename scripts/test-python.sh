@@ -4,9 +4,8 @@
 # it from python/ with the library built already; then the package's pytest suite and the integration scripts.
 # Skipped with a message only when PyPI cannot be reached.
 #   scripts/test-python.sh PATH/TO/swiftgap PATH/TO/libSwiftGAPC.so
+#   scripts/test-python.sh --venv-only      # only make the venv (make test runs this beside the Swift build)
 set -euo pipefail
-swiftgap=$(realpath "$1")
-library=$(realpath "$2")
 venv=${VENV:-.venv}
 peers=("quippy-ase==0.10.3" "ase>=3.22" numpy "dscribe==2.1.2" ipi pytest)
 if ! "$venv/bin/python" -c "import quippy, ase, numpy, dscribe, ipi, pytest" 2>/dev/null; then
@@ -21,6 +20,9 @@ if ! "$venv/bin/python" -c "import quippy, ase, numpy, dscribe, ipi, pytest" 2>/
     exit 1
   fi
 fi
+[ "${1:-}" = "--venv-only" ] && exit 0
+swiftgap=$(realpath "$1")
+library=$(realpath "$2")
 echo "== installing the swiftgap Python package (pip install ./python, with $library)"
 SWIFTGAP_LIBRARY="$library" "$venv/bin/pip" install -q --force-reinstall --no-deps ./python
 echo "== the Python package's tests (ASE calculator, DScribe API, lesson scripts, i-PI client)"
