@@ -1,0 +1,183 @@
+import Atoms
+import Foundation
+
+extension MBTR {
+    /// One structure's row and, with `gradients`, its derivative blocks (atom by atom, 3 × D each), normalized.
+    func spectrum(_ structure: Structure, index: Int, gradients: Bool) throws(DescriptorError) -> (row: [Double], blocks: [Double])
+    {
+        var s = structure
+        if !periodic {
+            s.pbc = .none
+            s.cell = .empty
+        }
+        do { try s.validate() } catch { throw .geometry(structure: index, error) }
+        var speciesOf = [Int]()
+        speciesOf.reserveCapacity(s.count)
+        for (atom, z) in s.atomicNumbers.enumerated() {
+            guard z < speciesIndex.count, speciesIndex[z] >= 0 else {
+                throw .unknownSpecies(structure: index, atom: atom, atomicNumber: z, known: species)
+            }
+            speciesOf.append(speciesIndex[z])
+        }
+        var sum = SpectrumSum(
+            grid: grid, features: numberOfFeatures, atoms: gradients ? s.count : 0,
+            scale: normalizeGaussians ? 1 : grid.sigma * (2 * Double.pi).squareRoot())
+        switch geometry.degree {
+        case 1:
+            for (atom, z) in s.atomicNumbers.enumerated() { sum.add(speciesOf[atom], value: Double(z), weight: 1) }
+        case 2: try addPairs(s, index: index, speciesOf: speciesOf, to: &sum)
+        default: try addTriplets(s, index: index, speciesOf: speciesOf, to: &sum)
+        }
+        try normalize(&sum.row, &sum.blocks, structure: s, index: index)
+        return (sum.row, sum.blocks)
+    }
+
+    /// Pairs closer than the weighting's range (every pair with unity weighting), each periodic pair once.
+    private func addPairs(_ s: Structure, index: Int, speciesOf: [Int], to sum: inout SpectrumSum) throws(DescriptorError) {
+        let list = try neighbors(s, index: index, kind: .half)
+        let gradients = sum.hasBlocks
+        for i in 0..<s.count {
+            for p in list.pairs(of: i) {
+                let j = Int(list.neighbors[p]), d = list.distances[p], r = list.vectors[p]
+                guard d > 0 else { throw .overlappingAtoms(structure: index, first: min(i, j), second: max(i, j)) }
+                guard let weighted = weighting.pair(d) else { continue }
+                let (w, slope) = weighted
+                let (mu, gradient) = geometry.pair(r, d)
+                let m = tuple(speciesOf[i], speciesOf[j])
+                // An atom paired with its own image does not move the pair.
+                if gradients, i != j {
+                    let wj = slope / d * r
+                    sum.add(m, value: mu, weight: w, Leg(j, gradient, wj), Leg(i, -gradient, -wj))
+                } else {
+                    sum.add(m, value: mu, weight: w)
+                }
+            }
+        }
+    }
+
+    /// Triplets (i, j, k) with j in the middle, i ≠ k, legs within the weighting's range (all with unity
+    /// weighting); each periodic triplet once, its middle atom in the cell.
+    private func addTriplets(_ s: Structure, index: Int, speciesOf: [Int], to sum: inout SpectrumSum) throws(DescriptorError) {
+        let list = try neighbors(s, index: index, kind: .full)
+        let gradients = sum.hasBlocks
+        for j in 0..<s.count {
+            let pairs = list.pairs(of: j)
+            for p in pairs {
+                let i = Int(list.neighbors[p]), u = list.vectors[p], du = list.distances[p]
+                guard du > 0 else { throw .overlappingAtoms(structure: index, first: min(i, j), second: max(i, j)) }
+                for q in (p + 1)..<pairs.upperBound {
+                    let k = Int(list.neighbors[q]), v = list.vectors[q], dv = list.distances[q]
+                    let e = v - u
+                    let dw = (e * e).sum().squareRoot()
+                    guard dw > 0 else { throw .overlappingAtoms(structure: index, first: min(i, k), second: max(i, k)) }
+                    guard let weighted = weighting.triplet(du, dv, dw) else { continue }
+                    let (w, slopes) = weighted
+                    let (mu, gi, gk) = geometry.triplet(u, v, du, dv)
+                    let m = tuple(speciesOf[i], speciesOf[j], speciesOf[k])
+                    if gradients {
+                        let wi = slopes.x / du * u - slopes.z / dw * e
+                        let wk = slopes.y / dv * v + slopes.z / dw * e
+                        sum.add(m, value: mu, weight: w, Leg(i, gi, wi), Leg(k, gk, wk), Leg(j, -(gi + gk), -(wi + wk)))
+                    } else {
+                        sum.add(m, value: mu, weight: w)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The neighbor list within the weighting's range; with unity weighting (molecules only) one that holds
+    /// every pair.
+    private func neighbors(_ s: Structure, index: Int, kind: NeighborList.Kind) throws(DescriptorError) -> NeighborList {
+        var cutoff = weighting.range(degree: geometry.degree) ?? 1
+        if weighting == .unity, let first = s.positions.first {
+            let low = s.positions.reduce(first) { pointwiseMin($0, $1) }
+            let high = s.positions.reduce(first) { pointwiseMax($0, $1) }
+            let extent = high - low
+            cutoff = (extent * extent).sum().squareRoot() + 1
+        }
+        do { return try NeighborList(s, cutoff: cutoff, kind: kind, threads: 1) } catch {
+            throw .geometry(structure: index, error)
+        }
+    }
+}
+
+/// An atom a contribution depends on, with the gradients of its geometry value and weight along r_atom.
+struct Leg {
+    let atom: Int
+    let value: SIMD3<Double>
+    let weight: SIMD3<Double>
+
+    init(_ atom: Int, _ value: SIMD3<Double>, _ weight: SIMD3<Double>) {
+        self.atom = atom
+        self.value = value
+        self.weight = weight
+    }
+}
+
+/// The running sum of one structure's MBTR: the row, the derivative blocks (3 × D per atom, none when not
+/// wanted) and the scratch bins of one broadened contribution.
+struct SpectrumSum {
+    let grid: MBTR.Grid
+    let features: Int
+    /// The Gaussians' normalization: 1 for unit area, σ√(2π) for unit peak.
+    let scale: Double
+    var row: [Double]
+    var blocks: [Double]
+    private var values: [Double]
+    private var slopes: [Double]
+
+    init(grid: MBTR.Grid, features: Int, atoms: Int, scale: Double) {
+        self.grid = grid
+        self.features = features
+        self.scale = scale
+        row = [Double](repeating: 0, count: features)
+        blocks = [Double](repeating: 0, count: atoms * 3 * features)
+        values = [Double](repeating: 0, count: grid.n)
+        slopes = [Double](repeating: 0, count: atoms > 0 ? grid.n : 0)
+    }
+
+    /// Whether derivative blocks are summed.
+    var hasBlocks: Bool { !blocks.isEmpty }
+
+    /// Adds a contribution of geometry value `value` and weight `weight` to combination `tuple`'s grid.
+    mutating func add(_ tuple: Int, value: Double, weight: Double) {
+        let bins = grid.broaden(value, values: &values, slopes: &slopes)
+        let base = tuple * grid.n, w = scale * weight
+        for b in bins { row[base + b] += w * values[b] }
+    }
+
+    /// Adds a pair's contribution and its derivatives with respect to its two atoms.
+    mutating func add(_ tuple: Int, value: Double, weight: Double, _ a: Leg, _ b: Leg) {
+        let bins = grid.broaden(value, values: &values, slopes: &slopes)
+        addRow(bins, tuple: tuple, weight: weight)
+        scatter(a, bins: bins, tuple: tuple, weight: weight)
+        scatter(b, bins: bins, tuple: tuple, weight: weight)
+    }
+
+    /// Adds a triplet's contribution and its derivatives with respect to its three atoms.
+    mutating func add(_ tuple: Int, value: Double, weight: Double, _ a: Leg, _ b: Leg, _ c: Leg) {
+        let bins = grid.broaden(value, values: &values, slopes: &slopes)
+        addRow(bins, tuple: tuple, weight: weight)
+        scatter(a, bins: bins, tuple: tuple, weight: weight)
+        scatter(b, bins: bins, tuple: tuple, weight: weight)
+        scatter(c, bins: bins, tuple: tuple, weight: weight)
+    }
+
+    /// Adds the scratch bins, times the weight, to the row.
+    private mutating func addRow(_ bins: Range<Int>, tuple: Int, weight: Double) {
+        let base = tuple * grid.n, w = scale * weight
+        for b in bins { row[base + b] += w * values[b] }
+    }
+
+    /// Adds ∂(w·B(μ))/∂r_atom = w·B′(μ)·∂μ + B(μ)·∂w of the scratch bins to the leg's atom block.
+    private mutating func scatter(_ leg: Leg, bins: Range<Int>, tuple: Int, weight: Double) {
+        let g = values, dg = slopes
+        let w = scale * weight
+        for axis in 0..<3 {
+            let a = w * leg.value[axis], c = scale * leg.weight[axis]
+            let start = (leg.atom * 3 + axis) * features + tuple * grid.n
+            for b in bins { blocks[start + b] += a * dg[b] + c * g[b] }
+        }
+    }
+}
