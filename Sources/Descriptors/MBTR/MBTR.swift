@@ -199,19 +199,21 @@ public struct MBTR: Descriptor {
         let results = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) in try spectrum(structures[k], index: k, gradients: gradients) }
         }
+        let spectra = try results.map { result throws(DescriptorError) in try result.get() }
         let D = numberOfFeatures
         var rows = DescriptorRows(featureCount: D)
         var derivatives = SparseDerivatives(featureCount: D, strain: false)
-        for (k, result) in results.enumerated() {
-            let (row, blocks) = try result.get()
+        rows.values.reserveCapacity(spectra.count * D)
+        derivatives.values.reserveCapacity(spectra.reduce(0) { $0 + $1.blocks.count })
+        for (k, (row, blocks)) in spectra.enumerated() {
             rows.values += row
             rows.structure.append(k)
             rows.center.append(-1)
-            for atom in 0..<(blocks.count / (3 * D)) {
-                derivatives.row.append(k)
-                derivatives.atom.append(atom)
-                derivatives.values += blocks[(atom * 3 * D)..<((atom + 1) * 3 * D)]
-            }
+            // One 3 × D block per atom, in atom order: the structure's blocks are already laid out so.
+            let atoms = blocks.count / (3 * D)
+            derivatives.row += repeatElement(k, count: atoms)
+            derivatives.atom += 0..<atoms
+            derivatives.values += blocks
         }
         return (rows, derivatives)
     }
