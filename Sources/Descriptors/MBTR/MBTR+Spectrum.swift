@@ -19,9 +19,12 @@ extension MBTR {
             }
             speciesOf.append(speciesIndex[z])
         }
+        // Unit-peak Gaussians and the n_atoms normalization are constant factors: applied to each contribution
+        // rather than in passes over the row and blocks afterwards.
+        let peak = normalizeGaussians ? 1 : grid.sigma * (2 * Double.pi).squareRoot()
+        let perAtom = normalization == .nAtoms && s.count > 0 ? 1 / Double(s.count) : 1
         var sum = SpectrumSum(
-            grid: grid, features: numberOfFeatures, atoms: gradients ? s.count : 0,
-            scale: normalizeGaussians ? 1 : grid.sigma * (2 * Double.pi).squareRoot())
+            grid: grid, features: numberOfFeatures, atoms: gradients ? s.count : 0, scale: peak * perAtom)
         switch geometry.degree {
         case 1:
             for (atom, z) in s.atomicNumbers.enumerated() { sum.add(speciesOf[atom], value: Double(z), weight: 1) }
@@ -120,7 +123,8 @@ struct Leg {
 struct SpectrumSum {
     let grid: MBTR.Grid
     let features: Int
-    /// The Gaussians' normalization: 1 for unit area, σ√(2π) for unit peak.
+    /// The factor of every contribution: 1 for unit-area Gaussians, σ√(2π) for unit-peak ones, times 1/N for
+    /// the n_atoms normalization.
     let scale: Double
     var row: [Double]
     var blocks: [Double]

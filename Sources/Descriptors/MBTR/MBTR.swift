@@ -204,7 +204,6 @@ public struct MBTR: Descriptor {
         var rows = DescriptorRows(featureCount: D)
         var derivatives = SparseDerivatives(featureCount: D, strain: false)
         rows.values.reserveCapacity(spectra.count * D)
-        derivatives.values.reserveCapacity(spectra.reduce(0) { $0 + $1.blocks.count })
         for (k, (row, blocks)) in spectra.enumerated() {
             rows.values += row
             rows.structure.append(k)
@@ -213,7 +212,8 @@ public struct MBTR: Descriptor {
             let atoms = blocks.count / (3 * D)
             derivatives.row += repeatElement(k, count: atoms)
             derivatives.atom += 0..<atoms
-            derivatives.values += blocks
+            // The first structure's blocks are taken as they are (no copy of what can be hundreds of MB).
+            if derivatives.values.isEmpty { derivatives.values = blocks } else { derivatives.values += blocks }
         }
         return (rows, derivatives)
     }

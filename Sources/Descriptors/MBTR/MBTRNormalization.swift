@@ -16,15 +16,13 @@ extension MBTR {
         case valleOganov = "valle_oganov"
     }
 
-    /// Applies `normalization` to one structure's row and its derivative blocks (3 × D per atom).
+    /// Applies `normalization` to one structure's row and its derivative blocks (3 × D per atom), but for
+    /// n_atoms, a constant factor `spectrum` applies to each contribution.
     func normalize(_ row: inout [Double], _ blocks: inout [Double], structure s: Structure, index: Int)
         throws(DescriptorError)
     {
         switch normalization {
-        case .none: return
-        case .nAtoms:
-            guard s.count > 0 else { return }
-            scale(&row, &blocks, by: 1 / Double(s.count), features: 0..<row.count)
+        case .none, .nAtoms: return  // n_atoms is applied to each contribution (`spectrum`)
         case .l2:
             let length = (row.reduce(0) { $0 + $1 * $1 }).squareRoot()
             guard length > 0 else { return }
