@@ -20,7 +20,7 @@ from ase.data import atomic_numbers as _symbol_numbers
 
 from ._descriptor import SwiftDescriptor, displaced_per_system, split_rows, thread_count
 
-__all__ = ["SOAP", "CoulombMatrix"]
+__all__ = ["SOAP", "CoulombMatrix", "MBTR"]
 
 
 def _species_numbers(species) -> np.ndarray:
@@ -380,3 +380,6 @@ class CoulombMatrix:
         if n_systems is None:
             return features.reshape((n, n))
         return features.reshape((n_systems, n, n))
+
+
+from ._mbtr import MBTR  # noqa: E402  (last: it uses the helpers above)

@@ -6,7 +6,8 @@ enum DescriptorKinds {
     /// Reader by kind name.
     static let readers: [String: Reader] = [
         "soap": { (s: inout DescriptorSettings) throws(DescriptorError) in try SOAP(settings: &s) },
-        "coulomb_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try CoulombMatrix(settings: &s) }
+        "coulomb_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try CoulombMatrix(settings: &s) },
+        "mbtr": { (s: inout DescriptorSettings) throws(DescriptorError) in try MBTR(settings: &s) }
     ]
 
     /// The kind names, sorted.
