@@ -9,7 +9,7 @@ extension MBTR {
     /// - Throws: `DescriptorError.invalidSetting` for a missing, mistyped, unknown or out-of-range value.
     init(settings s: inout DescriptorSettings) throws(DescriptorError) {
         guard let species = try s.optionalSpecies() else {
-            throw s.invalid("species", "missing", "give the element symbols or atomic numbers, e.g. ["H", "O"]")
+            throw s.invalid("species", "missing", "give the element symbols or atomic numbers, e.g. [\"H\", \"O\"]")
         }
         guard var g = try s.optionalObject("geometry") else {
             throw s.invalid("geometry", "missing", "give {\"function\": one of \(Self.geometryNames)}")

@@ -5,7 +5,7 @@ extension SOAP {
     /// - Throws: `DescriptorError.invalidSetting` for a missing, mistyped or out-of-range value.
     init(settings s: inout DescriptorSettings) throws(DescriptorError) {
         guard let species = try s.optionalSpecies() else {
-            throw s.invalid("species", "missing", "give the atomic numbers, e.g. [1, 8]")
+            throw s.invalid("species", "missing", "give the element symbols or atomic numbers, e.g. [\"H\", \"O\"]")
         }
         let averageName = try s.optionalString("average") ?? "off"
         guard let average = Averaging(rawValue: averageName) else {
