@@ -6,7 +6,9 @@ enum DescriptorKinds {
     /// Reader by kind name.
     static let readers: [String: Reader] = [
         "soap": { (s: inout DescriptorSettings) throws(DescriptorError) in try SOAP(settings: &s) },
-        "coulomb_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try CoulombMatrix(settings: &s) }
+        "coulomb_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try CoulombMatrix(settings: &s) },
+        "sine_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try SineMatrix(settings: &s) },
+        "ewald_sum_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try EwaldSumMatrix(settings: &s) }
     ]
 
     /// The kind names, sorted.
