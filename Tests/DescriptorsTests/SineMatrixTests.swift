@@ -21,7 +21,7 @@ struct SineMatrixTests {
         let rows = try sm.create([c.structure.structure])
         #expect(rows.featureCount == c.descriptor.count)
         let error = c.descriptorError(rows)
-        #expect(error <= 1e-12, "\(name): \(error)")
+        #expect(error <= 1e-13, "\(name): \(error)")
     }
 
     @Test(arguments: file.cases.filter { $0.derivatives != nil }.map(\.name))
@@ -29,7 +29,7 @@ struct SineMatrixTests {
         let c = try #require(Self.file.cases.first { $0.name == name })
         let (_, d) = try Self.sine(c).derivatives([c.structure.structure])
         let error = try #require(c.derivativeError(d))
-        #expect(error <= 1e-7, "\(name): \(error)")
+        #expect(error <= 3e-8, "\(name): \(error)")
     }
 
     @Test(arguments: ["none", "sorted_l2", "eigenspectrum", "random"])
@@ -39,7 +39,8 @@ struct SineMatrixTests {
             var s = try #require(Self.file.cases.first { $0.name == name }).structure.structure
             s.positions = s.positions.enumerated().map { $1 + 0.02 * SIMD3(Double($0 % 3), 1, -Double($0 % 2)) }
             let error = try matrixFiniteDifferenceError(try SineMatrix(nAtomsMax: s.count + 1, permutation: p), s)
-            #expect(error < 1e-7, "\(name) \(permutation): \(error)")
+            // Eigenvalues carry rounding of ~10⁻¹⁶ of the largest, which the 2h = 2·10⁻⁵ Å difference magnifies.
+            #expect(error < (permutation == "eigenspectrum" ? 1e-6 : 1e-8), "\(name) \(permutation): \(error)")
         }
     }
 

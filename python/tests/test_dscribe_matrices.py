@@ -24,8 +24,8 @@ def crystals():
     srtio3 = Atoms("SrTiO3", scaled_positions=[[0, 0, 0], [.5, .5, .5], [.5, .5, 0], [.5, 0, .5], [0, .5, .5]],
                    cell=[3.905] * 3, pbc=True)
     srtio3.rattle(0.05, seed=2)
-    triclinic = Atoms("Mg2O2H", scaled_positions=[[.05, .1, 0], [.52, .47, .55], [.3, .7, .2], [.8, .2, .75], [.6, .9, .4]],
-                      cell=[[4.1, 0, 0], [0.9, 3.7, 0], [-0.6, 0.8, 4.4]], pbc=True)
+    triclinic = Atoms("Mg2O2H", cell=[[4.1, 0, 0], [0.9, 3.7, 0], [-0.6, 0.8, 4.4]], pbc=True,
+                      scaled_positions=[[.05, .1, 0], [.52, .47, .55], [.3, .7, .2], [.8, .2, .75], [.6, .9, .4]])
     triclinic.rattle(0.03, seed=3)
     lesson = [bulk("Cu", "fcc", a=3.6), bulk("Si", "diamond", a=5.43), bulk("NaCl", "rocksalt", a=5.64)]
     return lesson + [nacl, srtio3, triclinic]
