@@ -72,14 +72,9 @@ public struct EwaldSumMatrix: InteractionMatrix {
     ///   for two atoms a lattice vector apart, `.invalidSetting` when the cutoffs would need more terms than
     ///   `DescriptorLimits` allows.
     public func pairMatrix(of s: Structure, index: Int, gradients: Bool) throws(DescriptorError) -> PairMatrix {
+        let inverse = try Self.periodicCellInverse(of: s, index: index)
         var periodic = s
         periodic.pbc = .all
-        do { try periodic.validate() } catch { throw .geometry(structure: index, error) }
-        guard let inverse = s.cell.matrix.inverse else {
-            throw .geometry(
-                structure: index,
-                .singularCell(detail: "the Ewald sum needs three linearly independent lattice vectors"))
-        }
         var m = PairMatrix(count: s.count, gradients: gradients)
         guard s.count > 0 else { return m }
         let sum = EwaldSum(

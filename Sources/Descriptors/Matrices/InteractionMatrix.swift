@@ -61,6 +61,20 @@ extension InteractionMatrix {
         }
     }
 
+    /// The inverse of the cell matrix (lattice vectors as rows) of a structure that a matrix of periodic cells
+    /// (sine, Ewald) takes as periodic along all three axes, as DScribe does whatever `pbc` says.
+    /// - Throws: `DescriptorError.geometry` for non-finite positions or cell, unknown elements, or lattice vectors
+    ///   that are not linearly independent.
+    static func periodicCellInverse(of s: Structure, index: Int) throws(DescriptorError) -> Matrix3 {
+        do { try s.validate() } catch { throw .geometry(structure: index, error) }
+        guard let inverse = s.cell.matrix.inverse else {
+            throw .geometry(
+                structure: index,
+                .singularCell(detail: "sine and Ewald sum matrices take every cell as periodic, whatever its pbc flags"))
+        }
+        return inverse
+    }
+
     private func compute(_ structures: [Structure], centers: [[Int]]?, gradients: Bool, threads: Int) throws(DescriptorError)
         -> (rows: DescriptorRows, derivatives: SparseDerivatives)
     {

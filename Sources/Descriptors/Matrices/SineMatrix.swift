@@ -28,7 +28,7 @@ public struct SineMatrix: InteractionMatrix {
     /// - Throws: `DescriptorError.geometry` for a singular cell or non-finite positions, `.overlappingAtoms`
     ///   for two atoms a lattice vector apart (φ = 0; DScribe gives huge entries).
     public func pairMatrix(of s: Structure, index: Int, gradients: Bool) throws(DescriptorError) -> PairMatrix {
-        let cell = try Self.periodicCell(of: s, index: index)
+        let cell = (vectors: s.cell.matrix, inverse: try Self.periodicCellInverse(of: s, index: index))
         let n = s.count
         let z = s.atomicNumbers.map(Double.init)
         var m = PairMatrix(count: n, gradients: gradients)
@@ -60,20 +60,5 @@ public struct SineMatrix: InteractionMatrix {
         let sineCosine = SIMD3(sin(angle.x) * cos(angle.x), sin(angle.y) * cos(angle.y), sin(angle.z) * cos(angle.z))
         let dPhiDf = (cell.vectors * v) * (2 * Double.pi / phi) * sineCosine
         return -(cell.inverse * dPhiDf)
-    }
-
-    /// The lattice vectors (rows) of a cell taken as periodic along all axes, and their inverse.
-    private static func periodicCell(of s: Structure, index: Int) throws(DescriptorError)
-        -> (vectors: Matrix3, inverse: Matrix3)
-    {
-        var periodic = s
-        periodic.pbc = .all
-        do { try periodic.validate() } catch { throw .geometry(structure: index, error) }
-        guard let inverse = s.cell.matrix.inverse else {
-            throw .geometry(
-                structure: index,
-                .singularCell(detail: "the sine matrix needs three linearly independent lattice vectors"))
-        }
-        return (s.cell.matrix, inverse)
     }
 }
