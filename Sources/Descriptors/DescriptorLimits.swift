@@ -14,8 +14,14 @@ public enum DescriptorLimits {
     public static let cutoff = 50.0
     /// Largest SOAP atom σ: 10 Å (published models use at most about 1 Å).
     public static let soapAtomSigma = 10.0
-    /// Largest Coulomb-matrix size n_atoms_max: 2000 (2000² = 4 000 000 features).
+    /// Largest n_atoms_max of the matrix descriptors (Coulomb, sine and Ewald sum matrices): 2000
+    /// (2000² = 4 000 000 features).
     public static let coulombAtoms = 2000
+    /// Most reciprocal-lattice vectors (G and −G counted once) in one structure's Ewald sum: 200 000.
+    public static let ewaldReciprocalVectors = 200_000
+    /// Most atom pairs (periodic images included, each pair once) within one structure's Ewald real-space
+    /// cutoff, as estimated from the density before the neighbor list is built: 20 000 000.
+    public static let ewaldRealSpacePairs = 20_000_000
 
     /// Throws unless a row of `count` features is within `features`.
     static func checkFeatures(_ count: Int, settings: String) throws(DescriptorError) {

@@ -4,8 +4,9 @@ from __future__ import annotations
 from ase import Atoms
 from ase.data import atomic_numbers as _symbol_numbers
 
-from ._descriptor import SwiftDescriptor, displaced_per_system, thread_count
-from .dscribe import _as_list, _check_common, _output, _species_numbers
+from ._descriptor import (
+    SwiftDescriptor, as_list, check_output_options, displaced_per_system, output, species_numbers, thread_count,
+)
 
 _DEGREE = {"atomic_number": 1, "distance": 2, "inverse_distance": 2, "angle": 3, "cosine": 3}
 _WEIGHTINGS = {1: {"unity"}, 2: {"unity", "exp", "inverse_square"}, 3: {"unity", "exp", "smooth_cutoff"}}
@@ -25,7 +26,7 @@ class MBTR:
         self, geometry=None, grid=None, weighting=None, normalize_gaussians=True, normalization="none",
         species=None, periodic=False, sparse=False, dtype="float64",
     ):
-        _check_common(dtype, sparse)
+        check_output_options(dtype, sparse)
         self.periodic = bool(periodic)
         self.sparse = bool(sparse)
         self.dtype = dtype
@@ -48,7 +49,7 @@ class MBTR:
                 "Unknown normalization option given. Please use one of the following: l2, n_atoms, none, valle_oganov.")
         if normalization == "valle_oganov" and not self.periodic:
             raise ValueError("Valle-Oganov normalization does not support non-periodic systems.")
-        self._atomic_numbers = _species_numbers(species)
+        self._atomic_numbers = species_numbers(species)
         self._species = species
         self.geometry = dict(geometry)
         self.grid = grid
@@ -129,10 +130,10 @@ class MBTR:
 
     def create(self, system, n_jobs=1, only_physical_cores=False, verbose=False):
         """The MBTR vector of one system (F,) or of many (n_systems, F), as DScribe's `create`."""
-        systems = _as_list(system)
+        systems = as_list(system)
         rows, _, _ = self._swift.compute(
             systems, None, derivatives=False, attach=False, threads=thread_count(n_jobs, only_physical_cores))
-        return _output(rows[0] if len(systems) == 1 else rows, self.dtype, self.sparse)
+        return output(rows[0] if len(systems) == 1 else rows, self.dtype, self.sparse)
 
     def derivatives(
         self, system, include=None, exclude=None, method="auto", return_descriptor=True, n_jobs=1,
@@ -143,7 +144,7 @@ class MBTR:
         and otherwise ignored."""
         if method not in ("numerical", "analytical", "auto"):
             raise ValueError("Invalid method specified. Please choose from: {'numerical', 'analytical', 'auto'}")
-        systems = _as_list(system)
+        systems = as_list(system)
         indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
         rows, _, d = self._swift.compute(
             systems, None, derivatives=True, attach=True, threads=thread_count(n_jobs, only_physical_cores),
@@ -153,5 +154,5 @@ class MBTR:
             d, c = d[0][0], rows[0]
         else:
             d, c = ([x[0] for x in d] if isinstance(d, list) else d[:, 0]), rows
-        d, c = _output(d, self.dtype, self.sparse), _output(c, self.dtype, self.sparse)
+        d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d

@@ -7,7 +7,9 @@ enum DescriptorKinds {
     static let readers: [String: Reader] = [
         "soap": { (s: inout DescriptorSettings) throws(DescriptorError) in try SOAP(settings: &s) },
         "coulomb_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try CoulombMatrix(settings: &s) },
-        "mbtr": { (s: inout DescriptorSettings) throws(DescriptorError) in try MBTR(settings: &s) }
+        "mbtr": { (s: inout DescriptorSettings) throws(DescriptorError) in try MBTR(settings: &s) },
+        "sine_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try SineMatrix(settings: &s) },
+        "ewald_sum_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try EwaldSumMatrix(settings: &s) }
     ]
 
     /// The kind names, sorted.
