@@ -1,5 +1,5 @@
 """What the DScribe-style descriptors share: a Swift descriptor handle, the one call that computes rows and
-derivatives for many systems, and DScribe's rules for job counts, indices and output shapes."""
+derivatives for many systems, and DScribe's rules for species, job counts, indices, output shapes and types."""
 from __future__ import annotations
 
 import ctypes
@@ -9,6 +9,8 @@ from ctypes import c_int64, c_void_p
 from typing import List, Optional, Sequence
 
 import numpy as np
+from ase import Atoms
+from ase.data import atomic_numbers as _symbol_numbers
 
 from ._library import Handle, address, call, function
 from ._structures import Packed
@@ -168,3 +170,62 @@ def split_rows(rows: np.ndarray, row_counts: np.ndarray):
     if len(row_counts) and np.all(row_counts == row_counts[0]):
         return rows.reshape((len(row_counts), int(row_counts[0])) + rows.shape[1:])
     return np.split(rows, np.cumsum(row_counts)[:-1])
+
+
+def species_numbers(species) -> np.ndarray:
+    """DScribe's species rule: an iterable of symbols or of atomic numbers, sorted, duplicates removed."""
+    if species is None:
+        raise ValueError("Please provide the species as an iterable, e.g. a list.")
+    if not hasattr(species, "__iter__") or isinstance(species, (str, np.str_)):
+        raise ValueError("Please provide the species as an iterable, e.g. a list.")
+    species = list(species)
+    if all(isinstance(x, (int, np.integer)) for x in species):
+        if any(x < 0 for x in species):
+            raise ValueError(
+                "The given list of species contains negative integers. Please use only non-negative integers")
+        values = [int(x) for x in species]
+    elif all(isinstance(x, (str, np.str_)) for x in species):
+        try:
+            values = [_symbol_numbers[x] for x in species]
+        except KeyError as e:
+            raise ValueError(f"Invalid chemical species: {e.args[0]}") from None
+    else:
+        raise ValueError(
+            "The given list of species does not seem to contain strictly chemical symbols or atomic numbers. "
+            "Please use either one.")
+    return np.array(sorted(set(values)), dtype=int)
+
+
+def output(out, dtype: str, sparse: bool):
+    """DScribe's output format of an array or a list of arrays: dtype, and `sparse.COO` when `sparse=True`."""
+    if isinstance(out, list):
+        return [output(o, dtype, sparse) for o in out]
+    return _format(out, dtype, sparse)
+
+
+def _format(array, dtype: str, sparse: bool):
+    """DScribe's output format: dtype, and a `sparse.COO` when `sparse=True`."""
+    if dtype != "float64":
+        array = array.astype(dtype)
+    if sparse:
+        import sparse as sp  # DScribe's own dependency for sparse output
+
+        array = sp.COO.from_numpy(array)
+    return array
+
+
+def check_output_options(dtype: str, sparse: bool) -> None:
+    """DScribe's `dtype` choices; `sparse=True` needs the `sparse` package."""
+    if dtype not in ("float32", "float64"):
+        raise ValueError(
+            f"Invalid output data type '{dtype}' given. Please use one of the following: {{'float32', 'float64'}}")
+    if sparse:
+        try:
+            import sparse as _  # noqa: F401
+        except ImportError:
+            raise ValueError("sparse=True needs the 'sparse' package (pip install sparse)") from None
+
+
+def as_list(system):
+    """One `ase.Atoms` or an iterable of them, as a list."""
+    return [system] if isinstance(system, Atoms) else list(system)

@@ -1,4 +1,4 @@
-"""DScribe 2.1's `SOAP` and `CoulombMatrix`, computed by SwiftGAP: the same constructor arguments, methods,
+"""DScribe 2.1's `SOAP`, `CoulombMatrix` and `ACSF`, computed by SwiftGAP: the same constructor arguments, methods,
 output shapes and types, so that a DScribe script runs with only its import line changed::
 
     from swiftgap.dscribe import SOAP, CoulombMatrix      # was: from dscribe.descriptors import …
@@ -18,66 +18,13 @@ import numpy as np
 from ase import Atoms
 from ase.data import atomic_numbers as _symbol_numbers
 
-from ._descriptor import SwiftDescriptor, displaced_per_system, split_rows, thread_count
+from ._acsf import ACSF
+from ._descriptor import (
+    SwiftDescriptor, as_list, check_output_options, displaced_per_system, output, species_numbers, split_rows,
+    thread_count,
+)
 
-__all__ = ["SOAP", "CoulombMatrix"]
-
-
-def _species_numbers(species) -> np.ndarray:
-    """DScribe's species rule: an iterable of symbols or of atomic numbers, sorted, duplicates removed."""
-    if species is None:
-        raise ValueError("Please provide the species as an iterable, e.g. a list.")
-    if not hasattr(species, "__iter__") or isinstance(species, (str, np.str_)):
-        raise ValueError("Please provide the species as an iterable, e.g. a list.")
-    species = list(species)
-    if all(isinstance(x, (int, np.integer)) for x in species):
-        if any(x < 0 for x in species):
-            raise ValueError(
-                "The given list of species contains negative integers. Please use only non-negative integers")
-        values = [int(x) for x in species]
-    elif all(isinstance(x, (str, np.str_)) for x in species):
-        try:
-            values = [_symbol_numbers[x] for x in species]
-        except KeyError as e:
-            raise ValueError(f"Invalid chemical species: {e.args[0]}") from None
-    else:
-        raise ValueError(
-            "The given list of species does not seem to contain strictly chemical symbols or atomic numbers. "
-            "Please use either one.")
-    return np.array(sorted(set(values)), dtype=int)
-
-
-def _output(out, dtype: str, sparse: bool):
-    """DScribe's output format of an array or a list of arrays: dtype, and `sparse.COO` when `sparse=True`."""
-    if isinstance(out, list):
-        return [_output(o, dtype, sparse) for o in out]
-    return _format(out, dtype, sparse)
-
-
-def _format(array, dtype: str, sparse: bool):
-    """DScribe's output format: dtype, and a `sparse.COO` when `sparse=True`."""
-    if dtype != "float64":
-        array = array.astype(dtype)
-    if sparse:
-        import sparse as sp  # DScribe's own dependency for sparse output
-
-        array = sp.COO.from_numpy(array)
-    return array
-
-
-def _check_common(dtype: str, sparse: bool) -> None:
-    if dtype not in ("float32", "float64"):
-        raise ValueError(
-            f"Invalid output data type '{dtype}' given. Please use one of the following: {{'float32', 'float64'}}")
-    if sparse:
-        try:
-            import sparse as _  # noqa: F401
-        except ImportError:
-            raise ValueError("sparse=True needs the 'sparse' package (pip install sparse)") from None
-
-
-def _as_list(system):
-    return [system] if isinstance(system, Atoms) else list(system)
+__all__ = ["SOAP", "CoulombMatrix", "ACSF"]
 
 
 class SOAP:
@@ -89,11 +36,11 @@ class SOAP:
         compression={"mode": "off", "species_weighting": None}, species=None, periodic=False, sparse=False,
         dtype="float64",
     ):
-        _check_common(dtype, sparse)
+        check_output_options(dtype, sparse)
         self.periodic = bool(periodic)
         self.sparse = bool(sparse)
         self.dtype = dtype
-        self._atomic_numbers = _species_numbers(species)
+        self._atomic_numbers = species_numbers(species)
         self._species = species
         if sigma <= 0:
             raise ValueError("Only positive gaussian width parameters 'sigma' are allowed.")
@@ -263,7 +210,7 @@ class SOAP:
         """SOAP of one system ((n_centers, F), or (F,) when averaged) or of many (stacked when every system gives
         the same shape, else a list), as DScribe's `create`."""
         single = isinstance(system, Atoms)
-        systems = _as_list(system)
+        systems = as_list(system)
         threads = thread_count(n_jobs, only_physical_cores)
         swift_centers = self._all_centers(systems, [centers] if single else centers)
         rows, counts, _ = self._swift.compute(systems, swift_centers, derivatives=False, attach=False, threads=threads)
@@ -273,7 +220,7 @@ class SOAP:
             out = rows[0] if len(systems) == 1 else rows  # one row per system
         else:
             out = rows if len(systems) == 1 else split_rows(rows, counts)
-        return _output(out, self.dtype, self.sparse)
+        return output(out, self.dtype, self.sparse)
 
     def derivatives(
         self, system, centers=None, include=None, exclude=None, method="auto", return_descriptor=True, attach=False,
@@ -287,7 +234,7 @@ class SOAP:
         if method not in ("numerical", "analytical", "auto"):
             raise ValueError("Invalid method specified. Please choose from: {'numerical', 'analytical', 'auto'}")
         single = isinstance(system, Atoms)
-        systems = _as_list(system)
+        systems = as_list(system)
         threads = thread_count(n_jobs, only_physical_cores)
         indices = displaced_per_system(systems, single, include, exclude)
         swift_centers = self._all_centers(systems, [centers] if single else centers)
@@ -299,7 +246,7 @@ class SOAP:
             d, c = d[0], rows
         else:
             c = split_rows(rows, counts)
-        d, c = _output(d, self.dtype, self.sparse), _output(c, self.dtype, self.sparse)
+        d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d
 
 
@@ -309,7 +256,7 @@ class CoulombMatrix:
     (seeded by `seed` and the system's place in the batch), not NumPy's."""
 
     def __init__(self, n_atoms_max, permutation="sorted_l2", sigma=None, seed=None, sparse=False):
-        _check_common("float64", sparse)
+        check_output_options("float64", sparse)
         if n_atoms_max <= 0:
             raise ValueError("The maximum number of atoms must be a positive number.")
         options = ("none", "sorted_l2", "eigenspectrum", "random")
@@ -343,11 +290,11 @@ class CoulombMatrix:
 
     def create(self, system, n_jobs=1, only_physical_cores=False, verbose=False):
         """The flattened matrix of one system (F,) or of many (n_systems, F), as DScribe's `create`."""
-        systems = _as_list(system)
+        systems = as_list(system)
         self._check(systems)
         rows, _, _ = self._swift.compute(
             systems, None, derivatives=False, attach=False, threads=thread_count(n_jobs, only_physical_cores))
-        return _output(rows[0] if len(systems) == 1 else rows, self.dtype, self.sparse)
+        return output(rows[0] if len(systems) == 1 else rows, self.dtype, self.sparse)
 
     def derivatives(
         self, system, include=None, exclude=None, method="auto", return_descriptor=True, n_jobs=1,
@@ -357,7 +304,7 @@ class CoulombMatrix:
         stacked or listed for many, as DScribe's; analytic, with the permutation held at the structure's."""
         if method not in ("numerical", "auto"):
             raise ValueError("Invalid method specified. Please choose from: {'numerical', 'auto'}")
-        systems = _as_list(system)
+        systems = as_list(system)
         self._check(systems)
         indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
         rows, _, d = self._swift.compute(
@@ -368,7 +315,7 @@ class CoulombMatrix:
             d, c = d[0][0], rows[0]
         else:
             d, c = ([x[0] for x in d] if isinstance(d, list) else d[:, 0]), rows
-        d, c = _output(d, self.dtype, self.sparse), _output(c, self.dtype, self.sparse)
+        d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d
 
     def unflatten(self, features, n_systems=None):
