@@ -120,7 +120,10 @@ struct ACSFTests {
     static let finiteDifferenceCases: [(String, Structure)] = [
         ("molecule", ethanol),
         ("periodic cell smaller than r_cut", smallCell),
-        ("periodic one-atom cell", Structure(atomicNumbers: [6], positions: [.zero], cell: .orthorhombic(SIMD3(2.1, 2.4, 2.7)), pbc: .all))
+        (
+            "periodic one-atom cell",
+            Structure(atomicNumbers: [6], positions: [.zero], cell: .orthorhombic(SIMD3(2.1, 2.4, 2.7)), pbc: .all)
+        )
     ]
 
     @Test(arguments: finiteDifferenceCases.map(\.0))
@@ -131,14 +134,29 @@ struct ACSFTests {
             g5: Self.allTypes.g5, periodic: true)
         let (q, d) = try acsf.derivatives([s])
         let analytic = dense(d, rows: q.count, atoms: s.count)
-        let (worst, scale) = try positionFiniteDifferences(s, features: acsf.numberOfFeatures, create: { try acsf.create([$0]) }) {
-            analytic[$0][$1][$2][$3]
-        }
+        let (worst, scale) = try positionFiniteDifferences(
+            s, features: acsf.numberOfFeatures, create: { try acsf.create([$0]) },
+            analytic: { analytic[$0][$1][$2][$3] })
         #expect(worst <= 1e-7 * max(scale, 1), "\(name): \(worst) of \(scale)")
         // Blocks: the center and each atom within r_c once, the center first.
         let atoms = zip(d.row, d.atom).map { [$0, $1] }
         #expect(Set(atoms).count == d.count)
         for row in 0..<q.count { #expect(d.atom[d.row.firstIndex(of: row)!] == q.center[row]) }
+    }
+
+    @Test func polynomialCosineAndExponentialAreAccurate() {
+        var worstCosine = 0.0, worstExponential = 0.0
+        for k in 0...100_000 {
+            let x = Double.pi * Double(k) / 100_000
+            worstCosine = max(worstCosine, abs(PolynomialElementary.cosine(x) - cos(x)))
+            let y = -750 * Double(k) / 100_000
+            let e = exp(y)
+            worstExponential = max(
+                worstExponential, e == 0 ? PolynomialElementary.exponential(y) : abs(PolynomialElementary.exponential(y) / e - 1))
+        }
+        #expect(worstCosine <= 4e-16)
+        #expect(worstExponential <= 5e-16)
+        #expect(PolynomialElementary.exponential(0) == 1)
     }
 
     @Test func translationRotationAndWrapping() throws {
@@ -208,7 +226,8 @@ struct ACSFTests {
         #expect(read.species == [1, 6, 8])
         #expect(read.numberOfFeatures == Self.allTypes.numberOfFeatures)
         #expect(try read.create([Self.ethanol]) == Self.allTypes.create([Self.ethanol]))
-        let minimal = try #require(try DescriptorSettings.descriptor(json: #"{"kind": "acsf", "r_cut": 3, "species": [1]}"#) as? ACSF)
+        let minimal = try #require(
+            try DescriptorSettings.descriptor(json: #"{"kind": "acsf", "r_cut": 3, "species": [1]}"#) as? ACSF)
         #expect(minimal.numberOfFeatures == 1)
     }
 

@@ -105,7 +105,7 @@ extension ACSF {
         var chunk = Chunk(values: [Double](repeating: 0, count: centers.count * D))
         var ws = ACSFWorkspace(atoms: p.speciesOf.count, terms: terms)
         for (row, c) in centers.enumerated() {
-            ws.gather(center: p.centers[c], list: p.list, speciesOf: p.speciesOf, terms: terms)
+            ws.gather(center: p.centers[c], list: p.list, speciesOf: p.speciesOf, terms: terms, gradients: gradients)
             let firstBlock = chunk.blocks.count
             if gradients {
                 chunk.blockRow += repeatElement(row, count: ws.slotAtoms.count)
@@ -147,10 +147,12 @@ extension ACSF {
                             let offset = angularOffset(ws.species[j], ws.species[k])
                             terms.addAngular(
                                 .init(
-                                    d: ws.vectors[j], r: ws.distances[j], fc: ws.cutoffs[j], slopeOverR: ws.slopes[j],
+                                    d: ws.vectors[j], r: ws.distances[j], inverseR: ws.inverseDistances[j], fc: ws.cutoffs[j],
+                                    slopeOverR: ws.slopes[j],
                                     exponentials: e.baseAddress! + j * etas, block: block(j, offset)),
                                 .init(
-                                    d: ws.vectors[k], r: ws.distances[k], fc: ws.cutoffs[k], slopeOverR: ws.slopes[k],
+                                    d: ws.vectors[k], r: ws.distances[k], inverseR: ws.inverseDistances[k], fc: ws.cutoffs[k],
+                                    slopeOverR: ws.slopes[k],
                                     exponentials: e.baseAddress! + k * etas, block: block(k, offset)),
                                 row: row + offset, stride: D, scratch: scratch.baseAddress!)
                         }

@@ -18,7 +18,10 @@ import Support
 ///
 /// Layout (DScribe's): for each species s in ascending Z, [G1, G2…, G3…] of neighbors of species s; then for
 /// each species pair (a ≥ b, in the order (0,0), (1,0), (1,1), (2,0), …: pair index a(a+1)/2 + b), [G4…, G5…].
-/// Periodic cells (with `periodic`) count every image within r_c, also in cells smaller than r_c.
+/// Periodic cells (with `periodic`) count every image within r_c, also in cells smaller than r_c, wherever the
+/// atoms are (DScribe's image search assumes positions inside the cell). Where DScribe's fractional-ζ terms are
+/// NaN (collinear neighbors, as in every centrosymmetric crystal: its 1 + λ cos θ rounds a hair below zero), the
+/// exact value 0 is given.
 ///
 /// ```swift
 /// let acsf = try ACSF(cutoff: 6, species: [1, 8], g2: [.init(eta: 1, shift: 1)], g4: [.init(eta: 0.005, zeta: 2, lambda: 1)])
@@ -114,7 +117,8 @@ public struct ACSF: Descriptor {
         let sorted = Array(Set(species)).sorted()
         let pairs = sorted.count * (sorted.count + 1) / 2
         let features = (1 + g2.count + g3.count) * sorted.count + (g4.count + g5.count) * pairs
-        try DescriptorLimits.checkFeatures(features, settings: "\(sorted.count) species, \(g2.count + g3.count + g4.count + g5.count) functions")
+        try DescriptorLimits.checkFeatures(
+            features, settings: "\(sorted.count) species, \(g2.count + g3.count + g4.count + g5.count) functions")
         self.cutoff = cutoff
         self.species = sorted
         self.g2 = g2

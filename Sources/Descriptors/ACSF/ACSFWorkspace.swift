@@ -1,5 +1,4 @@
 import Atoms
-import Foundation
 
 /// Scratch space of one worker: the current center's neighbors in contiguous arrays (vector, distance, cutoff
 /// factors, species, exp(−η r²) per distinct η) and the derivative slot of each atom the center sees. Reused
@@ -9,6 +8,8 @@ struct ACSFWorkspace {
     private(set) var vectors: [SIMD3<Double>] = []
     /// Distance of each neighbor, Å.
     private(set) var distances: [Double] = []
+    /// 1 / distance of each neighbor.
+    private(set) var inverseDistances: [Double] = []
     /// f_c(r) of each neighbor.
     private(set) var cutoffs: [Double] = []
     /// f_c′(r) / r of each neighbor.
@@ -34,11 +35,13 @@ struct ACSFWorkspace {
     /// Number of neighbors gathered.
     var count: Int { distances.count }
 
-    /// Gathers the neighbors of center `i` (every pair of `list`, whose cutoff is r_c) and gives each atom a slot.
-    mutating func gather(center i: Int, list: NeighborList, speciesOf: [Int], terms: ACSFTerms) {
+    /// Gathers the neighbors of center `i` (every pair of `list`, whose cutoff is r_c) and gives each atom a slot;
+    /// `slopes` only with `gradients`.
+    mutating func gather(center i: Int, list: NeighborList, speciesOf: [Int], terms: ACSFTerms, gradients: Bool) {
         for atom in slotAtoms { slotOfAtom[atom] = -1 }
         vectors.removeAll(keepingCapacity: true)
         distances.removeAll(keepingCapacity: true)
+        inverseDistances.removeAll(keepingCapacity: true)
         cutoffs.removeAll(keepingCapacity: true)
         slopes.removeAll(keepingCapacity: true)
         species.removeAll(keepingCapacity: true)
@@ -53,14 +56,14 @@ struct ACSFWorkspace {
                 slotOfAtom[j] = slotAtoms.count
                 slotAtoms.append(j)
             }
-            let (fc, slope) = terms.cutoffFunction(r)
             vectors.append(list.vectors[p])
             distances.append(r)
-            cutoffs.append(fc)
-            slopes.append(slope)
+            inverseDistances.append(1 / r)
+            cutoffs.append(terms.cutoffValue(r))
+            slopes.append(gradients ? terms.cutoffSlopeOverR(r) : 0)
             species.append(speciesOf[j])
             slots.append(slotOfAtom[j])
-            for eta in terms.distinctEta { exponentials.append(exp(-eta * r * r)) }
+            for eta in terms.distinctEta { exponentials.append(PolynomialElementary.exponential(-eta * r * r)) }
         }
     }
 }
