@@ -54,9 +54,9 @@ public func swiftgapDescriptorLocation(
 /// (read it with `swiftgap_result_*`, free it with `swiftgap_free`).
 ///
 /// Structures: `atoms[count]` atom counts; `numbers` (Σatoms), `positions` (Σatoms × 3, Å), `cells` (count × 9,
-/// lattice vectors as rows), `pbc` (count × 3). Centers (SOAP only): NULL `centerCounts` for every atom;
-/// otherwise `centerCounts[count]` and, for all centers in order, `centerAtoms` (atom index, or −1 for a point)
-/// and `centerPoints` (× 3, Å, read for points). `attach` ≠ 0 moves an atom-index center with its atom in
+/// lattice vectors as rows), `pbc` (count × 3). Centers (local descriptors; points for SOAP only): NULL
+/// `centerCounts` for every atom; otherwise `centerCounts[count]` and, for all centers in order, `centerAtoms`
+/// (atom index, or −1 for a point) and `centerPoints` (× 3, Å, read for points). `attach` ≠ 0 moves an atom-index center with its atom in
 /// derivatives (DScribe's attach=True); 0 keeps it where the atom was.
 @_cdecl("swiftgap_descriptor_compute")
 public func swiftgapDescriptorCompute(

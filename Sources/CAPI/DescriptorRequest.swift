@@ -12,13 +12,13 @@ struct DescriptorRequest {
     }
 
     /// Rows of `structures`.
-    /// - Throws: `DescriptorError`; `CAPIError` for centers given to a global descriptor.
+    /// - Throws: `DescriptorError` (for centers given to a global descriptor too); `CAPIError` for point
+    ///   centers given to a descriptor other than SOAP.
     func create(_ structures: [Structure], threads: Int) throws -> DescriptorRows {
         if let soap = descriptor as? SOAP {
             return try soap.create(structures, at: soapCenters(structures), threads: threads)
         }
-        try checkNoCenters()
-        return try descriptor.create(structures, centers: nil, threads: threads)
+        return try descriptor.create(structures, centers: atomCenters(), threads: threads)
     }
 
     /// Rows and derivatives of `structures`; `attach` moves an atom's center with it (SOAP).
@@ -27,11 +27,16 @@ struct DescriptorRequest {
         if let soap = descriptor as? SOAP {
             return try soap.derivatives(structures, at: soapCenters(structures), attach: attach, threads: threads)
         }
-        try checkNoCenters()
-        return try descriptor.derivatives(structures, centers: nil, threads: threads)
+        return try descriptor.derivatives(structures, centers: atomCenters(), threads: threads)
     }
 
-    private func checkNoCenters() throws {
-        guard centers == nil else { throw CAPIError("only SOAP takes centers; this descriptor describes whole structures") }
+    /// The centers as atom indices, for descriptors other than SOAP (a global descriptor refuses any centers).
+    private func atomCenters() throws -> [[Int]]? {
+        try centers?.perStructure.map { list in
+            try list.map { center in
+                guard case let .atom(i) = center else { throw CAPIError("only SOAP takes centers at points; give atom indices") }
+                return i
+            }
+        }
     }
 }

@@ -130,3 +130,30 @@ struct PoolingTests {
         }
     }
 }
+
+@Suite("Pooling ACSF")
+struct PoolingACSFTests {
+    @Test func maxPooledACSFDerivativesMatchFiniteDifferences() throws {
+        let acsf = try #require(
+            try DescriptorSettings.descriptor(
+                json:
+                    #"{"kind": "acsf", "species": ["H", "O"], "r_cut": 4, "g2_params": [[1, 1], [0.5, 2]], "g4_params": [[0.1, 2, 1]]}"#
+            ))
+        #expect(acsf.isLocal)
+        let pooled = try PooledDescriptor(acsf, pooling: .max, sampling: CenterSampling(.count(2), seed: 1))
+        let s = Structure(
+            atomicNumbers: [8, 1, 1, 8, 1],
+            positions: [.zero, SIMD3(0.96, 0, 0), SIMD3(-0.2, 0.93, 0), SIMD3(2.5, 0.4, 0.3), SIMD3(3.1, 1.1, 0)])
+        let (_, d) = try pooled.derivatives([s], centers: nil, threads: 1)
+        let D = pooled.numberOfFeatures
+        let (worst, scale) = try positionFiniteDifferences(s, h: 1e-6, features: D) {
+            try pooled.create([$0], centers: nil, threads: 1)
+        } analytic: {
+            _, atom, axis, f in
+            guard let b = d.atom.firstIndex(of: atom) else { return 0 }
+            let block = d.block(b)
+            return block[block.startIndex + axis * D + f]
+        }
+        #expect(worst <= 1e-6 * max(scale, 1), "\(worst) of \(scale)")
+    }
+}

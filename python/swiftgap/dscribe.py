@@ -1,4 +1,4 @@
-"""DScribe 2.1's `SOAP`, `CoulombMatrix`, `SineMatrix`, `EwaldSumMatrix` and `MBTR`, computed by SwiftGAP: the same
+"""DScribe 2.1's `SOAP`, `ACSF`, `CoulombMatrix`, `SineMatrix`, `EwaldSumMatrix` and `MBTR`, computed by SwiftGAP: the same
 constructor arguments, methods, output shapes and types, so that a DScribe script runs with only its import line
 changed::
 
@@ -19,6 +19,7 @@ import numpy as np
 from ase import Atoms
 from ase.data import atomic_numbers as _symbol_numbers
 
+from ._acsf import ACSF
 from ._descriptor import (
     SwiftDescriptor, as_list, check_output_options, displaced_per_system, output, species_numbers, split_rows,
     thread_count,
@@ -26,7 +27,7 @@ from ._descriptor import (
 from ._matrices import CoulombMatrix, EwaldSumMatrix, SineMatrix
 from ._mbtr import MBTR
 
-__all__ = ["SOAP", "CoulombMatrix", "SineMatrix", "EwaldSumMatrix", "MBTR"]
+__all__ = ["SOAP", "ACSF", "CoulombMatrix", "SineMatrix", "EwaldSumMatrix", "MBTR"]
 
 
 class SOAP:

@@ -5,6 +5,7 @@ enum DescriptorKinds {
 
     /// Reader by kind name.
     static let readers: [String: Reader] = [
+        "acsf": { (s: inout DescriptorSettings) throws(DescriptorError) in try ACSF(settings: &s) },
         "soap": { (s: inout DescriptorSettings) throws(DescriptorError) in try SOAP(settings: &s) },
         "coulomb_matrix": { (s: inout DescriptorSettings) throws(DescriptorError) in try CoulombMatrix(settings: &s) },
         "mbtr": { (s: inout DescriptorSettings) throws(DescriptorError) in try MBTR(settings: &s) },

@@ -135,6 +135,18 @@ public struct DescriptorSettings: Sendable {
         return numbers
     }
 
+    /// A list of finite numbers (`[kappa, …]`), nil when absent or null.
+    public mutating func optionalDoubles(_ key: String) throws(DescriptorError) -> [Double]? {
+        guard let value = take(key) else { return nil }
+        guard case let .array(items) = value else { throw mistyped(key, value, "a list of numbers") }
+        var out = [Double]()
+        for item in items {
+            guard case let .number(x) = item, x.isFinite else { throw mistyped(key, value, "a list of finite numbers") }
+            out.append(x)
+        }
+        return out
+    }
+
     /// A list of rows of `width` numbers each (`[[eta, r_s], …]`), nil when absent or null.
     public mutating func optionalRows(_ key: String, width: Int) throws(DescriptorError) -> [[Double]]? {
         guard let value = take(key) else { return nil }

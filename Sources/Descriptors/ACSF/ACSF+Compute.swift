@@ -1,0 +1,169 @@
+import Atoms
+import Support
+
+extension ACSF {
+    /// A structure made ready: the species index of each atom, the centers and their neighbors within r_c.
+    struct Prepared: Sendable {
+        let speciesOf: [Int]
+        let centers: [Int]
+        let list: NeighborList
+    }
+
+    /// Some consecutive rows of one structure, with their derivative blocks when asked for.
+    struct Chunk: Sendable {
+        /// The rows, one after another.
+        var values: [Double]
+        /// Per block, its row within the chunk and its atom.
+        var blockRow: [Int] = []
+        var blockAtom: [Int] = []
+        /// The 3 × D blocks, one after another.
+        var blocks: [Double] = []
+    }
+
+    /// Centers handled by one unit of parallel work.
+    private static let chunkSize = 32
+
+    /// Rows (and derivatives) of `structures` at `centers` (nil: every atom).
+    func compute(
+        _ structures: [Structure], centers: [[Int]]?, gradients: Bool, threads: Int
+    ) throws(DescriptorError) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
+        if let centers, centers.count != structures.count {
+            throw .invalidSetting(
+                name: "centers", value: "\(centers.count) lists",
+                hint: "give one list of centers per structure (\(structures.count))")
+        }
+        let ready = Parallel.map(structures.count, threads: threads) { k in
+            Result { () throws(DescriptorError) in try prepare(structures[k], index: k, centers: centers?[k]) }
+        }
+        var structuresReady = [Prepared]()
+        for r in ready { structuresReady.append(try r.get()) }
+        let prepared = structuresReady
+        let items = prepared.indices.flatMap { s in
+            stride(from: 0, to: prepared[s].centers.count, by: Self.chunkSize).map { start in
+                (structure: s, centers: start..<min(start + Self.chunkSize, prepared[s].centers.count))
+            }
+        }
+        let chunks = Parallel.map(items.count, threads: threads) { k in
+            evaluate(prepared[items[k].structure], centers: items[k].centers, gradients: gradients)
+        }
+        let D = numberOfFeatures
+        var rows = DescriptorRows(featureCount: D)
+        var derivatives = SparseDerivatives(featureCount: D, strain: false)
+        for (item, chunk) in zip(items, chunks) {
+            let firstRow = rows.count
+            rows.values += chunk.values
+            rows.structure += repeatElement(item.structure, count: item.centers.count)
+            rows.center += prepared[item.structure].centers[item.centers]
+            derivatives.row += chunk.blockRow.map { firstRow + $0 }
+            derivatives.atom += chunk.blockAtom
+            derivatives.values += chunk.blocks
+        }
+        return (rows, derivatives)
+    }
+
+    /// Species indices, checked centers and the neighbor list of structure `index`.
+    private func prepare(_ s: Structure, index: Int, centers: [Int]?) throws(DescriptorError) -> Prepared {
+        var s = s
+        if !periodic {
+            s.pbc = .none
+            s.cell = .empty
+        }
+        var indexOf = [Int: Int]()
+        for (k, z) in species.enumerated() { indexOf[z] = k }
+        var speciesOf = [Int]()
+        speciesOf.reserveCapacity(s.count)
+        for (atom, z) in s.atomicNumbers.enumerated() {
+            guard let k = indexOf[z] else {
+                throw .unknownSpecies(structure: index, atom: atom, atomicNumber: z, known: species)
+            }
+            speciesOf.append(k)
+        }
+        let centers = centers ?? Array(0..<s.count)
+        for i in centers where !(0..<s.count).contains(i) {
+            throw .invalidCenter(structure: index, center: i, atoms: s.count)
+        }
+        let list: NeighborList
+        do {
+            // Only the centers' pairs: a few centers in a large structure need not list every atom.
+            list = try NeighborList(s, cutoff: cutoff, centers: centers.count < s.count ? centers : nil, threads: 1)
+        } catch {
+            throw .geometry(structure: index, error)
+        }
+        for i in centers {
+            for p in list.pairs(of: i) where list.distances[p] == 0 {
+                let j = Int(list.neighbors[p])
+                throw .overlappingAtoms(structure: index, first: min(i, j), second: max(i, j))
+            }
+        }
+        return Prepared(speciesOf: speciesOf, centers: centers, list: list)
+    }
+
+    /// The rows of `centers` (positions in `p.centers`) and, with `gradients`, their blocks: the center's
+    /// first, then one per other atom within r_c in order of first appearance.
+    private func evaluate(_ p: Prepared, centers: Range<Int>, gradients: Bool) -> Chunk {
+        let D = numberOfFeatures
+        var chunk = Chunk(values: [Double](repeating: 0, count: centers.count * D))
+        var ws = ACSFWorkspace(atoms: p.speciesOf.count, terms: terms)
+        for (row, c) in centers.enumerated() {
+            ws.gather(center: p.centers[c], list: p.list, speciesOf: p.speciesOf, terms: terms, gradients: gradients)
+            let firstBlock = chunk.blocks.count
+            if gradients {
+                chunk.blockRow += repeatElement(row, count: ws.slotAtoms.count)
+                chunk.blockAtom += ws.slotAtoms
+                chunk.blocks += repeatElement(0, count: ws.slotAtoms.count * 3 * D)
+            }
+            chunk.values.withUnsafeMutableBufferPointer { values in
+                chunk.blocks.withUnsafeMutableBufferPointer { blocks in
+                    describe(&ws, row: values.baseAddress! + row * D, blocks: gradients ? blocks.baseAddress! + firstBlock : nil)
+                }
+            }
+        }
+        return chunk
+    }
+
+    /// Adds the gathered center's functions to `row` and, when `blocks` is given (one zeroed 3 × D block per
+    /// slot), their derivatives. Moving the center or any of its images moves every neighbor vector at once, and
+    /// the row is invariant under translation, so the center's block is minus the sum of the others; a neighbor
+    /// that is an image of the center itself moves with it and adds no block of its own.
+    private func describe(_ ws: inout ACSFWorkspace, row: UnsafeMutablePointer<Double>, blocks: UnsafeMutablePointer<Double>?) {
+        let D = numberOfFeatures, n = ws.count
+        /// The block of neighbor `k` offset to `feature`, nil for an image of the center or without derivatives.
+        func block(_ k: Int, _ feature: Int) -> UnsafeMutablePointer<Double>? {
+            guard let blocks, ws.slots[k] > 0 else { return nil }
+            return blocks + ws.slots[k] * 3 * D + feature
+        }
+        for k in 0..<n {
+            let offset = ws.species[k] * terms.radialCount
+            terms.addRadial(
+                r: ws.distances[k], d: ws.vectors[k], fc: ws.cutoffs[k], slopeOverR: ws.slopes[k], row: row + offset,
+                block: block(k, offset), stride: D)
+        }
+        if terms.angularCount > 0 {
+            let etas = terms.distinctEta.count
+            ws.exponentials.withUnsafeBufferPointer { e in
+                ws.scratch.withUnsafeMutableBufferPointer { scratch in
+                    for j in 0..<n {
+                        for k in 0..<j {
+                            let offset = angularOffset(ws.species[j], ws.species[k])
+                            terms.addAngular(
+                                .init(
+                                    d: ws.vectors[j], r: ws.distances[j], inverseR: ws.inverseDistances[j], fc: ws.cutoffs[j],
+                                    slopeOverR: ws.slopes[j],
+                                    exponentials: e.baseAddress! + j * etas, block: block(j, offset)),
+                                .init(
+                                    d: ws.vectors[k], r: ws.distances[k], inverseR: ws.inverseDistances[k], fc: ws.cutoffs[k],
+                                    slopeOverR: ws.slopes[k],
+                                    exponentials: e.baseAddress! + k * etas, block: block(k, offset)),
+                                row: row + offset, stride: D, scratch: scratch.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        guard let blocks else { return }
+        for slot in 1..<ws.slotAtoms.count {
+            let source = blocks + slot * 3 * D
+            for f in 0..<(3 * D) { blocks[f] -= source[f] }
+        }
+    }
+}
