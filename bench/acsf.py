@@ -49,28 +49,6 @@ SETTINGS = dict(
 )
 
 
-def timed(call, repeat):
-    call()
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = call()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
-def flatten(x):
-    if isinstance(x, (list, tuple)):
-        return [z for y in x for z in flatten(y)]
-    return [np.asarray(x)]
-
-
-def deviation(ours, theirs):
-    a, b = flatten(ours), flatten(theirs)
-    scale = max(float(np.abs(y).max()) for y in b)
-    return max(float(np.abs(x - y).max()) for x, y in zip(a, b)) / scale
-
-
 def cases(jobs):
     """(case, call, (DScribe's descriptor or None, ours), the call on a descriptor)."""
     from dscribe import descriptors as dscribe
@@ -113,13 +91,13 @@ def main():
     for jobs in (int(j) for j in args.jobs.split(",")):
         for case, call, (theirs, ours), run in cases(jobs):
             load = gc.wait_idle(max_wait=args.wait)
-            t_ours, out_ours = timed(lambda: run(ours), args.repeat)
+            t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat)
             row = {"jobs": jobs, "case": case, "call": call, "swiftgap_seconds": t_ours, "load_before": load,
                    "dscribe_seconds": None, "ratio": None, "max_relative_difference": None}
             if theirs is not None:
-                t_theirs, out_theirs = timed(lambda: run(theirs), args.repeat)
+                t_theirs, out_theirs = common.best_time(lambda: run(theirs), args.repeat)
                 row.update(dscribe_seconds=t_theirs, ratio=t_theirs / t_ours,
-                           max_relative_difference=deviation(out_ours, out_theirs))
+                           max_relative_difference=common.deviation(out_ours, out_theirs))
             rows.append(row)
             theirs_text = "—" if theirs is None else f"{row['dscribe_seconds']:.4f}"
             ratio_text = "—" if theirs is None else f"{row['ratio']:.1f}"

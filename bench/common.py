@@ -60,3 +60,37 @@ def machine():
     except OSError:
         pass
     return f"{model}, {os.cpu_count()} cores"
+
+
+def best_time(call, repeat, slow=None):
+    """(fastest of ``repeat`` timed calls after an untimed warm-up, the last output); a warm-up slower than
+    ``slow`` seconds is returned alone (its time and output)."""
+    import time
+    t0 = time.perf_counter()
+    out = call()
+    first = time.perf_counter() - t0
+    if slow is not None and first > slow:
+        return first, out
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = call()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def flatten(x):
+    """The arrays of a (nested) list or tuple of arrays, in order."""
+    import numpy as np
+    if isinstance(x, (list, tuple)):
+        return [z for y in x for z in flatten(y)]
+    return [np.asarray(x)]
+
+
+def deviation(ours, theirs, floor=0.0):
+    """Largest |ours − theirs| relative to the peer's largest entry (at least ``floor``, so that outputs that
+    vanish up to rounding compare absolutely)."""
+    import numpy as np
+    a, b = flatten(ours), flatten(theirs)
+    scale = max(max(float(np.abs(y).max()) for y in b), floor)
+    return max(float(np.abs(x - y).max()) for x, y in zip(a, b)) / scale

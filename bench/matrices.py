@@ -44,34 +44,6 @@ OUT_DIR = os.path.join(gc.DATA_DIR, "matrices")
 SLOW = 20.0
 
 
-def timed(call, repeat):
-    t0 = time.perf_counter()
-    out = call()
-    first = time.perf_counter() - t0
-    if first > SLOW:
-        return first, out
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = call()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
-def flatten(x):
-    if isinstance(x, (list, tuple)):
-        return [z for y in x for z in flatten(y)]
-    return [np.asarray(x)]
-
-
-def deviation(ours, theirs):
-    """Largest difference relative to DScribe's largest entry; outputs that are zero up to rounding (the
-    derivatives of the unrattled lesson crystals vanish by symmetry) compare absolutely."""
-    a, b = flatten(ours), flatten(theirs)
-    scale = max(max(float(np.abs(y).max()) for y in b), 1e-6)
-    return max(float(np.abs(x - y).max()) for x, y in zip(a, b)) / scale
-
-
 def nacl(repeat):
     atoms = bulk("NaCl", "rocksalt", a=5.64, cubic=True) * (repeat, repeat, repeat)
     atoms.rattle(0.05, seed=3)
@@ -115,10 +87,10 @@ def main():
     rows = []
     for case, call, (theirs, ours), run in cases(args.only):
         load = gc.wait_idle(max_wait=args.max_wait)
-        t_theirs, out_theirs = timed(lambda: run(theirs), args.repeat)
-        t_ours, out_ours = timed(lambda: run(ours), args.repeat)
+        t_theirs, out_theirs = common.best_time(lambda: run(theirs), args.repeat, slow=SLOW)
+        t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat, slow=SLOW)
         row = {"case": case, "call": call, "dscribe_seconds": t_theirs, "swiftgap_seconds": t_ours,
-               "ratio": t_theirs / t_ours, "max_relative_difference": deviation(out_ours, out_theirs),
+               "ratio": t_theirs / t_ours, "max_relative_difference": common.deviation(out_ours, out_theirs, floor=1e-6),
                "load_before": load}
         rows.append(row)
         print(f"{case:<16} {call:<28} {t_theirs:>10.4f} {t_ours:>11.4f} {row['ratio']:>7.1f} "

@@ -46,32 +46,10 @@ K3 = dict(geometry={"function": "cosine"}, grid={"min": -1, "max": 1, "n": 100, 
           weighting={"function": "exp", "r_cut": 5, "threshold": 1e-3})
 
 
-def timed(call, repeat):
-    call()
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = call()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
 def once(call):
     t0 = time.perf_counter()
     out = call()
     return time.perf_counter() - t0, out
-
-
-def flatten(x):
-    if isinstance(x, (list, tuple)):
-        return [z for y in x for z in flatten(y)]
-    return [np.asarray(x)]
-
-
-def deviation(ours, theirs):
-    a, b = flatten(ours), flatten(theirs)
-    scale = max(max(float(np.abs(y).max()) for y in b), 1e-300)
-    return max(float(np.abs(x - y).max()) for x, y in zip(a, b)) / scale
 
 
 def cases(skip_large):
@@ -113,10 +91,10 @@ def main():
     rows = []
     for case, call, (theirs, ours), run, large in cases(args.skip_large):
         load = os.getloadavg()[0] if args.no_wait else gc.wait_idle()
-        t_theirs, out_theirs = once(lambda: run(theirs)) if large else timed(lambda: run(theirs), args.repeat)
-        t_ours, out_ours = timed(lambda: run(ours), args.repeat)
+        t_theirs, out_theirs = once(lambda: run(theirs)) if large else common.best_time(lambda: run(theirs), args.repeat)
+        t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat)
         row = {"case": case, "call": call, "dscribe_seconds": t_theirs, "swiftgap_seconds": t_ours,
-               "ratio": t_theirs / t_ours, "max_relative_difference": deviation(out_ours, out_theirs),
+               "ratio": t_theirs / t_ours, "max_relative_difference": common.deviation(out_ours, out_theirs, floor=1e-300),
                "load_before": load}
         rows.append(row)
         print(f"{case:<16} {call:<16} {t_theirs:>10.4f} {t_ours:>11.4f} {row['ratio']:>7.1f} "

@@ -39,28 +39,6 @@ import gap_common as gc
 OUT_DIR = os.path.join(gc.DATA_DIR, "python_dscribe")
 
 
-def timed(call, repeat):
-    call()
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = call()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
-def flatten(x):
-    if isinstance(x, (list, tuple)):
-        return [z for y in x for z in flatten(y)]
-    return [np.asarray(x)]
-
-
-def deviation(ours, theirs):
-    a, b = flatten(ours), flatten(theirs)
-    scale = max(float(np.abs(y).max()) for y in b)
-    return max(float(np.abs(x - y).max()) for x, y in zip(a, b)) / scale
-
-
 def cases(jobs):
     from dscribe import descriptors as dscribe
     from swiftgap import dscribe as ours
@@ -108,10 +86,10 @@ def main():
     rows = []
     for case, call, (theirs, ours), run in cases(args.jobs):
         load = gc.wait_idle()
-        t_theirs, out_theirs = timed(lambda: run(theirs), args.repeat)
-        t_ours, out_ours = timed(lambda: run(ours), args.repeat)
+        t_theirs, out_theirs = common.best_time(lambda: run(theirs), args.repeat)
+        t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat)
         row = {"case": case, "call": call, "dscribe_seconds": t_theirs, "swiftgap_seconds": t_ours,
-               "ratio": t_theirs / t_ours, "max_relative_difference": deviation(out_ours, out_theirs),
+               "ratio": t_theirs / t_ours, "max_relative_difference": common.deviation(out_ours, out_theirs),
                "load_before": load}
         rows.append(row)
         print(f"{case:<16} {call:<30} {t_theirs:>10.4f} {t_ours:>11.4f} {row['ratio']:>7.1f} "
