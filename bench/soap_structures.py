@@ -15,6 +15,7 @@ STRUCTURES = {
     "si1000": ("soap-si1000.xyz", "Si diamond 5×5×5 cubic, rattled 0.05 Å"),
     "water": ("soap-water64.xyz", "64 H₂O, 12.42 Å cubic box, 1.00 g/cm³"),
     "watmeoh": ("soap-water32-methanol16.xyz", "32 H₂O + 16 CH₃OH, 12.53 Å cubic box, 0.92 g/cm³"),
+    "bsto": ("soap-ba-sr-tio3-135.xyz", "Ba₀.₅Sr₀.₅TiO₃ cubic perovskite 3×3×3 (135 atoms), A sites random, rattled 0.05 Å"),
 }
 
 AVOGADRO = 6.02214076e23
@@ -114,6 +115,24 @@ def liquid_box(molecules, density, seed, min_distance=1.6, heavy_distance=2.5):
     return symbols, positions, np.eye(3) * length
 
 
+def perovskite(n, seed):
+    """ABO₃ cubic perovskite (a = 3.95 Å) n×n×n, half the A sites Ba and half Sr at random, rattled."""
+    from ase import Atoms
+
+    a = 3.95
+    cell = Atoms(["Ba", "Ti", "O", "O", "O"],
+                 scaled_positions=[[0, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]],
+                 cell=np.eye(3) * a, pbc=True).repeat(n)
+    rng = np.random.default_rng(seed)
+    symbols = cell.get_chemical_symbols()
+    a_sites = [k for k, s in enumerate(symbols) if s == "Ba"]
+    for k in rng.permutation(a_sites)[: len(a_sites) // 2]:
+        symbols[k] = "Sr"
+    cell.set_chemical_symbols(symbols)
+    cell.rattle(stdev=0.05, seed=seed)
+    return cell.get_chemical_symbols(), cell.positions, np.array(cell.cell)
+
+
 def build(name):
     if name == "si216":
         return silicon(3, seed=1)
@@ -124,6 +143,8 @@ def build(name):
     if name == "watmeoh":
         # x(MeOH) = 1/3; the real mixture is ~0.92 g/cm³ at 25 °C.
         return liquid_box([water_molecule()] * 32 + [methanol_molecule()] * 16, density=0.92, seed=5)
+    if name == "bsto":
+        return perovskite(3, seed=7)
     raise KeyError(name)
 
 

@@ -76,16 +76,12 @@ public func swiftgapResultDerivatives(
         }
         let slotOf = try required(slotOfAtom, "slotOfAtom"), out = try required(out, "out")
         let D = derivatives.featureCount, firstRow = result.rowRange[Int(structure)].lowerBound
-        derivatives.values.withUnsafeBufferPointer { v in
-            for b in result.blockRange[Int(structure)] {
-                let atom = derivatives.atom[b]
-                guard atom < atoms else { continue }
-                let slot = Int(slotOf[atom])
-                guard slot >= 0, slot < slots else { continue }
-                let target = out + ((derivatives.row[b] - firstRow) * Int(slots) + slot) * 3 * D
-                let source = v.baseAddress! + b * 3 * D
-                for k in 0..<(3 * D) { target[k] += source[k] }
-            }
+        for b in result.blockRange[Int(structure)] {
+            let atom = derivatives.atom[b]
+            guard atom < atoms else { continue }
+            let slot = Int(slotOf[atom])
+            guard slot >= 0, slot < slots else { continue }
+            derivatives.addBlock(b, to: out + ((derivatives.row[b] - firstRow) * Int(slots) + slot) * 3 * D)
         }
     }
 }

@@ -131,8 +131,8 @@ struct DesignRows {
                 for chunk in stride(from: 0, to: allBlocks.count, by: Self.blocksPerProduct) {
                     let blocks = allBlocks[chunk..<min(chunk + Self.blocksPerProduct, allBlocks.count)]
                     var g = Matrix(rows: 3 * blocks.count, columns: D)
-                    for (b, pair) in blocks.enumerated() {
-                        g.elements.replaceSubrange((3 * b * D)..<((3 * b + 3) * D), with: dq.block(pair.block))
+                    g.elements.withUnsafeMutableBufferPointer { e in
+                        for (b, pair) in blocks.enumerated() { dq.addBlock(pair.block, to: e.baseAddress! + 3 * b * D) }
                     }
                     let p = try product(g, x)
                     for (b, (block, k)) in blocks.enumerated() {

@@ -271,7 +271,8 @@ struct DescribeCommand: ParsableCommand {
             if derivatives {
                 let d: SparseDerivatives
                 (q, d) = try descriptor.derivatives(batch, centers: batchCenters, threads: threads)
-                gradients += d.values
+                // The archive keeps dense 3 × D blocks, whatever the storage in memory.
+                for k in 0..<d.count { gradients += d.block(k) }
                 gradientRow += d.row.map { $0 + structure.count }
                 gradientAtom += d.atom
             } else {

@@ -93,11 +93,7 @@ extension InteractionMatrix {
             rows.values += row
             rows.structure.append(k)
             rows.center.append(-1)
-            for (atom, block) in blocks.enumerated() {
-                derivatives.row.append(k)
-                derivatives.atom.append(atom)
-                derivatives.values += block
-            }
+            for (atom, block) in blocks.enumerated() { derivatives.append(row: k, atom: atom, dense: block) }
         }
         return (rows, derivatives)
     }

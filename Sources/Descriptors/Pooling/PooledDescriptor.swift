@@ -184,11 +184,7 @@ public struct PooledDescriptor: Descriptor {
                     }
                 }
             }
-            for i in atoms.indices.sorted(by: { atoms[$0] < atoms[$1] }) {
-                out.row.append(p)
-                out.atom.append(atoms[i])
-                out.values += sums[i]
-            }
+            for i in atoms.indices.sorted(by: { atoms[$0] < atoms[$1] }) { out.append(row: p, atom: atoms[i], dense: sums[i]) }
         }
         return out
     }

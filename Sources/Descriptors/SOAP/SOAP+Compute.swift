@@ -53,6 +53,9 @@ extension SOAP {
         let list: NeighborList
         /// Per output row, the atoms of its derivative blocks in output order (empty without gradients).
         let blockAtoms: [[Int]]
+        /// Per output row, the engine's feature pattern of each block in sparse storage: every feature (0) for
+        /// the center's atom and for averaged rows, else the pattern of the atom's species.
+        let blockPatterns: [[Int]]
     }
 
     /// One unit of parallel work: some rows of one structure, with where they go in the output.
@@ -87,14 +90,24 @@ extension SOAP {
         } catch {
             throw .geometry(structure: index, error)
         }
-        var blockAtoms = [[Int]]()
+        var blockAtoms = [[Int]](), blockPatterns = [[Int]]()
         if gradients {
             let perCenter = centers.map { engine.slotAtoms(center: $0, list: list, speciesOf: speciesOf) }
-            blockAtoms = average == .off ? perCenter : [Array(Set(perCenter.joined())).sorted()]
+            if average == .off {
+                blockAtoms = perCenter
+                blockPatterns = zip(centers, perCenter).map { center, atoms in
+                    atoms.enumerated().map { k, atom in
+                        k == 0 && center.atom != nil ? 0 : engine.pattern(ofSpecies: Int(speciesOf[atom]))
+                    }
+                }
+            } else {
+                blockAtoms = [Array(Set(perCenter.joined())).sorted()]
+                blockPatterns = [[Int](repeating: 0, count: blockAtoms[0].count)]
+            }
         }
         return Prepared(
             index: index, structure: s, speciesOf: speciesOf, centers: centers, list: list,
-            blockAtoms: blockAtoms)
+            blockAtoms: blockAtoms, blockPatterns: blockPatterns)
     }
 
     /// Rows (and derivatives) at `centers` (nil: every atom); `attach` moves index centers with their atoms.
@@ -127,13 +140,18 @@ extension SOAP {
     }
 
     /// Rows (and derivatives) of structures made ready by `prepareAll` (with `gradients` as given there).
+    /// `sparseBlocks` stores each derivative block in its pattern's features (with rank-one terms when the
+    /// layout normalises); otherwise, and for averaged rows, blocks are dense.
     func compute(
-        _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int
+        _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true
     ) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
+        let D = numberOfFeatures
+        let sparse = sparseBlocks && gradients && average == .off
         // Work items and where their rows and blocks land: chunks of centers, or whole averaged structures.
         var items = [WorkItem]()
         var rowCount = 0, blockCount = 0
         var rowStructure = [Int](), rowCenter = [Int](), blockRow = [Int](), blockAtom = [Int]()
+        var blockPattern = [Int32](), blockStart = [Int](), stored = 0
         for p in prepared {
             let rows = average == .off ? p.centers.count : 1
             let chunk = average == .off ? 16 : 1
@@ -153,39 +171,59 @@ extension SOAP {
                     blockRow += repeatElement(rowCount + r, count: p.blockAtoms[r].count)
                     blockAtom += p.blockAtoms[r]
                 }
+                if sparse {
+                    for pattern in p.blockPatterns[r] {
+                        blockPattern.append(Int32(pattern))
+                        blockStart.append(stored)
+                        stored += engine.storedLength(pattern: pattern)
+                    }
+                }
             }
             rowCount += rows
         }
+        if sparse { blockStart.append(stored) } else { stored = blockCount * 3 * D }
 
-        let D = numberOfFeatures
         var rows = DescriptorRows(featureCount: D)
         var derivatives = SparseDerivatives(featureCount: D, strain: strain)
-        let totalBlocks = blockCount, totalRows = rowCount, work = items
+        let totalBlocks = blockCount, totalRows = rowCount, work = items, totalStored = stored
+        let rankOne = sparse && engine.normalise
+        var coefficients = [Double]()
         rows.values = LargeArrays.uninitialised(totalRows * D) { q in
-            derivatives.values = LargeArrays.uninitialised(totalBlocks * 3 * D) { g in
-                let strainValues = LargeArrays.uninitialised(strain ? totalRows * 9 * D : 0) { e in
-                    let out = OutputBuffers(q: q, g: g, e: strain ? e : nil)
-                    Parallel.forEachRange(work.count, threads: threads) { range in
-                        let ws = Workspace(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
-                        for k in range {
-                            let item = work[k]
-                            let p = prepared[item.structure]
-                            ws.prepare(atoms: p.structure.count)
-                            if average == .off {
-                                centerRows(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
-                            } else {
-                                averagedRow(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
+            derivatives.values = LargeArrays.uninitialised(totalStored) { g in
+                coefficients = LargeArrays.uninitialised(rankOne ? totalBlocks * 3 : 0) { c in
+                    let strainValues = LargeArrays.uninitialised(strain ? totalRows * 9 * D : 0) { e in
+                        let out = OutputBuffers(
+                            q: q, g: g, blockStart: sparse ? blockStart : nil, rankOne: rankOne ? c : nil,
+                            e: strain ? e : nil)
+                        Parallel.forEachRange(work.count, threads: threads) { range in
+                            let ws = Workspace(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
+                            for k in range {
+                                let item = work[k]
+                                let p = prepared[item.structure]
+                                ws.prepare(atoms: p.structure.count)
+                                if average == .off {
+                                    centerRows(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
+                                } else {
+                                    averagedRow(p, item: item, workspace: ws, gradients: gradients, strain: strain, out: out)
+                                }
                             }
                         }
                     }
+                    if strain { derivatives.strain = strainValues }
                 }
-                if strain { derivatives.strain = strainValues }
             }
         }
         rows.structure = rowStructure
         rows.center = rowCenter
         derivatives.row = blockRow
         derivatives.atom = blockAtom
+        if sparse {
+            derivatives.patterns = engine.patterns
+            derivatives.pattern = blockPattern
+            derivatives.start = blockStart
+            // The vectors of the rank-one terms are the normalised rows themselves (shared, not copied).
+            if rankOne { derivatives.rankOne = SparseDerivatives.RankOne(coefficients: coefficients, vectors: rows.values) }
+        }
         return (rows, derivatives)
     }
 
@@ -197,16 +235,23 @@ extension SOAP {
         var block = item.firstBlock
         for (offset, c) in item.centers.enumerated() {
             let row = item.firstRow + offset
+            let sparse = out.blockStart != nil
             engine.expand(
                 center: p.centers[c], list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
+                mode: gradients ? .gradients(strain: strain, reference: nil, sparse: sparse) : .values)
             let q = out.q + row * D
             let norm = engine.powerSpectrum(ws, into: q)
             guard gradients else { continue }
             assert(ws.slotAtoms == p.blockAtoms[c], "slot order must match the planned output")
-            let atoms = out.g + block * 3 * D
             let strainRows = out.e.map { $0 + row * 9 * D }
-            engine.powerSpectrumGradients(ws, atoms: atoms, strain: strainRows, descriptor: q, norm: norm)
+            let output: SOAPEngine.GradientOutput
+            if let start = out.blockStart {
+                assert(ws.slotPatterns == p.blockPatterns[c], "slot patterns must match the planned output")
+                output = .sparse(out.g + start[block], rankOne: out.rankOne.map { $0 + 3 * block })
+            } else {
+                output = .dense(out.g + block * 3 * D)
+            }
+            engine.powerSpectrumGradients(ws, output: output, strain: strainRows, descriptor: q, norm: norm)
             block += ws.slotAtoms.count
         }
     }
@@ -235,8 +280,7 @@ extension SOAP {
             scratch.withUnsafeMutableBufferPointer { s in
                 strainScratch.withUnsafeMutableBufferPointer { t in
                     engine.powerSpectrumGradients(
-                        ws, atoms: s.baseAddress!, strain: strain ? t.baseAddress! : nil,
-                        descriptor: qc, norm: norm)
+                        ws, output: .dense(s.baseAddress!), strain: strain ? t.baseAddress! : nil, descriptor: qc, norm: norm)
                     for (k, atom) in ws.slotAtoms.enumerated() {
                         let target = g + slotOf[atom]! * 3 * D, source = s.baseAddress! + k * 3 * D
                         for c in 0..<(3 * D) { target[c] += source[c] / count }
@@ -260,7 +304,7 @@ extension SOAP {
                 for center in p.centers {
                     engine.expand(
                         center: center, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                        mode: .gradients(strain: strain, reference: reference.baseAddress!))
+                        mode: .gradients(strain: strain, reference: reference.baseAddress!, sparse: false))
                     accumulate(normalisedBy: nil, norm: 0)
                 }
             }
@@ -271,7 +315,7 @@ extension SOAP {
             for center in p.centers {
                 engine.expand(
                     center: center, list: p.list, speciesOf: p.speciesOf, workspace: ws,
-                    mode: gradients ? .gradients(strain: strain, reference: nil) : .values)
+                    mode: gradients ? .gradients(strain: strain, reference: nil, sparse: false) : .values)
                 qc.withUnsafeMutableBufferPointer { c in
                     let norm = engine.powerSpectrum(ws, into: c.baseAddress!)
                     for k in 0..<D { q[k] += c[k] / count }
@@ -288,12 +332,21 @@ final class OutputBuffers: @unchecked Sendable {
     let q: UnsafeMutablePointer<Double>
     /// Derivative blocks.
     let g: UnsafeMutablePointer<Double>
+    /// In sparse storage, where each block starts in `g` (else blocks are dense, 3 × D each).
+    let blockStart: [Int]?
+    /// In sparse storage of a normalised layout, three rank-one coefficients per block.
+    let rankOne: UnsafeMutablePointer<Double>?
     /// Strain derivatives per row, when requested.
     let e: UnsafeMutablePointer<Double>?
 
-    init(q: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>?) {
+    init(
+        q: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>, blockStart: [Int]?,
+        rankOne: UnsafeMutablePointer<Double>?, e: UnsafeMutablePointer<Double>?
+    ) {
         self.q = q
         self.g = g
+        self.blockStart = blockStart
+        self.rankOne = rankOne
         self.e = e
     }
 }

@@ -19,6 +19,12 @@ struct SOAPEngine: Sendable {
     let normalise: Bool
     /// How a density sitting on a fixed center changes when its atom moves.
     let displacement: CenterDisplacement
+    /// Feature patterns of derivative blocks: 0 is every feature (0..<layout.length); with several species,
+    /// 1 + s is the features of the species pairs containing species s (the only ones a neighbor of species s
+    /// changes: its position moves its own channels alone).
+    let patterns: [[Range<Int>]]
+    /// Per pattern, how its features are read from the gradient products.
+    let gathers: [FeatureGather]
 
     init(
         basis: RadialBasis, harmonics: SphericalHarmonics, species: [Int], weight: NeighborWeight, centerWeight: Double,
@@ -33,7 +39,42 @@ struct SOAPEngine: Sendable {
         self.layout = layout
         self.normalise = normalise
         displacement = CenterDisplacement(basis: basis, harmonics: harmonics, weight: weight)
+        var patterns = [[0..<layout.length]]
+        if species.count > 1 {
+            for s in 0..<species.count {
+                let touching = layout.features.indices.filter {
+                    Int(layout.features[$0].ia) / basis.nMax == s || Int(layout.features[$0].jb) / basis.nMax == s
+                }
+                patterns.append(Self.ranges(of: touching))
+            }
+        }
+        self.patterns = patterns
+        let K = species.count * basis.nMax, zeroEntry = (basis.lMax + 1) * K * K
+        gathers = patterns.enumerated().map { p, ranges in
+            let rows = p == 0 ? 0..<K : ((p - 1) * basis.nMax)..<(p * basis.nMax)
+            return FeatureGather(layout: layout, ranges: ranges, rows: rows, channels: K, zeroEntry: zeroEntry)
+        }
     }
+
+    /// The increasing `indices` as maximal ranges of consecutive values.
+    private static func ranges(of indices: [Int]) -> [Range<Int>] {
+        var out = [Range<Int>]()
+        for k in indices {
+            if let last = out.last, last.upperBound == k {
+                out[out.count - 1] = last.lowerBound..<(k + 1)
+            } else {
+                out.append(k..<(k + 1))
+            }
+        }
+        return out
+    }
+
+    /// The pattern of the derivative block of an atom in channel species `s` that is not the center's.
+    @inline(__always)
+    func pattern(ofSpecies s: Int) -> Int { species.count > 1 ? s + 1 : 0 }
+
+    /// Values stored for a derivative block of `pattern`: three rows of its features.
+    func storedLength(pattern: Int) -> Int { 3 * gathers[pattern].scale.count }
 
     /// Where an expansion is centered and what moves it.
     struct Center: Sendable {
@@ -99,7 +140,9 @@ struct SOAPEngine: Sendable {
         case values
         /// Gradient products G of every neighbor atom (and strain slots), for `powerSpectrumGradients`;
         /// `reference` replaces X in those products (inner averaging pairs each center's ∂X with the mean X).
-        case gradients(strain: Bool, reference: UnsafePointer<Double>?)
+        /// `sparse` gives each neighbor's slot the pattern of its species (its products are then zeroed in its
+        /// species' rows only), else every slot has pattern 0.
+        case gradients(strain: Bool, reference: UnsafePointer<Double>?, sparse: Bool)
         /// Each pair's radial and angular factors, for `backPropagate`.
         case backPropagation
     }
@@ -128,12 +171,13 @@ struct SOAPEngine: Sendable {
         }
 
         let range = list.pairs(of: center.site)
-        var slots = false, cache = false, strain = false
+        var slots = false, cache = false, strain = false, sparse = false
         var reference: UnsafePointer<Double>? = nil
         switch mode {
         case .values: break
-        case let .gradients(withStrain, mean):
+        case let .gradients(withStrain, mean, sparseBlocks):
             slots = true
+            sparse = sparseBlocks
             cache = true
             strain = withStrain
             reference = mean
@@ -145,7 +189,8 @@ struct SOAPEngine: Sendable {
         let radial = ws.radial, dRadial = ws.dRadial
         var cached = 0
         if cache, let i = center.atom, !center.attached {
-            cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: cached, slots: slots, workspace: ws)
+            let slot = slots ? ws.slot(of: i, pattern: 0, column: 0) : -1
+            cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: cached, slot: slot, workspace: ws)
             cached += 1
         }
         for p in range {
@@ -157,7 +202,9 @@ struct SOAPEngine: Sendable {
                 // An atom exactly on the center: its density counts as the center's own (DScribe's w0).
                 addDensityOnCenter(channel: channel, to: X)
                 if cache {
-                    cacheDisplacement(atom: j, column: channel * nMax, index: cached, slots: slots, workspace: ws)
+                    let slot =
+                        slots ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: channel * nMax) : -1
+                    cacheDisplacement(atom: j, column: channel * nMax, index: cached, slot: slot, workspace: ws)
                     cached += 1
                 }
                 continue
@@ -179,8 +226,8 @@ struct SOAPEngine: Sendable {
                     B[k] = dw * radial[k] + w * dRadial[k]
                 }
                 let moves = slots && !(center.attached && j == center.atom)
-                ws.pairs[cached] = Workspace.CachedPair(
-                    atom: j, slot: moves ? ws.slot(of: j) : -1, column: column, vector: d, unit: u)
+                let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1
+                ws.pairs[cached] = Workspace.CachedPair(atom: j, slot: slot, column: column, vector: d, unit: u)
                 cached += 1
             } else {
                 harmonics.values(u, into: Y)
@@ -239,8 +286,9 @@ struct SOAPEngine: Sendable {
         for n in 0..<nMax { X[channel * nMax + n] += centerWeight * basis.centerCoefficients[n] }
     }
 
-    /// Caches, as pair `index`, the displacement of `atom`'s density off a fixed center (`CenterDisplacement`).
-    private func cacheDisplacement(atom: Int, column: Int, index: Int, slots: Bool, workspace ws: Workspace) {
+    /// Caches, as pair `index`, the displacement of `atom`'s density off a fixed center (`CenterDisplacement`);
+    /// `slot` is the atom's slot (−1 without slots).
+    private func cacheDisplacement(atom: Int, column: Int, index: Int, slot: Int, workspace ws: Workspace) {
         let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
         (ws.pairHarmonics + index * lmCount).update(repeating: 0, count: lmCount)
         displacement.harmonicGradients.withUnsafeBufferPointer {
@@ -248,8 +296,7 @@ struct SOAPEngine: Sendable {
         }
         displacement.radial.withUnsafeBufferPointer { (ws.pairA + index * lnCount).update(from: $0.baseAddress!, count: lnCount) }
         (ws.pairB + index * lnCount).update(repeating: 0, count: lnCount)
-        ws.pairs[index] = Workspace.CachedPair(
-            atom: atom, slot: slots ? ws.slot(of: atom) : -1, column: column, vector: .zero, unit: .zero)
+        ws.pairs[index] = Workspace.CachedPair(atom: atom, slot: slot, column: column, vector: .zero, unit: .zero)
     }
 
     /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α.
@@ -303,46 +350,115 @@ struct SOAPEngine: Sendable {
         return norm
     }
 
-    /// Gradients of the power spectrum from the products `expand` left in the workspace: `atoms` receives
-    /// one 3 × length block per atom slot (an attached center's, first, is minus the sum of the others), `strain`
+    /// Where `powerSpectrumGradients` writes the blocks of the atom slots.
+    enum GradientOutput {
+        /// One 3 × length block per slot, one after another: gradients of q̂ when the layout normalises.
+        case dense(UnsafeMutablePointer<Double>)
+        /// Each slot's block in the features of its pattern (x, y, z rows, see `SparseDerivatives`), one after
+        /// another. When the layout normalises, a block holds ∂q/‖q‖ and `rankOne` receives its three
+        /// coefficients c_α = −q̂ · ∂_αq/‖q‖, so that ∂_αq̂ = ∂_αq/‖q‖ + c_α q̂.
+        case sparse(UnsafeMutablePointer<Double>, rankOne: UnsafeMutablePointer<Double>?)
+    }
+
+    /// Gradients of the power spectrum from the products `expand` left in the workspace: `output` receives
+    /// one block per atom slot (an attached center's, first, is minus the sum of the others), `strain`
     /// (when strain slots are in use) the 9 × length strain derivatives. With `descriptor` (the normalised
     /// q̂) and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     func powerSpectrumGradients(
-        _ ws: Workspace, atoms: UnsafeMutablePointer<Double>, strain: UnsafeMutablePointer<Double>?,
+        _ ws: Workspace, output: GradientOutput, strain: UnsafeMutablePointer<Double>?,
         descriptor q: UnsafePointer<Double>?, norm: Double
     ) {
         let D = layout.length
-        let offsets = ws.gatherOffsets(layout)
-        let G = ws.gradientProducts(block: 0, l: 0), blockSize = ws.blockSize
-        let featureCount = layout.features.count
         let strainBlocks = ws.strainSlots * 3
         let normalising = normalise && q != nil && norm > 0
         let inverse = normalising ? 1 / norm : 1
         let attached = ws.attachedCenter
-        if attached { atoms.update(repeating: 0, count: 3 * D) }
-        layout.features.withUnsafeBufferPointer { features in
-            for block in 0..<(ws.totalSlots * 3) {
-                let isStrain = block < strainBlocks
-                // An attached center (first atom slot) is filled from the others.
-                if attached && !isStrain && block - strainBlocks < 3 { continue }
-                let target = isStrain ? strain! + block * D : atoms + (block - strainBlocks) * D
-                let g = G + block * blockSize
-                for k in 0..<featureCount {
-                    target[k] = features[k].scale * (g[offsets[2 * k]] + g[offsets[2 * k + 1]])
-                }
-                for k in featureCount..<D { target[k] = 0 }
-                // ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖ is linear in ∂q, so the center can sum normalised blocks.
-                // (The dot product goes to BLAS: a plain loop would be one long chain of dependent adds.)
-                if normalising {
-                    let projection = cblas_ddot(Int32(D), q!, 1, target, 1)
-                    for k in 0..<D { target[k] = (target[k] - q![k] * projection) * inverse }
-                }
-                if attached && !isStrain {
-                    let center = atoms + ((block - strainBlocks) % 3) * D
-                    for k in 0..<D { center[k] -= target[k] }
+        /// Writes the features of `pattern` of ∂q for product block `block` one after another from `target`.
+        func gather(block: Int, pattern: Int, into target: UnsafeMutablePointer<Double>) {
+            let g = ws.gradientProducts(block: block, l: 0)
+            let table = gathers[pattern]
+            table.first.withUnsafeBufferPointer { first in
+                table.second.withUnsafeBufferPointer { second in
+                    table.scale.withUnsafeBufferPointer { scale in
+                        for k in 0..<scale.count {
+                            target[k] = scale[k] * (g[Int(first[k])] + g[Int(second[k])])
+                        }
+                    }
                 }
             }
         }
+        /// ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖ in place on a dense row (the dot product goes to BLAS: a plain
+        /// loop would be one long chain of dependent adds).
+        func normaliseDense(_ target: UnsafeMutablePointer<Double>) {
+            guard normalising, let q else { return }
+            let projection = cblas_ddot(Int32(D), q, 1, target, 1)
+            for k in 0..<D { target[k] = (target[k] - q[k] * projection) * inverse }
+        }
+
+        for block in 0..<strainBlocks {
+            gather(block: block, pattern: 0, into: strain! + block * D)
+            normaliseDense(strain! + block * D)
+        }
+        switch output {
+        case let .dense(atoms):
+            if attached { atoms.update(repeating: 0, count: 3 * D) }
+            for slot in 0..<ws.slotAtoms.count where !(attached && slot == 0) {
+                for alpha in 0..<3 {
+                    let target = atoms + (3 * slot + alpha) * D
+                    gather(block: strainBlocks + 3 * slot + alpha, pattern: 0, into: target)
+                    // Normalising is linear in ∂q, so the center can sum normalised blocks.
+                    normaliseDense(target)
+                    if attached {
+                        let center = atoms + alpha * D
+                        for k in 0..<D { center[k] -= target[k] }
+                    }
+                }
+            }
+        case let .sparse(atoms, rankOne):
+            if attached {
+                atoms.update(repeating: 0, count: 3 * D)
+                rankOne?.update(repeating: 0, count: 3)
+            }
+            var target = atoms
+            for slot in 0..<ws.slotAtoms.count {
+                let pattern = ws.slotPatterns[slot], ranges = patterns[pattern]
+                let length = storedLength(pattern: pattern) / 3
+                for alpha in 0..<3 {
+                    if !(attached && slot == 0) {
+                        gather(block: strainBlocks + 3 * slot + alpha, pattern: pattern, into: target)
+                        addSparse(
+                            target, ranges: ranges, slot: slot, alpha: alpha, rankOne: rankOne,
+                            center: attached ? atoms + alpha * D : nil, descriptor: normalising ? q : nil,
+                            inverse: inverse)
+                    }
+                    target += length
+                }
+            }
+        }
+    }
+
+    /// Finishes one row (component `alpha`) of a sparse block: scales it by `inverse` = 1/‖q‖ and writes its
+    /// rank-one coefficient −q̂ · row when normalising (`descriptor` q̂), and subtracts it (and its coefficient)
+    /// from an attached `center`'s dense row.
+    @inline(__always)
+    private func addSparse(
+        _ target: UnsafeMutablePointer<Double>, ranges: [Range<Int>], slot: Int, alpha: Int,
+        rankOne: UnsafeMutablePointer<Double>?, center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?,
+        inverse: Double
+    ) {
+        var coefficient = 0.0
+        var row = target
+        for r in ranges {
+            if let q {
+                cblas_dscal(Int32(r.count), inverse, row, 1)
+                coefficient -= cblas_ddot(Int32(r.count), q + r.lowerBound, 1, row, 1)
+            }
+            if let center { for k in r { center[k] -= row[k - r.lowerBound] } }
+            row += r.count
+        }
+        guard let rankOne else { return }
+        rankOne[3 * slot + alpha] = coefficient
+        if center != nil { rankOne[alpha] -= coefficient }
     }
 
     /// Back-propagates ∂E/∂q̂ = `weights` of the center `expand(…, mode: .backPropagation)` just expanded

@@ -45,6 +45,9 @@ final class Workspace {
     private var slotOfAtom: [Int32] = []
     /// Atoms of the slots in use, in slot order (strain slots excluded); the center's atom comes first.
     private(set) var slotAtoms: [Int] = []
+    /// Per atom slot, the engine's feature pattern of its block (0: every feature); its products are cleared in
+    /// every row for pattern 0, else only in the rows of its species' channels (and `zeroEntry`).
+    private(set) var slotPatterns: [Int] = []
     /// The first atom slot is a center that moves with its atom (its block is minus the sum of the others).
     private(set) var attachedCenter = false
     /// Strain slots in use (0 or 3), placed first.
@@ -81,40 +84,28 @@ final class Workspace {
         backProjection.deallocate()
         freePairs()
         derivativeProducts?.deallocate()
-        offsets?.deallocate()
     }
 
     /// Slots in use: strain slots then atom slots.
     var totalSlots: Int { strainSlots + slotAtoms.count }
 
-    /// Doubles of one block's gradient products: (l_max+1) matrices of K × K.
-    var blockSize: Int { (lMax + 1) * channels * channels }
+    /// Doubles of one block's gradient products: (l_max+1) matrices of K × K, then 8 zeros (one is
+    /// `zeroEntry`; 8 keep the blocks aligned).
+    var blockSize: Int { (lMax + 1) * channels * channels + 8 }
+
+    /// Offset within a block of an entry that stays 0 (see `FeatureGather`).
+    var zeroEntry: Int { (lMax + 1) * channels * channels }
 
     /// The K × K gradient products of `block` (slot·3 + α) and `l`.
     @inline(__always) func gradientProducts(block: Int, l: Int) -> UnsafeMutablePointer<Double> {
         derivativeProducts! + block * blockSize + l * channels * channels
     }
 
-    private var offsets: UnsafeMutablePointer<Int>? = nil
-
-    /// Per feature, the two positions within a block of G[ia][jb] and G[jb][ia] (computed once).
-    func gatherOffsets(_ layout: PowerSpectrumLayout) -> UnsafeMutablePointer<Int> {
-        if let offsets { return offsets }
-        let o = UnsafeMutablePointer<Int>.allocate(capacity: 2 * layout.features.count)
-        let K = channels
-        for (k, f) in layout.features.enumerated() {
-            let base = Int(f.l) * K * K
-            o[2 * k] = base + Int(f.ia) * K + Int(f.jb)
-            o[2 * k + 1] = base + Int(f.jb) * K + Int(f.ia)
-        }
-        offsets = o
-        return o
-    }
-
     /// Prepares for the centers of a structure of `atoms` atoms.
     func prepare(atoms: Int) {
         slotOfAtom = [Int32](repeating: -1, count: atoms)
         slotAtoms.removeAll(keepingCapacity: true)
+        slotPatterns.removeAll(keepingCapacity: true)
     }
 
     /// Starts the gradients of a center (on `atom`, moving with it when `attached`; nil at a point), which
@@ -122,22 +113,35 @@ final class Workspace {
     func beginCenter(atom: Int?, attached: Bool, maxPairs: Int, strain: Bool) {
         for a in slotAtoms { slotOfAtom[a] = -1 }
         slotAtoms.removeAll(keepingCapacity: true)
+        slotPatterns.removeAll(keepingCapacity: true)
         strainSlots = strain ? 3 : 0
         ensureSlots(maxPairs + 1 + strainSlots)
         beginPairs(maxPairs)
         for s in 0..<strainSlots { clear(slot: s) }
         attachedCenter = attached && atom != nil
-        if let atom { _ = slot(of: atom) }
+        if let atom { _ = slot(of: atom, pattern: 0, column: 0) }
     }
 
-    /// The slot of `atom`, assigned (and zeroed) on first use.
-    @inline(__always) func slot(of atom: Int) -> Int {
+    /// The slot of `atom`, assigned on first use with the feature `pattern` of its block and its gradient
+    /// products zeroed: all of them for pattern 0, else the n_max rows from channel `column` on (an atom's
+    /// pairs fill only the rows of its species).
+    @inline(__always) func slot(of atom: Int, pattern: Int, column: Int) -> Int {
         let existing = slotOfAtom[atom]
         if existing >= 0 { return Int(existing) }
         let s = strainSlots + slotAtoms.count
         slotOfAtom[atom] = Int32(s)
         slotAtoms.append(atom)
-        clear(slot: s)
+        slotPatterns.append(pattern)
+        if pattern == 0 {
+            clear(slot: s)
+        } else {
+            for block in (3 * s)..<(3 * s + 3) {
+                for l in 0...lMax {
+                    (gradientProducts(block: block, l: l) + column * channels).update(repeating: 0, count: nMax * channels)
+                }
+                gradientProducts(block: block, l: 0)[zeroEntry] = 0
+            }
+        }
         return s
     }
 

@@ -67,7 +67,7 @@ struct Neighbors: ParsableCommand {
         }
         printJSON([
             "tool": "swiftgap", "atoms": structure.count, "pairs": pairs, "seconds": best,
-            "threads": threads, "cutoff": cutoff, "kind": half ? "half" : "full",
+            "threads": threads, "cutoff": cutoff, "kind": half ? "half" : "full"
         ])
     }
 }
@@ -99,7 +99,7 @@ struct ExtXYZ: ParsableCommand {
         }
         printJSON([
             "tool": "swiftgap", "bytes": bytes, "frames": frames, "atoms": atoms, "seconds": best,
-            "mb_per_s": Double(bytes) / 1e6 / best,
+            "mb_per_s": Double(bytes) / 1e6 / best
         ])
     }
 }
@@ -149,29 +149,48 @@ struct SOAPBench: ParsableCommand {
         }
         let setup = now() - t0
 
-        // One call: (rows, derivative blocks). The results are dropped before the next call so that
-        // at most one output is alive at a time.
-        func call() throws -> (rows: Int, blocks: Int) {
+        // One call: (rows, derivative blocks, doubles stored for them). The results are dropped before the
+        // next call so that at most one output is alive at a time.
+        func call() throws -> (rows: Int, blocks: Int, stored: Int) {
             if derivatives {
                 let (q, d) = try soap.derivatives(frames, threads: threads)
-                return (q.count, d.count)
+                // The rank-one vectors are the rows themselves (shared): only the coefficients are extra.
+                return (q.count, d.count, d.values.count + (d.rankOne?.coefficients.count ?? 0))
             }
-            return (try soap.create(frames, threads: threads).count, 0)
+            return (try soap.create(frames, threads: threads).count, 0, 0)
         }
-        var (rows, blocks) = try call()  // warm-up
+        var (rows, blocks, stored) = try call()  // warm-up
         var best = Double.infinity
         for _ in 0..<max(1, repeats) {
             let t1 = now()
-            (rows, blocks) = try call()
+            (rows, blocks, stored) = try call()
             best = min(best, now() - t1)
         }
         let d = soap.numberOfFeatures
         printJSON([
             "tool": "swiftgap", "layout": layout.rawValue, "atoms": atoms, "seconds": best,
             "us_per_atom": best / Double(atoms) * 1e6, "threads": threads, "derivatives": derivatives,
-            "features": d, "rows": rows, "blocks": blocks, "gradient_bytes": blocks * 3 * d * 8,
-            "setup_seconds": setup, "range": soap.interactionRange, "repeats": max(1, repeats),
+            "features": d, "rows": rows, "blocks": blocks, "gradient_bytes": stored * 8,
+            "dense_bytes": blocks * 3 * d * 8, "nonzero_bytes": derivatives ? try nonZeroBytes(frames, soap) : 0,
+            "setup_seconds": setup, "range": soap.interactionRange, "repeats": max(1, repeats)
         ])
+    }
+
+    /// What the derivative blocks need: per block, 3 × 8 bytes for every feature whose stored value is non-zero
+    /// in x, y or z (before a normalisation's rank-one term, which makes every block dense).
+    private func nonZeroBytes(_ frames: [Structure], _ soap: SOAP) throws -> Int {
+        let d = try soap.derivatives(frames, threads: threads).derivatives
+        var features = 0
+        for k in 0..<d.count {
+            let stored = d.storedRange(ofBlock: k)
+            let length = stored.count / 3
+            for f in 0..<length {
+                let x = d.values[stored.lowerBound + f], y = d.values[stored.lowerBound + length + f]
+                let z = d.values[stored.lowerBound + 2 * length + f]
+                if x != 0 || y != 0 || z != 0 { features += 1 }
+            }
+        }
+        return features * 3 * 8
     }
 }
 

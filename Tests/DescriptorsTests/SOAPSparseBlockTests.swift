@@ -1,0 +1,140 @@
+import Atoms
+import Testing
+
+@testable import Descriptors
+
+/// Derivative blocks stored in the features their atom can change (and rank-one terms for the normalised
+/// QUIP layout) expand to the blocks the dense storage computes, and take no more memory than they need.
+@Suite("SOAP sparse derivative blocks")
+struct SOAPSparseBlockTests {
+    /// Three species in a periodic cell smaller than the cutoff (every species near every center).
+    static let ternary: Structure = {
+        var s = Crystal.diamond.structure([14], a: 4.36, cubic: true).rattled(stdev: 0.08, seed: 21)
+        s.atomicNumbers = [14, 6, 7, 14, 6, 7, 14, 6]
+        return s
+    }()
+    /// Four species on a rattled rocksalt cell.
+    static let quaternary: Structure = {
+        var s = Crystal.rocksalt.structure([11, 17], a: 5.6, cubic: true).rattled(stdev: 0.1, seed: 22)
+        s.atomicNumbers = [11, 17, 19, 35, 11, 35, 19, 17]
+        return s
+    }()
+    static let ethanol = Structure(
+        atomicNumbers: [6, 6, 8, 1, 1, 1, 1, 1, 1],
+        positions: [
+            SIMD3(1.1879, -0.3829, 0), SIMD3(0, 0.5526, 0.05), SIMD3(-1.1867, -0.2472, -0.03),
+            SIMD3(-1.9237, 0.3990, 0.02), SIMD3(2.0985, 0.2306, 0.01), SIMD3(1.1184, -1.0093, 0.8869),
+            SIMD3(1.1184, -1.0093, -0.8869), SIMD3(-0.0227, 1.1812, 0.8852), SIMD3(0.0227, 1.1812, -0.8852)
+        ])
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let soap: @Sendable () throws -> SOAP
+        let structure: Structure
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "DScribe, 3 species, cell smaller than the cutoff",
+            soap: { try .dscribe(species: [6, 7, 14], cutoff: 4.5, nMax: 3, lMax: 3, atomSigma: 0.5) },
+            structure: ternary),
+        Case(
+            name: "QUIP, 3 species, cell smaller than the cutoff",
+            soap: { try .quip(cutoff: 4.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [6, 7, 14]) },
+            structure: ternary),
+        Case(
+            name: "DScribe, 4 species",
+            soap: { try .dscribe(species: [11, 17, 19, 35], cutoff: 4, nMax: 2, lMax: 2, atomSigma: 0.6) },
+            structure: quaternary),
+        Case(
+            name: "QUIP, 4 species, central weight 0.5 in every channel",
+            soap: {
+                try .quip(
+                    cutoff: 4, nMax: 2, lMax: 2, atomSigma: 0.6, centralWeight: 0.5, speciesZ: [11, 17, 19, 35],
+                    centralReferenceAllSpecies: true)
+            }, structure: quaternary),
+        Case(
+            name: "DScribe molecule, crossover compression",
+            soap: {
+                try .dscribe(species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, crossover: true, periodic: false)
+            }, structure: ethanol)
+    ]
+
+    /// Both storages of the same computation, from one preparation.
+    static func storages(
+        _ soap: SOAP, _ s: Structure, centers: [[SOAP.Center]]? = nil, attach: Bool = true, strain: Bool = false
+    ) throws -> (sparse: SparseDerivatives, dense: SparseDerivatives, rows: DescriptorRows) {
+        let prepared = try soap.prepareAll([s], centers: centers, attach: attach, gradients: true, threads: 1)
+        let sparse = soap.compute(prepared, gradients: true, strain: strain, threads: 1)
+        let dense = soap.compute(prepared, gradients: true, strain: strain, threads: 1, sparseBlocks: false)
+        #expect(sparse.rows == dense.rows)
+        return (sparse.derivatives, dense.derivatives, sparse.rows)
+    }
+
+    /// Largest difference of any expanded block from its dense twin, relative to the largest entry.
+    static func worstDifference(_ a: SparseDerivatives, _ b: SparseDerivatives) -> Double {
+        #expect(a.row == b.row && a.atom == b.atom)
+        var worst = 0.0, scale = 0.0
+        for k in 0..<a.count {
+            let x = a.block(k), y = b.block(k)
+            scale = max(scale, y.map(abs).max() ?? 0)
+            worst = max(worst, zip(x, y).map { abs($0 - $1) }.max() ?? 0)
+        }
+        return worst / max(scale, .leastNormalMagnitude)
+    }
+
+    @Test("expanded blocks equal the dense ones", arguments: cases)
+    func expandedEqualsDense(_ c: Case) throws {
+        let soap = try c.soap()
+        let (sparse, dense, _) = try Self.storages(soap, c.structure, strain: c.structure.pbc.isAnyPeriodic)
+        #expect(sparse.pattern.count == sparse.count && sparse.start.count == sparse.count + 1)
+        #expect(dense.pattern.isEmpty && dense.rankOne == nil)
+        #expect(Self.worstDifference(sparse, dense) < 1e-13)
+        #expect(sparse.strain == dense.strain)
+    }
+
+    @Test("point centers and fixed atom centers expand to the dense blocks")
+    func fixedCenters() throws {
+        let soap = try SOAP.dscribe(species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, periodic: false)
+        let centers: [[SOAP.Center]] = [[.atom(0), .point(SIMD3(0.3, 0.2, -0.1)), .atom(4), .point(Self.ethanol.positions[2])]]
+        let (sparse, dense, _) = try Self.storages(soap, Self.ethanol, centers: centers, attach: false)
+        #expect(Self.worstDifference(sparse, dense) < 1e-13)
+    }
+
+    @Test("stored memory is within 10 % of the non-zero features, 3 species")
+    func memory() throws {
+        let soap = try SOAP.dscribe(species: [6, 7, 14], cutoff: 4.5, nMax: 4, lMax: 4, atomSigma: 0.5)
+        let (sparse, dense, _) = try Self.storages(soap, Self.ternary)
+        var need = 0
+        for k in 0..<dense.count {
+            let block = dense.block(k), D = dense.featureCount
+            need += 3 * (0..<D).filter { block[$0] != 0 || block[D + $0] != 0 || block[2 * D + $0] != 0 }.count
+        }
+        #expect(sparse.storedDoubles >= need)
+        #expect(Double(sparse.storedDoubles) <= 1.1 * Double(need))
+        #expect(Double(sparse.storedDoubles) < 0.6 * Double(dense.storedDoubles))
+    }
+
+    @Test("normalised QUIP blocks: sparse part plus rank-one terms take well under the dense blocks, 3 species")
+    func quipMemory() throws {
+        let soap = try SOAP.quip(cutoff: 4.5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [6, 7, 14])
+        let (sparse, dense, rows) = try Self.storages(soap, Self.ternary)
+        let rankOne = try #require(sparse.rankOne)
+        #expect(rankOne.vectors == rows.values)
+        #expect(rankOne.coefficients.count == 3 * sparse.count)
+        let extra = rankOne.coefficients.count
+        #expect(Double(sparse.values.count + extra) < 0.7 * Double(dense.values.count))
+    }
+
+    @Test("a dense block appended to sparse storage reads back")
+    func appendDense() throws {
+        let soap = try SOAP.quip(cutoff: 4.5, nMax: 2, lMax: 2, atomSigma: 0.5, speciesZ: [6, 7, 14])
+        var (sparse, _, _) = try Self.storages(soap, Self.ternary)
+        let D = sparse.featureCount
+        let block = (0..<(3 * D)).map { Double($0) }
+        sparse.append(row: 0, atom: 3, dense: block)
+        #expect(Array(sparse.block(sparse.count - 1)) == block)
+        #expect(sparse.start.last == sparse.values.count)
+    }
+}
