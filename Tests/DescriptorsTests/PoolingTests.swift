@@ -59,16 +59,7 @@ struct PoolingTests {
         let pooled = try PooledDescriptor(Self.soap, pooling: pooling)
         for (k, plain) in Self.structures.enumerated() {
             let s = Self.weighted(plain, (0..<plain.count).map { 0.5 + Double($0 % 3) })
-            let (_, d) = try pooled.derivatives([s], centers: nil, threads: 1)
-            let D = pooled.numberOfFeatures
-            let (worst, scale) = try positionFiniteDifferences(s, h: 1e-6, features: D) {
-                try pooled.create([$0], centers: nil, threads: 1)
-            } analytic: {
-                _, atom, axis, f in
-                guard let b = d.atom.firstIndex(of: atom) else { return 0 }
-                let block = d.block(b)
-                return block[block.startIndex + axis * D + f]
-            }
+            let (worst, scale) = try pooledFiniteDifferences(pooled, s)
             #expect(worst <= 1e-6 * max(scale, 1), "structure \(k), \(name): \(worst) of \(scale)")
         }
     }
@@ -144,16 +135,21 @@ struct PoolingACSFTests {
         let s = Structure(
             atomicNumbers: [8, 1, 1, 8, 1],
             positions: [.zero, SIMD3(0.96, 0, 0), SIMD3(-0.2, 0.93, 0), SIMD3(2.5, 0.4, 0.3), SIMD3(3.1, 1.1, 0)])
-        let (_, d) = try pooled.derivatives([s], centers: nil, threads: 1)
-        let D = pooled.numberOfFeatures
-        let (worst, scale) = try positionFiniteDifferences(s, h: 1e-6, features: D) {
-            try pooled.create([$0], centers: nil, threads: 1)
-        } analytic: {
-            _, atom, axis, f in
-            guard let b = d.atom.firstIndex(of: atom) else { return 0 }
-            let block = d.block(b)
-            return block[block.startIndex + axis * D + f]
-        }
+        let (worst, scale) = try pooledFiniteDifferences(pooled, s)
         #expect(worst <= 1e-6 * max(scale, 1), "\(worst) of \(scale)")
+    }
+}
+
+/// Central differences of a pooled descriptor's single row against its derivative blocks (see
+/// `positionFiniteDifferences`).
+private func pooledFiniteDifferences(_ pooled: PooledDescriptor, _ s: Structure) throws -> (worst: Double, scale: Double) {
+    let (_, d) = try pooled.derivatives([s], centers: nil, threads: 1)
+    let D = pooled.numberOfFeatures
+    let blocks = d.atom.indices.map { Array(d.block($0)) }
+    return try positionFiniteDifferences(s, h: 1e-6, features: D) {
+        try pooled.create([$0], centers: nil, threads: 1)
+    } analytic: { _, atom, axis, f in
+        guard let b = d.atom.firstIndex(of: atom) else { return 0 }
+        return blocks[b][axis * D + f]
     }
 }

@@ -9,8 +9,8 @@ import numpy as np
 from ase import Atoms
 
 from ._descriptor import (
-    SwiftDescriptor, as_list, check_output_options, displaced_per_system, output, species_numbers, split_rows,
-    thread_count,
+    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, output, species_numbers,
+    split_rows, thread_count,
 )
 
 
@@ -152,14 +152,7 @@ class ACSF:
         """Every system's centers for the library: None when all systems use all their atoms."""
         if self.periodic and any(s.pbc.any() and s.cell.volume == 0 for s in systems):
             raise ValueError("Cannot compute periodic descriptor on a zero-volume cell.")
-        if centers is None:
-            return None
-        if len(centers) != len(systems):
-            raise ValueError("The given number of centers does not match the given number of systems.")
-        parsed = [self._centers(s, c) for s, c in zip(systems, centers)]
-        if all(p is None for p in parsed):
-            return None
-        return [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]
+        return center_lists(systems, centers, self._centers)
 
     # ---- DScribe's methods
     def create(self, system, centers=None, n_jobs=1, only_physical_cores=False, verbose=False):

@@ -229,3 +229,33 @@ def check_output_options(dtype: str, sparse: bool) -> None:
 def as_list(system):
     """One `ase.Atoms` or an iterable of them, as a list."""
     return [system] if isinstance(system, Atoms) else list(system)
+
+
+def center_lists(systems, centers, parse):
+    """Every system's centers for the library, `parse(system, centers)` giving one system's list (None for all
+    its atoms); None when every system uses all its atoms."""
+    if centers is None:
+        return None
+    if len(centers) != len(systems):
+        raise ValueError("The given number of centers does not match the given number of systems.")
+    parsed = [parse(s, c) for s, c in zip(systems, centers)]
+    if all(p is None for p in parsed):
+        return None
+    return [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]
+
+
+def global_derivatives(swift, system, include, exclude, return_descriptor, threads, dtype, sparse):
+    """DScribe's `derivatives` of a global descriptor (one row per system): (n_atoms, 3, F) and the (F,) row for
+    one system, stacked or listed for many."""
+    from ase import Atoms
+
+    systems = as_list(system)
+    indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
+    rows, _, d = swift.compute(systems, None, derivatives=True, attach=True, threads=threads, indices=indices)
+    # One row per system: drop the row axis.
+    if len(systems) == 1:
+        d, c = d[0][0], rows[0]
+    else:
+        d, c = ([x[0] for x in d] if isinstance(d, list) else d[:, 0]), rows
+    d, c = output(d, dtype, sparse), output(c, dtype, sparse)
+    return (d, c) if return_descriptor else d

@@ -10,9 +10,8 @@ Differences, all in the user's favour: derivatives are analytic (DScribe takes f
 from __future__ import annotations
 
 import numpy as np
-from ase import Atoms
 
-from ._descriptor import SwiftDescriptor, as_list, check_output_options, displaced_per_system, output, thread_count
+from ._descriptor import SwiftDescriptor, as_list, check_output_options, global_derivatives, output, thread_count
 
 __all__ = ["CoulombMatrix", "SineMatrix", "EwaldSumMatrix"]
 
@@ -80,19 +79,10 @@ class _MatrixDescriptor:
         stacked or listed for many, as DScribe's; analytic, with the permutation held at the structure's."""
         if method not in ("numerical", "auto"):
             raise ValueError("Invalid method specified. Please choose from: {'numerical', 'auto'}")
-        systems = as_list(system)
-        self._check(systems)
-        indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
-        rows, _, d = swift.compute(
-            systems, None, derivatives=True, attach=True, threads=thread_count(n_jobs, only_physical_cores),
-            indices=indices)
-        # One row per system: drop the row axis.
-        if len(systems) == 1:
-            d, c = d[0][0], rows[0]
-        else:
-            d, c = ([x[0] for x in d] if isinstance(d, list) else d[:, 0]), rows
-        d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
-        return (d, c) if return_descriptor else d
+        self._check(as_list(system))
+        return global_derivatives(
+            swift, system, include, exclude, return_descriptor, thread_count(n_jobs, only_physical_cores),
+            self.dtype, self.sparse)
 
     def derivatives(
         self, system, include=None, exclude=None, method="auto", return_descriptor=True, n_jobs=1,

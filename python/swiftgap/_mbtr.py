@@ -1,11 +1,10 @@
 """MBTR with DScribe 2.1's API: `swiftgap.dscribe.MBTR` (re-exported there)."""
 from __future__ import annotations
 
-from ase import Atoms
 from ase.data import atomic_numbers as _symbol_numbers
 
 from ._descriptor import (
-    SwiftDescriptor, as_list, check_output_options, displaced_per_system, output, species_numbers, thread_count,
+    SwiftDescriptor, as_list, check_output_options, global_derivatives, output, species_numbers, thread_count,
 )
 
 _DEGREE = {"atomic_number": 1, "distance": 2, "inverse_distance": 2, "angle": 3, "cosine": 3}
@@ -144,15 +143,6 @@ class MBTR:
         and otherwise ignored."""
         if method not in ("numerical", "analytical", "auto"):
             raise ValueError("Invalid method specified. Please choose from: {'numerical', 'analytical', 'auto'}")
-        systems = as_list(system)
-        indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
-        rows, _, d = self._swift.compute(
-            systems, None, derivatives=True, attach=True, threads=thread_count(n_jobs, only_physical_cores),
-            indices=indices)
-        # One row per system: drop the row axis.
-        if len(systems) == 1:
-            d, c = d[0][0], rows[0]
-        else:
-            d, c = ([x[0] for x in d] if isinstance(d, list) else d[:, 0]), rows
-        d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
-        return (d, c) if return_descriptor else d
+        return global_derivatives(
+            self._swift, system, include, exclude, return_descriptor, thread_count(n_jobs, only_physical_cores),
+            self.dtype, self.sparse)

@@ -21,8 +21,8 @@ from ase.data import atomic_numbers as _symbol_numbers
 
 from ._acsf import ACSF
 from ._descriptor import (
-    SwiftDescriptor, as_list, check_output_options, displaced_per_system, output, species_numbers, split_rows,
-    thread_count,
+    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, output, species_numbers,
+    split_rows, thread_count,
 )
 from ._matrices import CoulombMatrix, EwaldSumMatrix, SineMatrix
 from ._mbtr import MBTR
@@ -199,14 +199,7 @@ class SOAP:
         """The centers of every system for the library: None when all systems use all their atoms."""
         if self.periodic and any(np.cross(s.cell[0], s.cell[1]).dot(s.cell[2]) == 0 for s in systems):
             raise ValueError("System doesn't have cell to justify periodicity.")
-        if centers is None:
-            return None
-        if len(centers) != len(systems):
-            raise ValueError("The given number of centers does not match the given number of systems.")
-        parsed = [self._centers(s, c) for s, c in zip(systems, centers)]
-        if all(p is None for p in parsed):
-            return None
-        return [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]
+        return center_lists(systems, centers, self._centers)
 
     # ---- DScribe's methods
     def create(self, system, centers=None, n_jobs=1, only_physical_cores=False, verbose=False):
