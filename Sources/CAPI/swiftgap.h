@@ -23,9 +23,12 @@ int32_t swiftgap_potential_compute(void *potential, int64_t atoms, const int32_t
                                    double *forces, double *virial, double *energies, double *variances, char *error,
                                    int64_t error_capacity);
 
-/* Descriptors from JSON settings: {"kind": "soap", "species", "r_cut", "n_max", "l_max", "sigma", "periodic",
- * "average", "crossover", "weighting", "w0"} or {"kind": "coulomb_matrix", "n_atoms_max", "permutation", "sigma",
- * "seed"} (DScribe's names and meanings). */
+/* Descriptors from JSON settings with DScribe's names and meanings (see DescriptorSettings and each kind's reader):
+ * {"kind": "soap", "species", "r_cut", "n_max", "l_max", "sigma", "periodic", "average", "crossover", "weighting",
+ * "w0"}, {"kind": "acsf", "species", "r_cut", "g2_params", "g3_params", "g4_params", "g5_params", "periodic"},
+ * {"kind": "mbtr", "species", "geometry", "grid", "weighting", "normalize_gaussians", "normalization", "periodic"},
+ * {"kind": "coulomb_matrix" | "sine_matrix", "n_atoms_max", "permutation", "sigma", "seed"} or
+ * {"kind": "ewald_sum_matrix", the same and "accuracy", "w", "r_cut", "g_cut", "a"}. Unknown keys are errors. */
 int32_t swiftgap_descriptor_new(const char *settings, void **descriptor, char *error, int64_t error_capacity);
 int64_t swiftgap_descriptor_features(void *descriptor);
 int32_t swiftgap_descriptor_location(void *descriptor, int32_t z1, int32_t z2, int64_t *start, int64_t *stop,
