@@ -9,7 +9,7 @@ SWIFTGAP := .build/release/swiftgap
 # Tests build in their own folder (release with -enable-testing) so they never invalidate the demo build.
 TEST_SCRATCH := .build-test
 
-.PHONY: demo test deps build fuzz lint fixtures training-sets potentials clean
+.PHONY: demo test deps build fuzz fuzz-build lint fixtures training-sets potentials clean
 
 # Shipped potentials: the exact commands (their outputs are committed under potentials/).
 SI_SW_FIT := --cutoff 4.0 --n-max 10 --l-max 8 --n-sparse 800 --e0 average
@@ -50,11 +50,14 @@ test: deps
 	$(SWIFT) test -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --skip-build
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --product SwiftGAPC
 	@while kill -0 $$(cat $(TEST_SCRATCH)/venv.pid) 2>/dev/null; do sleep 2; done; cat $(TEST_SCRATCH)/venv.log
+	@$(MAKE) --no-print-directory fuzz-build > $(TEST_SCRATCH)/fuzz-build.log 2>&1 & echo $$! > $(TEST_SCRATCH)/fuzz-build.pid
 	scripts/test-python.sh $(TEST_SCRATCH)/release/swiftgap $(TEST_SCRATCH)/release/libSwiftGAPC.so
+	@while kill -0 $$(cat $(TEST_SCRATCH)/fuzz-build.pid) 2>/dev/null; do sleep 2; done
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
-# The short fuzz run of `make test`, per target (`make fuzz` alone runs FUZZ_SECONDS).
-TEST_FUZZ_SECONDS ?= 15
+# The short fuzz run of `make test`, per target (`make fuzz` alone runs FUZZ_SECONDS); the fuzz targets are built in
+# the background while the Python tests run.
+TEST_FUZZ_SECONDS ?= 10
 
 # Checks the formatting and lint rules of .swift-format (`swift format -i -r Sources Tests fuzz` fixes most).
 lint:
@@ -66,12 +69,15 @@ FUZZ_SCRATCH := .build-fuzz
 FUZZ_TARGETS := FuzzExtXYZ FuzzPotential FuzzGapFitCommandLine FuzzPairTable FuzzGapXML FuzzIPIMessage \
 	FuzzDescriptorSettings
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz: deps fuzz-build
+	scripts/run-fuzzers.sh $(FUZZ_SCRATCH)/release $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Builds every fuzz target (again, showing any error, when `fuzz` follows a failed background build).
+fuzz-build:
 	@for t in $(FUZZ_TARGETS); do \
 		SWIFTGAP_FUZZ=1 $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) --product $$t \
 			-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library || exit 1; \
 	done
-	scripts/run-fuzzers.sh $(FUZZ_SCRATCH)/release $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Regenerates the committed fixture files from the peer tools (needs .venv with ase, quippy-ase, dscribe).
 fixtures:
