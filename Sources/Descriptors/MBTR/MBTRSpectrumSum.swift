@@ -39,9 +39,7 @@ struct SpectrumSum {
 
     /// Adds a contribution of geometry value `value` and weight `weight` to combination `tuple`'s grid.
     mutating func add(_ tuple: Int, value: Double, weight: Double) {
-        let bins = grid.broaden(value, values: &values, slopes: &slopes)
-        let base = tuple * grid.n, w = scale * weight
-        for b in bins { row[base + b] += w * values[b] }
+        addRow(grid.broaden(value, values: &values, slopes: &slopes), tuple: tuple, weight: weight)
     }
 
     /// Adds a pair's contribution and its derivatives with respect to its two atoms.

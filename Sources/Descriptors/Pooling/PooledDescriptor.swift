@@ -156,7 +156,10 @@ public struct PooledDescriptor: Descriptor {
         var blocksOfRow = [[Int]](repeating: [], count: rows.count)
         for b in 0..<blocks.count { blocksOfRow[blocks.row[b]].append(b) }
         var out = SparseDerivatives(featureCount: D, strain: false)
+        // One dense copy of the current block, expanded from its storage in place (no allocation per block).
+        var block = [Double](repeating: 0, count: 3 * D)
         for (p, members) in pooled.members.enumerated() {
+            let argmax = pooled.argmax[p]
             var slot = [Int: Int]()  // atom → accumulator index
             var atoms = [Int](), sums = [[Double]]()
             for (k, c) in members {
@@ -171,14 +174,16 @@ public struct PooledDescriptor: Descriptor {
                         atoms.append(atom)
                         sums.append([Double](repeating: 0, count: 3 * D))
                     }
-                    let g = blocks.block(b)
-                    let start = g.startIndex
-                    sums[index].withUnsafeMutableBufferPointer { acc in
-                        if pooled.argmax[p].isEmpty {
-                            for i in 0..<(3 * D) { acc[i] += c * g[start + i] }
-                        } else {
-                            for f in 0..<D where pooled.argmax[p][f] == k {
-                                for axis in 0..<3 { acc[axis * D + f] += g[start + axis * D + f] }
+                    block.withUnsafeMutableBufferPointer { g in
+                        g.update(repeating: 0)
+                        blocks.addBlock(b, to: g.baseAddress!)
+                        sums[index].withUnsafeMutableBufferPointer { acc in
+                            if argmax.isEmpty {
+                                for i in 0..<(3 * D) { acc[i] += c * g[i] }
+                            } else {
+                                for f in 0..<D where argmax[f] == k {
+                                    for axis in 0..<3 { acc[axis * D + f] += g[axis * D + f] }
+                                }
                             }
                         }
                     }

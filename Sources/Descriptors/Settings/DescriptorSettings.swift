@@ -206,11 +206,12 @@ public struct DescriptorSettings: Sendable {
         func plain(_ s: String) -> [Character] { Array(s.lowercased().filter { $0 != "_" && $0 != "-" }) }
         let x = plain(a), y = plain(b)
         if x == y { return true }
-        guard abs(x.count - y.count) <= 1 else { return false }
+        guard abs(x.count - y.count) <= 1, !x.isEmpty, !y.isEmpty else { return false }
+        // Levenshtein distance, one row of the table at a time.
         var previous = Array(0...y.count)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
+        for i in 1...x.count {
             var row = [i] + Array(repeating: 0, count: y.count)
-            for j in stride(from: 1, through: y.count, by: 1) {
+            for j in 1...y.count {
                 row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
             }
             previous = row
