@@ -22,6 +22,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        .systemLibrary(name: "OpenMPI", path: "Sources/OpenMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CMPI", dependencies: ["OpenMPI"]),
+        .target(name: "Distributed", dependencies: ["CMPI", "Support"]),
         .target(name: "Support"),
         .target(name: "Archive", dependencies: ["Support"]),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
@@ -33,7 +36,7 @@ let package = Package(
             name: "GAP", dependencies: ["Support", "Archive", "Atoms", "Classical", "Descriptors", "Evaluation", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),
         .target(name: "Dynamics", dependencies: ["Support", "Atoms"]),
-        .target(name: "Evaluation", dependencies: ["Atoms"]),
+        .target(name: "Evaluation", dependencies: ["Atoms", "Support"]),
         .target(name: "TrainingData", dependencies: ["Support", "Atoms", "Classical", "Dynamics"]),
         .target(
             name: "Interop",
@@ -47,12 +50,13 @@ let package = Package(
         .executableTarget(
             name: "swiftgap",
             dependencies: [
-                "Support", "Archive", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics", "Evaluation", "Interop",
-                "LinearAlgebra", "TrainingData",
+                "Support", "Archive", "Atoms", "Descriptors", "Distributed", "GAP", "Classical", "Dynamics", "Evaluation",
+                "Interop", "LinearAlgebra", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto")
             ]),
         .target(name: "TestSupport", dependencies: ["Support", "Atoms"], path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Support", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AtomsTests", dependencies: ["Atoms", "Support", "Evaluation", "TestSupport"], exclude: ["Fixtures"]),

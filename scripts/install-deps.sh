@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure the system libraries SwiftGAP links against are present: OpenBLAS (CBLAS) and LAPACKE.
+# Makes sure the system libraries SwiftGAP links against are present: OpenBLAS (CBLAS), LAPACKE and OpenMPI
+# (its library, headers and mpirun: `swiftgap fit`/`predict` share their work among the ranks of `mpirun -np K`).
 # On Debian/Ubuntu it installs the missing -dev packages with apt-get (through sudo when not root);
 # elsewhere it says exactly what to install. It also checks for a Swift 6 toolchain.
 set -euo pipefail
@@ -9,7 +10,7 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 1
 fi
 
-packages=(libopenblas-dev liblapacke-dev)
+packages=(libopenblas-dev liblapacke-dev libopenmpi-dev openmpi-bin pkgconf)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${packages[@]}"; do
@@ -20,6 +21,7 @@ else
   have() { ls $1 >/dev/null 2>&1; }
   have "/usr/include/cblas.h /usr/include/*/cblas.h /usr/include/openblas/cblas.h" || missing+=(openblas)
   have "/usr/include/lapacke.h /usr/include/*/lapacke.h /usr/include/openblas/lapacke.h" || missing+=(lapacke)
+  pkg-config --exists ompi-c 2>/dev/null || missing+=(openmpi)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -34,13 +36,13 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; 
   fi
   echo "Installing ${missing[*]} with apt-get…"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   cat >&2 <<MSG
-error: SwiftGAP needs OpenBLAS (with CBLAS headers) and LAPACKE development files; missing: ${missing[*]}.
-  Debian/Ubuntu: apt-get install libopenblas-dev liblapacke-dev
-  Fedora/RHEL:   dnf install openblas-devel lapack-devel
-  Arch:          pacman -S openblas lapacke
+error: SwiftGAP needs OpenBLAS (with CBLAS headers), LAPACKE and OpenMPI development files; missing: ${missing[*]}.
+  Debian/Ubuntu: apt-get install libopenblas-dev liblapacke-dev libopenmpi-dev openmpi-bin pkgconf
+  Fedora/RHEL:   dnf install openblas-devel lapack-devel openmpi-devel pkgconf (and load the mpi module)
+  Arch:          pacman -S openblas lapacke openmpi pkgconf
 MSG
   exit 1
 fi

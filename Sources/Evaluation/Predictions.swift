@@ -1,4 +1,5 @@
 import Atoms
+import Support
 
 /// A calculator's results on a data set and their errors against the configurations' reference values.
 public struct Predictions {
@@ -14,12 +15,50 @@ public struct Predictions {
     ) throws {
         results.reserveCapacity(structures.count)
         for (k, s) in structures.enumerated() {
-            let r = try calculator.calculate(s)
-            let reference = s.referenceValues(keys)
-            statistics.add(atoms: s.count, configType: s.configType(keys), reference: reference, predicted: r)
-            results.append(r)
+            add(try calculator.calculate(s), of: s, keys: keys)
             progress(k + 1)
         }
+    }
+
+    /// Runs `calculator` on every structure with the structures shared among the ranks of `communicator`
+    /// (contiguous shares balanced by atoms); the results and their errors are on rank 0, the other ranks get
+    /// none. `progress` hears about this rank's own share.
+    /// - Throws: what the calculator throws (on several ranks, `DistributedError.rankFailed` with its message).
+    public init(
+        _ structures: [Structure], calculator: some Calculator, keys: ReferenceKeys, communicator: any Communicator,
+        progress: (_ done: Int) -> Void = { _ in }
+    ) throws {
+        guard communicator.size > 1 else {
+            try self.init(structures, calculator: calculator, keys: keys, progress: progress)
+            return
+        }
+        var done = 0
+        let flat = try communicator.map(weights: structures.map(\.count)) { k in
+            defer {
+                done += 1
+                progress(done)
+            }
+            return try calculator.calculate(structures[k]).flattened
+        }
+        var results = [Calculation]()
+        for (s, values) in zip(structures, flat) {
+            guard let r = Calculation(flattened: values, atoms: s.count) else {
+                throw DistributedError.transport(operation: "gather predictions", detail: "a result of the wrong length")
+            }
+            results.append(r)
+        }
+        self.init(structures, results: results, keys: keys)
+    }
+
+    /// The errors of `results` (one per structure, in order) against the structures' reference values.
+    public init(_ structures: [Structure], results: [Calculation], keys: ReferenceKeys) {
+        for (s, r) in zip(structures, results) { add(r, of: s, keys: keys) }
+    }
+
+    /// Adds the result `r` of structure `s` and its errors.
+    private mutating func add(_ r: Calculation, of s: Structure, keys: ReferenceKeys) {
+        statistics.add(atoms: s.count, configType: s.configType(keys), reference: s.referenceValues(keys), predicted: r)
+        results.append(r)
     }
 
     /// True when any configuration had a reference value.

@@ -1,6 +1,7 @@
 import Atoms
 import Descriptors
 import LinearAlgebra
+import Support
 
 /// Why a fit or a prediction cannot go ahead.
 public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -29,6 +30,8 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A potential's parts do not fit together (sparse points of the wrong length, variance factors that
     /// do not match the models, …).
     case inconsistentPotential(detail: String)
+    /// A distributed fit stopped: a rank failed (its message) or the ranks lost each other.
+    case distributed(DistributedError)
 
     public var description: String {
         switch self {
@@ -60,6 +63,8 @@ public enum GAPError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(error)"
         case let .inconsistentPotential(detail):
             return "the potential's parts do not fit together: \(detail); refit it, or rebuild it from matching parts"
+        case let .distributed(error):
+            return "\(error)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import Atoms
 import Foundation
 import LinearAlgebra
+import Support
 
 /// Fits a GAP: sparse kernel regression on energies, forces and virials, solved by a QR factorisation of
 /// [Λ^{−1/2} K_NM ; Lᵀ] (L Lᵀ = K_MM + jitter) that is built configuration block by configuration block,
@@ -9,15 +10,24 @@ import LinearAlgebra
 /// The stages, each timed in the report: read and check data (`FitData`), descriptors
 /// (`SparseCandidates`), sparse points and K_MM (`SparseBasis`), kernel rows and QR (`KernelRowStream`),
 /// solve (`PotentialAssembly`).
+///
+/// On several ranks (a `Communicator`), every rank reads and checks all data, then takes a contiguous share of
+/// the configurations balanced by observation rows: it describes its share, the candidates of all ranks are
+/// gathered for sparse-point selection (every rank then holds the same sparse points and K_MM factor), it folds
+/// its share's kernel rows into its own triangle, the triangles are merged on rank 0 (`TriangleReduction`),
+/// rank 0 solves and every rank gets the weights. Any rank's failure stops every rank with its message.
 public enum GAPTrainer {
     /// A progress callback: stage, items done, items in total.
     public typealias Progress = @Sendable (_ stage: String, _ done: Int, _ total: Int) -> Void
 
     /// Fits a potential to `structures` (with `lines[k]` the line where configuration k starts, for
-    /// messages; may be empty).
-    /// - Throws: `GAPError` for unusable data or settings, or a failed solve.
+    /// messages; may be empty), on the ranks of `communicator` (every rank calls it with the same arguments and
+    /// gets the potential; rank 0's alone holds the variance factors, and its report the whole fit's counts).
+    /// `progress` hears about this rank's share.
+    /// - Throws: `GAPError` for unusable data or settings, or a failed solve; `.distributed` when a rank failed.
     public static func fit(
-        _ structures: [Structure], lines: [Int] = [], settings: FitSettings, progress: Progress? = nil
+        _ structures: [Structure], lines: [Int] = [], settings: FitSettings,
+        communicator c: any Communicator = SingleProcess(), progress: Progress? = nil
     ) throws(GAPError) -> (potential: GAPPotential, report: FitReport) {
         try settings.validate()
         BLASThreads.set(1)
@@ -28,32 +38,47 @@ public enum GAPTrainer {
             clock = Date()
         }
 
-        let data = try FitData(structures, lines: lines, settings: settings)
+        let data = try c.agreeing { () throws(GAPError) in try FitData(structures, lines: lines, settings: settings) }
         report.warnings += data.warnings
+        let share = BalancedRanges.split(weights: data.observations.map(\.rowCount), parts: c.size)[c.rank]
+        let mine = Array(data.observations[share])
         lap("read and check data")
 
-        let candidates =
-            try data.soap.map { soap throws(GAPError) in
-                try SparseCandidates.descriptors(of: data.observations, soap: soap, threads: settings.threads, progress: progress)
-            } ?? [:]
-        let instances = try SparseCandidates.instances(
-            of: data.observations, terms: data.terms, threads: settings.threads, progress: progress)
+        let (local, localInstances) = try c.agreeing { () throws(GAPError) in
+            let candidates =
+                try data.soap.map { soap throws(GAPError) in
+                    try SparseCandidates.descriptors(of: mine, soap: soap, threads: settings.threads, progress: progress)
+                } ?? [:]
+            let instances = try SparseCandidates.instances(
+                of: mine, terms: data.terms, threads: settings.threads, progress: progress)
+            return (candidates, instances)
+        }
+        let candidates = try SparseCandidates.gathered(
+            local, elements: data.elements, columns: data.soap?.numberOfFeatures ?? 0, communicator: c)
+        let instances = try SparseCandidates.gathered(localInstances, communicator: c)
         lap("descriptors")
 
-        let basis = try SparseBasis(
-            candidates: candidates, elements: data.elements, terms: data.terms, instances: instances, settings: settings)
+        var (basis, solver) = try c.agreeing { () throws(GAPError) in
+            let basis = try SparseBasis(
+                candidates: candidates, elements: data.elements, terms: data.terms, instances: instances, settings: settings)
+            guard c.isRoot else { return (basis, IncrementalLeastSquares(zeroColumns: basis.total)) }
+            do throws(LinearAlgebraError) { return (basis, try IncrementalLeastSquares(transposeOf: basis.lower)) } catch {
+                throw .solver(stage: "regulariser", error)
+            }
+        }
         report.termSparseIndices = basis.termIndices
         report.sparseIndices = basis.indices
-        var solver: IncrementalLeastSquares
-        do { solver = try IncrementalLeastSquares(transposeOf: basis.lower) } catch { throw .solver(stage: "regulariser", error) }
         lap("sparse points and K_MM")
 
-        report.observations = try KernelRowStream.fold(
-            data.observations, soap: data.soap, basis: basis, settings: settings,
-            into: &solver, progress: progress)
+        try c.agreeing { () throws(GAPError) in
+            _ = try KernelRowStream.fold(mine, soap: data.soap, basis: basis, settings: settings, into: &solver, progress: progress)
+        }
+        try TriangleReduction.reduce(&solver, communicator: c)
+        report.observations = solver.rowCount
         lap("kernel rows and QR")
 
-        let potential = try PotentialAssembly.solve(solver, basis: basis, data: data, settings: settings, report: &report)
+        let potential = try PotentialAssembly.solve(
+            c.isRoot ? solver : nil, basis: basis, data: data, settings: settings, communicator: c, report: &report)
         lap("solve")
         return (potential, report)
     }

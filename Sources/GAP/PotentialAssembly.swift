@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Support
 
 /// The last stage of a fit, "solve": the weights from the least-squares triangle, and the potential built
 /// from them, the sparse points, e0 and (optionally) the variance factors.
@@ -7,20 +8,23 @@ enum PotentialAssembly {
     /// Reciprocal condition numbers below this earn the fit an ill-conditioning warning.
     static let conditionWarningThreshold = 1e-13
 
-    /// Solves `solver` and assembles the potential; records the condition number (and a warning when it is
-    /// poor) in `report`.
-    /// - Throws: `GAPError.solver` for a singular triangle.
+    /// Solves `solver` (rank 0's, the whole fit's triangle; nil on the other ranks, which get the weights from
+    /// rank 0) and assembles the potential; records the condition number (and a warning when it is poor) in
+    /// `report`.
+    /// - Throws: `GAPError.solver` for a singular triangle, `.distributed` when the weights cannot be shared.
     static func solve(
-        _ solver: IncrementalLeastSquares, basis: SparseBasis, data: FitData, settings: FitSettings,
-        report: inout FitReport
+        _ solver: IncrementalLeastSquares?, basis: SparseBasis, data: FitData, settings: FitSettings,
+        communicator c: any Communicator, report: inout FitReport
     ) throws(GAPError) -> GAPPotential {
-        let alpha: [Double]
-        do {
-            alpha = try solver.solve()
-            report.reciprocalCondition = try solver.reciprocalCondition()
-        } catch {
-            throw .solver(stage: "solve", error)
+        let solved = try c.agreeing { () throws(GAPError) -> [Double] in
+            guard let solver else { return [] }
+            do throws(LinearAlgebraError) { return try solver.solve() + [try solver.reciprocalCondition()] } catch {
+                throw .solver(stage: "solve", error)
+            }
         }
+        let shared = try c.collective { () throws(DistributedError) in try c.broadcast(solved, root: 0) }
+        let alpha = Array(shared.dropLast())
+        report.reciprocalCondition = shared[shared.count - 1]
         if report.reciprocalCondition < conditionWarningThreshold {
             report.warnings.append(
                 String(
@@ -36,9 +40,10 @@ enum PotentialAssembly {
         for (set, start) in zip(basis.terms, basis.termOffsets) {
             terms.append(try GeometricTerm(sparse: set, alpha: Array(alpha[start..<(start + set.count)])))
         }
-        let variance =
+        let variance = solver.flatMap { solver in
             settings.storeVariance
-            ? VarianceFactors(elements: basis.layout.elements, lower: basis.lower, upper: solver.upperTriangle) : nil
+                ? VarianceFactors(elements: basis.layout.elements, lower: basis.lower, upper: solver.upperTriangle) : nil
+        }
         var soap: SOAPTerm?
         if let soapSettings = data.soapSettings, let descriptor = data.soap {
             soap = try SOAPTerm(settings: soapSettings, soap: descriptor, kernel: settings.kernel, models: models)

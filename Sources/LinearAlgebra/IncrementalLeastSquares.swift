@@ -8,9 +8,9 @@ public struct IncrementalLeastSquares: Sendable {
     /// Unknowns.
     public let columns: Int
     /// Rows folded in so far (the initial triangle not counted).
-    public private(set) var rowCount = 0
+    public internal(set) var rowCount = 0
     /// R̃, column-major (n+1) × (n+1): LAPACK works on it in place, with no row-major copies.
-    private var triangle: [Double]
+    var triangle: [Double]
 
     /// Starts from an n × n upper-triangular block of rows (e.g. the Cholesky factor Lᵀ of a regulariser,
     /// which adds ‖Lᵀx‖² to the objective) with zero right-hand side.

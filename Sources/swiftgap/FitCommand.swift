@@ -131,24 +131,25 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputPaths(
-            files: [("-o", output), ("--metrics", metrics), ("--sparse-output", sparseOutput)],
-            folders: [("--report", report)],
-            inputs: [
-                ("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile),
-                ("the --core-table", coreTable)
-            ]
-        ).check()
         let start = Date()
-        let keys = keyOptions.keys
-        let (structures, lines) = try readFrames(train, role: "training file")
-        let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(structures.flatMap(\.atomicNumbers))) }
-        let settings = try makeSettings(keys: keys, structures: structures)
-        let sparseOutput = self.sparseOutput
-        try FitRun(
-            train: train, structures: structures, lines: lines, test: test, testStructures: testStructures, keys: keys,
-            settings: settings, output: output, metrics: metrics, report: report
-        ).run(start: start) { fitReport in
+        let run = try Ranks.prepare {
+            try OutputPaths(
+                files: [("-o", output), ("--metrics", metrics), ("--sparse-output", sparseOutput)],
+                folders: [("--report", report)],
+                inputs: [
+                    ("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile),
+                    ("the --core-table", coreTable)
+                ]
+            ).check()
+            let keys = keyOptions.keys
+            let (structures, lines) = try readFrames(train, role: "training file")
+            let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(structures.flatMap(\.atomicNumbers))) }
+            return FitRun(
+                train: train, structures: structures, lines: lines, test: test, testStructures: testStructures, keys: keys,
+                settings: try makeSettings(keys: keys, structures: structures), output: output, metrics: metrics,
+                report: report)
+        }
+        try run.run(start: start) { [sparseOutput] fitReport in
             guard let sparseOutput else { return [] }
             var text = ""
             for (z, indices) in fitReport.sparseIndices.sorted(by: { $0.key < $1.key }) {

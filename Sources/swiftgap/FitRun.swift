@@ -6,7 +6,8 @@ import Support
 
 /// What `fit` and `gap_fit` share once their settings are made: the fit with progress, train and test
 /// errors, the parity report, extra outputs, the fit record and the potential file — written last, so that
-/// a failure anywhere leaves no new potential behind.
+/// a failure anywhere leaves no new potential behind. Under mpirun the fit and the errors are shared among the
+/// ranks (`Ranks`), and rank 0 writes.
 struct FitRun {
     let train: String
     let structures: [Structure]
@@ -26,27 +27,31 @@ struct FitRun {
     func run(start: Date, extraOutputs: (FitReport) -> [(path: String, text: String)] = { _ in [] }) throws {
         try PotentialFiles.checkWritable(core: settings.core, to: output)
         let stages = Progress.StageReporter()
-        let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings) { stage, done, total in
-            stages.update(stage, done, total)
+        let world = Ranks.world
+        let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings, communicator: world) {
+            stage, done, total in stages.update(stage, done, total)
         }
         for warning in fitReport.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         var seconds = fitReport.seconds.map { ($0.stage, $0.seconds) }
 
         var clock = Date()
         let trainErrors = try Predictions(
-            structures, calculator: potential, keys: keys, progress: Progress("train errors", total: structures.count).update)
+            structures, calculator: potential, keys: keys, communicator: world,
+            progress: Progress("train errors", total: structures.count).update)
         seconds.append(("train errors", Date().timeIntervalSince(clock)))
         var sets = [("train", trainErrors)]
         var samples = [ParityReport.Samples(name: "train", structures: structures, predictions: trainErrors, keys: keys)]
         if let testStructures {
             clock = Date()
             let testErrors = try Predictions(
-                testStructures, calculator: potential, keys: keys,
+                testStructures, calculator: potential, keys: keys, communicator: world,
                 progress: Progress("test errors", total: testStructures.count).update)
             seconds.append(("test errors", Date().timeIntervalSince(clock)))
             sets.append(("test", testErrors))
             samples.append(ParityReport.Samples(name: "test", structures: testStructures, predictions: testErrors, keys: keys))
         }
+        // Rank 0 holds every error and the variance factors: it alone writes and prints.
+        guard world.isRoot else { return }
         let table = ErrorTable.render(sets.map { ($0.0, $0.1.statistics) })
         for (path, text) in extraOutputs(fitReport) { try AtomicFile.write(Array(text.utf8), to: path) }
         if let report { try ParityReport.write(samples, table: table, title: "SwiftGAP fit: \(train)", to: report) }

@@ -35,26 +35,30 @@ struct GapFitCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let line = try GapFitCommandLine(arguments: arguments)
-        let job = try GapFitJob(line)
-        for note in job.notes { print("note: \(note)") }
-        let indexFiles = Array(Set(job.sparseIndexFiles.compactMap { $0 })).sorted()
-        try OutputPaths(
-            files: [("gp_file", job.outputFile), ("--metrics", metrics)] + indexFiles.map { ("print_sparse_index", $0) },
-            folders: [("--report", report)],
-            inputs: [("the training file (at_file)", job.trainingFile), ("the test file", test)]
-                + job.sparseFiles.compactMap { $0 }.map { ("a sparse_file", $0) }
-        ).check()
-        let (structures, lines) = try readFrames(job.trainingFile, role: "training file (at_file)")
-        var elements = [Int]()
-        for s in structures { for z in s.atomicNumbers where !elements.contains(z) { elements.append(z) } }
-        let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(elements)) }
-        var settings = try job.settings(elements: elements)
-        settings.threads = threads
-        for warning in Self.missingReferenceData(structures, keys: settings.keys) { print("warning: \(warning)") }
-        var run = FitRun(
-            train: job.trainingFile, structures: structures, lines: lines, test: test, testStructures: testStructures,
-            keys: settings.keys, settings: settings, output: job.outputFile, metrics: metrics, report: report)
+        let (line, job, elements, settings, prepared) = try Ranks.prepare {
+            let line = try GapFitCommandLine(arguments: arguments)
+            let job = try GapFitJob(line)
+            for note in job.notes { print("note: \(note)") }
+            let indexFiles = Array(Set(job.sparseIndexFiles.compactMap { $0 })).sorted()
+            try OutputPaths(
+                files: [("gp_file", job.outputFile), ("--metrics", metrics)] + indexFiles.map { ("print_sparse_index", $0) },
+                folders: [("--report", report)],
+                inputs: [("the training file (at_file)", job.trainingFile), ("the test file", test)]
+                    + job.sparseFiles.compactMap { $0 }.map { ("a sparse_file", $0) }
+            ).check()
+            let (structures, lines) = try readFrames(job.trainingFile, role: "training file (at_file)")
+            var elements = [Int]()
+            for s in structures { for z in s.atomicNumbers where !elements.contains(z) { elements.append(z) } }
+            let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(elements)) }
+            var settings = try job.settings(elements: elements)
+            settings.threads = threads
+            for warning in Self.missingReferenceData(structures, keys: settings.keys) { print("warning: \(warning)") }
+            let run = FitRun(
+                train: job.trainingFile, structures: structures, lines: lines, test: test, testStructures: testStructures,
+                keys: settings.keys, settings: settings, output: job.outputFile, metrics: metrics, report: report)
+            return (line, job, elements, settings, run)
+        }
+        var run = prepared
         run.command = "gap_fit " + line.text
         do {
             try run.run(start: start) { report in

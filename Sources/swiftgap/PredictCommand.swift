@@ -6,7 +6,8 @@ import GAP
 import Support
 
 /// `swiftgap predict POTENTIAL FILE.xyz -o OUT.xyz`: energies, forces, virials, stresses and local-energy
-/// variances of every configuration, written beside the file's own values.
+/// variances of every configuration, written beside the file's own values. Under mpirun the configurations are
+/// shared among the ranks and rank 0 writes.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
@@ -41,22 +42,46 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputPaths(
-            files: [("-o", output), ("--metrics", metrics)], folders: [("--report", report)],
-            inputs: [("the potential", potential), ("the input file", file)]
-        ).check()
         let start = Date()
-        var (gap, _, _) = try PotentialFiles.load(potential, variances: !noVariance)
-        gap.threads = threads
-        let loaded = Date().timeIntervalSince(start)
+        let (gap, loaded, structures) = try Ranks.prepare {
+            try OutputPaths(
+                files: [("-o", output), ("--metrics", metrics)], folders: [("--report", report)],
+                inputs: [("the potential", potential), ("the input file", file)]
+            ).check()
+            var (gap, _, _) = try PotentialFiles.load(potential, variances: !noVariance)
+            gap.threads = threads
+            let loaded = Date().timeIntervalSince(start)
+            let (structures, lines) = try readFrames(file, role: "input file")
+            for (k, s) in structures.enumerated() { try gap.checkElements(s, configuration: k, line: lines[k]) }
+            return (gap, loaded, structures)
+        }
         let keys = keyOptions.keys
-        let (structures, lines) = try readFrames(file, role: "input file")
-        for (k, s) in structures.enumerated() { try gap.checkElements(s, configuration: k, line: lines[k]) }
         let clock = Date()
         let progress = Progress("predict", total: structures.count)
-        let predictions = try Predictions(structures, calculator: gap, keys: keys, progress: progress.update)
+        var done = 0
+        // Each configuration's result and variances as one array (the count of the result's numbers first):
+        // the configurations are shared among MPI ranks when there are several, and rank 0 gets them all.
+        let flat = try Ranks.world.map(weights: structures.map(\.count)) { k in
+            let s = structures[k]
+            let r = try gap.calculate(s).flattened
+            let variances = noVariance ? nil : try gap.localVariances(s)
+            done += 1
+            progress.update(done)
+            return [Double(r.count)] + r + (variances ?? [])
+        }
+        guard Ranks.world.isRoot else { return }
+        var results = [Calculation](), variances = [[Double]?]()
+        for (s, values) in zip(structures, flat) {
+            let n = Int(values[0])
+            guard let r = Calculation(flattened: Array(values[1...n]), atoms: s.count) else {
+                throw DistributedError.transport(operation: "gather predictions", detail: "a result of the wrong length")
+            }
+            results.append(r)
+            variances.append(values.count > n + 1 ? Array(values[(n + 1)...]) : nil)
+        }
+        let predictions = Predictions(structures, results: results, keys: keys)
         let out = try AtomicFile(path: output)
-        for (s, r) in zip(structures, predictions.results) {
+        for (k, (s, r)) in zip(structures, predictions.results).enumerated() {
             var t = s
             t.info[prefix + "energy"] = .double(r.energy)
             t.info[prefix + "virial"] = .doubles(r.virial.columnMajor)
@@ -65,7 +90,7 @@ struct PredictCommand: ParsableCommand {
             }
             t.arrays[prefix + "forces"] = .vectors(r.forces)
             if let e = r.atomEnergies { t.arrays[prefix + "energies"] = .doubles(e, width: 1) }
-            if !noVariance, let v = try gap.localVariances(s) { t.arrays[prefix + "variance"] = .doubles(v, width: 1) }
+            if let v = variances[k] { t.arrays[prefix + "variance"] = .doubles(v, width: 1) }
             try out.write(try ExtXYZWriter.format(t, file: output))
         }
         try out.commit()

@@ -15,9 +15,11 @@ struct SwiftGAP: ParsableCommand {
         ])
 
     /// Runs the command line; OpenBLAS starts single-threaded because SwiftGAP parallelises its own loops.
+    /// Under `mpirun`, MPI starts first and `fit`, `gap_fit` and `predict` share their work among the ranks.
     /// An error from a subcommand ends with that subcommand's usage line.
     static func main() {
         BLASThreads.set(1)
+        _ = Ranks.world
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -25,8 +27,11 @@ struct SwiftGAP: ParsableCommand {
             exit(withError: error)
         }
         do {
+            try Ranks.checkDistributable(type(of: command).configuration.commandName ?? "")
             try command.run()
+            Ranks.finish()
         } catch {
+            Ranks.settle(error)
             // ArgumentParser's own commands (`help`, which `--help` runs) report through ArgumentParser.
             guard configuration.subcommands.contains(where: { $0 == type(of: command) }) else { exit(withError: error) }
             exit(withError: error, in: type(of: command))

@@ -246,3 +246,32 @@ struct IncrementalLeastSquaresTests {
         #expect(try solver.reciprocalCondition() < 1e-12)
     }
 }
+
+@Suite("Merged least-squares triangles")
+struct TriangleMergeTests {
+    /// Rows folded on two "ranks" (one starting from the regulariser, one from zero) and merged give the
+    /// solution and residual of folding them all in one triangle.
+    @Test func mergedTrianglesSolveTheWholeProblem() throws {
+        let n = 10
+        let lower = try Cholesky(randomSPD(n, seed: 40)).lower
+        let a = randomMatrix(60, n, seed: 41)
+        let b = (0..<60).map { Double(($0 * 37) % 11) - 5 }
+        var whole = try IncrementalLeastSquares(transposeOf: lower)
+        try whole.add(rows: a, rhs: b)
+        var first = try IncrementalLeastSquares(transposeOf: lower)
+        var second = IncrementalLeastSquares(zeroColumns: n)
+        let top = try Matrix(rows: 25, columns: n, elements: Array(a.elements[0..<(25 * n)]))
+        let bottom = try Matrix(rows: 35, columns: n, elements: Array(a.elements[(25 * n)...]))
+        try first.add(rows: top, rhs: Array(b[0..<25]))
+        try second.add(rows: bottom, rhs: Array(b[25...]))
+        #expect(second.packed.count == IncrementalLeastSquares.packedCount(columns: n))
+        try first.merge(packed: second.packed)
+        #expect(first.rowCount == 60)
+        #expect(zip(try first.solve(), try whole.solve()).allSatisfy { abs($0 - $1) < 1e-11 })
+        #expect(abs(first.residualNorm - whole.residualNorm) < 1e-11)
+        #expect(throws: LinearAlgebraError.self) { try first.merge(packed: [1, 2, 3]) }
+        var nan = second.packed
+        nan[0] = .nan
+        #expect(throws: LinearAlgebraError.self) { try first.merge(packed: nan) }
+    }
+}

@@ -1,0 +1,41 @@
+import LinearAlgebra
+import Support
+
+extension SparseCandidates {
+    /// Every rank's SOAP candidates of each of `elements` (rows of `columns` features), in rank order — which is
+    /// file order, the ranks holding contiguous shares — on every rank: what sparse-point selection sees.
+    /// - Throws: `GAPError.distributed` when a message fails.
+    static func gathered(
+        _ local: [Int: Matrix], elements: [Int], columns: Int, communicator c: any Communicator
+    ) throws(GAPError) -> [Int: Matrix] {
+        guard c.size > 1 else { return local }
+        var all = [Int: Matrix]()
+        for z in elements {
+            let values = try c.collective { () throws(DistributedError) in try c.allGather(local[z]?.elements ?? []) }
+            guard !values.isEmpty else { continue }
+            all[z] = try matrix(values, columns: columns, of: "SOAP candidates")
+        }
+        return all
+    }
+
+    /// Every rank's instances of each 2- and 3-body term, in rank order, on every rank.
+    /// - Throws: `GAPError.distributed` when a message fails.
+    static func gathered(
+        _ local: [(values: Matrix, weights: [Double])], communicator c: any Communicator
+    ) throws(GAPError) -> [(values: Matrix, weights: [Double])] {
+        guard c.size > 1 else { return local }
+        var all = [(values: Matrix, weights: [Double])]()
+        for term in local {
+            let values = try c.collective { () throws(DistributedError) in try c.allGather(term.values.elements) }
+            let weights = try c.collective { () throws(DistributedError) in try c.allGather(term.weights) }
+            all.append((try matrix(values, columns: term.values.columns, of: "2- and 3-body instances"), weights))
+        }
+        return all
+    }
+
+    private static func matrix(_ values: [Double], columns: Int, of what: String) throws(GAPError) -> Matrix {
+        do { return try Matrix(rows: columns == 0 ? 0 : values.count / columns, columns: columns, elements: values) } catch {
+            throw .solver(stage: "gathering \(what)", error)
+        }
+    }
+}

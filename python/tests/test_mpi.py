@@ -1,0 +1,94 @@
+"""`swiftgap fit` and `swiftgap predict` under `mpirun -np 2` (OpenMPI, which `make test` installs) against the
+one-process runs: the shipped single-species set (Si, Stillinger-Weber) and the two-species one (Ar-Kr,
+Lennard-Jones), a rank failure that must stop every rank with its message, and commands that refuse mpirun."""
+import os
+import shutil
+import subprocess
+
+import ase.io
+import numpy as np
+import pytest
+
+from conftest import ROOT, SI_TEST, SI_TRAIN
+
+AR_KR_TRAIN = ROOT / "training-sets" / "ar-kr-lj" / "train.xyz"
+AR_KR_TEST = ROOT / "training-sets" / "ar-kr-lj" / "test.xyz"
+
+FITS = {
+    "si-sw": (SI_TRAIN, SI_TEST, ["--cutoff", "4", "--n-max", "6", "--l-max", "4", "--n-sparse", "200", "--e0", "average"]),
+    "ar-kr": (AR_KR_TRAIN, AR_KR_TEST, ["--cutoff", "6.5", "--n-max", "6", "--l-max", "4", "--zeta", "2", "--delta", "0.05",
+                                        "--n-sparse", "100", "--sigma-energy", "0.0002", "--sigma-force", "0.002",
+                                        "--sigma-virial", "0.002", "--e0", "average",
+                                        "--gap", "distance_2b cutoff=5 n_sparse=12 covariance_type=ard_se delta=0.1 "
+                                                 "theta_uniform=1 sparse_method=uniform add_species=T"]),
+}
+
+
+def mpirun(ranks: int) -> list:
+    if shutil.which("mpirun") is None:
+        pytest.skip("no mpirun: `make test` installs OpenMPI (scripts/install-deps.sh)")
+    flags = ["--oversubscribe"] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    return ["mpirun", *flags, "-np", str(ranks)]
+
+
+def run(command: list, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([str(c) for c in command], capture_output=True, text=True, timeout=300, **kw)
+
+
+def weights(path) -> np.ndarray:
+    with np.load(path) as archive:
+        return np.concatenate([archive[k] for k in sorted(archive.files) if "alpha" in k])
+
+
+@pytest.mark.parametrize("name", sorted(FITS))
+def test_two_rank_fit_matches_one_rank_fit(cli, tmp_path, name):
+    train, test, args = FITS[name]
+    fits = {}
+    for ranks in (1, 2):
+        out = tmp_path / f"{ranks}.gap"
+        prefix = mpirun(ranks) if ranks > 1 else []
+        done = run(prefix + [cli, "fit", train, "-o", out, "--test", test, "--threads", "1", *args])
+        assert done.returncode == 0, done.stderr
+        fits[ranks] = out
+        assert done.stdout.count("wrote ") == 1  # rank 0 alone prints and writes
+    one, two = weights(fits[1]), weights(fits[2])
+    assert one.shape == two.shape
+    # Different merge orders of the least-squares triangles round differently; the fit's conditioning amplifies it
+    # as much as changing --threads does (measured ~5e-9 here).
+    assert np.linalg.norm(one - two) / np.linalg.norm(one) < 1e-7
+    predicted = {}
+    for ranks, potential in fits.items():
+        out = tmp_path / f"predicted-{ranks}.xyz"
+        done = run(mpirun(2) + [cli, "predict", potential, test, "-o", out])
+        assert done.returncode == 0, done.stderr
+        predicted[ranks] = ase.io.read(out, ":")
+    for a, b in zip(predicted[1], predicted[2]):
+        assert abs(a.info["gap_energy"] - b.info["gap_energy"]) / len(a) < 1e-9
+        assert np.abs(a.arrays["gap_forces"] - b.arrays["gap_forces"]).max() < 1e-8
+
+
+def test_two_rank_predict_equals_one_rank_predict(cli, tmp_path):
+    potential = ROOT / "potentials" / "si-sw" / "si-sw.gap"
+    outputs = []
+    for ranks in (1, 2):
+        out = tmp_path / f"{ranks}.xyz"
+        prefix = mpirun(ranks) if ranks > 1 else []
+        done = run(prefix + [cli, "predict", potential, SI_TEST, "-o", out])
+        assert done.returncode == 0, done.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_a_failing_rank_stops_every_rank_with_its_message(cli, tmp_path):
+    bad = tmp_path / "bad.xyz"
+    bad.write_text(SI_TEST.read_text() + "2\nenergy=1.0 pbc=\"F F F\"\nSi 0 0 0\nXx 1 1 1\n")
+    done = run(mpirun(2) + [cli, "predict", ROOT / "potentials" / "si-sw" / "si-sw.gap", bad, "-o", tmp_path / "o.xyz"])
+    assert done.returncode != 0
+    assert done.stderr.count("'Xx' is not an element symbol") == 1
+    assert not (tmp_path / "o.xyz").exists()
+
+
+def test_commands_that_do_not_share_work_refuse_mpirun(cli):
+    done = run(mpirun(2) + [cli, "info", SI_TEST])
+    assert done.returncode != 0
+    assert "run it without mpirun" in done.stderr
