@@ -12,8 +12,8 @@ import Support
 /// solve (`PotentialAssembly`).
 ///
 /// On several ranks (a `Communicator`), every rank reads and checks all data, then takes a contiguous share of
-/// the configurations balanced by observation rows: it describes its share, the candidates of all ranks are
-/// gathered for sparse-point selection (every rank then holds the same sparse points and K_MM factor), it folds
+/// the configurations balanced by observation rows: it describes its share, rank 0 gathers the candidates of all
+/// ranks and chooses the sparse points (`SparseBasis.shared`: every rank then holds the same basis), it folds
 /// its share's kernel rows into its own triangle, the triangles are merged on rank 0 (`TriangleReduction`),
 /// rank 0 solves and every rank gets the weights. Any rank's failure stops every rank with its message.
 public enum GAPTrainer {
@@ -53,16 +53,17 @@ public enum GAPTrainer {
                 of: mine, terms: data.terms, threads: settings.threads, progress: progress)
             return (candidates, instances)
         }
-        let candidates = try SparseCandidates.gathered(
+        let candidates = try SparseCandidates.gatheredOnRoot(
             local, elements: data.elements, columns: data.soap?.numberOfFeatures ?? 0, communicator: c)
         let instances = try SparseCandidates.gathered(localInstances, communicator: c)
         lap("descriptors")
 
-        var (basis, solver) = try c.agreeing { () throws(GAPError) in
-            let basis = try SparseBasis(
-                candidates: candidates, elements: data.elements, terms: data.terms, instances: instances, settings: settings)
-            guard c.isRoot else { return (basis, IncrementalLeastSquares(zeroColumns: basis.total)) }
-            do throws(LinearAlgebraError) { return (basis, try IncrementalLeastSquares(transposeOf: basis.lower)) } catch {
+        let basis = try SparseBasis.shared(
+            candidates: candidates, elements: data.elements, terms: data.terms, instances: instances,
+            columns: data.soap?.numberOfFeatures ?? 0, settings: settings, communicator: c)
+        var solver = try c.agreeing { () throws(GAPError) in
+            guard c.isRoot else { return IncrementalLeastSquares(zeroColumns: basis.total) }
+            do throws(LinearAlgebraError) { return try IncrementalLeastSquares(transposeOf: basis.lower) } catch {
                 throw .solver(stage: "regulariser", error)
             }
         }

@@ -3,22 +3,24 @@ import Support
 
 extension SparseCandidates {
     /// Every rank's SOAP candidates of each of `elements` (rows of `columns` features), in rank order — which is
-    /// file order, the ranks holding contiguous shares — on every rank: what sparse-point selection sees.
+    /// file order, the ranks holding contiguous shares — on rank 0, which chooses the sparse points from them (the
+    /// other ranks get none).
     /// - Throws: `GAPError.distributed` when a message fails.
-    static func gathered(
+    static func gatheredOnRoot(
         _ local: [Int: Matrix], elements: [Int], columns: Int, communicator c: any Communicator
     ) throws(GAPError) -> [Int: Matrix] {
         guard c.size > 1 else { return local }
         var all = [Int: Matrix]()
         for z in elements {
-            let values = try c.collective { () throws(DistributedError) in try c.allGather(local[z]?.elements ?? []) }
+            let values = try c.collective { () throws(DistributedError) in try c.gather(local[z]?.elements ?? []) }
             guard !values.isEmpty else { continue }
             all[z] = try matrix(values, columns: columns, of: "SOAP candidates")
         }
         return all
     }
 
-    /// Every rank's instances of each 2- and 3-body term, in rank order, on every rank.
+    /// Every rank's instances of each 2- and 3-body term, in rank order, on every rank (a few numbers each: every
+    /// rank chooses the terms' sparse points from them, as one process would).
     /// - Throws: `GAPError.distributed` when a message fails.
     static func gathered(
         _ local: [(values: Matrix, weights: [Double])], communicator c: any Communicator
