@@ -6,8 +6,7 @@ import Support
 /// locked mailbox; a broadcast is a message from the root to every other rank, a reduction goes through rank 0.
 public final class ThreadRanks: @unchecked Sendable {
     private let condition = NSCondition()
-    private var mailbox = [Key: [[Double]]]()
-    private var bytesBox = [Key: [[UInt8]]]()
+    private var mailbox = [Key: [Any]]()
 
     private struct Key: Hashable {
         let source: Int, destination: Int, tag: Int
@@ -24,7 +23,7 @@ public final class ThreadRanks: @unchecked Sendable {
         }
 
         public func receive(count: Int, from source: Int, tag: Int) throws(DistributedError) -> [Double] {
-            let values = group.take(Key(source: source, destination: rank, tag: tag))
+            let values = group.take(Key(source: source, destination: rank, tag: tag), as: [Double].self)
             guard values.count == count else {
                 throw .transport(operation: "receive from rank \(source)", detail: "\(values.count) values, not \(count)")
             }
@@ -33,21 +32,21 @@ public final class ThreadRanks: @unchecked Sendable {
 
         public func broadcast(_ bytes: inout [UInt8], root: Int) throws(DistributedError) {
             if rank == root {
-                for r in 0..<size where r != root { group.postBytes(bytes, Key(source: root, destination: r, tag: -1)) }
+                for r in 0..<size where r != root { group.post(bytes, Key(source: root, destination: r, tag: -1)) }
             } else {
-                bytes = group.takeBytes(Key(source: root, destination: rank, tag: -1))
+                bytes = group.take(Key(source: root, destination: rank, tag: -1))
             }
         }
 
         public func minimum(_ value: Int) throws(DistributedError) -> Int {
             if rank == 0 {
                 var m = value
-                for r in 1..<size { m = min(m, Int(group.take(Key(source: r, destination: 0, tag: -2))[0])) }
-                for r in 1..<size { group.post([Double(m)], Key(source: 0, destination: r, tag: -3)) }
+                for r in 1..<size { m = min(m, group.take(Key(source: r, destination: 0, tag: -2), as: Int.self)) }
+                for r in 1..<size { group.post(m, Key(source: 0, destination: r, tag: -3)) }
                 return m
             }
-            group.post([Double(value)], Key(source: rank, destination: 0, tag: -2))
-            return Int(group.take(Key(source: 0, destination: rank, tag: -3))[0])
+            group.post(value, Key(source: rank, destination: 0, tag: -2))
+            return group.take(Key(source: 0, destination: rank, tag: -3), as: Int.self)
         }
     }
 
@@ -73,32 +72,18 @@ public final class ThreadRanks: @unchecked Sendable {
         return results.values
     }
 
-    private func post(_ values: [Double], _ key: Key) {
+    private func post(_ message: Any, _ key: Key) {
         condition.lock()
-        mailbox[key, default: []].append(values)
+        mailbox[key, default: []].append(message)
         condition.broadcast()
         condition.unlock()
     }
 
-    private func take(_ key: Key) -> [Double] {
+    private func take<T>(_ key: Key, as: T.Type = T.self) -> T {
         condition.lock()
         defer { condition.unlock() }
         while mailbox[key]?.isEmpty ?? true { condition.wait() }
-        return mailbox[key]!.removeFirst()
-    }
-
-    private func postBytes(_ bytes: [UInt8], _ key: Key) {
-        condition.lock()
-        bytesBox[key, default: []].append(bytes)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func takeBytes(_ key: Key) -> [UInt8] {
-        condition.lock()
-        defer { condition.unlock() }
-        while bytesBox[key]?.isEmpty ?? true { condition.wait() }
-        return bytesBox[key]!.removeFirst()
+        return mailbox[key]!.removeFirst() as! T
     }
 
     /// Each rank's result, set from its thread.
