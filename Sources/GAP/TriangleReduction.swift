@@ -10,22 +10,33 @@ enum TriangleReduction {
     static let tag = 16
 
     /// Merges every rank's `solver` into rank 0's; on the other ranks `solver` is spent (sent away) afterwards.
+    /// A triangle travels as blocks of rows, each folded as it arrives (`IncrementalLeastSquares.fold(rowBlock:)`),
+    /// then its row count.
     /// - Throws: `GAPError.distributed` when a message fails, `.solver` when a merge fails.
     static func reduce(_ solver: inout IncrementalLeastSquares, communicator c: any Communicator) throws(GAPError) {
-        let count = IncrementalLeastSquares.packedCount(columns: solver.columns)
+        let blocks = solver.rowBlocks()
         var step = 1
         while step < c.size {
             if c.rank % (2 * step) == step {
-                try c.collective { () throws(DistributedError) in try c.send(solver.packed, to: c.rank - step, tag: tag) }
+                let target = c.rank - step
+                try c.collective { () throws(DistributedError) in
+                    for rows in blocks { try c.send(solver.rowBlock(rows), to: target, tag: tag) }
+                    try c.send([Double(solver.rowCount)], to: target, tag: tag)
+                }
                 return
             }
             if c.rank % (2 * step) == 0, c.rank + step < c.size {
-                let received = try c.collective { () throws(DistributedError) in
-                    try c.receive(count: count, from: c.rank + step, tag: tag)
+                let source = c.rank + step, width = solver.columns + 1
+                for rows in blocks {
+                    let block = try c.collective { () throws(DistributedError) in
+                        try c.receive(count: rows.count * (width - rows.lowerBound), from: source, tag: tag)
+                    }
+                    do { try solver.fold(rowBlock: block, rows: rows) } catch {
+                        throw .solver(stage: "merging the triangle of rank \(source)", error)
+                    }
                 }
-                do { try solver.merge(packed: received) } catch {
-                    throw .solver(stage: "merging the triangle of rank \(c.rank + step)", error)
-                }
+                let count = try c.collective { () throws(DistributedError) in try c.receive(count: 1, from: source, tag: tag) }
+                solver.addRowCount(Int(count[0]))
             }
             step *= 2
         }

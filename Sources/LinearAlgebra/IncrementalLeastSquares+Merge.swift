@@ -2,6 +2,9 @@ import CLapack
 
 /// Triangles folded apart and merged: what a distributed fit does with the R̃ of each rank (a TSQR reduction).
 /// QR([A₁; A₂]) has the triangle of QR([R̃₁; R̃₂]), so two partial triangles merge into the one of all their rows.
+/// A triangle travels as blocks of its rows — rows a..<b hold zeros left of column a, so only their columns
+/// a…n are sent — and each block is folded into the trailing part of the receiver's triangle as it arrives:
+/// neither side ever holds a second triangle.
 extension IncrementalLeastSquares {
     /// An empty problem in `columns` unknowns: R̃ = 0, no rows (a rank's own rows start from it).
     public init(zeroColumns columns: Int) {
@@ -9,51 +12,56 @@ extension IncrementalLeastSquares {
         triangle = [Double](repeating: 0, count: (columns + 1) * (columns + 1))
     }
 
-    /// R̃'s upper triangle, column by column ((n+1)(n+2)/2 values), followed by the row count: what one rank
-    /// sends another.
-    public var packed: [Double] {
+    /// The row blocks `rowBlock` sends: consecutive ranges of R̃'s n+1 rows, each of at most about `values`
+    /// numbers (and at least one row).
+    public func rowBlocks(values: Int = 1 << 22) -> [Range<Int>] {
         let n1 = columns + 1
-        var out = [Double]()
-        out.reserveCapacity(n1 * (n1 + 1) / 2 + 1)
-        for j in 0..<n1 { out += triangle[(j * n1)...(j * n1 + j)] }
-        out.append(Double(rowCount))
-        return out
+        var blocks = [Range<Int>](), start = 0
+        while start < n1 {
+            let rows = max(1, min(n1 - start, values / max(n1 - start, 1)))
+            blocks.append(start..<(start + rows))
+            start += rows
+        }
+        return blocks
     }
 
-    /// The number of values `packed` holds for `columns` unknowns.
-    public static func packedCount(columns: Int) -> Int { (columns + 1) * (columns + 2) / 2 + 1 }
+    /// Rows `rows` of R̃ from their first non-zero column on: column-major, `rows.count` × (n + 1 − rows.lowerBound).
+    public func rowBlock(_ rows: Range<Int>) -> [Double] {
+        let n1 = columns + 1, a = rows.lowerBound, m = rows.count
+        var block = [Double](repeating: 0, count: m * (n1 - a))
+        for j in a..<n1 {
+            for i in rows where i <= j { block[(i - a) + (j - a) * m] = triangle[i + j * n1] }
+        }
+        return block
+    }
 
-    /// Folds the triangle of rows folded elsewhere (`packed` by another problem in the same unknowns) below
-    /// this one: afterwards this is the problem of both row sets, this one's first (LAPACK dtpqrt with a
-    /// triangular second block).
-    /// - Throws: `.dimensionMismatch` when `packed` does not hold a triangle of these unknowns, `.illegalArgument`
-    ///   for NaN input.
-    public mutating func merge(packed: [Double]) throws(LinearAlgebraError) {
-        guard packed.count == Self.packedCount(columns: columns), let rows = Int(exactly: packed[packed.count - 1]), rows >= 0
-        else {
+    /// Folds rows `rows` of another problem's R̃ (in the same unknowns; `block` as `rowBlock` gives it) below this
+    /// one: LAPACK dtpqrt on the trailing part from column `rows.lowerBound`, the block being upper trapezoidal.
+    /// Fold every block of the other triangle, then `addRowCount` its rows.
+    /// - Throws: `.dimensionMismatch` for a block of the wrong size, `.illegalArgument` for NaN input.
+    public mutating func fold(rowBlock block: [Double], rows: Range<Int>) throws(LinearAlgebraError) {
+        let n1 = columns + 1, a = rows.lowerBound, m = rows.count
+        guard a >= 0, rows.upperBound <= n1, m > 0, block.count == m * (n1 - a) else {
             throw .dimensionMismatch(
-                operation: "IncrementalLeastSquares.merge", detail: "\(packed.count) values for \(columns) unknowns")
+                operation: "IncrementalLeastSquares.fold", detail: "\(block.count) values for rows \(rows) of \(n1)")
         }
-        let n1 = columns + 1, nb = min(32, n1)
-        var below = [Double](repeating: 0, count: n1 * n1)
-        var k = 0
-        for j in 0..<n1 {
-            for i in 0...j {
-                below[i + j * n1] = packed[k]
-                k += 1
-            }
-        }
-        var t = [Double](repeating: 0, count: nb * n1)
+        let width = n1 - a, nb = min(32, width)
+        var below = block
+        var t = [Double](repeating: 0, count: nb * width)
         let info = triangle.withUnsafeMutableBufferPointer { pr in
             below.withUnsafeMutableBufferPointer { pb in
                 t.withUnsafeMutableBufferPointer { pt in
                     LAPACKE_dtpqrt(
-                        LAPACK_COL_MAJOR, Int32(n1), Int32(n1), Int32(n1), Int32(nb), pr.baseAddress, Int32(n1),
-                        pb.baseAddress, Int32(n1), pt.baseAddress, Int32(nb))
+                        LAPACK_COL_MAJOR, Int32(m), Int32(width), Int32(m), Int32(nb), pr.baseAddress! + a + a * n1,
+                        Int32(n1), pb.baseAddress, Int32(m), pt.baseAddress, Int32(nb))
                 }
             }
         }
         try checkLAPACK(info, routine: "dtpqrt") { .singular(index: $0) }
+    }
+
+    /// Counts `rows` more rows as folded in (those of a merged triangle).
+    public mutating func addRowCount(_ rows: Int) {
         rowCount += rows
     }
 }

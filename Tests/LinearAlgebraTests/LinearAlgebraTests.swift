@@ -264,14 +264,20 @@ struct TriangleMergeTests {
         let bottom = try Matrix(rows: 35, columns: n, elements: Array(a.elements[(25 * n)...]))
         try first.add(rows: top, rhs: Array(b[0..<25]))
         try second.add(rows: bottom, rhs: Array(b[25...]))
-        #expect(second.packed.count == IncrementalLeastSquares.packedCount(columns: n))
-        try first.merge(packed: second.packed)
+        // Blocks of a few rows, and one block of every row: the same solution.
+        var blockwise = first
+        for rows in second.rowBlocks(values: 20) { try first.fold(rowBlock: second.rowBlock(rows), rows: rows) }
+        first.addRowCount(second.rowCount)
+        let all = 0..<(n + 1)
+        try blockwise.fold(rowBlock: second.rowBlock(all), rows: all)
+        #expect(second.rowBlocks(values: 20).count > 2)
         #expect(first.rowCount == 60)
         #expect(zip(try first.solve(), try whole.solve()).allSatisfy { abs($0 - $1) < 1e-11 })
+        #expect(zip(try blockwise.solve(), try whole.solve()).allSatisfy { abs($0 - $1) < 1e-11 })
         #expect(abs(first.residualNorm - whole.residualNorm) < 1e-11)
-        #expect(throws: LinearAlgebraError.self) { try first.merge(packed: [1, 2, 3]) }
-        var nan = second.packed
+        #expect(throws: LinearAlgebraError.self) { try first.fold(rowBlock: [1, 2, 3], rows: 0..<2) }
+        var nan = second.rowBlock(0..<2)
         nan[0] = .nan
-        #expect(throws: LinearAlgebraError.self) { try first.merge(packed: nan) }
+        #expect(throws: LinearAlgebraError.self) { try first.fold(rowBlock: nan, rows: 0..<2) }
     }
 }
