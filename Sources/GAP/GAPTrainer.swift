@@ -44,8 +44,7 @@ public enum GAPTrainer {
             candidates: candidates, elements: data.elements, terms: data.terms, instances: instances, settings: settings)
         report.termSparseIndices = basis.termIndices
         report.sparseIndices = basis.indices
-        var solver: IncrementalLeastSquares
-        do { solver = try IncrementalLeastSquares(transposeOf: basis.lower) } catch { throw .solver(stage: "regulariser", error) }
+        var solver = IncrementalLeastSquares(transposeOf: basis.lower)
         lap("sparse points and K_MM")
 
         report.observations = try KernelRowStream.fold(

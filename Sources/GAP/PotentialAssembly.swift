@@ -11,7 +11,7 @@ enum PotentialAssembly {
     /// poor) in `report`.
     /// - Throws: `GAPError.solver` for a singular triangle.
     static func solve(
-        _ solver: IncrementalLeastSquares, basis: SparseBasis, data: FitData, settings: FitSettings,
+        _ solver: consuming IncrementalLeastSquares, basis: SparseBasis, data: FitData, settings: FitSettings,
         report: inout FitReport
     ) throws(GAPError) -> GAPPotential {
         let alpha: [Double]
@@ -36,9 +36,10 @@ enum PotentialAssembly {
         for (set, start) in zip(basis.terms, basis.termOffsets) {
             terms.append(try GeometricTerm(sparse: set, alpha: Array(alpha[start..<(start + set.count)])))
         }
+        // R is the solver's own triangle, handed over after the weights are solved: one M × M triangle.
         let variance =
             settings.storeVariance
-            ? VarianceFactors(elements: basis.layout.elements, lower: basis.lower, upper: solver.upperTriangle) : nil
+            ? VarianceFactors(elements: basis.layout.elements, lower: basis.lower, upper: solver.upperFactor()) : nil
         var soap: SOAPTerm?
         if let soapSettings = data.soapSettings, let descriptor = data.soap {
             soap = try SOAPTerm(settings: soapSettings, soap: descriptor, kernel: settings.kernel, models: models)
