@@ -7,15 +7,37 @@ public struct NPZWriter {
         case doubles([Double])
         case ints([Int64])
         case bytes([UInt8])
+        /// `count` float64 values handed over piece by piece.
+        case pieces(count: Int, DoublePieces)
 
-        func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        /// The payload's size in bytes and its content, piece by piece.
+        var size: Int {
             switch self {
-            case let .doubles(v): return v.withUnsafeBytes(body)
-            case let .ints(v): return v.withUnsafeBytes(body)
-            case let .bytes(v): return v.withUnsafeBytes(body)
+            case let .doubles(v): return v.count * 8
+            case let .ints(v): return v.count * 8
+            case let .bytes(v): return v.count
+            case let .pieces(count, _): return count * 8
+            }
+        }
+
+        /// Hands the content to `visit` (one piece, or the pieces of a `.pieces` payload).
+        func visit(_ visit: (UnsafeRawBufferPointer) throws(AtomicFileError) -> Void) throws(AtomicFileError) {
+            // `withUnsafeBytes` rethrows untyped errors: the typed one travels in a `Result`.
+            func whole(_ raw: UnsafeRawBufferPointer) -> Result<Void, AtomicFileError> {
+                Result { () throws(AtomicFileError) in try visit(raw) }
+            }
+            switch self {
+            case let .doubles(v): try v.withUnsafeBytes(whole).get()
+            case let .ints(v): try v.withUnsafeBytes(whole).get()
+            case let .bytes(v): try v.withUnsafeBytes(whole).get()
+            case let .pieces(_, pieces): try pieces { values throws(AtomicFileError) in try visit(UnsafeRawBufferPointer(values)) }
             }
         }
     }
+
+    /// Hands the values of a large array to `visit`, piece by piece and in order.
+    public typealias DoublePieces =
+        (_ visit: (UnsafeBufferPointer<Double>) throws(AtomicFileError) -> Void) throws(AtomicFileError) -> Void
 
     private var entries: [(name: String, header: [UInt8], payload: Payload)] = []
 
@@ -26,6 +48,13 @@ public struct NPZWriter {
     public mutating func add(_ name: String, _ values: [Double], shape: [Int]) {
         precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not match \(values.count) values")
         entries.append((name, Self.header(descr: "<f8", shape: shape), .doubles(values)))
+    }
+
+    /// Adds a 1-D float64 array of `count` values that `pieces` hands over in order. It runs twice when the
+    /// archive is written (checksum, then the bytes), so a large array that lives in pieces (e.g. the columns
+    /// of a triangle) is never gathered into one buffer; the pieces must hold exactly `count` values.
+    public mutating func add(_ name: String, count: Int, pieces: @escaping DoublePieces) {
+        entries.append((name, Self.header(descr: "<f8", shape: [count]), .pieces(count: count, pieces)))
     }
 
     /// Adds an int64 array of the given shape.
@@ -64,11 +93,9 @@ public struct NPZWriter {
     private func archive<Sink: ZipSink>(into sink: Sink, zip64Limit: UInt64) throws(AtomicFileError) -> Sink {
         var zip = ZipWriter(sink: sink, zip64Limit: zip64Limit)
         for entry in entries {
-            try entry.payload.withBytes { body in
-                Result { () throws(AtomicFileError) in
-                    try zip.addStored(name: entry.name + ".npy", header: entry.header, body: body)
-                }
-            }.get()
+            try zip.addStored(name: entry.name + ".npy", header: entry.header, bodySize: entry.payload.size) {
+                visit throws(AtomicFileError) in try entry.payload.visit(visit)
+            }
         }
         try zip.finish()
         return zip.sink

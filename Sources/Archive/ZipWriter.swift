@@ -18,12 +18,21 @@ struct ZipWriter<Sink: ZipSink> {
         limit = zip64Limit
     }
 
-    /// Adds an entry whose content is `header` followed by `body`.
-    mutating func addStored(name: String, header: [UInt8], body: UnsafeRawBufferPointer) throws(AtomicFileError) {
+    /// Hands each piece of an entry's content to `visit`, in order.
+    typealias Pieces = (_ visit: (UnsafeRawBufferPointer) throws(AtomicFileError) -> Void) throws(AtomicFileError) -> Void
+
+    /// Adds an entry whose content is `header` followed by the pieces of `body`, `bodySize` bytes in all.
+    /// `body` runs twice (checksum, then write), so the pieces are never gathered into one buffer.
+    mutating func addStored(name: String, header: [UInt8], bodySize: Int, body: Pieces) throws(AtomicFileError) {
         var crc = CRC32()
         header.withUnsafeBytes { crc.update($0) }
-        crc.update(body)
-        let size = UInt64(header.count + body.count)
+        var counted = 0
+        try body { piece in
+            crc.update(piece)
+            counted += piece.count
+        }
+        precondition(counted == bodySize, "entry \(name): the pieces hold \(counted) bytes, not \(bodySize)")
+        let size = UInt64(header.count + bodySize)
         let nameBytes = Array(name.utf8)
         let big = size >= limit
         var local = [UInt8]()
@@ -48,7 +57,7 @@ struct ZipWriter<Sink: ZipSink> {
         let entryOffset = offset
         try sink.write(bytes: local)
         try sink.write(bytes: header)
-        try sink.write(raw: body)
+        try body { piece throws(AtomicFileError) in try sink.write(raw: piece) }
         offset += UInt64(local.count) + size
 
         // Central directory record, with a ZIP64 extra field for whatever does not fit in 32 bits.

@@ -47,10 +47,20 @@ public struct GAPPotential: Calculator {
                     + "the SOAP models for \(soapElements.map(Element.label))")
         }
         let m = sparseCount
-        for (name, factor) in [("lower", variance.lower), ("upper", variance.upper)] where factor.rows != m || factor.columns != m {
-            throw .inconsistentPotential(
-                detail: "the \(name) variance factor is \(factor.rows)×\(factor.columns) for \(m) sparse points")
+        for (name, order) in [("lower", variance.lower.order), ("upper", variance.upper.order)] where order != m {
+            throw .inconsistentPotential(detail: "the \(name) variance factor is \(order)×\(order) for \(m) sparse points")
         }
+        let blocks = varianceBlockOrders(elements: variance.elements)
+        guard variance.lower.blockOrders == blocks else {
+            throw .inconsistentPotential(
+                detail: "the lower variance factor has blocks of \(variance.lower.blockOrders) points, the terms \(blocks)")
+        }
+    }
+
+    /// The order of each block of L: the sparse points of each SOAP element in `elements` order, then of each
+    /// 2- or 3-body term.
+    func varianceBlockOrders(elements: [Int]) -> [Int] {
+        elements.map { soap?.models[$0]?.points.rows ?? 0 } + terms.map(\.sparse.count)
     }
 
     /// Sparse points of all terms.

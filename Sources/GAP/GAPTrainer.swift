@@ -61,12 +61,9 @@ public enum GAPTrainer {
         let basis = try SparseBasis.shared(
             candidates: candidates, elements: data.elements, terms: data.terms, instances: instances,
             columns: data.soap?.numberOfFeatures ?? 0, settings: settings, communicator: c)
-        var solver = try c.agreeing { () throws(GAPError) in
-            guard c.isRoot else { return IncrementalLeastSquares(zeroColumns: basis.total) }
-            do throws(LinearAlgebraError) { return try IncrementalLeastSquares(transposeOf: basis.lower) } catch {
-                throw .solver(stage: "regulariser", error)
-            }
-        }
+        // Rank 0's triangle starts from the regulariser Lᵀ; the other ranks' from zero.
+        var solver =
+            c.isRoot ? IncrementalLeastSquares(transposeOf: basis.lower) : IncrementalLeastSquares(zeroColumns: basis.total)
         report.termSparseIndices = basis.termIndices
         report.sparseIndices = basis.indices
         lap("sparse points and K_MM")

@@ -14,7 +14,7 @@ enum KernelRowStream {
         into solver: inout IncrementalLeastSquares, progress: GAPTrainer.Progress?
     ) throws(GAPError) -> Int {
         let M = basis.total
-        let rowsPerFold = max(M / 4, 512)  // rows per QR fold: a quarter of the triangle's memory
+        let rowsPerFold = rowsPerFold(columns: M)
         let kernel = settings.kernel, threads = settings.threads
         var start = 0, folded = 0
         while start < observations.count {
@@ -44,6 +44,10 @@ enum KernelRowStream {
         }
         return folded
     }
+
+    /// Rows gathered before a QR fold (the last configuration's complete): max(M/4, 512), a quarter of the
+    /// triangle's memory.
+    static func rowsPerFold(columns M: Int) -> Int { max(M / 4, 512) }
 
     /// The design rows of one configuration: for the SOAP term, descriptors (with derivatives when it has
     /// forces or a virial, strain ones for a virial) and their kernels with the sparse points; for the 2- and

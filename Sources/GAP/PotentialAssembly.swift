@@ -13,7 +13,7 @@ enum PotentialAssembly {
     /// `report`.
     /// - Throws: `GAPError.solver` for a singular triangle, `.distributed` when the weights cannot be shared.
     static func solve(
-        _ solver: IncrementalLeastSquares?, basis: SparseBasis, data: FitData, settings: FitSettings,
+        _ solver: consuming IncrementalLeastSquares?, basis: SparseBasis, data: FitData, settings: FitSettings,
         communicator c: any Communicator, report: inout FitReport
     ) throws(GAPError) -> GAPPotential {
         let solved = try c.agreeing { () throws(GAPError) -> [Double] in
@@ -40,9 +40,10 @@ enum PotentialAssembly {
         for (set, start) in zip(basis.terms, basis.termOffsets) {
             terms.append(try GeometricTerm(sparse: set, alpha: Array(alpha[start..<(start + set.count)])))
         }
-        let variance = solver.flatMap { solver in
-            settings.storeVariance
-                ? VarianceFactors(elements: basis.layout.elements, lower: basis.lower, upper: solver.upperTriangle) : nil
+        // R is the solver's own triangle (rank 0's), handed over after the weights are solved: one M × M triangle.
+        var variance: VarianceFactors?
+        if settings.storeVariance, let solver {
+            variance = VarianceFactors(elements: basis.layout.elements, lower: basis.lower, upper: solver.upperFactor())
         }
         var soap: SOAPTerm?
         if let soapSettings = data.soapSettings, let descriptor = data.soap {

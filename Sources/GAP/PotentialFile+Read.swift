@@ -70,15 +70,18 @@ extension GAPPotential {
         let variance =
             metadata.hasVariance && variances
             ? try varianceFactors(
-                npz, soapModels: soap?.models ?? [:], termPoints: terms.reduce(0) { $0 + $1.sparse.count }, path: path)
+                npz, metadata: metadata, soapModels: soap?.models ?? [:], termPoints: terms.map(\.sparse.count), path: path)
             : nil
         return (try GAPPotential(soap: soap, terms: terms, core: metadata.core, e0: e0, variance: variance), metadata)
     }
 
-    /// The variance factors, checked against the terms: one block per SOAP element, then `termPoints` points
-    /// of the 2- and 3-body terms, two packed M × M triangles of finite values.
+    /// The variance factors, checked against the terms: one block of L per SOAP element, then one per 2- or
+    /// 3-body term (`termPoints` their orders), and R as a packed M × M triangle, all finite. Files before
+    /// format 3 hold L as a dense packed triangle (`variance_lower`), whose blocks are taken and whose
+    /// entries off them must be zero.
     private static func varianceFactors(
-        _ npz: NPZReader, soapModels models: [Int: SparseModel], termPoints: Int, path: String
+        _ npz: NPZReader, metadata: PotentialMetadata, soapModels models: [Int: SparseModel], termPoints: [Int],
+        path: String
     ) throws(GAPError) -> VarianceFactors {
         guard let elements = npz.ints("variance_elements") else {
             throw .badPotentialEntry(
@@ -89,13 +92,61 @@ extension GAPPotential {
                 path: path, entry: "variance_elements",
                 detail: "is \(elements.values) (shape \(elements.shape)), not one entry for each of \(models.keys.sorted())")
         }
-        let m = models.values.reduce(0) { $0 + $1.points.rows } + termPoints
-        let triangle = m * (m + 1) / 2  // m ≤ (species + terms) × PotentialLimits.sparsePoints: no overflow
-        let lower = try values(npz, "variance_lower", shape: [triangle], path: path)
-        let upper = try values(npz, "variance_upper", shape: [triangle], path: path)
-        return VarianceFactors(
-            elements: elements.values, lower: try unpackLower(lower, m, entry: "variance_lower", path: path),
-            upper: try unpackLower(upper, m, transposed: true, entry: "variance_upper", path: path))
+        // Every order ≤ PotentialLimits.sparsePoints and at most species + terms of them: no overflow.
+        let orders = elements.values.compactMap { models[$0]?.points.rows } + termPoints
+        let m = orders.reduce(0, +)
+        let blocks =
+            metadata.formatVersion >= 3
+            ? try lowerBlocks(npz, orders: orders, path: path) : try lowerBlocks(denseIn: npz, orders: orders, path: path)
+        let storage = try unpackColumns(try values(npz, "variance_upper", shape: [m * (m + 1) / 2], path: path), m, path: path)
+        let lower: BlockDiagonalLower, upper: ColumnMajorUpper
+        do throws(LinearAlgebraError) {
+            lower = try BlockDiagonalLower(blocks: blocks)
+            upper = try ColumnMajorUpper(order: m, leadingDimension: max(m, 1), storage: storage)
+        } catch {
+            throw .badPotentialEntry(path: path, entry: "variance", detail: "\(error)")
+        }
+        return VarianceFactors(elements: elements.values, lower: lower, upper: upper)
+    }
+
+    /// The blocks of L from `variance_lower_blocks`: each block's packed lower triangle, row by row.
+    private static func lowerBlocks(_ npz: NPZReader, orders: [Int], path: String) throws(GAPError) -> [Matrix] {
+        let entry = "variance_lower_blocks"
+        let packed = try finiteValues(npz, entry, shape: [orders.reduce(0) { $0 + $1 * ($1 + 1) / 2 }], path: path)
+        var blocks = [Matrix](), start = 0
+        for b in orders {
+            var block = Matrix(rows: b, columns: b)
+            for i in 0..<b {
+                for j in 0...i { block[i, j] = packed[start + j] }
+                start += i + 1
+            }
+            blocks.append(block)
+        }
+        return blocks
+    }
+
+    /// The blocks of L from a file before format 3: `variance_lower`, the dense packed lower triangle, row by
+    /// row, which must be zero off the blocks.
+    private static func lowerBlocks(denseIn npz: NPZReader, orders: [Int], path: String) throws(GAPError) -> [Matrix] {
+        let entry = "variance_lower"
+        let m = orders.reduce(0, +)
+        let packed = try finiteValues(npz, entry, shape: [m * (m + 1) / 2], path: path)
+        var blocks = [Matrix](), offset = 0
+        for b in orders {
+            var block = Matrix(rows: b, columns: b)
+            for i in 0..<b {
+                let row = (offset + i) * (offset + i + 1) / 2
+                if let j = (0..<offset).first(where: { packed[row + $0] != 0 }) {
+                    throw .badPotentialEntry(
+                        path: path, entry: entry,
+                        detail: "is not block diagonal by term and element: entry (\(offset + i), \(j)) is \(packed[row + j])")
+                }
+                for j in 0...i { block[i, j] = packed[row + offset + j] }
+            }
+            blocks.append(block)
+            offset += b
+        }
+        return blocks
     }
 
     /// The float64 array `name`, which must have `shape`.
@@ -126,38 +177,27 @@ extension GAPPotential {
         }
     }
 
-    /// The n × n matrix whose lower triangle is `packed` (row by row), or its transpose. Written once into
-    /// fresh memory (huge pages for large factors), since zeroing and copying 100 MB triangles page by
-    /// page dominated loading; non-finite values are caught on the way (x − x is NaN only for them).
-    static func unpackLower(
-        _ packed: [Double], _ n: Int, transposed: Bool = false, entry: String, path: String
-    ) throws(GAPError) -> Matrix {
+    /// The n × n upper triangle packed column by column in `packed` (rows 0…j of column j: the lower
+    /// triangle of its transpose row by row), unpacked column-major into fresh memory (huge pages for large
+    /// factors, since zeroing and copying 100 MB triangles page by page dominated loading); non-finite values
+    /// are caught on the way (x − x is NaN only for them).
+    static func unpackColumns(_ packed: [Double], _ n: Int, path: String) throws(GAPError) -> [Double] {
         var check = 0.0
-        let elements: [Double] = LargeArrays.uninitialised(n * n) { out in
+        let storage: [Double] = LargeArrays.uninitialised(n * n) { out in
             packed.withUnsafeBufferPointer { p in
-                for i in 0..<n {
-                    let row = out + i * n
-                    if transposed {
-                        for j in 0..<i { row[j] = 0 }
-                        for j in i..<n {
-                            let x = p[j * (j + 1) / 2 + i]
-                            row[j] = x
-                            check += x - x
-                        }
-                    } else {
-                        let start = i * (i + 1) / 2
-                        for j in 0...i {
-                            let x = p[start + j]
-                            row[j] = x
-                            check += x - x
-                        }
-                        for j in (i + 1)..<n { row[j] = 0 }
+                for j in 0..<n {
+                    let column = out + j * n, start = j * (j + 1) / 2
+                    for i in 0...j {
+                        let x = p[start + i]
+                        column[i] = x
+                        check += x - x
                     }
+                    for i in (j + 1)..<max(j + 1, n) { column[i] = 0 }
                 }
             }
         }
-        guard check == 0 else { throw .badPotentialEntry(path: path, entry: entry, detail: "holds non-finite values") }
-        return try matrix(n, n, elements, entry: entry, path: path)
+        guard check == 0 else { throw .badPotentialEntry(path: path, entry: "variance_upper", detail: "holds non-finite values") }
+        return storage
     }
 }
 

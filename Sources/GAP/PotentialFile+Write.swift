@@ -2,12 +2,15 @@ import Archive
 import Atoms
 import Foundation
 import LinearAlgebra
+import Support
 
 extension GAPPotential {
     /// Writes the potential as an `.npz` archive (numpy-readable): `metadata` (JSON text), for the SOAP term
     /// per element Z `sparse_Z` [M, D] and `alpha_Z` [M], for the 2- and 3-body term K `term_K_sparse` [M, D],
-    /// `term_K_cutoff` [M] and `term_K_alpha` [M], and, when present, `variance_elements`, `variance_lower` and
-    /// `variance_upper` (packed triangles, row-major), with `fit` recorded in the metadata. Written atomically.
+    /// `term_K_cutoff` [M] and `term_K_alpha` [M], and, when present, `variance_elements`,
+    /// `variance_lower_blocks` (the packed lower triangle of each block of L, row by row, the blocks in order)
+    /// and `variance_upper` (the packed lower triangle of Rᵀ, row by row), with `fit` recorded in the metadata.
+    /// The factors go to the file piece by piece, with no packed copy. Written atomically.
     public func write(to path: String, fit: FitRecord, codeVersion: String) throws {
         let metadata = PotentialMetadata(describing: self, fit: fit, codeVersion: codeVersion)
         let encoder = JSONEncoder()
@@ -26,19 +29,22 @@ extension GAPPotential {
         }
         if let variance {
             npz.add("variance_elements", variance.elements, shape: [variance.elements.count])
-            npz.add("variance_lower", Self.packLower(variance.lower), shape: [variance.lower.rows * (variance.lower.rows + 1) / 2])
-            npz.add(
-                "variance_upper", Self.packLower(variance.upper.transposed),
-                shape: [variance.upper.rows * (variance.upper.rows + 1) / 2])
+            let blocks = variance.lower.blocks
+            npz.add("variance_lower_blocks", count: blocks.reduce(0) { $0 + $1.rows * ($1.rows + 1) / 2 }) {
+                visit throws(AtomicFileError) in
+                for block in blocks {
+                    try block.elements.withUnsafeBufferPointer { p throws(AtomicFileError) in
+                        for i in 0..<block.rows {
+                            try visit(UnsafeBufferPointer(rebasing: p[(i * block.rows)...(i * block.rows + i)]))
+                        }
+                    }
+                }
+            }
+            let upper = variance.upper
+            npz.add("variance_upper", count: upper.order * (upper.order + 1) / 2) { visit throws(AtomicFileError) in
+                try upper.forEachColumn(visit)
+            }
         }
         try npz.write(to: path)
-    }
-
-    /// The lower triangle, row by row.
-    static func packLower(_ m: Matrix) -> [Double] {
-        var out = [Double]()
-        out.reserveCapacity(m.rows * (m.rows + 1) / 2)
-        for i in 0..<m.rows { out += m.elements[(i * m.columns)...(i * m.columns + i)] }
-        return out
     }
 }

@@ -30,10 +30,11 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
 
     /// The `format` value.
     public static let formatName = "swiftgap-potential"
-    /// The layout version this code writes and the newest it reads. Version 2 added the 2- and 3-body
-    /// terms and made the SOAP term optional; version 1 files (SOAP only, some with a flat fit record)
-    /// read as well: their arrays are laid out alike.
-    public static let currentVersion = 2
+    /// The layout version this code writes and the newest it reads. Version 3 stores the variance factor L
+    /// as its blocks (`variance_lower_blocks`) instead of a dense triangle (`variance_lower`, still read);
+    /// version 2 added the 2- and 3-body terms and made the SOAP term optional; version 1 files (SOAP only,
+    /// some with a flat fit record) read as well: their arrays are laid out alike.
+    public static let currentVersion = 3
 
     /// What the metadata says of one 2- or 3-body term; its arrays are `term_K_sparse` [M, D],
     /// `term_K_cutoff` [M] and `term_K_alpha` [M] for the term's index K.

@@ -22,8 +22,8 @@ struct SparseBasis: Sendable {
     let termOffsets: [Int]
     /// Number of columns M.
     let total: Int
-    /// L, M × M lower triangular, block diagonal by term and element (L Lᵀ = K_MM + jitter).
-    let lower: Matrix
+    /// L, M × M lower triangular, block diagonal by term and element (L Lᵀ = K_MM + jitter): only the blocks.
+    let lower: BlockDiagonalLower
 
     /// Chooses the SOAP sparse points of every element of `elements` that has candidates (in that order) and
     /// those of each 2- and 3-body term of `terms` among its `instances`, and factorises their kernel matrices.
@@ -77,12 +77,7 @@ struct SparseBasis: Sendable {
             total += set.count
             blocks.append(try Self.choleskyFactor(of: set.gram(), term: name, jitter: settings.jitter))
         }
-        var lower = Matrix(rows: total, columns: total)
-        var offset = 0
-        for block in blocks {
-            for i in 0..<block.rows { for j in 0...i { lower[offset + i, offset + j] = block[i, j] } }
-            offset += block.rows
-        }
+        do { lower = try BlockDiagonalLower(blocks: blocks) } catch { throw .solver(stage: "sparse points and K_MM", error) }
         self.points = points
         self.ordered = ordered
         self.indices = indices
@@ -90,7 +85,6 @@ struct SparseBasis: Sendable {
         self.termIndices = termIndices
         self.termOffsets = termOffsets
         self.total = total
-        self.lower = lower
     }
 
     /// The rows of `x` that are not within 1e-10 (every entry) of an earlier row, ascending: gap_fit's

@@ -7,14 +7,15 @@ public struct VarianceFactors: Sendable, Equatable {
     /// Central element of each block of SOAP sparse points, in the order of `lower` and `upper` (the 2- and
     /// 3-body terms' points follow, in term order).
     public let elements: [Int]
-    /// L, lower triangular, M × M (block diagonal by term and element).
-    public let lower: Matrix
-    /// R, upper triangular, M × M.
-    public let upper: Matrix
+    /// L, lower triangular, M × M, block diagonal by term and element: only its blocks (one per SOAP element
+    /// in `elements` order, then one per 2- or 3-body term).
+    public let lower: BlockDiagonalLower
+    /// R, upper triangular, M × M, column-major (the fit's least-squares triangle itself, not a copy).
+    public let upper: ColumnMajorUpper
 
     /// Factors for sparse points ordered by `elements` (each element's points as in its model), then the
     /// points of each 2- or 3-body term.
-    public init(elements: [Int], lower: Matrix, upper: Matrix) {
+    public init(elements: [Int], lower: BlockDiagonalLower, upper: ColumnMajorUpper) {
         self.elements = elements
         self.lower = lower
         self.upper = upper
@@ -23,9 +24,9 @@ public struct VarianceFactors: Sendable, Equatable {
     /// The variances of local energies whose kernels with the sparse points are the columns of `columns`
     /// (M × n) and whose prior variances are `prior`: two triangular solves with n right-hand sides.
     func variances(columns: Matrix, prior: [Double]) throws(LinearAlgebraError) -> [Double] {
-        let a = try lower.solveTriangular(columns, upper: false)
-        let b = try upper.solveTriangular(columns, upper: true, transposed: true)
-        let m = lower.rows
+        let a = try lower.solve(columns)
+        let b = try upper.solveTransposed(columns)
+        let m = lower.order
         return prior.indices.map { r in
             var explained = 0.0, posterior = 0.0
             for i in 0..<m {

@@ -26,6 +26,20 @@ public struct IncrementalLeastSquares: Sendable {
         try self.init(lower, transposed: true)
     }
 
+    /// Starts from Lᵀ for a block-diagonal lower-triangular `lower` (the Cholesky factor of a block-diagonal
+    /// regulariser): each block's transpose is written straight into the triangle, with no dense M × M matrix.
+    public init(transposeOf lower: BlockDiagonalLower) {
+        let n = lower.order
+        columns = n
+        var t = [Double](repeating: 0, count: (n + 1) * (n + 1))
+        for (block, offset) in zip(lower.blocks, lower.offsets) {
+            for i in 0..<block.rows {
+                for j in 0...i { t[(offset + j) + (offset + i) * (n + 1)] = block[i, j] }
+            }
+        }
+        triangle = t
+    }
+
     private init(_ initial: Matrix, transposed: Bool) throws(LinearAlgebraError) {
         guard initial.isSquare else {
             throw .dimensionMismatch(
@@ -84,11 +98,13 @@ public struct IncrementalLeastSquares: Sendable {
         rowCount += m
     }
 
-    /// R, the n × n upper-triangular factor (RᵀR = AᵀA over every row folded in, initial ones included).
-    public var upperTriangle: Matrix {
-        var r = Matrix(rows: columns, columns: columns)
-        for i in 0..<columns { for j in i..<columns { r[i, j] = element(i, j) } }
-        return r
+    /// R, the n × n upper-triangular factor (RᵀR = AᵀA over every row folded in, initial ones included),
+    /// over the triangle's own storage (leading dimension n + 1): the solver is consumed, so the factor is
+    /// handed over, not copied.
+    public consuming func upperFactor() -> ColumnMajorUpper {
+        do { return try ColumnMajorUpper(order: columns, leadingDimension: columns + 1, storage: triangle) } catch {
+            preconditionFailure("the (n+1)² triangle holds an n × n factor: \(error)")
+        }
     }
 
     /// The residual norm ‖A x − b‖ of the least-squares solution (over every row, initial ones included).

@@ -15,7 +15,8 @@ struct FitCommand: ParsableCommand {
         discussion: """
             Energies, forces and virials are used wherever a configuration has them. σ for energies and virials
             are per atom and scale with √N (per-configuration info keys energy_sigma, force_sigma, virial_sigma are
-            absolute). Prints train (and test) errors and the time of each stage; writes the potential as a .gap file, or as GAP XML for QUIP, quippy and LAMMPS when its name ends in .xml.
+            absolute). Prints the predicted peak memory and stage times first (--estimate: only those), then train
+            (and test) errors and the time of each stage; writes the potential as a .gap file, or as GAP XML for QUIP, quippy and LAMMPS when its name ends in .xml.
             """)
 
     @Argument(help: "Training set (extxyz).")
@@ -69,6 +70,7 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Keep configurations with two atoms closer than 0.5 Å (they are left out by default).") var allowCloseAtoms = false
     @Option(parsing: .unconditional, help: "Seed of random choices.") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Flag(help: "Print the predicted peak memory and the time of each stage, and exit without fitting.") var estimate = false
     @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
     @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
 
@@ -148,6 +150,10 @@ struct FitCommand: ParsableCommand {
                 train: train, structures: structures, lines: lines, test: test, testStructures: testStructures, keys: keys,
                 settings: try makeSettings(keys: keys, structures: structures), output: output, metrics: metrics,
                 report: report)
+        }
+        if estimate {
+            if Ranks.world.isRoot { print(try run.estimate().summary) }
+            return
         }
         try run.run(start: start) { [sparseOutput] fitReport in
             guard let sparseOutput else { return [] }

@@ -26,6 +26,7 @@ struct FitRun {
     /// potential.
     func run(start: Date, extraOutputs: (FitReport) -> [(path: String, text: String)] = { _ in [] }) throws {
         try PotentialFiles.checkWritable(core: settings.core, to: output)
+        if Ranks.world.isRoot { print(try estimate().summary) }
         let stages = Progress.StageReporter()
         let world = Ranks.world
         let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings, communicator: world) {
@@ -82,6 +83,9 @@ struct FitRun {
         }
         if let report { print("report: \(report)/index.html") }
     }
+
+    /// The fit's peak memory and stage times, predicted before any work (rates calibrated in under a second).
+    func estimate() throws -> FitEstimate { try FitEstimate(structures, settings: settings, ranks: Ranks.world.size) }
 
     /// The sparse points of every term and e0, one line.
     static func sparseSummary(_ potential: GAPPotential) -> String {

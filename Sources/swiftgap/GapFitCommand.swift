@@ -25,6 +25,7 @@ struct GapFitCommand: ParsableCommand {
 
     @Option(help: "Test set to report errors on (never used for fitting).") var test: String?
     @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Flag(help: "Print the predicted peak memory and the time of each stage, and exit without fitting.") var estimate = false
     @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
     @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
 
@@ -60,6 +61,10 @@ struct GapFitCommand: ParsableCommand {
         }
         var run = prepared
         run.command = "gap_fit " + line.text
+        if estimate {
+            print(try run.estimate().summary)
+            return
+        }
         do {
             try run.run(start: start) { report in
                 Self.sparseIndexOutputs(job, settings: settings, elements: elements, report: report)

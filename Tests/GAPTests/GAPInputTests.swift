@@ -127,7 +127,7 @@ struct GAPInputTests {
         #expect { try GAPPotential.load(path: broken) } throws: { "\($0)".contains("not a SwiftGAP potential") }
         var newer = NPZWriter()
         let text = try #require(try NPZReader(path: path).text("metadata")).replacingOccurrences(
-            of: "\"format_version\" : 2", with: "\"format_version\" : 99")
+            of: "\"format_version\" : \(PotentialMetadata.currentVersion)", with: "\"format_version\" : 99")
         newer.add("metadata", text: text)
         try newer.write(to: broken)
         #expect { try GAPPotential.load(path: broken) } throws: { "\($0)".contains("newer SwiftGAP") }

@@ -291,7 +291,7 @@ struct MultiTermFitTests {
         for z in variance.elements { points.append(try #require(gap.soap?.models[z]).points) }
         for term in gap.terms { points.append(term.sparse.points) }
         let m = points.reduce(0) { $0 + $1.rows }
-        #expect(m == gap.sparseCount && variance.lower.rows == m)
+        #expect(m == gap.sparseCount && variance.lower.order == m)
         var kmm = Matrix(rows: m, columns: m)
         var offset = 0
         for (b, x) in points.enumerated() {
@@ -311,7 +311,7 @@ struct MultiTermFitTests {
             offset += x.rows
         }
         // The stored factors: L Lᵀ = K_MM + jitter, RᵀR = K_MM + jitter + Σ AᵀA.
-        let llt = try Matrix.product(variance.lower, variance.lower, transB: .transposed)
+        let llt = try Matrix.product(variance.lower.dense, variance.lower.dense, transB: .transposed)
         #expect((llt - kmm).maxAbs < 1e-12 * max(1, kmm.maxAbs))
         let (data, basis) = try Self.basis(MultiTermModels.training, settings: settings)
         var normal = kmm
@@ -319,7 +319,7 @@ struct MultiTermFitTests {
             let a = try KernelRowStream.designRows(o, soap: data.soap, basis: basis, kernel: settings.kernel).matrix
             normal = normal + (try Matrix.product(a, a, transA: .transposed))
         }
-        let rtr = try Matrix.product(variance.upper, variance.upper, transA: .transposed)
+        let rtr = try Matrix.product(variance.upper.dense, variance.upper.dense, transA: .transposed)
         #expect((rtr - normal).maxAbs < 1e-9 * normal.maxAbs, "RᵀR differs from K_MM + jitter + AᵀA by \((rtr - normal).maxAbs)")
 
         let descriptor = try gap.soap.map { try $0.settings.makeSOAP() }
@@ -448,6 +448,30 @@ struct MultiTermPotentialFileTests {
             guard case let .badPotentialEntry(path, entry, detail) = error, path == "bad.gap" else { return ("?", "\(error)") }
             return (entry, detail)
         }
+    }
+
+    /// A file before format 3 holds L as one dense packed triangle (`variance_lower`): it still reads, to the
+    /// same factors, and an entry off the blocks is refused.
+    @Test func filesWithADenseLowerFactorStillRead() throws {
+        let variance = try #require(MultiTermModels.fittedWithoutSOAP.variance)
+        #expect(variance.lower.blockOrders.count == MultiTermModels.fittedWithoutSOAP.terms.count)
+        let dense = variance.lower.dense
+        var packed = (0..<dense.rows).flatMap { i in (0...i).map { dense[i, $0] } }
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(Self.parts.metadata.utf8)) as? [String: Any])
+        object["format_version"] = 2
+        let version2 = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        func old(_ packed: [Double]) -> [UInt8] {
+            archive(
+                metadata: version2,
+                replacing: ["variance_lower_blocks": nil, "variance_lower": .doubles(packed, shape: [packed.count])])
+        }
+        let (read, metadata) = try GAPPotential.load(bytes: old(packed), name: "old.gap")
+        #expect(metadata.formatVersion == 2 && read.variance == variance)
+        let b = variance.lower.blockOrders[0]
+        packed[b * (b + 1) / 2] = 0.5  // entry (b, 0): the second block's row, the first block's column
+        #expect(refusal(old(packed))?.entry == "variance_lower")
+        #expect(refusal(old(packed))?.detail.contains("not block diagonal") == true)
+        #expect(refusal(archive(metadata: version2))?.entry == "variance_lower")
     }
 
     @Test func theUntamperedArchiveReads() throws {

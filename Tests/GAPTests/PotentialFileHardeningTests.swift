@@ -23,7 +23,9 @@ struct PotentialFileHardeningTests {
         return
             (try? GAPPotential(
                 soap: SOAPTerm(settings: soap, kernel: PolynomialKernel(delta: 1, zeta: 2), models: [14: model]),
-                e0: [14: -158.5], variance: VarianceFactors(elements: [14], lower: factor, upper: factor)))!
+                e0: [14: -158.5],
+                variance: VarianceFactors(
+                    elements: [14], lower: try BlockDiagonalLower(blocks: [factor]), upper: try ColumnMajorUpper(dense: factor))))!
     }()
 
     static let record = FitRecord(
@@ -122,7 +124,10 @@ struct PotentialFileHardeningTests {
         #expect(rejects(archive(replacing: ["alpha_14": .doubles([1, 2], shape: [2])]), entry: "alpha_14", says: "[2]"))
         #expect(rejects(archive(replacing: ["alpha_14": nil]), entry: "alpha_14", says: "missing"))
         #expect(rejects(archive(replacing: ["alpha_14": .ints([1, 2, 3], shape: [3])]), entry: "alpha_14", says: "not float64"))
-        #expect(rejects(archive(replacing: ["variance_lower": .doubles([1], shape: [1])]), entry: "variance_lower", says: "[6]"))
+        #expect(
+            rejects(
+                archive(replacing: ["variance_lower_blocks": .doubles([1], shape: [1])]), entry: "variance_lower_blocks",
+                says: "[6]"))
         #expect(
             rejects(
                 archive(replacing: ["variance_elements": .ints([14, 14], shape: [2])]), entry: "variance_elements", says: "[14, 14]"
@@ -130,7 +135,7 @@ struct PotentialFileHardeningTests {
         #expect(rejects(archive(replacing: ["variance_elements": .ints([6], shape: [1])]), entry: "variance_elements", says: "[6]"))
         // Without variances asked for, the variance arrays are not read.
         #expect(throws: Never.self) {
-            try GAPPotential.load(bytes: archive(replacing: ["variance_lower": nil]), name: "lean.gap", variances: false)
+            try GAPPotential.load(bytes: archive(replacing: ["variance_lower_blocks": nil]), name: "lean.gap", variances: false)
         }
     }
 

@@ -149,7 +149,7 @@ struct TrainerStagesTests {
         let points = try #require(basis.points[14])
         #expect(basis.indices[14]?.count == 12 && points.rows == 12)
         #expect(basis.ordered == [points] && basis.layout.total == 12)
-        let product = try Matrix.product(basis.lower, basis.lower, transB: .transposed)
+        let product = try Matrix.product(basis.lower.dense, basis.lower.dense, transB: .transposed)
         for i in 0..<12 {
             for j in 0..<12 {
                 var kernel = StageData.settings.kernel.value((0..<points.columns).reduce(0) { $0 + points[i, $1] * points[j, $1] })
@@ -185,11 +185,46 @@ struct TrainerStagesTests {
         let o = data.observations[0]
         let rows = try KernelRowStream.designRows(o, soap: try #require(data.soap), basis: basis, kernel: StageData.settings.kernel)
         #expect(rows.matrix.rows == o.rowCount && rows.matrix.columns == 12 && rows.targets.count == o.rowCount)
-        var solver = try IncrementalLeastSquares(transposeOf: basis.lower)
+        var solver = IncrementalLeastSquares(transposeOf: basis.lower)
         let folded = try KernelRowStream.fold(
             data.observations, soap: try #require(data.soap), basis: basis, settings: StageData.settings,
             into: &solver, progress: nil)
         #expect(folded == data.observations.reduce(0) { $0 + $1.rowCount })
+    }
+
+    // MARK: The estimate
+
+    /// The memory model counts what the stages allocate: the triangle, the blocks of L, the candidate
+    /// descriptors and the sparse points of a real fit's stages, byte for byte; ranks split the time and add
+    /// the gathered candidates, not the triangle.
+    @Test func theEstimateCountsWhatTheStagesAllocate() throws {
+        let settings = StageData.settings
+        let data = try FitData(StageData.silicon, lines: [], settings: settings)
+        let candidates = try SparseCandidates.descriptors(
+            of: data.observations, soap: try #require(data.soap), threads: 2, progress: nil)
+        let basis = try SparseBasis(candidates: candidates, elements: data.elements, settings: settings)
+        let solver = IncrementalLeastSquares(transposeOf: basis.lower)
+        let rates = FitEstimate.Rates(describe: 1e-3, derive: 1e-2, flops: 1e9, blocksPerAtom: 10, derivativeBytesPerAtom: 1e4)
+        let one = try FitEstimate(data: data, settings: settings, ranks: 1, rates: rates)
+        let rows = data.observations.reduce(0) { $0 + $1.rowCount }
+        #expect(one.sparsePoints == basis.total && one.rows == rows)
+        #expect(one.bytes(of: FitEstimate.triangle) == 8 * solver.upperFactor().storage.count)
+        #expect(one.bytes(of: FitEstimate.lowerBlocks) == 8 * basis.lower.storedCount)
+        #expect(one.bytes(of: "candidate descriptors") == 8 * candidates.values.reduce(0) { $0 + $1.elements.count })
+        #expect(one.bytes(of: "sparse points") == 8 * basis.ordered.reduce(0) { $0 + $1.elements.count })
+        // Three small configurations fit in one batch: all rows, row-major and column-major.
+        #expect(one.bytes(of: FitEstimate.batch) == 2 * 8 * rows * (basis.total + 1))
+        let phases = [one.parts, one.selectionParts].map { $0.reduce(0) { $0 + $1.bytes } }
+        #expect(one.peakBytes == phases.max() && one.selectionParts.allSatisfy { $0.name != FitEstimate.batch })
+        let two = try FitEstimate(data: data, settings: settings, ranks: 2, rates: rates)
+        #expect(two.bytes(of: FitEstimate.triangle) == one.bytes(of: FitEstimate.triangle))
+        #expect(two.bytes(of: "candidate descriptors") > one.bytes(of: "candidate descriptors"))
+        let seconds = { (e: FitEstimate, stage: String) in e.stages.first { $0.name == stage }?.seconds ?? -1 }
+        #expect(abs(seconds(two, "kernel rows and QR") * 2 - seconds(one, "kernel rows and QR")) < 1e-12)
+        #expect(seconds(one, "variance") > 0)
+        #expect(throws: GAPError.self) { try FitEstimate(data: data, settings: settings, ranks: 0, rates: rates) }
+        let calibrated = try FitEstimate(StageData.silicon, settings: settings)
+        #expect(calibrated.rates.flops > 0 && calibrated.rates.blocksPerAtom > 0 && calibrated.summary.contains("peak memory"))
     }
 
     // MARK: Former fallbacks, now typed errors
@@ -225,9 +260,16 @@ struct TrainerStagesTests {
         }
         let good = SparseModel(points: Matrix(rows: 2, columns: D, repeating: 0.1), alpha: [1, 2])
         #expect(inconsistent([14: SparseModel(points: Matrix(rows: 2, columns: D + 3), alpha: [1, 2])]))
-        #expect(inconsistent([14: good], VarianceFactors(elements: [14], lower: .identity(3), upper: .identity(3))))
-        #expect(inconsistent([14: good], VarianceFactors(elements: [14, 14], lower: .identity(2), upper: .identity(2))))
-        #expect(!inconsistent([14: good], VarianceFactors(elements: [14], lower: .identity(2), upper: .identity(2))))
+        func identity(_ elements: [Int], _ orders: [Int]) throws -> VarianceFactors {
+            let m = orders.reduce(0, +)
+            return VarianceFactors(
+                elements: elements, lower: try .blocks(of: .identity(m), orders: orders),
+                upper: try ColumnMajorUpper(dense: .identity(m)))
+        }
+        #expect(inconsistent([14: good], try identity([14], [3])))
+        #expect(inconsistent([14: good], try identity([14, 14], [1, 1])))
+        #expect(inconsistent([14: good], try identity([14], [1, 1])))
+        #expect(!inconsistent([14: good], try identity([14], [2])))
     }
 
     @Test func localEnergiesRejectDescriptorsOfTheWrongLength() throws {

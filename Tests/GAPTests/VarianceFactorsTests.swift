@@ -36,7 +36,8 @@ struct VarianceFactorsTests {
         lower[3, 1] = 0
         lower[4, 0] = 0
         lower[4, 1] = 0
-        let factors = VarianceFactors(elements: order, lower: lower, upper: upper)
+        let factors = VarianceFactors(
+            elements: order, lower: try .blocks(of: lower, orders: [2, 3]), upper: try ColumnMajorUpper(dense: upper))
 
         let queries = unitRows(4)
         let elements = [14, 8, 14, 8]

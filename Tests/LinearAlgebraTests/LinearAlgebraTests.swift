@@ -281,3 +281,63 @@ struct TriangleMergeTests {
         #expect(throws: LinearAlgebraError.self) { try first.fold(rowBlock: nan, rows: 0..<2) }
     }
 }
+
+@Suite("Block-diagonal and column-major triangles")
+struct TriangularStorageTests {
+    /// Cholesky factors of orders 3, 5, 1 and 4, and the dense 13 × 13 matrix with them down its diagonal.
+    static func blocks() throws -> (BlockDiagonalLower, Matrix) {
+        let blocks = try [3, 5, 1, 4].enumerated().map { k, n in try Cholesky(randomSPD(n, seed: 40 + UInt64(k))).lower }
+        var dense = Matrix(rows: 13, columns: 13), offset = 0
+        for block in blocks {
+            for i in 0..<block.rows { for j in 0..<block.rows { dense[offset + i, offset + j] = block[i, j] } }
+            offset += block.rows
+        }
+        return (try BlockDiagonalLower(blocks: blocks), dense)
+    }
+
+    @Test func blockSolvesAndEntriesAgreeWithTheDenseMatrix() throws {
+        let (lower, dense) = try Self.blocks()
+        #expect(lower.order == 13 && lower.offsets == [0, 3, 8, 9] && lower.blockOrders == [3, 5, 1, 4])
+        #expect(lower.storedCount == 9 + 25 + 1 + 16)
+        for i in 0..<13 { for j in 0..<13 { #expect(lower[i, j] == dense[i, j]) } }
+        let b = randomMatrix(13, 7, seed: 50)
+        let x = try lower.solve(b)
+        #expect((x - (try dense.solveTriangular(b, upper: false))).maxAbs < 1e-12)
+        #expect((naiveProduct(dense, x) - b).maxAbs < 1e-12)
+        #expect(throws: LinearAlgebraError.self) { try lower.solve(randomMatrix(12, 2, seed: 51)) }
+        #expect(throws: LinearAlgebraError.self) { try BlockDiagonalLower(blocks: [Matrix(rows: 2, columns: 3)]) }
+        let singular = try BlockDiagonalLower(blocks: [.identity(2), Matrix(rows: 2, columns: 2)])
+        #expect(throws: LinearAlgebraError.singular(index: 3)) { try singular.solve(randomMatrix(4, 1, seed: 52)) }
+    }
+
+    @Test func aTriangleStartedFromBlocksEqualsOneStartedFromTheDenseFactor() throws {
+        let (lower, dense) = try Self.blocks()
+        var fromBlocks = IncrementalLeastSquares(transposeOf: lower)
+        var fromDense = try IncrementalLeastSquares(transposeOf: dense)
+        let a = randomMatrix(30, 13, seed: 53)
+        let b = (0..<30).map { Double($0 % 5) - 2 }
+        try fromBlocks.add(rows: a, rhs: b)
+        try fromDense.add(rows: a, rhs: b)
+        #expect(try fromBlocks.solve() == fromDense.solve())
+        #expect(fromBlocks.upperFactor() == fromDense.upperFactor())
+    }
+
+    @Test func theHandedOverFactorSolvesAndPacksLikeTheDenseTriangle() throws {
+        var solver = try IncrementalLeastSquares(initial: .identity(6))
+        try solver.add(rows: randomMatrix(20, 6, seed: 54), rhs: (0..<20).map(Double.init))
+        let upper = solver.upperFactor()
+        #expect(upper.order == 6 && upper.leadingDimension == 7 && upper.storage.count == 49)
+        var dense = Matrix(rows: 6, columns: 6)
+        for i in 0..<6 { for j in 0..<6 { dense[i, j] = upper[i, j] } }
+        #expect((0..<6).allSatisfy { i in (0..<i).allSatisfy { dense[i, $0] == 0 } })
+        let b = randomMatrix(6, 3, seed: 55)
+        let x = try upper.solveTransposed(b)
+        #expect((x - (try dense.solveTriangular(b, upper: true, transposed: true))).maxAbs < 1e-12)
+        var packed = [Double]()
+        upper.forEachColumn { packed += $0 }
+        #expect(packed == (0..<6).flatMap { j in (0...j).map { dense[$0, j] } })
+        let copy = try ColumnMajorUpper(order: 6, leadingDimension: 6, storage: dense.transposed.elements)
+        #expect(copy == upper)
+        #expect(throws: LinearAlgebraError.self) { try ColumnMajorUpper(order: 6, leadingDimension: 5, storage: packed) }
+    }
+}

@@ -117,6 +117,7 @@ struct CLITests {
         ])
         #expect(fit.status == 0, "\(fit.stderr)")
         #expect(fit.stdout.contains("train") && fit.stdout.contains("test") && fit.stdout.contains("stage times"))
+        #expect(fit.stdout.hasPrefix("estimate: M = 40,") && fit.stdout.contains("peak memory"), "\(fit.stdout)")
         let metrics = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("fit.json")))) as? [String: Any])
         for set in ["train", "test"] {
@@ -183,6 +184,13 @@ struct CLITests {
         let badCount = try swiftgap(["fit", path("train.xyz"), "-o", path("x.gap"), "--n-sparse", "Si=many"])
         #expect(badCount.status != 0 && badCount.stderr.contains("n-sparse"), "\(badCount.stderr)")
         #expect(!FileManager.default.fileExists(atPath: path("x.gap")))
+
+        // --estimate prints the predicted memory and stage times and fits nothing.
+        let estimate = try swiftgap([
+            "fit", path("train.xyz"), "-o", path("x.gap"), "--n-sparse", "40", "--e0", "average", "--estimate"
+        ])
+        #expect(estimate.status == 0 && estimate.stdout.contains("peak memory"), "\(estimate.stderr)")
+        #expect(estimate.stdout.contains("kernel rows and QR") && !FileManager.default.fileExists(atPath: path("x.gap")))
     }
 
     @Test func malformedFileFailsWithFileAndLine() throws {

@@ -103,6 +103,13 @@ struct MultiTermCLITests {
         #expect(run.stdout.contains("note: do_copy_at_file has no effect"))
         let (gap, metadata) = try GAPPotential.load(path: path("gf.gap"))
         #expect(gap.soap != nil && gap.terms.count == 1 && metadata.fit.command?.hasPrefix("gap_fit at_file=") == true)
+        // --estimate beside gap_fit's keys: the prediction alone, no new potential.
+        try FileManager.default.removeItem(atPath: path("gf.gap"))
+        let estimate = try swiftgap(["gap_fit"] + arguments.split(separator: " ").map(String.init) + ["--estimate"])
+        #expect(
+            estimate.status == 0 && estimate.stdout.contains("estimate: M = \(gap.sparseCount),"),
+            "\(estimate.stdout) \(estimate.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("gf.gap")))
         let indices = try String(contentsOfFile: path("idx.txt"), encoding: .utf8)
         #expect(indices.split(separator: "\n").first?.split(separator: " ").count == 10)
 

@@ -1,0 +1,227 @@
+import Atoms
+import Descriptors
+import Foundation
+import LinearAlgebra
+import Support
+
+/// The peak memory per rank and the time of each stage of a fit, predicted from the data and the settings
+/// before any work: what `fit --estimate` prints, and the line printed before every fit.
+///
+/// Memory (bytes per rank, 8 per double, R ranks sharing the configurations), the larger of two phases:
+/// - choosing the sparse points and factorising K_MM: the structures, the SOAP candidate descriptors A_own·D
+///   of the rank's atoms plus, with R > 1, all A·D gathered for sparse selection, the sparse points M_SOAP·D,
+///   the blocks of L (Σ bₖ²) and the least-squares triangle (M + 1)² they start;
+/// - folding the kernel rows into the QR (the candidates released): the structures, the sparse points, the
+///   blocks of L, the triangle, one batch of design rows B·(M + 1) twice (the row-major parts and the
+///   column-major block the QR folds; B the configurations' rows up to max(M/4, 512) plus the last one's),
+///   and per thread the descriptor derivatives of the largest configuration.
+/// The variance factor R is the triangle itself, so solving and writing add nothing of order M².
+///
+/// Time: the SOAP descriptors and derivatives of the largest configuration are timed and scaled by the
+/// atoms, and a QR fold of 1024 rows into a 512-column triangle gives a flop rate that prices K_MM
+/// (2·b²·D + b³/3 per block), the kernel rows (2·D·M_z per center and 6·D·M_z per derivative block) and the
+/// QR (2·rows·(M + 1)² flops), divided over the threads and ranks.
+public struct FitEstimate: Sendable {
+    /// One part of the memory a rank holds at the peak.
+    public struct Part: Sendable, Equatable {
+        /// What it is.
+        public let name: String
+        /// Bytes.
+        public let bytes: Int
+    }
+
+    /// One stage's predicted wall time.
+    public struct Stage: Sendable, Equatable {
+        /// The trainer's name for the stage.
+        public let name: String
+        /// Seconds.
+        public let seconds: Double
+    }
+
+    /// The machine rates the times are priced with.
+    public struct Rates: Sendable, Equatable {
+        /// Seconds per atom for SOAP descriptors without derivatives (one thread).
+        public var describe: Double
+        /// Seconds per atom for SOAP descriptors with derivatives (one thread).
+        public var derive: Double
+        /// Floating-point operations per second of one thread in dense kernels (a QR fold).
+        public var flops: Double
+        /// Descriptor-derivative blocks per atom of the representative configuration.
+        public var blocksPerAtom: Double
+        /// Bytes of descriptor derivatives per atom of the representative configuration.
+        public var derivativeBytesPerAtom: Double
+    }
+
+    /// Ranks the configurations are split over.
+    public let ranks: Int
+    /// Sparse points M of all terms.
+    public let sparsePoints: Int
+    /// Design rows of all configurations (energies, force components, virial components).
+    public let rows: Int
+    /// What each rank holds while the kernel rows are folded into the QR.
+    public let parts: [Part]
+    /// What each rank holds when the sparse points are chosen and K_MM factorised.
+    public let selectionParts: [Part]
+    /// Each stage's time.
+    public let stages: [Stage]
+    /// The rates the times come from.
+    public let rates: Rates
+
+    /// Peak bytes per rank: the larger phase.
+    public var peakBytes: Int { max(Self.sum(parts), Self.sum(selectionParts)) }
+
+    /// The parts of the phase that makes the peak.
+    public var peakParts: [Part] { Self.sum(parts) >= Self.sum(selectionParts) ? parts : selectionParts }
+
+    /// The bytes of one part in either phase, 0 when there is none of that name.
+    public func bytes(of name: String) -> Int { (parts + selectionParts).first { $0.name == name }?.bytes ?? 0 }
+
+    private static func sum(_ parts: [Part]) -> Int { parts.reduce(0) { $0 + $1.bytes } }
+
+    /// Part names.
+    public static let triangle = "least-squares triangle", lowerBlocks = "blocks of L", batch = "batch of design rows"
+
+    /// Predicts a fit of `structures` with `settings` over `ranks` ranks, with rates calibrated on this
+    /// machine in well under a second (one configuration's descriptors, a small QR fold).
+    /// - Throws: `GAPError` for data or settings the fit itself would refuse.
+    public init(_ structures: [Structure], settings: FitSettings, ranks: Int = 1) throws(GAPError) {
+        try settings.validate()
+        let data = try FitData(structures, lines: [], settings: settings)
+        try self.init(data: data, settings: settings, ranks: ranks, rates: try Self.calibrate(data))
+    }
+
+    /// The arithmetic of the model for checked `data` and given `rates`.
+    init(data: FitData, settings: FitSettings, ranks: Int, rates: Rates) throws(GAPError) {
+        guard ranks >= 1 else { throw .invalidSetting(name: "ranks", value: "\(ranks)", hint: "give at least one rank") }
+        let observations = data.observations
+        let D = data.soap?.numberOfFeatures ?? 0
+        var atomsByElement = [Int: Int]()
+        for o in observations { for z in o.structure.atomicNumbers { atomsByElement[z, default: 0] += 1 } }
+        let soapOrders: [Int: Int] =
+            data.soap == nil
+            ? [:]
+            : Dictionary(
+                uniqueKeysWithValues: data.elements.compactMap { z in
+                    atomsByElement[z].map { _ in (z, settings.sparseIndices[z]?.count ?? settings.sparseCount(for: z)) }
+                })
+        let termOrders = data.terms.map { $0.givenPoints?.values.count ?? $0.sparseCount }
+        let orders = data.elements.compactMap { soapOrders[$0] } + termOrders
+        let M = orders.reduce(0, +)
+        let soapPoints = soapOrders.values.reduce(0, +)
+        let atoms = atomsByElement.values.reduce(0, +)
+        let rowCounts = observations.map(\.rowCount)
+        let rows = rowCounts.reduce(0, +)
+        let threads = max(settings.threads, 1)
+
+        let batchRows = min(KernelRowStream.rowsPerFold(columns: M) + (rowCounts.max() ?? 0), rows)
+        let largest = observations.map(\.structure.count).max() ?? 0
+        let structureBytes = observations.reduce(0) { $0 + 512 + $1.structure.count * 80 }
+        let ownAtoms = (atoms + ranks - 1) / ranks
+        let shared = [
+            Part(name: "structures", bytes: structureBytes),
+            Part(name: "sparse points", bytes: 8 * D * soapPoints),
+            Part(name: Self.lowerBlocks, bytes: 8 * orders.reduce(0) { $0 + $1 * $1 }),
+            Part(name: Self.triangle, bytes: 8 * (M + 1) * (M + 1)),
+            Part(name: "runtime and BLAS buffers", bytes: Self.runtimeBytes)
+        ]
+        let selectionParts =
+            shared + [Part(name: "candidate descriptors", bytes: 8 * D * (ranks == 1 ? atoms : ownAtoms + atoms))]
+        var parts =
+            shared + [
+                Part(name: Self.batch, bytes: 2 * 8 * batchRows * (M + 1))
+            ]
+        if D > 0 {
+            parts.append(
+                Part(
+                    name: "descriptor derivatives per thread",
+                    bytes: threads * Int(rates.derivativeBytesPerAtom * Double(largest))))
+        }
+
+        // Time: per rank, its share of the configurations, over its threads.
+        let share = 1 / Double(ranks), parallel = Double(threads)
+        let forceAtoms = observations.reduce(0) { $0 + ($1.forces != nil || $1.virial != nil ? $1.structure.count : 0) }
+        var kernelFlops = 0.0
+        for (z, count) in atomsByElement {
+            let mz = Double(soapOrders[z] ?? 0), fraction = Double(forceAtoms) / Double(max(atoms, 1))
+            kernelFlops += 2 * Double(D) * mz * Double(count) * (1 + 3 * rates.blocksPerAtom * fraction)
+        }
+        let qrFlops = 2 * Double(rows) * Double(M + 1) * Double(M + 1)
+        let selection = settings.sparseMethod == .cur ? 2 * Double(atoms) * Double(D) * Double(min(D, atoms)) : 0
+        let gram = orders.reduce(0.0) { $0 + 2 * Double($1 * $1) * Double(max(D, 1)) + Double($1 * $1 * $1) / 3 }
+        let stages = [
+            Stage(name: "descriptors", seconds: rates.describe * Double(atoms) * share / parallel),
+            Stage(name: "sparse points and K_MM", seconds: (selection + gram) / rates.flops / parallel),
+            Stage(
+                name: "kernel rows and QR",
+                seconds: (rates.derive * Double(forceAtoms) + (kernelFlops + qrFlops) / rates.flops) * share / parallel),
+            Stage(name: "solve", seconds: 4 * Double(M) * Double(M) / rates.flops),
+            Stage(
+                name: "variance",
+                seconds: settings.storeVariance ? Double(8 * M * (M + 1) / 2) / Self.writeBytesPerSecond : 0)
+        ]
+        self.ranks = ranks
+        sparsePoints = M
+        self.rows = rows
+        self.parts = parts
+        self.selectionParts = selectionParts
+        self.stages = stages
+        self.rates = rates
+    }
+
+    /// Memory every process holds before any data: the runtime, OpenBLAS's buffers, code.
+    static let runtimeBytes = 64 << 20
+    /// The rate at which the variance factors are checksummed and written to the potential file (measured:
+    /// 0.58 GB of factors in 3.4 s).
+    static let writeBytesPerSecond = 2e8
+
+    /// Rates measured on this machine: SOAP descriptors with and without derivatives of the configuration
+    /// with the most atoms, and a QR fold of 1024 rows into a 512-column triangle (about 0.5 Gflop).
+    static func calibrate(_ data: FitData) throws(GAPError) -> Rates {
+        var rates = Rates(describe: 0, derive: 0, flops: 1e9, blocksPerAtom: 0, derivativeBytesPerAtom: 0)
+        if let soap = data.soap,
+            let o = data.observations.max(by: { $0.structure.count < $1.structure.count })
+        {
+            let atoms = Double(o.structure.count)
+            var clock = Date()
+            do {
+                _ = try soap.create([o.structure], threads: 1)
+                rates.describe = Date().timeIntervalSince(clock) / atoms
+                clock = Date()
+                let described = try soap.derivatives([o.structure], strain: o.virial != nil, threads: 1)
+                rates.derive = Date().timeIntervalSince(clock) / atoms
+                let dq = described.derivatives
+                rates.blocksPerAtom = Double(dq.count) / atoms
+                rates.derivativeBytesPerAtom = Double(8 * (dq.storedDoubles + 2 * dq.count)) / atoms
+            } catch {
+                throw .descriptor(error)
+            }
+        }
+        let n = 512, m = 1024
+        var generator = SeededGenerator(seed: 1)
+        var block = (0..<(m * (n + 1))).map { _ in Double.random(in: -1...1, using: &generator) }
+        do {
+            var solver = try IncrementalLeastSquares(initial: .identity(n))
+            let clock = Date()
+            try BLASThreads.withThreads(1) { () throws(LinearAlgebraError) in try solver.add(columnMajor: &block, rows: m) }
+            rates.flops = 2 * Double(m) * Double(n + 1) * Double(n + 1) / max(Date().timeIntervalSince(clock), 1e-6)
+        } catch {
+            throw .solver(stage: "estimate's calibration", error)
+        }
+        return rates
+    }
+
+    /// The prediction as text: M, rows, peak per rank with its parts, and each stage's time.
+    public var summary: String {
+        func size(_ bytes: Int) -> String {
+            bytes >= 1 << 30
+                ? String(format: "%.2f GiB", Double(bytes) / Double(1 << 30))
+                : String(format: "%.0f MiB", Double(bytes) / Double(1 << 20))
+        }
+        let major = peakParts.filter { $0.bytes >= peakBytes / 50 }.sorted { $0.bytes > $1.bytes }
+        let total = stages.reduce(0) { $0 + $1.seconds }
+        return "estimate: M = \(sparsePoints), \(rows) rows; peak memory \(size(peakBytes)) per rank"
+            + (ranks > 1 ? " (\(ranks) ranks)" : "") + " (" + major.map { "\($0.name) \(size($0.bytes))" }.joined(separator: ", ")
+            + "); time " + stages.map { String(format: "%@ %.1f s", $0.name, $0.seconds) }.joined(separator: ", ")
+            + String(format: ", total %.1f s", total)
+    }
+}
