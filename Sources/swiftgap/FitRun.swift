@@ -26,6 +26,7 @@ struct FitRun {
     func run(start: Date, extraOutputs: (FitReport) -> [(path: String, text: String)] = { _ in [] }) throws {
         try PotentialFiles.checkWritable(core: settings.core, to: output)
         print(try estimate().summary)
+        fflush(nil)  // every output stream: the line is seen before the fit starts, also in a file
         let stages = Progress.StageReporter()
         let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings) { stage, done, total in
             stages.update(stage, done, total)
