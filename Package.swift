@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Support", "Atoms"], path: "Tests/TestSupport"),
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Support", "TestSupport"]),
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Support", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AtomsTests", dependencies: ["Atoms", "Support", "Evaluation", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassicalTests", dependencies: ["Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(

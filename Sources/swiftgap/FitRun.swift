@@ -26,7 +26,10 @@ struct FitRun {
     /// potential.
     func run(start: Date, extraOutputs: (FitReport) -> [(path: String, text: String)] = { _ in [] }) throws {
         try PotentialFiles.checkWritable(core: settings.core, to: output)
-        if Ranks.world.isRoot { print(try estimate().summary) }
+        if Ranks.world.isRoot {
+            print(try estimate().summary)
+            fflush(nil)  // every output stream: the line is seen before the fit starts, also in a file
+        }
         let stages = Progress.StageReporter()
         let world = Ranks.world
         let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings, communicator: world) {

@@ -1,6 +1,7 @@
 import Archive
 import Atoms
 import Foundation
+import Support
 import TestSupport
 import Testing
 
@@ -30,7 +31,16 @@ struct NPZTests {
         writer.add("center", [0, -1, 7], shape: [3])
         writer.add("settings", text: "{\"a\": 1}")
         writer.add("empty", [Double](), shape: [0, 5])
+        // An array handed over in pieces (as a triangle's columns are): the same bytes as one buffer.
+        writer.add("pieces", count: 1000) { visit throws(AtomicFileError) in
+            try values.withUnsafeBufferPointer { all throws(AtomicFileError) in
+                for start in stride(from: 0, to: 1000, by: 300) {
+                    try visit(UnsafeBufferPointer(rebasing: all[start..<min(start + 300, 1000)]))
+                }
+            }
+        }
         try writer.write(to: path, zip64Limit: zip64 ? 16 : 0xFFFF_FFFF)
+        #expect(try NPZReader(path: path).doubles("pieces").map { $0.values.map(\.bitPattern) } == values.map(\.bitPattern))
         let npz = try NPZReader(path: path)
         #expect(npz.doubles("descriptors")?.values.map(\.bitPattern) == values.map(\.bitPattern))
         #expect(npz.doubles("descriptors")?.shape == [10, 100])
