@@ -32,8 +32,10 @@ def zuo_cu(binary, output, threads):
     text = open(os.path.join(gc.DATASETS, "zuo2020", "Cu_gap_fit_command_line.txt")).read()
     line = text.split("<command_line>")[1].split("</command_line>")[0].split()
     train = gc.linked(os.path.join(gc.DATASETS, "zuo2020", "Cu_train.xyz"))
-    args = [f"at_file={train}" if a.startswith("at_file=") else f"gp_file={output}" if a.startswith("gp_file=") else a
-            for a in line]
+    # The published line reads dft_energy/dft_force; the extxyz copies here use energy/force (as fit_accuracy.py).
+    renamed = {"at_file": f"at_file={train}", "gp_file": f"gp_file={output}",
+               "energy_parameter_name": "energy_parameter_name=energy", "force_parameter_name": "force_parameter_name=force"}
+    args = [renamed.get(a.split("=")[0], a) for a in line]
     return [binary, "gap_fit", "--threads", str(threads), *args]
 
 

@@ -9,7 +9,8 @@ import Support
 ///
 /// Memory (bytes per rank, 8 per double, R ranks sharing the configurations), the larger of two phases:
 /// - choosing the sparse points and factorising K_MM: the structures, the SOAP candidate descriptors A_own·D
-///   of the rank's atoms plus, with R > 1, all A·D gathered for sparse selection, the sparse points M_SOAP·D,
+///   of the rank's atoms plus, with R > 1, those of the elements whose sparse points it chooses (gathered from
+///   every rank), the sparse points M_SOAP·D,
 ///   the blocks of L (Σ bₖ²) and the least-squares triangle (M + 1)² they start;
 /// - folding the kernel rows into the QR (the candidates released): the structures, the sparse points, the
 ///   blocks of L, the triangle, one batch of design rows B·(M + 1) twice (the row-major parts and the
@@ -18,9 +19,10 @@ import Support
 /// The variance factor R is the triangle itself, so solving and writing add nothing of order M².
 ///
 /// Time: the SOAP descriptors and derivatives of the largest configuration are timed and scaled by the
-/// atoms, and a QR fold of 1024 rows into a 512-column triangle gives a flop rate that prices K_MM
-/// (2·b²·D + b³/3 per block), the kernel rows (2·D·M_z per center and 6·D·M_z per derivative block) and the
-/// QR (2·rows·(M + 1)² flops), divided over the threads and ranks.
+/// atoms, and a QR fold of 1024 rows into a 512-column triangle gives a flop rate that prices CUR (per element
+/// A_z·D² + 4·D³ + A_z·D·min(A_z, D), the elements shared among the ranks), K_MM (2·b²·D + b³/3 per block), the kernel rows (2·D·M_z per center and 6·D·M_z per derivative block) and the
+/// QR (2·rows·(M + 1)² flops), divided over the threads and ranks, and with R ranks the ⌈log₂ R⌉ merges of
+/// (M + 1)² triangles on rank 0 ((2/3)(M + 1)³ flops each).
 public struct FitEstimate: Sendable {
     /// One part of the memory a rank holds at the peak.
     public struct Part: Sendable, Equatable {
@@ -124,8 +126,12 @@ public struct FitEstimate: Sendable {
             Part(name: Self.triangle, bytes: 8 * (M + 1) * (M + 1)),
             Part(name: "runtime and BLAS buffers", bytes: Self.runtimeBytes)
         ]
+        // With several ranks, each element's candidates are gathered on the rank that chooses its sparse points.
+        let owners = SparseBasis.owners(elements: data.elements, atoms: atomsByElement, ranks: ranks)
+        let owned = (0..<ranks).map { r in owners.filter { $0.rank == r }.map(\.element) }
+        let ownedAtoms = owned.map { $0.reduce(0) { $0 + (atomsByElement[$1] ?? 0) } }.max() ?? 0
         let selectionParts =
-            shared + [Part(name: "candidate descriptors", bytes: 8 * D * (ranks == 1 ? atoms : ownAtoms + atoms))]
+            shared + [Part(name: "candidate descriptors", bytes: 8 * D * (ranks == 1 ? atoms : ownAtoms + ownedAtoms))]
         var parts =
             shared + [
                 Part(name: Self.batch, bytes: 2 * 8 * batchRows * (M + 1))
@@ -146,14 +152,26 @@ public struct FitEstimate: Sendable {
             kernelFlops += 2 * Double(D) * mz * Double(count) * (1 + 3 * rates.blocksPerAtom * fraction)
         }
         let qrFlops = 2 * Double(rows) * Double(M + 1) * Double(M + 1)
-        let selection = settings.sparseMethod == .cur ? 2 * Double(atoms) * Double(D) * Double(min(D, atoms)) : 0
+        // With R ranks, rank 0 merges ⌈log₂ R⌉ triangles one after the other (`TriangleReduction`): (2/3)(M + 1)³
+        // flops each, not shared.
+        let merges = Double(Int.bitWidth - (ranks - 1).leadingZeroBitCount)
+        let mergeFlops = merges * 2 * pow(Double(M + 1), 3) / 3
+        // CUR per element of A_z candidates: XᵀX (A_z·D²), its eigenvectors (~4·D³), the projection (A_z·D·min(A_z, D));
+        // the elements' owners work side by side.
+        func cur(_ z: Int) -> Double {
+            let a = Double(atomsByElement[z] ?? 0), d = Double(D)
+            return a * d * d + 4 * d * d * d + a * d * min(a, d)
+        }
+        let selection =
+            settings.sparseMethod == .cur && D > 0 ? owned.map { $0.reduce(0.0) { $0 + cur($1) } }.max() ?? 0 : 0
         let gram = orders.reduce(0.0) { $0 + 2 * Double($1 * $1) * Double(max(D, 1)) + Double($1 * $1 * $1) / 3 }
         let stages = [
             Stage(name: "descriptors", seconds: rates.describe * Double(atoms) * share / parallel),
             Stage(name: "sparse points and K_MM", seconds: (selection + gram) / rates.flops / parallel),
             Stage(
                 name: "kernel rows and QR",
-                seconds: (rates.derive * Double(forceAtoms) + (kernelFlops + qrFlops) / rates.flops) * share / parallel),
+                seconds: (rates.derive * Double(forceAtoms) + (kernelFlops + qrFlops) / rates.flops) * share / parallel
+                    + mergeFlops / rates.flops / parallel),
             Stage(name: "solve", seconds: 4 * Double(M) * Double(M) / rates.flops),
             Stage(
                 name: "variance",

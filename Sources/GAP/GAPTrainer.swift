@@ -12,8 +12,9 @@ import Support
 /// solve (`PotentialAssembly`).
 ///
 /// On several ranks (a `Communicator`), every rank reads and checks all data, then takes a contiguous share of
-/// the configurations balanced by observation rows: it describes its share, rank 0 gathers the candidates of all
-/// ranks and chooses the sparse points (`SparseBasis.shared`: every rank then holds the same basis), it folds
+/// the configurations balanced by observation rows: it describes its share, each element's candidates are
+/// gathered on one rank, which chooses its sparse points (`SparseBasis.shared`: the elements' selections run
+/// side by side, and every rank then holds the same basis), it folds
 /// its share's kernel rows into its own triangle, the triangles are merged on rank 0 (`TriangleReduction`),
 /// rank 0 solves and every rank gets the weights. Any rank's failure stops every rank with its message.
 public enum GAPTrainer {
@@ -53,25 +54,28 @@ public enum GAPTrainer {
                 of: mine, terms: data.terms, threads: settings.threads, progress: progress)
             return (candidates, instances)
         }
-        let candidates = try SparseCandidates.gatheredOnRoot(
-            local, elements: data.elements, columns: data.soap?.numberOfFeatures ?? 0, communicator: c)
+        var atoms = [Int: Int]()
+        for o in data.observations { for z in o.structure.atomicNumbers { atoms[z, default: 0] += 1 } }
+        let owners = SparseBasis.owners(elements: data.elements, atoms: atoms, ranks: c.size)
+        let columns = data.soap?.numberOfFeatures ?? 0
+        let candidates = try SparseCandidates.gathered(local, owners: owners, columns: columns, communicator: c)
         let instances = try SparseCandidates.gathered(localInstances, communicator: c)
         lap("descriptors")
 
-        let basis = try SparseBasis.shared(
-            candidates: candidates, elements: data.elements, terms: data.terms, instances: instances,
-            columns: data.soap?.numberOfFeatures ?? 0, settings: settings, communicator: c)
+        let (basis, indices) = try SparseBasis.shared(
+            candidates: candidates, owners: owners, terms: data.terms, instances: instances, columns: columns,
+            settings: settings, communicator: c)
         // Rank 0's triangle starts from the regulariser Lᵀ; the other ranks' from zero.
         var solver =
             c.isRoot ? IncrementalLeastSquares(transposeOf: basis.lower) : IncrementalLeastSquares(zeroColumns: basis.total)
         report.termSparseIndices = basis.termIndices
-        report.sparseIndices = basis.indices
+        report.sparseIndices = indices
         lap("sparse points and K_MM")
 
         try c.agreeing { () throws(GAPError) in
             _ = try KernelRowStream.fold(mine, soap: data.soap, basis: basis, settings: settings, into: &solver, progress: progress)
         }
-        try TriangleReduction.reduce(&solver, communicator: c)
+        try TriangleReduction.reduce(&solver, communicator: c, threads: settings.threads)
         report.observations = solver.rowCount
         lap("kernel rows and QR")
 

@@ -2,21 +2,23 @@ import LinearAlgebra
 import Support
 
 extension SparseCandidates {
-    /// Every rank's SOAP candidates of each of `elements` (rows of `columns` features), in rank order — which is
-    /// file order, the ranks holding contiguous shares — on rank 0, which chooses the sparse points from them (the
-    /// other ranks get none).
+    /// Every rank's SOAP candidates of each element of `owners` (rows of `columns` features), in rank order —
+    /// which is file order, the ranks holding contiguous shares — on the rank that owns the element and chooses
+    /// its sparse points (the other ranks get none of it).
     /// - Throws: `GAPError.distributed` when a message fails.
-    static func gatheredOnRoot(
-        _ local: [Int: Matrix], elements: [Int], columns: Int, communicator c: any Communicator
+    static func gathered(
+        _ local: [Int: Matrix], owners: [(element: Int, rank: Int)], columns: Int, communicator c: any Communicator
     ) throws(GAPError) -> [Int: Matrix] {
         guard c.size > 1 else { return local }
-        var all = [Int: Matrix]()
-        for z in elements {
-            let values = try c.collective { () throws(DistributedError) in try c.gather(local[z]?.elements ?? []) }
-            guard !values.isEmpty else { continue }
-            all[z] = try matrix(values, columns: columns, of: "SOAP candidates")
+        var mine = [Int: Matrix]()
+        for (z, owner) in owners {
+            let values = try c.collective { () throws(DistributedError) in
+                try c.gather(local[z]?.elements ?? [], root: owner)
+            }
+            guard c.rank == owner, !values.isEmpty else { continue }
+            mine[z] = try matrix(values, columns: columns, of: "SOAP candidates")
         }
-        return all
+        return mine
     }
 
     /// Every rank's instances of each 2- and 3-body term, in rank order, on every rank (a few numbers each: every

@@ -9,11 +9,14 @@ enum TriangleReduction {
     /// The message tag of a triangle.
     static let tag = 16
 
-    /// Merges every rank's `solver` into rank 0's; on the other ranks `solver` is spent (sent away) afterwards.
+    /// Merges every rank's `solver` into rank 0's (each merge on `threads` BLAS threads); on the other ranks
+    /// `solver` is spent (sent away) afterwards.
     /// A triangle travels as blocks of rows, each folded as it arrives (`IncrementalLeastSquares.fold(rowBlock:)`),
     /// then its row count.
     /// - Throws: `GAPError.distributed` when a message fails, `.solver` when a merge fails.
-    static func reduce(_ solver: inout IncrementalLeastSquares, communicator c: any Communicator) throws(GAPError) {
+    static func reduce(
+        _ solver: inout IncrementalLeastSquares, communicator c: any Communicator, threads: Int
+    ) throws(GAPError) {
         let blocks = solver.rowBlocks()
         var step = 1
         while step < c.size {
@@ -31,7 +34,11 @@ enum TriangleReduction {
                     let block = try c.collective { () throws(DistributedError) in
                         try c.receive(count: rows.count * (width - rows.lowerBound), from: source, tag: tag)
                     }
-                    do { try solver.fold(rowBlock: block, rows: rows) } catch {
+                    do {
+                        try BLASThreads.withThreads(threads) { () throws(LinearAlgebraError) in
+                            try solver.fold(rowBlock: block, rows: rows)
+                        }
+                    } catch {
                         throw .solver(stage: "merging the triangle of rank \(source)", error)
                     }
                 }

@@ -23,17 +23,21 @@ extension Communicator {
         throw .rankFailed(rank: failed, size: size, message: String(decoding: text, as: UTF8.self))
     }
 
-    /// Every rank's `values` concatenated in rank order, on rank 0 (the other ranks get an empty array).
+    /// Every rank's `values` concatenated in rank order, on rank `root` (the other ranks get an empty array).
     /// - Throws: `DistributedError.transport` when a message fails.
-    public func gather(_ values: [Double]) throws(DistributedError) -> [Double] {
+    public func gather(_ values: [Double], root: Int = 0) throws(DistributedError) -> [Double] {
         guard size > 1 else { return values }
-        guard isRoot else {
-            try send([Double(values.count)], to: 0, tag: CollectiveTag.gatherCount)
-            try send(values, to: 0, tag: CollectiveTag.gatherValues)
+        guard rank == root else {
+            try send([Double(values.count)], to: root, tag: CollectiveTag.gatherCount)
+            try send(values, to: root, tag: CollectiveTag.gatherValues)
             return []
         }
-        var all = values
-        for source in 1..<size {
+        var all = [Double]()
+        for source in 0..<size {
+            if source == rank {
+                all += values
+                continue
+            }
             let count = try receive(count: 1, from: source, tag: CollectiveTag.gatherCount)[0]
             all += try receive(count: Int(count), from: source, tag: CollectiveTag.gatherValues)
         }
