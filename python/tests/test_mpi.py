@@ -94,3 +94,34 @@ def test_commands_that_do_not_share_work_refuse_mpirun(cli):
     done = run(mpirun(2) + [cli, "info", SI_TEST])
     assert done.returncode != 0
     assert "run it without mpirun" in done.stderr
+
+
+def test_a_rank_that_dies_ends_the_job(cli, tmp_path):
+    """A rank killed mid-fit (as the out-of-memory killer does) makes mpirun end every rank: no hang, no file."""
+    import signal
+    import time
+    out = tmp_path / "killed.gap"
+    job = subprocess.Popen([str(c) for c in mpirun(2) + [cli, "fit", SI_TRAIN, "-o", out, "--threads", "1",
+                                                          *FITS["si-sw"][2], "--n-max", "10", "--l-max", "8",
+                                                          "--n-sparse", "800"]],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        ranks = []
+        for _ in range(200):  # until both ranks run (up to 20 s)
+            found = subprocess.run(["pgrep", "-f", f"fit {SI_TRAIN} -o {out}"], capture_output=True, text=True)
+            ranks = [int(p) for p in found.stdout.split()]
+            if len(ranks) >= 2:
+                break
+            time.sleep(0.1)
+        assert len(ranks) >= 2, "the ranks did not start"
+        time.sleep(1)
+        os.kill(max(ranks), signal.SIGKILL)
+        start = time.monotonic()
+        _, stderr = job.communicate(timeout=60)
+        assert time.monotonic() - start < 60
+    finally:
+        if job.poll() is None:
+            job.kill()
+    assert job.returncode != 0
+    assert "signal 9" in stderr or "Killed" in stderr
+    assert not out.exists()
