@@ -58,12 +58,11 @@ public enum GAPTrainer {
         for o in data.observations { for z in o.structure.atomicNumbers { atoms[z, default: 0] += 1 } }
         let owners = SparseBasis.owners(elements: data.elements, atoms: atoms, ranks: c.size)
         let columns = data.soap?.numberOfFeatures ?? 0
-        let candidates = try SparseCandidates.gathered(local, owners: owners, columns: columns, communicator: c)
         let instances = try SparseCandidates.gathered(localInstances, communicator: c)
         lap("descriptors")
 
         let (basis, indices) = try SparseBasis.shared(
-            candidates: candidates, owners: owners, terms: data.terms, instances: instances, columns: columns,
+            local: local, owners: owners, terms: data.terms, instances: instances, columns: columns,
             settings: settings, communicator: c)
         // Rank 0's triangle starts from the regulariser Lᵀ; the other ranks' from zero.
         var solver =

@@ -17,21 +17,44 @@ extension SparseBasis {
     }
 
     /// The sparse basis of a fit on several ranks, the same on every rank, and the chosen candidates of each
-    /// element (indices among its atoms in file order). Each element's owner (`owners`) chooses its SOAP sparse
-    /// points from every rank's candidates of it (gathered on the owner) and broadcasts them; every rank then
-    /// builds the basis from those points and the 2- and 3-body terms' `instances` (which every rank holds), as
-    /// one process would. On one rank it is `SparseBasis.init`.
+    /// element (indices among its atoms in file order), from each rank's own SOAP candidates `local`. Sparse
+    /// selection sees every rank's candidates but gathers only what its method reads: for CUR and FPS each
+    /// element's owner (`owners`) gathers the element's candidates, chooses and broadcasts the points; for random
+    /// or given indices the ranks share only their counts, every rank computes the same indices and the chosen
+    /// rows are gathered. Every rank then builds the basis from those points and the 2- and 3-body terms'
+    /// `instances` (which every rank holds), as one process would. On one rank it is `SparseBasis.init`.
     /// - Throws: `GAPError` for bad sparse settings or K_MM (on every rank), `.distributed` when a message fails.
     static func shared(
-        candidates: [Int: Matrix], owners: [(element: Int, rank: Int)], terms: [GeometricTermSettings],
+        local: [Int: Matrix], owners: [(element: Int, rank: Int)], terms: [GeometricTermSettings],
         instances: [(values: Matrix, weights: [Double])], columns: Int, settings: FitSettings, communicator c: any Communicator
     ) throws(GAPError) -> (basis: SparseBasis, indices: [Int: [Int]]) {
         let elements = owners.map(\.element)
         guard c.size > 1 else {
             let basis = try SparseBasis(
-                candidates: candidates, elements: elements, terms: terms, instances: instances, settings: settings)
+                candidates: local, elements: elements, terms: terms, instances: instances, settings: settings)
             return (basis, basis.indices)
         }
+        let (points, indices) =
+            settings.sparseSelectionReadsDescriptors
+            ? try chosenByOwners(local: local, owners: owners, columns: columns, settings: settings, communicator: c)
+            : try chosenFromCounts(local: local, elements: elements, columns: columns, settings: settings, communicator: c)
+        // The shared points are the candidates, every one of them chosen.
+        var given = settings
+        given.sparseMethod = .indices([])
+        given.sparseIndices = points.mapValues { Array(0..<$0.rows) }
+        let basis = try c.agreeing { () throws(GAPError) in
+            try SparseBasis(candidates: points, elements: elements, terms: terms, instances: instances, settings: given)
+        }
+        return (basis, indices)
+    }
+
+    /// CUR and FPS: each element's owner gathers its candidates from every rank, chooses, and broadcasts the
+    /// indices and points.
+    private static func chosenByOwners(
+        local: [Int: Matrix], owners: [(element: Int, rank: Int)], columns: Int, settings: FitSettings,
+        communicator c: any Communicator
+    ) throws(GAPError) -> (points: [Int: Matrix], indices: [Int: [Int]]) {
+        let candidates = try SparseCandidates.gathered(local, owners: owners, columns: columns, communicator: c)
         // Each owner's choice: the indices, then their rows.
         let choices = try c.agreeing { () throws(GAPError) -> [Int: [Double]] in
             var choices = [Int: [Double]]()
@@ -48,17 +71,35 @@ extension SparseBasis {
             guard !choice.isEmpty else { continue }
             let count = choice.count / (columns + 1)
             indices[z] = choice[..<count].map { Int($0) }
-            do { points[z] = try Matrix(rows: count, columns: columns, elements: Array(choice[count...])) } catch {
-                throw .solver(stage: "sharing the sparse points", error)
+            points[z] = try SparseCandidates.matrix(Array(choice[count...]), columns: columns, of: "sparse points")
+        }
+        return (points, indices)
+    }
+
+    /// Random and given indices: the ranks share their candidate counts, every rank chooses the same indices
+    /// among all of an element's candidates (file order: rank r's are the r-th contiguous run), and the chosen
+    /// rows are gathered from the ranks that hold them.
+    private static func chosenFromCounts(
+        local: [Int: Matrix], elements: [Int], columns: Int, settings: FitSettings, communicator c: any Communicator
+    ) throws(GAPError) -> (points: [Int: Matrix], indices: [Int: [Int]]) {
+        var points = [Int: Matrix](), indices = [Int: [Int]]()
+        for z in elements {
+            let counts = try c.collective { () throws(DistributedError) in
+                try c.allGather([Double(local[z]?.rows ?? 0)]).map { Int($0) }
             }
+            let total = counts.reduce(0, +)
+            guard total > 0 else { continue }
+            let first = counts[..<c.rank].reduce(0, +)
+            let mine = try c.agreeing { () throws(GAPError) -> [Double] in
+                // Only the number of rows is read: the candidates as a matrix of no columns.
+                let chosen = try settings.sparseIndices(of: z, among: Matrix(rows: total, columns: 0))
+                indices[z] = chosen
+                let own = chosen.filter { $0 >= first && $0 < first + counts[c.rank] }.map { $0 - first }
+                return local[z].map { $0.selectingRows(own).elements } ?? []
+            }
+            let rows = try c.collective { () throws(DistributedError) in try c.allGather(mine) }
+            points[z] = try SparseCandidates.matrix(rows, columns: columns, of: "sparse points")
         }
-        // The broadcast points are the candidates, every one of them chosen.
-        var given = settings
-        given.sparseMethod = .indices([])
-        given.sparseIndices = points.mapValues { Array(0..<$0.rows) }
-        let basis = try c.agreeing { () throws(GAPError) in
-            try SparseBasis(candidates: points, elements: elements, terms: terms, instances: instances, settings: given)
-        }
-        return (basis, indices)
+        return (points, indices)
     }
 }

@@ -37,7 +37,8 @@ extension SparseCandidates {
         return all
     }
 
-    private static func matrix(_ values: [Double], columns: Int, of what: String) throws(GAPError) -> Matrix {
+    /// `values` as rows of `columns` numbers; a failure names what was being gathered.
+    static func matrix(_ values: [Double], columns: Int, of what: String) throws(GAPError) -> Matrix {
         do { return try Matrix(rows: columns == 0 ? 0 : values.count / columns, columns: columns, elements: values) } catch {
             throw .solver(stage: "gathering \(what)", error)
         }

@@ -103,6 +103,12 @@ public enum SparseMethod: Sendable, Equatable {
 }
 
 extension FitSettings {
+    /// True when choosing an element's SOAP sparse points reads its candidates' descriptors (CUR, FPS); random
+    /// and given indices need only how many candidates there are.
+    var sparseSelectionReadsDescriptors: Bool {
+        sparseIndices.isEmpty && sparseMethod != .random && sparseMethod != .indices([])
+    }
+
     /// The sparse points of element `z` among its candidate descriptors `x`: the given indices when any are
     /// set (or the method is `.indices`), otherwise `sparseCount(for: z)` chosen by `sparseMethod`.
     /// - Throws: `GAPError.tooFewAtoms`, `.invalidSetting` for bad or no indices, `.solver` for a failed CUR.

@@ -56,14 +56,18 @@ struct DistributedFitTests {
     }
 
     /// Two species, SOAP with 2- and 3-body terms (their instances gathered from every rank too), and more ranks
-    /// than some shares can fill.
-    @Test func multiTermMultiSpeciesFitMatchesTheOneProcessFit() throws {
+    /// than some shares can fill; sparse points by CUR (candidates gathered on each element's rank) and at random
+    /// (only counts shared, the chosen rows gathered).
+    @Test(arguments: [SparseMethod.cur, .random])
+    func multiTermMultiSpeciesFitMatchesTheOneProcessFit(method: SparseMethod) throws {
         let data = MultiTermModels.training
-        let settings = MultiTermModels.settings(soap: true)
+        var settings = MultiTermModels.settings(soap: true)
+        settings.sparseMethod = method
         let (one, oneReport) = try GAPTrainer.fit(data, settings: settings)
         for ranks in [2, data.count + 2] {
             let (root, report) = try Self.fit(data, settings: settings, ranks: ranks)[0].get()
             #expect(report.termSparseIndices == oneReport.termSparseIndices)
+            #expect(report.sparseIndices == oneReport.sparseIndices)
             #expect(report.observations == oneReport.observations)
             #expect(Self.relativeDifference(Self.weights(one), Self.weights(root)) < 1e-7)
             for s in MultiTermModels.unseen {
