@@ -42,22 +42,22 @@ demo: build
 		"trajectory $(DEMO)/md.xyz, log $(DEMO)/md.csv, energy plot $(DEMO)/md-energy.svg; potential $(DEMO)/si-sw.gap"
 
 # The Python test venv is made in the background while Swift builds (pip mostly waits on the network); the
-# Python step waits for it and installs whatever is still missing.
+# Python step waits for it and installs whatever is still missing. The fuzz targets build in the background
+# from the end of the test build on (while the Swift tests run and the venv is finished), and fuzz at the end.
 test: deps
 	@mkdir -p $(TEST_SCRATCH)
 	@scripts/test-python.sh --venv-only > $(TEST_SCRATCH)/venv.log 2>&1 & echo $$! > $(TEST_SCRATCH)/venv.pid
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --build-tests
-	$(SWIFT) test -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --skip-build
 	$(SWIFT) build -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --product SwiftGAPC
-	@while kill -0 $$(cat $(TEST_SCRATCH)/venv.pid) 2>/dev/null; do sleep 2; done; cat $(TEST_SCRATCH)/venv.log
 	@$(MAKE) --no-print-directory fuzz-build > $(TEST_SCRATCH)/fuzz-build.log 2>&1 & echo $$! > $(TEST_SCRATCH)/fuzz-build.pid
+	$(SWIFT) test -c release --scratch-path $(TEST_SCRATCH) -Xswiftc -enable-testing --skip-build
+	@while kill -0 $$(cat $(TEST_SCRATCH)/venv.pid) 2>/dev/null; do sleep 2; done; cat $(TEST_SCRATCH)/venv.log
 	scripts/test-python.sh $(TEST_SCRATCH)/release/swiftgap $(TEST_SCRATCH)/release/libSwiftGAPC.so
 	@while kill -0 $$(cat $(TEST_SCRATCH)/fuzz-build.pid) 2>/dev/null; do sleep 2; done
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
-# The short fuzz run of `make test`, per target (`make fuzz` alone runs FUZZ_SECONDS); the fuzz targets are built in
-# the background while the Python tests run.
-TEST_FUZZ_SECONDS ?= 10
+# The short fuzz run of `make test`, per target (`make fuzz` alone runs FUZZ_SECONDS).
+TEST_FUZZ_SECONDS ?= 6
 
 # Checks the formatting and lint rules of .swift-format (`swift format -i -r Sources Tests fuzz` fixes most).
 lint:
