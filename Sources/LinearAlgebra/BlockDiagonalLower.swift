@@ -48,11 +48,7 @@ public struct BlockDiagonalLower: Equatable, Sendable {
             throw .dimensionMismatch(operation: "BlockDiagonalLower.solve", detail: "\(order)×\(order) with \(b.rows)×\(b.columns)")
         }
         var x = b
-        guard order > 0, b.columns > 0 else { return x }
-        for (block, offset) in zip(blocks, offsets) {
-            if let zero = (0..<block.rows).first(where: { block[$0, $0] == 0 }) { throw .singular(index: offset + zero + 1) }
-        }
-        guard b.elements.allSatisfy(\.isFinite) else { throw .illegalArgument(routine: "dtrsm", position: 9) }
+        guard try triangularSolveNeeded(order: order, diagonal: { self[$0, $0] }, rightHandSides: b) else { return x }
         let n = b.columns
         x.elements.withUnsafeMutableBufferPointer { px in
             for (block, offset) in zip(blocks, offsets) where block.rows > 0 {

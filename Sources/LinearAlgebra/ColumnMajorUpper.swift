@@ -48,9 +48,7 @@ public struct ColumnMajorUpper: Sendable {
                 operation: "ColumnMajorUpper.solveTransposed", detail: "\(order)×\(order) with \(b.rows)×\(b.columns)")
         }
         var x = b
-        guard order > 0, b.columns > 0 else { return x }
-        if let zero = (0..<order).first(where: { self[$0, $0] == 0 }) { throw .singular(index: zero + 1) }
-        guard b.elements.allSatisfy(\.isFinite) else { throw .illegalArgument(routine: "dtrsm", position: 9) }
+        guard try triangularSolveNeeded(order: order, diagonal: { self[$0, $0] }, rightHandSides: b) else { return x }
         storage.withUnsafeBufferPointer { pr in
             x.elements.withUnsafeMutableBufferPointer { px in
                 cblas_dtrsm(

@@ -39,7 +39,7 @@ extension IncrementalLeastSquares {
     /// one: LAPACK dtpqrt on the trailing part from column `rows.lowerBound`, the block being upper trapezoidal.
     /// Fold every block of the other triangle, then `addRowCount` its rows.
     /// - Throws: `.dimensionMismatch` for a block of the wrong size, `.illegalArgument` for NaN input.
-    public mutating func fold(rowBlock block: [Double], rows: Range<Int>) throws(LinearAlgebraError) {
+    public mutating func fold(rowBlock block: consuming [Double], rows: Range<Int>) throws(LinearAlgebraError) {
         let n1 = columns + 1, a = rows.lowerBound, m = rows.count
         guard a >= 0, rows.upperBound <= n1, m > 0, block.count == m * (n1 - a) else {
             throw .dimensionMismatch(

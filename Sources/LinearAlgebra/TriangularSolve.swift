@@ -10,9 +10,7 @@ extension Matrix {
             throw .dimensionMismatch(operation: "solveTriangular", detail: "\(rows)×\(columns) with \(b.rows)×\(b.columns)")
         }
         var x = b
-        guard rows > 0, b.columns > 0 else { return x }
-        if let zero = (0..<rows).first(where: { self[$0, $0] == 0 }) { throw .singular(index: zero + 1) }
-        guard b.elements.allSatisfy(\.isFinite) else { throw .illegalArgument(routine: "dtrsm", position: 9) }
+        guard try triangularSolveNeeded(order: rows, diagonal: { self[$0, $0] }, rightHandSides: b) else { return x }
         elements.withUnsafeBufferPointer { pt in
             x.elements.withUnsafeMutableBufferPointer { px in
                 cblas_dtrsm(
@@ -23,4 +21,15 @@ extension Matrix {
         }
         return x
     }
+}
+
+/// What every triangular solve checks before BLAS dtrsm (which would silently divide by zero): false when there
+/// is nothing to solve (no rows or no right-hand sides).
+/// - Throws: `.singular` for a zero diagonal entry (1-based index, as LAPACK), `.illegalArgument` for a
+///   non-finite right-hand side.
+func triangularSolveNeeded(order: Int, diagonal: (Int) -> Double, rightHandSides b: Matrix) throws(LinearAlgebraError) -> Bool {
+    guard order > 0, b.columns > 0 else { return false }
+    if let zero = (0..<order).first(where: { diagonal($0) == 0 }) { throw .singular(index: zero + 1) }
+    guard b.elements.allSatisfy(\.isFinite) else { throw .illegalArgument(routine: "dtrsm", position: 9) }
+    return true
 }
