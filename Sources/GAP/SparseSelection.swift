@@ -70,22 +70,25 @@ public enum SparseMethod: Sendable, Equatable {
     }
 
     /// Leverage scores p_j = Σ_{k<r} U_jk² from X = U S Wᵀ (through the eigenvectors of XᵀX), r half the
-    /// numerical rank; then, as gap_fit, each point j gets the key u_j − min(M p_j / r, 1) with u_j uniform,
-    /// and the M smallest keys win.
+    /// numerical rank (singular values above 1e-5 of the largest); then, as gap_fit, each point j gets the key
+    /// u_j − min(M p_j / r, 1) with u_j uniform, and the M smallest keys win.
     private func cur(_ x: Matrix, count: Int, rng: inout SeededGenerator) throws(GAPError) -> [Int] {
         let n = x.rows, d = x.columns
         let eigen: SymmetricEigen
         do { eigen = try SymmetricEigen(Matrix.syrk(x, .transposed)) } catch { throw .solver(stage: "CUR decomposition", error) }
         let largest = eigen.values.last ?? 0
         let singular = eigen.values.map { max($0, 0).squareRoot() }
-        let numericalRank = singular.filter { $0 > 1e-13 * max(largest.squareRoot(), 1) }.count
+        // Eigenvalues of XᵀX carry rounding of about ε·n·λ_max, so the rank counts only those 1e-10 λ_max and
+        // above (singular values 1e-5 of the largest): far enough above the noise that another summation order
+        // (another thread count, or the candidates gathered from other ranks) cannot change the count.
+        let numericalRank = eigen.values.filter { $0 > 1e-10 * largest }.count
         let rank = max(1, numericalRank / 2)
         // Top `rank` eigenvectors (eigenvalues ascend), scaled by 1/s: U = X W S⁻¹.
         var projection = Matrix(rows: d, columns: rank)
         for k in 0..<rank {
             let column = d - 1 - k
             let s = singular[column]
-            for i in 0..<d { projection[i, k] = eigen.vectors[i, column] / s }
+            for i in 0..<d { projection[i, k] = s > 0 ? eigen.vectors[i, column] / s : 0 }
         }
         let u: Matrix
         do { u = try Matrix.product(x, projection) } catch { throw .solver(stage: "CUR decomposition", error) }
