@@ -21,6 +21,8 @@ public struct GAPPotential: Calculator {
     public let variance: VarianceFactors?
     /// Worker threads for predictions.
     public var threads: Int = Parallel.defaultThreads
+    /// Factors on the predicted standard deviations, fitted on validation data (none: unscaled).
+    public var calibration: UncertaintyCalibration?
 
     /// A potential from its terms.
     /// - Throws: `GAPError.inconsistentPotential` when there is no term, or the variance factors do not cover

@@ -26,6 +26,11 @@ public struct PolynomialKernel: Codable, Equatable, Sendable {
     /// The derivative δ² ζ t^{ζ−1} of `value` with respect to t.
     @inline(__always) public func derivative(_ t: Double) -> Double { deltaSquared * powerDerivative(t) }
 
+    /// The second derivative δ² ζ (ζ−1) t^{ζ−2} of `value` with respect to t.
+    @inline(__always) public func secondDerivative(_ t: Double) -> Double {
+        deltaSquared * zeta * (zeta - 1) * Self.power(t, zeta - 2)
+    }
+
     /// Replaces every dot product t in `t` by its kernel value δ² t^ζ.
     func applyValues(to t: inout Matrix) {
         for k in t.elements.indices { t.elements[k] = value(t.elements[k]) }

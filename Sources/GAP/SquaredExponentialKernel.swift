@@ -51,4 +51,21 @@ public struct SquaredExponentialKernel: Codable, Equatable, Sendable {
         for d in 0..<theta.count { gradient[d] = -k * (x[d] - y[d]) / (theta[d] * theta[d]) }
         return k
     }
+
+    /// aᵀ (∂²k/∂x∂yᵀ) b, the covariance of the directional derivatives of two instances' function values:
+    /// ∂²k/∂x∂yᵀ = k (Θ⁻² − Θ⁻² u uᵀ Θ⁻²) with u = x − y and Θ = diag(θ); `k` is `value(x, y)`.
+    @inline(__always)
+    func mixedDerivative(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, value k: Double, _ a: UnsafePointer<Double>,
+        _ b: UnsafePointer<Double>
+    ) -> Double {
+        var ab = 0.0, au = 0.0, bu = 0.0
+        for d in 0..<theta.count {
+            let inverse = 1 / (theta[d] * theta[d]), u = (x[d] - y[d]) * inverse
+            ab += a[d] * b[d] * inverse
+            au += a[d] * u
+            bu += b[d] * u
+        }
+        return k * (ab - au * bu)
+    }
 }

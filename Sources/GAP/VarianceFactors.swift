@@ -36,4 +36,30 @@ public struct VarianceFactors: Sendable, Equatable {
             return max(prior[r] - explained + posterior, 0)
         }
     }
+
+    /// The posterior covariance of functionals whose kernels with the sparse points are the columns of
+    /// `columns` (M × q) and whose prior covariance is `prior` (q × q): prior − AᵀA + BᵀB with A = L⁻¹ columns
+    /// and B = R⁻ᵀ columns; without a prior, the projected covariance BᵀB.
+    func covariance(columns: Matrix, prior: Matrix?) throws(LinearAlgebraError) -> Matrix {
+        let b = try upper.solveTransposed(columns)
+        var out = Matrix(rows: columns.columns, columns: columns.columns)
+        if let prior {
+            let a = try lower.solve(columns)
+            out = prior
+            try Matrix.gemm(a, a, transA: .transposed, alpha: -1, beta: 1, into: &out)
+        }
+        try Matrix.gemm(b, b, transA: .transposed, alpha: 1, beta: 1, into: &out)
+        return out
+    }
+
+    /// The projected variances ‖R⁻ᵀ k‖² of functionals whose kernels with the sparse points are the columns
+    /// of `columns`: one triangular solve.
+    func projectedVariances(columns: Matrix) throws(LinearAlgebraError) -> [Double] {
+        let b = try upper.solveTransposed(columns)
+        return (0..<columns.columns).map { r in
+            var sum = 0.0
+            for i in 0..<b.rows { sum += b[i, r] * b[i, r] }
+            return sum
+        }
+    }
 }
