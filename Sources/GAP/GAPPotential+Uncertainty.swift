@@ -8,6 +8,12 @@ public struct PredictiveUncertainty: Sendable, Equatable {
     public var energy: Double
     /// Standard deviation of each force component, eV/Å (one 3-vector per atom).
     public var forces: [SIMD3<Double>]
+
+    /// Deviations as given.
+    public init(energy: Double, forces: [SIMD3<Double>]) {
+        self.energy = energy
+        self.forces = forces
+    }
 }
 
 /// Predictive variances of total energies and forces, from the same factors as the local-energy variances: for
@@ -17,10 +23,10 @@ public struct PredictiveUncertainty: Sendable, Equatable {
 /// potential and e0 are not uncertain.
 extension GAPPotential {
     /// The standard deviations of the total energy and of every force component of `s` under `model` (triangular
-    /// solves with 1 + 3N right-hand sides), scaled by the potential's calibration when it has one; nil when the
+    /// solves with 1 + 3N right-hand sides), scaled by the potential's calibration for `model` when it has one; nil when the
     /// potential has no variance factors.
     /// - Throws: `GAPError.unknownElement`, `.descriptor` for bad geometry, `.solver` for a failed product.
-    public func uncertainty(_ s: Structure, model: UncertaintyModel = .projected) throws -> PredictiveUncertainty? {
+    public func uncertainty(_ s: Structure, model: UncertaintyModel = .full) throws -> PredictiveUncertainty? {
         guard let variance else { return nil }
         try checkElements(s)
         let n = s.count
@@ -57,18 +63,19 @@ extension GAPPotential {
         } catch {
             throw GAPError.solver(stage: "force variance", error)
         }
-        let scale = calibration ?? .none
-        return PredictiveUncertainty(
-            energy: scale.energy * variances[0].squareRoot(),
-            forces: (0..<n).map { j in
-                scale.force * SIMD3(variances[1 + 3 * j], variances[2 + 3 * j], variances[3 + 3 * j]).squareRoot()
-            })
+        let scale: (energy: Double, force: Double) = calibration?.factors(for: model) ?? (1, 1)
+        var forces = [SIMD3<Double>](repeating: .zero, count: n)
+        for j in 0..<n {
+            let v = SIMD3<Double>(variances[1 + 3 * j], variances[2 + 3 * j], variances[3 + 3 * j])
+            forces[j] = scale.force * v.squareRoot()
+        }
+        return PredictiveUncertainty(energy: scale.energy * variances[0].squareRoot(), forces: forces)
     }
 
     /// The posterior covariance (eV², uncalibrated) of the total energies of `structures` (count × count) under
     /// `model`; nil when the potential has no variance factors.
     /// - Throws: `GAPError.unknownElement`, `.descriptor` for bad geometry, `.solver` for a failed product.
-    public func energyCovariance(_ structures: [Structure], model: UncertaintyModel = .projected) throws -> Matrix? {
+    public func energyCovariance(_ structures: [Structure], model: UncertaintyModel = .full) throws -> Matrix? {
         guard let variance else { return nil }
         for s in structures { try checkElements(s) }
         var columns = Matrix(rows: sparseCount, columns: structures.count)

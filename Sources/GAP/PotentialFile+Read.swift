@@ -72,7 +72,9 @@ extension GAPPotential {
             ? try varianceFactors(
                 npz, metadata: metadata, soapModels: soap?.models ?? [:], termPoints: terms.map(\.sparse.count), path: path)
             : nil
-        return (try GAPPotential(soap: soap, terms: terms, core: metadata.core, e0: e0, variance: variance), metadata)
+        var potential = try GAPPotential(soap: soap, terms: terms, core: metadata.core, e0: e0, variance: variance)
+        potential.calibration = metadata.calibration
+        return (potential, metadata)
     }
 
     /// The variance factors, checked against the terms: one block of L per SOAP element, then one per 2- or

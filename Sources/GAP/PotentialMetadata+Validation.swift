@@ -16,6 +16,10 @@ extension PotentialMetadata {
                     field, "is \(value); it must be finite and in \(open ? "(" : "[")\(range.lowerBound), \(range.upperBound)]")
             }
         }
+        if let calibration {
+            try check("calibration.energy", calibration.energy, in: 0...Double.greatestFiniteMagnitude)
+            try check("calibration.force", calibration.force, in: 0...Double.greatestFiniteMagnitude)
+        }
         if let soap {
             try check("soap.cutoff", soap.cutoff, in: 0...DescriptorLimits.cutoff)
             try check("soap.cutoff_transition_width", soap.cutoffTransitionWidth, in: 0...soap.cutoff)

@@ -27,6 +27,8 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
     public var fit: FitRecord
     /// Whether variance factors are stored.
     public var hasVariance: Bool
+    /// Factors on the predicted standard deviations, fitted on validation data (absent: none).
+    public var calibration: UncertaintyCalibration?
 
     /// The `format` value.
     public static let formatName = "swiftgap-potential"
@@ -85,11 +87,12 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
             sparsePoints: Dictionary(
                 uniqueKeysWithValues: (potential.soap?.models ?? [:]).map { (SOAPTerm.centerLabel($0.key), $0.value.points.rows) }),
             fit: fit, hasVariance: potential.variance != nil)
+        calibration = potential.calibration
     }
 
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", codeVersion = "code_version", created, soap, kernel, terms, core, e0
-        case sparsePoints = "sparse_points", fit, hasVariance = "has_variance"
+        case sparsePoints = "sparse_points", fit, hasVariance = "has_variance", calibration
     }
 
     public init(from decoder: any Decoder) throws {
@@ -110,6 +113,7 @@ public struct PotentialMetadata: Codable, Equatable, Sendable {
         e0 = try c.decode([String: Double].self, forKey: .e0)
         sparsePoints = try c.decode([String: Int].self, forKey: .sparsePoints)
         hasVariance = try c.decode(Bool.self, forKey: .hasVariance)
+        calibration = try c.decodeIfPresent(UncertaintyCalibration.self, forKey: .calibration)
         let record = try c.superDecoder(forKey: .fit)
         fit = try FitRecord(from: record)
         if FitRecord.isVersion1(record) {

@@ -6,8 +6,9 @@ import GAP
 import Support
 
 /// `swiftgap predict POTENTIAL FILE.xyz -o OUT.xyz`: energies, forces, virials, stresses and local-energy
-/// variances of every configuration, written beside the file's own values. Under mpirun the configurations are
-/// shared among the ranks and rank 0 writes.
+/// variances of every configuration, written beside the file's own values, and with `--uncertainty` the
+/// standard deviations of energies and forces (compared with the errors when the file has reference values).
+/// Under mpirun the configurations are shared among the ranks and rank 0 writes.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
@@ -31,6 +32,15 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Skip the per-atom predictive variance.")
     var noVariance = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write the standard deviation of each energy (<prefix>energy_std) and force component (<prefix>force_std).",
+            discussion:
+                "full: the sparse GP's whole variance, as GAP's local-energy variance; projected: only the part from the "
+                + "posterior of the sparse points' weights. Scaled by the potential's calibration when it has one "
+                + "(fit --calibration)."))
+    var uncertainty: UncertaintyModel?
+
     @OptionGroup var keyOptions: KeyOptions
 
     @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
@@ -39,6 +49,9 @@ struct PredictCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
+        if uncertainty != nil && noVariance {
+            throw ValidationError("--uncertainty needs the variance factors that --no-variance skips: give one of them")
+        }
     }
 
     func run() throws {
@@ -50,6 +63,11 @@ struct PredictCommand: ParsableCommand {
             ).check()
             var (gap, _, _) = try PotentialFiles.load(potential, variances: !noVariance)
             gap.threads = threads
+            if uncertainty != nil && gap.variance == nil {
+                throw ValidationError(
+                    "--uncertainty: \(potential) holds no variance factors (a GAP XML never does; a .gap file unless it was "
+                        + "fitted with --no-variance): refit, or convert the fit's .gap file instead")
+            }
             let loaded = Date().timeIntervalSince(start)
             let (structures, lines) = try readFrames(file, role: "input file")
             for (k, s) in structures.enumerated() { try gap.checkElements(s, configuration: k, line: lines[k]) }
@@ -59,25 +77,36 @@ struct PredictCommand: ParsableCommand {
         let clock = Date()
         let progress = Progress("predict", total: structures.count)
         var done = 0
-        // Each configuration's result and variances as one array (the count of the result's numbers first):
-        // the configurations are shared among MPI ranks when there are several, and rank 0 gets them all.
+        // Each configuration's result, variances and standard deviations as one array (the count of the result's
+        // numbers first, then the lengths of the other two): the configurations are shared among MPI ranks when there
+        // are several, and rank 0 gets them all.
         let flat = try Ranks.world.map(weights: structures.map(\.count)) { k in
             let s = structures[k]
             let r = try gap.calculate(s).flattened
-            let variances = noVariance ? nil : try gap.localVariances(s)
+            let variances = noVariance ? [] : try gap.localVariances(s) ?? []
+            let sigma = try uncertainty.flatMap { try gap.uncertainty(s, model: $0) }
+            let deviations = sigma.map { [$0.energy] + $0.forces.flatMap { [$0.x, $0.y, $0.z] } } ?? []
             done += 1
             progress.update(done)
-            return [Double(r.count)] + r + (variances ?? [])
+            return [Double(r.count), Double(variances.count), Double(deviations.count)] + r + variances + deviations
         }
         guard Ranks.world.isRoot else { return }
-        var results = [Calculation](), variances = [[Double]?]()
+        var results = [Calculation](), variances = [[Double]?](), deviations = [PredictiveUncertainty?]()
         for (s, values) in zip(structures, flat) {
-            let n = Int(values[0])
-            guard let r = Calculation(flattened: Array(values[1...n]), atoms: s.count) else {
+            let (n, v, d) = (Int(values[0]), Int(values[1]), Int(values[2]))
+            guard values.count == 3 + n + v + d, d == 0 || d == 1 + 3 * s.count,
+                let r = Calculation(flattened: Array(values[3..<(3 + n)]), atoms: s.count)
+            else {
                 throw DistributedError.transport(operation: "gather predictions", detail: "a result of the wrong length")
             }
             results.append(r)
-            variances.append(values.count > n + 1 ? Array(values[(n + 1)...]) : nil)
+            variances.append(v > 0 ? Array(values[(3 + n)..<(3 + n + v)]) : nil)
+            let std = values[(3 + n + v)...].map { $0 }
+            deviations.append(
+                d > 0
+                    ? PredictiveUncertainty(
+                        energy: std[0], forces: (0..<s.count).map { SIMD3(std[1 + 3 * $0], std[2 + 3 * $0], std[3 + 3 * $0]) })
+                    : nil)
         }
         let predictions = Predictions(structures, results: results, keys: keys)
         let out = try AtomicFile(path: output)
@@ -91,6 +120,10 @@ struct PredictCommand: ParsableCommand {
             t.arrays[prefix + "forces"] = .vectors(r.forces)
             if let e = r.atomEnergies { t.arrays[prefix + "energies"] = .doubles(e, width: 1) }
             if let v = variances[k] { t.arrays[prefix + "variance"] = .doubles(v, width: 1) }
+            if let d = deviations[k] {
+                t.info[prefix + "energy_std"] = .double(d.energy)
+                t.arrays[prefix + "force_std"] = .vectors(d.forces)
+            }
             try out.write(try ExtXYZWriter.format(t, file: output))
         }
         try out.commit()
@@ -100,6 +133,16 @@ struct PredictCommand: ParsableCommand {
         ]
         let table = ErrorTable.render([("predicted", predictions.statistics)])
         if predictions.hasReferences { print(table) }
+        let calibration =
+            deviations.contains(nil)
+            ? nil
+            : UncertaintyReport(
+                structures, results: results, energySigmas: deviations.map { $0!.energy },
+                forceSigmas: deviations.map { $0!.forces },
+                keys: keys)
+        if let calibration, !calibration.isEmpty {
+            print(calibration.render(title: "predicted standard deviations (\(uncertainty!.rawValue)) against the errors:"))
+        }
         let atoms = structures.reduce(0) { $0 + $1.count }
         print(
             String(
@@ -107,8 +150,9 @@ struct PredictCommand: ParsableCommand {
                 structures.count, atoms, seconds[1].1, seconds[1].1 / Double(max(atoms, 1)) * 1e6, loaded))
         print("wrote \(output)")
         if let metrics {
-            try RunMetrics(sets: predictions.hasReferences ? ["test": predictions.statistics] : [:], seconds: seconds).write(
-                to: metrics)
+            var run = RunMetrics(sets: predictions.hasReferences ? ["test": predictions.statistics] : [:], seconds: seconds)
+            if let calibration, !calibration.isEmpty { run.uncertainty["test"] = calibration }
+            try run.write(to: metrics)
         }
         if let report, predictions.hasReferences {
             let samples = ParityReport.Samples(name: "predicted", structures: structures, predictions: predictions, keys: keys)

@@ -34,6 +34,8 @@ struct RunMetrics: Encodable {
 
     /// Errors by data-set name.
     var sets: [String: SetErrors] = [:]
+    /// Predicted standard deviations against the errors, by data-set name (written as `<set>_uncertainty`).
+    var uncertainty: [String: UncertaintyReport] = [:]
     /// Seconds by stage.
     var seconds: [String: Double] = [:]
     /// Peak resident memory, bytes.
@@ -57,6 +59,7 @@ struct RunMetrics: Encodable {
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         for (name, set) in sets { try container.encode(set, forKey: Key(stringValue: name)) }
+        for (name, report) in uncertainty { try container.encode(report, forKey: Key(stringValue: name + "_uncertainty")) }
         try container.encode(seconds, forKey: .seconds)
         try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
     }

@@ -91,22 +91,20 @@ struct UncertaintyTests {
         #expect(try meanForceSigma(training, .full) > 2 * seen)
     }
 
-    /// The calibration scales every standard deviation by its factor; the maximum-likelihood factor of errors
-    /// that are exactly k σ is k.
+    /// The calibration scales every standard deviation of the variance it was fitted for by its factor, and no other.
     @Test func calibrationScalesTheDeviations() throws {
         var gap = MultiTermModels.fitted
         let s = MultiTermModels.unseen[0]
         let plain = try #require(try gap.uncertainty(s))
-        gap.calibration = UncertaintyCalibration(energy: 2, force: 0.5)
+        gap.calibration = UncertaintyCalibration(energy: 2, force: 0.5, model: .full)
         let scaled = try #require(try gap.uncertainty(s))
+        var other = gap
+        other.calibration = nil
+        #expect(try gap.uncertainty(s, model: .projected) == (try other.uncertainty(s, model: .projected)))
         #expect(abs(scaled.energy - 2 * plain.energy) <= 1e-14 * plain.energy)
         for (a, b) in zip(scaled.forces, plain.forces) {
             let difference = a - 0.5 * b
             #expect(max(abs(difference.x), abs(difference.y), abs(difference.z)) <= 1e-14 * b.max())
         }
-        let sigmas = [0.1, 0.2, 0.4, 0.0]
-        let errors: [Double] = [0.3, -0.6, 1.2, 5]
-        #expect(abs(try #require(UncertaintyCalibration.scale(errors: errors, sigmas: sigmas)) - 3) < 1e-15)
-        #expect(UncertaintyCalibration.scale(errors: [1], sigmas: [0]) == nil)
     }
 }

@@ -1,0 +1,4 @@
+import ArgumentParser
+import GAP
+
+extension UncertaintyModel: ExpressibleByArgument {}
