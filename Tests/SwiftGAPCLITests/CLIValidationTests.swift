@@ -100,6 +100,28 @@ struct CLIValidationTests {
         try expectFailure(fit + ["--e0", "nonsense"], ["--e0"])
     }
 
+    /// Sparse counts beyond what a potential file holds are refused where they are parsed (they once trapped on
+    /// an arithmetic overflow in the fit's estimate: SIGILL at 1e9).
+    @Test(arguments: ["1000000000", "9223372036854775807"])
+    func hugeSparseCountsAreRefused(count: String) throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap")]
+        try expectFailure(fit + ["--n-sparse", count], ["--n-sparse \(count)", "more than 1000000"])
+        try expectFailure(fit + ["--n-sparse", "10,Si=\(count)"], ["--n-sparse Si=\(count)", "more than 1000000"])
+        try expectFailure(fit + ["--n-sparse", count, "--estimate"], ["--n-sparse \(count)"])
+        let soap = "soap cutoff=3 n_max=2 l_max=2 atom_sigma=0.5 zeta=2 delta=1 covariance_type=dot_product sparse_method=random"
+        let twoBody = "distance_2b cutoff=4 covariance_type=ard_se delta=1 theta_uniform=1 sparse_method=uniform"
+        for term in [soap, twoBody] {
+            try expectFailure(
+                [
+                    "gap_fit", "at_file=\(w.path("train.xyz"))", "gap={\(term) n_sparse=\(count)}",
+                    "default_sigma={0.002 0.05 0.05 0.0}", "e0_method=average", "gp_file=\(w.path("si.gap"))"
+                ], ["n_sparse", count, "at most 1000000"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
+    }
+
     @Test func predictChecksInputsAndOutputs() throws {
         let w = try Workspace()
         defer { try? FileManager.default.removeItem(at: w.folder) }
