@@ -86,6 +86,25 @@ struct CLIValidationTests {
         #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
     }
 
+    /// An output that fails after the fit (the report's index.html is a folder) leaves no potential behind.
+    @Test func fitWritesThePotentialOnlyWhenEverythingElseIsWritten() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--e0", "average", "--n-max", "2", "--l-max", "2"]
+        try FileManager.default.createDirectory(atPath: w.path("rep/index.html"), withIntermediateDirectories: true)
+        let failed = try swiftgap(fit + ["--n-sparse", "2", "--report", w.path("rep"), "--metrics", w.path("m.json")])
+        #expect(failed.status != 0 && failed.stderr.contains("index.html"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "no potential after a failed output")
+        #expect(!FileManager.default.fileExists(atPath: w.path("m.json")), "the metrics come after the report")
+        let written = try swiftgap(fit + ["--n-sparse", "2", "--metrics", w.path("m.json")])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(FileManager.default.fileExists(atPath: w.path("si.gap")))
+        // The metrics are written before the potential: their times end where its writing starts.
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: w.path("m.json"))))
+        let seconds = try #require((metrics as? [String: Any])?["seconds"] as? [String: Double])
+        #expect(seconds["total"] != nil && seconds["write potential"] == nil && written.stdout.contains("write potential"))
+    }
+
     @Test func fitValidatesItsOptions() throws {
         let w = try Workspace()
         defer { try? FileManager.default.removeItem(at: w.folder) }
