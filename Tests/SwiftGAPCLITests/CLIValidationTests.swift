@@ -81,12 +81,38 @@ struct CLIValidationTests {
         try expectFailure(
             fit + ["-o", w.path("si.gap"), "--sparse-output", w.path("missing/s.txt")], ["--sparse-output", "does not exist"])
         try expectFailure(fit + ["-o", w.path("si.gap"), "--report", w.path("taken.txt/r")], ["--report", "taken.txt", "is a file"])
+        try expectFailure(fit + ["-o", w.path("taken.txt/si.gap")], ["-o", "taken.txt", "is a file, not a folder"])
         try expectFailure(fit + ["-o", w.path("si.gap"), "--metrics", w.path("si.gap")], ["-o", "--metrics", "own path"])
         try expectFailure(["fit", w.path("empty.xyz"), "-o", w.path("si.gap")], ["training file", "empty.xyz", "no configurations"])
         #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
     }
 
-    /// An output that fails after the fit (the report's index.html is a folder) leaves no potential behind.
+    /// Outputs where no file can be created (here /proc, whose permission bits say writable) are refused before
+    /// any work, with the system's reason rather than "does not exist".
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self")))
+    func fitTriesEveryOutputUpFront() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--e0", "average"]
+        for (option, path) in [
+            ("--metrics", "/proc/m.json"), ("--sparse-output", "/proc/s.txt"), ("--report", "/proc/rep"),
+            ("--report", "/proc/rep/deeper")
+        ] {
+            let result = try swiftgap(fit + [option, path])
+            #expect(result.status != 0 && !result.stdout.contains("estimate:"), "\(option) \(path): \(result.stdout)")
+            #expect(
+                result.stderr.contains("\(option) \(path): the folder '/proc' does not accept new files"),
+                "\(result.stderr)")
+        }
+        try expectFailure(["fit", w.path("train.xyz"), "-o", "/proc/si.gap"], ["-o /proc/si.gap", "does not accept new files"])
+        let describe = try swiftgap(["describe", w.path("train.xyz"), "-o", "/proc/d.npz"])
+        #expect(describe.status != 0 && !describe.stderr.contains("descriptors:"), "\(describe.stderr)")
+        #expect(describe.stderr.contains("-o /proc/d.npz: the folder '/proc' does not accept new files"), "\(describe.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
+    }
+
+    /// An output that fails after the fit (the report's index.html is a folder) leaves no potential behind, and
+    /// an --n-sparse above an element's atoms is refused before the first descriptor (no estimate line).
     @Test func fitWritesThePotentialOnlyWhenEverythingElseIsWritten() throws {
         let w = try Workspace()
         defer { try? FileManager.default.removeItem(at: w.folder) }
@@ -103,6 +129,9 @@ struct CLIValidationTests {
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: w.path("m.json"))))
         let seconds = try #require((metrics as? [String: Any])?["seconds"] as? [String: Double])
         #expect(seconds["total"] != nil && seconds["write potential"] == nil && written.stdout.contains("write potential"))
+        let tooMany = try swiftgap(fit + ["--n-sparse", "10"])
+        #expect(tooMany.status != 0 && !tooMany.stdout.contains("estimate:"), "\(tooMany.stdout)")
+        #expect(tooMany.stderr.contains("Si has 4 atoms in the training set, fewer than the 10"), "\(tooMany.stderr)")
     }
 
     @Test func fitValidatesItsOptions() throws {
