@@ -44,12 +44,12 @@ import Foundation
 /// `IPModel_ZBL_Calc` in QUIP's `src/Potentials/IPModel_ZBL.f95` (unchanged since commit c73eeae6c,
 /// 2018; read at caff154) with QUIP's defaults `E_scale=1`, `shift_cutoff=F`, `cutoff_scale_cov_rad=F`
 /// and the default screening parameters: the pair term (lines 238–263), applied as ½ E to both atoms of
-/// every ordered neighbour pair (lines 258, 265–269), and `poly_switch`/`dpoly_switch` of
+/// every ordered neighbor pair (lines 258, 265–269), and `poly_switch`/`dpoly_switch` of
 /// `src/libAtoms/linearalgebra.f95` (lines 7251–7285), which apply only when `cutoff_width > 0`
 /// (IPModel_ZBL.f95 lines 246, 261). Two details of QUIP are followed on purpose: its Coulomb constant is
 /// the default-real (single precision) literal `14.3996458521` (line 167), relatively 3.2 × 10⁻⁹ smaller
 /// than the written value; a pair exactly at r_c is left out (QUIP's test is `r <= cutoff`, line 238, but
-/// its neighbour list already drops such a pair: quippy 0.10.3 gives 0 for a dimer at exactly r_c). One is not: QUIP's `f_cut` is initialised in its declaration
+/// its neighbor list already drops such a pair: quippy 0.10.3 gives 0 for a dimer at exactly r_c). One is not: QUIP's `f_cut` is initialised in its declaration
 /// (line 173) and therefore saved between calls, so with width 0 a QUIP process that has evaluated an
 /// `IP ZBL` with width > 0 reuses the last pair's switch value; this type always uses f = 1 there, which
 /// is what a fresh QUIP process computes.

@@ -22,7 +22,8 @@ struct FitData {
     /// Reads the reference data of `structures` (`lines[k]` the file line of configuration k, for messages),
     /// leaves out configurations with atoms closer than `CloseAtoms.distance` unless
     /// `settings.allowCloseAtoms`, and resolves the elements, e0 and the descriptor.
-    /// - Throws: `GAPError` for unusable reference data, geometry, species or e0, or when nothing is left to fit.
+    /// - Throws: `GAPError` for unusable reference data, geometry, species or e0, fewer atoms of an element than
+    ///   its SOAP sparse points, or when nothing is left to fit.
     init(_ structures: [Structure], lines: [Int], settings: FitSettings) throws(GAPError) {
         var observations = [Observation](), warnings = [String](), firstLeftOut: (index: Int, line: Int)?
         for (k, s) in structures.enumerated() {
@@ -72,6 +73,14 @@ struct FitData {
         for k in observations.indices {
             if let raw = observations[k].rawEnergy {
                 observations[k].energy = raw - observations[k].structure.atomicNumbers.reduce(0) { $0 + (e0[$1] ?? 0) }
+            }
+        }
+        // Every atom is a SOAP candidate of its element: too few of them is known before any descriptor.
+        if soapSettings != nil && settings.sparseMethod != .indices([]) && settings.sparseIndices.isEmpty {
+            var atoms = [Int: Int]()
+            for o in observations { for z in o.structure.atomicNumbers { atoms[z, default: 0] += 1 } }
+            for z in elements where atoms[z, default: 0] < settings.sparseCount(for: z) {
+                throw .tooFewAtoms(element: z, atoms: atoms[z, default: 0], requested: settings.sparseCount(for: z))
             }
         }
         do { soap = try soapSettings?.makeSOAP() } catch { throw .descriptor(error) }

@@ -78,7 +78,16 @@ public struct FitEstimate: Sendable {
     /// The bytes of one part in either phase, 0 when there is none of that name.
     public func bytes(of name: String) -> Int { (parts + selectionParts).first { $0.name == name }?.bytes ?? 0 }
 
-    private static func sum(_ parts: [Part]) -> Int { parts.reduce(0) { $0 + $1.bytes } }
+    /// The parts' bytes added up, Int.max when they overflow.
+    private static func sum(_ parts: [Part]) -> Int {
+        parts.reduce(0) { total, part in
+            let (sum, overflow) = total.addingReportingOverflow(part.bytes)
+            return overflow ? .max : sum
+        }
+    }
+
+    /// Bytes counted in Double (no product of counts can trap), Int.max beyond it.
+    private static func bytes(_ x: Double) -> Int { x < Double(Int.max) ? Int(x) : .max }
 
     /// Part names.
     public static let triangle = "least-squares triangle", lowerBlocks = "blocks of L", batch = "batch of design rows"
@@ -115,32 +124,32 @@ public struct FitEstimate: Sendable {
         let rows = rowCounts.reduce(0, +)
         let threads = max(settings.threads, 1)
 
-        let batchRows = min(KernelRowStream.rowsPerFold(columns: M) + (rowCounts.max() ?? 0), rows)
+        // Sizes are products of counts (M up to FitSettings.maximumSparseCount per element or term): counted in
+        // Double, so that no setting can make them trap.
+        let d = Double(D), m = Double(M)
+        let batchRows = min(Double(KernelRowStream.rowsPerFold(columns: M) + (rowCounts.max() ?? 0)), Double(rows))
         let largest = observations.map(\.structure.count).max() ?? 0
-        let structureBytes = observations.reduce(0) { $0 + 512 + $1.structure.count * 80 }
+        let structureBytes = observations.reduce(0.0) { $0 + 512 + Double($1.structure.count) * 80 }
         let ownAtoms = (atoms + ranks - 1) / ranks
         let shared = [
-            Part(name: "structures", bytes: structureBytes),
-            Part(name: "sparse points", bytes: 8 * D * soapPoints),
-            Part(name: Self.lowerBlocks, bytes: 8 * orders.reduce(0) { $0 + $1 * $1 }),
-            Part(name: Self.triangle, bytes: 8 * (M + 1) * (M + 1)),
+            Part(name: "structures", bytes: Self.bytes(structureBytes)),
+            Part(name: "sparse points", bytes: Self.bytes(8 * d * Double(soapPoints))),
+            Part(name: Self.lowerBlocks, bytes: Self.bytes(8 * orders.reduce(0.0) { $0 + Double($1) * Double($1) })),
+            Part(name: Self.triangle, bytes: Self.bytes(8 * (m + 1) * (m + 1))),
             Part(name: "runtime and BLAS buffers", bytes: Self.runtimeBytes)
         ]
         // With several ranks, each element's candidates are gathered on the rank that chooses its sparse points.
         let owners = SparseBasis.owners(elements: data.elements, atoms: atomsByElement, ranks: ranks)
         let owned = (0..<ranks).map { r in owners.filter { $0.rank == r }.map(\.element) }
         let ownedAtoms = owned.map { $0.reduce(0) { $0 + (atomsByElement[$1] ?? 0) } }.max() ?? 0
-        let selectionParts =
-            shared + [Part(name: "candidate descriptors", bytes: 8 * D * (ranks == 1 ? atoms : ownAtoms + ownedAtoms))]
-        var parts =
-            shared + [
-                Part(name: Self.batch, bytes: 2 * 8 * batchRows * (M + 1))
-            ]
+        let candidates = Double(ranks == 1 ? atoms : ownAtoms + ownedAtoms)
+        let selectionParts = shared + [Part(name: "candidate descriptors", bytes: Self.bytes(8 * d * candidates))]
+        var parts = shared + [Part(name: Self.batch, bytes: Self.bytes(2 * 8 * batchRows * (m + 1)))]
         if D > 0 {
             parts.append(
                 Part(
                     name: "descriptor derivatives per thread",
-                    bytes: threads * Int(rates.derivativeBytesPerAtom * Double(largest))))
+                    bytes: Self.bytes(Double(threads) * rates.derivativeBytesPerAtom * Double(largest))))
         }
 
         // Time: per rank, its share of the configurations, over its threads.
@@ -149,22 +158,22 @@ public struct FitEstimate: Sendable {
         var kernelFlops = 0.0
         for (z, count) in atomsByElement {
             let mz = Double(soapOrders[z] ?? 0), fraction = Double(forceAtoms) / Double(max(atoms, 1))
-            kernelFlops += 2 * Double(D) * mz * Double(count) * (1 + 3 * rates.blocksPerAtom * fraction)
+            kernelFlops += 2 * d * mz * Double(count) * (1 + 3 * rates.blocksPerAtom * fraction)
         }
-        let qrFlops = 2 * Double(rows) * Double(M + 1) * Double(M + 1)
+        let qrFlops = 2 * Double(rows) * (m + 1) * (m + 1)
         // With R ranks, rank 0 merges ⌈log₂ R⌉ triangles one after the other (`TriangleReduction`): (2/3)(M + 1)³
         // flops each, not shared.
         let merges = Double(Int.bitWidth - (ranks - 1).leadingZeroBitCount)
-        let mergeFlops = merges * 2 * pow(Double(M + 1), 3) / 3
+        let mergeFlops = merges * 2 * pow(m + 1, 3) / 3
         // CUR per element of A_z candidates: XᵀX (A_z·D²), its eigenvectors (~4·D³), the projection (A_z·D·min(A_z, D));
         // the elements' owners work side by side.
         func cur(_ z: Int) -> Double {
-            let a = Double(atomsByElement[z] ?? 0), d = Double(D)
+            let a = Double(atomsByElement[z] ?? 0)
             return a * d * d + 4 * d * d * d + a * d * min(a, d)
         }
         let selection =
             settings.sparseMethod == .cur && D > 0 ? owned.map { $0.reduce(0.0) { $0 + cur($1) } }.max() ?? 0 : 0
-        let gram = orders.reduce(0.0) { $0 + 2 * Double($1 * $1) * Double(max(D, 1)) + Double($1 * $1 * $1) / 3 }
+        let gram = orders.reduce(0.0) { $0 + 2 * Double($1) * Double($1) * max(d, 1) + pow(Double($1), 3) / 3 }
         let stages = [
             Stage(name: "descriptors", seconds: rates.describe * Double(atoms) * share / parallel),
             Stage(name: "sparse points and K_MM", seconds: (selection + gram) / rates.flops / parallel),
@@ -172,10 +181,10 @@ public struct FitEstimate: Sendable {
                 name: "kernel rows and QR",
                 seconds: (rates.derive * Double(forceAtoms) + (kernelFlops + qrFlops) / rates.flops) * share / parallel
                     + mergeFlops / rates.flops / parallel),
-            Stage(name: "solve", seconds: 4 * Double(M) * Double(M) / rates.flops),
+            Stage(name: "solve", seconds: 4 * m * m / rates.flops),
             Stage(
                 name: "variance",
-                seconds: settings.storeVariance ? Double(8 * M * (M + 1) / 2) / Self.writeBytesPerSecond : 0)
+                seconds: settings.storeVariance ? 8 * m * (m + 1) / 2 / Self.writeBytesPerSecond : 0)
         ]
         self.ranks = ranks
         sparsePoints = M

@@ -79,6 +79,10 @@ public struct FitSettings: Equatable, Sendable {
     /// Sparse points of element `z`.
     public func sparseCount(for z: Int) -> Int { sparseCountByElement[z] ?? sparseCount }
 
+    /// The most sparse points of one element or term: what a potential file may hold (an M × M triangle of
+    /// 8 TB at this size, far beyond any machine's memory).
+    public static let maximumSparseCount = PotentialLimits.sparsePoints
+
     /// Checks ranges before any work.
     func validate() throws(GAPError) {
         func positive(_ name: String, _ x: Double) throws(GAPError) {
@@ -96,9 +100,10 @@ public struct FitSettings: Equatable, Sendable {
         }
         guard e0Offset.isFinite else { throw .invalidSetting(name: "e0_offset", value: "\(e0Offset)", hint: "must be finite") }
         guard jitter >= 0, jitter.isFinite else { throw .invalidSetting(name: "jitter", value: "\(jitter)", hint: "must be ≥ 0") }
-        for (z, count) in [(0, sparseCount)] + sparseCountByElement.sorted(by: { $0.key < $1.key }) where count < 1 {
+        for (z, count) in [(0, sparseCount)] + sparseCountByElement.sorted(by: { $0.key < $1.key })
+        where !(1...Self.maximumSparseCount).contains(count) {
             let name = z == 0 ? "n_sparse" : "n_sparse of \(Element.label(z))"
-            throw .invalidSetting(name: name, value: "\(count)", hint: "must be at least 1")
+            throw .invalidSetting(name: name, value: "\(count)", hint: "must be in 1…\(Self.maximumSparseCount)")
         }
         guard soap != nil || !terms.isEmpty else {
             throw .invalidSetting(name: "gap", value: "no term", hint: "give a SOAP term, a 2- or 3-body term, or several")

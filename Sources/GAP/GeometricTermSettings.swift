@@ -72,8 +72,10 @@ public struct GeometricTermSettings: Codable, Equatable, Sendable {
         } else {
             try kernel.validate(dimension: d, term: descriptor.summary)
         }
-        guard sparseCount >= 1 else {
-            throw .invalidSetting(name: "n_sparse of \(descriptor.summary)", value: "\(sparseCount)", hint: "must be at least 1")
+        guard (1...FitSettings.maximumSparseCount).contains(sparseCount) else {
+            throw .invalidSetting(
+                name: "n_sparse of \(descriptor.summary)", value: "\(sparseCount)",
+                hint: "must be in 1…\(FitSettings.maximumSparseCount)")
         }
         if let given = givenPoints {
             guard !given.values.isEmpty, given.values.count == given.cutoffs.count,

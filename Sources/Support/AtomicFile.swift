@@ -32,7 +32,7 @@ public final class AtomicFile {
         temporaryPath = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw AtomicFileError(path: path, reason: Self.folderProblem(folder, errno: errno))
+            throw AtomicFileError(path: path, reason: Self.cannotCreate(in: folder, errno: errno))
         }
         buffer.reserveCapacity(1 << 20)
     }
@@ -82,10 +82,7 @@ public final class AtomicFile {
         descriptor = -1
         if synced != 0 || closed != 0 {
             unlink(temporaryPath)
-            throw AtomicFileError(
-                path: path,
-                reason: "could not be saved: \(Self.message(synced != 0 ? synced : closed)); "
-                    + "check the free space of '\(folder)'")
+            throw AtomicFileError(path: path, reason: "could not be saved: " + Self.failure(synced != 0 ? synced : closed, folder))
         }
         guard rename(temporaryPath, path) == 0 else {
             let code = errno
@@ -111,22 +108,38 @@ public final class AtomicFile {
         while left > 0 {
             let n = Glibc.write(descriptor, next, left)
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                throw AtomicFileError(
-                    path: path, reason: "write failed: \(Self.message(errno)); check the free space of '\(folder)'")
-            }
+            guard n > 0 else { throw AtomicFileError(path: path, reason: "write failed: " + Self.failure(errno, folder)) }
             next += n
             left -= n
         }
     }
 
-    /// Why a file cannot be created in `folder`, and what to do.
-    private static func folderProblem(_ folder: String, errno code: Int32) -> String {
+    /// Why a file cannot be created in `folder` (`code` the `errno` of the failed `open` or `mkdir`), and what
+    /// to do: the folder's own state for a missing path, the system's reason otherwise.
+    public static func cannotCreate(in folder: String, errno code: Int32) -> String {
         switch code {
-        case ENOENT, ENOTDIR: return "the folder '\(folder)' does not exist; create it first"
-        case EACCES, EPERM, EROFS: return "the folder '\(folder)' is not writable; choose another place"
+        case ENOENT, ENOTDIR:
+            var url = URL(fileURLWithPath: folder).standardizedFileURL
+            while !FileManager.default.fileExists(atPath: url.path) && url.path != "/" { url.deleteLastPathComponent() }
+            var isFolder: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+            if !isFolder.boolValue { return "'\(url.path)' is a file, not a folder; choose another place" }
+            if url.path != URL(fileURLWithPath: folder).standardizedFileURL.path {
+                return "the folder '\(folder)' does not exist; create it first"
+            }
+            return "the folder '\(folder)' does not accept new files (\(message(code))); choose another place"
+        case EACCES, EPERM: return "the folder '\(folder)' is not writable (\(message(code))); choose another place"
+        case EROFS: return "the folder '\(folder)' is on a read-only file system; choose another place"
+        case ENOSPC, EDQUOT: return "no space left in '\(folder)' (\(message(code))); free some or choose another place"
+        case ENAMETOOLONG: return "the name is too long (\(message(code))); choose a shorter one"
         default: return "cannot create a file in '\(folder)': \(message(code))"
         }
+    }
+
+    /// A failed write or save: the system's reason, and the advice that fits it.
+    private static func failure(_ code: Int32, _ folder: String) -> String {
+        code == ENOSPC || code == EDQUOT
+            ? "\(message(code)); free some space in '\(folder)' or choose another place" : message(code)
     }
 
     private static func message(_ code: Int32) -> String { String(cString: strerror(code)) }

@@ -190,6 +190,7 @@ struct DescribeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputPaths(files: [("-o", output)], inputs: [("the input file", file)]).check()
         let structures = try ExtXYZReader.read(path: file)
         guard !structures.isEmpty else { throw ValidationError("\(file) holds no structures") }
         let (base, baseSettings, batch) = try makeDescriptor(structures)

@@ -83,6 +83,7 @@ struct FitCommand: ParsableCommand {
             throw ValidationError("\(option) must be positive, found \(value)")
         }
         guard jitter >= 0 && jitter.isFinite else { throw ValidationError("--jitter must be ≥ 0, found \(jitter)") }
+        try nSparse.validate()
         switch (sparseMethod, sparseFile) {
         case (.file, nil): throw ValidationError("--sparse-method file needs --sparse-file")
         case (.cur, _?), (.random, _?), (.fps, _?):

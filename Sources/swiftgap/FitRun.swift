@@ -5,9 +5,10 @@ import GAP
 import Support
 
 /// What `fit` and `gap_fit` share once their settings are made: the fit with progress, train and test
-/// errors, the parity report, extra outputs, the fit record and the potential file — written last, so that
-/// a failure anywhere leaves no new potential behind. Under mpirun the fit and the errors are shared among the
-/// ranks (`Ranks`), and rank 0 writes.
+/// errors, the parity report, extra outputs, the metrics, the fit record and the potential file — written last,
+/// so that a failure anywhere leaves no new potential behind and a written potential means success (every
+/// output path was tried before the fit, `OutputPaths`). Under mpirun the fit and the errors are shared among
+/// the ranks (`Ranks`), and rank 0 writes.
 struct FitRun {
     let train: String
     let structures: [Structure]
@@ -23,7 +24,8 @@ struct FitRun {
     var command: String?
 
     /// Runs the fit; `extraOutputs` gives further files (path, text) from the fit report, written before the
-    /// potential.
+    /// potential. The `--metrics` stage times end where the potential starts to be written (the printed ones
+    /// add "write potential" and the whole run's total).
     func run(start: Date, extraOutputs: (FitReport) -> [(path: String, text: String)] = { _ in [] }) throws {
         try PotentialFiles.checkWritable(core: settings.core, to: output)
         if Ranks.world.isRoot {
@@ -60,7 +62,6 @@ struct FitRun {
         for (path, text) in extraOutputs(fitReport) { try AtomicFile.write(Array(text.utf8), to: path) }
         if let report { try ParityReport.write(samples, table: table, title: "SwiftGAP fit: \(train)", to: report) }
 
-        clock = Date()
         var fit = FitRecord(
             settings: settings, trainingFile: train, trainingSHA256: try FileDigest.sha256(ofFile: train),
             trainingConfigurations: structures.count, testFile: test, observations: fitReport.observations,
@@ -68,6 +69,13 @@ struct FitRun {
             testErrors: sets.first { $0.0 == "test" }.map { ErrorMetrics($0.1.statistics.overall) },
             stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
         fit.command = command
+        if let metrics {
+            try RunMetrics(
+                sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics),
+                seconds: seconds + [("total", Date().timeIntervalSince(start))]
+            ).write(to: metrics)
+        }
+        clock = Date()
         try PotentialFiles.write(potential, to: output, fit: fit)
         seconds.append(("write potential", Date().timeIntervalSince(clock)))
         seconds.append(("total", Date().timeIntervalSince(start)))
@@ -79,10 +87,6 @@ struct FitRun {
         print("wrote \(output)")
         if PotentialFiles.writesGapXML(output) && potential.variance != nil {
             print("note: GAP XML holds no variance factors; write a .gap file as well for predictive variances")
-        }
-        if let metrics {
-            try RunMetrics(sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics), seconds: seconds)
-                .write(to: metrics)
         }
         if let report { print("report: \(report)/index.html") }
     }

@@ -73,7 +73,7 @@ struct GapFitCommand: ParsableCommand {
             // The library's advice names fit's options; say it in gap_fit's keys.
             throw ValidationError(
                 "\(job.trainingFile) has no isolated-atom configuration of \(Element.label(z)) (one atom, energy, no "
-                    + "neighbours), which e0_method=isolated needs: give e0={\(Element.label(z)):…} or e0_method=average")
+                    + "neighbors), which e0_method=isolated needs: give e0={\(Element.label(z)):…} or e0_method=average")
         }
     }
 

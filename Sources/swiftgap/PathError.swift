@@ -5,16 +5,15 @@ enum PathError: Error, Equatable, CustomStringConvertible {
     case outputIsFolder(option: String, path: String)
     /// The folder an output goes into does not exist.
     case missingFolder(option: String, path: String, folder: String)
-    /// The folder an output goes into (or the nearest existing folder of a report folder) is not writable.
-    case folderNotWritable(option: String, path: String, folder: String)
-    /// A report folder (or a folder on its way) is an existing file.
+    /// No file can be created where an output goes (in its folder, or in the nearest existing folder of a
+    /// report folder), for the system's `reason`.
+    case cannotWrite(option: String, path: String, reason: String)
+    /// A report folder, or a folder on the way to an output, is an existing file.
     case folderIsFile(option: String, path: String, file: String)
     /// An output would replace one of the command's inputs.
     case overwritesInput(option: String, path: String, input: String)
     /// Two outputs name the same path.
     case sameOutput(first: String, second: String, path: String)
-    /// A folder could not be created.
-    case cannotCreateFolder(option: String, path: String, reason: String)
 
     var description: String {
         switch self {
@@ -22,16 +21,14 @@ enum PathError: Error, Equatable, CustomStringConvertible {
             return "\(option) \(path): is a folder; give a file name inside it"
         case let .missingFolder(option, path, folder):
             return "\(option) \(path): the folder '\(folder)' does not exist; create it first or choose another place"
-        case let .folderNotWritable(option, path, folder):
-            return "\(option) \(path): the folder '\(folder)' is not writable; choose another place"
+        case let .cannotWrite(option, path, reason):
+            return "\(option) \(path): \(reason)"
         case let .folderIsFile(option, path, file):
-            return "\(option) \(path): '\(file)' is a file, not a folder; give a folder name"
+            return "\(option) \(path): '\(file)' is a file, not a folder; choose another place"
         case let .overwritesInput(option, path, input):
             return "\(option) \(path): is \(input); writing it would destroy the input, choose another name"
         case let .sameOutput(first, second, path):
             return "\(first) and \(second) both name \(path); give each output its own path"
-        case let .cannotCreateFolder(option, path, reason):
-            return "\(option) \(path): the folder cannot be created (\(reason)); choose another place"
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Atoms
+import GAP
 
 /// The value of `--n-sparse`: one count for every element (`500`), counts per element
 /// (`H=2000,C=1000,O=900`), or a count for the rest beside some per-element ones (`1000,O=900`); counts are ≥ 1.
@@ -36,6 +37,21 @@ struct SparseCountsArgument: ExpressibleByArgument, CustomStringConvertible {
     }
 
     var defaultValueDescription: String { description }
+
+    /// Checks every count against `FitSettings.maximumSparseCount`.
+    /// - Throws: `ValidationError` naming the count that is too large.
+    func validate() throws {
+        let limit = FitSettings.maximumSparseCount
+        let named: [(label: String, count: Int)] = byElement.sorted { $0.key < $1.key }.map {
+            ("\(Element.label($0.key))=", $0.value)
+        }
+        let counts = (all.map { [(label: "", count: $0)] } ?? []) + named
+        if let large = counts.first(where: { $0.count > limit }) {
+            throw ValidationError(
+                "--n-sparse \(large.label)\(large.count) is more than \(limit) sparse points, the most a potential file holds "
+                    + "(an M × M triangle of 8 TB)")
+        }
+    }
 
     /// The default count and the per-element ones for a training set with `elements`.
     /// - Throws: `ValidationError` naming an element that has no count.

@@ -229,6 +229,24 @@ struct TrainerStagesTests {
         #expect(calibrated.rates.flops > 0 && calibrated.rates.blocksPerAtom > 0 && calibrated.summary.contains("peak memory"))
     }
 
+    /// Sparse counts beyond `FitSettings.maximumSparseCount` are refused before the estimate, and the model's own
+    /// arithmetic saturates instead of trapping on huge counts (it once overflowed at 1e9 sparse points).
+    @Test func theEstimateNeverTrapsOnHugeCounts() throws {
+        var settings = StageData.settings
+        settings.sparseCount = FitSettings.maximumSparseCount + 1
+        #expect(throws: GAPError.self) { try FitEstimate(StageData.silicon, settings: settings) }
+        let data = try FitData(StageData.silicon, lines: [], settings: StageData.settings)
+        let rates = FitEstimate.Rates(describe: 1e-3, derive: 1e-2, flops: 1e9, blocksPerAtom: 10, derivativeBytesPerAtom: 1e4)
+        settings.sparseCount = 1_000_000_000
+        let large = try FitEstimate(data: data, settings: settings, ranks: 1, rates: rates)
+        let triangle = Double(large.bytes(of: FitEstimate.triangle))
+        #expect(abs(triangle / (8 * pow(1e9 + 1, 2)) - 1) < 1e-12 && large.peakBytes >= Int(triangle))
+        settings.sparseCount = Int.max / 2
+        let huge = try FitEstimate(data: data, settings: settings, ranks: 3, rates: rates)
+        #expect(huge.peakBytes == Int.max && huge.stages.allSatisfy { $0.seconds.isFinite && $0.seconds >= 0 })
+        #expect(huge.summary.contains("M = \(Int.max / 2)"))
+    }
+
     // MARK: Former fallbacks, now typed errors
 
     @Test func designRowsRejectSparsePointsOfTheWrongLength() throws {

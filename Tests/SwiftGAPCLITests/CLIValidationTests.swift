@@ -81,9 +81,57 @@ struct CLIValidationTests {
         try expectFailure(
             fit + ["-o", w.path("si.gap"), "--sparse-output", w.path("missing/s.txt")], ["--sparse-output", "does not exist"])
         try expectFailure(fit + ["-o", w.path("si.gap"), "--report", w.path("taken.txt/r")], ["--report", "taken.txt", "is a file"])
+        try expectFailure(fit + ["-o", w.path("taken.txt/si.gap")], ["-o", "taken.txt", "is a file, not a folder"])
         try expectFailure(fit + ["-o", w.path("si.gap"), "--metrics", w.path("si.gap")], ["-o", "--metrics", "own path"])
         try expectFailure(["fit", w.path("empty.xyz"), "-o", w.path("si.gap")], ["training file", "empty.xyz", "no configurations"])
         #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
+    }
+
+    /// Outputs where no file can be created (here /proc, whose permission bits say writable) are refused before
+    /// any work, with the system's reason rather than "does not exist".
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self")))
+    func fitTriesEveryOutputUpFront() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--e0", "average"]
+        for (option, path) in [
+            ("--metrics", "/proc/m.json"), ("--sparse-output", "/proc/s.txt"), ("--report", "/proc/rep"),
+            ("--report", "/proc/rep/deeper")
+        ] {
+            let result = try swiftgap(fit + [option, path])
+            #expect(result.status != 0 && !result.stdout.contains("estimate:"), "\(option) \(path): \(result.stdout)")
+            #expect(
+                result.stderr.contains("\(option) \(path): the folder '/proc' does not accept new files"),
+                "\(result.stderr)")
+        }
+        try expectFailure(["fit", w.path("train.xyz"), "-o", "/proc/si.gap"], ["-o /proc/si.gap", "does not accept new files"])
+        let describe = try swiftgap(["describe", w.path("train.xyz"), "-o", "/proc/d.npz"])
+        #expect(describe.status != 0 && !describe.stderr.contains("descriptors:"), "\(describe.stderr)")
+        #expect(describe.stderr.contains("-o /proc/d.npz: the folder '/proc' does not accept new files"), "\(describe.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
+    }
+
+    /// An output that fails after the fit (the report's index.html is a folder) leaves no potential behind, and
+    /// an --n-sparse above an element's atoms is refused before the first descriptor (no estimate line).
+    @Test func fitWritesThePotentialOnlyWhenEverythingElseIsWritten() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--e0", "average", "--n-max", "2", "--l-max", "2"]
+        try FileManager.default.createDirectory(atPath: w.path("rep/index.html"), withIntermediateDirectories: true)
+        let failed = try swiftgap(fit + ["--n-sparse", "2", "--report", w.path("rep"), "--metrics", w.path("m.json")])
+        #expect(failed.status != 0 && failed.stderr.contains("index.html"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "no potential after a failed output")
+        #expect(!FileManager.default.fileExists(atPath: w.path("m.json")), "the metrics come after the report")
+        let written = try swiftgap(fit + ["--n-sparse", "2", "--metrics", w.path("m.json")])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(FileManager.default.fileExists(atPath: w.path("si.gap")))
+        // The metrics are written before the potential: their times end where its writing starts.
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: w.path("m.json"))))
+        let seconds = try #require((metrics as? [String: Any])?["seconds"] as? [String: Double])
+        #expect(seconds["total"] != nil && seconds["write potential"] == nil && written.stdout.contains("write potential"))
+        let tooMany = try swiftgap(fit + ["--n-sparse", "10"])
+        #expect(tooMany.status != 0 && !tooMany.stdout.contains("estimate:"), "\(tooMany.stdout)")
+        #expect(tooMany.stderr.contains("Si has 4 atoms in the training set, fewer than the 10"), "\(tooMany.stderr)")
     }
 
     @Test func fitValidatesItsOptions() throws {
@@ -98,6 +146,28 @@ struct CLIValidationTests {
         try expectFailure(fit + ["--threads", "0"], ["--threads must be ≥ 1"])
         try expectFailure(fit + ["--n-sparse", "-5"], ["n-sparse"])
         try expectFailure(fit + ["--e0", "nonsense"], ["--e0"])
+    }
+
+    /// Sparse counts beyond what a potential file holds are refused where they are parsed (they once trapped on
+    /// an arithmetic overflow in the fit's estimate: SIGILL at 1e9).
+    @Test(arguments: ["1000000000", "9223372036854775807"])
+    func hugeSparseCountsAreRefused(count: String) throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(at: w.folder) }
+        let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap")]
+        try expectFailure(fit + ["--n-sparse", count], ["--n-sparse \(count)", "more than 1000000"])
+        try expectFailure(fit + ["--n-sparse", "10,Si=\(count)"], ["--n-sparse Si=\(count)", "more than 1000000"])
+        try expectFailure(fit + ["--n-sparse", count, "--estimate"], ["--n-sparse \(count)"])
+        let soap = "soap cutoff=3 n_max=2 l_max=2 atom_sigma=0.5 zeta=2 delta=1 covariance_type=dot_product sparse_method=random"
+        let twoBody = "distance_2b cutoff=4 covariance_type=ard_se delta=1 theta_uniform=1 sparse_method=uniform"
+        for term in [soap, twoBody] {
+            try expectFailure(
+                [
+                    "gap_fit", "at_file=\(w.path("train.xyz"))", "gap={\(term) n_sparse=\(count)}",
+                    "default_sigma={0.002 0.05 0.05 0.0}", "e0_method=average", "gp_file=\(w.path("si.gap"))"
+                ], ["n_sparse", count, "at most 1000000"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: w.path("si.gap")), "nothing written")
     }
 
     @Test func predictChecksInputsAndOutputs() throws {

@@ -219,7 +219,7 @@ public struct GapFitJob: Sendable {
         }
         if let shift = try args.bool("shift_cutoff"), shift { throw refuse("shift_cutoff=F (QUIP's default)") }
         guard let cutoff = try args.double("cutoff"), cutoff > 0 else {
-            throw refuse("a cutoff > 0 (QUIP's IP ZBL with cutoff=0 takes every neighbour gap_fit lists; give the cutoff you mean)")
+            throw refuse("a cutoff > 0 (QUIP's IP ZBL with cutoff=0 takes every neighbor gap_fit lists; give the cutoff you mean)")
         }
         let width = try args.double("cutoff_width") ?? 0
         try args.rejectUnread(hints: [:])

@@ -51,6 +51,10 @@ struct GapFitTerm: Equatable {
             throw spec.bad("f0", "\(f0)", "0 (a constant offset per instance is not supported)")
         }
         let nSparse = try spec.int("n_sparse")
+        if let nSparse, nSparse > FitSettings.maximumSparseCount {
+            throw spec.bad(
+                "n_sparse", "\(nSparse)", "at most \(FitSettings.maximumSparseCount) (the most a potential file holds)")
+        }
         let method = try spec.string("sparse_method")?.lowercased()
         let addSpecies = try spec.bool("add_species") ?? true
         let covariance = try spec.string("covariance_type")?.lowercased()

@@ -1,0 +1,39 @@
+import Foundation
+import Support
+import Testing
+
+@Suite("Atomic files")
+struct AtomicFileTests {
+    /// Each system error is told as it is: a missing folder, a file on the way, a folder that exists but takes no
+    /// files (/proc), permissions, a read-only file system, a full disk, a name too long.
+    @Test func whyAFileCannotBeCreatedIsToldAsItIs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("file").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let missing = folder.appendingPathComponent("missing/deeper").path
+        #expect(AtomicFile.cannotCreate(in: missing, errno: ENOENT) == "the folder '\(missing)' does not exist; create it first")
+        #expect(AtomicFile.cannotCreate(in: file + "/sub", errno: ENOTDIR).hasPrefix("'\(file)' is a file, not a folder"))
+        #expect(AtomicFile.cannotCreate(in: folder.path, errno: ENOENT).contains("does not accept new files"))
+        #expect(AtomicFile.cannotCreate(in: folder.path, errno: EACCES).contains("is not writable"))
+        #expect(AtomicFile.cannotCreate(in: folder.path, errno: EROFS).contains("read-only file system"))
+        #expect(AtomicFile.cannotCreate(in: folder.path, errno: ENOSPC).hasPrefix("no space left in"))
+        #expect(AtomicFile.cannotCreate(in: folder.path, errno: ENAMETOOLONG).hasPrefix("the name is too long"))
+        let long = folder.appendingPathComponent(String(repeating: "n", count: 300)).path
+        do throws(AtomicFileError) {
+            try AtomicFile.write(Array("x".utf8), to: long)
+            Issue.record("a file with a 300-byte name was created")
+        } catch {
+            #expect(error.path == long && error.reason.hasPrefix("the name is too long"), "\(error.reason)")
+        }
+        if FileManager.default.fileExists(atPath: "/proc/self") {
+            do throws(AtomicFileError) {
+                try AtomicFile.write(Array("x".utf8), to: "/proc/x")
+                Issue.record("a file was created in /proc")
+            } catch {
+                #expect(error.reason.hasPrefix("the folder '/proc' does not accept new files"), "\(error.reason)")
+            }
+        }
+    }
+}
