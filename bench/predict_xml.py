@@ -17,13 +17,16 @@ What it measures
       quip_water  QUIP's regression model <datasets>/quip-regression/GAP.xml (3 distance_2b terms, O/H),
                   read in place. Structures: frame 0 of gap_sample.xyz (81 atoms) and 19 rattled copies
                   (Gaussian width uniform in 0.02–0.06 Å, seed 41; no strain).
-      soap_2b_si, sic, zbl_2b_si
+      soap_si_inline, soap_2b_si, sic, sic_old_version, zbl_2b_si
                   the committed gap_fit fixtures Tests/InteropTests/Fixtures/gapxml/<name>/gap.xml (see that
-                  folder's README). Structures, bigger than the fixtures' test configurations: Si diamond
-                  64 atoms (40 cells) and 216 atoms (15 cells), the sets of predict_speed.py
-                  (bench/sw_silicon.py, seeds 11 and 12, a = 5.431 Å); SiC zincblende (a = 4.36 Å) 64 atoms
-                  (20 cells, seed 51) and 216 atoms (8 cells, seed 52); for zbl_2b_si also 20 compressed Si
-                  64-atom cells (a = 5.0 Å, bonds ~2.17 Å, inside the ZBL core's 1.6–2.2 Å switch; seed 61).
+                  folder's README): SOAP only with its sparse points inside the xml, 2b + SOAP, SiC with 2b, 3b
+                  and SOAP terms, the same SiC under gap_version 1426000000 (QUIP's older SOAP rules), and 2b
+                  on a ZBL core. Structures, bigger than the fixtures' test configurations: for the Si
+                  models Si diamond 64 atoms (40 cells) and 216 atoms (15 cells), the sets of predict_speed.py
+                  (bench/sw_silicon.py, seeds 11 and 12, a = 5.431 Å); for the SiC models SiC zincblende
+                  (a = 4.36 Å) 64 atoms (20 cells, seed 51) and 216 atoms (8 cells, seed 52); for zbl_2b_si
+                  also 20 compressed Si 64-atom cells (a = 5.0 Å, bonds ~2.17 Å, inside the ZBL core's
+                  1.6–2.2 Å switch; seed 61).
       --model X.xml --structures F.xyz [F2.xyz …]   any other model (then only it runs, unless --models
                   is given too).
     Unless said otherwise every cell is rattled (Gaussian, width uniform in 0.05–0.1 Å per cell) and
@@ -85,7 +88,7 @@ FIXTURES = os.path.join(gc.ROOT_DIR, "Tests", "InteropTests", "Fixtures", "gapxm
 MLEARN_REPO = os.environ.get("SWIFTGAP_MLEARN_REPO", "/work/.mirror/materialsvirtuallab+mlearn/repo")
 MLEARN_FILES = ["notebooks/GAP_example/soap.xml", "notebooks/GAP_example/GAPotential.soapparam"]
 WATER_DIR = os.path.join(gc.DATASETS, "quip-regression")
-BUILTIN = ["mlearn_Mo", "quip_water", "soap_2b_si", "sic", "zbl_2b_si"]
+BUILTIN = ["mlearn_Mo", "quip_water", "soap_si_inline", "soap_2b_si", "sic", "sic_old_version", "zbl_2b_si"]
 
 
 # ---------------------------------------------------------------------------------------------- structures
@@ -184,7 +187,7 @@ def builtin_model(name):
     xml = os.path.join(FIXTURES, name, "gap.xml")
     if not os.path.exists(xml):
         return None, None, f"missing {xml}"
-    sets = {"soap_2b_si": si_sets, "sic": sic_sets,
+    sets = {"soap_si_inline": si_sets, "soap_2b_si": si_sets, "sic": sic_sets, "sic_old_version": sic_sets,
             "zbl_2b_si": lambda: si_sets() + si_compressed_set()}[name]
     return xml, sets, None
 
