@@ -30,6 +30,17 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Test set to report errors on (never used for fitting).")
     var test: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Validation set (not the test set) on which to calibrate the predicted standard deviations.",
+            discussion:
+                "The factors √(mean (error/σ)²) of energies and force components are stored in the potential and scale "
+                + "predict --uncertainty; with --test the calibrated deviations are compared with the test errors."))
+    var calibration: String?
+
+    @Option(help: "The variance --calibration calibrates: full (the sparse GP's whole variance) or projected.")
+    var uncertainty: UncertaintyModel = .full
+
     @OptionGroup var keyOptions: KeyOptions
 
     @OptionGroup var soapOptions: SOAPOptions
@@ -83,6 +94,17 @@ struct FitCommand: ParsableCommand {
             throw ValidationError("\(option) must be positive, found \(value)")
         }
         guard jitter >= 0 && jitter.isFinite else { throw ValidationError("--jitter must be ≥ 0, found \(jitter)") }
+        if let calibration {
+            if noVariance { throw ValidationError("--calibration needs the variance factors that --no-variance leaves out") }
+            if PotentialFiles.writesGapXML(output) {
+                throw ValidationError("--calibration: GAP XML holds neither variance factors nor a calibration; write a .gap file")
+            }
+            for (option, path) in [("the training file", train), ("--test", test)] where path == calibration {
+                throw ValidationError(
+                    "--calibration \(calibration) is \(option): calibrate on separate validation data (e.g. 10 % of the "
+                        + "training configurations held out of the fit)")
+            }
+        }
         try nSparse.validate()
         switch (sparseMethod, sparseFile) {
         case (.file, nil): throw ValidationError("--sparse-method file needs --sparse-file")
@@ -141,16 +163,23 @@ struct FitCommand: ParsableCommand {
                 folders: [("--report", report)],
                 inputs: [
                     ("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile),
-                    ("the --core-table", coreTable)
+                    ("the --core-table", coreTable), ("the calibration file", calibration)
                 ]
             ).check()
             let keys = keyOptions.keys
             let (structures, lines) = try readFrames(train, role: "training file")
-            let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(structures.flatMap(\.atomicNumbers))) }
-            return FitRun(
+            let elements = Set(structures.flatMap(\.atomicNumbers))
+            let testStructures = try test.map { try readTestFrames($0, trainingElements: elements) }
+            var run = FitRun(
                 train: train, structures: structures, lines: lines, test: test, testStructures: testStructures, keys: keys,
                 settings: try makeSettings(keys: keys, structures: structures), output: output, metrics: metrics,
                 report: report)
+            run.calibration = try calibration.map {
+                FitRun.CalibrationSet(
+                    path: $0, structures: try readTestFrames($0, trainingElements: elements, role: "calibration file"),
+                    model: uncertainty)
+            }
+            return run
         }
         if estimate {
             if Ranks.world.isRoot { print(try run.estimate().summary) }

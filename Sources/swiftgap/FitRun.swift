@@ -22,6 +22,15 @@ struct FitRun {
     let report: String?
     /// The command line that asked for the fit, kept in the fit record.
     var command: String?
+    /// The validation set the predicted deviations are calibrated on (`fit --calibration`).
+    var calibration: CalibrationSet?
+
+    /// Validation configurations and the variance whose deviations they calibrate.
+    struct CalibrationSet {
+        let path: String
+        let structures: [Structure]
+        let model: UncertaintyModel
+    }
 
     /// Runs the fit; `extraOutputs` gives further files (path, text) from the fit report, written before the
     /// potential. The `--metrics` stage times end where the potential starts to be written (the printed ones
@@ -34,7 +43,7 @@ struct FitRun {
         }
         let stages = Progress.StageReporter()
         let world = Ranks.world
-        let (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings, communicator: world) {
+        var (potential, fitReport) = try GAPTrainer.fit(structures, lines: lines, settings: settings, communicator: world) {
             stage, done, total in stages.update(stage, done, total)
         }
         for warning in fitReport.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
@@ -58,6 +67,21 @@ struct FitRun {
         }
         // Rank 0 holds every error and the variance factors: it alone writes and prints.
         guard world.isRoot else { return }
+        var uncertainty = [String: UncertaintyReport]()
+        if let calibration {
+            clock = Date()
+            let report = try UncertaintyCalibrationRun.report(
+                potential, on: calibration.structures, keys: keys, model: calibration.model,
+                progress: Progress("calibration", total: calibration.structures.count))
+            potential.calibration = UncertaintyCalibrationRun.calibration(from: report, model: calibration.model)
+            uncertainty["calibration"] = report
+            if let testStructures {
+                uncertainty["test"] = try UncertaintyCalibrationRun.report(
+                    potential, on: testStructures, keys: keys, model: calibration.model,
+                    progress: Progress("test deviations", total: testStructures.count))
+            }
+            seconds.append(("calibration", Date().timeIntervalSince(clock)))
+        }
         let table = ErrorTable.render(sets.map { ($0.0, $0.1.statistics) })
         for (path, text) in extraOutputs(fitReport) { try AtomicFile.write(Array(text.utf8), to: path) }
         if let report { try ParityReport.write(samples, table: table, title: "SwiftGAP fit: \(train)", to: report) }
@@ -70,10 +94,11 @@ struct FitRun {
             stageSeconds: Dictionary(seconds, uniquingKeysWith: +), warnings: fitReport.warnings)
         fit.command = command
         if let metrics {
-            try RunMetrics(
+            var run = RunMetrics(
                 sets: Dictionary(sets, uniquingKeysWith: { a, _ in a }).mapValues(\.statistics),
-                seconds: seconds + [("total", Date().timeIntervalSince(start))]
-            ).write(to: metrics)
+                seconds: seconds + [("total", Date().timeIntervalSince(start))])
+            run.uncertainty = uncertainty
+            try run.write(to: metrics)
         }
         clock = Date()
         try PotentialFiles.write(potential, to: output, fit: fit)
@@ -82,6 +107,17 @@ struct FitRun {
 
         print(table)
         print("")
+        if let calibration, let factors = potential.calibration {
+            let model = calibration.model.rawValue
+            print(
+                uncertainty["calibration"]!.render(
+                    title: "\(model) standard deviations on \(calibration.path), before calibration:"))
+            print(
+                String(
+                    format: "stored calibration factors (\(model)): energy %.4g, forces %.4g", factors.energy, factors.force))
+            if let test = uncertainty["test"] { print(test.render(title: "calibrated standard deviations on the test set:")) }
+            print("")
+        }
         print("stage times: " + seconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", "))
         print(Self.sparseSummary(potential))
         print("wrote \(output)")

@@ -17,14 +17,16 @@ func readFrames(_ path: String, role: String) throws(DataFileError) -> (structur
     return (structures, lines)
 }
 
-/// The frames of a --test file, read before the fit: every element must be in the training set.
-/// - Throws: `DataFileError` naming the test file (and the line of the first frame with a new element).
-func readTestFrames(_ path: String, trainingElements: Set<Int>) throws(DataFileError) -> [Structure] {
-    let (frames, lines) = try readFrames(path, role: "test file")
+/// The frames of a --test (or --calibration) file, read before the fit: every element must be in the training set.
+/// - Throws: `DataFileError` naming the file by its `role` (and the line of the first frame with a new element).
+func readTestFrames(
+    _ path: String, trainingElements: Set<Int>, role: String = "test file"
+) throws(DataFileError) -> [Structure] {
+    let (frames, lines) = try readFrames(path, role: role)
     for (k, s) in frames.enumerated() {
         if let z = s.atomicNumbers.first(where: { !trainingElements.contains($0) }) {
             throw .elementNotInTraining(
-                role: "test file", path: path, line: lines[k], configuration: k, element: z, training: trainingElements.sorted())
+                role: role, path: path, line: lines[k], configuration: k, element: z, training: trainingElements.sorted())
         }
     }
     return frames

@@ -1,0 +1,77 @@
+import Atoms
+import Foundation
+import GAP
+import Testing
+
+/// `fit --calibration` and `predict --uncertainty`.
+@Suite("swiftgap uncertainties")
+struct UncertaintyCLITests {
+    /// The JSON object in `path`.
+    static func json(_ path: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
+    @Test func fitCalibratesAndPredictWritesDeviations() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "12", "-o", path("a")]).status == 0)
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "13", "-o", path("b")]).status == 0)
+        let settings = ["--n-max", "4", "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "40", "--e0", "average"]
+        let fit = try swiftgap(
+            ["fit", path("a/train.xyz"), "-o", path("si.gap"), "--test", path("a/test.xyz"), "--calibration", path("b/train.xyz")]
+                + settings + ["--metrics", path("fit.json")])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stdout.contains("stored calibration factors (full)") && fit.stdout.contains("within 2σ"), "\(fit.stdout)")
+        let metrics = try Self.json(path("fit.json"))
+        let calibration = try #require(metrics["calibration_uncertainty"] as? [String: Any])
+        let forceScale = try #require((calibration["forces"] as? [String: Any])?["calibration_scale"] as? Double)
+        let test = try #require((metrics["test_uncertainty"] as? [String: Any])?["forces"] as? [String: Any])
+
+        let info = try swiftgap(["info", "--json", path("si.gap")])
+        let stored = try #require(try JSONDecoder().decode(PotentialMetadata.self, from: Data(info.stdout.utf8)).calibration)
+        #expect(stored.model == .full && stored.force == forceScale && stored.energy > 0)
+
+        // predict with the calibrated potential reproduces the fit's report on the test set, and writes the deviations.
+        let predict = try swiftgap([
+            "predict", path("si.gap"), path("a/test.xyz"), "-o", path("out.xyz"), "--uncertainty", "full", "--metrics",
+            path("p.json")
+        ])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let again = try #require((Self.json(path("p.json"))["test_uncertainty"] as? [String: Any])?["forces"] as? [String: Any])
+        for key in ["within_1_sigma", "within_2_sigma", "rms_error_over_rms_sigma", "count"] {
+            #expect((again[key] as? Double) == (test[key] as? Double), "\(key)")
+        }
+        let out = try ExtXYZReader.read(path: path("out.xyz"))
+        for s in out {
+            guard case .double(let e)? = s.info["gap_energy_std"], case .doubles(let f, let width)? = s.arrays["gap_force_std"]
+            else {
+                Issue.record("no deviations in \(s.info.keys.sorted())")
+                continue
+            }
+            #expect(e > 0 && width == 3 && f.count == 3 * s.count && f.allSatisfy { $0 > 0 })
+        }
+    }
+
+    @Test func impossibleRequestsFailBeforeTheWork() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "14", "-o", folder.path]).status == 0)
+        let onTest = try swiftgap([
+            "fit", path("train.xyz"), "-o", path("x.gap"), "--test", path("test.xyz"), "--calibration", path("test.xyz")
+        ])
+        #expect(onTest.status != 0 && onTest.stderr.contains("is --test"), "\(onTest.stderr)")
+        let noVariance = try swiftgap([
+            "fit", path("train.xyz"), "-o", path("x.gap"), "--calibration", path("test.xyz"), "--no-variance"
+        ])
+        #expect(noVariance.status != 0 && noVariance.stderr.contains("--no-variance"), "\(noVariance.stderr)")
+        let missing = try swiftgap(["fit", path("train.xyz"), "-o", path("x.gap"), "--calibration", path("nothing.xyz")])
+        #expect(missing.status != 0 && missing.stderr.contains("nothing.xyz"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("x.gap")))
+        let both = try swiftgap([
+            "predict", path("x.gap"), path("test.xyz"), "-o", path("o.xyz"), "--uncertainty", "full", "--no-variance"
+        ])
+        #expect(both.status != 0 && both.stderr.contains("--no-variance"), "\(both.stderr)")
+    }
+}
