@@ -73,7 +73,7 @@ def predicted(binary, model, path, model_kind, threads, folder, tag):
     e_sd = np.array([a.info["gap_energy_std"] for a in frames])
     os.remove(out)
     return {"forces": (f_err, f_sd), "energy": (e_err, e_sd), "metrics": gc.load_json(metrics),
-            "seconds": info["wall"]}
+            "seconds": info["seconds"]}
 
 
 def stats(err, sd, scale=1.0):
@@ -108,7 +108,7 @@ def run_set(name, binary, threads, force):
         raise SystemExit(f"swiftgap fit failed: {' '.join(cmd)}\n{gc.tail(info['log'])}")
     stored = json.loads(subprocess.run([binary, "info", "--json", model], capture_output=True, text=True).stdout)
     calibration = stored["calibration"]
-    result = {"fit_command": " ".join(cmd[1:]), "fit_seconds": info["wall"], "calibration": calibration,
+    result = {"fit_command": " ".join(cmd[1:]), "fit_seconds": info["seconds"], "calibration": calibration,
               "revision": gc.git_revision()}
     full = predicted(binary, model, test, "full", threads, folder, "test-full")
     result["predict_full_seconds"] = full["seconds"]
