@@ -107,4 +107,35 @@ struct UncertaintyTests {
             #expect(max(abs(difference.x), abs(difference.y), abs(difference.z)) <= 1e-14 * b.max())
         }
     }
+
+    /// Among the most uncertain configurations, a cluster of near copies yields one pick; the next goes to the
+    /// farthest uncertain configuration, never to one outside the candidates.
+    @Test func selectionTakesTheUncertainAndKeepsThemApart() throws {
+        let scores: [Double] = [9, 8.9, 8.8, 1, 5, 0.5]
+        let features = try Matrix([[0, 0], [0.01, 0], [0, 0.01], [10, 10], [3, 0], [20, 20]])
+        #expect(try UncertainDiverseSelection.select(scores: scores, features: features, count: 2, candidates: 4) == [0, 4])
+        #expect(try UncertainDiverseSelection.select(scores: scores, features: features, count: 2, candidates: 5) == [0, 3])
+        #expect(try UncertainDiverseSelection.select(scores: scores, features: features, count: 3, candidates: 3) == [0, 1, 2])
+        #expect(throws: GAPError.self) {
+            try UncertainDiverseSelection.select(scores: scores, features: features, count: 7, candidates: 7)
+        }
+        #expect(throws: GAPError.self) {
+            try UncertainDiverseSelection.select(scores: [.nan] + scores.dropFirst(), features: features, count: 1, candidates: 1)
+        }
+    }
+
+    /// A potential's configuration features are the mean of its SOAP rows: a supercell of a structure (the same
+    /// atoms repeated) has the same features.
+    @Test func configurationFeaturesAreMeanSOAPVectors() throws {
+        let gap = MultiTermModels.fitted
+        let cell = MultiTermModels.unseen[0]
+        var doubled = cell
+        doubled.atomicNumbers += cell.atomicNumbers
+        doubled.positions += cell.positions.map { $0 + cell.cell[0] }
+        doubled.cell = Cell(2 * cell.cell[0], cell.cell[1], cell.cell[2])
+        let f = try gap.configurationFeatures([cell, doubled])
+        let difference = (0..<f.columns).map { abs(f[0, $0] - f[1, $0]) }.max()!
+        #expect(difference < 1e-12 && (0..<f.columns).map { abs(f[0, $0]) }.max()! > 0.01)
+        #expect(try MultiTermModels.fittedWithoutSOAP.configurationFeatures([cell]).columns > 0)
+    }
 }

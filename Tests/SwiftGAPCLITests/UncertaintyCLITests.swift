@@ -75,3 +75,46 @@ struct UncertaintyCLITests {
         #expect(both.status != 0 && both.stderr.contains("--no-variance"), "\(both.stderr)")
     }
 }
+
+/// `select`.
+@Suite("swiftgap select")
+struct SelectCLITests {
+    @Test func picksTheRequestedCountReproducibly() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "15", "-o", folder.path]).status == 0)
+        let fit = try swiftgap([
+            "fit", path("test.xyz"), "-o", path("si.gap"), "--n-max", "4", "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "30",
+            "--e0", "average"
+        ])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let pool = try ExtXYZReader.read(path: path("train.xyz"))
+        var outputs = [String]()
+        for name in ["a.xyz", "b.xyz"] {
+            let run = try swiftgap(["select", path("train.xyz"), "--potential", path("si.gap"), "--count", "4", "-o", path(name)])
+            #expect(run.status == 0 && run.stdout.contains("picked 4 of \(pool.count)"), "\(run.stderr)")
+            outputs.append(try String(contentsOfFile: path(name), encoding: .utf8))
+        }
+        #expect(outputs[0] == outputs[1])
+        let picked = try ExtXYZReader.read(path: path("a.xyz"))
+        #expect(picked.count == 4)
+        var indices = [Int](), scores = [Double]()
+        for s in picked {
+            guard case .int(let k)? = s.info["select_index"], case .double(let score)? = s.info["select_score"] else {
+                Issue.record("no select_index or select_score")
+                continue
+            }
+            indices.append(k)
+            scores.append(score)
+            #expect(s.positions == pool[k].positions)
+        }
+        #expect(indices == indices.sorted() && Set(indices).count == 4 && scores.allSatisfy { $0 > 0 })
+
+        let tooMany = try swiftgap([
+            "select", path("train.xyz"), "--potential", path("si.gap"), "--count", "100000", "-o", path("c.xyz")
+        ])
+        #expect(tooMany.status != 0 && tooMany.stderr.contains("more than the pool"), "\(tooMany.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("c.xyz")))
+    }
+}
