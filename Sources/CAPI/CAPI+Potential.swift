@@ -86,11 +86,7 @@ public func swiftgapPotentialCompute(
         let potential = try Handle.object(handle, as: PotentialBox.self).potential(threads: threads)
         let structure = try StructureInput.one(
             atoms: atoms, numbers: numbers, positions: positions, cell: cell, pbc: pbc)
-        if variances != nil, potential.variance == nil {
-            throw CAPIError(
-                "this potential holds no variance factors (it was saved with --no-variance, or is an imported GAP XML); "
-                    + "refit without --no-variance to get local-energy variances")
-        }
+        if variances != nil, potential.variance == nil { throw noVarianceFactors(toGet: "local-energy variances") }
         let result = try potential.calculate(structure)
         try required(energy, "energy").pointee = result.energy
         if let forces {
@@ -102,4 +98,48 @@ public func swiftgapPotentialCompute(
             for (i, x) in v.enumerated() { variances[i] = x }
         }
     }
+}
+
+/// Predictive standard deviations of one structure: of the total energy (eV) into `*energyStd`, and of every force
+/// component (eV/Å, atoms × 3) into `forceStd` (may be NULL), under `model` (0 the full predictive variance, 1 the
+/// projected one), scaled by the potential's stored calibration for that model when it has one. Needs a potential
+/// saved with variance factors. Structure arguments as for `swiftgap_potential_compute`.
+@_cdecl("swiftgap_potential_uncertainty")
+public func swiftgapPotentialUncertainty(
+    _ handle: UnsafeMutableRawPointer?, _ atoms: Int64, _ numbers: UnsafePointer<Int32>?,
+    _ positions: UnsafePointer<Double>?, _ cell: UnsafePointer<Double>?, _ pbc: UnsafePointer<UInt8>?, _ threads: Int32,
+    _ model: Int32, _ energyStd: UnsafeMutablePointer<Double>?, _ forceStd: UnsafeMutablePointer<Double>?,
+    _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+) -> Int32 {
+    capiCall(error: error, capacity: errorCapacity) {
+        let potential = try Handle.object(handle, as: PotentialBox.self).potential(threads: threads)
+        let kind = try uncertaintyModel(model)
+        let structure = try StructureInput.one(
+            atoms: atoms, numbers: numbers, positions: positions, cell: cell, pbc: pbc)
+        let out = try required(energyStd, "energy_std")
+        guard let sigma = try potential.uncertainty(structure, model: kind) else {
+            throw noVarianceFactors(toGet: "predictive standard deviations")
+        }
+        out.pointee = sigma.energy
+        if let forceStd {
+            for (i, f) in sigma.forces.enumerated() { for a in 0..<3 { forceStd[3 * i + a] = f[a] } }
+        }
+    }
+}
+
+/// The `UncertaintyModel` of a C caller's code (0 `.full`, 1 `.projected`).
+/// - Throws: `CAPIError` for any other code.
+func uncertaintyModel(_ code: Int32) throws -> UncertaintyModel {
+    switch code {
+    case 0: return .full
+    case 1: return .projected
+    default: throw CAPIError("model must be 0 (full) or 1 (projected) (got \(code))")
+    }
+}
+
+/// The error for a request that needs variance factors (`toGet` what they would give) of a potential without them.
+func noVarianceFactors(toGet what: String) -> CAPIError {
+    CAPIError(
+        "this potential holds no variance factors (it was saved with --no-variance, or is an imported GAP XML); "
+            + "refit without --no-variance to get \(what)")
 }

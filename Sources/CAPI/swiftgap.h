@@ -22,6 +22,12 @@ int32_t swiftgap_potential_compute(void *potential, int64_t atoms, const int32_t
                                    const double *cell, const uint8_t *pbc, int32_t threads, double *energy,
                                    double *forces, double *virial, double *energies, double *variances, char *error,
                                    int64_t error_capacity);
+/* Predictive standard deviations of the total energy (eV) and of every force component [atoms][3] (eV/Å; may be
+ * NULL) under model 0 (full) or 1 (projected), scaled by the potential's stored calibration for that model. An
+ * error for a potential without variance factors. */
+int32_t swiftgap_potential_uncertainty(void *potential, int64_t atoms, const int32_t *numbers, const double *positions,
+                                       const double *cell, const uint8_t *pbc, int32_t threads, int32_t model,
+                                       double *energy_std, double *force_std, char *error, int64_t error_capacity);
 
 /* Descriptors from JSON settings with DScribe's names and meanings (see DescriptorSettings and each kind's reader):
  * {"kind": "soap", "species", "r_cut", "n_max", "l_max", "sigma", "periodic", "average", "crossover", "weighting",

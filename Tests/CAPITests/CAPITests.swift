@@ -111,6 +111,65 @@ struct CAPITests {
         #expect(wrongHandle == 1 && kind.contains("PotentialBox"), "\(kind)")
     }
 
+    /// A small Si potential with variance factors (4 training configurations, 20 sparse points), saved to a
+    /// temporary file; returns its path.
+    static func varianceGap() throws -> String {
+        let train = root.appendingPathComponent("training-sets/si-sw/train.xyz").path
+        let frames = Array(try ExtXYZReader.read(path: train).prefix(4))
+        let settings = FitSettings(
+            soap: SOAPSettings(cutoff: 4, nMax: 3, lMax: 2, speciesZ: [14]), sparseCount: 20, e0: .average, threads: 2)
+        let (gap, _) = try GAPTrainer.fit(frames, settings: settings)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capi-\(UUID().uuidString).gap").path
+        try gap.write(
+            to: path,
+            fit: FitRecord(
+                settings: settings, trainingFile: train, trainingSHA256: "", trainingConfigurations: frames.count,
+                observations: 0, reciprocalCondition: 0),
+            codeVersion: "test")
+        return path
+    }
+
+    /// The standard deviations of both models are the library's, force components in atom-major order; a model code
+    /// other than 0 and 1 and a potential without variance factors are errors.
+    @Test func uncertaintyGivesTheLibrarysDeviations() throws {
+        let path = try Self.varianceGap()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (status, text, handle) = Self.loadPotential(path)
+        #expect(status == 0, "\(text)")
+        defer { swiftgapFree(handle) }
+        let gap = try GAPPotential.load(path: path).potential
+        let s = Self.silicon
+        let numbers = s.atomicNumbers.map(Int32.init), positions = s.positions.flatMap { [$0.x, $0.y, $0.z] }
+        let cell = s.cell.matrix.rowMajor, pbc: [UInt8] = [1, 1, 1]
+        for (code, model) in [(Int32(0), UncertaintyModel.full), (1, .projected)] {
+            var energyStd = 0.0
+            var forceStd = [Double](repeating: 0, count: 24)
+            let (computed, message) = Self.run { error, capacity in
+                swiftgapPotentialUncertainty(
+                    handle, 8, numbers, positions, cell, pbc, 2, code, &energyStd, &forceStd, error, capacity)
+            }
+            #expect(computed == 0, "\(message)")
+            let expected = try #require(try gap.uncertainty(s, model: model))
+            #expect(energyStd > 0 && abs(energyStd - expected.energy) <= 1e-12 * expected.energy)
+            for i in 0..<8 {
+                for a in 0..<3 {
+                    #expect(abs(forceStd[3 * i + a] - expected.forces[i][a]) <= 1e-12 * expected.forces[i].max())
+                }
+            }
+        }
+        var energyStd = 0.0
+        let (badModel, why) = Self.run { error, capacity in
+            swiftgapPotentialUncertainty(handle, 8, numbers, positions, cell, pbc, 1, 2, &energyStd, nil, error, capacity)
+        }
+        #expect(badModel == 1 && why.contains("model"), "\(why)")
+        let (_, _, plain) = Self.loadPotential(Self.siGap)
+        defer { swiftgapFree(plain) }
+        let (noVariance, message) = Self.run { error, capacity in
+            swiftgapPotentialUncertainty(plain, 8, numbers, positions, cell, pbc, 1, 0, &energyStd, nil, error, capacity)
+        }
+        #expect(noVariance == 1 && message.contains("no variance factors"), "\(message)")
+    }
+
     @Test func errorTextIsCutAtACharacterBoundary() {
         var buffer = [CChar](repeating: 0x7F, count: 6)
         write("aβγδ", to: &buffer, capacity: 6)  // a (1 byte) β γ δ (2 bytes each)

@@ -33,6 +33,10 @@ _SIGNATURES = {
         [c_void_p, c_int64, _array, _array, _array, _array, c_int32, POINTER(c_double), _array, _array, _array,
          _array] + _error,
     ),
+    "swiftgap_potential_uncertainty": (
+        c_int32,
+        [c_void_p, c_int64, _array, _array, _array, _array, c_int32, c_int32, POINTER(c_double), _array] + _error,
+    ),
     "swiftgap_descriptor_new": (c_int32, [c_char_p, _handle_p] + _error),
     "swiftgap_descriptor_features": (c_int64, [c_void_p]),
     "swiftgap_descriptor_location": (c_int32, [c_void_p, c_int32, c_int32, _int64_p, _int64_p] + _error),

@@ -1,4 +1,5 @@
-"""A SwiftGAP potential in Python: load a `.gap` file or a GAP XML, compute energies, forces and virials."""
+"""A SwiftGAP potential in Python: load a `.gap` file or a GAP XML, compute energies, forces and virials, and the
+predictive standard deviations of energies and forces."""
 from __future__ import annotations
 
 import ctypes
@@ -6,7 +7,7 @@ import json
 import os
 from ctypes import c_double, c_int64, c_void_p
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 
@@ -28,6 +29,7 @@ class Potential:
 
     >>> gap = Potential("potentials/si-sw/si-sw.gap")
     >>> result = gap.compute(atoms)            # energy, forces, virial, energies (and variances on request)
+    >>> energy_std, force_std = gap.uncertainty(atoms)   # eV and eV/Å (N×3), potentials fitted with variances
     """
 
     def __init__(self, path: Union[str, os.PathLike]):
@@ -61,6 +63,9 @@ class Potential:
         """Whether the potential can give local-energy variances."""
         return bool(self.metadata["has_variance"])
 
+    #: The predictive variances `uncertainty` offers, by name, with their code in the C ABI.
+    UNCERTAINTY_MODELS = {"full": 0, "projected": 1}
+
     def compute(self, atoms, threads: Optional[int] = None, variances: bool = False) -> dict:
         """Energy (eV), forces (eV/Å), virial (eV, 3×3, W = −V·stress), per-atom energies (eV) and, with
         `variances`, per-atom local-energy variances (eV²) of an `ase.Atoms`.
@@ -69,9 +74,7 @@ class Potential:
         variances from a potential saved without them."""
         n = len(atoms)
         packed = Packed([atoms])
-        threads = default_threads() if threads is None else int(threads)
-        if threads < 1:
-            raise ValueError(f"threads must be at least 1 (got {threads})")
+        threads = _threads(threads)
         energy = c_double(0)
         forces = np.zeros((n, 3))
         virial = np.zeros((3, 3))
@@ -86,9 +89,41 @@ class Potential:
             result["variances"] = local
         return result
 
+    def uncertainty(self, atoms, model: str = "full", threads: Optional[int] = None) -> Tuple[float, np.ndarray]:
+        """Predictive standard deviations of an `ase.Atoms`: of its total energy (eV) and of every force component
+        (eV/Å, an N×3 array), as `swiftgap predict --uncertainty MODEL` writes them (gap_energy_std,
+        gap_force_std), scaled by the potential's stored calibration for `model` when it has one.
+
+        `model`: "full", the sparse GP's whole predictive variance (GAP's local-energy variance extended to totals
+        and forces), or "projected", only the part the posterior of the sparse points' weights gives (smaller,
+        and read as an error bar only once calibrated: `swiftgap fit --calibration VAL.xyz --uncertainty projected`).
+
+        Raises ValueError for another model, SwiftGAPError for a potential without variance factors (saved with
+        --no-variance, or a GAP XML) and the errors of `compute`."""
+        code = self.UNCERTAINTY_MODELS.get(model)
+        if code is None:
+            raise ValueError(f"model must be one of {', '.join(self.UNCERTAINTY_MODELS)} (got {model!r})")
+        n = len(atoms)
+        packed = Packed([atoms])
+        threads = _threads(threads)
+        energy_std = c_double(0)
+        force_std = np.zeros((n, 3))
+        call(
+            "swiftgap_potential_uncertainty", self._handle.raw, n, address(packed.numbers), address(packed.positions),
+            address(packed.cells), address(packed.pbc), threads, code, ctypes.byref(energy_std), address(force_std))
+        return energy_std.value, force_std
+
     def close(self) -> None:
         """Frees the Swift potential now (it is freed anyway when this object goes away)."""
         self._handle.close()
 
     def __repr__(self) -> str:
         return f"Potential({str(self.path)!r})"
+
+
+def _threads(threads: Optional[int]) -> int:
+    """`threads`, or all available for None; ValueError below 1."""
+    threads = default_threads() if threads is None else int(threads)
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1 (got {threads})")
+    return threads

@@ -1,5 +1,6 @@
 """Shared fixtures: the repository's shipped potentials and data, the `swiftgap` command-line tool (for
-comparisons with `swiftgap predict`, path in $SWIFTGAP_CLI), and a small potential with variance factors."""
+comparisons with `swiftgap predict`, path in $SWIFTGAP_CLI), and small potentials with variance factors (one with
+calibration factors too)."""
 import os
 import shutil
 import subprocess
@@ -38,8 +39,22 @@ def variance_potential(cli, tmp_path_factory) -> Path:
     return out
 
 
-def predict(cli: Path, potential: Path, frames: Path, tmp: Path) -> Path:
-    """`swiftgap predict` of `frames` into an extxyz file with gap_* keys."""
+@pytest.fixture(scope="session")
+def calibrated_potential(cli, tmp_path_factory) -> Path:
+    """The small Si potential of `variance_potential` with calibration factors for the full variance, fitted on
+    the test split (a few seconds)."""
+    out = tmp_path_factory.mktemp("fit") / "si-calibrated.gap"
+    subprocess.run(
+        [str(cli), "fit", str(SI_TRAIN), "-o", str(out), "--cutoff", "4", "--n-max", "4", "--l-max", "3",
+         "--n-sparse", "60", "--e0", "average", "--threads", "2", "--calibration", str(SI_TEST), "--uncertainty",
+         "full"],
+        check=True, capture_output=True)
+    return out
+
+
+def predict(cli: Path, potential: Path, frames: Path, tmp: Path, *options: str) -> Path:
+    """`swiftgap predict` of `frames` into an extxyz file with gap_* keys (`options` added to the command)."""
     out = tmp / "predicted.xyz"
-    subprocess.run([str(cli), "predict", str(potential), str(frames), "-o", str(out)], check=True, capture_output=True)
+    subprocess.run([str(cli), "predict", str(potential), str(frames), "-o", str(out), *options], check=True,
+                   capture_output=True)
     return out
