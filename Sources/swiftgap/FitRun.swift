@@ -72,13 +72,17 @@ struct FitRun {
             clock = Date()
             let report = try UncertaintyCalibrationRun.report(
                 potential, on: calibration.structures, keys: keys, model: calibration.model,
-                progress: Progress("calibration", total: calibration.structures.count))
+                progress: Progress("calibration", total: calibration.structures.count)
+            ).report
             potential.calibration = UncertaintyCalibrationRun.calibration(from: report, model: calibration.model)
             uncertainty["calibration"] = report
-            if let testStructures {
-                uncertainty["test"] = try UncertaintyCalibrationRun.report(
+            if let testStructures, let test = sets.first(where: { $0.0 == "test" })?.1 {
+                let (testReport, sigmas) = try UncertaintyCalibrationRun.report(
                     potential, on: testStructures, keys: keys, model: calibration.model,
                     progress: Progress("test deviations", total: testStructures.count))
+                uncertainty["test"] = testReport
+                samples[samples.count - 1] = ParityReport.Samples(
+                    name: "test", structures: testStructures, predictions: test, keys: keys, forceSigmas: sigmas)
             }
             seconds.append(("calibration", Date().timeIntervalSince(clock)))
         }

@@ -133,15 +133,15 @@ struct PredictCommand: ParsableCommand {
         ]
         let table = ErrorTable.render([("predicted", predictions.statistics)])
         if predictions.hasReferences { print(table) }
-        let calibration =
-            deviations.contains(nil)
-            ? nil
-            : UncertaintyReport(
-                structures, results: results, energySigmas: deviations.map { $0!.energy },
-                forceSigmas: deviations.map { $0!.forces },
-                keys: keys)
-        if let calibration, !calibration.isEmpty {
-            print(calibration.render(title: "predicted standard deviations (\(uncertainty!.rawValue)) against the errors:"))
+        // Every configuration's deviations (with --uncertainty), compared with its errors.
+        let deviated = deviations.compactMap { $0 }
+        let sigmas = deviated.count == structures.count ? deviated : nil
+        let calibration = sigmas.map {
+            UncertaintyReport(
+                structures, results: results, energySigmas: $0.map(\.energy), forceSigmas: $0.map(\.forces), keys: keys)
+        }
+        if let calibration, let uncertainty, !calibration.isEmpty {
+            print(calibration.render(title: "predicted standard deviations (\(uncertainty.rawValue)) against the errors:"))
         }
         let atoms = structures.reduce(0) { $0 + $1.count }
         print(
@@ -155,7 +155,9 @@ struct PredictCommand: ParsableCommand {
             try run.write(to: metrics)
         }
         if let report, predictions.hasReferences {
-            let samples = ParityReport.Samples(name: "predicted", structures: structures, predictions: predictions, keys: keys)
+            let samples = ParityReport.Samples(
+                name: "predicted", structures: structures, predictions: predictions, keys: keys,
+                forceSigmas: sigmas?.map(\.forces))
             try ParityReport.write([samples], table: table, title: "SwiftGAP predictions: \(file)", to: report)
             print("report: \(report)/index.html")
         }

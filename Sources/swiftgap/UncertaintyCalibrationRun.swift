@@ -7,11 +7,12 @@ import GAP
 /// fitted from them (`fit --calibration`).
 enum UncertaintyCalibrationRun {
     /// The report of `potential`'s deviations under `model` on `structures` against their reference values
-    /// (with the potential's calibration for `model` applied, when it has one), and the predictions.
+    /// (with the potential's calibration for `model` applied, when it has one), and each structure's force
+    /// deviations.
     static func report(
         _ potential: GAPPotential, on structures: [Structure], keys: ReferenceKeys, model: UncertaintyModel,
         progress: Progress
-    ) throws -> UncertaintyReport {
+    ) throws -> (report: UncertaintyReport, forceSigmas: [[SIMD3<Double>]]) {
         var results = [Calculation](), energies = [Double](), forces = [[SIMD3<Double>]]()
         for (k, s) in structures.enumerated() {
             results.append(try potential.calculate(s))
@@ -22,7 +23,8 @@ enum UncertaintyCalibrationRun {
             forces.append(sigma.forces)
             progress.update(k + 1)
         }
-        return UncertaintyReport(structures, results: results, energySigmas: energies, forceSigmas: forces, keys: keys)
+        let report = UncertaintyReport(structures, results: results, energySigmas: energies, forceSigmas: forces, keys: keys)
+        return (report, forces)
     }
 
     /// The factors that make `report`'s deviations calibrated (1 where it has nothing to compare).

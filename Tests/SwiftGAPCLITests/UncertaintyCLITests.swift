@@ -20,8 +20,11 @@ struct UncertaintyCLITests {
         let settings = ["--n-max", "4", "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "40", "--e0", "average"]
         let fit = try swiftgap(
             ["fit", path("a/train.xyz"), "-o", path("si.gap"), "--test", path("a/test.xyz"), "--calibration", path("b/train.xyz")]
-                + settings + ["--metrics", path("fit.json")])
+                + settings + ["--metrics", path("fit.json"), "--report", path("report")])
         #expect(fit.status == 0, "\(fit.stderr)")
+        let plot = try String(contentsOfFile: path("report/force_deviations.svg"), encoding: .utf8)
+        #expect(plot.contains("predicted σ") && plot.contains("<circle"))
+        #expect(try String(contentsOfFile: path("report/index.html"), encoding: .utf8).contains("force_deviations.svg"))
         #expect(fit.stdout.contains("stored calibration factors (full)") && fit.stdout.contains("within 2σ"), "\(fit.stdout)")
         let metrics = try Self.json(path("fit.json"))
         let calibration = try #require(metrics["calibration_uncertainty"] as? [String: Any])

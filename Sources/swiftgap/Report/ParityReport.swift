@@ -10,15 +10,25 @@ struct ParityReport {
         var name: String
         var energyPerAtom: [(reference: Double, predicted: Double)] = []
         var forces: [(reference: Double, predicted: Double)] = []
+        /// Predicted standard deviation and absolute error of each force component, when deviations were given.
+        var forceDeviations: [(sigma: Double, error: Double)] = []
 
-        /// The reference and predicted energies and forces of `structures` (under `keys`).
-        init(name: String, structures: [Structure], predictions: Predictions, keys: ReferenceKeys) {
+        /// The reference and predicted energies and forces of `structures` (under `keys`), and with
+        /// `forceSigmas` (one vector per atom of each structure) the force components' deviations and errors.
+        init(
+            name: String, structures: [Structure], predictions: Predictions, keys: ReferenceKeys,
+            forceSigmas: [[SIMD3<Double>]]? = nil
+        ) {
             self.name = name
-            for (s, predicted) in zip(structures, predictions.results) {
+            for (k, (s, predicted)) in zip(structures, predictions.results).enumerated() {
                 let reference = s.referenceValues(keys), n = s.count
                 if let e = reference.energy, n > 0 { energyPerAtom.append((e / Double(n), predicted.energy / Double(n))) }
-                if let f = reference.forces {
-                    for (a, b) in zip(f, predicted.forces) { for axis in 0..<3 { forces.append((a[axis], b[axis])) } }
+                guard let f = reference.forces else { continue }
+                for (i, (a, b)) in zip(f, predicted.forces).enumerated() {
+                    for axis in 0..<3 {
+                        forces.append((a[axis], b[axis]))
+                        if let sigma = forceSigmas?[k][i][axis] { forceDeviations.append((sigma, abs(b[axis] - a[axis]))) }
+                    }
                 }
             }
         }
@@ -26,7 +36,8 @@ struct ParityReport {
 
     static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
 
-    /// Writes energy.svg, forces.svg, force_errors.svg and index.html into `folder` (created if needed).
+    /// Writes energy.svg, forces.svg, force_errors.svg, with deviations force_deviations.svg, and index.html into
+    /// `folder` (created if needed).
     static func write(_ sets: [Samples], table: String, title: String, to folder: String) throws {
         try OutputPaths.createFolder(folder, option: "--report")
         func series(_ pick: (Samples) -> [(reference: Double, predicted: Double)]) -> [SVGPlot.Series] {
@@ -63,6 +74,19 @@ struct ParityReport {
         try AtomicFile.write(Array(energy.svg.utf8), to: folder + "/energy.svg")
         try AtomicFile.write(Array(forces.svg.utf8), to: folder + "/forces.svg")
         try AtomicFile.write(Array(histogram.svg.utf8), to: folder + "/force_errors.svg")
+        let withDeviations = sets.enumerated().filter { !$0.element.forceDeviations.isEmpty }
+        if !withDeviations.isEmpty {
+            let deviations = SVGPlot(
+                title: "Force errors against predicted σ (diagonal: |error| = σ)", xLabel: "predicted σ (meV/Å)",
+                yLabel: "|predicted − reference| (meV/Å)",
+                series: withDeviations.map { k, s in
+                    SVGPlot.Series(
+                        name: s.name,
+                        points: thin(s.forceDeviations.map { (1000 * $0.sigma, 1000 * $0.error) }).map { ($0.0, $0.1) },
+                        color: colors[k % colors.count])
+                }, kind: .scatter(diagonal: true))
+            try AtomicFile.write(Array(deviations.svg.utf8), to: folder + "/force_deviations.svg")
+        }
         let html = """
             <!doctype html>
             <html><head><meta charset="utf-8"><title>\(SVGPlot.escape(title))</title>
@@ -70,7 +94,7 @@ struct ParityReport {
             </head><body>
             <h1>\(SVGPlot.escape(title))</h1>
             <pre>\(SVGPlot.escape(table))</pre>
-            <img src="energy.svg" alt="energy parity plot"><img src="forces.svg" alt="force parity plot"><img src="force_errors.svg" alt="force error histogram">
+            <img src="energy.svg" alt="energy parity plot"><img src="forces.svg" alt="force parity plot"><img src="force_errors.svg" alt="force error histogram">\(withDeviations.isEmpty ? "" : "<img src=\"force_deviations.svg\" alt=\"force errors against predicted standard deviations\">")
             </body></html>
 
             """
@@ -78,7 +102,7 @@ struct ParityReport {
     }
 
     /// At most 20 000 evenly spaced points, to keep the SVG light.
-    private static func thin(_ points: [(reference: Double, predicted: Double)]) -> [(reference: Double, predicted: Double)] {
+    private static func thin<T>(_ points: [T]) -> [T] {
         guard points.count > 20_000 else { return points }
         let stride = Double(points.count) / 20_000
         return (0..<20_000).map { points[Int(Double($0) * stride)] }
