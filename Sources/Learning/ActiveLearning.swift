@@ -19,7 +19,8 @@ public struct ActiveLearning {
 
     /// What a loop leaves: the labelled set, the last potential (fitted on all of it), and every round.
     public struct Outcome {
-        /// The initial configurations followed by the labelled picks (info `learn_round`).
+        /// The initial configurations followed by the labelled picks (info `learn_round`, and `learn_pool_index`
+        /// for picks from a pool).
         public var labelled: [Structure]
         /// The potential of the last round.
         public var potential: GAPPotential

@@ -68,7 +68,6 @@ struct LearnCommand: ParsableCommand {
         }
         do {
             try loop(settings: FitSettings()).validate()
-            try mdCandidates(start: Structure(atomicNumbers: [], positions: []))?.validate()
             if let oracleCommand { _ = try CommandOracle(command: oracleCommand, folder: output) }
         } catch { throw ValidationError("\(error)") }
     }

@@ -57,6 +57,8 @@ struct ActiveLearningTests {
         let scores = try pool.map { try #require(try first.uncertainty($0)).meanForce }
         let top = Set(scores.indices.sorted { scores[$0] > scores[$1] }.prefix(9))
         #expect(indices.prefix(3).allSatisfy(top.contains))
+        let most = try #require(scores.indices.max { scores[$0] < scores[$1] })
+        #expect(indices.prefix(3).contains(most), "the most uncertain configuration is picked first")
         // The potential is the last fit, on everything labelled; the same seed gives the same loop.
         #expect(outcome.report.observations > 0)
         let again = try Self.loop().run(initial: initial, candidates: .pool(pool), oracle: Self.sw, test: test)
