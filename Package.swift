@@ -12,7 +12,7 @@ let package = Package(
             name: "SwiftGAP",
             targets: [
                 "Support", "Archive", "LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics",
-                "Evaluation", "TrainingData", "Interop"
+                "Evaluation", "TrainingData", "Interop", "Learning"
             ])
     ],
     dependencies: [
@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Classical", dependencies: ["Atoms"]),
         .target(name: "Dynamics", dependencies: ["Support", "Atoms"]),
         .target(name: "Evaluation", dependencies: ["Atoms", "Support"]),
+        .target(
+            name: "Learning", dependencies: ["Support", "Atoms", "Dynamics", "Evaluation", "GAP", "LinearAlgebra"]),
         .target(name: "TrainingData", dependencies: ["Support", "Atoms", "Classical", "Dynamics"]),
         .target(
             name: "Interop",
@@ -51,7 +53,7 @@ let package = Package(
             name: "swiftgap",
             dependencies: [
                 "Support", "Archive", "Atoms", "Descriptors", "Distributed", "GAP", "Classical", "Dynamics", "Evaluation",
-                "Interop", "LinearAlgebra", "TrainingData",
+                "Interop", "Learning", "LinearAlgebra", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto")
             ]),
@@ -74,6 +76,8 @@ let package = Package(
         .testTarget(
             name: "InteropTests", dependencies: ["Interop", "GAP", "Classical", "Atoms", "Support", "TestSupport"],
             exclude: ["Fixtures"]),
+        .testTarget(
+            name: "LearningTests", dependencies: ["Learning", "GAP", "Classical", "Atoms", "TrainingData", "TestSupport"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "CAPITests", dependencies: ["CAPI", "Atoms", "Descriptors", "GAP", "Interop"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP", "Interop", "TestSupport"])

@@ -14,6 +14,10 @@ public struct PredictiveUncertainty: Sendable, Equatable {
         self.energy = energy
         self.forces = forces
     }
+
+    /// The mean standard deviation of the force components, eV/Å (0 for no atoms): how uncertain a configuration's
+    /// forces are, as `select` and the active-learning loop score it.
+    public var meanForce: Double { forces.reduce(0) { $0 + $1.sum() } / Double(3 * max(forces.count, 1)) }
 }
 
 /// Predictive variances of total energies and forces, from the same factors as the local-energy variances: for

@@ -60,23 +60,12 @@ struct FitCommand: ParsableCommand {
     var coreTable: String?
     @Option(help: ArgumentHelp("The table section of each element pair, e.g. Si-Si:SISI,Si-C:SIC.", valueName: "pairs"))
     var coreTablePairs: String?
-    @Option(parsing: .unconditional, help: "Weight of the center atom's density.") var centralWeight: Double = 1
-    @Option(parsing: .unconditional, help: "Kernel exponent ζ.") var zeta: Double = 4
-    @Option(parsing: .unconditional, help: "Kernel energy scale δ, eV.") var delta: Double = 1
-    @Option(
-        parsing: .unconditional, help: "Sparse points per element: 500, or per element H=2000,C=1000,O=900, or both 1000,O=900.")
-    var nSparse = SparseCountsArgument(500)
+    @OptionGroup var kernelOptions: KernelOptions
     @Option(help: "Sparse point choice.") var sparseMethod: SparseMethodArgument = .cur
     @Option(help: "With --sparse-method file: lines '<element> <index>', index 0-based among that element's atoms in file order.")
     var sparseFile: String?
     @Option(help: "Write the chosen sparse points in the --sparse-file format.") var sparseOutput: String?
-    @Option(parsing: .unconditional, help: "Energy σ per atom, eV.") var sigmaEnergy: Double = 0.001
-    @Option(parsing: .unconditional, help: "Force σ, eV/Å.") var sigmaForce: Double = 0.05
-    @Option(parsing: .unconditional, help: "Virial σ per atom, eV.") var sigmaVirial: Double = 0.05
     @Option(help: "σ for one config_type, TYPE:E:F:V (repeatable).") var configTypeSigma: [String] = []
-    @Option(help: "e0: isolated, average, fit, or values such as Si=-158.54,O=-432.1.") var e0: String = "isolated"
-    @Option(parsing: .unconditional, help: "Added to the diagonal of K_MM.") var jitter: Double = 1e-10
-    @Flag(help: "Ignore virials and stresses even when present.") var noVirials = false
     @Flag(help: "Do not store the factors for predictive variances (smaller file).") var noVariance = false
     @Flag(help: "Keep configurations with two atoms closer than 0.5 Å (they are left out by default).") var allowCloseAtoms = false
     @Option(parsing: .unconditional, help: "Seed of random choices.") var seed: UInt64 = 1
@@ -87,13 +76,6 @@ struct FitCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
-        for (option, value) in [
-            ("--sigma-energy", sigmaEnergy), ("--sigma-force", sigmaForce), ("--sigma-virial", sigmaVirial),
-            ("--zeta", zeta), ("--delta", delta)
-        ] where !(value > 0 && value.isFinite) {
-            throw ValidationError("\(option) must be positive, found \(value)")
-        }
-        guard jitter >= 0 && jitter.isFinite else { throw ValidationError("--jitter must be ≥ 0, found \(jitter)") }
         if let calibration {
             if noVariance { throw ValidationError("--calibration needs the variance factors that --no-variance leaves out") }
             if PotentialFiles.writesGapXML(output) {
@@ -105,7 +87,6 @@ struct FitCommand: ParsableCommand {
                         + "training configurations held out of the fit)")
             }
         }
-        try nSparse.validate()
         switch (sparseMethod, sparseFile) {
         case (.file, nil): throw ValidationError("--sparse-method file needs --sparse-file")
         case (.cur, _?), (.random, _?), (.fps, _?):
@@ -113,7 +94,6 @@ struct FitCommand: ParsableCommand {
                 "--sparse-file is read only with --sparse-method file (found --sparse-method \(sparseMethod.rawValue))")
         default: break
         }
-        _ = try e0Mode()
         _ = try configTypeSigmas()
         let terms = try geometricTerms()
         if noSoap && terms.isEmpty { throw ValidationError("--no-soap needs at least one --gap term") }
@@ -195,14 +175,6 @@ struct FitCommand: ParsableCommand {
         }
     }
 
-    /// The --e0 mode.
-    private func e0Mode() throws -> E0Mode {
-        guard let mode = E0Mode(e0) else {
-            throw ValidationError("--e0 must be isolated, average, fit, or values like Si=-158.54,O=-432.1, found '\(e0)'")
-        }
-        return mode
-    }
-
     /// The --config-type-sigma values by config_type.
     private func configTypeSigmas() throws -> [String: Sigmas] {
         var typeSigmas = [String: Sigmas]()
@@ -219,8 +191,8 @@ struct FitCommand: ParsableCommand {
     }
 
     private func makeSettings(keys: ReferenceKeys, structures: [Structure]) throws -> FitSettings {
-        let e0Mode = try e0Mode(), typeSigmas = try configTypeSigmas()
-        let counts = try nSparse.resolve(elements: Set(structures.flatMap(\.atomicNumbers)))
+        let e0Mode = try kernelOptions.e0Mode(), typeSigmas = try configTypeSigmas()
+        let counts = try kernelOptions.nSparse.resolve(elements: Set(structures.flatMap(\.atomicNumbers)))
         let method: SparseMethod
         var indices = [Int: [Int]]()
         switch sparseMethod {
@@ -233,19 +205,15 @@ struct FitCommand: ParsableCommand {
             method = .indices([])
         }
         return FitSettings(
-            soap: noSoap
-                ? nil
-                : SOAPSettings(
-                    cutoff: soapOptions.cutoff, cutoffTransitionWidth: soapOptions.cutoffWidth,
-                    nMax: soapOptions.nMax, lMax: soapOptions.lMax, atomSigma: soapOptions.atomSigma,
-                    centralWeight: centralWeight, speciesZ: []),
-            kernel: PolynomialKernel(delta: delta, zeta: zeta), terms: try geometricTerms(), core: try core(),
+            soap: noSoap ? nil : kernelOptions.soapSettings(soapOptions),
+            kernel: PolynomialKernel(delta: kernelOptions.delta, zeta: kernelOptions.zeta), terms: try geometricTerms(),
+            core: try core(),
             sparseCount: counts.all,
             sparseCountByElement: counts.byElement,
             sparseMethod: method,
-            sparseIndices: indices, sigmas: Sigmas(energy: sigmaEnergy, force: sigmaForce, virial: sigmaVirial),
-            configTypeSigmas: typeSigmas, keys: keys, e0: e0Mode, jitter: jitter, seed: seed, threads: threads,
-            useVirials: !noVirials, storeVariance: !noVariance, allowCloseAtoms: allowCloseAtoms)
+            sparseIndices: indices, sigmas: kernelOptions.sigmas,
+            configTypeSigmas: typeSigmas, keys: keys, e0: e0Mode, jitter: kernelOptions.jitter, seed: seed,
+            threads: threads, useVirials: !kernelOptions.noVirials, storeVariance: !noVariance, allowCloseAtoms: allowCloseAtoms)
     }
 
     private func readSparseFile(_ path: String, structures: [Structure]) throws -> [Int: [Int]] {

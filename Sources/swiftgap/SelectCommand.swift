@@ -73,7 +73,7 @@ struct SelectCommand: ParsableCommand {
                 throw ValidationError("\(potential) gave no deviations for configuration \(k)")
             }
             switch score {
-            case .forces: scores.append(sigma.forces.reduce(0) { $0 + $1.sum() } / Double(3 * max(s.count, 1)))
+            case .forces: scores.append(sigma.meanForce)
             case .energy: scores.append(sigma.energy / Double(max(s.count, 1)))
             }
             progress.update(k + 1)

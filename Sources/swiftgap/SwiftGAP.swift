@@ -11,7 +11,7 @@ struct SwiftGAP: ParsableCommand {
         version: swiftGAPVersion,
         subcommands: [
             InfoCommand.self, DescribeCommand.self, FitCommand.self, GapFitCommand.self, PredictCommand.self, MDCommand.self,
-            ConvertCommand.self, GenerateCommand.self, ServeCommand.self, SelectCommand.self
+            ConvertCommand.self, GenerateCommand.self, ServeCommand.self, SelectCommand.self, LearnCommand.self
         ])
 
     /// Runs the command line; OpenBLAS starts single-threaded because SwiftGAP parallelises its own loops.
