@@ -46,11 +46,10 @@ extension SOAPTerm {
                 }
             }
             guard prior != nil else { return }
+            let q = try rows.map { r throws(LinearAlgebraError) in try Self.matrix(r) }
             for a in structures.indices {
                 for b in a..<structures.count {
-                    let t = try Matrix.product(
-                        rows[a].matrix(rows: Array(0..<rows[a].count)), rows[b].matrix(rows: Array(0..<rows[b].count)),
-                        transB: .transposed)
+                    let t = try Matrix.product(q[a], q[b], transB: .transposed)
                     var sum = 0.0
                     for i in 0..<rows[a].count {
                         let zi = structures[a].atomicNumbers[rows[a].center[i]]
@@ -99,14 +98,18 @@ extension SOAPTerm {
             for z in elements {
                 guard let model = models[z] else { continue }
                 let members = members(of: z, rows, s)
-                let t = try Matrix.product(rows.matrix(rows: members), model.points, transB: .transposed)
+                // k'(q_r·x_m) for every member row r and sparse point m, once.
+                var slopeOfKernel = try Matrix.product(rows.matrix(rows: members), model.points, transB: .transposed)
+                for k in slopeOfKernel.elements.indices {
+                    slopeOfKernel.elements[k] = kernel.derivative(slopeOfKernel.elements[k])
+                }
                 for (i, r) in members.enumerated() where !blocksOfRow[r].isEmpty {
                     // ∂k(q_r, x_m)/∂r_jβ = k'(q_r·x_m) (∂q_r/∂r_jβ · x_m): one product of the row's blocks with X.
                     let slopes = try Matrix.product(stacked(blocksOfRow[r]), model.points, transB: .transposed)
                     for (n, k) in blocksOfRow[r].enumerated() {
                         let j = derivatives.atom[k]
                         for m in 0..<model.points.rows {
-                            let c = kernel.derivative(t[i, m])
+                            let c = slopeOfKernel[i, m]
                             for beta in 0..<3 { columns[start + m, column + 3 * j + beta] -= c * slopes[3 * n + beta, m] }
                         }
                     }
@@ -114,7 +117,7 @@ extension SOAPTerm {
                 start += model.points.rows
             }
             guard prior != nil else { return }
-            let q = rows.matrix(rows: Array(0..<rows.count))
+            let q = try Self.matrix(rows)
             let gram = Matrix.productWithTranspose(q, ofSameShape: q)
             for j in 0..<s.count where !blocksOfAtom[j].isEmpty {
                 let list = blocksOfAtom[j]
@@ -140,5 +143,10 @@ extension SOAPTerm {
         } catch {
             throw .solver(stage: "force variance", error)
         }
+    }
+
+    /// All of `rows` as one matrix (rows × D), without gathering them one by one.
+    private static func matrix(_ rows: DescriptorRows) throws(LinearAlgebraError) -> Matrix {
+        try Matrix(rows: rows.count, columns: rows.featureCount, elements: rows.values)
     }
 }

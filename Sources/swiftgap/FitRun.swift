@@ -76,13 +76,13 @@ struct FitRun {
             ).report
             potential.calibration = UncertaintyCalibrationRun.calibration(from: report, model: calibration.model)
             uncertainty["calibration"] = report
-            if let testStructures, let test = sets.first(where: { $0.0 == "test" })?.1 {
+            if let testStructures, let testPredictions = sets.first(where: { $0.0 == "test" })?.1 {
                 let (testReport, sigmas) = try UncertaintyCalibrationRun.report(
-                    potential, on: testStructures, keys: keys, model: calibration.model,
+                    potential, on: testStructures, predicted: testPredictions.results, keys: keys, model: calibration.model,
                     progress: Progress("test deviations", total: testStructures.count))
                 uncertainty["test"] = testReport
                 samples[samples.count - 1] = ParityReport.Samples(
-                    name: "test", structures: testStructures, predictions: test, keys: keys, forceSigmas: sigmas)
+                    name: "test", structures: testStructures, predictions: testPredictions, keys: keys, forceSigmas: sigmas)
             }
             seconds.append(("calibration", Date().timeIntervalSince(clock)))
         }

@@ -8,14 +8,14 @@ import GAP
 enum UncertaintyCalibrationRun {
     /// The report of `potential`'s deviations under `model` on `structures` against their reference values
     /// (with the potential's calibration for `model` applied, when it has one), and each structure's force
-    /// deviations.
+    /// deviations. `predicted` are the potential's results on the structures when they are already known.
     static func report(
-        _ potential: GAPPotential, on structures: [Structure], keys: ReferenceKeys, model: UncertaintyModel,
-        progress: Progress
+        _ potential: GAPPotential, on structures: [Structure], predicted: [Calculation]? = nil, keys: ReferenceKeys,
+        model: UncertaintyModel, progress: Progress
     ) throws -> (report: UncertaintyReport, forceSigmas: [[SIMD3<Double>]]) {
-        var results = [Calculation](), energies = [Double](), forces = [[SIMD3<Double>]]()
+        var results = predicted ?? [], energies = [Double](), forces = [[SIMD3<Double>]]()
         for (k, s) in structures.enumerated() {
-            results.append(try potential.calculate(s))
+            if predicted == nil { results.append(try potential.calculate(s)) }
             guard let sigma = try potential.uncertainty(s, model: model) else {
                 throw ValidationError("the potential holds no variance factors: fit without --no-variance to calibrate them")
             }
