@@ -12,7 +12,7 @@ let package = Package(
             name: "SwiftGAP",
             targets: [
                 "Support", "Archive", "LinearAlgebra", "Atoms", "Descriptors", "GAP", "Classical", "Dynamics",
-                "Evaluation", "TrainingData", "Interop", "Learning"
+                "Evaluation", "TrainingData", "Interop", "Learning", "Tuning"
             ])
     ],
     dependencies: [
@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Atoms", "Support"]),
         .target(
             name: "Learning", dependencies: ["Support", "Atoms", "Dynamics", "Evaluation", "GAP", "LinearAlgebra"]),
+        .target(name: "Tuning", dependencies: ["Atoms", "Evaluation", "GAP", "Support"]),
         .target(name: "TrainingData", dependencies: ["Support", "Atoms", "Classical", "Dynamics"]),
         .target(
             name: "Interop",
@@ -53,7 +54,7 @@ let package = Package(
             name: "swiftgap",
             dependencies: [
                 "Support", "Archive", "Atoms", "Descriptors", "Distributed", "GAP", "Classical", "Dynamics", "Evaluation",
-                "Interop", "Learning", "LinearAlgebra", "TrainingData",
+                "Interop", "Learning", "LinearAlgebra", "TrainingData", "Tuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto")
             ]),
@@ -78,6 +79,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "LearningTests", dependencies: ["Learning", "GAP", "Classical", "Atoms", "TrainingData", "TestSupport"]),
+        .testTarget(name: "TuningTests", dependencies: ["Tuning", "GAP", "Classical", "Atoms", "TrainingData", "TestSupport"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
         .testTarget(name: "CAPITests", dependencies: ["CAPI", "Atoms", "Descriptors", "GAP", "Interop"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP", "Interop", "TestSupport"])

@@ -55,27 +55,25 @@ struct DesignRows {
         rows = RowIndices(
             energy: take(o.energy != nil, 1), forceStart: take(o.forces != nil, 3 * n), virialStart: take(o.virial != nil, 6))
         matrix = Matrix(rows: next, columns: columns)
-        var b = [Double](repeating: 0, count: next), sigma = [Double](repeating: 1, count: next)
-        if let e = o.energy, let row = rows.energy {
-            b[row] = e
-            sigma[row] = o.sigmaEnergy
-        }
+        var b = [Double](repeating: 0, count: next)
+        if let e = o.energy, let row = rows.energy { b[row] = e }
         if let f = o.forces, let start = rows.forceStart {
             for atom in 0..<n {
-                for alpha in 0..<3 {
-                    b[start + 3 * atom + alpha] = f[atom][alpha]
-                    sigma[start + 3 * atom + alpha] = o.sigmaForce
-                }
+                for alpha in 0..<3 { b[start + 3 * atom + alpha] = f[atom][alpha] }
             }
         }
         if let w = o.virial, let start = rows.virialStart {
-            for (v, (i, j)) in Self.virialComponents.enumerated() {
-                b[start + v] = w[i, j]
-                sigma[start + v] = o.sigmaVirial
-            }
+            for (v, (i, j)) in Self.virialComponents.enumerated() { b[start + v] = w[i, j] }
         }
         targets = b
-        self.sigma = sigma
+        sigma = Self.sigmas(of: o)
+    }
+
+    /// The σ of each row of `o`: energy, then 3N force components, then six virial components (those it has).
+    static func sigmas(of o: Observation) -> [Double] {
+        (o.energy == nil ? [] : [o.sigmaEnergy])
+            + [Double](repeating: o.sigmaForce, count: o.forces == nil ? 0 : 3 * o.structure.count)
+            + [Double](repeating: o.sigmaVirial, count: o.virial == nil ? 0 : 6)
     }
 
     /// The SOAP-only rows of `o`, from its descriptors `q` and derivatives `dq` (strain included when it has a

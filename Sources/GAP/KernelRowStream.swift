@@ -49,10 +49,20 @@ enum KernelRowStream {
     /// triangle's memory.
     static func rowsPerFold(columns M: Int) -> Int { max(M / 4, 512) }
 
-    /// The design rows of one configuration: for the SOAP term, descriptors (with derivatives when it has
-    /// forces or a virial, strain ones for a virial) and their kernels with the sparse points; for the 2- and
-    /// 3-body terms, their instances from one neighbor list and their kernels with each term's sparse points.
+    /// The design rows of one configuration (`kernelRows`), divided by their σ.
     static func designRows(
+        _ o: Observation, soap: SOAP?, basis: SparseBasis, kernel: PolynomialKernel
+    ) throws(GAPError) -> DesignRows {
+        var rows = try kernelRows(o, soap: soap, basis: basis, kernel: kernel)
+        rows.divideBySigma()
+        return rows
+    }
+
+    /// The kernel rows of one configuration, not yet divided by σ: for the SOAP term, descriptors (with
+    /// derivatives when it has forces or a virial, strain ones for a virial) and their kernels with the sparse
+    /// points; for the 2- and 3-body terms, their instances from one neighbor list and their kernels with each
+    /// term's sparse points.
+    static func kernelRows(
         _ o: Observation, soap: SOAP?, basis: SparseBasis, kernel: PolynomialKernel
     ) throws(GAPError) -> DesignRows {
         var rows = DesignRows(o, columns: basis.total)
@@ -83,7 +93,6 @@ enum KernelRowStream {
                     offset: offset, rows: rows.rows)
             }
         }
-        rows.divideBySigma()
         return rows
     }
 

@@ -41,6 +41,12 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The variance --calibration calibrates: full (the sparse GP's whole variance) or projected.")
     var uncertainty: UncertaintyModel = .full
 
+    @Option(
+        help: ArgumentHelp(
+            "Options from a settings file (what swiftgap tune writes); options given here as well win.",
+            valueName: "settings.json"))
+    var settings: String?
+
     @OptionGroup var keyOptions: KeyOptions
 
     @OptionGroup var soapOptions: SOAPOptions
@@ -161,6 +167,7 @@ struct FitCommand: ParsableCommand {
             }
             return run
         }
+        if let settings, Ranks.world.isRoot { print("settings from \(settings)") }
         if estimate {
             if Ranks.world.isRoot { print(try run.estimate().summary) }
             return

@@ -11,18 +11,19 @@ struct SwiftGAP: ParsableCommand {
         version: swiftGAPVersion,
         subcommands: [
             InfoCommand.self, DescribeCommand.self, FitCommand.self, GapFitCommand.self, PredictCommand.self, MDCommand.self,
-            ConvertCommand.self, GenerateCommand.self, ServeCommand.self, SelectCommand.self, LearnCommand.self
+            ConvertCommand.self, GenerateCommand.self, ServeCommand.self, SelectCommand.self, LearnCommand.self,
+            TuneCommand.self
         ])
 
     /// Runs the command line; OpenBLAS starts single-threaded because SwiftGAP parallelises its own loops.
-    /// Under `mpirun`, MPI starts first and `fit`, `gap_fit` and `predict` share their work among the ranks.
+    /// `fit --settings FILE` gets the file's options first (`FitSettingsFile`). Under `mpirun`, MPI starts first and `fit`, `gap_fit` and `predict` share their work among the ranks.
     /// An error from a subcommand ends with that subcommand's usage line.
     static func main() {
         BLASThreads.set(1)
         _ = Ranks.world
         var command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(try FitSettingsFile.expanding(Array(CommandLine.arguments.dropFirst())))
         } catch {
             exit(withError: error)
         }
