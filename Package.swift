@@ -17,8 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0")
     ],
     targets: [
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
@@ -44,8 +43,7 @@ let package = Package(
         .target(
             name: "Interop",
             dependencies: [
-                "GAP", "Classical", "Atoms", "Descriptors", "LinearAlgebra", "Support",
-                .product(name: "Crypto", package: "swift-crypto")
+                "GAP", "Classical", "Atoms", "Descriptors", "LinearAlgebra", "Support"
             ]),
         .target(
             name: "CAPI", dependencies: ["Support", "Atoms", "Descriptors", "GAP", "Interop", "LinearAlgebra"],
@@ -55,8 +53,7 @@ let package = Package(
             dependencies: [
                 "Support", "Archive", "Atoms", "Descriptors", "Distributed", "GAP", "Classical", "Dynamics", "Evaluation",
                 "Interop", "Learning", "LinearAlgebra", "TrainingData", "Tuning",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto")
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
         .target(name: "TestSupport", dependencies: ["Support", "Atoms"], path: "Tests/TestSupport"),
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),

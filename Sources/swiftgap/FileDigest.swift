@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Support
 
 /// The SHA-256 of a file, recorded in a potential's fit record so that it says exactly which data it saw.
 enum FileDigest {

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Support
 
 /// A sparseX file as gap_fit writes it beside a GAP XML (`sparse_separate_file=T`): the M × D sparse points as
 /// text, one value a line, point after point, with its MD5 sum recorded in the XML (`sparseX_md5sum`).
@@ -28,7 +28,7 @@ enum GapXMLSparseFile {
             throw fail("cannot be read: \(error.localizedDescription)")
         }
         if let md5, !md5.trimmingCharacters(in: .whitespaces).isEmpty {
-            let sum = Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let sum = MD5.hash(data: data).map { String(format: "%02x", $0) }.joined()
             guard sum == md5.trimmingCharacters(in: .whitespaces).lowercased() else {
                 throw fail(
                     "has MD5 sum \(sum), but the XML records \(md5): it was changed or belongs to another model; "

@@ -1,5 +1,4 @@
 import Atoms
-import Crypto
 import Descriptors
 import Foundation
 import GAP
@@ -64,7 +63,7 @@ public enum GapXMLWriter {
         for (k, (block, file)) in zip(blocks, files).enumerated() {
             let coordinate = "\(label)\(k + 1)"
             let sparseName = "\(name).sparseX.\(coordinate)"
-            let md5 = Insecure.MD5.hash(data: Data(file.utf8)).map { String(format: "%02x", $0) }.joined()
+            let md5 = MD5.hash(data: Data(file.utf8)).map { String(format: "%02x", $0) }.joined()
             let d = block.points.columns
             xml += "    <gpCoordinates label=\"\(coordinate)\" dimensions=\"\(d)\" signal_variance=\"\(block.delta)\" "
             xml += "signal_mean=\"0.0\" sparsified=\"T\" n_permutations=\"1\" covariance_type=\"\(block.covariance)\" "
