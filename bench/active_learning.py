@@ -62,7 +62,7 @@ def one_seed(binary, seed, rounds, per_round, start, threads, folder):
          "--rounds", str(rounds), "--per-round", str(per_round), "--test", test, "-o", out, "--seed", str(seed),
          "--threads", str(threads)] + SETTINGS, os.path.join(here, "learn.log"))
     with open(os.path.join(out, "learn.csv")) as f:
-        learned = [float(row["test_force_rmse"]) for row in csv.DictReader(f)]
+        learned = [float(row["test_force_rmse_ev_per_a"]) for row in csv.DictReader(f)]
     randomly = []
     for r in range(rounds + 1):
         picked = initial + rest[:r * per_round]  # `rest` is already in the seed's random order

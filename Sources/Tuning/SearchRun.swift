@@ -204,47 +204,75 @@ struct SearchRun {
             stopped = true
             return nil
         }
-        let predicted = try predictedSeconds(s)
+        let predicted: Double
+        do { predicted = try predictedSeconds(s) } catch {
+            guard !trials.isEmpty else { throw error }
+            return record(s, change: change, failure: error, started: Date())
+        }
         guard elapsed + predicted <= deadline else {
             stopped = true
             return nil
         }
         tried.insert(s)
         let started = Date()
-        let counts = sparseCounts(s)
-        let errors: ValidationErrors, columns: Int, newRows: Bool
-        if let system = kept(s) {
-            do { errors = try system.validationErrors(sigmas: s.sigmas, delta: s.delta) } catch { throw .fit(error) }
-            (columns, newRows) = (system.columns, false)
-        } else if try rowsFitInMemory(s) {
-            let system: KernelSystem, solving: Date
-            do {
-                system = try KernelSystem(
-                    fit: phaseFit, validation: validation, settings: s.fitSettings(base: search.base, counts: counts))
-                solving = Date()
-                errors = try system.validationErrors(sigmas: s.sigmas, delta: s.delta)
-            } catch {
-                throw .fit(error)
-            }
-            solveSeconds[system.columns] = Date().timeIntervalSince(solving)
-            (columns, newRows) = (system.columns, true)
-            let bestKey = best.map { rowsKey($0.settings) }
-            systems.removeAll { $0.key != bestKey }
-            systems.append((rowsKey(s), system))
-        } else {
-            (errors, columns) = try plainFit(s, counts: counts)
-            newRows = true
+        let measured: (errors: ValidationErrors, columns: Int, newRows: Bool)
+        do { measured = try measure(s) } catch {
+            // The start is the user's own setting and must work; a step that cannot be fitted is left out.
+            guard !trials.isEmpty else { throw error }
+            return record(s, change: change, failure: error, started: started)
         }
         let seconds = Date().timeIntervalSince(started)
-        if newRows, predicted > 0 { buildCorrection *= seconds / predicted }
-        let score = search.score(errors)
+        if measured.newRows, predicted > 0 { buildCorrection *= seconds / predicted }
+        let score = search.score(measured.errors)
         let trial = Trial(
-            number: trials.count + 1, phase: phase, settings: s, change: change, sparsePoints: columns, newRows: newRows,
-            errors: errors, score: score, seconds: seconds)
+            number: trials.count + 1, phase: phase, settings: s, change: change, sparsePoints: measured.columns,
+            newRows: measured.newRows, errors: measured.errors, score: score, seconds: seconds)
         trials.append(trial)
         if score < (best?.score ?? .infinity) * (1 - search.minimumImprovement) { best = (s, score, trial.number) }
         report(trial)
         return score
+    }
+
+    /// The validation errors of `s`, its sparse points, and whether new kernel rows were computed.
+    private mutating func measure(_ s: TrialSettings) throws(TuningError) -> (ValidationErrors, Int, Bool) {
+        let counts = sparseCounts(s)
+        if let system = kept(s) {
+            do { return (try system.validationErrors(sigmas: s.sigmas, delta: s.delta), system.columns, false) } catch {
+                throw .fit(error)
+            }
+        }
+        guard try rowsFitInMemory(s) else {
+            let (errors, columns) = try plainFit(s, counts: counts)
+            return (errors, columns, true)
+        }
+        let system: KernelSystem, solving: Date, errors: ValidationErrors
+        do {
+            system = try KernelSystem(
+                fit: phaseFit, validation: validation, settings: s.fitSettings(base: search.base, counts: counts))
+            solving = Date()
+            errors = try system.validationErrors(sigmas: s.sigmas, delta: s.delta)
+        } catch {
+            throw .fit(error)
+        }
+        solveSeconds[system.columns] = Date().timeIntervalSince(solving)
+        let bestKey = best.map { rowsKey($0.settings) }
+        systems.removeAll { $0.key != bestKey }
+        systems.append((rowsKey(s), system))
+        return (errors, system.columns, true)
+    }
+
+    /// Records a trial whose fit failed (score +∞) and reports it; the search goes on.
+    private mutating func record(
+        _ s: TrialSettings, change: String, failure: TuningError, started: Date
+    ) -> Double {
+        tried.insert(s)
+        var trial = Trial(
+            number: trials.count + 1, phase: phase, settings: s, change: change, sparsePoints: 0, newRows: true,
+            errors: ValidationErrors(), score: .infinity, seconds: Date().timeIntervalSince(started))
+        trial.failure = "\(failure)"
+        trials.append(trial)
+        report(trial)
+        return .infinity
     }
 
     /// The validation errors of a fit with `s` (its rows too large to keep), and its sparse points.

@@ -16,4 +16,7 @@ public struct Trial: Codable, Sendable {
     public var errors: ValidationErrors, score: Double
     /// Wall time, seconds.
     public var seconds: Double
+    /// Why the setting could not be fitted (its score is +∞), e.g. a 2-body term for an element pair that is
+    /// never within the cutoff; nil when it was.
+    public var failure: String?
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Atoms
 import Foundation
 import GAP
+import Support
 import Tuning
 
 /// A settings file for `fit --settings FILE` (what `tune` writes): `fit` options by their long names, in JSON,
@@ -98,34 +99,12 @@ struct FitSettingsFile {
         return (["swiftgap", "fit", train, "-o", output] + arguments).map(quoted).joined(separator: " ")
     }
 
-    /// A JSON value of the file.
-    private enum Value: Decodable {
-        case text(String), number(Double), flag(Bool), list([Value]), object([String: Value]), null
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if c.decodeNil() {
-                self = .null
-            } else if let b = try? c.decode(Bool.self) {
-                self = .flag(b)
-            } else if let x = try? c.decode(Double.self) {
-                self = .number(x)
-            } else if let t = try? c.decode(String.self) {
-                self = .text(t)
-            } else if let l = try? c.decode([Value].self) {
-                self = .list(l)
-            } else {
-                self = .object(try c.decode([String: Value].self))
-            }
-        }
-
-        /// A string or a number as command-line text (integral numbers without a decimal point).
-        var argument: String? {
-            switch self {
-            case let .text(t): t
-            case let .number(x): x == x.rounded() && abs(x) < 1e15 ? "\(Int64(x))" : "\(x)"
-            default: nil
-            }
+    /// A string or a number of the file as command-line text (integral numbers without a decimal point).
+    private static func argument(_ value: JSONValue) -> String? {
+        switch value {
+        case let .string(t): t
+        case let .number(x): x == x.rounded() && abs(x) < 1e15 ? "\(Int64(x))" : "\(x)"
+        default: nil
         }
     }
 
@@ -134,13 +113,13 @@ struct FitSettingsFile {
     init(path: String) throws {
         func fail(_ detail: String) -> ValidationError { ValidationError("--settings \(path): \(detail)") }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot be read; check the path") }
-        guard let document = try? JSONDecoder().decode([String: Value].self, from: data) else {
+        guard let document = try? JSONDecoder().decode([String: JSONValue].self, from: data) else {
             throw fail("is not a JSON object (a settings file is what swiftgap tune writes as settings.json)")
         }
         if let unknown = document.keys.sorted().first(where: { !["format", "version", "options", "validation"].contains($0) }) {
             throw fail("unknown key '\(unknown)'; a settings file has format, version, options and validation")
         }
-        guard case .text(Self.format)? = document["format"], case .number(1)? = document["version"] else {
+        guard case .string(Self.format)? = document["format"], case .number(1)? = document["version"] else {
             throw fail("expected \"format\": \"\(Self.format)\" and \"version\": 1")
         }
         guard case let .object(object)? = document["options"] else { throw fail("\"options\" must be an object") }
@@ -148,15 +127,15 @@ struct FitSettingsFile {
         for name in object.keys.sorted() {
             let value = object[name]!
             if Self.flagOptions.contains(name) {
-                guard case let .flag(on) = value else { throw fail("option '\(name)' is a flag: true or false") }
+                guard case let .bool(on) = value else { throw fail("option '\(name)' is a flag: true or false") }
                 if on { flags.append(name) }
             } else if Self.valueOptions.contains(name) {
                 let repeats = Self.repeatable.contains(name)
-                let values: [Value]
-                if case let .list(items) = value, repeats { values = items } else { values = [value] }
+                let values: [JSONValue]
+                if case let .array(items) = value, repeats { values = items } else { values = [value] }
                 var texts = [String]()
                 for v in values {
-                    guard let text = v.argument else {
+                    guard let text = Self.argument(v) else {
                         throw fail("option '\(name)' needs a string or a number\(repeats ? " (or a list of them)" : "")")
                     }
                     texts.append(text)

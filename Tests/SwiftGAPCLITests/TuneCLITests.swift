@@ -74,7 +74,7 @@ struct TuneCLITests {
         #expect(try fit("{\"format\": \"other\", \"version\": 1, \"options\": {}}").contains("\"format\""))
         #expect(try fit("[1, 2]").contains("is not a JSON object"))
         // The file's values are checked as the command line's are.
-        #expect(try fit("{\(head), \"options\": {\"n-max\": -3}}").contains("n"))
+        #expect(try fit("{\(head), \"options\": {\"n-max\": -3}}").contains("invalid n_max = -3"))
         let missing = try swiftgap(["fit", path("train.xyz"), "-o", path("x.gap"), "--settings", path("none.json")])
         #expect(missing.status != 0 && missing.stderr.contains("none.json: cannot be read"), "\(missing.stderr)")
 

@@ -57,6 +57,26 @@ struct HyperparameterSearchTests {
         #expect(outcome.best.sigmaForce < 0.5)
     }
 
+    @Test func aStepThatCannotBeFittedIsLeftOutAndTheSearchGoesOn() throws {
+        // One Ge per cell: Ge–Ge pairs are never within the cutoff, so the 2-body term (one per element pair)
+        // cannot choose Ge–Ge sparse points. The start (no 2-body term) must still win.
+        func doped(_ structures: [Structure]) -> [Structure] {
+            structures.map { s in
+                var s = s
+                s.atomicNumbers[0] = 32
+                return s
+            }
+        }
+        let fit = doped(try KernelSystemTests.silicon(10, seed: 1)), validation = doped(try KernelSystemTests.silicon(4, seed: 2))
+        var search = Self.search(trials: 3)
+        search.parameters = [.twoBody]
+        var heard = [Trial]()
+        let outcome = try search.run(fit: fit, validation: validation) { heard.append($0) }
+        let failed = try #require(heard.first { $0.settings.twoBody })
+        #expect(failed.score == .infinity && failed.failure?.contains("Ge–Ge") == true, "\(failed.failure ?? "")")
+        #expect(heard.first?.failure == nil && !outcome.best.twoBody)
+    }
+
     @Test func aBudgetTooSmallForOneTrialIsAnError() throws {
         let fit = try KernelSystemTests.silicon(10, seed: 1), validation = try KernelSystemTests.silicon(4, seed: 2)
         #expect {

@@ -26,8 +26,8 @@ enum TuneTable {
     private static func cells(_ t: Trial) -> [String] {
         [
             "\(t.number)", t.phase, "\(t.sparsePoints)", milli(t.errors.energyMAE), milli(t.errors.forceMAE),
-            milli(t.errors.energyRMSE), milli(t.errors.forceRMSE), String(format: "%.4g", t.score),
-            String(format: "%.1f", t.seconds), (t.newRows ? "* " : "") + t.change
+            milli(t.errors.energyRMSE), milli(t.errors.forceRMSE), t.score.isFinite ? String(format: "%.4g", t.score) : "–",
+            String(format: "%.1f", t.seconds), (t.newRows ? "* " : "") + t.change + (t.failure.map { " — failed: \($0)" } ?? "")
         ]
     }
 
@@ -37,7 +37,7 @@ enum TuneTable {
     static func csv(_ trials: [Trial]) -> String {
         var out =
             "trial,phase,change,new_rows,sparse_points,cutoff,n_max,l_max,atom_sigma,zeta,delta,sigma_energy,sigma_force,"
-            + "sparse_scale,two_body,energy_mae,force_mae,energy_rmse,force_rmse,score,seconds\n"
+            + "sparse_scale,two_body,energy_mae,force_mae,energy_rmse,force_rmse,score,seconds,failure\n"
         for t in trials {
             let s = t.settings, e = t.errors
             let fields: [String] = [
@@ -46,7 +46,8 @@ enum TuneTable {
                 "\(s.sparseScale)", s.twoBody ? "1" : "0"
             ]
             let numbers = [e.energyMAE, e.forceMAE, e.energyRMSE, e.forceRMSE].map { $0.map { "\($0)" } ?? "" }
-            out += (fields + numbers + ["\(t.score)", String(format: "%.3f", t.seconds)]).joined(separator: ",") + "\n"
+            let failure = "\"" + (t.failure ?? "").replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            out += (fields + numbers + ["\(t.score)", String(format: "%.3f", t.seconds), failure]).joined(separator: ",") + "\n"
         }
         return out
     }
