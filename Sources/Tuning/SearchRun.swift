@@ -21,6 +21,8 @@ struct SearchRun {
     private var best: (settings: TrialSettings, score: Double, trial: Int)?
     /// Kept kernel rows: the best setting's and the latest.
     private var systems = [(key: RowsKey, system: KernelSystem)]()
+    /// Rows that could not be made: settings that need them are not tried again.
+    private var failedRows = Set<RowsKey>()
     /// Fit estimates by rows.
     private var estimates = [RowsKey: FitEstimate]()
     /// Seconds of a re-solve by its number of columns, and measured over predicted times of new rows.
@@ -101,8 +103,9 @@ struct SearchRun {
             guard let from = best else { return improved }
             for candidate in p.neighbors(of: from.settings) where !tried.contains(candidate) {
                 if p == .nSparse && sparseCounts(candidate) == sparseCounts(from.settings) { continue }
-                guard try evaluate(candidate, change: change(p, from.settings, candidate)) != nil else { return improved }
-                if p.needsKernelRows && p != .nSparse {
+                guard let score = try evaluate(candidate, change: change(p, from.settings, candidate)) else { return improved }
+                // σ and δ steps on the candidate's rows (none when it could not be fitted: they would fail alike).
+                if p.needsKernelRows && p != .nSparse && score.isFinite {
                     for q in TuningParameter.searchOrder where !q.needsKernelRows && search.parameters.contains(q) {
                         for variant in q.neighbors(of: candidate) where !tried.contains(variant) {
                             let text = change(p, from.settings, candidate) + ", " + change(q, candidate, variant)
@@ -204,6 +207,7 @@ struct SearchRun {
             stopped = true
             return nil
         }
+        if failedRows.contains(rowsKey(s)) { return .infinity }
         let predicted: Double
         do { predicted = try predictedSeconds(s) } catch {
             guard !trials.isEmpty else { throw error }
@@ -266,6 +270,7 @@ struct SearchRun {
         _ s: TrialSettings, change: String, failure: TuningError, started: Date
     ) -> Double {
         tried.insert(s)
+        if kept(s) == nil { failedRows.insert(rowsKey(s)) }
         var trial = Trial(
             number: trials.count + 1, phase: phase, settings: s, change: change, sparsePoints: 0, newRows: true,
             errors: ValidationErrors(), score: .infinity, seconds: Date().timeIntervalSince(started))

@@ -68,13 +68,15 @@ struct HyperparameterSearchTests {
             }
         }
         let fit = doped(try KernelSystemTests.silicon(10, seed: 1)), validation = doped(try KernelSystemTests.silicon(4, seed: 2))
-        var search = Self.search(trials: 3)
-        search.parameters = [.twoBody]
+        var search = Self.search(trials: 12)
+        search.parameters = [.twoBody, .sigmaForce]
         var heard = [Trial]()
         let outcome = try search.run(fit: fit, validation: validation) { heard.append($0) }
         let failed = try #require(heard.first { $0.settings.twoBody })
         #expect(failed.score == .infinity && failed.failure?.contains("Ge–Ge") == true, "\(failed.failure ?? "")")
         #expect(heard.first?.failure == nil && !outcome.best.twoBody)
+        // Its σ and δ steps would fail alike, and so would the term at other σ: none is tried.
+        #expect(heard.filter { $0.failure != nil }.count == 1)
     }
 
     @Test func aBudgetTooSmallForOneTrialIsAnError() throws {
