@@ -103,24 +103,33 @@ enum KernelRowStream {
     ) throws(GAPError) -> (block: [Double], rows: Int) {
         var parts = [DesignRows]()
         for r in results { parts.append(try r.get()) }
+        return columnMajorBlock(parts, columns: M)
+    }
+
+    /// `parts` as one column-major block [A b]; with `sigmas` (one per row of each part) every row and target is
+    /// divided by its σ on the way.
+    static func columnMajorBlock(
+        _ parts: [DesignRows], columns M: Int, dividingBy sigmas: [[Double]]? = nil
+    ) -> (block: [Double], rows: Int) {
         let m = parts.reduce(0) { $0 + $1.targets.count }
         var block = [Double](repeating: 0, count: m * (M + 1))
         var first = 0
-        for part in parts {
+        for (p, part) in parts.enumerated() {
+            let rows = part.targets.count
+            let inverse = sigmas.map { $0[p].map { 1 / $0 } } ?? [Double](repeating: 1, count: rows)
             part.matrix.elements.withUnsafeBufferPointer { a in
                 block.withUnsafeMutableBufferPointer { out in
-                    let rows = part.targets.count
                     // Column by column through the row-major part, in tiles of rows to stay in cache.
                     for tile in stride(from: 0, to: rows, by: 64) {
                         let end = min(tile + 64, rows)
                         for j in 0..<M {
-                            for i in tile..<end { out[j * m + first + i] = a[i * M + j] }
+                            for i in tile..<end { out[j * m + first + i] = a[i * M + j] * inverse[i] }
                         }
                     }
-                    for i in 0..<rows { out[M * m + first + i] = part.targets[i] }
+                    for i in 0..<rows { out[M * m + first + i] = part.targets[i] * inverse[i] }
                 }
             }
-            first += part.targets.count
+            first += rows
         }
         return (block, m)
     }

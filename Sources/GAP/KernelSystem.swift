@@ -9,7 +9,7 @@ import Support
 /// time of one QR instead of a fit — what `tune` tries σ and δ with.
 ///
 /// δ scales every term's kernel: K = r² K₀ for r = δ / `settings.kernel.delta` (K_MM's factor is made again
-/// for r² K₀ + jitter, block by block). Rows are held in memory: `storedValues` doubles.
+/// for (r² K₀ + jitter)/r⁴, block by block; the rows stay as kept). Rows are held in memory: (fit + validation rows) × M doubles.
 public struct KernelSystem: Sendable {
     /// Sparse points of all terms (columns of K_NM).
     public let columns: Int
@@ -68,9 +68,6 @@ public struct KernelSystem: Sendable {
         self.settings = settings
     }
 
-    /// Doubles held by the rows.
-    public var storedValues: Int { (rows + validationRows).reduce(0) { $0 + $1.matrix.elements.count } }
-
     /// Rows of the fitting configurations.
     public var fitRowCount: Int { rows.reduce(0) { $0 + $1.targets.count } }
 
@@ -78,10 +75,10 @@ public struct KernelSystem: Sendable {
     /// as in a fit; per-configuration σ keys and config-type σ as `settings` give them) and kernel scale `delta`.
     /// - Throws: `GAPError.solver` for a failed QR or solve.
     public func validationErrors(sigmas: Sigmas, delta newDelta: Double) throws(GAPError) -> ValidationErrors {
-        let r = newDelta / delta
-        let M = columns
-        var solver = IncrementalLeastSquares(transposeOf: try scaledLower(r))
-        let rowsPerFold = KernelRowStream.rowsPerFold(columns: M)
+        // With K = r² K₀ the fit's weights α give predictions K₀ β for β = r² α, and β minimises
+        // ‖Λ^{-1/2}(K₀ β − y)‖² + βᵀ (r² K₀ + jitter)/r⁴ β: the rows stay as kept, only L changes.
+        var solver = IncrementalLeastSquares(transposeOf: try regulariser(newDelta / delta))
+        let rowsPerFold = KernelRowStream.rowsPerFold(columns: columns)
         var start = 0
         while start < rows.count {
             var end = start, count = 0
@@ -89,62 +86,51 @@ public struct KernelSystem: Sendable {
                 count += rows[end].targets.count
                 end += 1
             }
-            var block = [Double](repeating: 0, count: count * (M + 1))
-            var first = 0
-            for k in start..<end {
-                let o = observations[k]
-                let weights = DesignRows.sigmas(
-                    of: try Observation(
-                        o.structure, index: o.index, line: o.line, keys: settings.keys, defaults: sigmas,
-                        configTypeSigmas: settings.configTypeSigmas, useVirials: settings.useVirials))
-                let part = rows[k]
-                let n = part.targets.count
-                part.matrix.elements.withUnsafeBufferPointer { a in
-                    block.withUnsafeMutableBufferPointer { out in
-                        for i in 0..<n {
-                            let inverse = 1 / weights[i], scale = r * r * inverse
-                            for j in 0..<M { out[j * count + first + i] = a[i * M + j] * scale }
-                            out[M * count + first + i] = part.targets[i] * inverse
-                        }
-                    }
-                }
-                first += n
+            var rowSigmas = [[Double]]()
+            for o in observations[start..<end] {
+                rowSigmas.append(
+                    DesignRows.sigmas(
+                        of: try Observation(
+                            o.structure, index: o.index, line: o.line, keys: settings.keys, defaults: sigmas,
+                            configTypeSigmas: settings.configTypeSigmas, useVirials: settings.useVirials)))
             }
+            var (block, blockRows) = KernelRowStream.columnMajorBlock(
+                Array(rows[start..<end]), columns: columns, dividingBy: rowSigmas)
             do {
                 try BLASThreads.withThreads(settings.threads) { () throws(LinearAlgebraError) in
-                    try solver.add(columnMajor: &block, rows: count)
+                    try solver.add(columnMajor: &block, rows: blockRows)
                 }
             } catch {
                 throw .solver(stage: "QR update", error)
             }
             start = end
         }
-        let alpha: [Double]
-        do { alpha = try solver.solve() } catch { throw .solver(stage: "solve", error) }
-        return errors(alpha.map { r * r * $0 })
+        do { return errors(try solver.solve()) } catch { throw .solver(stage: "solve", error) }
     }
 
-    /// L with L Lᵀ = r² K₀ + jitter, block by block (K₀ + jitter = L₀ L₀ᵀ).
-    private func scaledLower(_ r: Double) throws(GAPError) -> BlockDiagonalLower {
+    /// L with L Lᵀ = (r² K₀ + jitter) / r⁴, block by block (K₀ + jitter = L₀ L₀ᵀ).
+    private func regulariser(_ r: Double) throws(GAPError) -> BlockDiagonalLower {
         guard r != 1 else { return lower }
         var blocks = [Matrix]()
+        let jitter = settings.jitter
         for (k, l) in lower.blocks.enumerated() {
             var kmm = Matrix.productWithTranspose(l, ofSameShape: l)
-            for i in 0..<kmm.rows { kmm[i, i] -= settings.jitter }
-            kmm.elements = kmm.elements.map { r * r * $0 }
-            blocks.append(try SparseBasis.choleskyFactor(of: kmm, term: "block \(k + 1) at δ × \(r)", jitter: settings.jitter))
+            for i in 0..<kmm.rows { kmm[i, i] -= jitter }
+            kmm.elements = kmm.elements.map { $0 / (r * r) }
+            blocks.append(
+                try SparseBasis.choleskyFactor(of: kmm, term: "block \(k + 1) at δ × \(r)", jitter: jitter / (r * r * r * r)))
         }
         do { return try BlockDiagonalLower(blocks: blocks) } catch { throw .solver(stage: "scaled K_MM", error) }
     }
 
-    /// The validation errors of the predictions K₀ `scaledAlpha`.
-    private func errors(_ scaledAlpha: [Double]) -> ValidationErrors {
+    /// The validation errors of the predictions K₀ β.
+    private func errors(_ beta: [Double]) -> ValidationErrors {
         var out = ValidationErrors()
         var energy = (abs: 0.0, squared: 0.0), force = (abs: 0.0, squared: 0.0)
         for (part, atoms) in zip(validationRows, validationAtoms) {
             func residual(_ i: Int) -> Double {
                 var sum = -part.targets[i]
-                for j in 0..<columns { sum += part.matrix[i, j] * scaledAlpha[j] }
+                for j in 0..<columns { sum += part.matrix[i, j] * beta[j] }
                 return sum
             }
             if let row = part.rows.energy {
