@@ -40,7 +40,8 @@ enum Ranks {
     }
 
     /// Settles a failed command on several ranks before rank 0 prints it. A failure the ranks agreed on
-    /// (`DistributedError.rankFailed`) ends MPI cleanly on every rank, and rank 0 alone prints it. Any other
+    /// (`DistributedError.rankFailed`) ends MPI cleanly on every rank; the other ranks end with status 0, so that
+    /// mpirun does not stop rank 0 before it has printed the failure and ended with its own status. Any other
     /// failure is this rank's alone: a non-root rank prints it with its number; the process then ends with status
     /// 1 without ending MPI, which makes mpirun stop every rank, so no rank is left waiting. Non-root ranks end
     /// here; rank 0 returns to print the message.
@@ -53,7 +54,7 @@ enum Ranks {
             let text = Array("Error: rank \(world.rank) of \(world.size): \(error)\n".utf8)
             _ = text.withUnsafeBufferPointer { write(terminal, $0.baseAddress, $0.count) }
         }
-        exit(1)
+        exit(agreed ? 0 : 1)
     }
 
     /// Refuses, on several ranks, a command that does not share its work among them.
