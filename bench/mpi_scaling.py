@@ -9,9 +9,11 @@ Cases
 
 Each run goes through ``mpirun -np K`` (``--oversubscribe``, and ``--allow-run-as-root`` as root) except the
 1-rank baseline, which is a plain process; every rank runs under ``/usr/bin/time`` so its own peak RSS is
-recorded. Parallel efficiency = T(1) / (K · T(K)). Results: bench/.data/mpi_scaling/<revision>.json.
+recorded. Parallel efficiency = T(1) / (K · T(K)). With ``--partitions P`` every run cuts the rows into P fixed
+parts (``fit --partitions``), so the weights should equal the 1-rank ones exactly; run it beside a run without
+to see what the fixed reduction costs. Results: bench/.data/mpi_scaling/<revision>[-pP].json.
 
-    .venv/bin/python bench/mpi_scaling.py [--cases zuo_cu uracil] [--ranks 1 2] [--binary PATH]
+    .venv/bin/python bench/mpi_scaling.py [--cases zuo_cu uracil] [--ranks 1 2] [--partitions P] [--binary PATH]
 """
 import argparse
 import json
@@ -53,15 +55,16 @@ def mpirun(ranks):
     return ["mpirun", *flags, "-np", str(ranks)]
 
 
-def run(case, binary, ranks, folder):
+def run(case, binary, ranks, partitions, folder):
     """Wall seconds, each rank's peak RSS (bytes) and the potential's weights."""
-    output = os.path.join(folder, f"{case}-{ranks}.gap")
-    command = CASES[case](binary, output, 1)
-    timing = os.path.join(folder, f"{case}-{ranks}.rank")
+    name = f"{case}-{ranks}" + (f"-p{partitions}" if partitions else "")
+    output = os.path.join(folder, f"{name}.gap")
+    command = CASES[case](binary, output, 1) + (["--partitions", str(partitions)] if partitions else [])
+    timing = os.path.join(folder, f"{name}.rank")
     # Each rank writes its own /usr/bin/time record (OMPI_COMM_WORLD_RANK names it; a plain process is rank 0).
     wrapped = ["sh", "-c", f'exec /usr/bin/time -f "%M" -o {timing}.${{OMPI_COMM_WORLD_RANK:-0}} "$@"', "sh", *command]
     gc.wait_idle(max_wait=120)
-    log = os.path.join(folder, f"{case}-{ranks}.log")
+    log = os.path.join(folder, f"{name}.log")
     start = time.perf_counter()
     with open(log, "w") as f:
         rc = subprocess.run((mpirun(ranks) if ranks > 1 else []) + wrapped, stdout=f, stderr=subprocess.STDOUT,
@@ -79,17 +82,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES))
     parser.add_argument("--ranks", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--partitions", type=int, help="fixed parts of the rows (fit --partitions)")
     parser.add_argument("--binary")
     args = parser.parse_args()
     if shutil.which("mpirun") is None:
         raise SystemExit("no mpirun: run scripts/install-deps.sh (OpenMPI)")
     binary = gc.swiftgap_binary(args.binary)
     folder = gc.mkdir(gc.SCRATCH, "mpi_scaling")
-    results = {"revision": gc.git_revision(), "cpus": os.cpu_count(), "cases": {}}
+    results = {"revision": gc.git_revision(), "cpus": os.cpu_count(), "partitions": args.partitions, "cases": {}}
     for case in args.cases:
         rows, base = {}, None
         for ranks in args.ranks:
-            seconds, rss, weights = run(case, binary, ranks, folder)
+            seconds, rss, weights = run(case, binary, ranks, args.partitions, folder)
             base = base or (seconds, weights)
             difference = float(np.linalg.norm(weights - base[1]) / np.linalg.norm(base[1]))
             efficiency = base[0] / (ranks * seconds)
@@ -99,7 +103,8 @@ def main():
                   f"{', '.join(f'{b / 2**20:.0f}' for b in rss)} MiB, efficiency {efficiency:.2f}, "
                   f"weights vs 1 rank {difference:.1e}", flush=True)
         results["cases"][case] = rows
-    path = os.path.join(RESULTS, f"{results['revision'].split('+')[0]}.json")
+    suffix = f"-p{args.partitions}" if args.partitions else ""
+    path = os.path.join(RESULTS, f"{results['revision'].split('+')[0]}{suffix}.json")
     with open(path, "w") as f:
         json.dump(results, f, indent=1)
     print(f"wrote {path}")

@@ -13,7 +13,8 @@ import Support
 ///   every rank), the sparse points M_SOAP·D,
 ///   the blocks of L (Σ bₖ²) and the least-squares triangle (M + 1)² they start;
 /// - folding the kernel rows into the QR (the candidates released): the structures, the sparse points, the
-///   blocks of L, the triangle, one batch of design rows B·(M + 1) twice (the row-major parts and the
+///   blocks of L, the triangles a rank holds at once (one, or one more per level of a rank's own parts with
+///   `FitSettings.partitions`: `ReductionPlan.work`), one batch of design rows B·(M + 1) twice (the row-major parts and the
 ///   column-major block the QR folds; B the configurations' rows up to max(M/4, 512) plus the last one's),
 ///   and per thread the descriptor derivatives of the largest configuration.
 /// The variance factor R is the triangle itself, so solving and writing add nothing of order M².
@@ -21,8 +22,8 @@ import Support
 /// Time: the SOAP descriptors and derivatives of the largest configuration are timed and scaled by the
 /// atoms, and a QR fold of 1024 rows into a 512-column triangle gives a flop rate that prices CUR (per element
 /// A_z·D² + 4·D³ + A_z·D·min(A_z, D), the elements shared among the ranks), K_MM (2·b²·D + b³/3 per block), the kernel rows (2·D·M_z per center and 6·D·M_z per derivative block) and the
-/// QR (2·rows·(M + 1)² flops), divided over the threads and ranks, and with R ranks the ⌈log₂ R⌉ merges of
-/// (M + 1)² triangles on rank 0 ((2/3)(M + 1)³ flops each).
+/// QR (2·rows·(M + 1)² flops), divided over the threads and ranks (by the largest share of rows), and the merges
+/// of (M + 1)² triangles of the busiest rank ((2/3)(M + 1)³ flops each; ⌈log₂ R⌉ with one part per rank).
 public struct FitEstimate: Sendable {
     /// One part of the memory a rank holds at the peak.
     public struct Part: Sendable, Equatable {
@@ -131,11 +132,14 @@ public struct FitEstimate: Sendable {
         let largest = observations.map(\.structure.count).max() ?? 0
         let structureBytes = observations.reduce(0.0) { $0 + 512 + Double($1.structure.count) * 80 }
         let ownAtoms = (atoms + ranks - 1) / ranks
+        let plan = ReductionPlan(rowCounts: rowCounts, parts: settings.partitions ?? ranks, ranks: ranks)
+        let work = (0..<ranks).map { plan.work(ofRank: $0) }
+        let triangles = Double(max(work.map(\.triangles).max() ?? 1, 1))
+        let triangle = Part(name: Self.triangle, bytes: Self.bytes(8 * (m + 1) * (m + 1)))
         let shared = [
             Part(name: "structures", bytes: Self.bytes(structureBytes)),
             Part(name: "sparse points", bytes: Self.bytes(8 * d * Double(soapPoints))),
             Part(name: Self.lowerBlocks, bytes: Self.bytes(8 * orders.reduce(0.0) { $0 + Double($1) * Double($1) })),
-            Part(name: Self.triangle, bytes: Self.bytes(8 * (m + 1) * (m + 1))),
             Part(name: "runtime and BLAS buffers", bytes: Self.runtimeBytes)
         ]
         // With several ranks, each element's candidates are gathered on the rank that chooses its sparse points.
@@ -143,8 +147,13 @@ public struct FitEstimate: Sendable {
         let owned = (0..<ranks).map { r in owners.filter { $0.rank == r }.map(\.element) }
         let ownedAtoms = owned.map { $0.reduce(0) { $0 + (atomsByElement[$1] ?? 0) } }.max() ?? 0
         let candidates = Double(ranks == 1 ? atoms : ownAtoms + ownedAtoms)
-        let selectionParts = shared + [Part(name: "candidate descriptors", bytes: Self.bytes(8 * d * candidates))]
-        var parts = shared + [Part(name: Self.batch, bytes: Self.bytes(2 * 8 * batchRows * (m + 1)))]
+        let selectionParts =
+            shared + [triangle, Part(name: "candidate descriptors", bytes: Self.bytes(8 * d * candidates))]
+        var parts =
+            shared + [
+                Part(name: Self.triangle, bytes: Self.bytes(8 * triangles * (m + 1) * (m + 1))),
+                Part(name: Self.batch, bytes: Self.bytes(2 * 8 * batchRows * (m + 1)))
+            ]
         if D > 0 {
             parts.append(
                 Part(
@@ -152,8 +161,11 @@ public struct FitEstimate: Sendable {
                     bytes: Self.bytes(Double(threads) * rates.derivativeBytesPerAtom * Double(largest))))
         }
 
-        // Time: per rank, its share of the configurations, over its threads.
+        // Time: per rank, its share of the configurations (the largest share of rows, for the kernel rows), over its
+        // threads.
         let share = 1 / Double(ranks), parallel = Double(threads)
+        let largestRows = (0..<ranks).map { r in rowCounts[plan.observations(ofRank: r)].reduce(0, +) }.max() ?? 0
+        let rowShare = Double(largestRows) / Double(max(rows, 1))
         let forceAtoms = observations.reduce(0) { $0 + ($1.forces != nil || $1.virial != nil ? $1.structure.count : 0) }
         var kernelFlops = 0.0
         for (z, count) in atomsByElement {
@@ -161,9 +173,9 @@ public struct FitEstimate: Sendable {
             kernelFlops += 2 * d * mz * Double(count) * (1 + 3 * rates.blocksPerAtom * fraction)
         }
         let qrFlops = 2 * Double(rows) * (m + 1) * (m + 1)
-        // With R ranks, rank 0 merges ⌈log₂ R⌉ triangles one after the other (`TriangleReduction`): (2/3)(M + 1)³
-        // flops each, not shared.
-        let merges = Double(Int.bitWidth - (ranks - 1).leadingZeroBitCount)
+        // The rank with the most merges of triangles (`ReductionPlan`; ⌈log₂ R⌉ on rank 0 with one part per rank)
+        // does them one after the other: (2/3)(M + 1)³ flops each, not shared.
+        let merges = Double(work.map(\.merges).max() ?? 0)
         let mergeFlops = merges * 2 * pow(m + 1, 3) / 3
         // CUR per element of A_z candidates: XᵀX (A_z·D²), its eigenvectors (~4·D³), the projection (A_z·D·min(A_z, D));
         // the elements' owners work side by side.
@@ -179,7 +191,7 @@ public struct FitEstimate: Sendable {
             Stage(name: "sparse points and K_MM", seconds: (selection + gram) / rates.flops / parallel),
             Stage(
                 name: "kernel rows and QR",
-                seconds: (rates.derive * Double(forceAtoms) + (kernelFlops + qrFlops) / rates.flops) * share / parallel
+                seconds: (rates.derive * Double(forceAtoms) + (kernelFlops + qrFlops) / rates.flops) * rowShare / parallel
                     + mergeFlops / rates.flops / parallel),
             Stage(name: "solve", seconds: 4 * m * m / rates.flops),
             Stage(

@@ -10,7 +10,8 @@ extension FitSettings: Codable {
         case sparseIndices = "sparse_indices", sigmas = "default_sigma", configTypeSigmas = "config_type_sigma"
         case energyKey = "energy_parameter_name", forcesKey = "force_parameter_name", virialKey = "virial_parameter_name"
         case stressKey = "stress_parameter_name", configTypeKey = "config_type_parameter_name"
-        case e0 = "e0_method", e0Offset = "e0_offset", jitter = "sparse_jitter", seed = "rnd_seed", threads, useVirials =
+        case e0 = "e0_method", e0Offset = "e0_offset", jitter = "sparse_jitter", seed = "rnd_seed", threads, partitions,
+            useVirials =
             "use_virials"
         case storeVariance = "store_variance", allowCloseAtoms = "allow_close_atoms"
     }
@@ -42,6 +43,7 @@ extension FitSettings: Codable {
         jitter = try c.decodeIfPresent(Double.self, forKey: .jitter) ?? jitter
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? threads
+        partitions = try c.decodeIfPresent(Int.self, forKey: .partitions)
         useVirials = try c.decodeIfPresent(Bool.self, forKey: .useVirials) ?? useVirials
         storeVariance = try c.decodeIfPresent(Bool.self, forKey: .storeVariance) ?? storeVariance
         allowCloseAtoms = try c.decodeIfPresent(Bool.self, forKey: .allowCloseAtoms) ?? allowCloseAtoms
@@ -69,6 +71,7 @@ extension FitSettings: Codable {
         try c.encode(jitter, forKey: .jitter)
         try c.encode(seed, forKey: .seed)
         try c.encode(threads, forKey: .threads)
+        try c.encodeIfPresent(partitions, forKey: .partitions)
         try c.encode(useVirials, forKey: .useVirials)
         try c.encode(allowCloseAtoms, forKey: .allowCloseAtoms)
         try c.encode(storeVariance, forKey: .storeVariance)

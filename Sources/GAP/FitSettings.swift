@@ -36,6 +36,10 @@ public struct FitSettings: Equatable, Sendable {
     public var seed: UInt64
     /// Worker threads.
     public var threads: Int
+    /// The parts the training rows are cut into for the QR (`ReductionPlan`: each folded into its own triangle, the
+    /// triangles merged along a fixed binary tree); nil: one per rank. Fits with the same number of parts give the
+    /// same weights on any number of ranks, at the cost of one more triangle held per level of a rank's own parts.
+    public var partitions: Int?
     /// Fit virials when configurations have them.
     public var useVirials: Bool
     /// Keep the factors for predictive variances in the potential.
@@ -110,5 +114,13 @@ public struct FitSettings: Equatable, Sendable {
         }
         for term in terms { try term.validate() }
         guard threads >= 1 else { throw .invalidSetting(name: "threads", value: "\(threads)", hint: "must be at least 1") }
+        if let partitions, !(1...Self.maximumPartitions).contains(partitions) {
+            throw .invalidSetting(
+                name: "partitions", value: "\(partitions)",
+                hint: "must be in 1…\(Self.maximumPartitions)")
+        }
     }
+
+    /// The most parts a fit's rows may be cut into (each a triangle merged in turn: far more than ranks exist).
+    public static let maximumPartitions = 1 << 16
 }

@@ -12,10 +12,11 @@ import Support
 /// solve (`PotentialAssembly`).
 ///
 /// On several ranks (a `Communicator`), every rank reads and checks all data, then takes a contiguous share of
-/// the configurations balanced by observation rows: it describes its share, each element's candidates are
+/// the configurations, its parts of the `ReductionPlan` (balanced by observation rows): it describes its share, each element's candidates are
 /// gathered on one rank, which chooses its sparse points (`SparseBasis.shared`: the elements' selections run
 /// side by side, and every rank then holds the same basis), it folds
-/// its share's kernel rows into its own triangle, the triangles are merged on rank 0 (`TriangleReduction`),
+/// its parts' kernel rows into their triangles, the triangles are merged on rank 0 along the plan's fixed tree
+/// (`TriangleReduction`; with `FitSettings.partitions` fixed, the weights do not depend on the number of ranks),
 /// rank 0 solves and every rank gets the weights. Any rank's failure stops every rank with its message.
 public enum GAPTrainer {
     /// A progress callback: stage, items done, items in total.
@@ -41,8 +42,9 @@ public enum GAPTrainer {
 
         let data = try c.agreeing { () throws(GAPError) in try FitData(structures, lines: lines, settings: settings) }
         report.warnings += data.warnings
-        let share = BalancedRanges.split(weights: data.observations.map(\.rowCount), parts: c.size)[c.rank]
-        let mine = Array(data.observations[share])
+        let plan = ReductionPlan(
+            rowCounts: data.observations.map(\.rowCount), parts: settings.partitions ?? c.size, ranks: c.size)
+        let mine = Array(data.observations[plan.observations(ofRank: c.rank)])
         lap("read and check data")
 
         let (local, localInstances) = try c.agreeing { () throws(GAPError) in
@@ -64,22 +66,30 @@ public enum GAPTrainer {
         let (basis, indices) = try SparseBasis.shared(
             local: local, owners: owners, terms: data.terms, instances: instances, columns: columns,
             settings: settings, communicator: c)
-        // Rank 0's triangle starts from the regulariser Lᵀ; the other ranks' from zero.
-        var solver =
-            c.isRoot ? IncrementalLeastSquares(transposeOf: basis.lower) : IncrementalLeastSquares(zeroColumns: basis.total)
         report.termSparseIndices = basis.termIndices
         report.sparseIndices = indices
         lap("sparse points and K_MM")
 
-        try c.agreeing { () throws(GAPError) in
-            _ = try KernelRowStream.fold(mine, soap: data.soap, basis: basis, settings: settings, into: &solver, progress: progress)
-        }
-        try TriangleReduction.reduce(&solver, communicator: c, threads: settings.threads)
-        report.observations = solver.rowCount
+        // Part 0's triangle starts from the regulariser Lᵀ, the others' from zero.
+        let first = plan.observations(ofRank: c.rank).lowerBound
+        let solver = try TriangleReduction.reduce(
+            plan, columns: basis.total, communicator: c, threads: settings.threads,
+            start: { p in
+                p == 0 ? IncrementalLeastSquares(transposeOf: basis.lower) : IncrementalLeastSquares(zeroColumns: basis.total)
+            },
+            fold: { (p: Int, triangle: inout IncrementalLeastSquares) throws(GAPError) in
+                let before = plan.parts[p].lowerBound - first, total = mine.count
+                var partProgress: Progress?
+                if let progress { partProgress = { stage, done, _ in progress(stage, before + done, total) } }
+                _ = try KernelRowStream.fold(
+                    Array(data.observations[plan.parts[p]]), soap: data.soap, basis: basis, settings: settings,
+                    into: &triangle, progress: partProgress)
+            })
+        report.observations = solver?.rowCount ?? 0
         lap("kernel rows and QR")
 
         let potential = try PotentialAssembly.solve(
-            c.isRoot ? solver : nil, basis: basis, data: data, settings: settings, communicator: c, report: &report)
+            solver, basis: basis, data: data, settings: settings, communicator: c, report: &report)
         lap("solve")
         return (potential, report)
     }

@@ -15,6 +15,11 @@ extension IncrementalLeastSquares {
     /// The row blocks `rowBlock` sends: consecutive ranges of R̃'s n+1 rows, each of at most about `values`
     /// numbers (and at least one row).
     public func rowBlocks(values: Int = 1 << 22) -> [Range<Int>] {
+        Self.rowBlocks(columns: columns, values: values)
+    }
+
+    /// The row blocks of any triangle in `columns` unknowns (what a receiver expects of `rowBlocks`).
+    public static func rowBlocks(columns: Int, values: Int = 1 << 22) -> [Range<Int>] {
         let n1 = columns + 1
         var blocks = [Range<Int>](), start = 0
         while start < n1 {

@@ -76,6 +76,12 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Keep configurations with two atoms closer than 0.5 Å (they are left out by default).") var allowCloseAtoms = false
     @Option(parsing: .unconditional, help: "Seed of random choices.") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Cut the training rows into this many fixed parts for the QR, so that the weights are the same on any number "
+                + "of ranks (bit for bit at the same --threads); default: one part per rank.", valueName: "parts"))
+    var partitions: Int?
     @Flag(help: "Print the predicted peak memory and the time of each stage, and exit without fitting.") var estimate = false
     @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
     @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
@@ -211,7 +217,7 @@ struct FitCommand: ParsableCommand {
             indices = try readSparseFile(sparseFile, structures: structures)
             method = .indices([])
         }
-        return FitSettings(
+        var settings = FitSettings(
             soap: noSoap ? nil : kernelOptions.soapSettings(soapOptions),
             kernel: PolynomialKernel(delta: kernelOptions.delta, zeta: kernelOptions.zeta), terms: try geometricTerms(),
             core: try core(),
@@ -221,6 +227,8 @@ struct FitCommand: ParsableCommand {
             sparseIndices: indices, sigmas: kernelOptions.sigmas,
             configTypeSigmas: typeSigmas, keys: keys, e0: e0Mode, jitter: kernelOptions.jitter, seed: seed,
             threads: threads, useVirials: !kernelOptions.noVirials, storeVariance: !noVariance, allowCloseAtoms: allowCloseAtoms)
+        settings.partitions = partitions
+        return settings
     }
 
     private func readSparseFile(_ path: String, structures: [Structure]) throws -> [Int: [Int]] {

@@ -77,6 +77,48 @@ struct DistributedFitTests {
         }
     }
 
+    /// With the rows cut into a fixed number of parts, the reduction does not depend on the ranks: the weights of
+    /// 2, 3 and 4 ranks (one part each, or several, or unevenly many) and of more ranks than parts equal the
+    /// one-process fit's, on one species and on a multi-species, multi-term model.
+    @Test func fixedPartsGiveTheSameWeightsOnAnyNumberOfRanks() throws {
+        var silicon = SiliconData.settings
+        silicon.threads = 1
+        var multi = MultiTermModels.settings(soap: true)
+        multi.threads = 1
+        for (data, settings) in [(SiliconData.labelled(seed: 5, counts: (5, 2, 2)), silicon), (MultiTermModels.training, multi)] {
+            var fixed = settings
+            fixed.partitions = 4
+            let one = Self.weights(try GAPTrainer.fit(data, settings: fixed).potential)
+            #expect(Self.relativeDifference(one, Self.weights(try GAPTrainer.fit(data, settings: settings).potential)) > 0)
+            for ranks in [2, 3, 4, 6] {
+                let runs = Self.fit(data, settings: fixed, ranks: ranks)
+                for run in runs { #expect(Self.relativeDifference(one, Self.weights(try run.get().0)) < 1e-10) }
+            }
+        }
+    }
+
+    /// A plan's parts, owners and the nodes each rank builds: one part per rank gives the binary tree over ranks;
+    /// more parts add local merges and triangles held; more ranks than parts leave ranks idle.
+    @Test func reductionPlanTree() {
+        let rows = [10, 10, 10, 10, 10, 10, 10, 10]
+        let perRank = ReductionPlan(rowCounts: rows, parts: 4, ranks: 4)
+        #expect(perRank.parts == [0..<2, 2..<4, 4..<6, 6..<8])
+        #expect(perRank.roots(ofRank: 0).map(\.size) == [4])
+        #expect(perRank.roots(ofRank: 1).map { [$0.part, $0.size] } == [[1, 1]])
+        #expect(perRank.roots(ofRank: 2).map { [$0.part, $0.size] } == [[2, 2]])
+        #expect((0..<4).map { perRank.work(ofRank: $0).merges } == [2, 0, 1, 0])
+        #expect((0..<4).map { perRank.work(ofRank: $0).triangles } == [1, 1, 1, 1])
+        let three = ReductionPlan(rowCounts: rows, parts: 8, ranks: 3)
+        #expect(three.rankParts == [0..<3, 3..<6, 6..<8])
+        #expect(three.roots(ofRank: 1).map { [$0.part, $0.size] } == [[3, 1], [4, 4]])
+        #expect(three.work(ofRank: 0) == (merges: 4, triangles: 2))
+        #expect(three.work(ofRank: 1) == (merges: 2, triangles: 2))
+        #expect(three.work(ofRank: 2) == (merges: 1, triangles: 2))
+        let idle = ReductionPlan(rowCounts: rows, parts: 2, ranks: 3)
+        #expect(idle.rankParts.map(\.count) == [1, 1, 0])
+        #expect(idle.roots(ofRank: 2).isEmpty && idle.observations(ofRank: 2).isEmpty)
+    }
+
     /// Each element's sparse points are chosen on one rank, the elements spread by CUR's cost (atoms squared).
     @Test func elementsAreSharedAmongRanksByTheirSelectionCost() {
         let atoms = [1: 1200, 6: 1200, 7: 600, 8: 600]

@@ -69,6 +69,22 @@ def test_two_rank_fit_matches_one_rank_fit(cli, tmp_path, name):
         assert np.abs(a.arrays["gap_forces"] - b.arrays["gap_forces"]).max() < 1e-8
 
 
+@pytest.mark.parametrize("name", sorted(FITS))
+def test_fixed_parts_give_the_one_process_weights_on_any_number_of_ranks(cli, tmp_path, name):
+    # With the rows cut into 4 fixed parts (--partitions), the triangles' merge order no longer depends on the
+    # ranks: 1, 2 and 3 processes (one part each, two, or uneven shares) give the same weights.
+    train, _, args = FITS[name]
+    found = {}
+    for ranks in (1, 2, 3):
+        out = tmp_path / f"{ranks}.gap"
+        prefix = mpirun(ranks) if ranks > 1 else []
+        done = run(prefix + [cli, "fit", train, "-o", out, "--threads", "1", "--partitions", "4", *args])
+        assert done.returncode == 0, done.stderr
+        found[ranks] = weights(out)
+    for ranks in (2, 3):
+        assert np.linalg.norm(found[ranks] - found[1]) / np.linalg.norm(found[1]) < 1e-10
+
+
 def test_two_rank_predict_equals_one_rank_predict(cli, tmp_path):
     potential = ROOT / "potentials" / "si-sw" / "si-sw.gap"
     outputs = []
