@@ -220,10 +220,19 @@ struct TrainerStagesTests {
         #expect(two.bytes(of: FitEstimate.triangle) == one.bytes(of: FitEstimate.triangle))
         #expect(two.bytes(of: "candidate descriptors") > one.bytes(of: "candidate descriptors"))
         let seconds = { (e: FitEstimate, stage: String) in e.stages.first { $0.name == stage }?.seconds ?? -1 }
-        // Half the rows each, and rank 0 merges the other rank's triangle: (2/3)(M + 1)³ flops.
+        // The larger share of rows sets the time, and rank 0 merges the other rank's triangle: (2/3)(M + 1)³ flops.
         let merge = 2 * pow(Double(basis.total + 1), 3) / 3 / rates.flops / Double(max(settings.threads, 1))
-        #expect(abs(seconds(two, "kernel rows and QR") - seconds(one, "kernel rows and QR") / 2 - merge) < 1e-12)
+        let counts = data.observations.map(\.rowCount), plan = ReductionPlan(rowCounts: counts, parts: 2, ranks: 2)
+        let share = Double((0..<2).map { counts[plan.observations(ofRank: $0)].reduce(0, +) }.max() ?? 0) / Double(rows)
+        #expect(share >= 0.5 && share < 1)
+        #expect(abs(seconds(two, "kernel rows and QR") - seconds(one, "kernel rows and QR") * share - merge) < 1e-12)
         #expect(seconds(one, "variance") > 0)
+        // Four fixed parts on one rank: three triangles at once (parts 0–1 merged while 2–3 are built), three merges.
+        var parted = settings
+        parted.partitions = 4
+        let four = try FitEstimate(data: data, settings: parted, ranks: 1, rates: rates)
+        #expect(four.bytes(of: FitEstimate.triangle) == 3 * one.bytes(of: FitEstimate.triangle))
+        #expect(abs(seconds(four, "kernel rows and QR") - seconds(one, "kernel rows and QR") - 3 * merge) < 1e-12)
         #expect(throws: GAPError.self) { try FitEstimate(data: data, settings: settings, ranks: 0, rates: rates) }
         let calibrated = try FitEstimate(StageData.silicon, settings: settings)
         #expect(calibrated.rates.flops > 0 && calibrated.rates.blocksPerAtom > 0 && calibrated.summary.contains("peak memory"))
