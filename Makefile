@@ -67,7 +67,7 @@ lint:
 # seed corpus; a crash, trap, leak or timeout fails the run and leaves the input in fuzz/artifacts/.
 FUZZ_SCRATCH := .build-fuzz
 FUZZ_TARGETS := FuzzExtXYZ FuzzPotential FuzzGapFitCommandLine FuzzPairTable FuzzGapXML FuzzIPIMessage \
-	FuzzDescriptorSettings
+	FuzzDescriptorSettings FuzzFitSettings
 FUZZ_SECONDS ?= 60
 fuzz: deps fuzz-build
 	scripts/run-fuzzers.sh $(FUZZ_SCRATCH)/release $(FUZZ_SECONDS) $(FUZZ_TARGETS)

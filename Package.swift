@@ -100,6 +100,8 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
         .executableTarget(
             name: "FuzzPairTable", dependencies: ["Classical", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPairTable"),
         .executableTarget(
+            name: "FuzzFitSettings", dependencies: ["Tuning", "FuzzDriver"], path: "fuzz/Sources/FuzzFitSettings"),
+        .executableTarget(
             name: "FuzzIPIMessage", dependencies: ["Interop", "Classical", "Atoms", "FuzzDriver"],
             path: "fuzz/Sources/FuzzIPIMessage")
     ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LinearAlgebra
 import Support
+import Tuning
 
 /// The `swiftgap` command-line tool.
 @main
