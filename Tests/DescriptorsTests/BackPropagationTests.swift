@@ -1,8 +1,9 @@
 import Atoms
-import Descriptors
 import Foundation
 import TestSupport
 import Testing
+
+@testable import Descriptors
 
 /// A smooth nonlinear model of the descriptor: e(q) = Σ_f c_f q_f + (Σ_f q_f)², c_f = sin(f).
 private func localModel(_ q: ArraySlice<Double>) -> (Double, [Double]) {
@@ -67,6 +68,31 @@ struct BackPropagationTests {
         if s.pbc.isAnyPeriodic {
             let w = try FiniteDifferences.virial(e, at: s)
             #expect((result.virial - w).maxAbs < 1e-5 * max(w.maxAbs, 1))
+        }
+    }
+
+    /// A cell of more atoms than one batch holds (`HeldExpansions.maximumCenters`): every batch's energies
+    /// reach their atoms, and the forces of atoms in both batches (and a neighbor of both) are −∂E/∂r.
+    @Test func batchesOfCentersGiveTheWholeStructure() throws {
+        let soap = try SOAP.quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14])
+        let s = Crystal.diamond.structure([14], a: 5.43, cubic: true).repeated(SIMD3(3, 3, 4)).rattled(stdev: 0.1, seed: 33)
+        #expect(s.count == 288 && s.count > HeldExpansions.maximumCenters)
+        let result = try soap.backPropagate(s, threads: 2, model: model)
+        let rows = try soap.create([s])
+        let energies = (0..<rows.count).map { localModel(rows.row($0)).0 }
+        #expect(zip(result.atomEnergies ?? [], energies).allSatisfy { abs($0 - $1) < 1e-10 * max(1, abs($1)) })
+        #expect(norm(result.forces.reduce(.zero, +)) < 1e-9)
+        let h = 1e-5
+        for atom in [0, 255, 256, 287] {
+            for axis in 0..<3 {
+                var plus = s, minus = s
+                plus.positions[atom][axis] += h
+                minus.positions[atom][axis] -= h
+                let fd =
+                    -(try soap.backPropagate(plus, threads: 1, model: model).energy
+                    - soap.backPropagate(minus, threads: 1, model: model).energy) / (2 * h)
+                #expect(abs(result.forces[atom][axis] - fd) < 1e-6 * max(1, abs(fd)))
+            }
         }
     }
 }

@@ -47,6 +47,8 @@ public struct SOAP: Descriptor {
     /// DScribe's `periodic`: false ignores cells and periodicity; QUIP layouts always follow each structure.
     public let periodic: Bool
     let engine: SOAPEngine
+    /// Buffers `backPropagate` reuses from call to call.
+    private(set) var heldPool = HeldExpansionsPool()
 
     /// Length of each descriptor row.
     public var numberOfFeatures: Int { engine.layout.length }
