@@ -79,15 +79,16 @@ public struct GAPPotential: Calculator {
     ///   core potential's error when it cannot evaluate the structure.
     public func calculate(_ s: Structure) throws -> Calculation {
         try checkElements(s)
+        // One neighbor list for the 2- and 3-body terms and, when it reaches as far, the SOAP term.
+        let list = terms.isEmpty ? nil : try neighborList(s)
         var result =
-            try soap?.calculate(s, threads: threads)
+            try soap?.calculate(s, list: list, threads: threads)
             ?? Calculation(
                 energy: 0, forces: [SIMD3<Double>](repeating: .zero, count: s.count), virial: .zero,
                 atomEnergies: [Double](repeating: 0, count: s.count))
         var energies = result.atomEnergies ?? [Double](repeating: 0, count: s.count)
-        if !terms.isEmpty {
+        if let list {
             var accumulator = PairGradientAccumulator(forces: result.forces, virial: result.virial)
-            let list = try neighborList(s)
             for term in terms {
                 term.accumulate(
                     term.sparse.descriptor.instances(of: s, list: list, gradients: true), energies: &energies,
@@ -112,10 +113,12 @@ public struct GAPPotential: Calculator {
         return result
     }
 
-    /// The full neighbor list of `s` for the longest 2- or 3-body cutoff, built once for all those terms.
+    /// The full neighbor list of `s` for the longest cutoff of the 2- and 3-body terms and the SOAP term, built
+    /// once for all of them.
     /// - Throws: `GAPError.descriptor` for unusable geometry.
     func neighborList(_ s: Structure) throws(GAPError) -> NeighborList {
-        do { return try NeighborList(s, cutoff: geometricCutoff, threads: 1) } catch {
+        let cutoff = max(geometricCutoff, soap?.soap.interactionRange ?? 0)
+        do { return try NeighborList(s, cutoff: cutoff, threads: 1) } catch {
             throw .descriptor(.geometry(structure: 0, error))
         }
     }

@@ -67,26 +67,30 @@ enum KernelRowStream {
     ) throws(GAPError) -> DesignRows {
         var rows = DesignRows(o, columns: basis.total)
         let gradients = o.forces != nil || o.virial != nil
+        // One neighbor list for the 2- and 3-body terms and, when it reaches as far, the SOAP term.
+        var list: NeighborList?
+        if !basis.terms.isEmpty {
+            let cutoff = max(basis.terms.map(\.descriptor.cutoff.cutoff).max() ?? 0, soap?.interactionRange ?? 0)
+            do { list = try NeighborList(o.structure, cutoff: cutoff, threads: 1) } catch {
+                throw .descriptor(.geometry(structure: o.index, error))
+            }
+        }
         if let soap {
             let q: DescriptorRows, dq: SparseDerivatives?
+            let lists = list.map { [$0] }
             do {
                 if gradients {
-                    let described = try soap.derivatives([o.structure], strain: o.virial != nil, threads: 1)
+                    let described = try soap.derivatives([o.structure], strain: o.virial != nil, lists: lists, threads: 1)
                     (q, dq) = (described.descriptors, described.derivatives)
                 } else {
-                    (q, dq) = (try soap.create([o.structure], threads: 1), nil)
+                    (q, dq) = (try soap.create([o.structure], lists: lists, threads: 1), nil)
                 }
             } catch {
                 throw .descriptor(error)
             }
             try rows.addSOAP(o, q: q, dq: dq, points: basis.points, layout: basis.layout, kernel: kernel)
         }
-        if !basis.terms.isEmpty {
-            let cutoff = basis.terms.map(\.descriptor.cutoff.cutoff).max() ?? 0
-            let list: NeighborList
-            do { list = try NeighborList(o.structure, cutoff: cutoff, threads: 1) } catch {
-                throw .descriptor(.geometry(structure: o.index, error))
-            }
+        if let list {
             for (term, offset) in zip(basis.terms, basis.termOffsets) {
                 term.addDesignRows(
                     term.descriptor.instances(of: o.structure, list: list, gradients: gradients), to: &rows.matrix,

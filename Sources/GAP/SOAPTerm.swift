@@ -56,11 +56,11 @@ public struct SOAPTerm: Sendable, Equatable {
 
     /// The term's energy, forces, virial and per-atom energies.
     /// - Throws: `GAPError.descriptor` for bad geometry, `.solver` for a failed product.
-    func calculate(_ s: Structure, threads: Int) throws(GAPError) -> Calculation {
+    func calculate(_ s: Structure, list: NeighborList? = nil, threads: Int) throws(GAPError) -> Calculation {
         var failure: LinearAlgebraError?
         let result: Calculation
         do {
-            result = try soap.backPropagate(s, threads: threads) { rows in
+            result = try soap.backPropagate(s, list: list, threads: threads) { rows in
                 do throws(LinearAlgebraError) {
                     return try localEnergies(rows, elements: s.atomicNumbers)
                 } catch {

@@ -95,4 +95,27 @@ struct BackPropagationTests {
             }
         }
     }
+
+    /// A neighbor list built for a longer cutoff (as a model's 2- and 3-body terms build it) stands in for the
+    /// SOAP's own: the same energies, forces, descriptors and derivatives to rounding; a list that cannot be
+    /// shared (too short, half, another structure's) is not used.
+    @Test func aSharedNeighborListGivesTheSameNumbers() throws {
+        let soap = try SOAP.quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14])
+        let s = Crystal.diamond.structure([14], a: 5.43).rattled(stdev: 0.1, seed: 34)
+        let shared = try NeighborList(s, cutoff: 5, threads: 1)
+        #expect(soap.canShare(shared, of: s))
+        #expect(!soap.canShare(try NeighborList(s, cutoff: 3, threads: 1), of: s))
+        #expect(!soap.canShare(try NeighborList(s, cutoff: 5, kind: .half, threads: 1), of: s))
+        let bigger = Crystal.diamond.structure([14], a: 5.43, cubic: true)
+        #expect(!soap.canShare(try NeighborList(bigger, cutoff: 5, threads: 1), of: s))
+        let own = try soap.backPropagate(s, threads: 1, model: model)
+        let given = try soap.backPropagate(s, list: shared, threads: 1, model: model)
+        #expect(abs(own.energy - given.energy) < 1e-12 * abs(own.energy))
+        #expect(zip(own.forces, given.forces).allSatisfy { norm($0 - $1) < 1e-12 })
+        let (q, dq) = try soap.derivatives([s], strain: true, threads: 1)
+        let (sq, sdq) = try soap.derivatives([s], strain: true, lists: [shared], threads: 1)
+        #expect(zip(q.values, sq.values).allSatisfy { abs($0 - $1) < 1e-14 })
+        #expect(dq.values.count == sdq.values.count && zip(dq.values, sdq.values).allSatisfy { abs($0 - $1) < 1e-13 })
+        #expect(try soap.create([s], lists: [shared], threads: 1).values.elementsEqual(sq.values) { abs($0 - $1) < 1e-14 })
+    }
 }

@@ -11,15 +11,17 @@ extension SOAP {
     /// Energy, forces and virial of a model E = Σ_centers e(q_i), by back-propagating ∂e/∂q through the
     /// density expansion: one expansion per center, held with its pairs' factors while the model runs
     /// (`HeldExpansions`), then a contraction per pair; no descriptor derivative is ever stored. Per-atom
-    /// energies are the centers' local energies (0 for atoms that are not centers).
+    /// energies are the centers' local energies (0 for atoms that are not centers). `list`: the neighbor list of
+    /// `s` when the model's other terms built one (used when `canShare` allows; nil: this SOAP builds its own).
     /// - Throws: `DescriptorError` for unknown elements or unusable geometry, or an averaging layout.
     public func backPropagate(
-        _ s: Structure, threads: Int = Parallel.defaultThreads, model: LocalEnergyModel
+        _ s: Structure, list: NeighborList? = nil, threads: Int = Parallel.defaultThreads, model: LocalEnergyModel
     ) throws(DescriptorError) -> Calculation {
         guard average == .off else {
             throw .invalidSetting(name: "average", value: average.rawValue, hint: "local energies need one descriptor per center")
         }
-        let p = try prepareAll([s], centers: nil, attach: true, gradients: false, threads: threads)[0]
+        let p = try prepareAll(
+            [s], centers: nil, attach: true, gradients: false, threads: threads, lists: list.map { [$0] })[0]
         let held = heldPool.take(engine: engine, capacity: min(p.centers.count, HeldExpansions.maximumCenters))
         defer { heldPool.give(held) }
         var total = PairGradientAccumulator(count: s.count)

@@ -11,8 +11,17 @@ extension SOAP {
     public func create(
         _ structures: [Structure], centers: [[Int]]? = nil, threads: Int = Parallel.defaultThreads
     ) throws(DescriptorError) -> DescriptorRows {
-        try compute(structures, centers: atomCenters(centers), attach: true, gradients: false, strain: false, threads: threads)
-            .rows
+        try create(structures, centers: centers, lists: nil, threads: threads)
+    }
+
+    /// As `create(_:centers:threads:)`, with the neighbor list of each structure given (`lists`, see `canShare`).
+    /// - Throws: as `create`.
+    public func create(
+        _ structures: [Structure], centers: [[Int]]? = nil, lists: [NeighborList]?, threads: Int = Parallel.defaultThreads
+    ) throws(DescriptorError) -> DescriptorRows {
+        let prepared = try prepareAll(
+            structures, centers: atomCenters(centers), attach: true, gradients: false, threads: threads, lists: lists)
+        return compute(prepared, gradients: false, strain: false, threads: threads).rows
     }
 
     /// Descriptor rows and their analytic derivatives with respect to every atom position that moves
@@ -33,9 +42,28 @@ extension SOAP {
     public func derivatives(
         _ structures: [Structure], centers: [[Int]]? = nil, strain: Bool, threads: Int = Parallel.defaultThreads
     ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives) {
-        let out = try compute(
-            structures, centers: atomCenters(centers), attach: true, gradients: true, strain: strain, threads: threads)
+        try derivatives(structures, centers: centers, strain: strain, lists: nil, threads: threads)
+    }
+
+    /// As `derivatives(_:centers:strain:threads:)`, with the neighbor list of each structure given (`lists`, see
+    /// `canShare`): a model whose other terms need a list too builds one, for the longest cutoff, for all.
+    /// - Throws: as `create`.
+    public func derivatives(
+        _ structures: [Structure], centers: [[Int]]? = nil, strain: Bool, lists: [NeighborList]?,
+        threads: Int = Parallel.defaultThreads
+    ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives) {
+        let prepared = try prepareAll(
+            structures, centers: atomCenters(centers), attach: true, gradients: true, threads: threads, lists: lists)
+        let out = compute(prepared, gradients: true, strain: strain, threads: threads)
         return (out.rows, out.derivatives)
+    }
+
+    /// Whether `list` can stand in for the neighbor list this SOAP builds for `s`: a full list of `s` itself (this
+    /// SOAP follows the structure's cell, as QUIP's layouts and a periodic DScribe one do) with a cutoff at least
+    /// `interactionRange` (pairs beyond it are skipped). Other terms of a model share such a list.
+    public func canShare(_ list: NeighborList, of s: Structure) -> Bool {
+        (periodic || !s.pbc.isAnyPeriodic) && list.kind == .full && list.cutoff >= interactionRange
+            && list.offsets.count == s.count + 1
     }
 
     private func atomCenters(_ centers: [[Int]]?) -> [[Center]]? {
@@ -67,8 +95,9 @@ extension SOAP {
     }
 
     private func prepare(
-        _ s: Structure, index: Int, centers: [Center]?, attach: Bool, gradients: Bool
+        _ s: Structure, index: Int, centers: [Center]?, attach: Bool, gradients: Bool, list given: NeighborList?
     ) throws(DescriptorError) -> Prepared {
+        let original = s
         var s = s
         if !periodic {
             s.pbc = .none
@@ -83,12 +112,16 @@ extension SOAP {
             speciesOf += repeatElement(-1, count: ghosts.count)
         }
         let list: NeighborList
-        do {
-            // Only the centers' pairs: a few centers in a large structure need not list every atom.
-            list = try NeighborList(
-                s, cutoff: engine.basis.range, centers: centers.count < s.count ? centers.map(\.site) : nil, threads: 1)
-        } catch {
-            throw .geometry(structure: index, error)
+        if let given, ghosts.isEmpty, canShare(given, of: original) {
+            list = given
+        } else {
+            do {
+                // Only the centers' pairs: a few centers in a large structure need not list every atom.
+                list = try NeighborList(
+                    s, cutoff: engine.basis.range, centers: centers.count < s.count ? centers.map(\.site) : nil, threads: 1)
+            } catch {
+                throw .geometry(structure: index, error)
+            }
         }
         var blockAtoms = [[Int]](), blockPatterns = [[Int]]()
         if gradients {
@@ -118,11 +151,13 @@ extension SOAP {
         return compute(prepared, gradients: gradients, strain: strain, threads: threads)
     }
 
-    /// Every structure made ready, in parallel (see `Prepared`).
+    /// Every structure made ready, in parallel (see `Prepared`), with its list from `lists` when one is given and
+    /// `canShare` it.
     /// - Throws: `DescriptorError` for a centers list per structure missing, unknown elements, bad centers or
     ///   unusable geometry.
     func prepareAll(
-        _ structures: [Structure], centers: [[Center]]?, attach: Bool, gradients: Bool, threads: Int
+        _ structures: [Structure], centers: [[Center]]?, attach: Bool, gradients: Bool, threads: Int,
+        lists: [NeighborList]? = nil
     ) throws(DescriptorError) -> [Prepared] {
         if let centers, centers.count != structures.count {
             throw .invalidSetting(
@@ -131,7 +166,8 @@ extension SOAP {
         }
         let results = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) -> Prepared in
-                try prepare(structures[k], index: k, centers: centers?[k], attach: attach, gradients: gradients)
+                try prepare(
+                    structures[k], index: k, centers: centers?[k], attach: attach, gradients: gradients, list: lists?[k])
             }
         }
         var prepared = [Prepared]()
