@@ -75,19 +75,12 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Do not store the factors for predictive variances (smaller file).") var noVariance = false
     @Flag(help: "Keep configurations with two atoms closer than 0.5 Å (they are left out by default).") var allowCloseAtoms = false
     @Option(parsing: .unconditional, help: "Seed of random choices.") var seed: UInt64 = 1
-    @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "Cut the training rows into this many fixed parts for the QR, so that the weights are the same on any number "
-                + "of ranks (bit for bit at the same --threads); default: one part per rank.", valueName: "parts"))
-    var partitions: Int?
+    @OptionGroup var sharing: WorkSharingOptions
     @Flag(help: "Print the predicted peak memory and the time of each stage, and exit without fitting.") var estimate = false
     @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
     @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
         if let calibration {
             if noVariance { throw ValidationError("--calibration needs the variance factors that --no-variance leaves out") }
             if PotentialFiles.writesGapXML(output) {
@@ -226,8 +219,8 @@ struct FitCommand: ParsableCommand {
             sparseMethod: method,
             sparseIndices: indices, sigmas: kernelOptions.sigmas,
             configTypeSigmas: typeSigmas, keys: keys, e0: e0Mode, jitter: kernelOptions.jitter, seed: seed,
-            threads: threads, useVirials: !kernelOptions.noVirials, storeVariance: !noVariance, allowCloseAtoms: allowCloseAtoms)
-        settings.partitions = partitions
+            useVirials: !kernelOptions.noVirials, storeVariance: !noVariance, allowCloseAtoms: allowCloseAtoms)
+        sharing.apply(to: &settings)
         return settings
     }
 

@@ -24,19 +24,12 @@ struct GapFitCommand: ParsableCommand {
     var arguments: [String] = []
 
     @Option(help: "Test set to report errors on (never used for fitting).") var test: String?
-    @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "Cut the training rows into this many fixed parts for the QR, so that the weights are the same on any number "
-                + "of ranks (bit for bit at the same --threads); default: one part per rank.", valueName: "parts"))
-    var partitions: Int?
+    @OptionGroup var sharing: WorkSharingOptions
     @Flag(help: "Print the predicted peak memory and the time of each stage, and exit without fitting.") var estimate = false
     @Option(help: "Write errors, timings and peak memory as JSON.") var metrics: String?
     @Option(help: "Write parity plots, an error histogram and index.html into this folder.") var report: String?
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, found \(threads)") }
         guard !arguments.isEmpty else { throw ValidationError("give gap_fit's arguments, e.g. at_file=train.xyz gap={…} …") }
     }
 
@@ -58,8 +51,7 @@ struct GapFitCommand: ParsableCommand {
             for s in structures { for z in s.atomicNumbers where !elements.contains(z) { elements.append(z) } }
             let testStructures = try test.map { try readTestFrames($0, trainingElements: Set(elements)) }
             var settings = try job.settings(elements: elements)
-            settings.threads = threads
-            settings.partitions = partitions
+            sharing.apply(to: &settings)
             for warning in Self.missingReferenceData(structures, keys: settings.keys) { print("warning: \(warning)") }
             let run = FitRun(
                 train: job.trainingFile, structures: structures, lines: lines, test: test, testStructures: testStructures,
