@@ -40,6 +40,14 @@ final class HeldExpansions: @unchecked Sendable {
         return 4 * lm + 2 * ln
     }
 
+    /// The centers to make room for when a structure has `centers`: at most `maximumCenters`, and no more than
+    /// the workspaces' own buffers (coefficients, products, back-projection) fit in `maximumPairValues` doubles.
+    static func capacity(engine: SOAPEngine, centers: Int) -> Int {
+        let K = engine.channels, lm = (engine.lMax + 1) * (engine.lMax + 1)
+        let own = 2 * lm * K + (engine.lMax + 1) * K * K + engine.layout.length
+        return max(1, min(centers, maximumCenters, maximumPairValues / own))
+    }
+
     /// Consecutive ranges of the centers of `p` to hold at once: at most `maximumCenters` (and the capacity), their
     /// pairs' factors within `maximumPairValues` doubles, and at least one center each.
     func batches(_ p: SOAP.Prepared) -> [Range<Int>] {
@@ -104,8 +112,8 @@ final class HeldExpansions: @unchecked Sendable {
 final class HeldExpansionsPool: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [HeldExpansions] = []
-    /// Most held expansions kept for reuse (one per concurrent caller).
-    static let kept = 4
+    /// Most held expansions kept for reuse (a structure is back-propagated by one caller at a time, on its threads).
+    static let kept = 2
 
     /// Held expansions of `engine` with room for `capacity` centers.
     func take(engine: SOAPEngine, capacity: Int) -> HeldExpansions {

@@ -22,7 +22,7 @@ extension SOAP {
         }
         let p = try prepareAll(
             [s], centers: nil, attach: true, gradients: false, threads: threads, lists: list.map { [$0] })[0]
-        let held = heldPool.take(engine: engine, capacity: min(p.centers.count, HeldExpansions.maximumCenters))
+        let held = heldPool.take(engine: engine, capacity: HeldExpansions.capacity(engine: engine, centers: p.centers.count))
         defer { heldPool.give(held) }
         var total = PairGradientAccumulator(count: s.count)
         var energies = [Double](repeating: 0, count: s.count)
