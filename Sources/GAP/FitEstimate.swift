@@ -132,7 +132,7 @@ public struct FitEstimate: Sendable {
         let largest = observations.map(\.structure.count).max() ?? 0
         let structureBytes = observations.reduce(0.0) { $0 + 512 + Double($1.structure.count) * 80 }
         let ownAtoms = (atoms + ranks - 1) / ranks
-        let plan = ReductionPlan(rowCounts: rowCounts, parts: settings.partitions ?? ranks, ranks: ranks)
+        let plan = ReductionPlan(rowCounts: rowCounts, parts: settings.partitions, ranks: ranks)
         let work = (0..<ranks).map { plan.work(ofRank: $0) }
         let triangles = Double(max(work.map(\.triangles).max() ?? 1, 1))
         let triangle = Part(name: Self.triangle, bytes: Self.bytes(8 * (m + 1) * (m + 1)))
@@ -151,7 +151,7 @@ public struct FitEstimate: Sendable {
             shared + [triangle, Part(name: "candidate descriptors", bytes: Self.bytes(8 * d * candidates))]
         var parts =
             shared + [
-                Part(name: Self.triangle, bytes: Self.bytes(8 * triangles * (m + 1) * (m + 1))),
+                Part(name: Self.triangle, bytes: Self.bytes(triangles * Double(triangle.bytes))),
                 Part(name: Self.batch, bytes: Self.bytes(2 * 8 * batchRows * (m + 1)))
             ]
         if D > 0 {

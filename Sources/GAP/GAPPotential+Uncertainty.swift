@@ -46,8 +46,7 @@ extension GAPPotential {
                 priorOffset: 1)
             offset = soap.sparseCount
         }
-        if !terms.isEmpty {
-            let list = try neighborList(s)
+        if let list = try neighborList(s) {
             for term in terms {
                 let instances = term.sparse.descriptor.instances(of: s, list: list, gradients: true)
                 term.addEnergyColumns([instances], into: &columns, offset: offset, column: 0, prior: &energyPrior)
@@ -92,7 +91,8 @@ extension GAPPotential {
             offset = soap.sparseCount
         }
         if !terms.isEmpty {
-            let lists = try structures.map { s throws(GAPError) in try neighborList(s) }
+            // With 2- or 3-body terms every structure has its list.
+            let lists = try structures.compactMap { s throws(GAPError) in try neighborList(s) }
             for term in terms {
                 let instances = zip(structures, lists).map { s, list in
                     term.sparse.descriptor.instances(of: s, list: list, gradients: false)

@@ -79,8 +79,7 @@ public struct GAPPotential: Calculator {
     ///   core potential's error when it cannot evaluate the structure.
     public func calculate(_ s: Structure) throws -> Calculation {
         try checkElements(s)
-        // One neighbor list for the 2- and 3-body terms and, when it reaches as far, the SOAP term.
-        let list = terms.isEmpty ? nil : try neighborList(s)
+        let list = try neighborList(s)
         var result =
             try soap?.calculate(s, list: list, threads: threads)
             ?? Calculation(
@@ -113,14 +112,10 @@ public struct GAPPotential: Calculator {
         return result
     }
 
-    /// The full neighbor list of `s` for the longest cutoff of the 2- and 3-body terms and the SOAP term, built
-    /// once for all of them.
+    /// The neighbor list of `s` that every term shares (`NeighborList.shared`); nil without 2- or 3-body terms.
     /// - Throws: `GAPError.descriptor` for unusable geometry.
-    func neighborList(_ s: Structure) throws(GAPError) -> NeighborList {
-        let cutoff = max(geometricCutoff, soap?.soap.interactionRange ?? 0)
-        do { return try NeighborList(s, cutoff: cutoff, threads: 1) } catch {
-            throw .descriptor(.geometry(structure: 0, error))
-        }
+    func neighborList(_ s: Structure) throws(GAPError) -> NeighborList? {
+        try NeighborList.shared(s, index: 0, termCutoffs: terms.map(\.sparse.descriptor.cutoff.cutoff), soap: soap?.soap)
     }
 
     /// The predictive variance (eV²) of each atom's local energy, all terms together; nil when the
@@ -136,8 +131,7 @@ public struct GAPPotential: Calculator {
                 s, elements: variance.elements, threads: threads, into: &columns, offset: 0, prior: &prior)
             offset = soap.sparseCount
         }
-        if !terms.isEmpty {
-            let list = try neighborList(s)
+        if let list = try neighborList(s) {
             for term in terms {
                 term.addKernelColumns(
                     term.sparse.descriptor.instances(of: s, list: list, gradients: false), atoms: s.count, into: &columns,

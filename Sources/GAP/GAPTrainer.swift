@@ -43,7 +43,7 @@ public enum GAPTrainer {
         let data = try c.agreeing { () throws(GAPError) in try FitData(structures, lines: lines, settings: settings) }
         report.warnings += data.warnings
         let plan = ReductionPlan(
-            rowCounts: data.observations.map(\.rowCount), parts: settings.partitions ?? c.size, ranks: c.size)
+            rowCounts: data.observations.map(\.rowCount), parts: settings.partitions, ranks: c.size)
         let mine = Array(data.observations[plan.observations(ofRank: c.rank)])
         lap("read and check data")
 

@@ -67,14 +67,8 @@ enum KernelRowStream {
     ) throws(GAPError) -> DesignRows {
         var rows = DesignRows(o, columns: basis.total)
         let gradients = o.forces != nil || o.virial != nil
-        // One neighbor list for the 2- and 3-body terms and, when it reaches as far, the SOAP term.
-        var list: NeighborList?
-        if !basis.terms.isEmpty {
-            let cutoff = max(basis.terms.map(\.descriptor.cutoff.cutoff).max() ?? 0, soap?.interactionRange ?? 0)
-            do { list = try NeighborList(o.structure, cutoff: cutoff, threads: 1) } catch {
-                throw .descriptor(.geometry(structure: o.index, error))
-            }
-        }
+        let list = try NeighborList.shared(
+            o.structure, index: o.index, termCutoffs: basis.terms.map(\.descriptor.cutoff.cutoff), soap: soap)
         if let soap {
             let q: DescriptorRows, dq: SparseDerivatives?
             let lists = list.map { [$0] }

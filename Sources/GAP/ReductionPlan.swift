@@ -18,9 +18,9 @@ struct ReductionPlan: Sendable {
     /// The parts of each rank.
     let rankParts: [Range<Int>]
 
-    /// A plan for observations of `rowCounts` rows in `parts` parts over `ranks` ranks (both at least 1).
-    init(rowCounts: [Int], parts: Int, ranks: Int) {
-        self.parts = BalancedRanges.split(weights: rowCounts, parts: max(parts, 1))
+    /// A plan for observations of `rowCounts` rows in `parts` parts (nil: one per rank) over `ranks` ranks.
+    init(rowCounts: [Int], parts: Int?, ranks: Int) {
+        self.parts = BalancedRanges.split(weights: rowCounts, parts: max(parts ?? ranks, 1))
         let count = self.parts.count, ranks = max(ranks, 1)
         // Rank r's parts start at ⌈r·P/R⌉: rank 0 always owns part 0 (the root), with more ranks than parts the
         // last ranks have none.
@@ -61,17 +61,60 @@ struct ReductionPlan: Sendable {
         return (u, u + size / 2, size / 2)
     }
 
+    /// One step of a rank's share of the reduction, on its stack of triangles.
+    enum Step: Equatable {
+        /// Fold part `part`'s rows into a new triangle on top of the stack.
+        case fold(part: Int)
+        /// Fold the top triangle below the one under it (both this rank's), leaving their merge on top.
+        case mergeTop
+        /// Fold the triangle that rank `rank` sends below the top one.
+        case receive(from: Int)
+        /// Send the top triangle to rank `rank`, taking it off the stack.
+        case send(to: Int)
+    }
+
+    /// Rank `r`'s steps, in order: each of its `roots` built depth first — a node's first half, then its second
+    /// half (built here, or received) folded below it — and sent on, except node (0, width), which stays on rank
+    /// 0's stack as the result.
+    func steps(ofRank r: Int) -> [Step] {
+        var steps = [Step]()
+        func build(_ u: Int, _ size: Int) {
+            guard let h = halves(u, size: size) else {
+                if size > 1 { build(u, size / 2) } else { steps.append(.fold(part: u)) }
+                return
+            }
+            build(h.left, h.size)
+            let source = owner(ofPart: h.right)
+            if source == r {
+                build(h.right, h.size)
+                steps.append(.mergeTop)
+            } else {
+                steps.append(.receive(from: source))
+            }
+        }
+        for (u, size) in roots(ofRank: r) {
+            build(u, size)
+            if u != 0 { steps.append(.send(to: owner(ofPart: u - size))) }
+        }
+        return steps
+    }
+
     /// What rank `r` does in the reduction: the triangles it merges (received or its own), and the most triangles
     /// it holds at once.
     func work(ofRank r: Int) -> (merges: Int, triangles: Int) {
-        var merges = 0
-        func peak(_ u: Int, _ size: Int) -> Int {
-            guard let h = halves(u, size: size) else { return size == 1 ? 1 : peak(u, size / 2) }
-            merges += 1
-            let left = peak(h.left, h.size)
-            return owner(ofPart: h.right) == r ? max(left, 1 + peak(h.right, h.size)) : left
+        var merges = 0, held = 0, most = 0
+        for step in steps(ofRank: r) {
+            switch step {
+            case .fold:
+                held += 1
+                most = max(most, held)
+            case .mergeTop:
+                held -= 1
+                merges += 1
+            case .receive: merges += 1
+            case .send: held -= 1
+            }
         }
-        let triangles = roots(ofRank: r).map { peak($0.part, $0.size) }.max() ?? 0
-        return (merges, triangles)
+        return (merges, most)
     }
 }

@@ -48,10 +48,10 @@ final class HeldExpansions: @unchecked Sendable {
         return max(1, min(centers, maximumCenters, maximumPairValues / own))
     }
 
-    /// Consecutive ranges of the centers of `p` to hold at once: at most `maximumCenters` (and the capacity), their
+    /// Consecutive ranges of the centers of `p` to hold at once: at most the capacity (`capacity(engine:centers:)`), their
     /// pairs' factors within `maximumPairValues` doubles, and at least one center each.
     func batches(_ p: SOAP.Prepared) -> [Range<Int>] {
-        let most = min(Self.maximumCenters, spaces.count)
+        let most = spaces.count
         var out = [Range<Int>](), start = 0, values = 0
         for c in p.centers.indices {
             let own = (p.list.pairs(of: p.centers[c].site).count + 1) * pairValues
