@@ -250,6 +250,7 @@ struct SOAPEngine: Sendable {
             let pair = ws.pairs[c]
             let Y = ws.pairHarmonics + c * lmCount, dY = ws.pairHarmonicGradients + c * lmCount
             let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount
+            let assign = pair.slot >= 0 && ws.takeUnwritten(pair.slot)
             for l in 0...lMax {
                 // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (length K each).
                 for k in 0..<(4 * K) { v[k] = 0 }
@@ -266,14 +267,16 @@ struct SOAPEngine: Sendable {
                 }
                 let a = A + l * nMax, b = B + l * nMax
                 if pair.slot >= 0 {
-                    addOuterProducts(ws, slot: pair.slot, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1)
+                    addOuterProducts(
+                        ws, slot: pair.slot, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1,
+                        assign: assign)
                 }
                 if strain {
                     // ∂/∂ε_ab = D_a ∂/∂D_b: strain slot a holds b = x, y, z.
                     for axis in 0..<3 {
                         addOuterProducts(
                             ws, slot: ws.strainSlot + axis, l: l, column: pair.column, a: a, b: b,
-                            unit: pair.unit, scale: pair.vector[axis])
+                            unit: pair.unit, scale: pair.vector[axis], assign: false)
                     }
                 }
             }
@@ -299,11 +302,12 @@ struct SOAPEngine: Sendable {
         ws.pairs[index] = Workspace.CachedPair(atom: atom, slot: slot, column: column, vector: .zero, unit: .zero)
     }
 
-    /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α.
+    /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α; with `assign`,
+    /// = instead of += (the slot's first pair).
     @inline(__always)
     private func addOuterProducts(
         _ ws: Workspace, slot: Int, l: Int, column: Int, a: UnsafeMutablePointer<Double>,
-        b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double
+        b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double, assign: Bool
     ) {
         let K = channels
         let v = ws.projection
@@ -314,7 +318,11 @@ struct SOAPEngine: Sendable {
             for n in 0..<nMax {
                 let bn = ua * b[n], an = scale * a[n]
                 let row = g + n * K
-                for jb in 0..<K { row[jb] += bn * v[jb] + an * w[jb] }
+                if assign {
+                    for jb in 0..<K { row[jb] = bn * v[jb] + an * w[jb] }
+                } else {
+                    for jb in 0..<K { row[jb] += bn * v[jb] + an * w[jb] }
+                }
             }
         }
     }
@@ -408,10 +416,7 @@ struct SOAPEngine: Sendable {
                     gather(block: strainBlocks + 3 * slot + alpha, pattern: 0, into: target)
                     // Normalising is linear in ∂q, so the center can sum normalised blocks.
                     normaliseDense(target)
-                    if attached {
-                        let center = atoms + alpha * D
-                        for k in 0..<D { center[k] -= target[k] }
-                    }
+                    if attached { cblas_daxpy(Int32(D), -1, target, 1, atoms + alpha * D, 1) }
                 }
             }
         case let .sparse(atoms, rankOne):
@@ -453,7 +458,7 @@ struct SOAPEngine: Sendable {
                 cblas_dscal(Int32(r.count), inverse, row, 1)
                 coefficient -= cblas_ddot(Int32(r.count), q + r.lowerBound, 1, row, 1)
             }
-            if let center { for k in r { center[k] -= row[k - r.lowerBound] } }
+            if let center { cblas_daxpy(Int32(r.count), -1, row, 1, center + r.lowerBound, 1) }
             row += r.count
         }
         guard let rankOne else { return }

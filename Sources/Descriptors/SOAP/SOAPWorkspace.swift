@@ -48,6 +48,8 @@ final class Workspace {
     /// Per atom slot, the engine's feature pattern of its block (0: every feature); its products are cleared in
     /// every row for pattern 0, else only in the rows of its species' channels (and `zeroEntry`).
     private(set) var slotPatterns: [Int] = []
+    /// Per slot, its products are not cleared yet: its first pair assigns them (`takeUnwritten`) instead of adding.
+    private var unwritten: [Bool] = []
     /// The first atom slot is a center that moves with its atom (its block is minus the sum of the others).
     private(set) var attachedCenter = false
     /// Strain slots in use (0 or 3), placed first.
@@ -122,9 +124,10 @@ final class Workspace {
         if let atom { _ = slot(of: atom, pattern: 0, column: 0) }
     }
 
-    /// The slot of `atom`, assigned on first use with the feature `pattern` of its block and its gradient
-    /// products zeroed: all of them for pattern 0, else the n_max rows from channel `column` on (an atom's
-    /// pairs fill only the rows of its species).
+    /// The slot of `atom`, assigned on first use with the feature `pattern` of its block. The products its
+    /// pairs fill — every row with one species, else the n_max rows of its species' channels, which are all
+    /// that pattern ≠ 0 reads — are assigned by its first pair (see `takeUnwritten`); a multi-species slot of
+    /// pattern 0 reads every row, so its products are zeroed here.
     @inline(__always) func slot(of atom: Int, pattern: Int, column: Int) -> Int {
         let existing = slotOfAtom[atom]
         if existing >= 0 { return Int(existing) }
@@ -132,17 +135,17 @@ final class Workspace {
         slotOfAtom[atom] = Int32(s)
         slotAtoms.append(atom)
         slotPatterns.append(pattern)
-        if pattern == 0 {
-            clear(slot: s)
-        } else {
-            for block in (3 * s)..<(3 * s + 3) {
-                for l in 0...lMax {
-                    (gradientProducts(block: block, l: l) + column * channels).update(repeating: 0, count: nMax * channels)
-                }
-                gradientProducts(block: block, l: 0)[zeroEntry] = 0
-            }
-        }
+        let assigned = pattern != 0 || channels == nMax
+        if !assigned { clear(slot: s) }
+        unwritten[s] = assigned
         return s
+    }
+
+    /// Whether `slot`'s products are still to be assigned (then they are from now on considered written).
+    @inline(__always) func takeUnwritten(_ slot: Int) -> Bool {
+        let fresh = unwritten[slot]
+        unwritten[slot] = false
+        return fresh
     }
 
     private func clear(slot s: Int) {
@@ -153,7 +156,10 @@ final class Workspace {
         guard slots > capacitySlots else { return }
         derivativeProducts?.deallocate()
         capacitySlots = max(slots, 2 * capacitySlots)
+        // Zeroed once: the entries past the K × K matrices (`zeroEntry`) are never written.
         derivativeProducts = .allocate(capacity: capacitySlots * 3 * blockSize)
+        derivativeProducts!.initialize(repeating: 0, count: capacitySlots * 3 * blockSize)
+        unwritten = [Bool](repeating: false, count: capacitySlots)
     }
 
     /// Makes room to cache up to `count` pairs.
