@@ -3,24 +3,51 @@ import Foundation
 import LinearAlgebra
 import Support
 
-/// A fit's kernel rows kept to be solved again: the rows of the fitting configurations and of validation
-/// configurations, not yet divided by σ, for one descriptor, kernel and sparse-point setting. Solving them
-/// for other σ and δ gives the validation errors that `GAPTrainer.fit` with those σ and δ would give, in the
-/// time of one QR instead of a fit — what `tune` tries σ and δ with.
+/// A fit's kernel rows kept to be solved again for other σ and δ: the rows of the fitting configurations folded
+/// into one QR triangle per σ group, and the rows of validation configurations, for one descriptor, kernel and
+/// sparse-point setting. Solving them for other σ and δ gives the validation errors that `GAPTrainer.fit` with
+/// those σ and δ would give, in the time of merging a few triangles instead of a fit — what `tune` tries σ
+/// and δ with.
+///
+/// A row's σ is the default σ of its kind (energy, force or virial) times a factor of its configuration (√N
+/// for energies and virials), or a σ of its own (a config-type σ or an `energy_sigma`-like key) that the
+/// defaults do not change. Rows are divided by that factor, or by their own σ, and folded into the triangle of
+/// their group (energies, forces, virials, fixed); a solve scales each triangle by 1/σ of its group and merges
+/// them below the regulariser's: QR([A₁; A₂]) has the triangle of QR([R₁; R₂]), so this is the fit's least-squares
+/// problem exactly. Memory: four (M+1)² triangles and the validation rows, not the fit's rows.
 ///
 /// δ scales every term's kernel: K = r² K₀ for r = δ / `settings.kernel.delta` (K_MM's factor is made again
-/// for (r² K₀ + jitter)/r⁴, block by block; the rows stay as kept). Rows are held in memory: (fit + validation rows) × M doubles.
+/// for (r² K₀ + jitter)/r⁴, block by block; the triangles stay as kept).
 public struct KernelSystem: Sendable {
     /// Sparse points of all terms (columns of K_NM).
     public let columns: Int
     /// The δ the rows were computed with.
     public let delta: Double
+    /// Rows of the fitting configurations.
+    public let fitRowCount: Int
     private let settings: FitSettings
-    private let observations: [Observation]
-    private let rows: [DesignRows]
+    /// Per σ group with rows, the triangle of its rows (each divided by its factor or own σ).
+    private let triangles: [(group: SigmaGroup, triangle: IncrementalLeastSquares)]
     private let validationRows: [DesignRows]
     private let validationAtoms: [Int]
     private let lower: BlockDiagonalLower
+
+    /// Which default σ divides a row.
+    enum SigmaGroup: CaseIterable, Sendable {
+        case energy, force, virial
+        /// A σ of the row's own, whatever the defaults.
+        case fixed
+
+        /// What the group's triangle is multiplied by under the defaults `sigmas`.
+        func scale(_ sigmas: Sigmas) -> Double {
+            switch self {
+            case .energy: 1 / sigmas.energy
+            case .force: 1 / sigmas.force
+            case .virial: 1 / sigmas.virial
+            case .fixed: 1
+            }
+        }
+    }
 
     /// The kernel rows of `fit` and `validation` under `settings` (σ and the δ of later solves aside):
     /// descriptors and sparse points of `fit` as `GAPTrainer.fit` chooses them, e0 resolved on `fit` and
@@ -47,63 +74,123 @@ public struct KernelSystem: Sendable {
             of: data.observations, terms: data.terms, threads: settings.threads, progress: progress)
         let basis = try SparseBasis(
             candidates: candidates, elements: data.elements, terms: data.terms, instances: instances, settings: settings)
-        func kernelRows(_ observations: [Observation]) throws(GAPError) -> [DesignRows] {
+        func kernelRows(_ observations: ArraySlice<Observation>) throws(GAPError) -> [DesignRows] {
             let results = Parallel.map(observations.count, threads: settings.threads) { k in
                 Result { () throws(GAPError) in
-                    try KernelRowStream.kernelRows(observations[k], soap: data.soap, basis: basis, kernel: settings.kernel)
+                    try KernelRowStream.kernelRows(
+                        observations[observations.startIndex + k], soap: data.soap, basis: basis, kernel: settings.kernel)
                 }
             }
             var out = [DesignRows]()
             for r in results { out.append(try r.get()) }
             return out
         }
-        rows = try kernelRows(data.observations)
-        progress?("kernel rows", data.observations.count, data.observations.count)
-        validationRows = try kernelRows(validationData.observations)
+        // The fit's rows, a batch at a time, into the triangles of their σ groups.
+        let M = basis.total
+        var solvers = [SigmaGroup: IncrementalLeastSquares]()
+        let observations = data.observations
+        let rowsPerFold = KernelRowStream.rowsPerFold(columns: M)
+        var start = 0
+        while start < observations.count {
+            var end = start, count = 0
+            while end < observations.count && (count < rowsPerFold || end == start) {
+                count += observations[end].rowCount
+                end += 1
+            }
+            let parts = try kernelRows(observations[start..<end])
+            var members = [SigmaGroup: [(part: Int, row: Int, divisor: Double)]]()
+            for (p, o) in observations[start..<end].enumerated() {
+                for (row, (group, divisor)) in try Self.groups(of: o, settings: settings).enumerated() {
+                    members[group, default: []].append((p, row, divisor))
+                }
+            }
+            for (group, rows) in members {
+                var block = Self.columnMajorBlock(parts, rows: rows, columns: M)
+                do {
+                    try BLASThreads.withThreads(settings.threads) { () throws(LinearAlgebraError) in
+                        try solvers[group, default: IncrementalLeastSquares(zeroColumns: M)].add(
+                            columnMajor: &block, rows: rows.count)
+                    }
+                } catch {
+                    throw .solver(stage: "QR update", error)
+                }
+            }
+            progress?("kernel rows and QR", end, observations.count)
+            start = end
+        }
+        triangles = SigmaGroup.allCases.compactMap { g in solvers[g].map { (g, $0) } }
+        fitRowCount = observations.reduce(0) { $0 + $1.rowCount }
+        validationRows = try kernelRows(validationData.observations[...])
         validationAtoms = validationData.observations.map(\.structure.count)
-        observations = data.observations
         lower = basis.lower
-        columns = basis.total
+        columns = M
         delta = settings.kernel.delta
         self.settings = settings
     }
 
-    /// Rows of the fitting configurations.
-    public var fitRowCount: Int { rows.reduce(0) { $0 + $1.targets.count } }
+    /// The σ group of each row of `o` and what the row is divided by: its σ at unit default σ (the factor of
+    /// the default σ) when that σ follows the defaults, else its own σ.
+    private static func groups(of o: Observation, settings: FitSettings) throws(GAPError) -> [(SigmaGroup, Double)] {
+        func sigmas(_ x: Double) throws(GAPError) -> [Double] {
+            DesignRows.sigmas(
+                of: try Observation(
+                    o.structure, index: o.index, line: o.line, keys: settings.keys,
+                    defaults: Sigmas(energy: x, force: x, virial: x), configTypeSigmas: settings.configTypeSigmas,
+                    useVirials: settings.useVirials))
+        }
+        let unit = try sigmas(1), twice = try sigmas(2)
+        let kinds =
+            (o.energy == nil ? [] : [SigmaGroup.energy])
+            + [SigmaGroup](repeating: .force, count: o.forces == nil ? 0 : 3 * o.structure.count)
+            + [SigmaGroup](repeating: .virial, count: o.virial == nil ? 0 : 6)
+        return zip(kinds, zip(unit, twice)).map { kind, pair in (pair.1 == 2 * pair.0 ? kind : .fixed, pair.0) }
+    }
+
+    /// The rows `rows` of `parts` (each divided by its divisor) as one column-major block [A b].
+    private static func columnMajorBlock(
+        _ parts: [DesignRows], rows: [(part: Int, row: Int, divisor: Double)], columns M: Int
+    ) -> [Double] {
+        let m = rows.count
+        var block = [Double](repeating: 0, count: m * (M + 1))
+        block.withUnsafeMutableBufferPointer { out in
+            for (i, r) in rows.enumerated() {
+                let inverse = 1 / r.divisor
+                parts[r.part].matrix.elements.withUnsafeBufferPointer { a in
+                    let row = a.baseAddress! + r.row * M
+                    for j in 0..<M { out[j * m + i] = row[j] * inverse }
+                }
+                out[M * m + i] = parts[r.part].targets[r.row] * inverse
+            }
+        }
+        return block
+    }
 
     /// The validation errors of the fit with σ `sigmas` (per atom for energies and virials, scaled by √N
     /// as in a fit; per-configuration σ keys and config-type σ as `settings` give them) and kernel scale `delta`.
-    /// - Throws: `GAPError.solver` for a failed QR or solve.
+    /// - Throws: `GAPError.invalidSetting` for a σ that is not positive where rows need it, `.solver` for a
+    ///   failed QR or solve.
     public func validationErrors(sigmas: Sigmas, delta newDelta: Double) throws(GAPError) -> ValidationErrors {
         // With K = r² K₀ the fit's weights α give predictions K₀ β for β = r² α, and β minimises
         // ‖Λ^{-1/2}(K₀ β − y)‖² + βᵀ (r² K₀ + jitter)/r⁴ β: the rows stay as kept, only L changes.
         var solver = IncrementalLeastSquares(transposeOf: try regulariser(newDelta / delta))
-        let rowsPerFold = KernelRowStream.rowsPerFold(columns: columns)
-        var start = 0
-        while start < rows.count {
-            var end = start, count = 0
-            while end < rows.count && (count < rowsPerFold || end == start) {
-                count += rows[end].targets.count
-                end += 1
+        for (group, triangle) in triangles {
+            let scale = group.scale(sigmas)
+            guard scale.isFinite && scale > 0 else {
+                throw .invalidSetting(
+                    name: "σ of \(group)", value: "\(1 / scale)", hint: "the fit has \(group) rows: give a positive σ")
             }
-            var rowSigmas = [[Double]]()
-            for o in observations[start..<end] {
-                rowSigmas.append(
-                    DesignRows.sigmas(
-                        of: try Observation(
-                            o.structure, index: o.index, line: o.line, keys: settings.keys, defaults: sigmas,
-                            configTypeSigmas: settings.configTypeSigmas, useVirials: settings.useVirials)))
-            }
-            var (block, blockRows) = KernelRowStream.columnMajorBlock(
-                Array(rows[start..<end]), columns: columns, dividingBy: rowSigmas)
             do {
                 try BLASThreads.withThreads(settings.threads) { () throws(LinearAlgebraError) in
-                    try solver.add(columnMajor: &block, rows: blockRows)
+                    for rows in triangle.rowBlocks() {
+                        var block = triangle.rowBlock(rows)
+                        if scale != 1 { for k in block.indices { block[k] *= scale } }
+                        try solver.fold(rowBlock: block, rows: rows)
+                    }
                 }
             } catch {
-                throw .solver(stage: "QR update", error)
+                throw .solver(stage: "QR merge", error)
             }
-            start = end
+            solver.addRowCount(triangle.rowCount)
         }
         do { return errors(try solver.solve()) } catch { throw .solver(stage: "solve", error) }
     }

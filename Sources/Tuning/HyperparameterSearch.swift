@@ -8,14 +8,14 @@ import GAP
 /// Phase "cheap": a share of the fitted configurations (`cheapConfigurationFraction`), and every element gets
 /// `cheapFraction` of its requested sparse points (at least `cheapMinimum`, at most all). One coordinate-descent pass after another goes through `parameters` in
 /// `TuningParameter.searchOrder`: each setting steps to its neighbors (`TuningParameter.neighbors`) and keeps
-/// going in a direction while the score improves. σ and δ re-solve kept kernel rows (`KernelSystem`, one QR
-/// each); a descriptor or kernel setting computes new rows and is scored after a step of σ and δ of its own, so
+/// going in a direction while the score improves. σ and δ re-solve kept kernel rows (`KernelSystem`: a merge of
+/// its QR triangles each); a descriptor or kernel setting computes new rows and is scored after a step of σ and δ of its own, so
 /// that it is not judged at σ tuned for the old rows. Passes stop when one changes nothing.
 /// Phase "full": the best settings with the requested sparse points, σ and δ stepped again (the best σ shrink
 /// as sparse points are added), and with `n_sparse` searched, twice the sparse points while that helps.
 ///
 /// Time: each trial's cost is predicted (from `FitEstimate` for new rows, corrected by the ratio measured on
-/// the previous ones; from the last QR at that size for a re-solve), and a phase ends at the first trial that
+/// the previous ones; from the last re-solve at that size), and a phase ends at the first trial that
 /// would not end before its deadline: "cheap" may use `cheapShare` of the budget, "full" the rest. So a seed
 /// gives the same trials in the same order on every machine, and a budget a prefix of them.
 public struct HyperparameterSearch: Sendable {
@@ -43,8 +43,9 @@ public struct HyperparameterSearch: Sendable {
     /// A setting replaces the best only when its score is lower by this share (so plateaus, e.g. sparse points
     /// beyond what the data can use, are not walked along).
     public var minimumImprovement = 0.002
-    /// Bytes of one setting's kernel rows kept for re-solves (the best setting's and the latest are kept);
-    /// a setting with more rows is scored by a plain fit, and so is each of its σ and δ steps.
+    /// Bytes of what one setting keeps for re-solves (`KernelSystem`: its fit rows' triangles and its validation
+    /// rows; the best setting's and the latest are kept); a setting that needs more is scored by a plain fit,
+    /// and so is each of its σ and δ steps.
     public var memoryLimit = Int(ProcessInfo.processInfo.physicalMemory / 4)
 
     /// A search from `start` over `parameters` with everything else from `base`, for `budget` seconds.

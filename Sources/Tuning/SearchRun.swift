@@ -195,10 +195,12 @@ struct SearchRun {
         return try estimate(s).stages.reduce(0) { $0 + $1.seconds } * withValidation * buildCorrection
     }
 
-    /// Whether the rows of `s` fit in the memory limit (else `s` is scored by a plain fit).
+    /// Whether what `KernelSystem` keeps of `s` — up to four (M+1)² triangles and the validation rows — fits in
+    /// the memory limit (else `s` is scored by a plain fit).
     private mutating func rowsFitInMemory(_ s: TrialSettings) throws(TuningError) -> Bool {
         let estimate = try estimate(s)
-        return Double(estimate.rows) * withValidation * Double(estimate.sparsePoints) * 8 <= Double(search.memoryLimit)
+        let columns = Double(estimate.sparsePoints + 1), validationRows = Double(estimate.rows) * (withValidation - 1)
+        return (4 * columns * columns + validationRows * columns) * 8 <= Double(search.memoryLimit)
     }
 
     /// Scores `s` and records the trial; nil (and the phase stopped) when it would end after the deadline.

@@ -62,6 +62,28 @@ struct KernelSystemTests {
         }
     }
 
+    /// Rows whose σ the defaults do not set — a config type's σ, a configuration's own `energy_sigma` — keep
+    /// their σ in a re-solve, as in a fit.
+    @Test func rowsWithTheirOwnSigmaKeepItInAReSolve() throws {
+        var fit = try Self.silicon(10, seed: 1)
+        let validation = try Self.silicon(4, seed: 2)
+        for k in [0, 3, 6] { fit[k].info["config_type"] = .string("strained") }
+        fit[1].info["energy_sigma"] = .double(0.02)
+        var base = Self.settings(delta: 1, twoBody: false)
+        base.configTypeSigmas = ["strained": Sigmas(energy: 0.01, force: 0.2, virial: 0.2)]
+        let system = try KernelSystem(fit: fit, validation: validation, settings: base)
+        for sigmas in [Sigmas(energy: 0.001, force: 0.05, virial: 0.05), Sigmas(energy: 0.004, force: 0.01, virial: 0.1)] {
+            var settings = base
+            settings.sigmas = sigmas
+            let reference = try Self.fitted(fit, validation, settings: settings)
+            let errors = try system.validationErrors(sigmas: sigmas, delta: 1)
+            for (ours, theirs) in [(errors.energyMAE, reference.energyPerAtom.mae), (errors.forceMAE, reference.forces.mae)] {
+                let a = try #require(ours), b = try #require(theirs)
+                #expect(abs(a - b) <= 1e-6 * b, "σ \(sigmas): \(a) against the fit's \(b)")
+            }
+        }
+    }
+
     @Test func sigmaChangesTheErrors() throws {
         let fit = try Self.silicon(10, seed: 1), validation = try Self.silicon(4, seed: 2)
         let system = try KernelSystem(fit: fit, validation: validation, settings: Self.settings(delta: 1, twoBody: false))
