@@ -24,6 +24,9 @@ What it does
        (per atom) is chosen; i.e. the lowest energy MAE wins unless its forces are more than 3 % worse
        than the best. The baseline is recorded for comparison but is not a candidate (a 2b term is always
        added). Every trial is recorded in validation.json.
+       ``--grid wide`` widens the search: θ_2b ∈ {0.5, 1, 2} Å, then, on the 2b setting this rule picks,
+       an angle_3b term (cutoff 3.5 Å, 100 uniform points) with δ_3b ∈ {0.1, 0.5} × theta_fac ∈ {0.5, 1};
+       the same rule then picks among all 2b and 2b+3b trials.
     2. With the chosen setting both tools fit the full train file: gap_fit (quippy-ase's compiled binary,
        ``gap_common.gap_fit_binary``; its input is a symbolic link in the scratch folder, so the .idx file
        it writes next to at_file lands there) with OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2, and
@@ -42,6 +45,7 @@ Results are cached in bench/.data/fit_multiterm/<El>/ (validation/<trial>.json a
 How to run (from the repository root)
     .venv/bin/python bench/fit_multiterm.py --elements Si                  # validation grid + both final fits
     .venv/bin/python bench/fit_multiterm.py --elements Cu --stages validate
+    .venv/bin/python bench/fit_multiterm.py --elements Si --grid wide      # the wider search, then both fits
     .venv/bin/python bench/fit_multiterm.py --elements Ni --tools swiftgap # final fit with SwiftGAP only
     .venv/bin/python bench/fit_multiterm.py --table                        # print cached results
     python3 bench/fit_multiterm.py --python /work/venv-quip/bin/python …   # re-run under that interpreter
@@ -91,6 +95,12 @@ SOAP_ONLY = {"Si": {"gap_fit": (3.81, 72.8), "swiftgap": (3.28, 72.2)},
 GRID_DELTA = [0.1, 0.5, 2.0]
 GRID_THETA = [0.5, 1.0]
 N_SPARSE_2B = 20
+# --grid wide: θ_2b also 2 Å, then an angle_3b term on top of the chosen 2b term (cutoff 3.5 Å, the first
+# neighbor shell of Si and the metals' nearest neighbors; 100 uniform points; θ from theta_fac).
+WIDE_THETA = [0.5, 1.0, 2.0]
+GRID_3B_DELTA = [0.1, 0.5]
+GRID_3B_THETA_FAC = [0.5, 1.0]
+CUTOFF_3B, N_SPARSE_3B = 3.5, 100
 FORCE_TOLERANCE = 0.03
 VALIDATION_FRACTION = 0.1
 
@@ -106,10 +116,15 @@ def twob_term(b):
             f"delta={b['delta']:g} theta_uniform={b['theta']:g} sparse_method=uniform")
 
 
-def gap_fit_arguments(s, twob, at_file, gp_file):
+def threeb_term(b):
+    return (f"angle_3b cutoff={b['cutoff']:g} n_sparse={b['n_sparse']} covariance_type=ard_se "
+            f"delta={b['delta']:g} theta_fac={b['theta_fac']:g} sparse_method=uniform")
+
+
+def gap_fit_arguments(s, twob, at_file, gp_file, threeb=None):
     """The published command line with at_file, gp_file, the key names, rnd_seed and the gap string replaced."""
     line = re.sub(r"^<command_line>\s*|\s*</command_line>$", "", s["command_line"].strip())
-    terms = ([twob_term(twob)] if twob else []) + [soap_term(s)]
+    terms = ([twob_term(twob)] if twob else []) + ([threeb_term(threeb)] if threeb else []) + [soap_term(s)]
     gap = "gap={" + " : ".join(terms) + "}"
     line = re.sub(r"gap=\{[^}]*\}", lambda m: gap, line)
     line = re.sub(r"\bat_file=\S+", f"at_file={at_file}", line)
@@ -171,8 +186,11 @@ def uptime():
         return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def trial_name(twob):
-    return "soap_only" if twob is None else f"d{twob['delta']:g}_t{twob['theta']:g}_n{twob['n_sparse']}_c{twob['cutoff']:g}"
+def trial_name(twob, threeb=None):
+    name = "soap_only" if twob is None else f"d{twob['delta']:g}_t{twob['theta']:g}_n{twob['n_sparse']}_c{twob['cutoff']:g}"
+    if threeb:
+        name += f"+3b_d{threeb['delta']:g}_tf{threeb['theta_fac']:g}_n{threeb['n_sparse']}_c{threeb['cutoff']:g}"
+    return name
 
 
 def swiftgap_fit(binary, args, logf, threads, metrics=None):
@@ -183,23 +201,21 @@ def swiftgap_fit(binary, args, logf, threads, metrics=None):
     return cmd, info
 
 
-def validate(element, binary, threads, force):
-    """Step 1: the SOAP-only baseline and the 2b grid on the 90/10 split of the train file."""
+def validate(element, binary, threads, force, grid="small"):
+    """Step 1: the SOAP-only baseline and the 2b grid on the 90/10 split of the train file; with
+    ``grid="wide"`` θ_2b = 2 Å too, then angle_3b terms added to the 2b setting chosen so far."""
     folder = gc.mkdir(gc.DATA_DIR, "fit_multiterm", element, "validation")
     summary_path = os.path.join(os.path.dirname(folder), "validation.json")
     s = published_settings(element)
     fit, val = split_train(element)
-    grid = [None] + [{"cutoff": s["cutoff"], "n_sparse": N_SPARSE_2B, "delta": d, "theta": t}
-                     for d in GRID_DELTA for t in GRID_THETA]
-    trials = []
-    for twob in grid:
-        name = trial_name(twob)
+
+    def run(twob, threeb=None):
+        name = trial_name(twob, threeb)
         path = os.path.join(folder, f"{name}.json")
         if os.path.exists(path) and not force:
-            trials.append(gc.load_json(path))
-            continue
+            return gc.load_json(path)
         model = os.path.join(folder, f"{name}.gap")
-        args = gap_fit_arguments(s, twob, fit, model)
+        args = gap_fit_arguments(s, twob, fit, model, threeb)
         logf = os.path.join(folder, f"{name}-fit.log")
         gc.log(f"[{element}] validation {name}")
         cmd, info = swiftgap_fit(binary, args, logf, threads)
@@ -208,15 +224,24 @@ def validate(element, binary, threads, force):
                              f"log {logf}:\n{gc.tail(logf)}")
         err = gc.model_errors("swiftgap", model, val, binary, forces_key="force", threads=threads,
                               log=os.path.join(folder, f"{name}-predict.log"))
-        trial = {"name": name, "twob": twob, "command": ["swiftgap"] + [str(c) for c in cmd[1:]], "fit": info,
-                 "validation": err}
+        trial = {"name": name, "twob": twob, "threeb": threeb, "command": ["swiftgap"] + [str(c) for c in cmd[1:]],
+                 "fit": info, "validation": err}
         gc.save_json(path, trial)
         gc.log(f"[{element}]   E {err['energy_mae_per_atom'] * 1e3:.3f} meV/atom  F {err['forces_mae'] * 1e3:.2f} meV/Å"
                f"  ({info['seconds']:.1f} s)")
-        trials.append(trial)
+        return trial
+
+    thetas = WIDE_THETA if grid == "wide" else GRID_THETA
+    trials = [run(twob) for twob in [None] + [{"cutoff": s["cutoff"], "n_sparse": N_SPARSE_2B, "delta": d, "theta": t}
+                                              for d in GRID_DELTA for t in thetas]]
+    if grid == "wide":
+        best2b = next(t["twob"] for t in trials if t["name"] == choose(trials))
+        trials += [run(best2b, {"cutoff": CUTOFF_3B, "n_sparse": N_SPARSE_3B, "delta": d, "theta_fac": tf})
+                   for d in GRID_3B_DELTA for tf in GRID_3B_THETA_FAC]
     chosen = choose(trials)
-    summary = {"element": element, "rule": f"min validation E MAE among 2b settings with F MAE <= "
-                                            f"{1 + FORCE_TOLERANCE:g} x best 2b F MAE",
+    summary = {"element": element, "grid": grid,
+               "rule": f"min validation E MAE among 2b (and 2b+3b) settings with F MAE <= "
+                       f"{1 + FORCE_TOLERANCE:g} x best F MAE of those",
                "fit_file": fit, "validation_file": val, "fit_configurations": len(gc.raw_frames(fit)),
                "validation_configurations": len(gc.raw_frames(val)), "trials": trials, "chosen": chosen}
     gc.save_json(summary_path, summary)
@@ -240,14 +265,15 @@ def final(element, tool, binary, threads, force):
     if not os.path.exists(summary_path):
         raise SystemExit(f"[{element}] no validation result ({summary_path}); run the validate stage first")
     summary = gc.load_json(summary_path)
-    twob = next(t["twob"] for t in summary["trials"] if t["name"] == summary["chosen"])
+    chosen = next(t for t in summary["trials"] if t["name"] == summary["chosen"])
+    twob, threeb = chosen["twob"], chosen.get("threeb")
     s = published_settings(element)
     train = gc.linked(os.path.join(gc.DATASETS, "zuo2020", f"{element}_train.xyz"))
     test = gc.linked(os.path.join(gc.DATASETS, "zuo2020", f"{element}_test.xyz"))
     logf = os.path.join(folder, f"{tool}-fit.log")
     if tool == "gap_fit":
         model = os.path.join(folder, "gap_fit.xml")
-        cmd = [gc.gap_fit_binary(), *gap_fit_arguments(s, twob, train, model)]
+        cmd = [gc.gap_fit_binary(), *gap_fit_arguments(s, twob, train, model, threeb)]
         gc.log(f"[{element}] gap_fit: {' '.join(cmd)}")
         with LoadMonitor() as mon:
             info = gc.timed(cmd, logf, env=gc.env_threads(threads), cwd=folder)
@@ -255,8 +281,9 @@ def final(element, tool, binary, threads, force):
     else:
         model = os.path.join(folder, "swiftgap.gap")
         metrics = os.path.join(folder, "swiftgap-metrics.json")
-        gc.log(f"[{element}] swiftgap gap_fit: {' '.join(gap_fit_arguments(s, twob, train, model))} --threads {threads}")
-        cmd, info = swiftgap_fit(binary, gap_fit_arguments(s, twob, train, model), logf, threads, metrics=metrics)
+        args = gap_fit_arguments(s, twob, train, model, threeb)
+        gc.log(f"[{element}] swiftgap gap_fit: {' '.join(args)} --threads {threads}")
+        cmd, info = swiftgap_fit(binary, args, logf, threads, metrics=metrics)
     if info["returncode"] != 0:
         raise SystemExit(f"[{element}] {tool} failed (rc {info['returncode']}): {' '.join(map(str, cmd))}\n"
                          f"log {logf}:\n{gc.tail(logf)}")
@@ -265,7 +292,7 @@ def final(element, tool, binary, threads, force):
     errs = {name: gc.model_errors(tool, model, path, binary, forces_key="force", threads=threads,
                                   log=os.path.join(folder, f"{tool}-predict-{name}.log"))
             for name, path in (("train", train), ("test", test))}
-    result = {"element": element, "tool": tool, "twob": twob, "chosen": summary["chosen"],
+    result = {"element": element, "tool": tool, "twob": twob, "threeb": threeb, "chosen": summary["chosen"],
               "command": [os.path.basename(str(cmd[0]))] + [str(c) for c in cmd[1:]], "fit": info, "errors": errs,
               "threads": threads, "revision": gc.git_revision() if tool == "swiftgap" else None}
     if tool == "swiftgap":
@@ -331,7 +358,9 @@ def final_table(results, summaries):
             x = r.get(tool)
             return "—" if not x else f"{x['fit']['load']['load1_mean']:.1f}/{x['fit']['load']['load1_max']:.1f}"
 
+        b3 = next((t.get("threeb") for t in sm["trials"] if t["name"] == sm["chosen"]), None) if sm else None
         b2 = ("%g, %g" % (b["delta"], b["theta"])) if b else "—"
+        b2 += (" +3b %g, %g" % (b3["delta"], b3["theta_fac"])) if b3 else ""
         print(f"{el:<3} {b2:>10} " + f"{pub[0]:.2f} / {pub[1] * 1e3:.0f}".rjust(12)
               + pair(*soap["gap_fit"]).rjust(14)
               + pair(*soap["swiftgap"]).rjust(14)
@@ -349,6 +378,9 @@ def main():
                         help="tools for the final fits (validation always uses swiftgap)")
     parser.add_argument("--stages", nargs="+", default=["validate", "final"], choices=["validate", "final"])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--grid", choices=["small", "wide"], default="small",
+                        help="small: δ_2b × θ_2b ∈ {0.1, 0.5, 2} × {0.5, 1}; wide: θ_2b 2 too, then angle_3b terms "
+                             "on the chosen 2b term")
     parser.add_argument("--swiftgap", help="swiftgap binary (default .build/release/swiftgap)")
     parser.add_argument("--python", help="Python with quippy-ase, ase and numpy (the script re-runs itself under it)")
     parser.add_argument("--force", action="store_true", help="refit even when a cached result exists")
@@ -369,7 +401,7 @@ def main():
                     results[el][tool] = gc.load_json(os.path.join(folder, f"{tool}.json"))
             continue
         if "validate" in args.stages:
-            summaries[el] = validate(el, binary, args.threads, args.force)
+            summaries[el] = validate(el, binary, args.threads, args.force, args.grid)
         elif os.path.exists(os.path.join(folder, "validation.json")):
             summaries[el] = gc.load_json(os.path.join(folder, "validation.json"))
         if "final" in args.stages:
