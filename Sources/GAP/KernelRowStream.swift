@@ -104,30 +104,30 @@ enum KernelRowStream {
         return columnMajorBlock(parts, columns: M)
     }
 
-    /// `parts` as one column-major block [A b]; with `sigmas` (one per row of each part) every row and target is
-    /// divided by its σ on the way.
+    /// `parts` as one column-major block [A b]: all their rows, or with `selection` (per part, the rows taken and
+    /// what each is divided by) those rows, divided on the way.
     static func columnMajorBlock(
-        _ parts: [DesignRows], columns M: Int, dividingBy sigmas: [[Double]]? = nil
+        _ parts: [DesignRows], columns M: Int, selection: [[(row: Int, divisor: Double)]]? = nil
     ) -> (block: [Double], rows: Int) {
-        let m = parts.reduce(0) { $0 + $1.targets.count }
+        let taken = selection ?? parts.map { part in part.targets.indices.map { (row: $0, divisor: 1.0) } }
+        let m = taken.reduce(0) { $0 + $1.count }
         var block = [Double](repeating: 0, count: m * (M + 1))
         var first = 0
-        for (p, part) in parts.enumerated() {
-            let rows = part.targets.count
-            let inverse = sigmas.map { $0[p].map { 1 / $0 } } ?? [Double](repeating: 1, count: rows)
+        for (part, rows) in zip(parts, taken) {
+            let inverse = rows.map { 1 / $0.divisor }
             part.matrix.elements.withUnsafeBufferPointer { a in
                 block.withUnsafeMutableBufferPointer { out in
                     // Column by column through the row-major part, in tiles of rows to stay in cache.
-                    for tile in stride(from: 0, to: rows, by: 64) {
-                        let end = min(tile + 64, rows)
+                    for tile in stride(from: 0, to: rows.count, by: 64) {
+                        let end = min(tile + 64, rows.count)
                         for j in 0..<M {
-                            for i in tile..<end { out[j * m + first + i] = a[i * M + j] * inverse[i] }
+                            for i in tile..<end { out[j * m + first + i] = a[rows[i].row * M + j] * inverse[i] }
                         }
                     }
-                    for i in 0..<rows { out[M * m + first + i] = part.targets[i] * inverse[i] }
+                    for (i, r) in rows.enumerated() { out[M * m + first + i] = part.targets[r.row] * inverse[i] }
                 }
             }
-            first += rows
+            first += rows.count
         }
         return (block, m)
     }

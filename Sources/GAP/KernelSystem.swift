@@ -98,18 +98,20 @@ public struct KernelSystem: Sendable {
                 end += 1
             }
             let parts = try kernelRows(observations[start..<end])
-            var members = [SigmaGroup: [(part: Int, row: Int, divisor: Double)]]()
+            // Per group, per configuration of the batch: its rows in the group and what each is divided by.
+            var selections = [SigmaGroup: [[(row: Int, divisor: Double)]]]()
             for (p, o) in observations[start..<end].enumerated() {
                 for (row, (group, divisor)) in try Self.groups(of: o, settings: settings).enumerated() {
-                    members[group, default: []].append((p, row, divisor))
+                    selections[group, default: [[(row: Int, divisor: Double)]](repeating: [], count: parts.count)][p]
+                        .append((row, divisor))
                 }
             }
-            for (group, rows) in members {
-                var block = Self.columnMajorBlock(parts, rows: rows, columns: M)
+            for (group, selection) in selections {
+                var (block, rows) = KernelRowStream.columnMajorBlock(parts, columns: M, selection: selection)
                 do {
                     try BLASThreads.withThreads(settings.threads) { () throws(LinearAlgebraError) in
                         try solvers[group, default: IncrementalLeastSquares(zeroColumns: M)].add(
-                            columnMajor: &block, rows: rows.count)
+                            columnMajor: &block, rows: rows)
                     }
                 } catch {
                     throw .solver(stage: "QR update", error)
@@ -144,25 +146,6 @@ public struct KernelSystem: Sendable {
             + [SigmaGroup](repeating: .force, count: o.forces == nil ? 0 : 3 * o.structure.count)
             + [SigmaGroup](repeating: .virial, count: o.virial == nil ? 0 : 6)
         return zip(kinds, zip(unit, twice)).map { kind, pair in (pair.1 == 2 * pair.0 ? kind : .fixed, pair.0) }
-    }
-
-    /// The rows `rows` of `parts` (each divided by its divisor) as one column-major block [A b].
-    private static func columnMajorBlock(
-        _ parts: [DesignRows], rows: [(part: Int, row: Int, divisor: Double)], columns M: Int
-    ) -> [Double] {
-        let m = rows.count
-        var block = [Double](repeating: 0, count: m * (M + 1))
-        block.withUnsafeMutableBufferPointer { out in
-            for (i, r) in rows.enumerated() {
-                let inverse = 1 / r.divisor
-                parts[r.part].matrix.elements.withUnsafeBufferPointer { a in
-                    let row = a.baseAddress! + r.row * M
-                    for j in 0..<M { out[j * m + i] = row[j] * inverse }
-                }
-                out[M * m + i] = parts[r.part].targets[r.row] * inverse
-            }
-        }
-        return block
     }
 
     /// The validation errors of the fit with σ `sigmas` (per atom for energies and virials, scaled by √N
