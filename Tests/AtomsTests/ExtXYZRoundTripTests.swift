@@ -83,6 +83,19 @@ struct ExtXYZRoundTripTests {
         #expect(throws: ExtXYZError.self) { try ExtXYZWriter.format(s) }
     }
 
+    /// An info list of strings whose items the reader would split or unbalance (found by the fuzzer: items read
+    /// from `[1": [1, 2]}…]`) is refused by the writer, naming the key; bare items round-trip.
+    @Test func infoStringListsHoldOnlyBareItems() throws {
+        var s = awkward(seed: 6)
+        s.info["words"] = .strings(["x", "y-1", "z.2"])
+        let back = try #require(try ExtXYZReader(text: try ExtXYZWriter.format(s), name: "t").next())
+        #expect(back.info["words"] == .strings(["x", "y-1", "z.2"]))
+        for bad in ["1\":", "[1", "2]}", "a b", "", "a,b", "k=v"] {
+            s.info["words"] = .strings(["x", bad])
+            #expect(throws: ExtXYZError.self) { try ExtXYZWriter.format(s) }
+        }
+    }
+
     @Test func fastNumberParserAgreesWithStrtod() {
         var rng = SeededGenerator(seed: 99)
         var texts = [

@@ -4,8 +4,9 @@ import Support
 /// bit for bit (reals are written in their shortest round-trip form).
 public enum ExtXYZWriter {
     /// One frame: count line, comment line, atom lines.
-    /// - Throws: `ExtXYZError` (`.badValue`) when a string column entry is empty or contains whitespace, or
-    ///   an array is named `species` or `pos`.
+    /// - Throws: `ExtXYZError` (`.badValue`) when a string column entry is empty or contains whitespace, an
+    ///   info list of strings has an entry that is not a bare token (see `isBareToken`), or an array is named
+    ///   `species` or `pos`.
     public static func format(_ s: Structure, file: String = "<output>") throws(ExtXYZError) -> String {
         var columns = [
             PropertiesSpec.Column(name: "species", type: "S", width: 1),
@@ -25,6 +26,12 @@ public enum ExtXYZWriter {
         }
         header.append("Properties=" + quoteIfNeeded(PropertiesSpec(columns: columns).text))
         for (key, value) in s.info where !["Lattice", "Properties", "pbc"].contains(key) {
+            if case let .strings(items) = value, let item = items.first(where: { !isBareToken($0) }) {
+                throw ExtXYZError(
+                    file: file, line: 0, kind: .badValue,
+                    message: "info '\(key)' is a list of strings with '\(item)', which is empty or has a space, comma, "
+                        + "quote, bracket, brace, '=' or backslash: extxyz cannot hold it in a list; store it as one string")
+            }
             header.append(quoteIfNeeded(key) + "=" + formatValue(value))
         }
         header.append("pbc=\"" + s.pbc.flags.map { $0 ? "T" : "F" }.joined(separator: " ") + "\"")
@@ -88,7 +95,7 @@ public enum ExtXYZWriter {
         case let .ints(v): return list(v.map { "\($0)" })
         case let .doubles(v): return list(v.map(formatReal))
         case let .bools(v): return list(v.map { $0 ? "T" : "F" })
-        case let .strings(v): return "[" + v.map(escape).joined(separator: ", ") + "]"
+        case let .strings(v): return "[" + v.joined(separator: ", ") + "]"
         case let .json(text): return "\"_JSON " + escape(text) + "\""
         }
     }
@@ -97,11 +104,14 @@ public enum ExtXYZWriter {
     /// Works on Unicode scalars, since the reader's delimiters are bytes (a quote followed by a
     /// combining mark is one Character but still a quote).
     static func quoteIfNeeded(_ s: String) -> String {
+        isBareToken(s) ? s : "\"" + escape(s) + "\""
+    }
+
+    /// Whether `s` reads back unchanged as a bare token (or an item of a […] list): not empty, no whitespace,
+    /// quotes, backslash, '=', brackets, braces or commas.
+    static func isBareToken(_ s: String) -> Bool {
         let special: Set<Unicode.Scalar> = ["\"", "'", "\\", "=", "[", "]", "{", "}", ","]
-        if !s.isEmpty && !s.unicodeScalars.contains(where: { $0.properties.isWhitespace || special.contains($0) }) {
-            return s
-        }
-        return "\"" + escape(s) + "\""
+        return !s.isEmpty && !s.unicodeScalars.contains(where: { $0.properties.isWhitespace || special.contains($0) })
     }
 
     private static func escape(_ s: String) -> String {
