@@ -14,16 +14,9 @@ enum KernelRowStream {
         into solver: inout IncrementalLeastSquares, progress: GAPTrainer.Progress?
     ) throws(GAPError) -> Int {
         let M = basis.total
-        let rowsPerFold = rowsPerFold(columns: M)
         let kernel = settings.kernel, threads = settings.threads
-        var start = 0, folded = 0
-        while start < observations.count {
-            var end = start, rows = 0
-            while end < observations.count && (rows < rowsPerFold || end == start) {
-                rows += observations[end].rowCount
-                end += 1
-            }
-            let range = start..<end
+        var folded = 0
+        for range in batches(of: observations, columns: M) {
             // The batch's row-major rows live only inside this expression; the QR gets one column-major block.
             var (block, blockRowCount) = try columnMajorBlock(
                 Parallel.map(range.count, threads: threads) { k in
@@ -39,10 +32,26 @@ enum KernelRowStream {
                 throw .solver(stage: "QR update", error)
             }
             folded += blockRowCount
-            progress?("kernel rows and QR", end, observations.count)
-            start = end
+            progress?("kernel rows and QR", range.upperBound, observations.count)
         }
         return folded
+    }
+
+    /// The observations cut into consecutive batches of at least `rowsPerFold(columns:)` rows each (the last
+    /// batch may hold fewer); a configuration is never split, so a batch holds at least one.
+    static func batches(of observations: [Observation], columns M: Int) -> [Range<Int>] {
+        let rowsPerFold = rowsPerFold(columns: M)
+        var batches = [Range<Int>](), start = 0
+        while start < observations.count {
+            var end = start, rows = 0
+            while end < observations.count && (rows < rowsPerFold || end == start) {
+                rows += observations[end].rowCount
+                end += 1
+            }
+            batches.append(start..<end)
+            start = end
+        }
+        return batches
     }
 
     /// Rows gathered before a QR fold (the last configuration's complete): max(M/4, 512), a quarter of the

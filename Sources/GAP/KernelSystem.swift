@@ -89,18 +89,11 @@ public struct KernelSystem: Sendable {
         let M = basis.total
         var solvers = [SigmaGroup: IncrementalLeastSquares]()
         let observations = data.observations
-        let rowsPerFold = KernelRowStream.rowsPerFold(columns: M)
-        var start = 0
-        while start < observations.count {
-            var end = start, count = 0
-            while end < observations.count && (count < rowsPerFold || end == start) {
-                count += observations[end].rowCount
-                end += 1
-            }
-            let parts = try kernelRows(observations[start..<end])
+        for batch in KernelRowStream.batches(of: observations, columns: M) {
+            let parts = try kernelRows(observations[batch])
             // Per group, per configuration of the batch: its rows in the group and what each is divided by.
             var selections = [SigmaGroup: [[(row: Int, divisor: Double)]]]()
-            for (p, o) in observations[start..<end].enumerated() {
+            for (p, o) in observations[batch].enumerated() {
                 for (row, (group, divisor)) in try Self.groups(of: o, settings: settings).enumerated() {
                     selections[group, default: [[(row: Int, divisor: Double)]](repeating: [], count: parts.count)][p]
                         .append((row, divisor))
@@ -117,8 +110,7 @@ public struct KernelSystem: Sendable {
                     throw .solver(stage: "QR update", error)
                 }
             }
-            progress?("kernel rows and QR", end, observations.count)
-            start = end
+            progress?("kernel rows and QR", batch.upperBound, observations.count)
         }
         triangles = SigmaGroup.allCases.compactMap { g in solvers[g].map { (g, $0) } }
         fitRowCount = observations.reduce(0) { $0 + $1.rowCount }

@@ -192,6 +192,24 @@ struct TrainerStagesTests {
         #expect(folded == data.observations.reduce(0) { $0 + $1.rowCount })
     }
 
+    /// Batches cover the observations in order, each whole configuration once; every batch but the last reaches
+    /// `rowsPerFold` rows, and would not without its last configuration.
+    @Test func batchesGatherWholeConfigurationsUntilAFoldsRows() throws {
+        let data = try FitData(StageData.silicon, lines: [], settings: StageData.settings)
+        let observations = (0..<40).map { data.observations[$0 % data.observations.count] }
+        let rowsPerFold = KernelRowStream.rowsPerFold(columns: 12)
+        let batches = KernelRowStream.batches(of: observations, columns: 12)
+        #expect(batches.count > 1)
+        #expect(batches.first?.lowerBound == 0 && batches.last?.upperBound == observations.count)
+        for (a, b) in zip(batches, batches.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+        func rows(_ r: Range<Int>) -> Int { observations[r].reduce(0) { $0 + $1.rowCount } }
+        for batch in batches.dropLast() {
+            #expect(!batch.isEmpty && rows(batch) >= rowsPerFold)
+            #expect(rows(batch.dropLast()) < rowsPerFold)
+        }
+        #expect(KernelRowStream.batches(of: [], columns: 12).isEmpty)
+    }
+
     // MARK: The estimate
 
     /// The memory model counts what the stages allocate: the triangle, the blocks of L, the candidate
