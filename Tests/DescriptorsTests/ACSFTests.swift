@@ -157,6 +157,17 @@ struct ACSFTests {
         #expect(worstCosine <= 4e-16)
         #expect(worstExponential <= 5e-16)
         #expect(PolynomialElementary.exponential(0) == 1)
+        // The square-root-free forms over [0, π²], and the branch-free exponential down to its limit.
+        var worstRoot = 0.0, worstAboveLimit = 0.0
+        for k in 0...100_000 {
+            let x = Double.pi * Double(k) / 100_000
+            worstRoot = max(worstRoot, abs(PolynomialElementary.cosineOfRoot(x * x) - cos(x)))
+            worstRoot = max(worstRoot, abs(PolynomialElementary.sincOfRoot(x * x) - (x == 0 ? 1 : sin(x) / x)))
+            let y = -708 * Double(k) / 100_000
+            worstAboveLimit = max(worstAboveLimit, abs(PolynomialElementary.exponentialAboveLimit(y) / exp(y) - 1))
+        }
+        #expect(worstRoot <= 2e-15)
+        #expect(worstAboveLimit <= 5e-16)
     }
 
     @Test func translationRotationAndWrapping() throws {

@@ -103,7 +103,7 @@ extension ACSF {
     private func evaluate(_ p: Prepared, centers: Range<Int>, gradients: Bool) -> Chunk {
         let D = numberOfFeatures
         var chunk = Chunk(values: [Double](repeating: 0, count: centers.count * D))
-        var ws = ACSFWorkspace(atoms: p.speciesOf.count, terms: terms)
+        let ws = ACSFWorkspace(atoms: p.speciesOf.count, species: species.count, terms: terms)
         for (row, c) in centers.enumerated() {
             ws.gather(center: p.centers[c], list: p.list, speciesOf: p.speciesOf, terms: terms, gradients: gradients)
             let firstBlock = chunk.blocks.count
@@ -114,7 +114,7 @@ extension ACSF {
             }
             chunk.values.withUnsafeMutableBufferPointer { values in
                 chunk.blocks.withUnsafeMutableBufferPointer { blocks in
-                    describe(&ws, row: values.baseAddress! + row * D, blocks: gradients ? blocks.baseAddress! + firstBlock : nil)
+                    describe(ws, row: values.baseAddress! + row * D, blocks: gradients ? blocks.baseAddress! + firstBlock : nil)
                 }
             }
         }
@@ -125,36 +125,49 @@ extension ACSF {
     /// slot), their derivatives. Moving the center or any of its images moves every neighbor vector at once, and
     /// the row is invariant under translation, so the center's block is minus the sum of the others; a neighbor
     /// that is an image of the center itself moves with it and adds no block of its own.
-    private func describe(_ ws: inout ACSFWorkspace, row: UnsafeMutablePointer<Double>, blocks: UnsafeMutablePointer<Double>?) {
-        let D = numberOfFeatures, n = ws.count
-        /// The block of neighbor `k` offset to `feature`, nil for an image of the center or without derivatives.
-        func block(_ k: Int, _ feature: Int) -> UnsafeMutablePointer<Double>? {
-            guard let blocks, ws.slots[k] > 0 else { return nil }
-            return blocks + ws.slots[k] * 3 * D + feature
+    private func describe(_ ws: ACSFWorkspace, row: UnsafeMutablePointer<Double>, blocks: UnsafeMutablePointer<Double>?) {
+        let D = numberOfFeatures, S = species.count
+        let rows = ws.rows, start = ws.speciesStart, slots = ws.slots
+        func neighbors(_ s: Int) -> Range<Int> { start[s]..<start[s + 1] }
+        /// The block of neighbor `k`, nil for an image of the center or without derivatives.
+        func block(_ k: Int) -> UnsafeMutablePointer<Double>? {
+            guard let blocks, slots[k] > 0 else { return nil }
+            return blocks + slots[k] * 3 * D
         }
-        for k in 0..<n {
-            let offset = ws.species[k] * terms.radialCount
-            terms.addRadial(
-                r: ws.distances[k], d: ws.vectors[k], fc: ws.cutoffs[k], slopeOverR: ws.slopes[k], row: row + offset,
-                block: block(k, offset), stride: D)
+        for s in 0..<S {
+            let offset = s * terms.radialCount
+            for k in neighbors(s) {
+                terms.addRadial(
+                    r: rows.distances[k], d: SIMD3(rows.x[k], rows.y[k], rows.z[k]), fc: rows.cutoffs[k],
+                    slopeOverR: rows.slopes[k],
+                    row: row + offset, block: block(k).map { $0 + offset }, stride: D)
+            }
         }
         if terms.angularCount > 0 {
-            let etas = terms.distinctEta.count
-            ws.exponentials.withUnsafeBufferPointer { e in
-                ws.scratch.withUnsafeMutableBufferPointer { scratch in
-                    for j in 0..<n {
-                        for k in 0..<j {
-                            let offset = angularOffset(ws.species[j], ws.species[k])
-                            terms.addAngular(
-                                .init(
-                                    d: ws.vectors[j], r: ws.distances[j], inverseR: ws.inverseDistances[j], fc: ws.cutoffs[j],
-                                    slopeOverR: ws.slopes[j],
-                                    exponentials: e.baseAddress! + j * etas, block: block(j, offset)),
-                                .init(
-                                    d: ws.vectors[k], r: ws.distances[k], inverseR: ws.inverseDistances[k], fc: ws.cutoffs[k],
-                                    slopeOverR: ws.slopes[k],
-                                    exponentials: e.baseAddress! + k * etas, block: block(k, offset)),
-                                row: row + offset, stride: D, scratch: scratch.baseAddress!)
+            for a in 0..<S {
+                for b in 0...a {
+                    let offset = angularOffset(a, b)
+                    for j in neighbors(a) {
+                        let partners = a == b ? neighbors(b).lowerBound..<j : neighbors(b)
+                        guard !partners.isEmpty else { continue }
+                        terms.angular.add(
+                            rows, j: j, partners: partners, jSpecies: a, partnerSpecies: b, terms: terms,
+                            row: row + offset, gradients: blocks != nil)
+                    }
+                }
+            }
+            // Each neighbor's angular gradient sums, per partner species, into its block.
+            if blocks != nil {
+                for b in 0..<S {
+                    for k in neighbors(b) {
+                        guard let block = block(k) else { continue }
+                        for a in 0..<S where !neighbors(a).isEmpty {
+                            let offset = angularOffset(a, b)
+                            for axis in 0..<3 {
+                                for m in 0..<terms.angularCount {
+                                    block[axis * D + offset + m] += rows.gradients(axis: axis, partner: a, function: m)[k]
+                                }
+                            }
                         }
                     }
                 }

@@ -1,69 +1,133 @@
 import Atoms
 
-/// Scratch space of one worker: the current center's neighbors in contiguous arrays (vector, distance, cutoff
-/// factors, species, exp(−η r²) per distinct η) and the derivative slot of each atom the center sees. Reused
-/// from center to center: nothing is allocated per neighbor or per pair once the arrays have grown.
-struct ACSFWorkspace {
-    /// Vector from the center to each neighbor, Å.
-    private(set) var vectors: [SIMD3<Double>] = []
-    /// Distance of each neighbor, Å.
-    private(set) var distances: [Double] = []
-    /// 1 / distance of each neighbor.
-    private(set) var inverseDistances: [Double] = []
-    /// f_c(r) of each neighbor.
-    private(set) var cutoffs: [Double] = []
-    /// f_c′(r) / r of each neighbor.
-    private(set) var slopes: [Double] = []
-    /// Species index of each neighbor.
-    private(set) var species: [Int] = []
+/// Scratch space of one worker: the current center's neighbors, grouped by species, in contiguous rows (one per
+/// coordinate and per quantity, so that loops over a run of neighbors vectorize), the derivative slot of each atom
+/// the center sees, and rows for the angular functions' per-pair values and gradient sums. Every row lives in one
+/// allocation that grows with the largest neighbor count seen and is reused from center to center.
+final class ACSFWorkspace {
+    /// Rows of the arena before the exponentials: x, y, z, distance, inverse distance, cutoff, slope.
+    private static let neighborRows = 7
+
+    private let etas: Int, pairRows: Int, gradientRows: Int, functions: Int, speciesCount: Int
+    private var arena: UnsafeMutablePointer<Double>
+    /// Length of each row of the arena (at least the neighbor count).
+    private var rowLength = 0
     /// Derivative slot of each neighbor's atom; 0 (the center's slot) for an image of the center itself.
     private(set) var slots: [Int] = []
-    /// exp(−η r²) of each neighbor for each distinct angular η, neighbor by neighbor.
-    private(set) var exponentials: [Double] = []
+    /// Neighbors of species s are `speciesStart[s]..<speciesStart[s + 1]`.
+    private(set) var speciesStart: [Int]
     /// The atoms of the current center's derivative blocks, in slot order: the center first.
     private(set) var slotAtoms: [Int] = []
-    /// Room for one pair of neighbors' exp(−η r_jk²).
-    var scratch: [Double]
+    /// Number of neighbors gathered.
+    private(set) var count = 0
     private var slotOfAtom: [Int]
+    /// Pair indices of the current center, bucketed by species.
+    private var bySpecies: [[Int]]
 
-    /// A workspace for structures of `atoms` atoms.
-    init(atoms: Int, terms: ACSFTerms) {
+    /// A workspace for structures of `atoms` atoms with `species` species and `terms`' functions.
+    init(atoms: Int, species: Int, terms: ACSFTerms) {
         slotOfAtom = [Int](repeating: -1, count: atoms)
-        scratch = [Double](repeating: 0, count: terms.distinctEta.count)
+        speciesStart = [Int](repeating: 0, count: species + 1)
+        bySpecies = [[Int]](repeating: [], count: species)
+        etas = terms.angular.distinctEta.count
+        pairRows = terms.angular.rowCount
+        functions = terms.angularCount
+        speciesCount = species
+        gradientRows = 3 * species * functions
+        arena = .allocate(capacity: 0)
     }
 
-    /// Number of neighbors gathered.
-    var count: Int { distances.count }
+    deinit { arena.deallocate() }
 
-    /// Gathers the neighbors of center `i` (every pair of `list`, whose cutoff is r_c) and gives each atom a slot;
-    /// `slopes` only with `gradients`.
-    mutating func gather(center i: Int, list: NeighborList, speciesOf: [Int], terms: ACSFTerms, gradients: Bool) {
+    /// The arena's rows for the current center, as plain pointers (reading them through the class in loops
+    /// would cost an exclusivity check per access).
+    var rows: ACSFRows {
+        ACSFRows(
+            base: arena, rowLength: rowLength, exponentials: Self.neighborRows, pairs: Self.neighborRows + etas,
+            gradients: Self.neighborRows + etas + pairRows, functions: functions, species: speciesCount)
+    }
+
+    /// Gathers the neighbors of center `i` (every pair of `list`, whose cutoff is r_c) grouped by species (in list
+    /// order within a species) and gives each atom a slot in order of first appearance in the list; `slopes` only
+    /// with `gradients`, and then the gradient sums zeroed.
+    func gather(center i: Int, list: NeighborList, speciesOf: [Int], terms: ACSFTerms, gradients: Bool) {
         for atom in slotAtoms { slotOfAtom[atom] = -1 }
-        vectors.removeAll(keepingCapacity: true)
-        distances.removeAll(keepingCapacity: true)
-        inverseDistances.removeAll(keepingCapacity: true)
-        cutoffs.removeAll(keepingCapacity: true)
-        slopes.removeAll(keepingCapacity: true)
-        species.removeAll(keepingCapacity: true)
-        slots.removeAll(keepingCapacity: true)
-        exponentials.removeAll(keepingCapacity: true)
         slotAtoms.removeAll(keepingCapacity: true)
         slotOfAtom[i] = 0
         slotAtoms.append(i)
+        for s in bySpecies.indices { bySpecies[s].removeAll(keepingCapacity: true) }
         for p in list.pairs(of: i) {
-            let j = Int(list.neighbors[p]), r = list.distances[p]
+            let j = Int(list.neighbors[p])
             if slotOfAtom[j] < 0 {
                 slotOfAtom[j] = slotAtoms.count
                 slotAtoms.append(j)
             }
-            vectors.append(list.vectors[p])
-            distances.append(r)
-            inverseDistances.append(1 / r)
-            cutoffs.append(terms.cutoffValue(r))
-            slopes.append(gradients ? terms.cutoffSlopeOverR(r) : 0)
-            species.append(speciesOf[j])
-            slots.append(slotOfAtom[j])
-            for eta in terms.distinctEta { exponentials.append(PolynomialElementary.exponential(-eta * r * r)) }
+            bySpecies[speciesOf[j]].append(p)
         }
+        count = list.pairs(of: i).count
+        if count > rowLength {
+            arena.deallocate()
+            rowLength = max(count, 2 * rowLength)
+            arena = .allocate(capacity: (Self.neighborRows + etas + pairRows + gradientRows) * rowLength)
+        }
+        slots.removeAll(keepingCapacity: true)
+        let rows = self.rows
+        var k = 0
+        for (s, pairs) in bySpecies.enumerated() {
+            speciesStart[s] = k
+            for p in pairs {
+                let d = list.vectors[p], r = list.distances[p]
+                rows.x[k] = d.x
+                rows.y[k] = d.y
+                rows.z[k] = d.z
+                rows.distances[k] = r
+                rows.inverseDistances[k] = 1 / r
+                rows.cutoffs[k] = terms.cutoffValue(r)
+                rows.slopes[k] = gradients ? terms.cutoffSlopeOverR(squared: r * r) : 0
+                slots.append(slotOfAtom[Int(list.neighbors[p])])
+                for (u, eta) in terms.angular.distinctEta.enumerated() {
+                    rows.exponentials(u)[k] = PolynomialElementary.exponential(-eta * r * r)
+                }
+                k += 1
+            }
+        }
+        speciesStart[bySpecies.count] = k
+        rows.pairs(ACSFAngular.ones).update(repeating: 1, count: count)
+        if gradients {
+            rows.gradients(axis: 0, partner: 0, function: 0).update(repeating: 0, count: gradientRows * rowLength)
+        }
+    }
+}
+
+/// The rows of an `ACSFWorkspace`'s arena, each `rowLength` long and indexed by neighbor: the neighbors' vectors,
+/// distances, cutoff values and slopes, exp(−η r²) per distinct angular η, the per-pair rows (`ACSFAngular`)
+/// and the angular gradient sums.
+struct ACSFRows {
+    let base: UnsafeMutablePointer<Double>
+    let rowLength: Int
+    /// First row of the exponentials, of the per-pair rows and of the gradient sums.
+    let exponentials: Int, pairs: Int, gradients: Int
+    /// Angular functions and species.
+    let functions: Int, species: Int
+
+    /// Coordinates of the vector from the center to each neighbor, Å.
+    var x: UnsafeMutablePointer<Double> { base }
+    var y: UnsafeMutablePointer<Double> { base + rowLength }
+    var z: UnsafeMutablePointer<Double> { base + 2 * rowLength }
+    /// Distance of each neighbor, Å, and its inverse.
+    var distances: UnsafeMutablePointer<Double> { base + 3 * rowLength }
+    var inverseDistances: UnsafeMutablePointer<Double> { base + 4 * rowLength }
+    /// f_c(r) of each neighbor.
+    var cutoffs: UnsafeMutablePointer<Double> { base + 5 * rowLength }
+    /// f_c′(r) / r of each neighbor (zero without gradients).
+    var slopes: UnsafeMutablePointer<Double> { base + 6 * rowLength }
+    /// exp(−η r²) of each neighbor for the distinct angular η number `u`.
+    func exponentials(_ u: Int) -> UnsafeMutablePointer<Double> { base + (exponentials + u) * rowLength }
+    /// Per-pair row `row` (`ACSFAngular`) for one neighbor j against a run of neighbors k.
+    func pairs(_ row: Int) -> UnsafeMutablePointer<Double> { base + (pairs + row) * rowLength }
+    /// Gradient sums (axis 0, 1, 2) of angular function `function` over the pairs whose partner has species
+    /// `partner`, per neighbor.
+    func gradients(axis: Int, partner: Int, function: Int) -> UnsafeMutablePointer<Double> {
+        base + (gradients + (axis * species + partner) * functions + function) * rowLength
     }
 }

@@ -1,0 +1,234 @@
+import Foundation
+
+/// G4 and G5 of a center, pair by pair, laid out so that functions share what they can: for one neighbor j against
+/// a run of neighbors k, every quantity is a row over k (`ACSFRows.pairs`), computed once for all functions that
+/// need it — A = ½(1 + λ cos θ) once per distinct λ, each power A^e once per distinct (λ, e), the weights of k once
+/// per distinct (η, G4 or G5) — so that a function's value is one dot product and its derivatives one loop.
+///
+/// A term is T = 2 A^ζ E F with E = exp(−η Σ r²) and F = Π f_c over r_ij, r_ik and, for G4, r_jk. Split into j's
+/// factors and k's: T = 2 e_j f_j · A^ζ · W with e_j = exp(−η r_ij²), f_j = f_c(r_ij) and the weight
+/// W = exp(−η r_ik²) f_c(r_ik) [exp(−η r_jk²) f_c(r_jk)]; V is W with f_c(r_ik) replaced by f_c′(r_ik)/r_ik and U
+/// (G4) with f_c(r_jk) replaced by f_c′(r_jk)/r_jk.
+struct ACSFAngular: Sendable {
+    /// One G4 or G5 function: its constants and the rows it reads.
+    struct Function: Sendable {
+        /// 2η and ζλ/2.
+        let twoEta: Double, halfZetaLambda: Double
+        /// Index of its η among `distinctEta` (the neighbors' exp(−η r²)).
+        let eta: Int
+        /// G4 (with the r_jk factors) or G5.
+        let isG4: Bool
+        /// Rows of A^ζ, of A^(ζ−1) (read for derivatives) and of its weights W, V, U (consecutive).
+        let power: Int, lowerPower: Int, weight: Int
+    }
+
+    /// A row of A^e computed from the row of A.
+    private struct Power: Sendable {
+        let base: Int, exponent: Double, row: Int
+        /// Only derivatives read it (an A^(ζ−1)).
+        let forGradients: Bool
+    }
+
+    /// A row triple W, V, U of one η, for G4 (its exp(−η r_jk²) row) or G5 (nil).
+    private struct Weight: Sendable {
+        let eta: Int, g4Exponential: Int?, row: Int
+    }
+
+    /// The rows every j fills first: cos θ; r_jk² (at most r_c²); f_c(r_jk) and f_c′(r_jk)/r_jk, both 0 from r_c
+    /// on, so that the G4 terms of such pairs vanish; the term, α_j and β of one function; ones.
+    static let cosine = 0, distanceSquared = 1, cutoff = 2, slope = 3, term = 4, alpha = 5, beta = 6, ones = 7
+    private static let fixedRows = 8
+
+    /// G4 functions first, then G5.
+    let functions: [Function]
+    /// The distinct η of all functions.
+    let distinctEta: [Double]
+    /// The distinct η of the G4 functions: row `fixedRows + v` holds exp(−η_v r_jk²).
+    private let g4Eta: [Double]
+    /// The distinct λ/2: row `fixedRows + g4Eta.count + b` holds A.
+    private let halfLambdas: [Double]
+    private let powers: [Power]
+    private let weights: [Weight]
+    /// Rows of the per-pair room.
+    let rowCount: Int
+
+    init(g4: [ACSF.Angular], g5: [ACSF.Angular]) {
+        let all = g4 + g5
+        let distinctEta = Array(Set(all.map(\.eta))).sorted()
+        let g4Eta = Array(Set(g4.map(\.eta))).sorted()
+        let halfLambdas = Array(Set(all.map { 0.5 * $0.lambda })).sorted()
+        var next = Self.fixedRows + g4Eta.count + halfLambdas.count
+        var powers = [Power](), weights = [Weight]()
+        /// The row of A^e for the base of λ/2 = `half`.
+        func powerRow(_ half: Double, _ e: Double, forGradients: Bool) -> Int {
+            let base = halfLambdas.firstIndex(of: half)!
+            if e == 0 { return Self.ones }
+            if e == 1 { return Self.fixedRows + g4Eta.count + base }
+            if let k = powers.firstIndex(where: { $0.base == base && $0.exponent == e }) {
+                if !forGradients && powers[k].forGradients {
+                    powers[k] = Power(base: base, exponent: e, row: powers[k].row, forGradients: false)
+                }
+                return powers[k].row
+            }
+            powers.append(Power(base: base, exponent: e, row: next, forGradients: forGradients))
+            next += 1
+            return next - 1
+        }
+        func weightRow(_ eta: Int, _ g4Exponential: Int?) -> Int {
+            if let w = weights.first(where: { $0.eta == eta && $0.g4Exponential == g4Exponential }) { return w.row }
+            weights.append(Weight(eta: eta, g4Exponential: g4Exponential, row: next))
+            next += 3
+            return next - 3
+        }
+        functions = all.enumerated().map { m, f in
+            let isG4 = m < g4.count
+            return Function(
+                twoEta: 2 * f.eta, halfZetaLambda: 0.5 * f.zeta * f.lambda, eta: distinctEta.firstIndex(of: f.eta)!,
+                isG4: isG4, power: powerRow(0.5 * f.lambda, f.zeta, forGradients: false),
+                lowerPower: powerRow(0.5 * f.lambda, f.zeta - 1, forGradients: true),
+                weight: weightRow(distinctEta.firstIndex(of: f.eta)!, isG4 ? g4Eta.firstIndex(of: f.eta)! : nil))
+        }
+        self.distinctEta = distinctEta
+        self.g4Eta = g4Eta
+        self.halfLambdas = halfLambdas
+        self.powers = powers
+        self.weights = weights
+        rowCount = next
+    }
+
+    /// Adds G4 and G5 of the pairs (j, k), k in `partners`, of one center (its neighbors in `ws`) to `row` (offset
+    /// to the first feature of the pair of species of j and of `partners`) and, with `gradients`, their
+    /// derivatives to the gradient sums: j's under partner species `partnerSpecies`, each k's under `jSpecies`.
+    /// Every step is a loop over the run without branches (so that it vectorizes).
+    ///
+    /// A is clamped at 0 (≥ 0 for |λ| ≤ 1, but rounding can leave it a hair below). With a = r_j − r_i and
+    /// b = r_k − r_i, ∂T/∂a = α_j a + β b and ∂T/∂b = α_k b + β a, from ∂cos θ/∂a = b/(|a||b|) − cos θ a/|a|² and
+    /// ∂r_jk/∂a = −(b − a)/r_jk; h_j, h_k, h_jk below are (∂T/∂r)/r along each distance.
+    func add(
+        _ ws: ACSFRows, j: Int, partners: Range<Int>, jSpecies: Int, partnerSpecies: Int, terms: ACSFTerms,
+        row: UnsafeMutablePointer<Double>, gradients: Bool
+    ) {
+        let k0 = partners.lowerBound, n = partners.count
+        let xj = ws.x[j], yj = ws.y[j], zj = ws.z[j], inverseRj = ws.inverseDistances[j]
+        let x = ws.x + k0, y = ws.y + k0, z = ws.z + k0, inverseR = ws.inverseDistances + k0
+        let fk = ws.cutoffs + k0, sk = ws.slopes + k0
+        let fj = ws.cutoffs[j], sj = ws.slopes[j]
+        let cosine = ws.pairs(Self.cosine), rjk2 = ws.pairs(Self.distanceSquared)
+        let fjk = ws.pairs(Self.cutoff), sjk = ws.pairs(Self.slope), ones = ws.pairs(Self.ones)
+        for q in 0..<n { cosine[q] = (xj * x[q] + yj * y[q] + zj * z[q]) * inverseRj * inverseR[q] }
+        if !g4Eta.isEmpty {
+            let cutoff2 = terms.cutoff * terms.cutoff
+            for q in 0..<n {
+                let dx = x[q] - xj, dy = y[q] - yj, dz = z[q] - zj
+                let d2 = dx * dx + dy * dy + dz * dz
+                let clamped = min(d2, cutoff2)
+                rjk2[q] = clamped
+                fjk[q] = (d2 < cutoff2 ? 1 : 0) * terms.cutoffValue(squared: clamped)
+            }
+            if gradients {
+                for q in 0..<n { sjk[q] = (rjk2[q] < cutoff2 ? 1 : 0) * terms.cutoffSlopeOverR(squared: rjk2[q]) }
+            }
+            for (v, eta) in g4Eta.enumerated() {
+                let e = ws.pairs(Self.fixedRows + v)
+                if eta * cutoff2 <= 708 {
+                    for q in 0..<n { e[q] = PolynomialElementary.exponentialAboveLimit(-eta * rjk2[q]) }
+                } else {
+                    for q in 0..<n { e[q] = PolynomialElementary.exponential(-eta * rjk2[q]) }
+                }
+            }
+        }
+        for (b, half) in halfLambdas.enumerated() {
+            let base = ws.pairs(Self.fixedRows + g4Eta.count + b)
+            for q in 0..<n { base[q] = max(0, 0.5 + half * cosine[q]) }
+        }
+        for power in powers where gradients || !power.forGradients {
+            let base = ws.pairs(Self.fixedRows + g4Eta.count + power.base), p = ws.pairs(power.row)
+            let e = power.exponent
+            if e.rounded() == e && e >= 2 && e <= 64 {
+                for q in 0..<n { p[q] = base[q] * base[q] }
+                for _ in 2..<Int(e) { for q in 0..<n { p[q] *= base[q] } }
+            } else {
+                for q in 0..<n { p[q] = pow(base[q], e) }
+            }
+        }
+        for weight in weights {
+            let w = ws.pairs(weight.row), v = ws.pairs(weight.row + 1), u = ws.pairs(weight.row + 2)
+            let wk = ws.exponentials(weight.eta) + k0
+            if let g = weight.g4Exponential {
+                let ejk = ws.pairs(Self.fixedRows + g)
+                for q in 0..<n { w[q] = wk[q] * ejk[q] * fk[q] * fjk[q] }
+                if gradients {
+                    for q in 0..<n {
+                        v[q] = wk[q] * ejk[q] * sk[q] * fjk[q]
+                        u[q] = wk[q] * ejk[q] * fk[q] * sjk[q]
+                    }
+                }
+            } else {
+                for q in 0..<n { w[q] = wk[q] * fk[q] }
+                if gradients {
+                    for q in 0..<n { v[q] = wk[q] * sk[q] }
+                }
+            }
+        }
+        let term = ws.pairs(Self.term), alpha = ws.pairs(Self.alpha), beta = ws.pairs(Self.beta)
+        functions.withUnsafeBufferPointer { functions in
+            for m in 0..<functions.count {
+                let f = functions[m]
+                let ej = ws.exponentials(f.eta)[j]
+                // c = 2 e_j f_j: T = c A^ζ W.
+                let c = 2 * ej * fj
+                let power = ws.pairs(f.power), w = ws.pairs(f.weight)
+                guard gradients else {
+                    row[m] += c * Self.dot(power, w, n)
+                    continue
+                }
+                let lower = ws.pairs(f.lowerPower), v = ws.pairs(f.weight + 1)
+                // G5 has no r_jk factors: U is then not filled, and `g4` takes h_jk out.
+                let u = f.isG4 ? ws.pairs(f.weight + 2) : ones, g4 = f.isG4 ? 1.0 : 0
+                let twoEta = f.twoEta, cJ = 2 * ej * (sj - twoEta * fj), cCos = f.halfZetaLambda * c
+                let gx = ws.gradients(axis: 0, partner: jSpecies, function: m) + k0
+                let gy = ws.gradients(axis: 1, partner: jSpecies, function: m) + k0
+                let gz = ws.gradients(axis: 2, partner: jSpecies, function: m) + k0
+                for q in 0..<n {
+                    let hJ = cJ * power[q] * w[q]
+                    let hK = c * power[q] * (v[q] - twoEta * w[q])
+                    let hJK = g4 * c * power[q] * (u[q] - twoEta * w[q])
+                    let dCos = cCos * lower[q] * w[q]  // ∂T/∂cos θ
+                    let b = dCos * inverseRj * inverseR[q] - hJK
+                    let aK = hK + hJK - dCos * cosine[q] * inverseR[q] * inverseR[q]
+                    term[q] = c * power[q] * w[q]
+                    alpha[q] = hJ + hJK - dCos * cosine[q] * inverseRj * inverseRj
+                    beta[q] = b
+                    gx[q] += aK * x[q] + b * xj
+                    gy[q] += aK * y[q] + b * yj
+                    gz[q] += aK * z[q] + b * zj
+                }
+                row[m] += Self.dot(term, ones, n)
+                let alphaJ = Self.dot(alpha, ones, n)
+                ws.gradients(axis: 0, partner: partnerSpecies, function: m)[j] += alphaJ * xj + Self.dot(beta, x, n)
+                ws.gradients(axis: 1, partner: partnerSpecies, function: m)[j] += alphaJ * yj + Self.dot(beta, y, n)
+                ws.gradients(axis: 2, partner: partnerSpecies, function: m)[j] += alphaJ * zj + Self.dot(beta, z, n)
+            }
+        }
+    }
+
+    /// Σ a[q] b[q] over q < n, two lanes at a time with two vector partial sums.
+    @inline(__always)
+    private static func dot(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ n: Int) -> Double {
+        @inline(__always) func pair(_ p: UnsafeMutablePointer<Double>, _ q: Int) -> SIMD2<Double> {
+            UnsafeRawPointer(p + q).loadUnaligned(as: SIMD2<Double>.self)
+        }
+        var s0 = SIMD2<Double>(), s1 = SIMD2<Double>(), q = 0
+        while q + 4 <= n {
+            s0 += pair(a, q) * pair(b, q)
+            s1 += pair(a, q + 2) * pair(b, q + 2)
+            q += 4
+        }
+        var s = (s0 + s1).sum()
+        while q < n {
+            s += a[q] * b[q]
+            q += 1
+        }
+        return s
+    }
+}
