@@ -14,7 +14,8 @@ public struct RadialSpline: Sendable {
     public let intervals: Int
     private let inverseStep: Double
     private let step: Double
-    /// Per interval, per function: the four Hermite polynomial coefficients in t ∈ [0, 1].
+    /// Per interval, the four Hermite polynomial coefficients in t ∈ [0, 1], each for every function in turn
+    /// (interval k, power a, function f at (4k + a)·count + f), so that evaluation reads runs over functions.
     private let coefficients: [Double]
 
     /// Tabulates `count` functions. `evaluate(r, values, derivatives)` writes all values and d/dr at r.
@@ -47,8 +48,10 @@ public struct RadialSpline: Sendable {
                 for t in [0.25, 0.5, 0.75] {
                     evaluate((Double(k) + t) * h, &v, &d)
                     for f in 0..<count where scale[f] > 0 {
-                        let b = (k * count + f) * 4
-                        let s = coefficients[b] + t * (coefficients[b + 1] + t * (coefficients[b + 2] + t * coefficients[b + 3]))
+                        let b = 4 * k * count + f
+                        let s =
+                            coefficients[b]
+                            + t * (coefficients[b + count] + t * (coefficients[b + 2 * count] + t * coefficients[b + 3 * count]))
                         worst = max(worst, abs(s - v[f]) / scale[f])
                     }
                 }
@@ -73,11 +76,11 @@ public struct RadialSpline: Sendable {
             for f in 0..<count {
                 let y0 = y[k * count + f], y1 = y[(k + 1) * count + f]
                 let m0 = dy[k * count + f] * step, m1 = dy[(k + 1) * count + f] * step
-                let base = (k * count + f) * 4
+                let base = 4 * k * count + f
                 out[base] = y0
-                out[base + 1] = m0
-                out[base + 2] = 3 * (y1 - y0) - 2 * m0 - m1
-                out[base + 3] = 2 * (y0 - y1) + m0 + m1
+                out[base + count] = m0
+                out[base + 2 * count] = 3 * (y1 - y0) - 2 * m0 - m1
+                out[base + 3 * count] = 2 * (y0 - y1) + m0 + m1
             }
         }
         return out
@@ -86,16 +89,34 @@ public struct RadialSpline: Sendable {
     /// Values and d/dr of all functions at `r` (0 ≤ r ≤ r_max; beyond, the last interval is extrapolated).
     @inline(__always)
     public func evaluate(_ r: Double, values: UnsafeMutablePointer<Double>, derivatives: UnsafeMutablePointer<Double>) {
-        let x = r * inverseStep
-        let k = min(max(Int(x), 0), intervals - 1)
-        let t = x - Double(k)
-        coefficients.withUnsafeBufferPointer { c in
-            var p = c.baseAddress! + k * count * 4
-            for f in 0..<count {
-                values[f] = p[0] + t * (p[1] + t * (p[2] + t * p[3]))
-                derivatives[f] = (p[1] + t * (2 * p[2] + 3 * t * p[3])) * inverseStep
-                p += 4
+        let (t, c) = interval(of: r)
+        let n = count
+        coefficients.withUnsafeBufferPointer { coefficients in
+            let c0 = coefficients.baseAddress! + c, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
+            for f in 0..<n {
+                values[f] = c0[f] + t * (c1[f] + t * (c2[f] + t * c3[f]))
+                derivatives[f] = (c1[f] + t * (2 * c2[f] + 3 * t * c3[f])) * inverseStep
             }
         }
+    }
+
+    /// Values of all functions at `r` (as `evaluate(_:values:derivatives:)`, without the derivatives).
+    @inline(__always)
+    public func evaluate(_ r: Double, values: UnsafeMutablePointer<Double>) {
+        let (t, c) = interval(of: r)
+        let n = count
+        coefficients.withUnsafeBufferPointer { coefficients in
+            let c0 = coefficients.baseAddress! + c, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
+            for f in 0..<n { values[f] = c0[f] + t * (c1[f] + t * (c2[f] + t * c3[f])) }
+        }
+    }
+
+    /// The position t ∈ [0, 1] of `r` in its interval (the first or last for r outside the grid), and the offset
+    /// of that interval's coefficients.
+    @inline(__always)
+    private func interval(of r: Double) -> (t: Double, offset: Int) {
+        let x = r * inverseStep
+        let k = min(max(Int(x), 0), intervals - 1)
+        return (x - Double(k), 4 * k * count)
     }
 }

@@ -187,11 +187,24 @@ struct SOAPEngine: Sendable {
             ws.beginPairs(range.count + 1)
         }
         let radial = ws.radial, dRadial = ws.dRadial
-        var cached = 0
+        // Pair rows: the neighbors of each channel in a block of their own, in list order (a block's rows give
+        // X's columns of that channel by one matrix product per l), then the displacements of a fixed center.
+        let S = species.count
+        var blockStart = [Int](repeating: 0, count: S + 1)
+        var onCenter = 0
+        for p in range {
+            let channel = Int(speciesOf[Int(list.neighbors[p])])
+            guard channel >= 0 else { continue }
+            if list.distances[p] == 0 { onCenter += 1 } else { blockStart[channel + 1] += 1 }
+        }
+        for c in 0..<S { blockStart[c + 1] += blockStart[c] }
+        var blockEnd = Array(blockStart.prefix(S))
+        var displaced = blockStart[S]
+        if !cache { ws.beginPairs(blockStart[S]) }
         if cache, let i = center.atom, !center.attached {
             let slot = slots ? ws.slot(of: i, pattern: 0, column: 0) : -1
-            cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: cached, slot: slot, workspace: ws)
-            cached += 1
+            cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: displaced, slot: slot, workspace: ws)
+            displaced += 1
         }
         for p in range {
             let r = list.distances[p]
@@ -204,8 +217,8 @@ struct SOAPEngine: Sendable {
                 if cache {
                     let slot =
                         slots ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: channel * nMax) : -1
-                    cacheDisplacement(atom: j, column: channel * nMax, index: cached, slot: slot, workspace: ws)
-                    cached += 1
+                    cacheDisplacement(atom: j, column: channel * nMax, index: displaced, slot: slot, workspace: ws)
+                    displaced += 1
                 }
                 continue
             }
@@ -214,39 +227,33 @@ struct SOAPEngine: Sendable {
             let d = list.vectors[p]
             let u = d / r
             let column = channel * nMax
-            basis.spline.evaluate(r, values: radial, derivatives: dRadial)
-            // When derivatives follow, keep this pair's angular and radial factors for the second pass.
-            let Y = cache ? ws.pairHarmonics + cached * lmCount : ws.harmonics
-            if cache {
-                let dY = ws.pairHarmonicGradients + cached * lmCount
-                harmonics.valuesAndGradients(u, inverseR: 1 / r, values: Y, gradients: dY)
-                let A = ws.pairA + cached * lnCount, B = ws.pairB + cached * lnCount
-                for k in 0..<lnCount {
-                    A[k] = w * radial[k]
-                    B[k] = dw * radial[k] + w * dRadial[k]
-                }
-                let moves = slots && !(center.attached && j == center.atom)
-                let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1
-                ws.pairs[cached] = Workspace.CachedPair(atom: j, slot: slot, column: column, vector: d, unit: u)
-                cached += 1
-            } else {
+            let row = blockEnd[channel]
+            blockEnd[channel] += 1
+            let A = ws.pairA + row * lnCount, Y = ws.pairHarmonics + row * lmCount
+            guard cache else {
+                basis.spline.evaluate(r, values: A)
+                for k in 0..<lnCount { A[k] *= w }
                 harmonics.values(u, into: Y)
+                continue
             }
-            // X[lm, column + n] += w f_nl Y_lm
-            for l in 0...lMax {
-                let f = radial + l * nMax
-                for lm in (l * l)..<((l + 1) * (l + 1)) {
-                    let y = w * Y[lm]
-                    let row = X + lm * K + column
-                    for n in 0..<nMax { row[n] += y * f[n] }
-                }
+            // Keep this pair's angular and radial factors for the second pass.
+            basis.spline.evaluate(r, values: radial, derivatives: dRadial)
+            harmonics.valuesAndGradients(u, inverseR: 1 / r, values: Y, gradients: ws.pairHarmonicGradients + row * lmCount)
+            let B = ws.pairB + row * lnCount
+            for k in 0..<lnCount {
+                A[k] = radial[k] * w
+                B[k] = dw * radial[k] + w * dRadial[k]
             }
+            let moves = slots && !(center.attached && j == center.atom)
+            let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1
+            ws.pairs[row] = Workspace.CachedPair(atom: j, slot: slot, column: column, vector: d, unit: u)
         }
-        ws.cachedPairs = cached
+        for c in 0..<S { accumulate(ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, into: X) }
+        ws.cachedRows = cache ? (0..<S).map { blockStart[$0]..<blockEnd[$0] } + [blockStart[S]..<displaced] : []
         guard slots else { return }
         let projected = reference ?? UnsafePointer(X)
         let v = ws.projection, wx = ws.projection + K, wy = ws.projection + 2 * K, wz = ws.projection + 3 * K
-        for c in 0..<cached {
+        for c in ws.cachedRows.joined() {
             let pair = ws.pairs[c]
             let Y = ws.pairHarmonics + c * lmCount, dY = ws.pairHarmonicGradients + c * lmCount
             let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount
@@ -280,6 +287,20 @@ struct SOAPEngine: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// X_l[m, column + n] += Σ_rows Y_lm A_nl for every l: one matrix product per l over the pair rows `rows` of
+    /// `ws.pairHarmonics` (Y) and `ws.pairA` (A = w f_nl).
+    private func accumulate(_ ws: Workspace, rows: Range<Int>, column: Int, into X: UnsafeMutablePointer<Double>) {
+        guard !rows.isEmpty else { return }
+        let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
+        let Y = ws.pairHarmonics + rows.lowerBound * lmCount, A = ws.pairA + rows.lowerBound * lnCount
+        for l in 0...lMax {
+            cblas_dgemm(
+                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(2 * l + 1), Int32(nMax), Int32(rows.count), 1,
+                Y + l * l, Int32(lmCount), A + l * nMax, Int32(lnCount), 1, X + l * l * channels + column,
+                Int32(channels))
         }
     }
 
@@ -506,7 +527,7 @@ struct SOAPEngine: Sendable {
                 ws.coefficients + l * l * K, Int32(K), s, Int32(K), 0, ws.backProjection + l * l * K, Int32(K))
         }
         let Z = ws.backProjection
-        for c in 0..<ws.cachedPairs {
+        for c in ws.cachedRows.joined() {
             let pair = ws.pairs[c]
             let Y = ws.pairHarmonics + c * lmCount, dY = ws.pairHarmonicGradients + c * lmCount
             let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount

@@ -37,8 +37,8 @@ final class Workspace {
     private(set) var pairA: UnsafeMutablePointer<Double>
     private(set) var pairB: UnsafeMutablePointer<Double>
     private var capacityPairs = 0
-    /// Pairs cached by the last `expand`.
-    var cachedPairs = 0
+    /// Rows of the pairs cached by the last `expand`: the neighbors of each channel, then the displacements.
+    var cachedRows: [Range<Int>] = []
 
     private var capacitySlots = 0
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
