@@ -151,23 +151,18 @@ extension ACSF {
                         let partners = a == b ? neighbors(b).lowerBound..<j : neighbors(b)
                         guard !partners.isEmpty else { continue }
                         terms.angular.add(
-                            rows, j: j, partners: partners, jSpecies: a, partnerSpecies: b, terms: terms,
+                            rows, j: j, partners: partners, jSpecies: a, partnerSpecies: b,
                             row: row + offset, gradients: blocks != nil)
                     }
                 }
             }
-            // Each neighbor's angular gradient sums, per partner species, into its block.
+            // Each neighbor's angular gradient sums, per partner species present, into its block.
             if blocks != nil {
                 for b in 0..<S {
                     for k in neighbors(b) {
                         guard let block = block(k) else { continue }
                         for a in 0..<S where !neighbors(a).isEmpty {
-                            let offset = angularOffset(a, b)
-                            for axis in 0..<3 {
-                                for m in 0..<terms.angularCount {
-                                    block[axis * D + offset + m] += rows.gradients(axis: axis, partner: a, function: m)[k]
-                                }
-                            }
+                            addAngularGradients(rows, neighbor: k, partner: a, to: block + angularOffset(a, b), stride: D)
                         }
                     }
                 }
@@ -177,6 +172,18 @@ extension ACSF {
         for slot in 1..<ws.slotAtoms.count {
             let source = blocks + slot * 3 * D
             for f in 0..<(3 * D) { blocks[f] -= source[f] }
+        }
+    }
+
+    /// Adds neighbor `k`'s angular gradient sums over pairs with partner species `partner` to its block (offset to
+    /// the species pair's first feature; rows x, y, z `stride` apart).
+    private func addAngularGradients(
+        _ rows: ACSFRows, neighbor k: Int, partner: Int, to block: UnsafeMutablePointer<Double>, stride: Int
+    ) {
+        for axis in 0..<3 {
+            for m in 0..<terms.angularCount {
+                block[axis * stride + m] += rows.gradients(axis: axis, partner: partner, function: m)[k]
+            }
         }
     }
 }

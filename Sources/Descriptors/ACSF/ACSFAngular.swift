@@ -51,8 +51,11 @@ struct ACSFAngular: Sendable {
     private let weights: [Weight]
     /// Rows of the per-pair room.
     let rowCount: Int
+    /// f_c, for r_jk.
+    private let cutoff: ACSFCutoff
 
-    init(g4: [ACSF.Angular], g5: [ACSF.Angular]) {
+    init(g4: [ACSF.Angular], g5: [ACSF.Angular], cutoff: ACSFCutoff) {
+        self.cutoff = cutoff
         let all = g4 + g5
         let distinctEta = Array(Set(all.map(\.eta))).sorted()
         let g4Eta = Array(Set(g4.map(\.eta))).sorted()
@@ -105,7 +108,7 @@ struct ACSFAngular: Sendable {
     /// b = r_k − r_i, ∂T/∂a = α_j a + β b and ∂T/∂b = α_k b + β a, from ∂cos θ/∂a = b/(|a||b|) − cos θ a/|a|² and
     /// ∂r_jk/∂a = −(b − a)/r_jk; h_j, h_k, h_jk below are (∂T/∂r)/r along each distance.
     func add(
-        _ ws: ACSFRows, j: Int, partners: Range<Int>, jSpecies: Int, partnerSpecies: Int, terms: ACSFTerms,
+        _ ws: ACSFRows, j: Int, partners: Range<Int>, jSpecies: Int, partnerSpecies: Int,
         row: UnsafeMutablePointer<Double>, gradients: Bool
     ) {
         let k0 = partners.lowerBound, n = partners.count
@@ -117,16 +120,16 @@ struct ACSFAngular: Sendable {
         let fjk = ws.pairs(Self.cutoff), sjk = ws.pairs(Self.slope), ones = ws.pairs(Self.ones)
         for q in 0..<n { cosine[q] = (xj * x[q] + yj * y[q] + zj * z[q]) * inverseRj * inverseR[q] }
         if !g4Eta.isEmpty {
-            let cutoff2 = terms.cutoff * terms.cutoff
+            let cutoff2 = cutoff.radius * cutoff.radius
             for q in 0..<n {
                 let dx = x[q] - xj, dy = y[q] - yj, dz = z[q] - zj
                 let d2 = dx * dx + dy * dy + dz * dz
                 let clamped = min(d2, cutoff2)
                 rjk2[q] = clamped
-                fjk[q] = (d2 < cutoff2 ? 1 : 0) * terms.cutoffValue(squared: clamped)
+                fjk[q] = (d2 < cutoff2 ? 1 : 0) * cutoff.value(squared: clamped)
             }
             if gradients {
-                for q in 0..<n { sjk[q] = (rjk2[q] < cutoff2 ? 1 : 0) * terms.cutoffSlopeOverR(squared: rjk2[q]) }
+                for q in 0..<n { sjk[q] = (rjk2[q] < cutoff2 ? 1 : 0) * cutoff.slopeOverR(squared: rjk2[q]) }
             }
             for (v, eta) in g4Eta.enumerated() {
                 let e = ws.pairs(Self.fixedRows + v)

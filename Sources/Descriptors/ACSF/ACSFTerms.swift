@@ -1,15 +1,13 @@
 import Foundation
 
 /// ACSF's functions with their constants laid out once per setting: G1–G3 evaluated for one neighbor, values and
-/// derivatives, straight into a row and its derivative blocks; G4 and G5 in `angular`; the cutoff function.
+/// derivatives, straight into a row and its derivative blocks; G4 and G5 in `angular`.
 ///
 /// Derivative blocks are 3 × D (x, y and z rows of `stride` = D features); the pointers given are already
 /// offset to the first feature of the function block being written.
 struct ACSFTerms: Sendable {
-    /// r_c in Å.
-    let cutoff: Double
-    /// π / r_c.
-    private let phase: Double
+    /// f_c with its r_c.
+    let cutoff: ACSFCutoff
     /// 1 + n_G2 + n_G3: the features per neighbor species.
     let radialCount: Int
     /// n_G4 + n_G5: the features per neighbor species pair.
@@ -19,32 +17,13 @@ struct ACSFTerms: Sendable {
     /// G4 and G5.
     let angular: ACSFAngular
 
-    init(cutoff: Double, g2: [ACSF.Gaussian], g3: [Double], g4: [ACSF.Angular], g5: [ACSF.Angular]) {
-        self.cutoff = cutoff
-        phase = Double.pi / cutoff
+    init(cutoff radius: Double, g2: [ACSF.Gaussian], g3: [Double], g4: [ACSF.Angular], g5: [ACSF.Angular]) {
+        cutoff = ACSFCutoff(radius: radius)
         radialCount = 1 + g2.count + g3.count
         g2Eta = g2.map(\.eta)
         g2Shift = g2.map(\.shift)
         g3Kappa = g3
-        angular = ACSFAngular(g4: g4, g5: g5)
-    }
-
-    /// f_c(r) = ½[cos(π r / r_c) + 1] for 0 ≤ r ≤ r_c.
-    @inline(__always)
-    func cutoffValue(_ r: Double) -> Double {
-        0.5 * (PolynomialElementary.cosine(r * phase) + 1)
-    }
-
-    /// f_c(r) from r² (0 ≤ r ≤ r_c), without a square root.
-    @inline(__always)
-    func cutoffValue(squared r2: Double) -> Double {
-        0.5 * (PolynomialElementary.cosineOfRoot(r2 * phase * phase) + 1)
-    }
-
-    /// f_c′(r) / r = −½ (π / r_c)² sin(π r / r_c) / (π r / r_c), from r² (0 ≤ r ≤ r_c; −½(π/r_c)² at r = 0).
-    @inline(__always)
-    func cutoffSlopeOverR(squared r2: Double) -> Double {
-        -0.5 * phase * phase * PolynomialElementary.sincOfRoot(r2 * phase * phase)
+        angular = ACSFAngular(g4: g4, g5: g5, cutoff: cutoff)
     }
 
     /// Adds G1, G2 and G3 of one neighbor at distance r > 0 (vector `d` from the center) to `row` and, when

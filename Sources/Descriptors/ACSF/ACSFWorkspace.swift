@@ -18,8 +18,6 @@ final class ACSFWorkspace {
     private(set) var speciesStart: [Int]
     /// The atoms of the current center's derivative blocks, in slot order: the center first.
     private(set) var slotAtoms: [Int] = []
-    /// Number of neighbors gathered.
-    private(set) var count = 0
     private var slotOfAtom: [Int]
     /// Pair indices of the current center, bucketed by species.
     private var bySpecies: [[Int]]
@@ -64,7 +62,7 @@ final class ACSFWorkspace {
             }
             bySpecies[speciesOf[j]].append(p)
         }
-        count = list.pairs(of: i).count
+        let count = list.pairs(of: i).count
         if count > rowLength {
             arena.deallocate()
             rowLength = max(count, 2 * rowLength)
@@ -82,8 +80,8 @@ final class ACSFWorkspace {
                 rows.z[k] = d.z
                 rows.distances[k] = r
                 rows.inverseDistances[k] = 1 / r
-                rows.cutoffs[k] = terms.cutoffValue(r)
-                rows.slopes[k] = gradients ? terms.cutoffSlopeOverR(squared: r * r) : 0
+                rows.cutoffs[k] = terms.cutoff.value(r)
+                rows.slopes[k] = gradients ? terms.cutoff.slopeOverR(squared: r * r) : 0
                 slots.append(slotOfAtom[Int(list.neighbors[p])])
                 for (u, eta) in terms.angular.distinctEta.enumerated() {
                     rows.exponentials(u)[k] = PolynomialElementary.exponential(-eta * r * r)

@@ -191,11 +191,9 @@ struct SOAPEngine: Sendable {
         // X's columns of that channel by one matrix product per l), then the displacements of a fixed center.
         let S = species.count
         var blockStart = [Int](repeating: 0, count: S + 1)
-        var onCenter = 0
-        for p in range {
+        for p in range where list.distances[p] > 0 {
             let channel = Int(speciesOf[Int(list.neighbors[p])])
-            guard channel >= 0 else { continue }
-            if list.distances[p] == 0 { onCenter += 1 } else { blockStart[channel + 1] += 1 }
+            if channel >= 0 { blockStart[channel + 1] += 1 }
         }
         for c in 0..<S { blockStart[c + 1] += blockStart[c] }
         var blockEnd = Array(blockStart.prefix(S))
@@ -249,7 +247,11 @@ struct SOAPEngine: Sendable {
             ws.pairs[row] = Workspace.CachedPair(atom: j, slot: slot, column: column, vector: d, unit: u)
         }
         for c in 0..<S { accumulate(ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, into: X) }
-        ws.cachedRows = cache ? (0..<S).map { blockStart[$0]..<blockEnd[$0] } + [blockStart[S]..<displaced] : []
+        ws.cachedRows.removeAll(keepingCapacity: true)
+        if cache {
+            for c in 0..<S { ws.cachedRows.append(blockStart[c]..<blockEnd[c]) }
+            ws.cachedRows.append(blockStart[S]..<displaced)
+        }
         guard slots else { return }
         let projected = reference ?? UnsafePointer(X)
         let v = ws.projection, wx = ws.projection + K, wy = ws.projection + 2 * K, wz = ws.projection + 3 * K

@@ -25,7 +25,6 @@ final class Workspace {
     let products: UnsafeMutablePointer<Double>
     let radial: UnsafeMutablePointer<Double>
     let dRadial: UnsafeMutablePointer<Double>
-    let harmonics: UnsafeMutablePointer<Double>
     /// Yᵀ X_l and ∂_αYᵀ X_l of one pair and l: 4 × K.
     let projection: UnsafeMutablePointer<Double>
     /// Z = X (S + Sᵀ) of back-propagation: (l_max+1)² rows × K.
@@ -66,7 +65,6 @@ final class Workspace {
         products = .allocate(capacity: (lMax + 1) * channels * channels)
         radial = .allocate(capacity: (lMax + 1) * nMax)
         dRadial = .allocate(capacity: (lMax + 1) * nMax)
-        harmonics = .allocate(capacity: lm)
         projection = .allocate(capacity: 4 * channels)
         backProjection = .allocate(capacity: lm * channels)
         pairs = .allocate(capacity: 0)
@@ -81,7 +79,6 @@ final class Workspace {
         products.deallocate()
         radial.deallocate()
         dRadial.deallocate()
-        harmonics.deallocate()
         projection.deallocate()
         backProjection.deallocate()
         freePairs()
