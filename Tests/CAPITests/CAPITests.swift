@@ -248,7 +248,10 @@ struct CAPITests {
         #expect(rowCounts == [2, 5])
         var q = [Double](repeating: 0, count: 7 * D)
         #expect(Self.run { swiftgapResultDescriptors(result, &q, $0, $1) }.0 == 0)
-        #expect(q == expectedRows.values)
+        // Same numbers up to rounding: the two descriptors build their radial bases apart and run on different
+        // thread counts, and the last bits of the basis may differ between CPUs.
+        #expect(q.count == expectedRows.values.count)
+        #expect(zip(q, expectedRows.values).map { abs($0 - $1) }.max()! < 1e-12)
         var firstRow = 0
         for (k, s) in structures.enumerated() {
             let rows = rowCounts[k]
