@@ -100,11 +100,14 @@ struct BuildingBlockTests {
         let basis = try RadialBasis(functions)
         let count = basis.spline.count
         var direct = [Double](repeating: 0, count: count), directDerivative = direct
-        // Largest |f| of each function over the range, the scale of the relative error.
-        var scale = [Double](repeating: 0, count: count)
+        // Largest |f| and |f′| of each function over the range, the scales of the relative errors.
+        var scale = [Double](repeating: 0, count: count), slopeScale = scale
         for k in 0...1000 {
             functions.evaluate(Double(k) / 1000 * basis.range, values: &direct, derivatives: &directDerivative)
-            for f in 0..<count { scale[f] = max(scale[f], abs(direct[f])) }
+            for f in 0..<count {
+                scale[f] = max(scale[f], abs(direct[f]))
+                slopeScale[f] = max(slopeScale[f], abs(directDerivative[f]))
+            }
         }
         let values = UnsafeMutablePointer<Double>.allocate(capacity: count)
         let derivatives = UnsafeMutablePointer<Double>.allocate(capacity: count)
@@ -113,13 +116,21 @@ struct BuildingBlockTests {
             derivatives.deallocate()
         }
         var rng = SeededGenerator(seed: 5)
-        var worst = 0.0
+        var worst = 0.0, worstSlope = 0.0
         for _ in 0..<3000 {
             let r = rng.uniform() * basis.range
             functions.evaluate(r, values: &direct, derivatives: &directDerivative)
             basis.spline.evaluate(r, values: values, derivatives: derivatives)
-            for f in 0..<count where scale[f] > 0 { worst = max(worst, abs(values[f] - direct[f]) / scale[f]) }
+            for f in 0..<count where scale[f] > 0 {
+                worst = max(worst, abs(values[f] - direct[f]) / scale[f])
+                worstSlope = max(worstSlope, abs(derivatives[f] - directDerivative[f]) / slopeScale[f])
+            }
+            // The values-only evaluation gives the same values.
+            let withSlopes = Array(UnsafeBufferPointer(start: values, count: count))
+            basis.spline.evaluate(r, values: values)
+            #expect(Array(UnsafeBufferPointer(start: values, count: count)) == withSlopes)
         }
         #expect(worst <= 1e-10, "spline error \(worst)")
+        #expect(worstSlope <= 1e-9, "spline slope error \(worstSlope)")
     }
 }
