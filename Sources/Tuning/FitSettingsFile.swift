@@ -1,13 +1,14 @@
 import Foundation
 import Support
 
-/// A settings file for `fit --settings FILE` (what `tune` writes): `fit` options by their long names, in JSON,
+/// A settings file for `fit --settings FILE` and `learn --settings FILE` (what `tune` writes): `fit` options by
+/// their long names, in JSON,
 ///
 ///     {"format": "swiftgap fit settings", "version": 1,
 ///      "options": {"cutoff": 5, "n-max": 8, "n-sparse": "C=2000,H=2000", "gap": ["distance_2b …"], "no-virials": true},
 ///      "validation": {…}}
 ///
-/// `fit` puts the file's options right after `fit`, so an option also given on the command line wins. Only the
+/// The command puts the file's options right after its name, so an option also given on the command line wins. Only the
 /// options below are accepted (the model's settings and where the reference data are; not files, threads or
 /// outputs); any other key is an error that names it.
 public struct FitSettingsFile: Sendable {

@@ -50,22 +50,7 @@ struct FitCommand: ParsableCommand {
     @OptionGroup var keyOptions: KeyOptions
 
     @OptionGroup var soapOptions: SOAPOptions
-    @Flag(help: "Fit without a SOAP term (then --gap must give at least one term).") var noSoap = false
-    @Option(
-        help: ArgumentHelp(
-            "2- and 3-body terms in gap_fit's descriptor syntax (repeatable), e.g. \"distance_2b cutoff=5 n_sparse=20 "
-                + "covariance_type=ard_se delta=1 theta_uniform=0.5 sparse_method=uniform\".",
-            valueName: "descriptors"))
-    var gap: [String] = []
-    @Option(
-        help: ArgumentHelp(
-            "Fit on top of the ZBL repulsion, switched off between INNER and OUTER Å as LAMMPS pair_zbl.",
-            valueName: "inner:outer"))
-    var coreZbl: String?
-    @Option(help: "Fit on top of pair energies tabulated in a LAMMPS pair_style table file (with --core-table-pairs).")
-    var coreTable: String?
-    @Option(help: ArgumentHelp("The table section of each element pair, e.g. Si-Si:SISI,Si-C:SIC.", valueName: "pairs"))
-    var coreTablePairs: String?
+    @OptionGroup var model: ModelTermOptions
     @OptionGroup var kernelOptions: KernelOptions
     @Option(help: "Sparse point choice.") var sparseMethod: SparseMethodArgument = .cur
     @Option(help: "With --sparse-method file: lines '<element> <index>', index 0-based among that element's atoms in file order.")
@@ -100,44 +85,12 @@ struct FitCommand: ParsableCommand {
         default: break
         }
         _ = try configTypeSigmas()
-        let terms = try geometricTerms()
-        if noSoap && terms.isEmpty { throw ValidationError("--no-soap needs at least one --gap term") }
-        if coreZbl != nil && coreTable != nil { throw ValidationError("give one core potential: --core-zbl or --core-table") }
-        if (coreTable == nil) != (coreTablePairs == nil) {
+        if PotentialFiles.writesGapXML(output) && (model.coreZbl != nil || model.coreTable != nil) {
             throw ValidationError(
-                "--core-table and --core-table-pairs go together (the file, and the section of each element pair)")
-        }
-        if coreTable == nil { _ = try core() }
-        if PotentialFiles.writesGapXML(output) && (coreZbl != nil || coreTable != nil) {
-            throw ValidationError(
-                "-o \(output): GAP XML cannot hold a \(coreZbl != nil ? "LAMMPS-switched ZBL (--core-zbl)" : "tabulated pair (--core-table)") "
+                "-o \(output): GAP XML cannot hold a \(model.coreZbl != nil ? "LAMMPS-switched ZBL (--core-zbl)" : "tabulated pair (--core-table)") "
                     + "core: QUIP has IP ZBL with its own cutoff only; write a .gap file, or fit with swiftgap gap_fit and "
                     + "core_ip_args={IP ZBL cutoff=… cutoff_width=…}")
         }
-    }
-
-    /// The core potential of --core-zbl or --core-table (the table file is read here).
-    private func core() throws -> CorePotential? {
-        if let coreZbl {
-            let parts = coreZbl.split(separator: ":").map { Double($0) }
-            guard parts.count == 2, let inner = parts[0], let outer = parts[1] else {
-                throw ValidationError("--core-zbl must be INNER:OUTER in Å, e.g. 1.0:2.0, found '\(coreZbl)'")
-            }
-            do { return .zbl(try ZBLPotential(inner: inner, outer: outer)) } catch { throw ValidationError("--core-zbl: \(error)") }
-        }
-        guard let coreTable, let coreTablePairs else { return nil }
-        return .pairTable(try TabulatedPairPotential(path: coreTable, mapping: PairTableMapping(parsing: coreTablePairs)))
-    }
-
-    /// The --gap terms, and notes on settings gap_fit's add_species overrides.
-    private func geometricTerms() throws -> [GeometricTermSettings] {
-        var terms = [GeometricTermSettings]()
-        for text in gap {
-            do { terms += try GapFitJob.geometricTerms(in: text).terms } catch {
-                throw ValidationError("--gap \"\(text)\": \(error)")
-            }
-        }
-        return terms
     }
 
     func run() throws {
@@ -148,7 +101,7 @@ struct FitCommand: ParsableCommand {
                 folders: [("--report", report)],
                 inputs: [
                     ("the training file", train), ("the test file", test), ("the --sparse-file", sparseFile),
-                    ("the --core-table", coreTable), ("the calibration file", calibration)
+                    ("the --core-table", model.coreTable), ("the calibration file", calibration)
                 ]
             ).check()
             let keys = keyOptions.keys
@@ -211,9 +164,9 @@ struct FitCommand: ParsableCommand {
             method = .indices([])
         }
         var settings = FitSettings(
-            soap: noSoap ? nil : kernelOptions.soapSettings(soapOptions),
-            kernel: PolynomialKernel(delta: kernelOptions.delta, zeta: kernelOptions.zeta), terms: try geometricTerms(),
-            core: try core(),
+            soap: model.soapSettings(kernelOptions, soapOptions),
+            kernel: PolynomialKernel(delta: kernelOptions.delta, zeta: kernelOptions.zeta), terms: try model.geometricTerms(),
+            core: try model.core(),
             sparseCount: counts.all,
             sparseCountByElement: counts.byElement,
             sparseMethod: method,

@@ -60,21 +60,29 @@ extension FitSettingsFile {
         return (["swiftgap", "fit", train, "-o", output] + arguments).map(quoted).joined(separator: " ")
     }
 
+    /// The options of a settings file that `learn` does not take (it picks its sparse points by CUR and keeps
+    /// every configuration it is given).
+    static let fitOnly: Set<String> = ["config-type-sigma", "sparse-method", "allow-close-atoms"]
+
     /// `arguments` (the command line without the program name) with the options of a `fit --settings FILE`
-    /// file put right after `fit`; other command lines unchanged.
+    /// or `learn --settings FILE` file put right after the command; other command lines unchanged.
     /// - Throws: `ValidationError` for an unreadable or invalid file, naming `--settings`, the file and what is wrong.
     static func expanding(_ arguments: [String]) throws -> [String] {
-        guard arguments.first == "fit" else { return arguments }
+        guard let command = arguments.first, command == "fit" || command == "learn" else { return arguments }
         var path: String?
         for (k, argument) in arguments.enumerated() {
             if argument == "--settings", k + 1 < arguments.count { path = arguments[k + 1] }
             if argument.hasPrefix("--settings=") { path = String(argument.dropFirst("--settings=".count)) }
         }
         guard let path else { return arguments }
-        do {
-            return ["fit"] + (try FitSettingsFile(path: path)).arguments + arguments.dropFirst()
-        } catch {
-            throw ValidationError("--settings \(error)")
+        let file: FitSettingsFile
+        do { file = try FitSettingsFile(path: path) } catch { throw ValidationError("--settings \(error)") }
+        if command == "learn",
+            let option = (file.options.map(\.name) + file.flags).first(where: { Self.fitOnly.contains($0) })
+        {
+            throw ValidationError(
+                "--settings \(path): '\(option)' is an option of fit that learn does not take; remove it from the file")
         }
+        return [command] + file.arguments + arguments.dropFirst()
     }
 }

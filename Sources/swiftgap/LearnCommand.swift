@@ -18,7 +18,8 @@ struct LearnCommand: ParsableCommand {
             force σ, picks --per-round of them with select's uncertain-and-diverse rule, labels them with the oracle \
             (--oracle sw|lj in-process, or --oracle-command, run through sh with {in} and {out} replaced by extxyz \
             paths in DIR/oracle) and refits. Stops after --rounds, at the end of the round that passes --budget, or \
-            when the mean candidate σ falls below --stop-sigma. Writes DIR/learn.csv (a line per round, also \
+            when the mean candidate σ falls below --stop-sigma. The model is fit's: SOAP, 2- and 3-body --gap terms, \
+            a --core-zbl or --core-table potential, and --settings files from tune. Writes DIR/learn.csv (a line per round, also \
             printed), DIR/labelled.xyz, DIR/potential.gap and DIR/learn.svg. The same --seed gives the same picks.
             """)
 
@@ -50,8 +51,14 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Stop at the end of the round that passes this time: 90, 90s, 30m, 1.5h.") var budget: DurationArgument?
     @Option(help: "The variance candidates are scored by: full or projected.") var uncertainty: UncertaintyModel = .full
 
+    @Option(
+        help: ArgumentHelp(
+            "Fit options from a settings file (what swiftgap tune writes); options given here as well win.",
+            valueName: "settings.json"))
+    var settings: String?
     @OptionGroup var keyOptions: KeyOptions
     @OptionGroup var soapOptions: SOAPOptions
+    @OptionGroup var model: ModelTermOptions
     @OptionGroup var kernelOptions: KernelOptions
     @Option(parsing: .unconditional, help: "Seed of random choices (sparse points, MD).") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads.") var threads: Int = Parallel.defaultThreads
@@ -94,7 +101,10 @@ struct LearnCommand: ParsableCommand {
 
     func run() throws {
         let files = ["learn.csv", "labelled.xyz", "potential.gap", "learn.svg"].map { (option: "-o", path: output + "/" + $0) }
-        let inputs = [("the initial set", initial), ("the pool", pool), ("the MD start", md), ("the test file", test)]
+        let inputs = [
+            ("the initial set", initial), ("the pool", pool), ("the MD start", md), ("the test file", test),
+            ("the --core-table", model.coreTable)
+        ]
         try OutputPaths(folders: [("-o", output)], inputs: inputs).check()
         try OutputPaths.createFolder(output, option: "-o")
         try OutputPaths(files: files.map { ($0.option, Optional($0.path)) }, inputs: inputs).check()
@@ -122,9 +132,11 @@ struct LearnCommand: ParsableCommand {
             labeller = try CommandOracle(command: oracleCommand ?? "", folder: folder, keys: keyOptions.keys)
         }
         let counts = try kernelOptions.nSparse.resolve(elements: elements)
+        if let settings { print("settings from \(settings)") }
         let settings = FitSettings(
-            soap: kernelOptions.soapSettings(soapOptions),
-            kernel: PolynomialKernel(delta: kernelOptions.delta, zeta: kernelOptions.zeta), sparseCount: counts.all,
+            soap: model.soapSettings(kernelOptions, soapOptions),
+            kernel: PolynomialKernel(delta: kernelOptions.delta, zeta: kernelOptions.zeta), terms: try model.geometricTerms(),
+            core: try model.core(), sparseCount: counts.all,
             sparseCountByElement: counts.byElement, sigmas: kernelOptions.sigmas, keys: keyOptions.keys,
             e0: try kernelOptions.e0Mode(), jitter: kernelOptions.jitter, seed: seed, threads: threads,
             useVirials: !kernelOptions.noVirials)

@@ -17,8 +17,8 @@ struct SwiftGAP: ParsableCommand {
         ])
 
     /// Runs the command line; OpenBLAS starts single-threaded because SwiftGAP parallelises its own loops.
-    /// `fit --settings FILE` gets the file's options first (`FitSettingsFile`). Under `mpirun`, MPI starts first
-    /// and `fit`, `gap_fit` and `predict` share their work among the ranks.
+    /// `fit --settings FILE` and `learn --settings FILE` get the file's options first (`FitSettingsFile`).
+    /// Under `mpirun`, MPI starts first and `fit`, `gap_fit` and `predict` share their work among the ranks.
     /// An error from a subcommand ends with that subcommand's usage line.
     static func main() {
         BLASThreads.set(1)

@@ -6,14 +6,21 @@ import Testing
 /// `swiftgap learn`: the loop wired to files.
 @Suite("swiftgap learn")
 struct LearnCLITests {
+    /// A quick Si data set in `folder`: train.xyz and test.xyz, and initial.xyz (4 of the 8-atom training
+    /// configurations) and pool.xyz (the others).
+    private func writeInitialAndPool(in folder: URL, seed: Int) throws {
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "\(seed)", "-o", folder.path]).status == 0)
+        let train = try ExtXYZReader.read(path: path("train.xyz")).filter { $0.count == 8 }
+        try ExtXYZWriter.write(Array(train.prefix(4)), to: path("initial.xyz"))
+        try ExtXYZWriter.write(Array(train.dropFirst(4)), to: path("pool.xyz"))
+    }
+
     @Test func twoRoundsFromAPoolWriteTheLogLabelledSetPotentialAndPlot() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "21", "-o", folder.path]).status == 0)
-        let train = try ExtXYZReader.read(path: path("train.xyz")).filter { $0.count == 8 }
-        try ExtXYZWriter.write(Array(train.prefix(4)), to: path("initial.xyz"))
-        try ExtXYZWriter.write(Array(train.dropFirst(4)), to: path("pool.xyz"))
+        try writeInitialAndPool(in: folder, seed: 21)
         let settings = ["--n-max", "4", "--l-max", "3", "--cutoff", "4", "--n-sparse", "30", "--e0", "average", "--threads", "2"]
         let learn = try swiftgap(
             [
@@ -33,6 +40,41 @@ struct LearnCLITests {
         #expect(metadata.fit.trainingConfigurations == 8)
         let svg = try String(contentsOfFile: path("out/learn.svg"), encoding: .utf8)
         #expect(svg.contains("test force RMSE") && svg.components(separatedBy: "<polyline").count == 3)
+    }
+
+    @Test func aSettingsFileWithA2BodyTermAndACorePotentialGiveLearnFitsModel() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        try writeInitialAndPool(in: folder, seed: 25)
+        let twoBody = "distance_2b cutoff=4 n_sparse=8 covariance_type=ard_se delta=0.5 theta_uniform=1 sparse_method=uniform"
+        let head = "\"format\": \"swiftgap fit settings\", \"version\": 1"
+        try """
+        {\(head), "options": {"n-max": 4, "l-max": 3, "cutoff": 4, "n-sparse": "30", "e0": "average", "gap": ["\(twoBody)"]}}
+        """.write(toFile: path("settings.json"), atomically: true, encoding: .utf8)
+        let learn = try swiftgap([
+            "learn", path("initial.xyz"), "--pool", path("pool.xyz"), "--oracle", "sw", "--rounds", "1", "--per-round", "2",
+            "-o", path("out"), "--settings", path("settings.json"), "--core-zbl", "1.0:2.0", "--threads", "2"
+        ])
+        #expect(learn.status == 0, "\(learn.stderr)")
+        #expect(learn.stdout.contains("settings from") && learn.stdout.contains("round 1: 6 labelled"), "\(learn.stdout)")
+        let info = try swiftgap(["info", path("out/potential.gap")])
+        #expect(info.status == 0)
+        #expect(info.stdout.contains("n_max 4") && info.stdout.contains("term 1") && info.stdout.contains("core"), "\(info.stdout)")
+        // A fit option that learn does not take is named before anything runs.
+        try """
+        {\(head), "options": {"n-max": 4, "sparse-method": "random"}}
+        """.write(toFile: path("fit-only.json"), atomically: true, encoding: .utf8)
+        let refused = try swiftgap([
+            "learn", path("initial.xyz"), "--pool", path("pool.xyz"), "--oracle", "sw", "-o", path("out2"), "--settings",
+            path("fit-only.json")
+        ])
+        #expect(refused.status != 0 && refused.stderr.contains("'sparse-method' is an option of fit"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("out2")))
+        let noTerms = try swiftgap([
+            "learn", path("initial.xyz"), "--pool", path("pool.xyz"), "--oracle", "sw", "-o", path("out3"), "--no-soap"
+        ])
+        #expect(noTerms.status != 0 && noTerms.stderr.contains("--no-soap needs at least one --gap term"), "\(noTerms.stderr)")
     }
 
     @Test func impossibleRequestsFailBeforeTheFirstFit() throws {
