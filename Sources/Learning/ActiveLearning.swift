@@ -164,9 +164,9 @@ public struct ActiveLearning {
         var scores = [Double]()
         for (k, s) in candidates.enumerated() {
             let sigma: PredictiveUncertainty?
-            do { sigma = try potential.uncertainty(s, model: uncertainty) } catch let error as GAPError {
-                throw .model(round: round, stage: "uncertainty of candidate \(k)", error)
-            } catch { throw .evaluation(round: round, stage: "uncertainty of candidate \(k)", message: "\(error)") }
+            do { sigma = try potential.uncertainty(s, model: uncertainty) } catch {
+                throw LearningError(error, round: round, stage: "uncertainty of candidate \(k)")
+            }
             guard let sigma else { throw .noVariance(round: round) }
             scores.append(sigma.meanForce)
         }
@@ -181,8 +181,6 @@ public struct ActiveLearning {
         do {
             let o = try Predictions(test, calculator: potential, keys: settings.keys).statistics.overall
             return (o.energyPerAtom.rmse, o.forces.rmse)
-        } catch let error as GAPError {
-            throw .model(round: round, stage: "test errors", error)
-        } catch { throw .evaluation(round: round, stage: "test errors", message: "\(error)") }
+        } catch { throw LearningError(error, round: round, stage: "test errors") }
     }
 }

@@ -27,6 +27,16 @@ public enum LearningError: Error, Sendable, CustomStringConvertible {
     /// The oracle command's output file is unreadable or does not match its input.
     case malformedOutput(round: Int, path: String, reason: String)
 
+    /// A prediction or uncertainty that failed at `stage` of `round`: the potential's own error as `.model`, any
+    /// other as `.evaluation`.
+    init(_ error: any Error, round: Int, stage: String) {
+        if let error = error as? GAPError {
+            self = .model(round: round, stage: stage, error)
+        } else {
+            self = .evaluation(round: round, stage: stage, message: "\(error)")
+        }
+    }
+
     public var description: String {
         switch self {
         case let .invalidSetting(name, value, hint):

@@ -42,7 +42,8 @@ struct PoolingTests {
         #expect(q.count == 2 && q.center == [-1, -1])
         #expect(Self.worst(q.values, r.values) < 1e-13)
         #expect(d.row == e.row && d.atom == e.atom)
-        #expect(Self.worst(d.values, e.values) < 1e-12)
+        // Derivatives sum many terms of both signs in two different orders: rounding reaches a few 1e-12.
+        #expect(Self.worst(d.values, e.values) < 1e-11)
     }
 
     @Test func maxPoolingTakesEachFeaturesLargestCenter() throws {

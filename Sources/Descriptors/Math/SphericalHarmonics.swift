@@ -13,6 +13,7 @@ public struct SphericalHarmonics: Sendable {
     public let lMax: Int
     /// N_lm (with √2 for m ≠ 0), indexed l² + l + m.
     private let normalisation: [Double]
+    private let recursionA: [Double], recursionB: [Double]
 
     /// Harmonics up to `lMax`.
     public init(lMax: Int) {
@@ -31,6 +32,15 @@ public struct SphericalHarmonics: Sendable {
             }
         }
         normalisation = n
+        var a = [Double](repeating: 0, count: n.count), b = a
+        for l in 0...lMax {
+            for m in 0..<l {
+                a[l * l + l + m] = Double(2 * l - 1) / Double(l - m)
+                b[l * l + l + m] = Double(l + m - 1) / Double(l - m)
+            }
+        }
+        recursionA = a
+        recursionB = b
     }
 
     /// Number of (l, m) entries: (l_max + 1)².
@@ -60,44 +70,48 @@ public struct SphericalHarmonics: Sendable {
         var cPrev = 0.0, sPrev = 0.0  // C_{m−1}, S_{m−1}
         var qmm = 1.0
         normalisation.withUnsafeBufferPointer { norm in
-            for m in 0...lMax {
-                if m > 0 {
-                    let cNew = x * c - y * s, sNew = x * s + y * c
-                    cPrev = c
-                    sPrev = s
-                    c = cNew
-                    s = sNew
-                    qmm *= -Double(2 * m - 1)
-                }
-                // Q_l^m(z) upward in l, with dQ/dz.
-                var q2 = 0.0, dq2 = 0.0  // Q_{l−2}
-                var q1 = qmm, dq1 = 0.0  // Q_{l−1} (starts at Q_m^m)
-                for l in m...lMax {
-                    let q: Double, dq: Double
-                    if l == m {
-                        q = qmm
-                        dq = 0
-                    } else {
-                        let a = Double(2 * l - 1), b = Double(l + m - 1), d = 1 / Double(l - m)
-                        q = (a * z * q1 - b * q2) * d
-                        dq = (a * (q1 + z * dq1) - b * dq2) * d
-                        q2 = q1
-                        dq2 = dq1
-                        q1 = q
-                        dq1 = dq
-                    }
-                    let plus = l * l + l + m, minus = l * l + l - m
-                    let n = norm[plus]
-                    values[plus] = n * q * c
-                    if m > 0 { values[minus] = n * q * s }
-                    if let gradients {
-                        // ∇F for the cosine and sine parts, then the tangential projection / r.
-                        let md = Double(m)
-                        let gc = n * SIMD3(q * md * cPrev, -q * md * sPrev, dq * c)
-                        gradients[plus] = (gc - dot(gc, u) * u) * inverseR
+            recursionA.withUnsafeBufferPointer { recursionA in
+                recursionB.withUnsafeBufferPointer { recursionB in
+                    for m in 0...lMax {
                         if m > 0 {
-                            let gs = n * SIMD3(q * md * sPrev, q * md * cPrev, dq * s)
-                            gradients[minus] = (gs - dot(gs, u) * u) * inverseR
+                            let cNew = x * c - y * s, sNew = x * s + y * c
+                            cPrev = c
+                            sPrev = s
+                            c = cNew
+                            s = sNew
+                            qmm *= -Double(2 * m - 1)
+                        }
+                        // Q_l^m(z) upward in l, with dQ/dz.
+                        var q2 = 0.0, dq2 = 0.0  // Q_{l−2}
+                        var q1 = qmm, dq1 = 0.0  // Q_{l−1} (starts at Q_m^m)
+                        for l in m...lMax {
+                            let q: Double, dq: Double
+                            if l == m {
+                                q = qmm
+                                dq = 0
+                            } else {
+                                let a = recursionA[l * l + l + m], b = recursionB[l * l + l + m]
+                                q = a * z * q1 - b * q2
+                                dq = a * (q1 + z * dq1) - b * dq2
+                                q2 = q1
+                                dq2 = dq1
+                                q1 = q
+                                dq1 = dq
+                            }
+                            let plus = l * l + l + m, minus = l * l + l - m
+                            let n = norm[plus]
+                            values[plus] = n * q * c
+                            if m > 0 { values[minus] = n * q * s }
+                            if let gradients {
+                                // ∇F for the cosine and sine parts, then the tangential projection / r.
+                                let md = Double(m)
+                                let gc = n * SIMD3(q * md * cPrev, -q * md * sPrev, dq * c)
+                                gradients[plus] = (gc - dot(gc, u) * u) * inverseR
+                                if m > 0 {
+                                    let gs = n * SIMD3(q * md * sPrev, q * md * cPrev, dq * s)
+                                    gradients[minus] = (gs - dot(gs, u) * u) * inverseR
+                                }
+                            }
                         }
                     }
                 }
