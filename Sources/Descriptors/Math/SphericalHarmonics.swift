@@ -13,6 +13,8 @@ public struct SphericalHarmonics: Sendable {
     public let lMax: Int
     /// N_lm (with √2 for m ≠ 0), indexed l² + l + m.
     private let normalisation: [Double]
+    /// The upward recursion Q_l^m = a z Q_{l−1}^m − b Q_{l−2}^m for l > m: a = (2l − 1)/(l − m) and
+    /// b = (l + m − 1)/(l − m), indexed l² + l + m, tabulated so that no evaluation divides.
     private let recursionA: [Double], recursionB: [Double]
 
     /// Harmonics up to `lMax`.
