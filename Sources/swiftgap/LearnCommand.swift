@@ -133,7 +133,7 @@ struct LearnCommand: ParsableCommand {
         }
         let counts = try kernelOptions.nSparse.resolve(elements: elements)
         if let settings { print("settings from \(settings)") }
-        let settings = FitSettings(
+        let fitSettings = FitSettings(
             soap: model.soapSettings(kernelOptions, soapOptions),
             kernel: PolynomialKernel(delta: kernelOptions.delta, zeta: kernelOptions.zeta), terms: try model.geometricTerms(),
             core: try model.core(), sparseCount: counts.all,
@@ -142,7 +142,7 @@ struct LearnCommand: ParsableCommand {
             useVirials: !kernelOptions.noVirials)
 
         var csv = LearningRound.csvHeader + "\n"
-        let outcome = try loop(settings: settings).run(
+        let outcome = try loop(settings: fitSettings).run(
             initial: structures, candidates: source, oracle: labeller, test: testStructures
         ) { round in
             csv += round.csvLine + "\n"
@@ -153,7 +153,7 @@ struct LearnCommand: ParsableCommand {
         let labelledPath = output + "/labelled.xyz", potentialPath = output + "/potential.gap"
         try ExtXYZWriter.write(outcome.labelled, to: labelledPath)
         var fit = FitRecord(
-            settings: settings, trainingFile: labelledPath, trainingSHA256: try FileDigest.sha256(ofFile: labelledPath),
+            settings: fitSettings, trainingFile: labelledPath, trainingSHA256: try FileDigest.sha256(ofFile: labelledPath),
             trainingConfigurations: outcome.labelled.count, testFile: test, observations: outcome.report.observations,
             reciprocalCondition: outcome.report.reciprocalCondition, warnings: outcome.report.warnings)
         fit.command = "swiftgap learn " + CommandLine.arguments.dropFirst(2).joined(separator: " ")

@@ -17,12 +17,13 @@ public struct RadialSpline: Sendable {
     /// Grid intervals.
     public let intervals: Int
     private let inverseStep: Double
-    private let step: Double
     /// Per interval, the six polynomial coefficients in t ∈ [0, 1], each for every function in turn
     /// (interval k, power a, function f at (6k + a)·count + f), so that evaluation reads runs over functions.
     private let coefficients: [Double]
     /// Coefficients per interval and function.
     private static let powers = 6
+    /// Where in an interval (t) the tabulated values are taken besides the ends, and where the error is checked.
+    private static let thirdPoints = [1.0 / 3, 2.0 / 3], checkPoints = [1.0 / 6, 0.25, 0.5, 0.75, 5.0 / 6]
 
     /// Tabulates `count` functions. `evaluate(r, values, derivatives)` writes all values and d/dr at r.
     /// - Throws: `DescriptorError.splineDidNotConverge` when 2¹⁶ intervals are not enough.
@@ -48,8 +49,8 @@ public struct RadialSpline: Sendable {
                 values += v
                 slopes += d
                 guard k < n else { break }
-                for third in [1.0, 2.0] {
-                    evaluate((Double(k) + third / 3) * h, &v, &d)
+                for t in Self.thirdPoints {
+                    evaluate((Double(k) + t) * h, &v, &d)
                     thirds += v
                 }
             }
@@ -57,20 +58,18 @@ public struct RadialSpline: Sendable {
             var scale = [Double](repeating: 0, count: count)
             for k in 0...n { for f in 0..<count { scale[f] = max(scale[f], abs(values[k * count + f])) } }
             var worst = 0.0
-            for k in 0..<n {
-                for t in [1.0 / 6, 0.25, 0.5, 0.75, 5.0 / 6] {
-                    evaluate((Double(k) + t) * h, &v, &d)
-                    for f in 0..<count where scale[f] > 0 {
-                        let b = Self.powers * k * count + f
-                        var s = coefficients[b + 5 * count]
-                        for a in stride(from: 4, through: 0, by: -1) { s = coefficients[b + a * count] + t * s }
-                        worst = max(worst, abs(s - v[f]) / scale[f])
+            var spline = [Double](repeating: 0, count: count)
+            coefficients.withUnsafeBufferPointer { coefficients in
+                for k in 0..<n {
+                    for t in Self.checkPoints {
+                        evaluate((Double(k) + t) * h, &v, &d)
+                        Self.values(coefficients.baseAddress! + Self.powers * k * count, count, t, into: &spline)
+                        for f in 0..<count where scale[f] > 0 { worst = max(worst, abs(spline[f] - v[f]) / scale[f]) }
                     }
                 }
             }
             if worst <= tolerance || (worst <= acceptable && worst > previous / 4) {
                 intervals = n
-                step = h
                 inverseStep = 1 / h
                 self.coefficients = coefficients
                 return
@@ -124,9 +123,16 @@ public struct RadialSpline: Sendable {
         let (t, c) = interval(of: r)
         let n = count
         coefficients.withUnsafeBufferPointer { coefficients in
-            let c0 = coefficients.baseAddress! + c, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n
-            for f in 0..<n { values[f] = c0[f] + t * (c1[f] + t * (c2[f] + t * (c3[f] + t * (c4[f] + t * c5[f])))) }
+            Self.values(coefficients.baseAddress! + c, n, t, into: values)
         }
+    }
+
+    /// All `count` polynomials at t, from their interval's coefficients `c0` (power a of function f at
+    /// a·`count` + f), one vectorizing pass over the functions.
+    @inline(__always)
+    private static func values(_ c0: UnsafePointer<Double>, _ count: Int, _ t: Double, into values: UnsafeMutablePointer<Double>) {
+        let n = count, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n
+        for f in 0..<n { values[f] = c0[f] + t * (c1[f] + t * (c2[f] + t * (c3[f] + t * (c4[f] + t * c5[f])))) }
     }
 
     /// The position t ∈ [0, 1] of `r` in its interval (the first or last for r outside the grid), and the offset

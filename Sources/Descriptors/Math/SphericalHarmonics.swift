@@ -11,38 +11,35 @@ import Foundation
 public struct SphericalHarmonics: Sendable {
     /// The largest l.
     public let lMax: Int
-    /// N_lm (with √2 for m ≠ 0), indexed l² + l + m.
-    private let normalisation: [Double]
-    /// The upward recursion Q_l^m = a z Q_{l−1}^m − b Q_{l−2}^m for l > m: a = (2l − 1)/(l − m) and
-    /// b = (l + m − 1)/(l − m), indexed l² + l + m, tabulated so that no evaluation divides.
-    private let recursionA: [Double], recursionB: [Double]
+    /// What one (l, m ≥ 0) needs: N_lm (with √2 for m ≠ 0) and, for l > m, the coefficients of the upward
+    /// recursion Q_l^m = a z Q_{l−1}^m − b Q_{l−2}^m, a = (2l − 1)/(l − m), b = (l + m − 1)/(l − m), tabulated so
+    /// that no evaluation divides.
+    private struct Entry {
+        var normalisation = 0.0, a = 0.0, b = 0.0
+    }
+    /// The entries, indexed l² + l + m.
+    private let entries: [Entry]
 
     /// Harmonics up to `lMax`.
     public init(lMax: Int) {
         precondition(lMax >= 0, "l_max must be non-negative")
         self.lMax = lMax
-        var n = [Double](repeating: 0, count: (lMax + 1) * (lMax + 1))
+        var entries = [Entry](repeating: Entry(), count: (lMax + 1) * (lMax + 1))
         for l in 0...lMax {
             for m in 0...l {
                 // (l − m)! / (l + m)! as a product, stable up to large l.
                 var ratio = 1.0
                 if m > 0 { for k in (l - m + 1)...(l + m) { ratio /= Double(k) } }
                 let base = ((2 * Double(l) + 1) / (4 * Double.pi) * ratio).squareRoot()
-                let value = m == 0 ? base : base * 2.0.squareRoot()
-                n[l * l + l + m] = value
-                n[l * l + l - m] = value
+                var entry = Entry(normalisation: m == 0 ? base : base * 2.0.squareRoot())
+                if l > m {
+                    entry.a = Double(2 * l - 1) / Double(l - m)
+                    entry.b = Double(l + m - 1) / Double(l - m)
+                }
+                entries[l * l + l + m] = entry
             }
         }
-        normalisation = n
-        var a = [Double](repeating: 0, count: n.count), b = a
-        for l in 0...lMax {
-            for m in 0..<l {
-                a[l * l + l + m] = Double(2 * l - 1) / Double(l - m)
-                b[l * l + l + m] = Double(l + m - 1) / Double(l - m)
-            }
-        }
-        recursionA = a
-        recursionB = b
+        self.entries = entries
     }
 
     /// Number of (l, m) entries: (l_max + 1)².
@@ -71,49 +68,45 @@ public struct SphericalHarmonics: Sendable {
         var c = 1.0, s = 0.0  // C_m, S_m
         var cPrev = 0.0, sPrev = 0.0  // C_{m−1}, S_{m−1}
         var qmm = 1.0
-        normalisation.withUnsafeBufferPointer { norm in
-            recursionA.withUnsafeBufferPointer { recursionA in
-                recursionB.withUnsafeBufferPointer { recursionB in
-                    for m in 0...lMax {
+        entries.withUnsafeBufferPointer { entries in
+            for m in 0...lMax {
+                if m > 0 {
+                    let cNew = x * c - y * s, sNew = x * s + y * c
+                    cPrev = c
+                    sPrev = s
+                    c = cNew
+                    s = sNew
+                    qmm *= -Double(2 * m - 1)
+                }
+                // Q_l^m(z) upward in l, with dQ/dz.
+                var q2 = 0.0, dq2 = 0.0  // Q_{l−2}
+                var q1 = qmm, dq1 = 0.0  // Q_{l−1} (starts at Q_m^m)
+                for l in m...lMax {
+                    let plus = l * l + l + m, minus = l * l + l - m
+                    let entry = entries[plus]
+                    let q: Double, dq: Double
+                    if l == m {
+                        q = qmm
+                        dq = 0
+                    } else {
+                        q = entry.a * z * q1 - entry.b * q2
+                        dq = entry.a * (q1 + z * dq1) - entry.b * dq2
+                        q2 = q1
+                        dq2 = dq1
+                        q1 = q
+                        dq1 = dq
+                    }
+                    let n = entry.normalisation
+                    values[plus] = n * q * c
+                    if m > 0 { values[minus] = n * q * s }
+                    if let gradients {
+                        // ∇F for the cosine and sine parts, then the tangential projection / r.
+                        let md = Double(m)
+                        let gc = n * SIMD3(q * md * cPrev, -q * md * sPrev, dq * c)
+                        gradients[plus] = (gc - dot(gc, u) * u) * inverseR
                         if m > 0 {
-                            let cNew = x * c - y * s, sNew = x * s + y * c
-                            cPrev = c
-                            sPrev = s
-                            c = cNew
-                            s = sNew
-                            qmm *= -Double(2 * m - 1)
-                        }
-                        // Q_l^m(z) upward in l, with dQ/dz.
-                        var q2 = 0.0, dq2 = 0.0  // Q_{l−2}
-                        var q1 = qmm, dq1 = 0.0  // Q_{l−1} (starts at Q_m^m)
-                        for l in m...lMax {
-                            let q: Double, dq: Double
-                            if l == m {
-                                q = qmm
-                                dq = 0
-                            } else {
-                                let a = recursionA[l * l + l + m], b = recursionB[l * l + l + m]
-                                q = a * z * q1 - b * q2
-                                dq = a * (q1 + z * dq1) - b * dq2
-                                q2 = q1
-                                dq2 = dq1
-                                q1 = q
-                                dq1 = dq
-                            }
-                            let plus = l * l + l + m, minus = l * l + l - m
-                            let n = norm[plus]
-                            values[plus] = n * q * c
-                            if m > 0 { values[minus] = n * q * s }
-                            if let gradients {
-                                // ∇F for the cosine and sine parts, then the tangential projection / r.
-                                let md = Double(m)
-                                let gc = n * SIMD3(q * md * cPrev, -q * md * sPrev, dq * c)
-                                gradients[plus] = (gc - dot(gc, u) * u) * inverseR
-                                if m > 0 {
-                                    let gs = n * SIMD3(q * md * sPrev, q * md * cPrev, dq * s)
-                                    gradients[minus] = (gs - dot(gs, u) * u) * inverseR
-                                }
-                            }
+                            let gs = n * SIMD3(q * md * sPrev, q * md * cPrev, dq * s)
+                            gradients[minus] = (gs - dot(gs, u) * u) * inverseR
                         }
                     }
                 }
