@@ -20,8 +20,10 @@ class Packed:
         first = 0
         for k, s in enumerate(systems):
             n = len(s)
-            self.numbers[first:first + n] = s.get_atomic_numbers()
-            self.positions[first:first + n] = s.get_positions()
-            self.cells[k] = s.get_cell().array
-            self.pbc[k] = s.get_pbc()
+            # The attributes, not the getters: those copy (three small copies per system showed in small-molecule
+            # loops); the slices below copy once.
+            self.numbers[first:first + n] = s.numbers
+            self.positions[first:first + n] = s.positions
+            self.cells[k] = s.cell.array
+            self.pbc[k] = s.pbc
             first += n

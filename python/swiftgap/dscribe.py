@@ -172,6 +172,13 @@ class SOAP:
         iterable, a `range` included)."""
         if centers is None:
             return None
+        n = len(system)
+        if isinstance(centers, np.ndarray) and centers.ndim == 1 and centers.size and centers.dtype.kind in "iu":
+            # Atom indices as numpy gives them (np.where): checked at once, not element by element.
+            bad = centers[(centers < -n) | (centers >= n)]
+            if bad.size:
+                raise IndexError(f"index {int(bad[0])} is out of bounds for a system of {n} atoms")
+            return (centers.astype(np.int64) % n).tolist()
         error = ValueError(
             "The argument 'positions' should contain a non-empty one-dimensional list of atomic indices or a "
             "two-dimensional list of cartesian coordinates with x, y and z components.")
@@ -181,9 +188,9 @@ class SOAP:
         for c in centers:
             if isinstance(c, (numbers.Integral, np.integer)) and not isinstance(c, bool):
                 c = int(c)
-                if c < -len(system) or c >= len(system):
-                    raise IndexError(f"index {c} is out of bounds for a system of {len(system)} atoms")
-                out.append(c % len(system))
+                if c < -n or c >= n:
+                    raise IndexError(f"index {c} is out of bounds for a system of {n} atoms")
+                out.append(c % n)
             elif hasattr(c, "__len__") and len(c) == 3:
                 point = tuple(float(x) for x in c)
                 if not all(np.isfinite(point)):

@@ -91,6 +91,13 @@ def test_soap_centers_indices_and_points():
     same(s.create(ethanol, centers=mixed), d.create(ethanol, centers=mixed), 1e-8)
     # A range, which DScribe rejects, is the same as the list.
     same(s.create(ethanol, centers=range(3)), d.create(ethanol, centers=[0, 1, 2]), 1e-8)
+    # Index arrays as np.where gives them (checked at once) and negative indices, as DScribe reads them.
+    indices = np.where(ethanol.numbers == 8)[0]
+    same(s.create(ethanol, centers=indices), d.create(ethanol, centers=indices), 1e-8)
+    same(s.create(ethanol, centers=np.array([-1, 0])), d.create(ethanol, centers=[8, 0]), 1e-8)
+    for bad in (np.array([0, 9]), [9], np.array([-10])):
+        with pytest.raises(IndexError, match="out of bounds for a system of 9 atoms"):
+            s.create(ethanol, centers=bad)
 
 
 @pytest.mark.parametrize("attach", [True, False])

@@ -1,5 +1,4 @@
 import Atoms
-import Foundation
 import Support
 
 /// The density expansions of a batch of centers, held between the two passes of `SOAP.backPropagate`: each
@@ -103,33 +102,6 @@ final class HeldExpansions: @unchecked Sendable {
                 }
             }
             return forces
-        }
-    }
-}
-
-/// Held expansions kept between calls: a back-propagation takes one (or makes one) and gives it back, so that
-/// an MD run does not allocate and fault in a batch's buffers at every step. Shared by copies of a `SOAP`.
-final class HeldExpansionsPool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var free: [HeldExpansions] = []
-    /// Most held expansions kept for reuse (a structure is back-propagated by one caller at a time, on its threads).
-    static let kept = 2
-
-    /// Held expansions of `engine` with room for `capacity` centers.
-    func take(engine: SOAPEngine, capacity: Int) -> HeldExpansions {
-        lock.lock()
-        defer { lock.unlock() }
-        if let k = free.firstIndex(where: { $0.capacity >= capacity }) { return free.remove(at: k) }
-        return HeldExpansions(engine: engine, capacity: capacity)
-    }
-
-    /// Gives `held` back for reuse (dropped when the pool is full: the smallest kept go first).
-    func give(_ held: HeldExpansions) {
-        lock.lock()
-        defer { lock.unlock() }
-        free.append(held)
-        if free.count > Self.kept {
-            free.remove(at: free.indices.min { free[$0].capacity < free[$1].capacity }!)
         }
     }
 }

@@ -22,7 +22,9 @@ extension SOAP {
         }
         let p = try prepareAll(
             [s], centers: nil, attach: true, gradients: false, threads: threads, lists: list.map { [$0] })[0]
-        let held = heldPool.take(engine: engine, capacity: HeldExpansions.capacity(engine: engine, centers: p.centers.count))
+        let capacity = HeldExpansions.capacity(engine: engine, centers: p.centers.count)
+        let held = heldPool.take(
+            where: { $0.capacity >= capacity }, make: { HeldExpansions(engine: engine, capacity: capacity) })
         defer { heldPool.give(held) }
         var total = PairGradientAccumulator(count: s.count)
         var energies = [Double](repeating: 0, count: s.count)

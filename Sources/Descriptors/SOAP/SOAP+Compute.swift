@@ -232,7 +232,10 @@ extension SOAP {
                             q: q, g: g, blockStart: sparse ? blockStart : nil, rankOne: rankOne ? c : nil,
                             e: strain ? e : nil)
                         Parallel.forEachRange(work.count, threads: threads) { range in
-                            let ws = Workspace(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
+                            let ws = workspaces.take {
+                                Workspace(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
+                            }
+                            defer { workspaces.give(ws) }
                             for k in range {
                                 let item = work[k]
                                 let p = prepared[item.structure]

@@ -1,4 +1,5 @@
 import Atoms
+import Support
 
 /// Smooth Overlap of Atomic Positions descriptors with analytic derivatives, in DScribe's or QUIP's
 /// definition (see `docs/SOAP.md`): one core computes the density expansion and power spectrum; the layout
@@ -47,8 +48,11 @@ public struct SOAP: Descriptor {
     /// DScribe's `periodic`: false ignores cells and periodicity; QUIP layouts always follow each structure.
     public let periodic: Bool
     let engine: SOAPEngine
-    /// Buffers `backPropagate` reuses from call to call.
-    private(set) var heldPool = HeldExpansionsPool()
+    /// Buffers `backPropagate` reuses from call to call (two kept: a structure is back-propagated by one caller
+    /// at a time, on its threads).
+    private(set) var heldPool = ReusePool<HeldExpansions>(kept: 2) { $0.capacity }
+    /// Workers' buffers `create` and `derivatives` reuse from call to call (one per core kept).
+    private(set) var workspaces = ReusePool<Workspace>(kept: Parallel.defaultThreads) { $0.footprint }
 
     /// Length of each descriptor row.
     public var numberOfFeatures: Int { engine.layout.length }

@@ -85,6 +85,12 @@ final class Workspace {
         derivativeProducts?.deallocate()
     }
 
+    /// Doubles held by the buffers that grow with the pairs and slots of a center (what reuse saves).
+    var footprint: Int {
+        let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
+        return capacitySlots * 3 * blockSize + capacityPairs * (4 * lm + 2 * ln)
+    }
+
     /// Slots in use: strain slots then atom slots.
     var totalSlots: Int { strainSlots + slotAtoms.count }
 
