@@ -101,6 +101,9 @@ WIDE_THETA = [0.5, 1.0, 2.0]
 GRID_3B_DELTA = [0.1, 0.5]
 GRID_3B_THETA_FAC = [0.5, 1.0]
 CUTOFF_3B, N_SPARSE_3B = 3.5, 100
+# --sigma: the energy σ of default_sigma (eV per atom; published 0.01) tried on the setting chosen so far.
+GRID_ENERGY_SIGMA = [0.003, 0.001]
+PUBLISHED_ENERGY_SIGMA = 0.01
 FORCE_TOLERANCE = 0.03
 VALIDATION_FRACTION = 0.1
 
@@ -121,8 +124,9 @@ def threeb_term(b):
             f"delta={b['delta']:g} theta_fac={b['theta_fac']:g} sparse_method=uniform")
 
 
-def gap_fit_arguments(s, twob, at_file, gp_file, threeb=None):
-    """The published command line with at_file, gp_file, the key names, rnd_seed and the gap string replaced."""
+def gap_fit_arguments(s, twob, at_file, gp_file, threeb=None, energy_sigma=None):
+    """The published command line with at_file, gp_file, the key names, rnd_seed and the gap string replaced;
+    with ``energy_sigma`` also the energy entry of default_sigma."""
     line = re.sub(r"^<command_line>\s*|\s*</command_line>$", "", s["command_line"].strip())
     terms = ([twob_term(twob)] if twob else []) + ([threeb_term(threeb)] if threeb else []) + [soap_term(s)]
     gap = "gap={" + " : ".join(terms) + "}"
@@ -131,6 +135,8 @@ def gap_fit_arguments(s, twob, at_file, gp_file, threeb=None):
     line = re.sub(r"\bgp_file=\S+", f"gp_file={gp_file}", line)
     line = re.sub(r"\benergy_parameter_name=\S+", "energy_parameter_name=energy", line)
     line = re.sub(r"\bforce_parameter_name=\S+", "force_parameter_name=force", line)
+    if energy_sigma is not None:
+        line = re.sub(r"default_sigma=\{\s*\S+", lambda m: f"default_sigma={{{energy_sigma:g}", line)
     # Split into arguments the way a shell would with the braces quoted: keep {…} together.
     args = re.findall(r"\S+=\{[^}]*\}|\S+", line)
     return args + ["rnd_seed=1"]
@@ -186,11 +192,18 @@ def uptime():
         return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def trial_name(twob, threeb=None):
+def trial_name(twob, threeb=None, energy_sigma=None):
     name = "soap_only" if twob is None else f"d{twob['delta']:g}_t{twob['theta']:g}_n{twob['n_sparse']}_c{twob['cutoff']:g}"
     if threeb:
         name += f"+3b_d{threeb['delta']:g}_tf{threeb['theta_fac']:g}_n{threeb['n_sparse']}_c{threeb['cutoff']:g}"
+    if energy_sigma is not None:
+        name += f"_sE{energy_sigma:g}"
     return name
+
+
+def variant(sigma):
+    """Suffix of the summary and final result files: the σ_E search keeps its own (the published-σ runs stay)."""
+    return "-sigma" if sigma else ""
 
 
 def swiftgap_fit(binary, args, logf, threads, metrics=None):
@@ -201,21 +214,22 @@ def swiftgap_fit(binary, args, logf, threads, metrics=None):
     return cmd, info
 
 
-def validate(element, binary, threads, force, grid="small"):
+def validate(element, binary, threads, force, grid="small", sigma=False):
     """Step 1: the SOAP-only baseline and the 2b grid on the 90/10 split of the train file; with
-    ``grid="wide"`` θ_2b = 2 Å too, then angle_3b terms added to the 2b setting chosen so far."""
+    ``grid="wide"`` θ_2b = 2 Å too, then angle_3b terms added to the 2b setting chosen so far; with ``sigma``
+    the energy σ of default_sigma (``GRID_ENERGY_SIGMA``) on the setting chosen so far."""
     folder = gc.mkdir(gc.DATA_DIR, "fit_multiterm", element, "validation")
-    summary_path = os.path.join(os.path.dirname(folder), "validation.json")
+    summary_path = os.path.join(os.path.dirname(folder), f"validation{variant(sigma)}.json")
     s = published_settings(element)
     fit, val = split_train(element)
 
-    def run(twob, threeb=None):
-        name = trial_name(twob, threeb)
+    def run(twob, threeb=None, energy_sigma=None):
+        name = trial_name(twob, threeb, energy_sigma)
         path = os.path.join(folder, f"{name}.json")
         if os.path.exists(path) and not force:
             return gc.load_json(path)
         model = os.path.join(folder, f"{name}.gap")
-        args = gap_fit_arguments(s, twob, fit, model, threeb)
+        args = gap_fit_arguments(s, twob, fit, model, threeb, energy_sigma)
         logf = os.path.join(folder, f"{name}-fit.log")
         gc.log(f"[{element}] validation {name}")
         cmd, info = swiftgap_fit(binary, args, logf, threads)
@@ -224,7 +238,8 @@ def validate(element, binary, threads, force, grid="small"):
                              f"log {logf}:\n{gc.tail(logf)}")
         err = gc.model_errors("swiftgap", model, val, binary, forces_key="force", threads=threads,
                               log=os.path.join(folder, f"{name}-predict.log"))
-        trial = {"name": name, "twob": twob, "threeb": threeb, "command": ["swiftgap"] + [str(c) for c in cmd[1:]],
+        trial = {"name": name, "twob": twob, "threeb": threeb, "energy_sigma": energy_sigma,
+                 "command": ["swiftgap"] + [str(c) for c in cmd[1:]],
                  "fit": info, "validation": err}
         gc.save_json(path, trial)
         gc.log(f"[{element}]   E {err['energy_mae_per_atom'] * 1e3:.3f} meV/atom  F {err['forces_mae'] * 1e3:.2f} meV/Å"
@@ -238,8 +253,11 @@ def validate(element, binary, threads, force, grid="small"):
         best2b = next(t["twob"] for t in trials if t["name"] == choose(trials))
         trials += [run(best2b, {"cutoff": CUTOFF_3B, "n_sparse": N_SPARSE_3B, "delta": d, "theta_fac": tf})
                    for d in GRID_3B_DELTA for tf in GRID_3B_THETA_FAC]
+    if sigma:
+        best = next(t for t in trials if t["name"] == choose(trials))
+        trials += [run(best["twob"], best.get("threeb"), e) for e in GRID_ENERGY_SIGMA]
     chosen = choose(trials)
-    summary = {"element": element, "grid": grid,
+    summary = {"element": element, "grid": grid, "energy_sigma_grid": GRID_ENERGY_SIGMA if sigma else None,
                "rule": f"min validation E MAE among 2b (and 2b+3b) settings with F MAE <= "
                        f"{1 + FORCE_TOLERANCE:g} x best F MAE of those",
                "fit_file": fit, "validation_file": val, "fit_configurations": len(gc.raw_frames(fit)),
@@ -255,33 +273,34 @@ def choose(trials):
     return min(eligible, key=lambda t: t["validation"]["energy_mae_per_atom"])["name"]
 
 
-def final(element, tool, binary, threads, force):
+def final(element, tool, binary, threads, force, sigma=False):
     """Step 2: the chosen setting on the full train file, timed; errors on train and test."""
     folder = gc.mkdir(gc.DATA_DIR, "fit_multiterm", element)
-    result_path = os.path.join(folder, f"{tool}.json")
+    tag = variant(sigma)
+    result_path = os.path.join(folder, f"{tool}{tag}.json")
     if os.path.exists(result_path) and not force:
         return gc.load_json(result_path)
-    summary_path = os.path.join(folder, "validation.json")
+    summary_path = os.path.join(folder, f"validation{tag}.json")
     if not os.path.exists(summary_path):
         raise SystemExit(f"[{element}] no validation result ({summary_path}); run the validate stage first")
     summary = gc.load_json(summary_path)
     chosen = next(t for t in summary["trials"] if t["name"] == summary["chosen"])
-    twob, threeb = chosen["twob"], chosen.get("threeb")
+    twob, threeb, energy_sigma = chosen["twob"], chosen.get("threeb"), chosen.get("energy_sigma")
     s = published_settings(element)
     train = gc.linked(os.path.join(gc.DATASETS, "zuo2020", f"{element}_train.xyz"))
     test = gc.linked(os.path.join(gc.DATASETS, "zuo2020", f"{element}_test.xyz"))
-    logf = os.path.join(folder, f"{tool}-fit.log")
+    logf = os.path.join(folder, f"{tool}{tag}-fit.log")
     if tool == "gap_fit":
-        model = os.path.join(folder, "gap_fit.xml")
-        cmd = [gc.gap_fit_binary(), *gap_fit_arguments(s, twob, train, model, threeb)]
+        model = os.path.join(folder, f"gap_fit{tag}.xml")
+        cmd = [gc.gap_fit_binary(), *gap_fit_arguments(s, twob, train, model, threeb, energy_sigma)]
         gc.log(f"[{element}] gap_fit: {' '.join(cmd)}")
         with LoadMonitor() as mon:
             info = gc.timed(cmd, logf, env=gc.env_threads(threads), cwd=folder)
         info["load"] = mon.record()
     else:
-        model = os.path.join(folder, "swiftgap.gap")
-        metrics = os.path.join(folder, "swiftgap-metrics.json")
-        args = gap_fit_arguments(s, twob, train, model, threeb)
+        model = os.path.join(folder, f"swiftgap{tag}.gap")
+        metrics = os.path.join(folder, f"swiftgap{tag}-metrics.json")
+        args = gap_fit_arguments(s, twob, train, model, threeb, energy_sigma)
         gc.log(f"[{element}] swiftgap gap_fit: {' '.join(args)} --threads {threads}")
         cmd, info = swiftgap_fit(binary, args, logf, threads, metrics=metrics)
     if info["returncode"] != 0:
@@ -290,9 +309,10 @@ def final(element, tool, binary, threads, force):
     gc.log(f"[{element}] {tool} fit: {info['seconds']:.1f} s wall, {info['cpu_seconds']:.1f} s CPU, "
            f"{gc.gb(info['peak_rss_bytes']):.2f} GB; load {info['load']['load1_mean']:.2f} (max {info['load']['load1_max']:.2f})")
     errs = {name: gc.model_errors(tool, model, path, binary, forces_key="force", threads=threads,
-                                  log=os.path.join(folder, f"{tool}-predict-{name}.log"))
+                                  log=os.path.join(folder, f"{tool}{tag}-predict-{name}.log"))
             for name, path in (("train", train), ("test", test))}
-    result = {"element": element, "tool": tool, "twob": twob, "threeb": threeb, "chosen": summary["chosen"],
+    result = {"element": element, "tool": tool, "twob": twob, "threeb": threeb, "energy_sigma": energy_sigma,
+              "chosen": summary["chosen"],
               "command": [os.path.basename(str(cmd[0]))] + [str(c) for c in cmd[1:]], "fit": info, "errors": errs,
               "threads": threads, "revision": gc.git_revision() if tool == "swiftgap" else None}
     if tool == "swiftgap":
@@ -313,14 +333,15 @@ def pair(e_mev, f_mev):
 def validation_table(summaries):
     print("Choice of the distance_2b term on a 90/10 split of the train file (swiftgap gap_fit; validation MAE, "
           f"E meV/atom / F meV/Å; rule: lowest E among 2b settings with F ≤ {1 + FORCE_TOLERANCE:g}·best F)")
-    print(f"{'El':<3} {'trial':<22} {'δ_2b':>5} {'θ':>4} {'val E':>7} {'val F':>7} {'fit s':>6}  chosen")
+    print(f"{'El':<3} {'trial':<22} {'δ_2b':>5} {'θ':>4} {'σ_E':>6} {'val E':>7} {'val F':>7} {'fit s':>6}  chosen")
     for el, sm in summaries.items():
         for t in sm["trials"]:
             b = t["twob"] or {}
             e, f = em(t["validation"])
             mark = "  <==" if t["name"] == sm["chosen"] else ""
-            print(f"{el:<3} {t['name']:<22} {b.get('delta', '—')!s:>5} {b.get('theta', '—')!s:>4} {e:7.3f} {f:7.2f} "
-                  f"{t['fit']['seconds']:6.1f}{mark}")
+            sigma = t.get("energy_sigma") or PUBLISHED_ENERGY_SIGMA
+            print(f"{el:<3} {t['name']:<22} {b.get('delta', '—')!s:>5} {b.get('theta', '—')!s:>4} {sigma:6g} {e:7.3f} "
+                  f"{f:7.2f} {t['fit']['seconds']:6.1f}{mark}")
 
 
 def final_table(results, summaries):
@@ -358,9 +379,11 @@ def final_table(results, summaries):
             x = r.get(tool)
             return "—" if not x else f"{x['fit']['load']['load1_mean']:.1f}/{x['fit']['load']['load1_max']:.1f}"
 
-        b3 = next((t.get("threeb") for t in sm["trials"] if t["name"] == sm["chosen"]), None) if sm else None
+        chosen = next((t for t in sm["trials"] if t["name"] == sm["chosen"]), {}) if sm else {}
+        b3, sigma = chosen.get("threeb"), chosen.get("energy_sigma")
         b2 = ("%g, %g" % (b["delta"], b["theta"])) if b else "—"
         b2 += (" +3b %g, %g" % (b3["delta"], b3["theta_fac"])) if b3 else ""
+        b2 += (" σE %g" % sigma) if sigma else ""
         print(f"{el:<3} {b2:>10} " + f"{pub[0]:.2f} / {pub[1] * 1e3:.0f}".rjust(12)
               + pair(*soap["gap_fit"]).rjust(14)
               + pair(*soap["swiftgap"]).rjust(14)
@@ -381,6 +404,9 @@ def main():
     parser.add_argument("--grid", choices=["small", "wide"], default="small",
                         help="small: δ_2b × θ_2b ∈ {0.1, 0.5, 2} × {0.5, 1}; wide: θ_2b 2 too, then angle_3b terms "
                              "on the chosen 2b term")
+    parser.add_argument("--sigma", action="store_true",
+                        help=f"also try the energy σ of default_sigma ∈ {GRID_ENERGY_SIGMA} eV/atom (published "
+                             f"{PUBLISHED_ENERGY_SIGMA}) on the setting the grid chose; results kept apart (*-sigma.json)")
     parser.add_argument("--swiftgap", help="swiftgap binary (default .build/release/swiftgap)")
     parser.add_argument("--python", help="Python with quippy-ase, ase and numpy (the script re-runs itself under it)")
     parser.add_argument("--force", action="store_true", help="refit even when a cached result exists")
@@ -390,26 +416,21 @@ def main():
 
     binary = None if args.table else gc.swiftgap_binary(args.swiftgap)
     summaries, results = {}, {}
+    tag = variant(args.sigma)
     for el in args.elements:
         folder = os.path.join(gc.DATA_DIR, "fit_multiterm", el)
         results[el] = {}
-        if args.table:
-            if os.path.exists(os.path.join(folder, "validation.json")):
-                summaries[el] = gc.load_json(os.path.join(folder, "validation.json"))
-            for tool in ["gap_fit", "swiftgap"]:
-                if os.path.exists(os.path.join(folder, f"{tool}.json")):
-                    results[el][tool] = gc.load_json(os.path.join(folder, f"{tool}.json"))
-            continue
-        if "validate" in args.stages:
-            summaries[el] = validate(el, binary, args.threads, args.force, args.grid)
-        elif os.path.exists(os.path.join(folder, "validation.json")):
-            summaries[el] = gc.load_json(os.path.join(folder, "validation.json"))
-        if "final" in args.stages:
+        summary_path = os.path.join(folder, f"validation{tag}.json")
+        if "validate" in args.stages and not args.table:
+            summaries[el] = validate(el, binary, args.threads, args.force, args.grid, args.sigma)
+        elif os.path.exists(summary_path):
+            summaries[el] = gc.load_json(summary_path)
+        if "final" in args.stages and not args.table:
             for tool in args.tools:
-                results[el][tool] = final(el, tool, binary, args.threads, args.force)
+                results[el][tool] = final(el, tool, binary, args.threads, args.force, args.sigma)
         for tool in ["gap_fit", "swiftgap"]:
-            if tool not in results[el] and os.path.exists(os.path.join(folder, f"{tool}.json")):
-                results[el][tool] = gc.load_json(os.path.join(folder, f"{tool}.json"))
+            if tool not in results[el] and os.path.exists(os.path.join(folder, f"{tool}{tag}.json")):
+                results[el][tool] = gc.load_json(os.path.join(folder, f"{tool}{tag}.json"))
     if summaries:
         validation_table(summaries)
     final_table(results, summaries)
