@@ -288,8 +288,9 @@ def final(element, tool, binary, threads, force, sigma=False):
         raise SystemExit(f"[{element}] no validation result ({summary_path}); run the validate stage first")
     summary = gc.load_json(summary_path)
     # A cached fit counts only for the setting validation chooses now (a wider grid may choose another).
-    if os.path.exists(result_path) and not force and gc.load_json(result_path)["chosen"] == summary["chosen"]:
-        return gc.load_json(result_path)
+    cached = gc.load_json(result_path) if os.path.exists(result_path) and not force else None
+    if cached and cached["chosen"] == summary["chosen"]:
+        return cached
     chosen = next(t for t in summary["trials"] if t["name"] == summary["chosen"])
     twob, threeb, energy_sigma = chosen["twob"], chosen.get("threeb"), chosen.get("energy_sigma")
     s = published_settings(element)

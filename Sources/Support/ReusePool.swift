@@ -5,7 +5,7 @@ import Foundation
 /// the value that owns it.
 ///
 /// ```swift
-/// let item = pool.take(where: { $0.capacity >= needed }) { Buffers(capacity: needed) }
+/// let item = pool.take(where: { $0.capacity >= needed }, make: { Buffers(capacity: needed) })
 /// defer { pool.give(item) }
 /// ```
 public final class ReusePool<Item: AnyObject>: @unchecked Sendable {

@@ -33,11 +33,8 @@ final class HeldExpansions: @unchecked Sendable {
         norms.deallocate()
     }
 
-    /// Doubles a cached pair holds: its harmonics, their gradients and the two radial factors.
-    private var pairValues: Int {
-        let lm = (engine.lMax + 1) * (engine.lMax + 1), ln = (engine.lMax + 1) * engine.nMax
-        return 4 * lm + 2 * ln
-    }
+    /// Doubles a cached pair holds (`Workspace.pairValues`).
+    private var pairValues: Int { Workspace.pairValues(nMax: engine.nMax, lMax: engine.lMax) }
 
     /// The centers to make room for when a structure has `centers`: at most `maximumCenters`, and no more than
     /// the workspaces' own buffers (coefficients, products, back-projection) fit in `maximumPairValues` doubles.

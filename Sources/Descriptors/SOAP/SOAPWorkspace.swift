@@ -85,11 +85,14 @@ final class Workspace {
         derivativeProducts?.deallocate()
     }
 
-    /// Doubles held by the buffers that grow with the pairs and slots of a center (what reuse saves).
-    var footprint: Int {
+    /// Doubles a cached pair holds: its harmonics, their gradients and the two radial factors.
+    static func pairValues(nMax: Int, lMax: Int) -> Int {
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
-        return capacitySlots * 3 * blockSize + capacityPairs * (4 * lm + 2 * ln)
+        return 4 * lm + 2 * ln
     }
+
+    /// Doubles held by the buffers that grow with the pairs and slots of a center (what reuse saves).
+    var footprint: Int { capacitySlots * 3 * blockSize + capacityPairs * Self.pairValues(nMax: nMax, lMax: lMax) }
 
     /// Slots in use: strain slots then atom slots.
     var totalSlots: Int { strainSlots + slotAtoms.count }
