@@ -1,5 +1,10 @@
-/// Atoms sorted into bins of a grid laid over the search lattice, each bin at least one cutoff wide
+/// Atoms sorted into bins of a grid laid over the search lattice, each bin at least half a cutoff wide
 /// (or the whole cell when the cell is thinner), for O(N) pair search.
+///
+/// The search screens candidates by their distance in the home cell (each atom's position wrapped into it, stored
+/// per bin as contiguous coordinates, against the center offset by the visited bin's image), a few operations
+/// each; a candidate that passes is measured again as r_j − r_i + S·cell, which alone decides and is stored, so
+/// the list does not depend on how the atoms were wrapped.
 struct CellGrid {
     private let lattice: SearchLattice
     /// Bins along each axis.
@@ -9,6 +14,12 @@ struct CellGrid {
     /// Atoms of bin b are `binnedAtoms[binStarts[b] ..< binStarts[b + 1]]`.
     private let binStarts: [Int]
     private let binnedAtoms: [Int32]
+    /// The binned atoms' positions wrapped into the home cell (r − W·cell, W their `wraps`), by coordinate, in
+    /// bin order.
+    private let binnedX: [Double], binnedY: [Double], binnedZ: [Double]
+    /// How far a wrapped-frame distance may fall from r_j − r_i + S·cell by rounding (far below any cutoff):
+    /// candidates screen against the cutoff plus this.
+    private let screenSlack: Double
     /// Bin coordinates of each atom.
     private let atomBins: [SIMD3<Int>]
     /// Whole-lattice translation taking each atom into the home cell along periodic axes.
@@ -50,12 +61,13 @@ struct CellGrid {
             lower = .zero
             upper = .zero
         }
-        // Bins along each axis: at least one cutoff wide, and not more bins in all than about twice the
-        // atoms (a short cutoff, as in MD's closest-approach check, would otherwise make mostly empty bins).
+        // Bins along each axis: at least half a cutoff wide (five bins a side hold 3.7 times the sphere's volume,
+        // three bins of a whole cutoff 6.4 times), and not more bins in all than about twice the atoms (a short
+        // cutoff, as in MD's closest-approach check, would otherwise make mostly empty bins).
         var counts = SIMD3<Int>(repeating: 1), binWidth = SIMD3<Double>(repeating: 1), reach = SIMD3<Int>(repeating: 1)
         for axis in 0..<3 {
             let width = max(upper[axis] - lower[axis], 0) * lattice.widths[axis]
-            counts[axis] = max(1, Int(min(width / cutoff, Double(8 * n + 8))))
+            counts[axis] = max(1, Int(min(2 * width / cutoff, Double(8 * n + 8))))
         }
         let budget = 2 * n + 8
         while counts.x * counts.y * counts.z > budget {
@@ -92,11 +104,19 @@ struct CellGrid {
         for b in 1..<population.count { population[b] += population[b - 1] }
         var fill = population
         var binned = [Int32](repeating: 0, count: n)
+        var binnedX = [Double](repeating: 0, count: n), binnedY = binnedX, binnedZ = binnedX
+        var magnitude = 0.0
         for i in 0..<n {
             let b = atomBins[i]
             let flat = (b.x * counts.y + b.y) * counts.z + b.z
+            let r = structure.positions[i]
+            let wrapped = r - lattice.matrix.leftMultiply(SIMD3<Double>(wraps[i]))
             binned[fill[flat]] = Int32(i)
+            binnedX[fill[flat]] = wrapped.x
+            binnedY[fill[flat]] = wrapped.y
+            binnedZ[fill[flat]] = wrapped.z
             fill[flat] += 1
+            magnitude = max(magnitude, largestMagnitude(r), largestMagnitude(wrapped))
         }
         self.lattice = lattice
         self.binCounts = counts
@@ -115,6 +135,15 @@ struct CellGrid {
         }
         self.binStarts = population
         self.binnedAtoms = binned
+        self.binnedX = binnedX
+        self.binnedY = binnedY
+        self.binnedZ = binnedZ
+        // Each coordinate of either distance carries a few roundings of numbers up to the positions, the lattice
+        // vectors times the images visited, and the cutoff.
+        let imageReach = (0..<3).reduce(0.0) { total, axis in
+            total + Double(reach[axis] + 1) * largestMagnitude(lattice.matrix[axis])
+        }
+        screenSlack = 1e-12 * (magnitude + imageReach + cutoff) + 1e-300
         self.atomBins = atomBins
         self.wraps = wraps
         var volume = abs(lattice.matrix.determinant)
@@ -131,42 +160,58 @@ struct CellGrid {
         chunk.offsets.reserveCapacity(centers.count + 1)
         chunk.reserve(centers.count * expectedNeighbors)
         let cutoff2 = cutoff * cutoff
+        let screen = (cutoff + screenSlack) * (cutoff + screenSlack)
         let cell = lattice.matrix
         structure.positions.withUnsafeBufferPointer { positions in
-            for i in centers {
-                let ri = positions[i]
-                let bi = atomBins[i]
-                let wi = wraps[i]
-                for vx in visits[0][bi.x] {
-                    for vy in visits[1][bi.y] {
-                        for vz in visits[2][bi.z] {
-                            let flat = (vx.bin * binCounts.y + vy.bin) * binCounts.z + vz.bin
-                            let image = SIMD3<Int32>(vx.image, vy.image, vz.image)
-                            for slot in binStarts[flat]..<binStarts[flat + 1] {
-                                let j = Int(binnedAtoms[slot])
-                                // Image shift in the original (unwrapped) frame.
-                                let shift = image &+ wi &- wraps[j]
-                                if i == j && shift == .zero { continue }
-                                if half && (j < i || (j == i && !isPositive(shift))) { continue }
-                                let s = SIMD3<Double>(Double(shift.x), Double(shift.y), Double(shift.z))
-                                let d = positions[j] - ri + cell.leftMultiply(s)
-                                let d2 = dot(d, d)
-                                if d2 < cutoff2 {
-                                    chunk.neighbors.append(Int32(j))
-                                    chunk.shifts.append(shift)
-                                    chunk.vectors.append(d)
-                                    chunk.distances.append(d2.squareRoot())
+            binnedX.withUnsafeBufferPointer { bx in
+                binnedY.withUnsafeBufferPointer { by in
+                    binnedZ.withUnsafeBufferPointer { bz in
+                        for i in centers {
+                            let ri = positions[i]
+                            let bi = atomBins[i]
+                            let wi = wraps[i]
+                            let home = ri - cell.leftMultiply(SIMD3<Double>(wi))
+                            for vx in visits[0][bi.x] {
+                                for vy in visits[1][bi.y] {
+                                    let planeImage = Double(vx.image) * cell.r0 + Double(vy.image) * cell.r1
+                                    for vz in visits[2][bi.z] {
+                                        let flat = (vx.bin * binCounts.y + vy.bin) * binCounts.z + vz.bin
+                                        let image = SIMD3<Int32>(vx.image, vy.image, vz.image)
+                                        // The center as the bin's atoms see it across this image.
+                                        let o = home - (planeImage + Double(vz.image) * cell.r2)
+                                        for slot in binStarts[flat]..<binStarts[flat + 1] {
+                                            let dx = bx[slot] - o.x, dy = by[slot] - o.y, dz = bz[slot] - o.z
+                                            guard dx * dx + dy * dy + dz * dz < screen else { continue }
+                                            let j = Int(binnedAtoms[slot])
+                                            // Image shift in the original (unwrapped) frame.
+                                            let shift = image &+ wi &- wraps[j]
+                                            if i == j && shift == .zero { continue }
+                                            if half && (j < i || (j == i && !isPositive(shift))) { continue }
+                                            let s = SIMD3<Double>(Double(shift.x), Double(shift.y), Double(shift.z))
+                                            let d = positions[j] - ri + cell.leftMultiply(s)
+                                            let d2 = dot(d, d)
+                                            if d2 < cutoff2 {
+                                                chunk.neighbors.append(Int32(j))
+                                                chunk.shifts.append(shift)
+                                                chunk.vectors.append(d)
+                                                chunk.distances.append(d2.squareRoot())
+                                            }
+                                        }
+                                    }
                                 }
                             }
+                            chunk.offsets.append(chunk.neighbors.count)
                         }
                     }
                 }
-                chunk.offsets.append(chunk.neighbors.count)
             }
         }
         return chunk
     }
 }
+
+/// The largest |component| of `v`.
+@inline(__always) private func largestMagnitude(_ v: SIMD3<Double>) -> Double { max(abs(v.x), abs(v.y), abs(v.z)) }
 
 /// True when the first non-zero component of `s` is positive.
 @inline(__always) private func isPositive(_ s: SIMD3<Int32>) -> Bool {

@@ -99,10 +99,19 @@ public struct NeighborList: Sendable {
             offsets = all
         }
         self.offsets = offsets
-        neighbors = chunks.flatMap(\.neighbors)
-        shifts = chunks.flatMap(\.shifts)
-        vectors = chunks.flatMap(\.vectors)
-        distances = chunks.flatMap(\.distances)
+        // One worker's arrays are taken as they are (joining copies every pair: at a few hundred thousand pairs,
+        // fresh pages cost more than the search).
+        if chunks.count == 1 {
+            neighbors = chunks[0].neighbors
+            shifts = chunks[0].shifts
+            vectors = chunks[0].vectors
+            distances = chunks[0].distances
+        } else {
+            neighbors = chunks.flatMap(\.neighbors)
+            shifts = chunks.flatMap(\.shifts)
+            vectors = chunks.flatMap(\.vectors)
+            distances = chunks.flatMap(\.distances)
+        }
     }
 }
 

@@ -161,6 +161,21 @@ struct NeighborListTests {
         #expect(try NeighborList(Structure(atomicNumbers: [], positions: []), cutoff: 3).pairCount == 0)
     }
 
+    /// Candidates are screened in the home cell, but r_j − r_i + S·cell alone decides, however far outside the
+    /// cell the atoms sit: a pair exactly at the cutoff is left out, and one a rounding step closer is listed.
+    @Test func pairsAtTheCutoffAreDecidedByTheStoredVector() throws {
+        let a = 4.0
+        let s = Structure(
+            atomicNumbers: [14, 14], positions: [SIMD3(-4000, 0.25, 0.5), SIMD3(4001.5, 0.25, 0.5)],
+            cell: Cell(Matrix3(SIMD3(a, 0, 0), SIMD3(0, a, 0), SIMD3(0, 0, a))), pbc: .all)
+        // Atom 1 sits 1.5 Å past atom 0's image 2000 cells away: D = (1.5, 0, 0) exactly.
+        let at = try NeighborList(s, cutoff: 1.5)
+        #expect(!pairs(at).keys.contains(PairKey(i: 0, j: 1, s: [-2000, 0, 0])))
+        let past = try NeighborList(s, cutoff: 1.5.nextUp)
+        #expect(pairs(past)[PairKey(i: 0, j: 1, s: [-2000, 0, 0])] == 1.5)
+        #expect(pairs(past)[PairKey(i: 1, j: 0, s: [2000, 0, 0])] == 1.5)
+    }
+
     /// Fuzz regression (FuzzPairTable): a cutoff near the largest Double made the cell grid's neighbor-count
     /// estimate ∞/∞ = NaN, and converting it to Int trapped.
     @Test func astronomicalCutoffDoesNotTrap() throws {
