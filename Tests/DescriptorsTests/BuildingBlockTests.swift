@@ -47,6 +47,33 @@ struct BuildingBlockTests {
         }
     }
 
+    /// The batched harmonics (vectors a batch at a time, lm-major) are those of one vector at a time, to the bit, for
+    /// counts that fill no batch, one, and one and a bit, on unit vectors including the poles.
+    @Test(arguments: [3, 8, 13])
+    func batchedHarmonicsEqualOneVectorAtATime(count: Int) {
+        let sh = SphericalHarmonics(lMax: 7)
+        var rng = SeededGenerator(seed: UInt64(count))
+        var units = (0..<count).map { _ -> SIMD3<Double> in
+            let v = SIMD3(rng.normal(), rng.normal(), rng.normal())
+            return v / norm(v)
+        }
+        units[0] = SIMD3(0, 0, 1)
+        units[count - 1] = SIMD3(0, 0, -1)
+        let stride = (count + SphericalHarmonics.batch - 1) / SphericalHarmonics.batch * SphericalHarmonics.batch + 2
+        var x = [Double](repeating: 0, count: stride), y = x, z = x
+        for (p, u) in units.enumerated() { (x[p], y[p], z[p]) = (u.x, u.y, u.z) }
+        var batched = [Double](repeating: .nan, count: sh.count * stride), one = [Double](repeating: 0, count: sh.count)
+        batched.withUnsafeMutableBufferPointer { out in
+            sh.values(x: x, y: y, z: z, count: count, into: out.baseAddress!, stride: stride)
+        }
+        for (p, u) in units.enumerated() {
+            one.withUnsafeMutableBufferPointer { sh.values(u, into: $0.baseAddress!) }
+            for lm in 0..<sh.count { #expect(batched[lm * stride + p] == one[lm], "vector \(p), lm \(lm)") }
+        }
+        // The last two columns, past the padded batch, are left alone.
+        for lm in 0..<sh.count { #expect(batched[lm * stride + stride - 1].isNaN) }
+    }
+
     @Test func sphericalHarmonicGradientsMatchFiniteDifferences() {
         let sh = SphericalHarmonics(lMax: 8)
         let n = sh.count

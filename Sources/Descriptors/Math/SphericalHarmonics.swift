@@ -50,6 +50,56 @@ public struct SphericalHarmonics: Sendable {
         evaluate(u, inverseR: 0, values: values, gradients: nil)
     }
 
+    /// Lanes of `values(x:y:z:count:into:stride:)`: unit vectors are taken this many at a time.
+    public static let batch = 8
+
+    /// Y_lm of `count` unit vectors given by their coordinates `x`, `y`, `z`, written lm-major: Y_lm of vector p at
+    /// `values[(l² + l + m) · stride + p]`. The vectors are taken `batch` at a time, by the same recursion and in the
+    /// same order of operations as `values(_:into:)` (so the numbers are the same); the coordinates must be readable
+    /// and `stride` must leave room up to `count` rounded up to a multiple of `batch` (the extra lanes are written).
+    public func values(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, z: UnsafePointer<Double>, count: Int,
+        into values: UnsafeMutablePointer<Double>, stride: Int
+    ) {
+        typealias Lanes = SIMD8<Double>
+        precondition(Lanes.scalarCount == Self.batch && stride >= (count + Self.batch - 1) / Self.batch * Self.batch)
+        @inline(__always) func load(_ p: UnsafePointer<Double>) -> Lanes {
+            UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+        }
+        @inline(__always) func store(_ v: Lanes, _ p: UnsafeMutablePointer<Double>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+        }
+        entries.withUnsafeBufferPointer { entries in
+            for p in Swift.stride(from: 0, to: count, by: Self.batch) {
+                let x = load(x + p), y = load(y + p), z = load(z + p)
+                var c = Lanes(repeating: 1), s = Lanes(repeating: 0)
+                var qmm = 1.0
+                for m in 0...lMax {
+                    if m > 0 {
+                        (c, s) = (x * c - y * s, x * s + y * c)
+                        qmm *= -Double(2 * m - 1)
+                    }
+                    var q2 = Lanes(repeating: 0), q1 = Lanes(repeating: qmm)
+                    for l in m...lMax {
+                        let plus = l * l + l + m, minus = l * l + l - m
+                        let entry = entries[plus]
+                        let q: Lanes
+                        if l == m {
+                            q = q1
+                        } else {
+                            q = entry.a * z * q1 - entry.b * q2
+                            q2 = q1
+                            q1 = q
+                        }
+                        let nq = entry.normalisation * q
+                        store(nq * c, values + plus * stride + p)
+                        if m > 0 { store(nq * s, values + minus * stride + p) }
+                    }
+                }
+            }
+        }
+    }
+
     /// Y_lm(r̂) and ∂Y_lm/∂r (3 per entry, x y z) for a unit vector `u` and 1/|r| = `inverseR`.
     public func valuesAndGradients(
         _ u: SIMD3<Double>, inverseR: Double, values: UnsafeMutablePointer<Double>,

@@ -199,6 +199,9 @@ struct SOAPEngine: Sendable {
         var blockEnd = Array(blockStart.prefix(S))
         var displaced = blockStart[S]
         if !cache { ws.beginPairs(blockStart[S]) }
+        // Values only: each pair's unit vector goes to `pairUnits` and the harmonics of all pairs are computed at
+        // once after the loop, lm-major (Y_lm of row p at lm · capacity + p).
+        let ux = ws.pairUnits, uy = ux + ws.capacityPairs, uz = uy + ws.capacityPairs
         if cache, let i = center.atom, !center.attached {
             let slot = slots ? ws.slot(of: i, pattern: 0, column: 0) : -1
             cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: displaced, slot: slot, workspace: ws)
@@ -231,7 +234,9 @@ struct SOAPEngine: Sendable {
             guard cache else {
                 basis.spline.evaluate(r, values: A)
                 for k in 0..<lnCount { A[k] *= w }
-                harmonics.values(u, into: Y)
+                ux[row] = u.x
+                uy[row] = u.y
+                uz[row] = u.z
                 continue
             }
             // Keep this pair's angular and radial factors for the second pass.
@@ -246,7 +251,22 @@ struct SOAPEngine: Sendable {
             let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1
             ws.pairs[row] = Workspace.CachedPair(atom: j, slot: slot, column: column, vector: d, unit: u)
         }
-        for c in 0..<S { accumulate(ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, into: X) }
+        if !cache {
+            // Rows left between the channels' blocks (pairs that did not contribute) and past the last get a
+            // unit vector too, since harmonics are computed a batch of rows at a time.
+            let batch = SphericalHarmonics.batch, padded = (blockStart[S] + batch - 1) / batch * batch
+            for c in 0..<S {
+                for row in blockEnd[c]..<(c + 1 < S ? blockStart[c + 1] : padded) {
+                    (ux[row], uy[row], uz[row]) = (0, 0, 1)
+                }
+            }
+            harmonics.values(
+                x: ux, y: uy, z: uz, count: blockStart[S], into: ws.pairHarmonics, stride: ws.capacityPairs)
+        }
+        for c in 0..<S {
+            accumulate(
+                ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, lmMajor: !cache, into: X)
+        }
         ws.cachedRows.removeAll(keepingCapacity: true)
         if cache {
             for c in 0..<S { ws.cachedRows.append(blockStart[c]..<blockEnd[c]) }
@@ -293,16 +313,22 @@ struct SOAPEngine: Sendable {
     }
 
     /// X_l[m, column + n] += Σ_rows Y_lm A_nl for every l: one matrix product per l over the pair rows `rows` of
-    /// `ws.pairHarmonics` (Y) and `ws.pairA` (A = w f_nl).
-    private func accumulate(_ ws: Workspace, rows: Range<Int>, column: Int, into X: UnsafeMutablePointer<Double>) {
+    /// `ws.pairHarmonics` (Y: a row per pair, or with `lmMajor` a row per lm, `ws.capacityPairs` long) and
+    /// `ws.pairA` (A = w f_nl).
+    private func accumulate(
+        _ ws: Workspace, rows: Range<Int>, column: Int, lmMajor: Bool, into X: UnsafeMutablePointer<Double>
+    ) {
         guard !rows.isEmpty else { return }
         let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
-        let Y = ws.pairHarmonics + rows.lowerBound * lmCount, A = ws.pairA + rows.lowerBound * lnCount
+        let A = ws.pairA + rows.lowerBound * lnCount
         for l in 0...lMax {
+            let (order, Y, ldY) =
+                lmMajor
+                ? (CblasNoTrans, ws.pairHarmonics + l * l * ws.capacityPairs + rows.lowerBound, ws.capacityPairs)
+                : (CblasTrans, ws.pairHarmonics + rows.lowerBound * lmCount + l * l, lmCount)
             cblas_dgemm(
-                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(2 * l + 1), Int32(nMax), Int32(rows.count), 1,
-                Y + l * l, Int32(lmCount), A + l * nMax, Int32(lnCount), 1, X + l * l * channels + column,
-                Int32(channels))
+                CblasRowMajor, order, CblasNoTrans, Int32(2 * l + 1), Int32(nMax), Int32(rows.count), 1,
+                Y, Int32(ldY), A + l * nMax, Int32(lnCount), 1, X + l * l * channels + column, Int32(channels))
         }
     }
 

@@ -35,7 +35,11 @@ final class Workspace {
     private(set) var pairHarmonicGradients: UnsafeMutablePointer<SIMD3<Double>>
     private(set) var pairA: UnsafeMutablePointer<Double>
     private(set) var pairB: UnsafeMutablePointer<Double>
-    private var capacityPairs = 0
+    /// Unit vectors of the pairs of a values-only expansion, by coordinate (x, y, z rows of `capacityPairs`), for
+    /// the harmonics of all pairs at once (then `pairHarmonics` is lm-major, see `SOAPEngine.expand`).
+    private(set) var pairUnits: UnsafeMutablePointer<Double>
+    /// Pairs the buffers hold: a multiple of `SphericalHarmonics.batch`.
+    private(set) var capacityPairs = 0
     /// Rows of the pairs cached by the last `expand`: the neighbors of each channel, then the displacements.
     var cachedRows: [Range<Int>] = []
 
@@ -72,6 +76,7 @@ final class Workspace {
         pairHarmonicGradients = .allocate(capacity: 0)
         pairA = .allocate(capacity: 0)
         pairB = .allocate(capacity: 0)
+        pairUnits = .allocate(capacity: 0)
     }
 
     deinit {
@@ -85,10 +90,10 @@ final class Workspace {
         derivativeProducts?.deallocate()
     }
 
-    /// Doubles a cached pair holds: its harmonics, their gradients and the two radial factors.
+    /// Doubles a cached pair holds: its harmonics, their gradients, the two radial factors and its unit vector.
     static func pairValues(nMax: Int, lMax: Int) -> Int {
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
-        return 4 * lm + 2 * ln
+        return 4 * lm + 2 * ln + 3
     }
 
     /// Doubles held by the buffers that grow with the pairs and slots of a center (what reuse saves).
@@ -168,17 +173,19 @@ final class Workspace {
         unwritten = [Bool](repeating: false, count: capacitySlots)
     }
 
-    /// Makes room to cache up to `count` pairs.
+    /// Makes room to cache up to `count` pairs (rounded up to a multiple of `SphericalHarmonics.batch`).
     func beginPairs(_ count: Int) {
         guard count > capacityPairs else { return }
         freePairs()
-        capacityPairs = max(count, 2 * capacityPairs)
+        let batch = SphericalHarmonics.batch
+        capacityPairs = (max(count, 2 * capacityPairs) + batch - 1) / batch * batch
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
         pairs = .allocate(capacity: capacityPairs)
         pairHarmonics = .allocate(capacity: capacityPairs * lm)
         pairHarmonicGradients = .allocate(capacity: capacityPairs * lm)
         pairA = .allocate(capacity: capacityPairs * ln)
         pairB = .allocate(capacity: capacityPairs * ln)
+        pairUnits = .allocate(capacity: 3 * capacityPairs)
     }
 
     private func freePairs() {
@@ -187,5 +194,6 @@ final class Workspace {
         pairHarmonicGradients.deallocate()
         pairA.deallocate()
         pairB.deallocate()
+        pairUnits.deallocate()
     }
 }
