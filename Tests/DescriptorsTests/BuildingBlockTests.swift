@@ -79,15 +79,28 @@ struct BuildingBlockTests {
         let n = sh.count
         let y = UnsafeMutablePointer<Double>.allocate(capacity: n), plus = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let minus = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        let g = UnsafeMutablePointer<SIMD3<Double>>.allocate(capacity: n)
+        let b = SphericalHarmonics.batch
+        let yBatch = UnsafeMutablePointer<Double>.allocate(capacity: n * b)
+        let g = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n * b)
         defer {
             y.deallocate()
             plus.deallocate()
             minus.deallocate()
+            yBatch.deallocate()
             g.deallocate()
         }
         for r in [SIMD3(0.3, -1.2, 0.7), SIMD3(0, 0, 2.5), SIMD3(-0.1, 0.0, -3)] {
-            sh.valuesAndGradients(r / norm(r), inverseR: 1 / norm(r), values: y, gradients: g)
+            // One vector in lane 0 of a batch; the gradient of entry k along axis is at (3k + axis) · b.
+            let u = r / norm(r)
+            var coordinates = [Double](repeating: 0, count: 4 * b)
+            (coordinates[0], coordinates[b], coordinates[2 * b], coordinates[3 * b]) = (u.x, u.y, u.z, 1 / norm(r))
+            coordinates.withUnsafeBufferPointer { c in
+                let c = c.baseAddress!
+                sh.valuesAndGradients(
+                    x: c, y: c + b, z: c + 2 * b, inverseR: c + 3 * b, count: 1, values: yBatch, gradients: g, stride: b)
+            }
+            sh.values(u, into: y)
+            for k in 0..<n { #expect(yBatch[k * b] == y[k]) }
             let h = 1e-6
             for axis in 0..<3 {
                 var rp = r, rm = r
@@ -95,7 +108,7 @@ struct BuildingBlockTests {
                 rm[axis] -= h
                 sh.values(rp / norm(rp), into: plus)
                 sh.values(rm / norm(rm), into: minus)
-                for k in 0..<n { #expect(abs((plus[k] - minus[k]) / (2 * h) - g[k][axis]) < 1e-7) }
+                for k in 0..<n { #expect(abs((plus[k] - minus[k]) / (2 * h) - g[(3 * k + axis) * b]) < 1e-7) }
             }
         }
     }

@@ -45,21 +45,46 @@ public struct SphericalHarmonics: Sendable {
     /// Number of (l, m) entries: (l_max + 1)².
     public var count: Int { (lMax + 1) * (lMax + 1) }
 
-    /// Y_lm(r̂) for a unit vector `u`, written to `values` (count entries).
-    public func values(_ u: SIMD3<Double>, into values: UnsafeMutablePointer<Double>) {
-        evaluate(u, inverseR: 0, values: values, gradients: nil)
-    }
-
-    /// Lanes of `values(x:y:z:count:into:stride:)`: unit vectors are taken this many at a time.
+    /// Lanes of the batched evaluations: unit vectors are taken this many at a time.
     public static let batch = 8
 
+    /// Y_lm(r̂) for a unit vector `u`, written to `values` (count entries): one lane of
+    /// `values(x:y:z:count:into:stride:)`.
+    public func values(_ u: SIMD3<Double>, into values: UnsafeMutablePointer<Double>) {
+        let b = Self.batch, count = self.count
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * b + count * b) { buffer in
+            let xyz = buffer.baseAddress!, out = xyz + 3 * b
+            xyz.initialize(repeating: 0, count: 3 * b)
+            (xyz[0], xyz[b], xyz[2 * b]) = (u.x, u.y, u.z)
+            self.values(x: xyz, y: xyz + b, z: xyz + 2 * b, count: 1, into: out, stride: b)
+            for lm in 0..<count { values[lm] = out[lm * b] }
+        }
+    }
+
     /// Y_lm of `count` unit vectors given by their coordinates `x`, `y`, `z`, written lm-major: Y_lm of vector p at
-    /// `values[(l² + l + m) · stride + p]`. The vectors are taken `batch` at a time, by the same recursion and in the
-    /// same order of operations as `values(_:into:)` (so the numbers are the same); the coordinates must be readable
-    /// and `stride` must leave room up to `count` rounded up to a multiple of `batch` (the extra lanes are written).
+    /// `values[(l² + l + m) · stride + p]`. The vectors are taken `batch` at a time: the coordinates must be
+    /// readable, and `stride` must leave room, up to `count` rounded up to a multiple of `batch` (the extra lanes are
+    /// written too).
     public func values(
         x: UnsafePointer<Double>, y: UnsafePointer<Double>, z: UnsafePointer<Double>, count: Int,
         into values: UnsafeMutablePointer<Double>, stride: Int
+    ) {
+        evaluate(x: x, y: y, z: z, inverseR: nil, count: count, values: values, gradients: nil, stride: stride)
+    }
+
+    /// As `values(x:y:z:count:into:stride:)`, with ∂Y_lm/∂r of each vector given 1/|r| (`inverseR`, as readable as
+    /// the coordinates): component α of vector p at `gradients[(3 (l² + l + m) + α) · stride + p]`.
+    public func valuesAndGradients(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, z: UnsafePointer<Double>, inverseR: UnsafePointer<Double>,
+        count: Int, values: UnsafeMutablePointer<Double>, gradients: UnsafeMutablePointer<Double>, stride: Int
+    ) {
+        evaluate(x: x, y: y, z: z, inverseR: inverseR, count: count, values: values, gradients: gradients, stride: stride)
+    }
+
+    @inline(__always)
+    private func evaluate(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, z: UnsafePointer<Double>, inverseR: UnsafePointer<Double>?,
+        count: Int, values: UnsafeMutablePointer<Double>, gradients: UnsafeMutablePointer<Double>?, stride: Int
     ) {
         typealias Lanes = SIMD8<Double>
         precondition(Lanes.scalarCount == Self.batch && stride >= (count + Self.batch - 1) / Self.batch * Self.batch)
@@ -69,94 +94,51 @@ public struct SphericalHarmonics: Sendable {
         @inline(__always) func store(_ v: Lanes, _ p: UnsafeMutablePointer<Double>) {
             UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
         }
+        let zero = Lanes(repeating: 0)
         entries.withUnsafeBufferPointer { entries in
             for p in Swift.stride(from: 0, to: count, by: Self.batch) {
                 let x = load(x + p), y = load(y + p), z = load(z + p)
-                var c = Lanes(repeating: 1), s = Lanes(repeating: 0)
+                let inverseR = inverseR.map { load($0 + p) } ?? zero
+                /// Writes ∇F (the polynomial's gradient) of entry `lm` projected on the tangent plane, over r.
+                @inline(__always) func storeGradient(_ lm: Int, _ fx: Lanes, _ fy: Lanes, _ fz: Lanes) {
+                    guard let gradients else { return }
+                    let radial = fx * x + fy * y + fz * z
+                    store((fx - radial * x) * inverseR, gradients + 3 * lm * stride + p)
+                    store((fy - radial * y) * inverseR, gradients + (3 * lm + 1) * stride + p)
+                    store((fz - radial * z) * inverseR, gradients + (3 * lm + 2) * stride + p)
+                }
+                // C_m, S_m (and C_{m−1}, S_{m−1}); the diagonal start Q_m^m = (−1)^m (2m − 1)!!.
+                var c = Lanes(repeating: 1), s = zero, cPrev = zero, sPrev = zero
                 var qmm = 1.0
                 for m in 0...lMax {
                     if m > 0 {
+                        (cPrev, sPrev) = (c, s)
                         (c, s) = (x * c - y * s, x * s + y * c)
                         qmm *= -Double(2 * m - 1)
                     }
-                    var q2 = Lanes(repeating: 0), q1 = Lanes(repeating: qmm)
+                    // Q_l^m(z) upward in l, with dQ/dz.
+                    var q2 = zero, dq2 = zero, q1 = Lanes(repeating: qmm), dq1 = zero
+                    let md = Double(m)
                     for l in m...lMax {
                         let plus = l * l + l + m, minus = l * l + l - m
                         let entry = entries[plus]
-                        let q: Lanes
+                        let q: Lanes, dq: Lanes
                         if l == m {
                             q = q1
+                            dq = zero
                         } else {
                             q = entry.a * z * q1 - entry.b * q2
-                            q2 = q1
-                            q1 = q
+                            dq = entry.a * (q1 + z * dq1) - entry.b * dq2
+                            (q2, dq2, q1, dq1) = (q1, dq1, q, dq)
                         }
-                        let nq = entry.normalisation * q
+                        let n = entry.normalisation
+                        let nq = n * q
                         store(nq * c, values + plus * stride + p)
                         if m > 0 { store(nq * s, values + minus * stride + p) }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Y_lm(r̂) and ∂Y_lm/∂r (3 per entry, x y z) for a unit vector `u` and 1/|r| = `inverseR`.
-    public func valuesAndGradients(
-        _ u: SIMD3<Double>, inverseR: Double, values: UnsafeMutablePointer<Double>,
-        gradients: UnsafeMutablePointer<SIMD3<Double>>
-    ) {
-        evaluate(u, inverseR: inverseR, values: values, gradients: gradients)
-    }
-
-    @inline(__always)
-    private func evaluate(
-        _ u: SIMD3<Double>, inverseR: Double, values: UnsafeMutablePointer<Double>,
-        gradients: UnsafeMutablePointer<SIMD3<Double>>?
-    ) {
-        let x = u.x, y = u.y, z = u.z
-        // C_m, S_m and the diagonal start Q_m^m = (−1)^m (2m − 1)!!.
-        var c = 1.0, s = 0.0  // C_m, S_m
-        var cPrev = 0.0, sPrev = 0.0  // C_{m−1}, S_{m−1}
-        var qmm = 1.0
-        entries.withUnsafeBufferPointer { entries in
-            for m in 0...lMax {
-                if m > 0 {
-                    let cNew = x * c - y * s, sNew = x * s + y * c
-                    cPrev = c
-                    sPrev = s
-                    c = cNew
-                    s = sNew
-                    qmm *= -Double(2 * m - 1)
-                }
-                // Q_l^m(z) upward in l, with dQ/dz.
-                var q2 = 0.0, dq2 = 0.0  // Q_{l−2}
-                var q1 = qmm, dq1 = 0.0  // Q_{l−1} (starts at Q_m^m)
-                for l in m...lMax {
-                    let plus = l * l + l + m, minus = l * l + l - m
-                    let entry = entries[plus]
-                    let q: Double, dq: Double
-                    if l == m {
-                        q = qmm
-                        dq = 0
-                    } else {
-                        q = entry.a * z * q1 - entry.b * q2
-                        dq = entry.a * (q1 + z * dq1) - entry.b * dq2
-                        q2 = q1
-                        dq2 = dq1
-                        q1 = q
-                        dq1 = dq
-                    }
-                    let n = entry.normalisation
-                    values[plus] = n * q * c
-                    if m > 0 { values[minus] = n * q * s }
-                    if let gradients {
-                        // ∇F for the cosine and sine parts, then the tangential projection / r.
-                        let md = Double(m)
-                        let gc = n * SIMD3(q * md * cPrev, -q * md * sPrev, dq * c)
-                        gradients[plus] = (gc - dot(gc, u) * u) * inverseR
-                        if m > 0 {
-                            let gs = n * SIMD3(q * md * sPrev, q * md * cPrev, dq * s)
-                            gradients[minus] = (gs - dot(gs, u) * u) * inverseR
+                        if gradients != nil {
+                            let qm = q * md
+                            storeGradient(plus, n * (qm * cPrev), n * -(qm * sPrev), n * (dq * c))
+                            if m > 0 { storeGradient(minus, n * (qm * sPrev), n * (qm * cPrev), n * (dq * s)) }
                         }
                     }
                 }

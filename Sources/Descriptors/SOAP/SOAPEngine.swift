@@ -199,9 +199,10 @@ struct SOAPEngine: Sendable {
         var blockEnd = Array(blockStart.prefix(S))
         var displaced = blockStart[S]
         if !cache { ws.beginPairs(blockStart[S]) }
-        // Values only: each pair's unit vector goes to `pairUnits` and the harmonics of all pairs are computed at
-        // once after the loop, lm-major (Y_lm of row p at lm · capacity + p).
-        let ux = ws.pairUnits, uy = ux + ws.capacityPairs, uz = uy + ws.capacityPairs
+        // Each pair's unit vector (and inverse distance) goes to `pairUnits`; the harmonics of all pairs are computed
+        // at once after the loop, lm-major (Y_lm of row p at lm · capacity + p).
+        let capacity = ws.capacityPairs
+        let ux = ws.pairUnits, uy = ux + capacity, uz = uy + capacity, inverseR = uz + capacity
         if cache, let i = center.atom, !center.attached {
             let slot = slots ? ws.slot(of: i, pattern: 0, column: 0) : -1
             cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: displaced, slot: slot, workspace: ws)
@@ -230,18 +231,15 @@ struct SOAPEngine: Sendable {
             let column = channel * nMax
             let row = blockEnd[channel]
             blockEnd[channel] += 1
-            let A = ws.pairA + row * lnCount, Y = ws.pairHarmonics + row * lmCount
+            let A = ws.pairA + row * lnCount
+            (ux[row], uy[row], uz[row], inverseR[row]) = (u.x, u.y, u.z, 1 / r)
             guard cache else {
                 basis.spline.evaluate(r, values: A)
                 for k in 0..<lnCount { A[k] *= w }
-                ux[row] = u.x
-                uy[row] = u.y
-                uz[row] = u.z
                 continue
             }
             // Keep this pair's angular and radial factors for the second pass.
             basis.spline.evaluate(r, values: radial, derivatives: dRadial)
-            harmonics.valuesAndGradients(u, inverseR: 1 / r, values: Y, gradients: ws.pairHarmonicGradients + row * lmCount)
             let B = ws.pairB + row * lnCount
             for k in 0..<lnCount {
                 A[k] = radial[k] * w
@@ -251,22 +249,24 @@ struct SOAPEngine: Sendable {
             let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1
             ws.pairs[row] = Workspace.CachedPair(atom: j, slot: slot, column: column, vector: d, unit: u)
         }
-        if !cache {
-            // Rows left between the channels' blocks (pairs that did not contribute) and past the last get a
-            // unit vector too, since harmonics are computed a batch of rows at a time.
-            let batch = SphericalHarmonics.batch, padded = (blockStart[S] + batch - 1) / batch * batch
-            for c in 0..<S {
-                for row in blockEnd[c]..<(c + 1 < S ? blockStart[c + 1] : padded) {
-                    (ux[row], uy[row], uz[row]) = (0, 0, 1)
-                }
-            }
-            harmonics.values(
-                x: ux, y: uy, z: uz, count: blockStart[S], into: ws.pairHarmonics, stride: ws.capacityPairs)
-        }
+        // Rows left between the channels' blocks (pairs that did not contribute) and past the last get a unit
+        // vector too, since harmonics are computed a batch of rows at a time; the displacements' rows, written over
+        // by the last batch, get their factors after it.
+        let batch = SphericalHarmonics.batch, padded = (blockStart[S] + batch - 1) / batch * batch
         for c in 0..<S {
-            accumulate(
-                ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, lmMajor: !cache, into: X)
+            for row in blockEnd[c]..<(c + 1 < S ? blockStart[c + 1] : padded) {
+                (ux[row], uy[row], uz[row], inverseR[row]) = (0, 0, 1, 0)
+            }
         }
+        if cache {
+            harmonics.valuesAndGradients(
+                x: ux, y: uy, z: uz, inverseR: inverseR, count: blockStart[S], values: ws.pairHarmonics,
+                gradients: ws.pairHarmonicGradients, stride: capacity)
+            for row in blockStart[S]..<displaced { cacheDisplacementHarmonics(row: row, workspace: ws) }
+        } else {
+            harmonics.values(x: ux, y: uy, z: uz, count: blockStart[S], into: ws.pairHarmonics, stride: capacity)
+        }
+        for c in 0..<S { accumulate(ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, into: X) }
         ws.cachedRows.removeAll(keepingCapacity: true)
         if cache {
             for c in 0..<S { ws.cachedRows.append(blockStart[c]..<blockEnd[c]) }
@@ -277,7 +277,7 @@ struct SOAPEngine: Sendable {
         let v = ws.projection, wx = ws.projection + K, wy = ws.projection + 2 * K, wz = ws.projection + 3 * K
         for c in ws.cachedRows.joined() {
             let pair = ws.pairs[c]
-            let Y = ws.pairHarmonics + c * lmCount, dY = ws.pairHarmonicGradients + c * lmCount
+            let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
             let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount
             let assign = pair.slot >= 0 && ws.takeUnwritten(pair.slot)
             for l in 0...lMax {
@@ -285,13 +285,14 @@ struct SOAPEngine: Sendable {
                 for k in 0..<(4 * K) { v[k] = 0 }
                 for lm in (l * l)..<((l + 1) * (l + 1)) {
                     let row = projected + lm * K
-                    let y = Y[lm], g = dY[lm]
+                    let y = Y[lm * capacity]
+                    let gx = dY[3 * lm * capacity], gy = dY[(3 * lm + 1) * capacity], gz = dY[(3 * lm + 2) * capacity]
                     for jb in 0..<K {
                         let x = row[jb]
                         v[jb] += y * x
-                        wx[jb] += g.x * x
-                        wy[jb] += g.y * x
-                        wz[jb] += g.z * x
+                        wx[jb] += gx * x
+                        wy[jb] += gy * x
+                        wz[jb] += gz * x
                     }
                 }
                 let a = A + l * nMax, b = B + l * nMax
@@ -313,22 +314,16 @@ struct SOAPEngine: Sendable {
     }
 
     /// X_l[m, column + n] += Σ_rows Y_lm A_nl for every l: one matrix product per l over the pair rows `rows` of
-    /// `ws.pairHarmonics` (Y: a row per pair, or with `lmMajor` a row per lm, `ws.capacityPairs` long) and
-    /// `ws.pairA` (A = w f_nl).
-    private func accumulate(
-        _ ws: Workspace, rows: Range<Int>, column: Int, lmMajor: Bool, into X: UnsafeMutablePointer<Double>
-    ) {
+    /// `ws.pairHarmonics` (Y, lm-major) and `ws.pairA` (A = w f_nl).
+    private func accumulate(_ ws: Workspace, rows: Range<Int>, column: Int, into X: UnsafeMutablePointer<Double>) {
         guard !rows.isEmpty else { return }
-        let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
+        let lnCount = (lMax + 1) * nMax, capacity = ws.capacityPairs
         let A = ws.pairA + rows.lowerBound * lnCount
         for l in 0...lMax {
-            let (order, Y, ldY) =
-                lmMajor
-                ? (CblasNoTrans, ws.pairHarmonics + l * l * ws.capacityPairs + rows.lowerBound, ws.capacityPairs)
-                : (CblasTrans, ws.pairHarmonics + rows.lowerBound * lmCount + l * l, lmCount)
             cblas_dgemm(
-                CblasRowMajor, order, CblasNoTrans, Int32(2 * l + 1), Int32(nMax), Int32(rows.count), 1,
-                Y, Int32(ldY), A + l * nMax, Int32(lnCount), 1, X + l * l * channels + column, Int32(channels))
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * l + 1), Int32(nMax), Int32(rows.count), 1,
+                ws.pairHarmonics + l * l * capacity + rows.lowerBound, Int32(capacity), A + l * nMax, Int32(lnCount), 1,
+                X + l * l * channels + column, Int32(channels))
         }
     }
 
@@ -339,16 +334,22 @@ struct SOAPEngine: Sendable {
     }
 
     /// Caches, as pair `index`, the displacement of `atom`'s density off a fixed center (`CenterDisplacement`);
-    /// `slot` is the atom's slot (−1 without slots).
+    /// `slot` is the atom's slot (−1 without slots). Its harmonics follow, once the pairs' are computed
+    /// (`cacheDisplacementHarmonics`).
     private func cacheDisplacement(atom: Int, column: Int, index: Int, slot: Int, workspace ws: Workspace) {
-        let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
-        (ws.pairHarmonics + index * lmCount).update(repeating: 0, count: lmCount)
-        displacement.harmonicGradients.withUnsafeBufferPointer {
-            (ws.pairHarmonicGradients + index * lmCount).update(from: $0.baseAddress!, count: lmCount)
-        }
+        let lnCount = (lMax + 1) * nMax
         displacement.radial.withUnsafeBufferPointer { (ws.pairA + index * lnCount).update(from: $0.baseAddress!, count: lnCount) }
         (ws.pairB + index * lnCount).update(repeating: 0, count: lnCount)
         ws.pairs[index] = Workspace.CachedPair(atom: atom, slot: slot, column: column, vector: .zero, unit: .zero)
+    }
+
+    /// The harmonic factors of a cached displacement in row `row` (lm-major): Y = 0, ∂Y from `CenterDisplacement`.
+    private func cacheDisplacementHarmonics(row: Int, workspace ws: Workspace) {
+        let capacity = ws.capacityPairs
+        for (lm, g) in displacement.harmonicGradients.enumerated() {
+            ws.pairHarmonics[lm * capacity + row] = 0
+            for axis in 0..<3 { ws.pairHarmonicGradients[(3 * lm + axis) * capacity + row] = g[axis] }
+        }
     }
 
     /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α; with `assign`,
@@ -527,7 +528,7 @@ struct SOAPEngine: Sendable {
         _ body: (_ atom: Int, _ vector: SIMD3<Double>, _ gradient: SIMD3<Double>) -> Void
     ) {
         let K = channels, nMax = self.nMax, lMax = self.lMax, D = layout.length
-        let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
+        let lnCount = (lMax + 1) * nMax, capacity = ws.capacityPairs
         var projection = 0.0
         if normalise && norm > 0 { for k in 0..<D { projection += q[k] * weights[k] } }
         let inverse = normalise && norm > 0 ? 1 / norm : 1
@@ -557,7 +558,7 @@ struct SOAPEngine: Sendable {
         let Z = ws.backProjection
         for c in ws.cachedRows.joined() {
             let pair = ws.pairs[c]
-            let Y = ws.pairHarmonics + c * lmCount, dY = ws.pairHarmonicGradients + c * lmCount
+            let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
             let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount
             var radialPart = 0.0, angularPart = SIMD3<Double>.zero
             for l in 0...lMax {
@@ -569,8 +570,9 @@ struct SOAPEngine: Sendable {
                         zb += b[n] * row[n]
                         za += a[n] * row[n]
                     }
-                    radialPart += Y[lm] * zb
-                    angularPart += za * dY[lm]
+                    radialPart += Y[lm * capacity] * zb
+                    angularPart +=
+                        za * SIMD3(dY[3 * lm * capacity], dY[(3 * lm + 1) * capacity], dY[(3 * lm + 2) * capacity])
                 }
             }
             body(pair.atom, pair.vector, radialPart * pair.unit + angularPart)

@@ -31,14 +31,18 @@ final class Workspace {
     let backProjection: UnsafeMutablePointer<Double>
 
     private(set) var pairs: UnsafeMutablePointer<CachedPair>
+    /// Y_lm of each cached pair, lm-major: Y_lm of row p at lm · `capacityPairs` + p.
     private(set) var pairHarmonics: UnsafeMutablePointer<Double>
-    private(set) var pairHarmonicGradients: UnsafeMutablePointer<SIMD3<Double>>
+    /// ∂Y_lm/∂r_α of each cached pair, lm-major: (3 lm + α) · `capacityPairs` + p.
+    private(set) var pairHarmonicGradients: UnsafeMutablePointer<Double>
     private(set) var pairA: UnsafeMutablePointer<Double>
     private(set) var pairB: UnsafeMutablePointer<Double>
-    /// Unit vectors of the pairs of a values-only expansion, by coordinate (x, y, z rows of `capacityPairs`), for
-    /// the harmonics of all pairs at once (then `pairHarmonics` is lm-major, see `SOAPEngine.expand`).
+    /// The unit vector and inverse distance of each pair (rows x, y, z, 1/r of `capacityPairs`), from which the
+    /// harmonics of all pairs of a center are computed at once.
     private(set) var pairUnits: UnsafeMutablePointer<Double>
-    /// Pairs the buffers hold: a multiple of `SphericalHarmonics.batch`.
+    /// Pairs the buffers hold, which is also the row length of the lm-major harmonics: an odd multiple of
+    /// `SphericalHarmonics.batch` (so that a pair's entries, a row apart, fall in different cache sets; a power of
+    /// two would put them all in a few).
     private(set) var capacityPairs = 0
     /// Rows of the pairs cached by the last `expand`: the neighbors of each channel, then the displacements.
     var cachedRows: [Range<Int>] = []
@@ -90,10 +94,11 @@ final class Workspace {
         derivativeProducts?.deallocate()
     }
 
-    /// Doubles a cached pair holds: its harmonics, their gradients, the two radial factors and its unit vector.
+    /// Doubles a cached pair holds: its harmonics, their gradients, the two radial factors, its unit vector and
+    /// inverse distance.
     static func pairValues(nMax: Int, lMax: Int) -> Int {
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
-        return 4 * lm + 2 * ln + 3
+        return 4 * lm + 2 * ln + 4
     }
 
     /// Doubles held by the buffers that grow with the pairs and slots of a center (what reuse saves).
@@ -173,19 +178,20 @@ final class Workspace {
         unwritten = [Bool](repeating: false, count: capacitySlots)
     }
 
-    /// Makes room to cache up to `count` pairs (rounded up to a multiple of `SphericalHarmonics.batch`).
+    /// Makes room to cache up to `count` pairs (rounded up to an odd multiple of `SphericalHarmonics.batch`).
     func beginPairs(_ count: Int) {
         guard count > capacityPairs else { return }
         freePairs()
         let batch = SphericalHarmonics.batch
-        capacityPairs = (max(count, 2 * capacityPairs) + batch - 1) / batch * batch
+        let batches = (max(count, 2 * capacityPairs) + batch - 1) / batch
+        capacityPairs = (batches % 2 == 0 ? batches + 1 : batches) * batch
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
         pairs = .allocate(capacity: capacityPairs)
         pairHarmonics = .allocate(capacity: capacityPairs * lm)
-        pairHarmonicGradients = .allocate(capacity: capacityPairs * lm)
+        pairHarmonicGradients = .allocate(capacity: 3 * capacityPairs * lm)
         pairA = .allocate(capacity: capacityPairs * ln)
         pairB = .allocate(capacity: capacityPairs * ln)
-        pairUnits = .allocate(capacity: 3 * capacityPairs)
+        pairUnits = .allocate(capacity: 4 * capacityPairs)
     }
 
     private func freePairs() {
