@@ -112,16 +112,20 @@ struct ACSFAngular: Sendable {
         row: UnsafeMutablePointer<Double>, gradients: Bool
     ) {
         let k0 = partners.lowerBound, n = partners.count
+        // The per-pair rows are filled a whole number of vectors at a time (no scalar remainder): the lanes past the
+        // run read the neighbors after it, or the workspace's padding (`ACSFWorkspace.lanePadding`), and are never
+        // summed or written to a gradient.
+        let lanes = (n + ACSFWorkspace.lanePadding - 1) / ACSFWorkspace.lanePadding * ACSFWorkspace.lanePadding
         let xj = ws.x[j], yj = ws.y[j], zj = ws.z[j], inverseRj = ws.inverseDistances[j]
         let x = ws.x + k0, y = ws.y + k0, z = ws.z + k0, inverseR = ws.inverseDistances + k0
         let fk = ws.cutoffs + k0, sk = ws.slopes + k0
         let fj = ws.cutoffs[j], sj = ws.slopes[j]
         let cosine = ws.pairs(Self.cosine), rjk2 = ws.pairs(Self.distanceSquared)
         let fjk = ws.pairs(Self.cutoff), sjk = ws.pairs(Self.slope), ones = ws.pairs(Self.ones)
-        for q in 0..<n { cosine[q] = (xj * x[q] + yj * y[q] + zj * z[q]) * inverseRj * inverseR[q] }
+        for q in 0..<lanes { cosine[q] = (xj * x[q] + yj * y[q] + zj * z[q]) * inverseRj * inverseR[q] }
         if !g4Eta.isEmpty {
             let cutoff2 = cutoff.radius * cutoff.radius
-            for q in 0..<n {
+            for q in 0..<lanes {
                 let dx = x[q] - xj, dy = y[q] - yj, dz = z[q] - zj
                 let d2 = dx * dx + dy * dy + dz * dz
                 let clamped = min(d2, cutoff2)
@@ -129,29 +133,29 @@ struct ACSFAngular: Sendable {
                 fjk[q] = (d2 < cutoff2 ? 1 : 0) * cutoff.value(squared: clamped)
             }
             if gradients {
-                for q in 0..<n { sjk[q] = (rjk2[q] < cutoff2 ? 1 : 0) * cutoff.slopeOverR(squared: rjk2[q]) }
+                for q in 0..<lanes { sjk[q] = (rjk2[q] < cutoff2 ? 1 : 0) * cutoff.slopeOverR(squared: rjk2[q]) }
             }
             for (v, eta) in g4Eta.enumerated() {
                 let e = ws.pairs(Self.fixedRows + v)
                 if eta * cutoff2 <= 708 {
-                    for q in 0..<n { e[q] = PolynomialElementary.exponentialAboveLimit(-eta * rjk2[q]) }
+                    for q in 0..<lanes { e[q] = PolynomialElementary.exponentialAboveLimit(-eta * rjk2[q]) }
                 } else {
-                    for q in 0..<n { e[q] = PolynomialElementary.exponential(-eta * rjk2[q]) }
+                    for q in 0..<lanes { e[q] = PolynomialElementary.exponential(-eta * rjk2[q]) }
                 }
             }
         }
         for (b, half) in halfLambdas.enumerated() {
             let base = ws.pairs(Self.fixedRows + g4Eta.count + b)
-            for q in 0..<n { base[q] = max(0, 0.5 + half * cosine[q]) }
+            for q in 0..<lanes { base[q] = max(0, 0.5 + half * cosine[q]) }
         }
         for power in powers where gradients || !power.forGradients {
             let base = ws.pairs(Self.fixedRows + g4Eta.count + power.base), p = ws.pairs(power.row)
             let e = power.exponent
             if e.rounded() == e && e >= 2 && e <= 64 {
-                for q in 0..<n { p[q] = base[q] * base[q] }
-                for _ in 2..<Int(e) { for q in 0..<n { p[q] *= base[q] } }
+                for q in 0..<lanes { p[q] = base[q] * base[q] }
+                for _ in 2..<Int(e) { for q in 0..<lanes { p[q] *= base[q] } }
             } else {
-                for q in 0..<n { p[q] = pow(base[q], e) }
+                for q in 0..<lanes { p[q] = pow(base[q], e) }
             }
         }
         for weight in weights {
@@ -159,17 +163,17 @@ struct ACSFAngular: Sendable {
             let wk = ws.exponentials(weight.eta) + k0
             if let g = weight.g4Exponential {
                 let ejk = ws.pairs(Self.fixedRows + g)
-                for q in 0..<n { w[q] = wk[q] * ejk[q] * fk[q] * fjk[q] }
+                for q in 0..<lanes { w[q] = wk[q] * ejk[q] * fk[q] * fjk[q] }
                 if gradients {
-                    for q in 0..<n {
+                    for q in 0..<lanes {
                         v[q] = wk[q] * ejk[q] * sk[q] * fjk[q]
                         u[q] = wk[q] * ejk[q] * fk[q] * sjk[q]
                     }
                 }
             } else {
-                for q in 0..<n { w[q] = wk[q] * fk[q] }
+                for q in 0..<lanes { w[q] = wk[q] * fk[q] }
                 if gradients {
-                    for q in 0..<n { v[q] = wk[q] * sk[q] }
+                    for q in 0..<lanes { v[q] = wk[q] * sk[q] }
                 }
             }
         }
@@ -215,19 +219,18 @@ struct ACSFAngular: Sendable {
         }
     }
 
-    /// Σ a[q] b[q] over q < n, two lanes at a time with two vector partial sums.
+    /// Σ a[q] b[q] over q < n, eight lanes at a time with a vector partial sum.
     @inline(__always)
     private static func dot(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ n: Int) -> Double {
-        @inline(__always) func pair(_ p: UnsafeMutablePointer<Double>, _ q: Int) -> SIMD2<Double> {
-            UnsafeRawPointer(p + q).loadUnaligned(as: SIMD2<Double>.self)
+        @inline(__always) func lanes(_ p: UnsafeMutablePointer<Double>, _ q: Int) -> SIMD8<Double> {
+            UnsafeRawPointer(p + q).loadUnaligned(as: SIMD8<Double>.self)
         }
-        var s0 = SIMD2<Double>(), s1 = SIMD2<Double>(), q = 0
-        while q + 4 <= n {
-            s0 += pair(a, q) * pair(b, q)
-            s1 += pair(a, q + 2) * pair(b, q + 2)
-            q += 4
+        var partial = SIMD8<Double>(), q = 0
+        while q + 8 <= n {
+            partial += lanes(a, q) * lanes(b, q)
+            q += 8
         }
-        var s = (s0 + s1).sum()
+        var s = partial.sum()
         while q < n {
             s += a[q] * b[q]
             q += 1

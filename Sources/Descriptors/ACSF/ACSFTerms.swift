@@ -35,8 +35,9 @@ struct ACSFTerms: Sendable {
     ) {
         row[0] += fc
         // ∂G/∂r_j = (dG/dr) d / r; `slope` is (dG/dr) / r.
-        @inline(__always) func add(_ f: Int, _ slope: Double) {
+        @inline(__always) func add(_ f: Int, _ slope: @autoclosure () -> Double) {
             guard let block else { return }
+            let slope = slope()
             block[f] += slope * d.x
             block[stride + f] += slope * d.y
             block[2 * stride + f] += slope * d.z

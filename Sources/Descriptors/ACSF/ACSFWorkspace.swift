@@ -7,6 +7,9 @@ import Atoms
 final class ACSFWorkspace {
     /// Rows of the arena before the exponentials: x, y, z, distance, inverse distance, cutoff, slope.
     private static let neighborRows = 7
+    /// The angular functions fill their per-pair rows this many lanes at a time (`ACSFAngular.add`): every row has
+    /// this many entries past the neighbors, which `gather` sets to zero in the neighbor rows.
+    static let lanePadding = 8
 
     private let etas: Int, pairRows: Int, gradientRows: Int, functions: Int, speciesCount: Int
     private var arena: UnsafeMutablePointer<Double>
@@ -49,6 +52,21 @@ final class ACSFWorkspace {
     /// order within a species) and gives each atom a slot in order of first appearance in the list; `slopes` only
     /// with `gradients`, and then the gradient sums zeroed.
     func gather(center i: Int, list: NeighborList, speciesOf: [Int], terms: ACSFTerms, gradients: Bool) {
+        // The per-center arrays are moved into locals for the pair loops and back at the end: reached through the
+        // class, every access would cost an exclusivity check.
+        var slotOfAtom = [Int](), slotAtoms = [Int](), bySpecies = [[Int]](), slots = [Int](), speciesStart = [Int]()
+        swap(&slotOfAtom, &self.slotOfAtom)
+        swap(&slotAtoms, &self.slotAtoms)
+        swap(&bySpecies, &self.bySpecies)
+        swap(&slots, &self.slots)
+        swap(&speciesStart, &self.speciesStart)
+        defer {
+            swap(&slotOfAtom, &self.slotOfAtom)
+            swap(&slotAtoms, &self.slotAtoms)
+            swap(&bySpecies, &self.bySpecies)
+            swap(&slots, &self.slots)
+            swap(&speciesStart, &self.speciesStart)
+        }
         for atom in slotAtoms { slotOfAtom[atom] = -1 }
         slotAtoms.removeAll(keepingCapacity: true)
         slotOfAtom[i] = 0
@@ -63,13 +81,14 @@ final class ACSFWorkspace {
             bySpecies[speciesOf[j]].append(p)
         }
         let count = list.pairs(of: i).count
-        if count > rowLength {
+        if count + Self.lanePadding > rowLength {
             arena.deallocate()
-            rowLength = max(count, 2 * rowLength)
+            rowLength = max(count + Self.lanePadding, 2 * rowLength)
             arena = .allocate(capacity: (Self.neighborRows + etas + pairRows + gradientRows) * rowLength)
         }
         slots.removeAll(keepingCapacity: true)
         let rows = self.rows
+        let distinctEta = terms.angular.distinctEta
         var k = 0
         for (s, pairs) in bySpecies.enumerated() {
             speciesStart[s] = k
@@ -83,13 +102,16 @@ final class ACSFWorkspace {
                 rows.cutoffs[k] = terms.cutoff.value(r)
                 rows.slopes[k] = gradients ? terms.cutoff.slopeOverR(squared: r * r) : 0
                 slots.append(slotOfAtom[Int(list.neighbors[p])])
-                for (u, eta) in terms.angular.distinctEta.enumerated() {
+                for (u, eta) in distinctEta.enumerated() {
                     rows.exponentials(u)[k] = PolynomialElementary.exponential(-eta * r * r)
                 }
                 k += 1
             }
         }
         speciesStart[bySpecies.count] = k
+        for row in 0..<(Self.neighborRows + etas) {
+            (rows.x + row * rowLength + k).update(repeating: 0, count: Self.lanePadding)
+        }
         rows.pairs(ACSFAngular.ones).update(repeating: 1, count: count)
         if gradients {
             rows.gradients(axis: 0, partner: 0, function: 0).update(repeating: 0, count: gradientRows * rowLength)
