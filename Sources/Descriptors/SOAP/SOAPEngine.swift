@@ -231,19 +231,23 @@ struct SOAPEngine: Sendable {
             let column = channel * nMax
             let row = blockEnd[channel]
             blockEnd[channel] += 1
-            let A = ws.pairA + row * lnCount
             (ux[row], uy[row], uz[row], inverseR[row]) = (u.x, u.y, u.z, 1 / r)
             guard cache else {
+                // Values only: the radial factors row by row (the spline writes a pair's functions together, and
+                // only the matrix product reads them).
+                let A = ws.pairA + row * lnCount
                 basis.spline.evaluate(r, values: A)
                 for k in 0..<lnCount { A[k] *= w }
                 continue
             }
+            // The radial factors, ln-major like the harmonics (A_ln of row p at ln · capacity + p).
+            let A = ws.pairA + row
             // Keep this pair's angular and radial factors for the second pass.
             basis.spline.evaluate(r, values: radial, derivatives: dRadial)
-            let B = ws.pairB + row * lnCount
+            let B = ws.pairB + row
             for k in 0..<lnCount {
-                A[k] = radial[k] * w
-                B[k] = dw * radial[k] + w * dRadial[k]
+                A[k * capacity] = radial[k] * w
+                B[k * capacity] = dw * radial[k] + w * dRadial[k]
             }
             let moves = slots && !(center.attached && j == center.atom)
             let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1
@@ -266,7 +270,9 @@ struct SOAPEngine: Sendable {
         } else {
             harmonics.values(x: ux, y: uy, z: uz, count: blockStart[S], into: ws.pairHarmonics, stride: capacity)
         }
-        for c in 0..<S { accumulate(ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, into: X) }
+        for c in 0..<S {
+            accumulate(ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, lnMajor: cache, into: X)
+        }
         ws.cachedRows.removeAll(keepingCapacity: true)
         if cache {
             for c in 0..<S { ws.cachedRows.append(blockStart[c]..<blockEnd[c]) }
@@ -278,7 +284,7 @@ struct SOAPEngine: Sendable {
         for c in ws.cachedRows.joined() {
             let pair = ws.pairs[c]
             let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
-            let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount
+            let A = ws.pairA + c, B = ws.pairB + c
             let assign = pair.slot >= 0 && ws.takeUnwritten(pair.slot)
             for l in 0...lMax {
                 // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (length K each).
@@ -295,7 +301,7 @@ struct SOAPEngine: Sendable {
                         wz[jb] += gz * x
                     }
                 }
-                let a = A + l * nMax, b = B + l * nMax
+                let a = A + l * nMax * capacity, b = B + l * nMax * capacity
                 if pair.slot >= 0 {
                     addOuterProducts(
                         ws, slot: pair.slot, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1,
@@ -314,15 +320,20 @@ struct SOAPEngine: Sendable {
     }
 
     /// X_l[m, column + n] += Σ_rows Y_lm A_nl for every l: one matrix product per l over the pair rows `rows` of
-    /// `ws.pairHarmonics` (Y, lm-major) and `ws.pairA` (A = w f_nl).
-    private func accumulate(_ ws: Workspace, rows: Range<Int>, column: Int, into X: UnsafeMutablePointer<Double>) {
+    /// `ws.pairHarmonics` (Y, lm-major) and `ws.pairA` (A = w f_nl: ln-major with `lnMajor`, else a row per pair).
+    private func accumulate(
+        _ ws: Workspace, rows: Range<Int>, column: Int, lnMajor: Bool, into X: UnsafeMutablePointer<Double>
+    ) {
         guard !rows.isEmpty else { return }
-        let lnCount = (lMax + 1) * nMax, capacity = ws.capacityPairs
-        let A = ws.pairA + rows.lowerBound * lnCount
+        let capacity = ws.capacityPairs, lnCount = (lMax + 1) * nMax
         for l in 0...lMax {
+            let (order, A, ldA) =
+                lnMajor
+                ? (CblasTrans, ws.pairA + l * nMax * capacity + rows.lowerBound, capacity)
+                : (CblasNoTrans, ws.pairA + rows.lowerBound * lnCount + l * nMax, lnCount)
             cblas_dgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * l + 1), Int32(nMax), Int32(rows.count), 1,
-                ws.pairHarmonics + l * l * capacity + rows.lowerBound, Int32(capacity), A + l * nMax, Int32(lnCount), 1,
+                CblasRowMajor, CblasNoTrans, order, Int32(2 * l + 1), Int32(nMax), Int32(rows.count), 1,
+                ws.pairHarmonics + l * l * capacity + rows.lowerBound, Int32(capacity), A, Int32(ldA), 1,
                 X + l * l * channels + column, Int32(channels))
         }
     }
@@ -337,9 +348,11 @@ struct SOAPEngine: Sendable {
     /// `slot` is the atom's slot (−1 without slots). Its harmonics follow, once the pairs' are computed
     /// (`cacheDisplacementHarmonics`).
     private func cacheDisplacement(atom: Int, column: Int, index: Int, slot: Int, workspace ws: Workspace) {
-        let lnCount = (lMax + 1) * nMax
-        displacement.radial.withUnsafeBufferPointer { (ws.pairA + index * lnCount).update(from: $0.baseAddress!, count: lnCount) }
-        (ws.pairB + index * lnCount).update(repeating: 0, count: lnCount)
+        let capacity = ws.capacityPairs
+        for (k, a) in displacement.radial.enumerated() {
+            ws.pairA[k * capacity + index] = a
+            ws.pairB[k * capacity + index] = 0
+        }
         ws.pairs[index] = Workspace.CachedPair(atom: atom, slot: slot, column: column, vector: .zero, unit: .zero)
     }
 
@@ -352,21 +365,21 @@ struct SOAPEngine: Sendable {
         }
     }
 
-    /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α; with `assign`,
-    /// = instead of += (the slot's first pair).
+    /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α (A_n at
+    /// `a[n · ws.capacityPairs]`, B likewise); with `assign`, = instead of += (the slot's first pair).
     @inline(__always)
     private func addOuterProducts(
         _ ws: Workspace, slot: Int, l: Int, column: Int, a: UnsafeMutablePointer<Double>,
         b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double, assign: Bool
     ) {
-        let K = channels
+        let K = channels, capacity = ws.capacityPairs
         let v = ws.projection
         for alpha in 0..<3 {
             let w = ws.projection + (alpha + 1) * K
             let g = ws.gradientProducts(block: slot * 3 + alpha, l: l) + column * K
             let ua = scale * unit[alpha]
             for n in 0..<nMax {
-                let bn = ua * b[n], an = scale * a[n]
+                let bn = ua * b[n * capacity], an = scale * a[n * capacity]
                 let row = g + n * K
                 if assign {
                     for jb in 0..<K { row[jb] = bn * v[jb] + an * w[jb] }
@@ -528,7 +541,7 @@ struct SOAPEngine: Sendable {
         _ body: (_ atom: Int, _ vector: SIMD3<Double>, _ gradient: SIMD3<Double>) -> Void
     ) {
         let K = channels, nMax = self.nMax, lMax = self.lMax, D = layout.length
-        let lnCount = (lMax + 1) * nMax, capacity = ws.capacityPairs
+        let capacity = ws.capacityPairs
         var projection = 0.0
         if normalise && norm > 0 { for k in 0..<D { projection += q[k] * weights[k] } }
         let inverse = normalise && norm > 0 ? 1 / norm : 1
@@ -555,27 +568,45 @@ struct SOAPEngine: Sendable {
                 CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * l + 1), Int32(K), Int32(K), 1,
                 ws.coefficients + l * l * K, Int32(K), s, Int32(K), 0, ws.backProjection + l * l * K, Int32(K))
         }
-        let Z = ws.backProjection
-        for c in ws.cachedRows.joined() {
-            let pair = ws.pairs[c]
-            let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
-            let A = ws.pairA + c * lnCount, B = ws.pairB + c * lnCount
-            var radialPart = 0.0, angularPart = SIMD3<Double>.zero
-            for l in 0...lMax {
-                for lm in (l * l)..<((l + 1) * (l + 1)) {
-                    let row = Z + lm * K + pair.column
-                    let a = A + l * nMax, b = B + l * nMax
-                    var zb = 0.0, za = 0.0
-                    for n in 0..<nMax {
-                        zb += b[n] * row[n]
-                        za += a[n] * row[n]
+        // A pair's share, eight pairs (SIMD lanes) at a time over each run of rows with one channel column (the
+        // channels' blocks; each displacement, whose column is its own atom's, alone): Y, ∂Y, A and B are lm- (ln-)
+        // major, so every factor of eight pairs is one load. A last partial batch reads rows past the run (the
+        // buffers have room) and reports only its own.
+        typealias Lanes = SIMD8<Double>
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> Lanes {
+            UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+        }
+        let Z = ws.backProjection, Y = ws.pairHarmonics, dY = ws.pairHarmonicGradients, A = ws.pairA, B = ws.pairB
+        func pairShares(_ rows: Range<Int>, column: Int) {
+            for first in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: Lanes.scalarCount) {
+                var radialPart = Lanes(), gx = Lanes(), gy = Lanes(), gz = Lanes()
+                for l in 0...lMax {
+                    let a = A + l * nMax * capacity + first, b = B + l * nMax * capacity + first
+                    for lm in (l * l)..<((l + 1) * (l + 1)) {
+                        let row = Z + lm * K + column
+                        var zb = Lanes(), za = Lanes()
+                        for n in 0..<nMax {
+                            zb += load(b + n * capacity) * row[n]
+                            za += load(a + n * capacity) * row[n]
+                        }
+                        radialPart += load(Y + lm * capacity + first) * zb
+                        gx += za * load(dY + 3 * lm * capacity + first)
+                        gy += za * load(dY + (3 * lm + 1) * capacity + first)
+                        gz += za * load(dY + (3 * lm + 2) * capacity + first)
                     }
-                    radialPart += Y[lm * capacity] * zb
-                    angularPart +=
-                        za * SIMD3(dY[3 * lm * capacity], dY[(3 * lm + 1) * capacity], dY[(3 * lm + 2) * capacity])
+                }
+                for lane in 0..<min(Lanes.scalarCount, rows.upperBound - first) {
+                    let pair = ws.pairs[first + lane]
+                    body(pair.atom, pair.vector, radialPart[lane] * pair.unit + SIMD3(gx[lane], gy[lane], gz[lane]))
                 }
             }
-            body(pair.atom, pair.vector, radialPart * pair.unit + angularPart)
+        }
+        for (k, rows) in ws.cachedRows.enumerated() {
+            if k < species.count {
+                pairShares(rows, column: k * nMax)
+            } else {
+                for c in rows { pairShares(c..<(c + 1), column: ws.pairs[c].column) }
+            }
         }
     }
 

@@ -35,6 +35,8 @@ final class Workspace {
     private(set) var pairHarmonics: UnsafeMutablePointer<Double>
     /// ∂Y_lm/∂r_α of each cached pair, lm-major: (3 lm + α) · `capacityPairs` + p.
     private(set) var pairHarmonicGradients: UnsafeMutablePointer<Double>
+    /// The radial factors A = w f_nl and B = (w f_nl)′ of each cached pair, ln-major: (l · n_max + n) ·
+    /// `capacityPairs` + p (a values-only expansion keeps A a row of (l_max+1)·n_max per pair).
     private(set) var pairA: UnsafeMutablePointer<Double>
     private(set) var pairB: UnsafeMutablePointer<Double>
     /// The unit vector and inverse distance of each pair (rows x, y, z, 1/r of `capacityPairs`), from which the
@@ -187,10 +189,11 @@ final class Workspace {
         capacityPairs = (batches % 2 == 0 ? batches + 1 : batches) * batch
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
         pairs = .allocate(capacity: capacityPairs)
-        pairHarmonics = .allocate(capacity: capacityPairs * lm)
-        pairHarmonicGradients = .allocate(capacity: 3 * capacityPairs * lm)
-        pairA = .allocate(capacity: capacityPairs * ln)
-        pairB = .allocate(capacity: capacityPairs * ln)
+        // A batch more than the rows: a batch of pairs starting anywhere can be loaded whole.
+        pairHarmonics = .allocate(capacity: capacityPairs * lm + batch)
+        pairHarmonicGradients = .allocate(capacity: 3 * capacityPairs * lm + batch)
+        pairA = .allocate(capacity: capacityPairs * ln + batch)
+        pairB = .allocate(capacity: capacityPairs * ln + batch)
         pairUnits = .allocate(capacity: 4 * capacityPairs)
     }
 
