@@ -143,7 +143,7 @@ struct CellGrid {
         let imageReach = (0..<3).reduce(0.0) { total, axis in
             total + Double(reach[axis] + 1) * largestMagnitude(lattice.matrix[axis])
         }
-        screenSlack = 1e-12 * (magnitude + imageReach + cutoff) + 1e-300
+        screenSlack = 1e-12 * (magnitude + imageReach + cutoff)
         self.atomBins = atomBins
         self.wraps = wraps
         var volume = abs(lattice.matrix.determinant)
