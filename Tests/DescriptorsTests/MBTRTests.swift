@@ -60,7 +60,8 @@ struct MBTRTests {
         // Relative to the largest derivative, or to the row where every derivative vanishes by symmetry.
         let dScale = max(flat.map(abs).max() ?? 0, scale)
         #expect(derivatives.count == reference.count)
-        let dWorst = maxDifference(derivatives.values, flat)
+        let dense = (0..<derivatives.count).flatMap { derivatives.block($0) }
+        let dWorst = maxDifference(dense, flat)
         #expect(dWorst <= 1e-9 * dScale, "\(name): derivatives differ by \(dWorst / dScale) relative to the largest")
     }
 
@@ -71,9 +72,10 @@ struct MBTRTests {
         let s = c.structure.structure
         let (q, d) = try mbtr.derivatives([s])
         let D = mbtr.numberOfFeatures
+        let blocks = (0..<d.count).map { Array(d.block($0)) }
         let (worst, differences) = try positionFiniteDifferences(
             s, h: 1e-5, features: D, create: { try mbtr.create([$0]) },
-            analytic: { _, atom, axis, f in d.values[(atom * 3 + axis) * D + f] })
+            analytic: { _, atom, axis, f in blocks[atom][axis * D + f] })
         // Relative to the largest difference, or to the row where every derivative vanishes by symmetry.
         let scale = max(differences, q.values.map(abs).max() ?? 0)
         #expect(worst <= 1e-6 * scale, "\(name): |analytic − central difference| = \(worst), scale \(scale)")
@@ -110,8 +112,27 @@ struct MBTRTests {
         let (_, d) = try mbtr.derivatives([s])
         let D = mbtr.numberOfFeatures
         var total = [Double](repeating: 0, count: 3 * D)
-        for atom in 0..<s.count { for f in 0..<(3 * D) { total[f] += d.values[atom * 3 * D + f] } }
+        for atom in 0..<s.count { for (f, value) in d.block(atom).enumerated() { total[f] += value } }
         #expect((total.map(abs).max() ?? 0) <= 1e-10 * (d.values.map(abs).max() ?? 1))
+    }
+
+    /// A block holds only the combinations of the species its structure has (the others' entries are zero): with
+    /// silicon and iron among the species of the molecule's MBTR, 40 of the 126 triplet combinations are stored, and
+    /// the blocks still match central differences of the whole row.
+    @Test func blocksHoldOnlyThePresentSpeciesCombinations() throws {
+        let json = Self.settings[1].replacingOccurrences(of: "[1, 6, 7, 8]", with: "[1, 6, 7, 8, 14, 26]")
+        let mbtr = try Self.mbtr(json)
+        let s = Self.molecule
+        let (q, d) = try mbtr.derivatives([s])
+        let D = mbtr.numberOfFeatures, n = 30
+        #expect(D == 6 * 21 * n)
+        #expect(d.values.count == s.count * 3 * 40 * n)
+        let blocks = (0..<d.count).map { Array(d.block($0)) }
+        let (worst, differences) = try positionFiniteDifferences(
+            s, h: 1e-5, features: D, create: { try mbtr.create([$0]) },
+            analytic: { _, atom, axis, f in blocks[atom][axis * D + f] })
+        #expect(differences > 0)
+        #expect(worst <= 1e-6 * max(differences, q.values.map(abs).max() ?? 0))
     }
 
     @Test func periodicInvariances() throws {

@@ -2,8 +2,10 @@ import Atoms
 import Foundation
 
 extension MBTR {
-    /// One structure's row and, with `gradients`, its derivative blocks (atom by atom, 3 × D each), normalized.
-    func spectrum(_ structure: Structure, index: Int, gradients: Bool) throws(DescriptorError) -> (row: [Double], blocks: [Double])
+    /// One structure's row and, with `gradients`, its derivative blocks (atom by atom, 3 × `layout.count` each: the x,
+    /// y and z rows of the features `layout` holds), normalized.
+    func spectrum(_ structure: Structure, index: Int, gradients: Bool) throws(DescriptorError)
+        -> (row: [Double], blocks: [Double], layout: MBTRBlockLayout)
     {
         var s = structure
         if !periodic {
@@ -23,16 +25,31 @@ extension MBTR {
         // rather than in passes over the row and blocks afterwards.
         let peak = normalizeGaussians ? 1 : grid.sigma * (2 * Double.pi).squareRoot()
         let perAtom = normalization == .nAtoms && s.count > 0 ? 1 / Double(s.count) : 1
+        var present = [Bool](repeating: false, count: species.count)
+        for k in speciesOf { present[k] = true }
         var sum = SpectrumSum(
-            grid: grid, features: numberOfFeatures, atoms: gradients ? s.count : 0, scale: peak * perAtom)
+            grid: grid, features: numberOfFeatures, atoms: gradients ? s.count : 0, scale: peak * perAtom,
+            layout: blockLayout(present: present))
         switch geometry.degree {
         case 1:
             for (atom, z) in s.atomicNumbers.enumerated() { sum.add(speciesOf[atom], value: Double(z), weight: 1) }
         case 2: try addPairs(s, index: index, speciesOf: speciesOf, to: &sum)
         default: try addTriplets(s, index: index, speciesOf: speciesOf, to: &sum)
         }
-        try normalize(&sum.row, &sum.blocks, structure: s, index: index)
-        return (sum.row, sum.blocks)
+        try normalize(&sum.row, &sum.blocks, layout: sum.layout, structure: s, index: index)
+        return (sum.row, sum.blocks, sum.layout)
+    }
+
+    /// The combinations of the species `present` (k1's blocks hold nothing: atom counts do not move).
+    private func blockLayout(present: [Bool]) -> MBTRBlockLayout {
+        let p = present.indices.filter { present[$0] }
+        var held = [Int]()
+        switch geometry.degree {
+        case 1: break
+        case 2: for a in p { for c in p where c >= a { held.append(tuple(a, c)) } }
+        default: for b in p { for a in p { for c in p where c >= a { held.append(tuple(a, b, c)) } } }
+        }
+        return MBTRBlockLayout(held: held, width: grid.n, combinations: numberOfFeatures / grid.n)
     }
 
     /// Pairs closer than the weighting's range (every pair with unity weighting), each periodic pair once.

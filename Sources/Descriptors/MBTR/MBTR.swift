@@ -204,14 +204,25 @@ public struct MBTR: Descriptor {
         var rows = DescriptorRows(featureCount: D)
         var derivatives = SparseDerivatives(featureCount: D, strain: false)
         rows.values.reserveCapacity(spectra.count * D)
-        for (k, (row, blocks)) in spectra.enumerated() {
+        if gradients { derivatives.start = [0] }
+        for (k, (row, blocks, layout)) in spectra.enumerated() {
             rows.values += row
             rows.structure.append(k)
             rows.center.append(-1)
-            // One 3 × D block per atom, in atom order: the structure's blocks are already laid out so.
-            let atoms = blocks.count / (3 * D)
+            guard gradients else { continue }
+            // One block per atom, in atom order, holding the features of the structure's species combinations: the
+            // structure's blocks are already laid out so.
+            let atoms = structures[k].count, stored = 3 * layout.count
+            var pattern = derivatives.patterns.firstIndex(of: layout.ranges)
+            if pattern == nil {
+                derivatives.patterns.append(layout.ranges)
+                pattern = derivatives.patterns.count - 1
+            }
             derivatives.row += repeatElement(k, count: atoms)
             derivatives.atom += 0..<atoms
+            derivatives.pattern += repeatElement(Int32(pattern!), count: atoms)
+            let first = derivatives.values.count
+            derivatives.start += (0..<atoms).lazy.map { first + ($0 + 1) * stored }
             // The first structure's blocks are taken as they are (no copy of what can be hundreds of MB).
             if derivatives.values.isEmpty { derivatives.values = blocks } else { derivatives.values += blocks }
         }

@@ -16,23 +16,24 @@ extension MBTR {
         case valleOganov = "valle_oganov"
     }
 
-    /// Applies `normalization` to one structure's row and its derivative blocks (3 × D per atom), but for
+    /// Applies `normalization` to one structure's row and its derivative blocks (3 rows of `layout.count` per atom,
+    /// the features `layout` holds: the row is zero elsewhere, so normalizing keeps the blocks within them), but for
     /// n_atoms, a constant factor `spectrum` applies to each contribution.
-    func normalize(_ row: inout [Double], _ blocks: inout [Double], structure s: Structure, index: Int)
-        throws(DescriptorError)
-    {
+    func normalize(
+        _ row: inout [Double], _ blocks: inout [Double], layout: MBTRBlockLayout, structure s: Structure, index: Int
+    ) throws(DescriptorError) {
         switch normalization {
         case .none, .nAtoms: return  // n_atoms is applied to each contribution (`spectrum`)
         case .l2:
             let length = (row.reduce(0) { $0 + $1 * $1 }).squareRoot()
             guard length > 0 else { return }
-            // ∂(q/|q|) = (∂q − q̂ (q̂·∂q))/|q|.
-            let D = row.count
+            // ∂(q/|q|) = (∂q − q̂ (q̂·∂q))/|q|, over the held features (q̂ is zero elsewhere).
             let unit = row.map { $0 / length }
-            for start in stride(from: 0, to: blocks.count, by: D) {
+            let held = layout.ranges.flatMap { unit[$0] }
+            for start in stride(from: 0, to: blocks.count, by: max(layout.count, 1)) {
                 var dot = 0.0
-                for f in 0..<D { dot += unit[f] * blocks[start + f] }
-                for f in 0..<D { blocks[start + f] = (blocks[start + f] - unit[f] * dot) / length }
+                for f in 0..<layout.count { dot += held[f] * blocks[start + f] }
+                for f in 0..<layout.count { blocks[start + f] = (blocks[start + f] - held[f] * dot) / length }
             }
             row = unit
         case .valleOganov:
@@ -49,11 +50,11 @@ extension MBTR {
                 for c in present where c >= a {
                     if geometry.degree == 2 {
                         let pairs = a == c ? 0.5 * counts[a] * counts[a] : counts[a] * counts[c]
-                        scale(&row, &blocks, by: volume / (pairs * 4 * Double.pi), features: location(tuple(a, c)))
+                        scale(&row, &blocks, layout: layout, by: volume / (pairs * 4 * Double.pi), tuple: tuple(a, c))
                     } else {
                         for b in present {
                             let factor = volume / (counts[a] * counts[b] * counts[c])
-                            scale(&row, &blocks, by: factor, features: location(tuple(a, b, c)))
+                            scale(&row, &blocks, layout: layout, by: factor, tuple: tuple(a, b, c))
                         }
                     }
                 }
@@ -61,12 +62,15 @@ extension MBTR {
         }
     }
 
-    /// Multiplies `features` of the row and of every derivative block by `factor`.
-    private func scale(_ row: inout [Double], _ blocks: inout [Double], by factor: Double, features: Range<Int>) {
-        let D = row.count
-        for f in features { row[f] *= factor }
-        for start in stride(from: 0, to: blocks.count, by: D) {
-            for f in features { blocks[start + f] *= factor }
+    /// Multiplies combination `tuple`'s features of the row and of every derivative block (laid out by `layout`,
+    /// which holds them) by `factor`.
+    private func scale(
+        _ row: inout [Double], _ blocks: inout [Double], layout: MBTRBlockLayout, by factor: Double, tuple: Int
+    ) {
+        for f in location(tuple) { row[f] *= factor }
+        let held = layout.offset(tuple)..<(layout.offset(tuple) + grid.n)
+        for start in stride(from: 0, to: blocks.count, by: max(layout.count, 1)) {
+            for f in held { blocks[start + f] *= factor }
         }
     }
 }

@@ -11,30 +11,33 @@ struct Leg {
     }
 }
 
-/// The running sum of one structure's MBTR: the row, the derivative blocks (3 × D per atom, none when not
-/// wanted) and the scratch bins of one broadened contribution.
+/// The running sum of one structure's MBTR: the row, the derivative blocks (3 × `layout.count` per atom, x, y and z
+/// rows of the features `layout` holds; none when not wanted) and the scratch bins of one broadened contribution.
 struct SpectrumSum {
     let grid: MBTR.Grid
     let features: Int
     /// The factor of every contribution: 1 for unit-area Gaussians, σ√(2π) for unit-peak ones, times 1/N for
     /// the n_atoms normalization.
     let scale: Double
+    /// The features each derivative block holds.
+    let layout: MBTRBlockLayout
     var row: [Double]
     var blocks: [Double]
     private var values: [Double]
     private var slopes: [Double]
 
-    init(grid: MBTR.Grid, features: Int, atoms: Int, scale: Double) {
+    init(grid: MBTR.Grid, features: Int, atoms: Int, scale: Double, layout: MBTRBlockLayout) {
         self.grid = grid
         self.features = features
         self.scale = scale
+        self.layout = layout
         row = [Double](repeating: 0, count: features)
-        blocks = [Double](repeating: 0, count: atoms * 3 * features)
+        blocks = [Double](repeating: 0, count: atoms * 3 * layout.count)
         values = [Double](repeating: 0, count: grid.n)
         slopes = [Double](repeating: 0, count: atoms > 0 ? grid.n : 0)
     }
 
-    /// Whether derivative blocks are summed.
+    /// Whether derivative blocks are summed (a k1 MBTR's never are: atom counts do not move).
     var hasBlocks: Bool { !blocks.isEmpty }
 
     /// Adds a contribution of geometry value `value` and weight `weight` to combination `tuple`'s grid.
@@ -71,7 +74,7 @@ struct SpectrumSum {
         let w = scale * weight
         for axis in 0..<3 {
             let a = w * leg.value[axis], c = scale * leg.weight[axis]
-            let start = (leg.atom * 3 + axis) * features + tuple * grid.n
+            let start = (leg.atom * 3 + axis) * layout.count + layout.offset(tuple)
             for b in bins { blocks[start + b] += a * dg[b] + c * g[b] }
         }
     }

@@ -26,7 +26,8 @@ public struct RadialSpline: Sendable {
     private static let thirdPoints = [1.0 / 3, 2.0 / 3], checkPoints = [1.0 / 6, 0.25, 0.5, 0.75, 5.0 / 6]
 
     /// Tabulates `count` functions. `evaluate(r, values, derivatives)` writes all values and d/dr at r.
-    /// - Throws: `DescriptorError.splineDidNotConverge` when 2¹⁶ intervals are not enough.
+    /// - Throws: `DescriptorError.splineDidNotConverge` when 2¹⁶ intervals are not enough, or when refining stops
+    ///   helping with the error above `acceptable`.
     public init(
         count: Int, rMax: Double, tolerance: Double = 1e-12, acceptable: Double = 1e-10,
         evaluate: (Double, inout [Double], inout [Double]) -> Void
@@ -36,7 +37,7 @@ public struct RadialSpline: Sendable {
         self.rMax = rMax
         var n = 32
         var v = [Double](repeating: 0, count: count), d = v
-        var previous = Double.infinity
+        var previous = Double.infinity, stalled = 0
         while true {
             let h = rMax / Double(n)
             // Per interval: value and slope at its start, values at its thirds; then the end node.
@@ -74,7 +75,11 @@ public struct RadialSpline: Sendable {
                 self.coefficients = coefficients
                 return
             }
-            guard n < 1 << 16 else { throw .splineDidNotConverge(error: worst) }
+            // An error that two doublings in a row did not halve has reached the rounding floor of direct
+            // evaluation, above `acceptable`: more intervals would only cost time (up to seconds at 2¹⁶). Large errors
+            // refine on: a function narrower than the grid's intervals is not resolved yet.
+            stalled = worst > previous / 2 && worst < 1e-6 ? stalled + 1 : 0
+            guard n < 1 << 16, stalled < 2 else { throw .splineDidNotConverge(error: worst) }
             previous = worst
             n *= 2
         }
