@@ -101,17 +101,13 @@ public struct NeighborList: Sendable {
         self.offsets = offsets
         // One worker's arrays are taken as they are (joining copies every pair: at a few hundred thousand pairs,
         // fresh pages cost more than the search).
-        if chunks.count == 1 {
-            neighbors = chunks[0].neighbors
-            shifts = chunks[0].shifts
-            vectors = chunks[0].vectors
-            distances = chunks[0].distances
-        } else {
-            neighbors = chunks.flatMap(\.neighbors)
-            shifts = chunks.flatMap(\.shifts)
-            vectors = chunks.flatMap(\.vectors)
-            distances = chunks.flatMap(\.distances)
+        func joined<T>(_ part: KeyPath<PairChunk, [T]>) -> [T] {
+            chunks.count == 1 ? chunks[0][keyPath: part] : chunks.flatMap { $0[keyPath: part] }
         }
+        neighbors = joined(\.neighbors)
+        shifts = joined(\.shifts)
+        vectors = joined(\.vectors)
+        distances = joined(\.distances)
     }
 }
 

@@ -115,7 +115,7 @@ struct ACSFAngular: Sendable {
         // The per-pair rows are filled a whole number of vectors at a time (no scalar remainder): the lanes past the
         // run read the neighbors after it, or the workspace's padding (`ACSFWorkspace.lanePadding`), and are never
         // summed or written to a gradient.
-        let lanes = (n + ACSFWorkspace.lanePadding - 1) / ACSFWorkspace.lanePadding * ACSFWorkspace.lanePadding
+        let lanes = Lanes.padded(n)
         let xj = ws.x[j], yj = ws.y[j], zj = ws.z[j], inverseRj = ws.inverseDistances[j]
         let x = ws.x + k0, y = ws.y + k0, z = ws.z + k0, inverseR = ws.inverseDistances + k0
         let fk = ws.cutoffs + k0, sk = ws.slopes + k0
@@ -222,13 +222,10 @@ struct ACSFAngular: Sendable {
     /// Σ a[q] b[q] over q < n, eight lanes at a time with a vector partial sum.
     @inline(__always)
     private static func dot(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ n: Int) -> Double {
-        @inline(__always) func lanes(_ p: UnsafeMutablePointer<Double>, _ q: Int) -> SIMD8<Double> {
-            UnsafeRawPointer(p + q).loadUnaligned(as: SIMD8<Double>.self)
-        }
-        var partial = SIMD8<Double>(), q = 0
-        while q + 8 <= n {
-            partial += lanes(a, q) * lanes(b, q)
-            q += 8
+        var partial = Lanes(), q = 0
+        while q + Lanes.scalarCount <= n {
+            partial += Lanes(loading: a + q) * Lanes(loading: b + q)
+            q += Lanes.scalarCount
         }
         var s = partial.sum()
         while q < n {

@@ -9,27 +9,39 @@ final class ACSFWorkspace {
     private static let neighborRows = 7
     /// The angular functions fill their per-pair rows this many lanes at a time (`ACSFAngular.add`): every row has
     /// this many entries past the neighbors, which `gather` sets to zero in the neighbor rows.
-    static let lanePadding = 8
+    static let lanePadding = Lanes.scalarCount
 
     private let etas: Int, pairRows: Int, gradientRows: Int, functions: Int, speciesCount: Int
     private var arena: UnsafeMutablePointer<Double>
     /// Length of each row of the arena (at least the neighbor count).
     private var rowLength = 0
+    /// The current center's bookkeeping, in one value so that `gather` works on it as a local (reached through the
+    /// class, every access in its pair loop would cost an exclusivity check).
+    private struct Bookkeeping {
+        /// Derivative slot of each neighbor's atom; 0 (the center's slot) for an image of the center itself.
+        var slots: [Int] = []
+        /// Neighbors of species s are `speciesStart[s]..<speciesStart[s + 1]`.
+        var speciesStart: [Int]
+        /// The atoms of the current center's derivative blocks, in slot order: the center first.
+        var slotAtoms: [Int] = []
+        var slotOfAtom: [Int]
+        /// Pair indices of the current center, bucketed by species.
+        var bySpecies: [[Int]]
+    }
+    private var current: Bookkeeping
+
     /// Derivative slot of each neighbor's atom; 0 (the center's slot) for an image of the center itself.
-    private(set) var slots: [Int] = []
+    var slots: [Int] { current.slots }
     /// Neighbors of species s are `speciesStart[s]..<speciesStart[s + 1]`.
-    private(set) var speciesStart: [Int]
+    var speciesStart: [Int] { current.speciesStart }
     /// The atoms of the current center's derivative blocks, in slot order: the center first.
-    private(set) var slotAtoms: [Int] = []
-    private var slotOfAtom: [Int]
-    /// Pair indices of the current center, bucketed by species.
-    private var bySpecies: [[Int]]
+    var slotAtoms: [Int] { current.slotAtoms }
 
     /// A workspace for structures of `atoms` atoms with `species` species and `terms`' functions.
     init(atoms: Int, species: Int, terms: ACSFTerms) {
-        slotOfAtom = [Int](repeating: -1, count: atoms)
-        speciesStart = [Int](repeating: 0, count: species + 1)
-        bySpecies = [[Int]](repeating: [], count: species)
+        current = Bookkeeping(
+            speciesStart: [Int](repeating: 0, count: species + 1), slotOfAtom: [Int](repeating: -1, count: atoms),
+            bySpecies: [[Int]](repeating: [], count: species))
         etas = terms.angular.distinctEta.count
         pairRows = terms.angular.rowCount
         functions = terms.angularCount
@@ -52,33 +64,22 @@ final class ACSFWorkspace {
     /// order within a species) and gives each atom a slot in order of first appearance in the list; `slopes` only
     /// with `gradients`, and then the gradient sums zeroed.
     func gather(center i: Int, list: NeighborList, speciesOf: [Int], terms: ACSFTerms, gradients: Bool) {
-        // The per-center arrays are moved into locals for the pair loops and back at the end: reached through the
-        // class, every access would cost an exclusivity check.
-        var slotOfAtom = [Int](), slotAtoms = [Int](), bySpecies = [[Int]](), slots = [Int](), speciesStart = [Int]()
-        swap(&slotOfAtom, &self.slotOfAtom)
-        swap(&slotAtoms, &self.slotAtoms)
-        swap(&bySpecies, &self.bySpecies)
-        swap(&slots, &self.slots)
-        swap(&speciesStart, &self.speciesStart)
-        defer {
-            swap(&slotOfAtom, &self.slotOfAtom)
-            swap(&slotAtoms, &self.slotAtoms)
-            swap(&bySpecies, &self.bySpecies)
-            swap(&slots, &self.slots)
-            swap(&speciesStart, &self.speciesStart)
-        }
-        for atom in slotAtoms { slotOfAtom[atom] = -1 }
-        slotAtoms.removeAll(keepingCapacity: true)
-        slotOfAtom[i] = 0
-        slotAtoms.append(i)
-        for s in bySpecies.indices { bySpecies[s].removeAll(keepingCapacity: true) }
+        // Moved out for the pair loops and back at the end (see `Bookkeeping`).
+        var c = Bookkeeping(speciesStart: [], slotOfAtom: [], bySpecies: [])
+        swap(&c, &current)
+        defer { swap(&c, &current) }
+        for atom in c.slotAtoms { c.slotOfAtom[atom] = -1 }
+        c.slotAtoms.removeAll(keepingCapacity: true)
+        c.slotOfAtom[i] = 0
+        c.slotAtoms.append(i)
+        for s in c.bySpecies.indices { c.bySpecies[s].removeAll(keepingCapacity: true) }
         for p in list.pairs(of: i) {
             let j = Int(list.neighbors[p])
-            if slotOfAtom[j] < 0 {
-                slotOfAtom[j] = slotAtoms.count
-                slotAtoms.append(j)
+            if c.slotOfAtom[j] < 0 {
+                c.slotOfAtom[j] = c.slotAtoms.count
+                c.slotAtoms.append(j)
             }
-            bySpecies[speciesOf[j]].append(p)
+            c.bySpecies[speciesOf[j]].append(p)
         }
         let count = list.pairs(of: i).count
         if count + Self.lanePadding > rowLength {
@@ -86,12 +87,12 @@ final class ACSFWorkspace {
             rowLength = max(count + Self.lanePadding, 2 * rowLength)
             arena = .allocate(capacity: (Self.neighborRows + etas + pairRows + gradientRows) * rowLength)
         }
-        slots.removeAll(keepingCapacity: true)
+        c.slots.removeAll(keepingCapacity: true)
         let rows = self.rows
         let distinctEta = terms.angular.distinctEta
         var k = 0
-        for (s, pairs) in bySpecies.enumerated() {
-            speciesStart[s] = k
+        for (s, pairs) in c.bySpecies.enumerated() {
+            c.speciesStart[s] = k
             for p in pairs {
                 let d = list.vectors[p], r = list.distances[p]
                 rows.x[k] = d.x
@@ -101,14 +102,14 @@ final class ACSFWorkspace {
                 rows.inverseDistances[k] = 1 / r
                 rows.cutoffs[k] = terms.cutoff.value(r)
                 rows.slopes[k] = gradients ? terms.cutoff.slopeOverR(squared: r * r) : 0
-                slots.append(slotOfAtom[Int(list.neighbors[p])])
+                c.slots.append(c.slotOfAtom[Int(list.neighbors[p])])
                 for (u, eta) in distinctEta.enumerated() {
                     rows.exponentials(u)[k] = PolynomialElementary.exponential(-eta * r * r)
                 }
                 k += 1
             }
         }
-        speciesStart[bySpecies.count] = k
+        c.speciesStart[c.bySpecies.count] = k
         for row in 0..<(Self.neighborRows + etas) {
             (rows.x + row * rowLength + k).update(repeating: 0, count: Self.lanePadding)
         }

@@ -46,7 +46,7 @@ public struct SphericalHarmonics: Sendable {
     public var count: Int { (lMax + 1) * (lMax + 1) }
 
     /// Lanes of the batched evaluations: unit vectors are taken this many at a time.
-    public static let batch = 8
+    public static let batch = Lanes.scalarCount
 
     /// Y_lm(r̂) for a unit vector `u`, written to `values` (count entries): one lane of
     /// `values(x:y:z:count:into:stride:)`.
@@ -86,26 +86,19 @@ public struct SphericalHarmonics: Sendable {
         x: UnsafePointer<Double>, y: UnsafePointer<Double>, z: UnsafePointer<Double>, inverseR: UnsafePointer<Double>?,
         count: Int, values: UnsafeMutablePointer<Double>, gradients: UnsafeMutablePointer<Double>?, stride: Int
     ) {
-        typealias Lanes = SIMD8<Double>
-        precondition(Lanes.scalarCount == Self.batch && stride >= (count + Self.batch - 1) / Self.batch * Self.batch)
-        @inline(__always) func load(_ p: UnsafePointer<Double>) -> Lanes {
-            UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-        }
-        @inline(__always) func store(_ v: Lanes, _ p: UnsafeMutablePointer<Double>) {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
-        }
+        precondition(stride >= Lanes.padded(count))
         let zero = Lanes(repeating: 0)
         entries.withUnsafeBufferPointer { entries in
             for p in Swift.stride(from: 0, to: count, by: Self.batch) {
-                let x = load(x + p), y = load(y + p), z = load(z + p)
-                let inverseR = inverseR.map { load($0 + p) } ?? zero
+                let x = Lanes(loading: x + p), y = Lanes(loading: y + p), z = Lanes(loading: z + p)
+                let inverseR = inverseR.map { Lanes(loading: $0 + p) } ?? zero
                 /// Writes ∇F (the polynomial's gradient) of entry `lm` projected on the tangent plane, over r.
                 @inline(__always) func storeGradient(_ lm: Int, _ fx: Lanes, _ fy: Lanes, _ fz: Lanes) {
                     guard let gradients else { return }
                     let radial = fx * x + fy * y + fz * z
-                    store((fx - radial * x) * inverseR, gradients + 3 * lm * stride + p)
-                    store((fy - radial * y) * inverseR, gradients + (3 * lm + 1) * stride + p)
-                    store((fz - radial * z) * inverseR, gradients + (3 * lm + 2) * stride + p)
+                    ((fx - radial * x) * inverseR).store(to: gradients + 3 * lm * stride + p)
+                    ((fy - radial * y) * inverseR).store(to: gradients + (3 * lm + 1) * stride + p)
+                    ((fz - radial * z) * inverseR).store(to: gradients + (3 * lm + 2) * stride + p)
                 }
                 // C_m, S_m (and C_{m−1}, S_{m−1}); the diagonal start Q_m^m = (−1)^m (2m − 1)!!.
                 var c = Lanes(repeating: 1), s = zero, cPrev = zero, sPrev = zero
@@ -133,8 +126,8 @@ public struct SphericalHarmonics: Sendable {
                         }
                         let n = entry.normalisation
                         let nq = n * q
-                        store(nq * c, values + plus * stride + p)
-                        if m > 0 { store(nq * s, values + minus * stride + p) }
+                        (nq * c).store(to: values + plus * stride + p)
+                        if m > 0 { (nq * s).store(to: values + minus * stride + p) }
                         if gradients != nil {
                             let qm = q * md
                             storeGradient(plus, n * (qm * cPrev), n * -(qm * sPrev), n * (dq * c))

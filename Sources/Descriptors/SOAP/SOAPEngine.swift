@@ -256,7 +256,7 @@ struct SOAPEngine: Sendable {
         // Rows left between the channels' blocks (pairs that did not contribute) and past the last get a unit
         // vector too, since harmonics are computed a batch of rows at a time; the displacements' rows, written over
         // by the last batch, get their factors after it.
-        let batch = SphericalHarmonics.batch, padded = (blockStart[S] + batch - 1) / batch * batch
+        let padded = Lanes.padded(blockStart[S])
         for c in 0..<S {
             for row in blockEnd[c]..<(c + 1 < S ? blockStart[c + 1] : padded) {
                 (ux[row], uy[row], uz[row], inverseR[row]) = (0, 0, 1, 0)
@@ -572,10 +572,6 @@ struct SOAPEngine: Sendable {
         // channels' blocks; each displacement, whose column is its own atom's, alone): Y, ∂Y, A and B are lm- (ln-)
         // major, so every factor of eight pairs is one load. A last partial batch reads rows past the run (the
         // buffers have room) and reports only its own.
-        typealias Lanes = SIMD8<Double>
-        @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> Lanes {
-            UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-        }
         let Z = ws.backProjection, Y = ws.pairHarmonics, dY = ws.pairHarmonicGradients, A = ws.pairA, B = ws.pairB
         func pairShares(_ rows: Range<Int>, column: Int) {
             for first in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: Lanes.scalarCount) {
@@ -586,13 +582,13 @@ struct SOAPEngine: Sendable {
                         let row = Z + lm * K + column
                         var zb = Lanes(), za = Lanes()
                         for n in 0..<nMax {
-                            zb += load(b + n * capacity) * row[n]
-                            za += load(a + n * capacity) * row[n]
+                            zb += Lanes(loading: b + n * capacity) * row[n]
+                            za += Lanes(loading: a + n * capacity) * row[n]
                         }
-                        radialPart += load(Y + lm * capacity + first) * zb
-                        gx += za * load(dY + 3 * lm * capacity + first)
-                        gy += za * load(dY + (3 * lm + 1) * capacity + first)
-                        gz += za * load(dY + (3 * lm + 2) * capacity + first)
+                        radialPart += Lanes(loading: Y + lm * capacity + first) * zb
+                        gx += za * Lanes(loading: dY + 3 * lm * capacity + first)
+                        gy += za * Lanes(loading: dY + (3 * lm + 1) * capacity + first)
+                        gz += za * Lanes(loading: dY + (3 * lm + 2) * capacity + first)
                     }
                 }
                 for lane in 0..<min(Lanes.scalarCount, rows.upperBound - first) {

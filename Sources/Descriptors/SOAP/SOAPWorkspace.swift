@@ -184,8 +184,7 @@ final class Workspace {
     func beginPairs(_ count: Int) {
         guard count > capacityPairs else { return }
         freePairs()
-        let batch = SphericalHarmonics.batch
-        let batches = (max(count, 2 * capacityPairs) + batch - 1) / batch
+        let batch = SphericalHarmonics.batch, batches = Lanes.padded(max(count, 2 * capacityPairs)) / batch
         capacityPairs = (batches % 2 == 0 ? batches + 1 : batches) * batch
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
         pairs = .allocate(capacity: capacityPairs)

@@ -1,0 +1,18 @@
+/// The SIMD vector the descriptor loops work in: eight doubles (one AVX-512 register, two AVX2 ones). Loops that
+/// take neighbors or pairs a vector at a time pad their rows to a whole number of these.
+typealias Lanes = SIMD8<Double>
+
+extension SIMD8 where Scalar == Double {
+    /// `count` rounded up to a whole number of vectors.
+    @inline(__always) static func padded(_ count: Int) -> Int { (count + scalarCount - 1) / scalarCount * scalarCount }
+
+    /// The eight doubles from `p` on (any alignment).
+    @inline(__always) init(loading p: UnsafePointer<Double>) {
+        self = UnsafeRawPointer(p).loadUnaligned(as: Self.self)
+    }
+
+    /// Writes the eight doubles from `p` on (any alignment).
+    @inline(__always) func store(to p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: self, as: Self.self)
+    }
+}
