@@ -186,7 +186,7 @@ struct ACSFAngular: Sendable {
                 let c = 2 * ej * fj
                 let power = ws.pairs(f.power), w = ws.pairs(f.weight)
                 guard gradients else {
-                    row[m] += c * Self.dot(power, w, n)
+                    row[m] += c * Lanes.dot(power, w, n)
                     continue
                 }
                 let lower = ws.pairs(f.lowerPower), v = ws.pairs(f.weight + 1)
@@ -210,28 +210,12 @@ struct ACSFAngular: Sendable {
                     gy[q] += aK * y[q] + b * yj
                     gz[q] += aK * z[q] + b * zj
                 }
-                row[m] += Self.dot(term, ones, n)
-                let alphaJ = Self.dot(alpha, ones, n)
-                ws.gradients(axis: 0, partner: partnerSpecies, function: m)[j] += alphaJ * xj + Self.dot(beta, x, n)
-                ws.gradients(axis: 1, partner: partnerSpecies, function: m)[j] += alphaJ * yj + Self.dot(beta, y, n)
-                ws.gradients(axis: 2, partner: partnerSpecies, function: m)[j] += alphaJ * zj + Self.dot(beta, z, n)
+                row[m] += Lanes.dot(term, ones, n)
+                let alphaJ = Lanes.dot(alpha, ones, n)
+                ws.gradients(axis: 0, partner: partnerSpecies, function: m)[j] += alphaJ * xj + Lanes.dot(beta, x, n)
+                ws.gradients(axis: 1, partner: partnerSpecies, function: m)[j] += alphaJ * yj + Lanes.dot(beta, y, n)
+                ws.gradients(axis: 2, partner: partnerSpecies, function: m)[j] += alphaJ * zj + Lanes.dot(beta, z, n)
             }
         }
-    }
-
-    /// Σ a[q] b[q] over q < n, eight lanes at a time with a vector partial sum.
-    @inline(__always)
-    private static func dot(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ n: Int) -> Double {
-        var partial = Lanes(), q = 0
-        while q + Lanes.scalarCount <= n {
-            partial += Lanes(loading: a + q) * Lanes(loading: b + q)
-            q += Lanes.scalarCount
-        }
-        var s = partial.sum()
-        while q < n {
-            s += a[q] * b[q]
-            q += 1
-        }
-        return s
     }
 }

@@ -10,8 +10,11 @@ struct FeatureGather: Sendable {
     let scale: [Double]
 
     /// The gather of `ranges` of `layout`'s features for a slot whose products are filled in the rows `rows`
-    /// (every row for pattern 0), with `channels` channels and products zero at `zeroEntry`.
-    init(layout: PowerSpectrumLayout, ranges: [Range<Int>], rows: Range<Int>, channels K: Int, zeroEntry: Int) {
+    /// (every row for pattern 0), `channels` rows of `rowStride` entries per l, and zero at `zeroEntry`.
+    init(
+        layout: PowerSpectrumLayout, ranges: [Range<Int>], rows: Range<Int>, channels K: Int, rowStride: Int,
+        zeroEntry: Int
+    ) {
         var first = [Int32](), second = [Int32](), scale = [Double]()
         for r in ranges {
             for k in r {
@@ -22,9 +25,9 @@ struct FeatureGather: Sendable {
                     continue
                 }
                 let f = layout.features[k]
-                let base = Int(f.l) * K * K, ia = Int(f.ia), jb = Int(f.jb)
-                first.append(Int32(rows.contains(ia) ? base + ia * K + jb : zeroEntry))
-                second.append(Int32(rows.contains(jb) ? base + jb * K + ia : zeroEntry))
+                let base = Int(f.l) * K * rowStride, ia = Int(f.ia), jb = Int(f.jb)
+                first.append(Int32(rows.contains(ia) ? base + ia * rowStride + jb : zeroEntry))
+                second.append(Int32(rows.contains(jb) ? base + jb * rowStride + ia : zeroEntry))
                 scale.append(f.scale)
             }
         }

@@ -49,10 +49,10 @@ struct SOAPEngine: Sendable {
             }
         }
         self.patterns = patterns
-        let K = species.count * basis.nMax, zeroEntry = (basis.lMax + 1) * K * K
+        let K = species.count * basis.nMax, stride = Lanes.padded(K), zeroEntry = (basis.lMax + 1) * K * stride
         gathers = patterns.enumerated().map { p, ranges in
             let rows = p == 0 ? 0..<K : ((p - 1) * basis.nMax)..<(p * basis.nMax)
-            return FeatureGather(layout: layout, ranges: ranges, rows: rows, channels: K, zeroEntry: zeroEntry)
+            return FeatureGather(layout: layout, ranges: ranges, rows: rows, channels: K, rowStride: stride, zeroEntry: zeroEntry)
         }
     }
 
@@ -279,40 +279,46 @@ struct SOAPEngine: Sendable {
             ws.cachedRows.append(blockStart[S]..<displaced)
         }
         guard slots else { return }
-        let projected = reference ?? UnsafePointer(X)
-        let v = ws.projection, wx = ws.projection + K, wy = ws.projection + 2 * K, wz = ws.projection + 3 * K
+        // X (or the reference) with rows padded to whole vectors (the padding stays zero), so that every product
+        // below runs a vector of eight channels at a time.
+        let Kp = ws.rowStride, vectors = Kp / Lanes.scalarCount
+        let projected = UnsafePointer(ws.paddedCoefficients)
+        let source = reference ?? UnsafePointer(X)
+        for lm in 0..<lmCount { ws.paddedCoefficients.advanced(by: lm * Kp).update(from: source + lm * K, count: K) }
+        let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
         for c in ws.cachedRows.joined() {
             let pair = ws.pairs[c]
             let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
             let A = ws.pairA + c, B = ws.pairB + c
             let assign = pair.slot >= 0 && ws.takeUnwritten(pair.slot)
             for l in 0...lMax {
-                // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (length K each).
-                for k in 0..<(4 * K) { v[k] = 0 }
-                for lm in (l * l)..<((l + 1) * (l + 1)) {
-                    let row = projected + lm * K
-                    let y = Y[lm * capacity]
-                    let gx = dY[3 * lm * capacity], gy = dY[(3 * lm + 1) * capacity], gz = dY[(3 * lm + 2) * capacity]
-                    for jb in 0..<K {
-                        let x = row[jb]
-                        v[jb] += y * x
-                        wx[jb] += gx * x
-                        wy[jb] += gy * x
-                        wz[jb] += gz * x
+                // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (length K each, padded).
+                for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
+                    var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
+                    for lm in (l * l)..<((l + 1) * (l + 1)) {
+                        let x = Lanes(loading: projected + lm * Kp + k)
+                        sv += Y[lm * capacity] * x
+                        sx += dY[3 * lm * capacity] * x
+                        sy += dY[(3 * lm + 1) * capacity] * x
+                        sz += dY[(3 * lm + 2) * capacity] * x
                     }
+                    sv.store(to: v + k)
+                    sx.store(to: wx + k)
+                    sy.store(to: wy + k)
+                    sz.store(to: wz + k)
                 }
                 let a = A + l * nMax * capacity, b = B + l * nMax * capacity
                 if pair.slot >= 0 {
                     addOuterProducts(
                         ws, slot: pair.slot, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1,
-                        assign: assign)
+                        assign: assign, vectors: vectors)
                 }
                 if strain {
                     // ∂/∂ε_ab = D_a ∂/∂D_b: strain slot a holds b = x, y, z.
                     for axis in 0..<3 {
                         addOuterProducts(
                             ws, slot: ws.strainSlot + axis, l: l, column: pair.column, a: a, b: b,
-                            unit: pair.unit, scale: pair.vector[axis], assign: false)
+                            unit: pair.unit, scale: pair.vector[axis], assign: false, vectors: vectors)
                     }
                 }
             }
@@ -366,26 +372,26 @@ struct SOAPEngine: Sendable {
     }
 
     /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α (A_n at
-    /// `a[n · ws.capacityPairs]`, B likewise); with `assign`, = instead of += (the slot's first pair).
+    /// `a[n · ws.capacityPairs]`, B likewise; v and w_α in `ws.projection`, `vectors` vectors each); with
+    /// `assign`, = instead of += (the slot's first pair).
     @inline(__always)
     private func addOuterProducts(
         _ ws: Workspace, slot: Int, l: Int, column: Int, a: UnsafeMutablePointer<Double>,
-        b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double, assign: Bool
+        b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double, assign: Bool, vectors: Int
     ) {
-        let K = channels, capacity = ws.capacityPairs
+        let Kp = ws.rowStride, capacity = ws.capacityPairs
         let v = ws.projection
         for alpha in 0..<3 {
-            let w = ws.projection + (alpha + 1) * K
-            let g = ws.gradientProducts(block: slot * 3 + alpha, l: l) + column * K
+            let w = ws.projection + (alpha + 1) * Kp
+            var row = ws.gradientProducts(block: slot * 3 + alpha, l: l) + column * Kp
             let ua = scale * unit[alpha]
             for n in 0..<nMax {
                 let bn = ua * b[n * capacity], an = scale * a[n * capacity]
-                let row = g + n * K
-                if assign {
-                    for jb in 0..<K { row[jb] = bn * v[jb] + an * w[jb] }
-                } else {
-                    for jb in 0..<K { row[jb] += bn * v[jb] + an * w[jb] }
+                for k in Swift.stride(from: 0, to: vectors * Lanes.scalarCount, by: Lanes.scalarCount) {
+                    let product = bn * Lanes(loading: v + k) + an * Lanes(loading: w + k)
+                    (assign ? product : Lanes(loading: row + k) + product).store(to: row + k)
                 }
+                row += Kp
             }
         }
     }
@@ -458,12 +464,9 @@ struct SOAPEngine: Sendable {
                 }
             }
         }
-        /// ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖ in place on a dense row (the dot product goes to BLAS: a plain
-        /// loop would be one long chain of dependent adds).
+        /// ∂q̂ from ∂q in place on a dense row.
         func normaliseDense(_ target: UnsafeMutablePointer<Double>) {
-            guard normalising, let q else { return }
-            let projection = cblas_ddot(Int32(D), q, 1, target, 1)
-            for k in 0..<D { target[k] = (target[k] - q[k] * projection) * inverse }
+            if let q { normaliseGradients(target, count: 1, descriptor: q, norm: norm) }
         }
 
         for block in 0..<strainBlocks {
@@ -489,15 +492,18 @@ struct SOAPEngine: Sendable {
             }
             var target = atoms
             for slot in 0..<ws.slotAtoms.count {
-                let pattern = ws.slotPatterns[slot], ranges = patterns[pattern]
+                let pattern = ws.slotPatterns[slot]
                 let length = storedLength(pattern: pattern) / 3
                 for alpha in 0..<3 {
                     if !(attached && slot == 0) {
-                        gather(block: strainBlocks + 3 * slot + alpha, pattern: pattern, into: target)
-                        addSparse(
-                            target, ranges: ranges, slot: slot, alpha: alpha, rankOne: rankOne,
+                        let coefficient = gatherSparse(
+                            block: strainBlocks + 3 * slot + alpha, pattern: pattern, ws, into: target,
                             center: attached ? atoms + alpha * D : nil, descriptor: normalising ? q : nil,
                             inverse: inverse)
+                        if let rankOne {
+                            rankOne[3 * slot + alpha] = coefficient
+                            if attached { rankOne[alpha] -= coefficient }
+                        }
                     }
                     target += length
                 }
@@ -505,28 +511,37 @@ struct SOAPEngine: Sendable {
         }
     }
 
-    /// Finishes one row (component `alpha`) of a sparse block: scales it by `inverse` = 1/‖q‖ and writes its
-    /// rank-one coefficient −q̂ · row when normalising (`descriptor` q̂), and subtracts it (and its coefficient)
-    /// from an attached `center`'s dense row.
+    /// Writes one row of a sparse block, the features of `pattern` of ∂q/‖q‖ (`inverse` = 1/‖q‖, or 1) for
+    /// product block `block`, subtracts it from an attached `center`'s dense row, and returns its rank-one
+    /// coefficient −q̂ · row (0 without `descriptor` q̂).
     @inline(__always)
-    private func addSparse(
-        _ target: UnsafeMutablePointer<Double>, ranges: [Range<Int>], slot: Int, alpha: Int,
-        rankOne: UnsafeMutablePointer<Double>?, center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?,
-        inverse: Double
-    ) {
+    private func gatherSparse(
+        block: Int, pattern: Int, _ ws: Workspace, into target: UnsafeMutablePointer<Double>,
+        center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?, inverse: Double
+    ) -> Double {
+        let g = ws.gradientProducts(block: block, l: 0)
+        let table = gathers[pattern]
         var coefficient = 0.0
         var row = target
-        for r in ranges {
-            if let q {
-                cblas_dscal(Int32(r.count), inverse, row, 1)
-                coefficient -= cblas_ddot(Int32(r.count), q + r.lowerBound, 1, row, 1)
+        table.first.withUnsafeBufferPointer { first in
+            table.second.withUnsafeBufferPointer { second in
+                table.scale.withUnsafeBufferPointer { scale in
+                    var k = 0
+                    for r in patterns[pattern] {
+                        for f in 0..<r.count {
+                            row[f] = scale[k + f] * (g[Int(first[k + f])] + g[Int(second[k + f])]) * inverse
+                        }
+                        if let q { coefficient -= Lanes.dot(q + r.lowerBound, row, r.count) }
+                        if let center {
+                            for f in 0..<r.count { center[r.lowerBound + f] -= row[f] }
+                        }
+                        k += r.count
+                        row += r.count
+                    }
+                }
             }
-            if let center { cblas_daxpy(Int32(r.count), -1, row, 1, center + r.lowerBound, 1) }
-            row += r.count
         }
-        guard let rankOne else { return }
-        rankOne[3 * slot + alpha] = coefficient
-        if center != nil { rankOne[alpha] -= coefficient }
+        return coefficient
     }
 
     /// Back-propagates ∂E/∂q̂ = `weights` of the center `expand(…, mode: .backPropagation)` just expanded
@@ -613,7 +628,7 @@ struct SOAPEngine: Sendable {
         let inverse = 1 / norm
         for r in 0..<count {
             let target = rows + r * D
-            let projection = cblas_ddot(Int32(D), q, 1, target, 1)
+            let projection = Lanes.dot(q, target, D)
             for k in 0..<D { target[k] = (target[k] - q[k] * projection) * inverse }
         }
     }

@@ -4,7 +4,8 @@
 ///
 /// Gradient products, one K × K matrix per (block, l) with block = slot·3 + α, stored block by block so
 /// that each block's (l_max+1) matrices are contiguous: G[ia][jb] = Σ_m ∂X[m, ia]/∂r_α X[m, jb] for the
-/// slot's atom (or ∂/∂ε_{slot, α} for the strain slots 0…2 when present).
+/// slot's atom (or ∂/∂ε_{slot, α} for the strain slots 0…2 when present). Their rows, like those of
+/// `paddedCoefficients` and `projection`, are `rowStride` long: K padded to whole `Lanes`.
 final class Workspace {
     /// What the second (gradient) pass needs of a pair besides its cached radial and angular factors.
     struct CachedPair {
@@ -19,13 +20,17 @@ final class Workspace {
     }
 
     let channels: Int, nMax: Int, lMax: Int
+    /// Row length of the gradient products, `paddedCoefficients` and `projection`: K rounded up to whole `Lanes`.
+    let rowStride: Int
     /// X: (l_max+1)² rows × K, row l² + l + m.
     let coefficients: UnsafeMutablePointer<Double>
     /// P_l = X_lᵀX_l, (l_max+1) blocks of K × K.
     let products: UnsafeMutablePointer<Double>
     let radial: UnsafeMutablePointer<Double>
     let dRadial: UnsafeMutablePointer<Double>
-    /// Yᵀ X_l and ∂_αYᵀ X_l of one pair and l: 4 × K.
+    /// X (or an averaging reference) with rows of `rowStride`, the padding zero: (l_max+1)² rows.
+    let paddedCoefficients: UnsafeMutablePointer<Double>
+    /// Yᵀ X_l and ∂_αYᵀ X_l of one pair and l: 4 rows of `rowStride`.
     let projection: UnsafeMutablePointer<Double>
     /// Z = X (S + Sᵀ) of back-propagation: (l_max+1)² rows × K.
     let backProjection: UnsafeMutablePointer<Double>
@@ -70,12 +75,15 @@ final class Workspace {
         self.channels = channels
         self.nMax = nMax
         self.lMax = lMax
+        rowStride = Lanes.padded(channels)
         let lm = (lMax + 1) * (lMax + 1)
         coefficients = .allocate(capacity: lm * channels)
+        paddedCoefficients = .allocate(capacity: lm * rowStride)
+        paddedCoefficients.initialize(repeating: 0, count: lm * rowStride)
         products = .allocate(capacity: (lMax + 1) * channels * channels)
         radial = .allocate(capacity: (lMax + 1) * nMax)
         dRadial = .allocate(capacity: (lMax + 1) * nMax)
-        projection = .allocate(capacity: 4 * channels)
+        projection = .allocate(capacity: 4 * rowStride)
         backProjection = .allocate(capacity: lm * channels)
         pairs = .allocate(capacity: 0)
         pairHarmonics = .allocate(capacity: 0)
@@ -87,6 +95,7 @@ final class Workspace {
 
     deinit {
         coefficients.deallocate()
+        paddedCoefficients.deallocate()
         products.deallocate()
         radial.deallocate()
         dRadial.deallocate()
@@ -109,16 +118,16 @@ final class Workspace {
     /// Slots in use: strain slots then atom slots.
     var totalSlots: Int { strainSlots + slotAtoms.count }
 
-    /// Doubles of one block's gradient products: (l_max+1) matrices of K × K, then 8 zeros (one is
+    /// Doubles of one block's gradient products: (l_max+1) matrices of K × `rowStride`, then 8 zeros (one is
     /// `zeroEntry`; 8 keep the blocks aligned).
-    var blockSize: Int { (lMax + 1) * channels * channels + 8 }
+    var blockSize: Int { zeroEntry + 8 }
 
     /// Offset within a block of an entry that stays 0 (see `FeatureGather`).
-    var zeroEntry: Int { (lMax + 1) * channels * channels }
+    var zeroEntry: Int { (lMax + 1) * channels * rowStride }
 
-    /// The K × K gradient products of `block` (slot·3 + α) and `l`.
+    /// The K × `rowStride` gradient products of `block` (slot·3 + α) and `l`.
     @inline(__always) func gradientProducts(block: Int, l: Int) -> UnsafeMutablePointer<Double> {
-        derivativeProducts! + block * blockSize + l * channels * channels
+        derivativeProducts! + block * blockSize + l * channels * rowStride
     }
 
     /// Prepares for the centers of a structure of `atoms` atoms.
