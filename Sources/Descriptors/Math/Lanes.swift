@@ -30,4 +30,17 @@ extension SIMD8 where Scalar == Double {
         }
         return s
     }
+
+    /// y[q] −= x[q] for q < n, eight lanes at a time.
+    @inline(__always) static func subtract(_ x: UnsafePointer<Double>, from y: UnsafeMutablePointer<Double>, _ n: Int) {
+        var q = 0
+        while q + scalarCount <= n {
+            (Self(loading: y + q) - Self(loading: x + q)).store(to: y + q)
+            q += scalarCount
+        }
+        while q < n {
+            y[q] -= x[q]
+            q += 1
+        }
+    }
 }

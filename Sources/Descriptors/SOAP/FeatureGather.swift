@@ -8,6 +8,8 @@ struct FeatureGather: Sendable {
     let second: [Int32]
     /// The layout's factor of each feature (0 for constant trailing features).
     let scale: [Double]
+    /// The features gathered, in order.
+    let ranges: [Range<Int>]
 
     /// The gather of `ranges` of `layout`'s features for a slot whose products are filled in the rows `rows`
     /// (every row for pattern 0), `channels` rows of `rowStride` entries per l, and zero at `zeroEntry`.
@@ -34,5 +36,6 @@ struct FeatureGather: Sendable {
         self.first = first
         self.second = second
         self.scale = scale
+        self.ranges = ranges
     }
 }

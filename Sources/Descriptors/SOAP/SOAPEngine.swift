@@ -23,8 +23,11 @@ struct SOAPEngine: Sendable {
     /// 1 + s is the features of the species pairs containing species s (the only ones a neighbor of species s
     /// changes: its position moves its own channels alone).
     let patterns: [[Range<Int>]]
-    /// Per pattern, how its features are read from the gradient products.
+    /// Per pattern, how its features are read from the gradient products (pattern 0 from every row).
     let gathers: [FeatureGather]
+    /// With several species, per species s, how every feature is read from products filled in the rows of s
+    /// alone (the block of a slot of pattern 0: an atom moves only its own species' channels).
+    let speciesGathers: [FeatureGather]
 
     init(
         basis: RadialBasis, harmonics: SphericalHarmonics, species: [Int], weight: NeighborWeight, centerWeight: Double,
@@ -50,10 +53,12 @@ struct SOAPEngine: Sendable {
         }
         self.patterns = patterns
         let K = species.count * basis.nMax, stride = Lanes.padded(K), zeroEntry = (basis.lMax + 1) * K * stride
-        gathers = patterns.enumerated().map { p, ranges in
-            let rows = p == 0 ? 0..<K : ((p - 1) * basis.nMax)..<(p * basis.nMax)
-            return FeatureGather(layout: layout, ranges: ranges, rows: rows, channels: K, rowStride: stride, zeroEntry: zeroEntry)
+        func rows(ofSpecies s: Int) -> Range<Int> { (s * basis.nMax)..<((s + 1) * basis.nMax) }
+        func gather(_ ranges: [Range<Int>], rows: Range<Int>) -> FeatureGather {
+            FeatureGather(layout: layout, ranges: ranges, rows: rows, channels: K, rowStride: stride, zeroEntry: zeroEntry)
         }
+        gathers = patterns.enumerated().map { p, ranges in gather(ranges, rows: p == 0 ? 0..<K : rows(ofSpecies: p - 1)) }
+        speciesGathers = species.count > 1 ? species.indices.map { gather(patterns[0], rows: rows(ofSpecies: $0)) } : []
     }
 
     /// The increasing `indices` as maximal ranges of consecutive values.
@@ -138,10 +143,10 @@ struct SOAPEngine: Sendable {
     enum ExpansionMode {
         /// Coefficients only.
         case values
-        /// Gradient products G of every neighbor atom (and strain slots), for `powerSpectrumGradients`;
-        /// `reference` replaces X in those products (inner averaging pairs each center's ∂X with the mean X).
-        /// `sparse` gives each neighbor's slot the pattern of its species (its products are then zeroed in its
-        /// species' rows only), else every slot has pattern 0.
+        /// Each pair's factors and an atom slot for each atom that moves the center, for
+        /// `powerSpectrumGradients` (with strain: its strain derivatives too); `reference` replaces X in the
+        /// gradient products (inner averaging pairs each center's ∂X with the mean X). `sparse` gives each
+        /// neighbor's slot the pattern of its species, else every slot has pattern 0.
         case gradients(strain: Bool, reference: UnsafePointer<Double>?, sparse: Bool)
         /// Each pair's radial and angular factors, for `backPropagate`.
         case backPropagation
@@ -150,12 +155,11 @@ struct SOAPEngine: Sendable {
     /// Expands the density around `center` into `ws.coefficients`; see `ExpansionMode` for what else.
     /// Neighbors whose `speciesOf` is −1 (ghosts at point centers) are skipped.
     ///
-    /// With gradients, the products G (per slot, Cartesian component and l: G[ia][jb] = Σ_m ∂X[m, ia] X[m, jb])
-    /// of every neighbor atom are filled; an attached center's own slot stays zero (its gradient is minus the
-    /// sum of the others, see `powerSpectrumGradients`). A pair's coefficient derivative is rank two in
-    /// (m, channel): ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m with A = w f, B = (w f)', so
-    /// G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no per-pair matrix products. A density on a fixed center (its
-    /// atom's, or an atom's at r = 0) enters as one more pair with the factors of `CenterDisplacement`.
+    /// With gradients or back-propagation, every contributing pair's radial factors A = w f, B = (w f)′ and
+    /// harmonics (with gradients) are cached; with gradients, each atom that moves the center gets a slot, in the
+    /// order of the output blocks (an attached center's own slot gets no pairs: its gradient is minus the sum of
+    /// the others, see `powerSpectrumGradients`). A density on a fixed center (its atom's, or an atom's at
+    /// r = 0) enters as one more pair with the factors of `CenterDisplacement`.
     func expand(
         center: Center, list: NeighborList, speciesOf: [Int32], workspace ws: Workspace, mode: ExpansionMode
     ) {
@@ -181,7 +185,9 @@ struct SOAPEngine: Sendable {
             cache = true
             strain = withStrain
             reference = mean
-            ws.beginCenter(atom: center.atom, attached: center.attached, maxPairs: range.count + 1, strain: strain)
+            ws.beginCenter(
+                atom: center.atom, column: center.atom.map { Int(speciesOf[$0]) * nMax } ?? 0, attached: center.attached,
+                maxPairs: range.count + 1, strain: strain)
         case .backPropagation:
             cache = true
             ws.beginPairs(range.count + 1)
@@ -204,7 +210,7 @@ struct SOAPEngine: Sendable {
         let capacity = ws.capacityPairs
         let ux = ws.pairUnits, uy = ux + capacity, uz = uy + capacity, inverseR = uz + capacity
         if cache, let i = center.atom, !center.attached {
-            let slot = slots ? ws.slot(of: i, pattern: 0, column: 0) : -1
+            let slot = slots ? ws.slot(of: i, pattern: 0, column: Int(speciesOf[i]) * nMax) : -1
             cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: displaced, slot: slot, workspace: ws)
             displaced += 1
         }
@@ -279,50 +285,9 @@ struct SOAPEngine: Sendable {
             ws.cachedRows.append(blockStart[S]..<displaced)
         }
         guard slots else { return }
-        // X (or the reference) with rows padded to whole vectors (the padding stays zero), so that every product
-        // below runs a vector of eight channels at a time.
-        let Kp = ws.rowStride, vectors = Kp / Lanes.scalarCount
-        let projected = UnsafePointer(ws.paddedCoefficients)
-        let source = reference ?? UnsafePointer(X)
+        // The products read X (or the reference) with rows padded to whole vectors (the padding stays zero).
+        let Kp = ws.rowStride, source = reference ?? UnsafePointer(X)
         for lm in 0..<lmCount { ws.paddedCoefficients.advanced(by: lm * Kp).update(from: source + lm * K, count: K) }
-        let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
-        for c in ws.cachedRows.joined() {
-            let pair = ws.pairs[c]
-            let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
-            let A = ws.pairA + c, B = ws.pairB + c
-            let assign = pair.slot >= 0 && ws.takeUnwritten(pair.slot)
-            for l in 0...lMax {
-                // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (length K each, padded).
-                for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
-                    var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
-                    for lm in (l * l)..<((l + 1) * (l + 1)) {
-                        let x = Lanes(loading: projected + lm * Kp + k)
-                        sv += Y[lm * capacity] * x
-                        sx += dY[3 * lm * capacity] * x
-                        sy += dY[(3 * lm + 1) * capacity] * x
-                        sz += dY[(3 * lm + 2) * capacity] * x
-                    }
-                    sv.store(to: v + k)
-                    sx.store(to: wx + k)
-                    sy.store(to: wy + k)
-                    sz.store(to: wz + k)
-                }
-                let a = A + l * nMax * capacity, b = B + l * nMax * capacity
-                if pair.slot >= 0 {
-                    addOuterProducts(
-                        ws, slot: pair.slot, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1,
-                        assign: assign, vectors: vectors)
-                }
-                if strain {
-                    // ∂/∂ε_ab = D_a ∂/∂D_b: strain slot a holds b = x, y, z.
-                    for axis in 0..<3 {
-                        addOuterProducts(
-                            ws, slot: ws.strainSlot + axis, l: l, column: pair.column, a: a, b: b,
-                            unit: pair.unit, scale: pair.vector[axis], assign: false, vectors: vectors)
-                    }
-                }
-            }
-        }
     }
 
     /// X_l[m, column + n] += Σ_rows Y_lm A_nl for every l: one matrix product per l over the pair rows `rows` of
@@ -371,19 +336,63 @@ struct SOAPEngine: Sendable {
         }
     }
 
-    /// G_{slot, α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α (A_n at
+    /// Adds the gradient products of cached pair `c` to the blocks of the slot being gathered (`toSlot`; with
+    /// `assign`, = instead of +=) and, with strain, to the strain blocks. A pair's coefficient derivative is rank
+    /// two in (m, channel), ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m, so G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no
+    /// per-pair matrix products.
+    private func addProducts(_ ws: Workspace, row c: Int, toSlot: Bool, assign: Bool, strain: Bool) {
+        let Kp = ws.rowStride, vectors = Kp / Lanes.scalarCount, capacity = ws.capacityPairs
+        let pair = ws.pairs[c]
+        let X = UnsafePointer(ws.paddedCoefficients)
+        let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
+        let A = ws.pairA + c, B = ws.pairB + c
+        let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
+        for l in 0...lMax {
+            // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (K each, padded).
+            for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
+                var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
+                for lm in (l * l)..<((l + 1) * (l + 1)) {
+                    let x = Lanes(loading: X + lm * Kp + k)
+                    sv += Y[lm * capacity] * x
+                    sx += dY[3 * lm * capacity] * x
+                    sy += dY[(3 * lm + 1) * capacity] * x
+                    sz += dY[(3 * lm + 2) * capacity] * x
+                }
+                sv.store(to: v + k)
+                sx.store(to: wx + k)
+                sy.store(to: wy + k)
+                sz.store(to: wz + k)
+            }
+            let a = A + l * nMax * capacity, b = B + l * nMax * capacity
+            if toSlot {
+                addOuterProducts(
+                    ws, firstBlock: ws.slotBlocks, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1,
+                    assign: assign, vectors: vectors)
+            }
+            if strain {
+                // ∂/∂ε_ab = D_a ∂/∂D_b: strain blocks 3a + b.
+                for axis in 0..<3 {
+                    addOuterProducts(
+                        ws, firstBlock: 3 * axis, l: l, column: pair.column, a: a, b: b, unit: pair.unit,
+                        scale: pair.vector[axis], assign: false, vectors: vectors)
+                }
+            }
+        }
+    }
+
+    /// G_{firstBlock + α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α (A_n at
     /// `a[n · ws.capacityPairs]`, B likewise; v and w_α in `ws.projection`, `vectors` vectors each); with
-    /// `assign`, = instead of += (the slot's first pair).
+    /// `assign`, = instead of +=.
     @inline(__always)
     private func addOuterProducts(
-        _ ws: Workspace, slot: Int, l: Int, column: Int, a: UnsafeMutablePointer<Double>,
+        _ ws: Workspace, firstBlock: Int, l: Int, column: Int, a: UnsafeMutablePointer<Double>,
         b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double, assign: Bool, vectors: Int
     ) {
         let Kp = ws.rowStride, capacity = ws.capacityPairs
         let v = ws.projection
         for alpha in 0..<3 {
             let w = ws.projection + (alpha + 1) * Kp
-            var row = ws.gradientProducts(block: slot * 3 + alpha, l: l) + column * Kp
+            var row = ws.gradientProducts(block: firstBlock + alpha, l: l) + column * Kp
             let ua = scale * unit[alpha]
             for n in 0..<nMax {
                 let bn = ua * b[n * capacity], an = scale * a[n * capacity]
@@ -437,103 +446,124 @@ struct SOAPEngine: Sendable {
         case sparse(UnsafeMutablePointer<Double>, rankOne: UnsafeMutablePointer<Double>?)
     }
 
-    /// Gradients of the power spectrum from the products `expand` left in the workspace: `output` receives
-    /// one block per atom slot (an attached center's, first, is minus the sum of the others), `strain`
-    /// (when strain slots are in use) the 9 × length strain derivatives. With `descriptor` (the normalised
-    /// q̂) and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
+    /// Gradients of the power spectrum of the center `expand(…, mode: .gradients(…))` just expanded: `output`
+    /// receives one block per atom slot (an attached center's, first, is minus the sum of the others), `strain`
+    /// (when the expansion asked for it) the 9 × length strain derivatives. With `descriptor` (the normalised q̂)
+    /// and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
+    ///
+    /// Slot after slot, the products of the slot's pairs are formed (`addProducts`) and at once gathered into
+    /// its block, so that they are read while still in cache.
     func powerSpectrumGradients(
         _ ws: Workspace, output: GradientOutput, strain: UnsafeMutablePointer<Double>?,
         descriptor q: UnsafePointer<Double>?, norm: Double
     ) {
         let D = layout.length
-        let strainBlocks = ws.strainSlots * 3
         let normalising = normalise && q != nil && norm > 0
         let inverse = normalising ? 1 / norm : 1
+        let unit = normalising ? q : nil
         let attached = ws.attachedCenter
-        /// Writes the features of `pattern` of ∂q for product block `block` one after another from `target`.
-        func gather(block: Int, pattern: Int, into target: UnsafeMutablePointer<Double>) {
-            let g = ws.gradientProducts(block: block, l: 0)
-            let table = gathers[pattern]
-            table.first.withUnsafeBufferPointer { first in
-                table.second.withUnsafeBufferPointer { second in
-                    table.scale.withUnsafeBufferPointer { scale in
-                        for k in 0..<scale.count {
-                            target[k] = scale[k] * (g[Int(first[k])] + g[Int(second[k])])
-                        }
-                    }
+        precondition(ws.strain == (strain != nil), "strain rows are needed exactly when the expansion has strain")
+        ws.groupPairsBySlot()
+        // Pairs without a slot (images of an attached center's atom) move the strain only.
+        if ws.strain {
+            for c in ws.rows(ofSlot: nil) { addProducts(ws, row: c, toSlot: false, assign: false, strain: true) }
+        }
+        let (atoms, rankOne, dense): (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?, Bool) =
+            switch output {
+            case let .dense(atoms): (atoms, nil, true)
+            case let .sparse(atoms, rankOne): (atoms, rankOne, false)
+            }
+        if attached {
+            atoms.update(repeating: 0, count: 3 * D)
+            rankOne?.update(repeating: 0, count: 3)
+        }
+        // An attached center's rank-one coefficients, when its dense rows get them at the end.
+        var centerCoefficients = SIMD3<Double>()
+        var target = atoms
+        for slot in 0..<ws.slotAtoms.count {
+            let table = gatherTable(ws, slot: slot)
+            let length = dense ? D : table.scale.count
+            defer { target += 3 * length }
+            let rows = ws.rows(ofSlot: slot)
+            for (k, c) in rows.enumerated() {
+                addProducts(ws, row: c, toSlot: true, assign: k == 0, strain: ws.strain)
+            }
+            if attached && slot == 0 { continue }
+            guard !rows.isEmpty else {
+                target.update(repeating: 0, count: 3 * length)
+                for alpha in 0..<3 { rankOne?[3 * slot + alpha] = 0 }
+                continue
+            }
+            let coefficients = gatherRows(
+                table, firstBlock: ws.slotBlocks, ws, into: target, length: length, center: attached ? atoms : nil,
+                descriptor: unit, inverse: inverse)
+            for alpha in 0..<3 {
+                if let rankOne {
+                    rankOne[3 * slot + alpha] = coefficients[alpha]
+                    if attached { rankOne[alpha] -= coefficients[alpha] }
+                } else if dense, let unit {
+                    // ∂q̂ = ∂q/‖q‖ + c q̂ (linear in ∂q, so the center sums the others' coefficients).
+                    addMultiple(coefficients[alpha], of: unit, to: target + alpha * D, count: D)
+                    centerCoefficients[alpha] -= coefficients[alpha]
                 }
             }
         }
-        /// ∂q̂ from ∂q in place on a dense row.
-        func normaliseDense(_ target: UnsafeMutablePointer<Double>) {
-            if let q { normaliseGradients(target, count: 1, descriptor: q, norm: norm) }
+        if attached && dense, let unit {
+            for alpha in 0..<3 { addMultiple(centerCoefficients[alpha], of: unit, to: atoms + alpha * D, count: D) }
         }
-
-        for block in 0..<strainBlocks {
-            gather(block: block, pattern: 0, into: strain! + block * D)
-            normaliseDense(strain! + block * D)
-        }
-        switch output {
-        case let .dense(atoms):
-            if attached { atoms.update(repeating: 0, count: 3 * D) }
-            for slot in 0..<ws.slotAtoms.count where !(attached && slot == 0) {
-                for alpha in 0..<3 {
-                    let target = atoms + (3 * slot + alpha) * D
-                    gather(block: strainBlocks + 3 * slot + alpha, pattern: 0, into: target)
-                    // Normalising is linear in ∂q, so the center can sum normalised blocks.
-                    normaliseDense(target)
-                    if attached { cblas_daxpy(Int32(D), -1, target, 1, atoms + alpha * D, 1) }
-                }
-            }
-        case let .sparse(atoms, rankOne):
-            if attached {
-                atoms.update(repeating: 0, count: 3 * D)
-                rankOne?.update(repeating: 0, count: 3)
-            }
-            var target = atoms
-            for slot in 0..<ws.slotAtoms.count {
-                let pattern = ws.slotPatterns[slot]
-                let length = storedLength(pattern: pattern) / 3
-                for alpha in 0..<3 {
-                    if !(attached && slot == 0) {
-                        let coefficient = gatherSparse(
-                            block: strainBlocks + 3 * slot + alpha, pattern: pattern, ws, into: target,
-                            center: attached ? atoms + alpha * D : nil, descriptor: normalising ? q : nil,
-                            inverse: inverse)
-                        if let rankOne {
-                            rankOne[3 * slot + alpha] = coefficient
-                            if attached { rankOne[alpha] -= coefficient }
-                        }
-                    }
-                    target += length
-                }
-            }
+        guard let strain else { return }
+        for axis in 0..<3 {
+            let rows = strain + 3 * axis * D
+            let coefficients = gatherRows(
+                gathers[0], firstBlock: 3 * axis, ws, into: rows, length: D, center: nil, descriptor: unit,
+                inverse: inverse)
+            if let unit { for b in 0..<3 { addMultiple(coefficients[b], of: unit, to: rows + b * D, count: D) } }
         }
     }
 
-    /// Writes one row of a sparse block, the features of `pattern` of ∂q/‖q‖ (`inverse` = 1/‖q‖, or 1) for
-    /// product block `block`, subtracts it from an attached `center`'s dense row, and returns its rank-one
-    /// coefficient −q̂ · row (0 without `descriptor` q̂).
+    /// y[0..<count] += a x.
     @inline(__always)
-    private func gatherSparse(
-        block: Int, pattern: Int, _ ws: Workspace, into target: UnsafeMutablePointer<Double>,
-        center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?, inverse: Double
-    ) -> Double {
-        let g = ws.gradientProducts(block: block, l: 0)
-        let table = gathers[pattern]
-        var coefficient = 0.0
+    private func addMultiple(_ a: Double, of x: UnsafePointer<Double>, to y: UnsafeMutablePointer<Double>, count: Int) {
+        for f in 0..<count { y[f] += a * x[f] }
+    }
+
+    /// How the block of atom slot `slot` is read from its products: by its pattern, or, for a slot of pattern 0
+    /// with several species, all features from the rows of the slot's species alone.
+    @inline(__always)
+    private func gatherTable(_ ws: Workspace, slot: Int) -> FeatureGather {
+        let pattern = ws.slotPatterns[slot]
+        return pattern != 0 || species.count == 1 ? gathers[pattern] : speciesGathers[ws.slotColumns[slot] / nMax]
+    }
+
+    /// Writes the three rows (α = x, y, z, `length` apart) of a block, the features of `table` of ∂_αq/‖q‖
+    /// (`inverse` = 1/‖q‖, or 1) from product blocks `firstBlock` + α, subtracts them from an attached `center`'s
+    /// dense rows (`layout.length` apart), and returns their rank-one coefficients c_α = −q̂ · row_α (0 without
+    /// `descriptor` q̂), with which ∂_αq̂ = row_α + c_α q̂. The three rows share the table's reads.
+    @inline(__always)
+    private func gatherRows(
+        _ table: FeatureGather, firstBlock: Int, _ ws: Workspace, into target: UnsafeMutablePointer<Double>,
+        length: Int, center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?, inverse: Double
+    ) -> SIMD3<Double> {
+        let D = layout.length
+        let gx = UnsafePointer(ws.gradientProducts(block: firstBlock, l: 0)), gy = gx + ws.blockSize, gz = gy + ws.blockSize
+        var coefficients = SIMD3<Double>()
         var row = target
         table.first.withUnsafeBufferPointer { first in
             table.second.withUnsafeBufferPointer { second in
                 table.scale.withUnsafeBufferPointer { scale in
                     var k = 0
-                    for r in patterns[pattern] {
+                    for r in table.ranges {
+                        let x = row, y = row + length, z = row + 2 * length
                         for f in 0..<r.count {
-                            row[f] = scale[k + f] * (g[Int(first[k + f])] + g[Int(second[k + f])]) * inverse
+                            let i = Int(first[k + f]), j = Int(second[k + f]), factor = scale[k + f] * inverse
+                            x[f] = factor * (gx[i] + gx[j])
+                            y[f] = factor * (gy[i] + gy[j])
+                            z[f] = factor * (gz[i] + gz[j])
                         }
-                        if let q { coefficient -= Lanes.dot(q + r.lowerBound, row, r.count) }
-                        if let center {
-                            for f in 0..<r.count { center[r.lowerBound + f] -= row[f] }
+                        for alpha in 0..<3 {
+                            let written = row + alpha * length
+                            if let q { coefficients[alpha] -= Lanes.dot(q + r.lowerBound, written, r.count) }
+                            if let center { Lanes.subtract(written, from: center + alpha * D + r.lowerBound, r.count) }
                         }
                         k += r.count
                         row += r.count
@@ -541,7 +571,7 @@ struct SOAPEngine: Sendable {
                 }
             }
         }
-        return coefficient
+        return coefficients
     }
 
     /// Back-propagates ∂E/∂q̂ = `weights` of the center `expand(…, mode: .backPropagation)` just expanded

@@ -1,11 +1,12 @@
 /// Reusable buffers for one worker of the SOAP engine: the density coefficients of the current center,
-/// radial and angular scratch, the cached factors of each contributing pair, and the gradient products
-/// of every atom (slot) the center sees.
+/// radial and angular scratch, the cached factors of each contributing pair, the atom slots (the atoms whose
+/// positions move the center's descriptor, in output order) and the gradient products being gathered.
 ///
-/// Gradient products, one K × K matrix per (block, l) with block = slot·3 + α, stored block by block so
-/// that each block's (l_max+1) matrices are contiguous: G[ia][jb] = Σ_m ∂X[m, ia]/∂r_α X[m, jb] for the
-/// slot's atom (or ∂/∂ε_{slot, α} for the strain slots 0…2 when present). Their rows, like those of
-/// `paddedCoefficients` and `projection`, are `rowStride` long: K padded to whole `Lanes`.
+/// Gradient products, one K × K matrix per (block, l), each block's (l_max+1) matrices contiguous:
+/// G[ia][jb] = Σ_m ∂X[m, ia]/∂D_α X[m, jb]. Blocks 0…8 are the strain ε_ab (block 3a + b, summed over every
+/// pair); blocks 9…11 (`slotBlocks`) the three Cartesian components of the one atom slot being gathered,
+/// filled from that slot's pairs alone (small enough to stay in cache between filling and gathering). Their
+/// rows, like those of `paddedCoefficients` and `projection`, are `rowStride` long: K padded to whole `Lanes`.
 final class Workspace {
     /// What the second (gradient) pass needs of a pair besides its cached radial and angular factors.
     struct CachedPair {
@@ -54,22 +55,26 @@ final class Workspace {
     /// Rows of the pairs cached by the last `expand`: the neighbors of each channel, then the displacements.
     var cachedRows: [Range<Int>] = []
 
-    private var capacitySlots = 0
+    /// Allocated by the first `beginCenter` (back-propagation and values never need them).
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
     private var slotOfAtom: [Int32] = []
-    /// Atoms of the slots in use, in slot order (strain slots excluded); the center's atom comes first.
+    /// Atoms of the slots in use, in slot order; the center's atom comes first.
     private(set) var slotAtoms: [Int] = []
-    /// Per atom slot, the engine's feature pattern of its block (0: every feature); its products are cleared in
-    /// every row for pattern 0, else only in the rows of its species' channels (and `zeroEntry`).
+    /// Per slot, the engine's feature pattern of its block (0: every feature).
     private(set) var slotPatterns: [Int] = []
-    /// Per slot, its products are not cleared yet: its first pair assigns them (`takeUnwritten`) instead of adding.
-    private var unwritten: [Bool] = []
+    /// Per slot, the first channel of its atom's species: its pairs fill the products' rows of those n_max
+    /// channels and no others.
+    private(set) var slotColumns: [Int] = []
+    /// The cached rows of the pairs of each slot, slot after slot, then those without a slot (images of an
+    /// attached center's atom): see `groupPairsBySlot` and `rows(ofSlot:)`.
+    private var slotRows: [Int] = []
+    private var slotRowStart: [Int] = []
     /// The first atom slot is a center that moves with its atom (its block is minus the sum of the others).
     private(set) var attachedCenter = false
-    /// Strain slots in use (0 or 3), placed first.
-    private(set) var strainSlots = 0
-    /// Index of the first strain slot.
-    let strainSlot = 0
+    /// Strain products are in use.
+    private(set) var strain = false
+    /// First product block of the atom slot being gathered (after the 9 strain blocks).
+    let slotBlocks = 9
 
     init(channels: Int, nMax: Int, lMax: Int) {
         self.channels = channels
@@ -112,11 +117,8 @@ final class Workspace {
         return 4 * lm + 2 * ln + 4
     }
 
-    /// Doubles held by the buffers that grow with the pairs and slots of a center (what reuse saves).
-    var footprint: Int { capacitySlots * 3 * blockSize + capacityPairs * Self.pairValues(nMax: nMax, lMax: lMax) }
-
-    /// Slots in use: strain slots then atom slots.
-    var totalSlots: Int { strainSlots + slotAtoms.count }
+    /// Doubles held by the buffers that grow with the pairs of a center (what reuse saves).
+    var footprint: Int { capacityPairs * Self.pairValues(nMax: nMax, lMax: lMax) }
 
     /// Doubles of one block's gradient products: (l_max+1) matrices of K × `rowStride`, then 8 zeros (one is
     /// `zeroEntry`; 8 keep the blocks aligned).
@@ -125,7 +127,7 @@ final class Workspace {
     /// Offset within a block of an entry that stays 0 (see `FeatureGather`).
     var zeroEntry: Int { (lMax + 1) * channels * rowStride }
 
-    /// The K × `rowStride` gradient products of `block` (slot·3 + α) and `l`.
+    /// The K × `rowStride` gradient products of `block` and `l`.
     @inline(__always) func gradientProducts(block: Int, l: Int) -> UnsafeMutablePointer<Double> {
         derivativeProducts! + block * blockSize + l * channels * rowStride
     }
@@ -135,58 +137,65 @@ final class Workspace {
         slotOfAtom = [Int32](repeating: -1, count: atoms)
         slotAtoms.removeAll(keepingCapacity: true)
         slotPatterns.removeAll(keepingCapacity: true)
+        slotColumns.removeAll(keepingCapacity: true)
     }
 
-    /// Starts the gradients of a center (on `atom`, moving with it when `attached`; nil at a point), which
-    /// has up to `maxPairs` cached pairs.
-    func beginCenter(atom: Int?, attached: Bool, maxPairs: Int, strain: Bool) {
+    /// Starts the gradients of a center (on `atom`, whose species' channels start at `column`, moving with it
+    /// when `attached`; nil at a point), which has up to `maxPairs` cached pairs.
+    func beginCenter(atom: Int?, column: Int, attached: Bool, maxPairs: Int, strain: Bool) {
         for a in slotAtoms { slotOfAtom[a] = -1 }
         slotAtoms.removeAll(keepingCapacity: true)
         slotPatterns.removeAll(keepingCapacity: true)
-        strainSlots = strain ? 3 : 0
-        ensureSlots(maxPairs + 1 + strainSlots)
+        slotColumns.removeAll(keepingCapacity: true)
+        if derivativeProducts == nil {
+            // Zeroed once: the entries past the K × K matrices (`zeroEntry`) are never written.
+            derivativeProducts = .allocate(capacity: 12 * blockSize)
+            derivativeProducts!.initialize(repeating: 0, count: 12 * blockSize)
+        }
+        self.strain = strain
+        if strain { gradientProducts(block: 0, l: 0).update(repeating: 0, count: 9 * blockSize) }
         beginPairs(maxPairs)
-        for s in 0..<strainSlots { clear(slot: s) }
         attachedCenter = attached && atom != nil
-        if let atom { _ = slot(of: atom, pattern: 0, column: 0) }
+        if let atom { _ = slot(of: atom, pattern: 0, column: column) }
     }
 
-    /// The slot of `atom`, assigned on first use with the feature `pattern` of its block. The products its
-    /// pairs fill — every row with one species, else the n_max rows of its species' channels, which are all
-    /// that pattern ≠ 0 reads — are assigned by its first pair (see `takeUnwritten`); a multi-species slot of
-    /// pattern 0 reads every row, so its products are zeroed here.
+    /// The slot of `atom` (of the species whose channels start at `column`), assigned on first use with the
+    /// feature `pattern` of its block.
     @inline(__always) func slot(of atom: Int, pattern: Int, column: Int) -> Int {
         let existing = slotOfAtom[atom]
         if existing >= 0 { return Int(existing) }
-        let s = strainSlots + slotAtoms.count
+        let s = slotAtoms.count
         slotOfAtom[atom] = Int32(s)
         slotAtoms.append(atom)
         slotPatterns.append(pattern)
-        let assigned = pattern != 0 || channels == nMax
-        if !assigned { clear(slot: s) }
-        unwritten[s] = assigned
+        slotColumns.append(column)
         return s
     }
 
-    /// Whether `slot`'s products are still to be assigned (then they are from now on considered written).
-    @inline(__always) func takeUnwritten(_ slot: Int) -> Bool {
-        let fresh = unwritten[slot]
-        unwritten[slot] = false
-        return fresh
+    /// Sorts the cached rows of the pairs (`cachedRows`) by slot, in the order they were cached within a slot.
+    func groupPairsBySlot() {
+        let slots = slotAtoms.count
+        slotRowStart.removeAll(keepingCapacity: true)
+        slotRowStart.append(contentsOf: repeatElement(0, count: slots + 2))
+        for c in cachedRows.joined() {
+            let s = pairs[c].slot
+            slotRowStart[(s >= 0 ? s : slots) + 1] += 1
+        }
+        for k in 0...slots { slotRowStart[k + 1] += slotRowStart[k] }
+        var next = slotRowStart
+        slotRows.removeAll(keepingCapacity: true)
+        slotRows.append(contentsOf: repeatElement(0, count: slotRowStart[slots + 1]))
+        for c in cachedRows.joined() {
+            let s = pairs[c].slot >= 0 ? pairs[c].slot : slots
+            slotRows[next[s]] = c
+            next[s] += 1
+        }
     }
 
-    private func clear(slot s: Int) {
-        gradientProducts(block: 3 * s, l: 0).update(repeating: 0, count: 3 * blockSize)
-    }
-
-    private func ensureSlots(_ slots: Int) {
-        guard slots > capacitySlots else { return }
-        derivativeProducts?.deallocate()
-        capacitySlots = max(slots, 2 * capacitySlots)
-        // Zeroed once: the entries past the K × K matrices (`zeroEntry`) are never written.
-        derivativeProducts = .allocate(capacity: capacitySlots * 3 * blockSize)
-        derivativeProducts!.initialize(repeating: 0, count: capacitySlots * 3 * blockSize)
-        unwritten = [Bool](repeating: false, count: capacitySlots)
+    /// The cached rows of slot `s`'s pairs (nil: the pairs without a slot), after `groupPairsBySlot`.
+    func rows(ofSlot s: Int?) -> ArraySlice<Int> {
+        let k = s ?? slotAtoms.count
+        return slotRows[slotRowStart[k]..<slotRowStart[k + 1]]
     }
 
     /// Makes room to cache up to `count` pairs (rounded up to an odd multiple of `SphericalHarmonics.batch`).
