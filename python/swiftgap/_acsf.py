@@ -12,6 +12,7 @@ from ._descriptor import (
     SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, output, species_numbers,
     split_rows, thread_count,
 )
+from ._structures import cell_volume
 
 
 def _parameter_matrix(value, columns: int, message: str) -> list:
@@ -150,7 +151,7 @@ class ACSF:
 
     def _all_centers(self, systems, centers):
         """Every system's centers for the library: None when all systems use all their atoms."""
-        if self.periodic and any(s.pbc.any() and s.cell.volume == 0 for s in systems):
+        if self.periodic and any(s.pbc.any() and cell_volume(s) == 0 for s in systems):
             raise ValueError("Cannot compute periodic descriptor on a zero-volume cell.")
         return center_lists(systems, centers, self._centers)
 

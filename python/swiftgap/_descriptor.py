@@ -169,7 +169,8 @@ def split_rows(rows: np.ndarray, row_counts: np.ndarray):
     same count (then `rows` reshaped, still no copy)."""
     if len(row_counts) and np.all(row_counts == row_counts[0]):
         return rows.reshape((len(row_counts), int(row_counts[0])) + rows.shape[1:])
-    return np.split(rows, np.cumsum(row_counts)[:-1])
+    ends = np.cumsum(row_counts).tolist()
+    return [rows[start:end] for start, end in zip([0] + ends[:-1], ends)]
 
 
 def species_numbers(species) -> np.ndarray:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import os
 from typing import Optional, Union
 
-import numpy as np
 from ase.calculators.calculator import Calculator, PropertyNotImplementedError, all_changes
 from ase.stress import full_3x3_to_voigt_6_stress
 
+from ._structures import cell_volume
 from .potential import Potential
 
 #: The extra per-atom property: the predictive variance of each atom's local energy, in eV².
@@ -117,7 +117,7 @@ class SwiftGAPCalculator(Calculator):
         })
         if want_variance:
             self.results[LOCAL_ENERGY_VARIANCE] = result["variances"]
-        volume = abs(np.linalg.det(self.atoms.get_cell().array))
+        volume = abs(cell_volume(self.atoms))
         if volume > 0:
             self.results["stress"] = full_3x3_to_voigt_6_stress(-result["virial"] / volume)
         elif "stress" in properties:

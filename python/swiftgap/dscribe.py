@@ -25,6 +25,7 @@ from ._descriptor import (
     split_rows, thread_count,
 )
 from ._matrices import CoulombMatrix, EwaldSumMatrix, SineMatrix
+from ._structures import cell_volume
 from ._mbtr import MBTR
 
 __all__ = ["SOAP", "ACSF", "CoulombMatrix", "SineMatrix", "EwaldSumMatrix", "MBTR"]
@@ -204,7 +205,7 @@ class SOAP:
 
     def _all_centers(self, systems, centers):
         """The centers of every system for the library: None when all systems use all their atoms."""
-        if self.periodic and any(np.cross(s.cell[0], s.cell[1]).dot(s.cell[2]) == 0 for s in systems):
+        if self.periodic and any(cell_volume(s) == 0 for s in systems):
             raise ValueError("System doesn't have cell to justify periodicity.")
         return center_lists(systems, centers, self._centers)
 
