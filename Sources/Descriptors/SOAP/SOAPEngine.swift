@@ -238,21 +238,22 @@ struct SOAPEngine: Sendable {
             let row = blockEnd[channel]
             blockEnd[channel] += 1
             (ux[row], uy[row], uz[row], inverseR[row]) = (u.x, u.y, u.z, 1 / r)
+            // The radial factors a row per pair (the spline writes a pair's functions together), what the coefficients
+            // are accumulated from in every mode.
+            let rowA = ws.pairRadial + row * lnCount
             guard cache else {
-                // Values only: the radial factors row by row (the spline writes a pair's functions together, and
-                // only the matrix product reads them).
-                let A = ws.pairA + row * lnCount
-                basis.spline.evaluate(r, values: A)
-                for k in 0..<lnCount { A[k] *= w }
+                basis.spline.evaluate(r, values: rowA)
+                for k in 0..<lnCount { rowA[k] *= w }
                 continue
             }
-            // The radial factors, ln-major like the harmonics (A_ln of row p at ln · capacity + p).
-            let A = ws.pairA + row
-            // Keep this pair's angular and radial factors for the second pass.
+            // Cached: also ln-major like the harmonics (A_ln of row p at ln · capacity + p), with B, for the gradient
+            // products and back-propagation.
             basis.spline.evaluate(r, values: radial, derivatives: dRadial)
-            let B = ws.pairB + row
+            let A = ws.pairA + row, B = ws.pairB + row
             for k in 0..<lnCount {
-                A[k * capacity] = radial[k] * w
+                let a = radial[k] * w
+                rowA[k] = a
+                A[k * capacity] = a
                 B[k * capacity] = dw * radial[k] + w * dRadial[k]
             }
             let moves = slots && !(center.attached && j == center.atom)
@@ -277,7 +278,7 @@ struct SOAPEngine: Sendable {
             harmonics.values(x: ux, y: uy, z: uz, count: blockStart[S], into: ws.pairHarmonics, stride: capacity)
         }
         for c in 0..<S {
-            accumulate(ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, lnMajor: cache, into: X)
+            accumulate(ws, rows: blockStart[c]..<blockEnd[c], column: c * nMax, into: X)
         }
         ws.cachedRows.removeAll(keepingCapacity: true)
         if cache {
@@ -290,22 +291,43 @@ struct SOAPEngine: Sendable {
         for lm in 0..<lmCount { ws.paddedCoefficients.advanced(by: lm * Kp).update(from: source + lm * K, count: K) }
     }
 
-    /// X_l[m, column + n] += Σ_rows Y_lm A_nl for every l: one matrix product per l over the pair rows `rows` of
-    /// `ws.pairHarmonics` (Y, lm-major) and `ws.pairA` (A = w f_nl: ln-major with `lnMajor`, else a row per pair).
-    private func accumulate(
-        _ ws: Workspace, rows: Range<Int>, column: Int, lnMajor: Bool, into X: UnsafeMutablePointer<Double>
-    ) {
+    /// X_l[m, column + n] += Σ_rows Y_lm A_nl for every l over the pair rows `rows` of `ws.pairHarmonics` (Y,
+    /// lm-major) and `ws.pairRadial` (A = w f_nl, a row per pair): for each l, four m at a time, the pairs' A_l rows
+    /// a vector of n at a time times each Y_lm (BLAS's packing did not pay for products this small: it was a third
+    /// of a values-only expansion). A vector reaching past a row's last n reads the next l's entries, or the
+    /// buffer's slack, and those lanes are never stored. The same sums in the same order in every mode.
+    private func accumulate(_ ws: Workspace, rows: Range<Int>, column: Int, into X: UnsafeMutablePointer<Double>) {
         guard !rows.isEmpty else { return }
-        let capacity = ws.capacityPairs, lnCount = (lMax + 1) * nMax
+        let capacity = ws.capacityPairs, lnCount = (lMax + 1) * nMax, K = channels
+        let Y = UnsafePointer(ws.pairHarmonics), A = UnsafePointer(ws.pairRadial)
         for l in 0...lMax {
-            let (order, A, ldA) =
-                lnMajor
-                ? (CblasTrans, ws.pairA + l * nMax * capacity + rows.lowerBound, capacity)
-                : (CblasNoTrans, ws.pairA + rows.lowerBound * lnCount + l * nMax, lnCount)
-            cblas_dgemm(
-                CblasRowMajor, CblasNoTrans, order, Int32(2 * l + 1), Int32(nMax), Int32(rows.count), 1,
-                ws.pairHarmonics + l * l * capacity + rows.lowerBound, Int32(capacity), A, Int32(ldA), 1,
-                X + l * l * channels + column, Int32(channels))
+            for m in Swift.stride(from: 0, to: 2 * l + 1, by: 4) {
+                // Rows past 2l repeat the last (valid) one; their sums are dropped.
+                let y0 = Y + (l * l + m) * capacity, y1 = Y + (l * l + min(m + 1, 2 * l)) * capacity
+                let y2 = Y + (l * l + min(m + 2, 2 * l)) * capacity, y3 = Y + (l * l + min(m + 3, 2 * l)) * capacity
+                for n in Swift.stride(from: 0, to: nMax, by: Lanes.scalarCount) {
+                    var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+                    var a = A + rows.lowerBound * lnCount + l * nMax + n
+                    for p in rows {
+                        let v = Lanes(loading: a)
+                        s0 += y0[p] * v
+                        s1 += y1[p] * v
+                        s2 += y2[p] * v
+                        s3 += y3[p] * v
+                        a += lnCount
+                    }
+                    let lanes = min(Lanes.scalarCount, nMax - n)
+                    func add(_ sum: Lanes, row i: Int) {
+                        guard m + i <= 2 * l else { return }
+                        let row = X + (l * l + m + i) * K + column + n
+                        for lane in 0..<lanes { row[lane] += sum[lane] }
+                    }
+                    add(s0, row: 0)
+                    add(s1, row: 1)
+                    add(s2, row: 2)
+                    add(s3, row: 3)
+                }
+            }
         }
     }
 
@@ -333,75 +355,6 @@ struct SOAPEngine: Sendable {
         for (lm, g) in displacement.harmonicGradients.enumerated() {
             ws.pairHarmonics[lm * capacity + row] = 0
             for axis in 0..<3 { ws.pairHarmonicGradients[(3 * lm + axis) * capacity + row] = g[axis] }
-        }
-    }
-
-    /// Adds the gradient products of cached pair `c` to the blocks of the slot being gathered (`toSlot`; with
-    /// `assign`, = instead of +=) and, with strain, to the strain blocks. A pair's coefficient derivative is rank
-    /// two in (m, channel), ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m, so G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no
-    /// per-pair matrix products.
-    private func addProducts(_ ws: Workspace, row c: Int, toSlot: Bool, assign: Bool, strain: Bool) {
-        let Kp = ws.rowStride, vectors = Kp / Lanes.scalarCount, capacity = ws.capacityPairs
-        let pair = ws.pairs[c]
-        let X = UnsafePointer(ws.paddedCoefficients)
-        let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
-        let A = ws.pairA + c, B = ws.pairB + c
-        let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
-        for l in 0...lMax {
-            // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (K each, padded).
-            for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
-                var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
-                for lm in (l * l)..<((l + 1) * (l + 1)) {
-                    let x = Lanes(loading: X + lm * Kp + k)
-                    sv += Y[lm * capacity] * x
-                    sx += dY[3 * lm * capacity] * x
-                    sy += dY[(3 * lm + 1) * capacity] * x
-                    sz += dY[(3 * lm + 2) * capacity] * x
-                }
-                sv.store(to: v + k)
-                sx.store(to: wx + k)
-                sy.store(to: wy + k)
-                sz.store(to: wz + k)
-            }
-            let a = A + l * nMax * capacity, b = B + l * nMax * capacity
-            if toSlot {
-                addOuterProducts(
-                    ws, firstBlock: ws.slotBlocks, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1,
-                    assign: assign, vectors: vectors)
-            }
-            if strain {
-                // ∂/∂ε_ab = D_a ∂/∂D_b: strain blocks 3a + b.
-                for axis in 0..<3 {
-                    addOuterProducts(
-                        ws, firstBlock: 3 * axis, l: l, column: pair.column, a: a, b: b, unit: pair.unit,
-                        scale: pair.vector[axis], assign: false, vectors: vectors)
-                }
-            }
-        }
-    }
-
-    /// G_{firstBlock + α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α (A_n at
-    /// `a[n · ws.capacityPairs]`, B likewise; v and w_α in `ws.projection`, `vectors` vectors each); with
-    /// `assign`, = instead of +=.
-    @inline(__always)
-    private func addOuterProducts(
-        _ ws: Workspace, firstBlock: Int, l: Int, column: Int, a: UnsafeMutablePointer<Double>,
-        b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double, assign: Bool, vectors: Int
-    ) {
-        let Kp = ws.rowStride, capacity = ws.capacityPairs
-        let v = ws.projection
-        for alpha in 0..<3 {
-            let w = ws.projection + (alpha + 1) * Kp
-            var row = ws.gradientProducts(block: firstBlock + alpha, l: l) + column * Kp
-            let ua = scale * unit[alpha]
-            for n in 0..<nMax {
-                let bn = ua * b[n * capacity], an = scale * a[n * capacity]
-                for k in Swift.stride(from: 0, to: vectors * Lanes.scalarCount, by: Lanes.scalarCount) {
-                    let product = bn * Lanes(loading: v + k) + an * Lanes(loading: w + k)
-                    (assign ? product : Lanes(loading: row + k) + product).store(to: row + k)
-                }
-                row += Kp
-            }
         }
     }
 
@@ -436,248 +389,4 @@ struct SOAPEngine: Sendable {
         return norm
     }
 
-    /// Where `powerSpectrumGradients` writes the blocks of the atom slots.
-    enum GradientOutput {
-        /// One 3 × length block per slot, one after another: gradients of q̂ when the layout normalises.
-        case dense(UnsafeMutablePointer<Double>)
-        /// Each slot's block in the features of its pattern (x, y, z rows, see `SparseDerivatives`), one after
-        /// another. When the layout normalises, a block holds ∂q/‖q‖ and `rankOne` receives its three
-        /// coefficients c_α = −q̂ · ∂_αq/‖q‖, so that ∂_αq̂ = ∂_αq/‖q‖ + c_α q̂.
-        case sparse(UnsafeMutablePointer<Double>, rankOne: UnsafeMutablePointer<Double>?)
-    }
-
-    /// Gradients of the power spectrum of the center `expand(…, mode: .gradients(…))` just expanded: `output`
-    /// receives one block per atom slot (an attached center's, first, is minus the sum of the others), `strain`
-    /// (when the expansion asked for it) the 9 × length strain derivatives. With `descriptor` (the normalised q̂)
-    /// and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
-    ///
-    /// Slot after slot, the products of the slot's pairs are formed (`addProducts`) and at once gathered into
-    /// its block, so that they are read while still in cache.
-    func powerSpectrumGradients(
-        _ ws: Workspace, output: GradientOutput, strain: UnsafeMutablePointer<Double>?,
-        descriptor q: UnsafePointer<Double>?, norm: Double
-    ) {
-        let D = layout.length
-        let normalising = normalise && q != nil && norm > 0
-        let inverse = normalising ? 1 / norm : 1
-        let unit = normalising ? q : nil
-        let attached = ws.attachedCenter
-        precondition(ws.strain == (strain != nil), "strain rows are needed exactly when the expansion has strain")
-        ws.groupPairsBySlot()
-        // Pairs without a slot (images of an attached center's atom) move the strain only.
-        if ws.strain {
-            for c in ws.rows(ofSlot: nil) { addProducts(ws, row: c, toSlot: false, assign: false, strain: true) }
-        }
-        let (atoms, rankOne, dense): (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?, Bool) =
-            switch output {
-            case let .dense(atoms): (atoms, nil, true)
-            case let .sparse(atoms, rankOne): (atoms, rankOne, false)
-            }
-        if attached {
-            atoms.update(repeating: 0, count: 3 * D)
-            rankOne?.update(repeating: 0, count: 3)
-        }
-        // An attached center's rank-one coefficients, when its dense rows get them at the end.
-        var centerCoefficients = SIMD3<Double>()
-        var target = atoms
-        for slot in 0..<ws.slotAtoms.count {
-            let table = gatherTable(ws, slot: slot)
-            let length = dense ? D : table.scale.count
-            defer { target += 3 * length }
-            let rows = ws.rows(ofSlot: slot)
-            for (k, c) in rows.enumerated() {
-                addProducts(ws, row: c, toSlot: true, assign: k == 0, strain: ws.strain)
-            }
-            if attached && slot == 0 { continue }
-            guard !rows.isEmpty else {
-                target.update(repeating: 0, count: 3 * length)
-                for alpha in 0..<3 { rankOne?[3 * slot + alpha] = 0 }
-                continue
-            }
-            let coefficients = gatherRows(
-                table, firstBlock: ws.slotBlocks, ws, into: target, length: length, center: attached ? atoms : nil,
-                descriptor: unit, inverse: inverse)
-            for alpha in 0..<3 {
-                if let rankOne {
-                    rankOne[3 * slot + alpha] = coefficients[alpha]
-                    if attached { rankOne[alpha] -= coefficients[alpha] }
-                } else if dense, let unit {
-                    // ∂q̂ = ∂q/‖q‖ + c q̂ (linear in ∂q, so the center sums the others' coefficients).
-                    addMultiple(coefficients[alpha], of: unit, to: target + alpha * D, count: D)
-                    centerCoefficients[alpha] -= coefficients[alpha]
-                }
-            }
-        }
-        if attached && dense, let unit {
-            for alpha in 0..<3 { addMultiple(centerCoefficients[alpha], of: unit, to: atoms + alpha * D, count: D) }
-        }
-        guard let strain else { return }
-        for axis in 0..<3 {
-            let rows = strain + 3 * axis * D
-            let coefficients = gatherRows(
-                gathers[0], firstBlock: 3 * axis, ws, into: rows, length: D, center: nil, descriptor: unit,
-                inverse: inverse)
-            if let unit { for b in 0..<3 { addMultiple(coefficients[b], of: unit, to: rows + b * D, count: D) } }
-        }
-    }
-
-    /// y[0..<count] += a x.
-    @inline(__always)
-    private func addMultiple(_ a: Double, of x: UnsafePointer<Double>, to y: UnsafeMutablePointer<Double>, count: Int) {
-        for f in 0..<count { y[f] += a * x[f] }
-    }
-
-    /// How the block of atom slot `slot` is read from its products: by its pattern, or, for a slot of pattern 0
-    /// with several species, all features from the rows of the slot's species alone.
-    @inline(__always)
-    private func gatherTable(_ ws: Workspace, slot: Int) -> FeatureGather {
-        let pattern = ws.slotPatterns[slot]
-        return pattern != 0 || species.count == 1 ? gathers[pattern] : speciesGathers[ws.slotColumns[slot] / nMax]
-    }
-
-    /// Writes the three rows (α = x, y, z, `length` apart) of a block, the features of `table` of ∂_αq/‖q‖
-    /// (`inverse` = 1/‖q‖, or 1) from product blocks `firstBlock` + α, subtracts them from an attached `center`'s
-    /// dense rows (`layout.length` apart), and returns their rank-one coefficients c_α = −q̂ · row_α (0 without
-    /// `descriptor` q̂), with which ∂_αq̂ = row_α + c_α q̂. The three rows share the table's reads.
-    @inline(__always)
-    private func gatherRows(
-        _ table: FeatureGather, firstBlock: Int, _ ws: Workspace, into target: UnsafeMutablePointer<Double>,
-        length: Int, center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?, inverse: Double
-    ) -> SIMD3<Double> {
-        let D = layout.length
-        let gx = UnsafePointer(ws.gradientProducts(block: firstBlock, l: 0)), gy = gx + ws.blockSize, gz = gy + ws.blockSize
-        var coefficients = SIMD3<Double>()
-        var row = target
-        table.first.withUnsafeBufferPointer { first in
-            table.second.withUnsafeBufferPointer { second in
-                table.scale.withUnsafeBufferPointer { scale in
-                    var k = 0
-                    for r in table.ranges {
-                        let x = row, y = row + length, z = row + 2 * length
-                        // Eight features at a time: the products are read one by one, the rows written a vector at
-                        // a time.
-                        var f = 0
-                        while f + Lanes.scalarCount <= r.count {
-                            var sx = Lanes(), sy = Lanes(), sz = Lanes()
-                            for lane in 0..<Lanes.scalarCount {
-                                let i = Int(first[k + f + lane]), j = Int(second[k + f + lane])
-                                sx[lane] = gx[i] + gx[j]
-                                sy[lane] = gy[i] + gy[j]
-                                sz[lane] = gz[i] + gz[j]
-                            }
-                            let factor = Lanes(loading: scale.baseAddress! + k + f) * inverse
-                            (factor * sx).store(to: x + f)
-                            (factor * sy).store(to: y + f)
-                            (factor * sz).store(to: z + f)
-                            f += Lanes.scalarCount
-                        }
-                        while f < r.count {
-                            let i = Int(first[k + f]), j = Int(second[k + f]), factor = scale[k + f] * inverse
-                            x[f] = factor * (gx[i] + gx[j])
-                            y[f] = factor * (gy[i] + gy[j])
-                            z[f] = factor * (gz[i] + gz[j])
-                            f += 1
-                        }
-                        for alpha in 0..<3 {
-                            let written = row + alpha * length
-                            if let q { coefficients[alpha] -= Lanes.dot(q + r.lowerBound, written, r.count) }
-                            if let center { Lanes.subtract(written, from: center + alpha * D + r.lowerBound, r.count) }
-                        }
-                        k += r.count
-                        row += r.count
-                    }
-                }
-            }
-        }
-        return coefficients
-    }
-
-    /// Back-propagates ∂E/∂q̂ = `weights` of the center `expand(…, mode: .backPropagation)` just expanded
-    /// (descriptor `q`, norm ‖q‖ before normalisation) to ∂E/∂D for each of its cached pairs, calling `body`
-    /// with the pair's neighbor atom, vector D and gradient.
-    ///
-    /// With S_l[ia][jb] = Σ_{f = (l, ia, jb)} w'_f scale_f (w' the weights through the normalisation) and
-    /// Z_l = X_l (S_l + S_lᵀ), dE = Σ_l Σ_{m,c} Z_l[m, c] dX_l[m, c]; a pair's share is
-    /// Σ_l Σ_n (û B_n Σ_m Y_m Z[m, n] + A_n Σ_m ∇Y_m Z[m, n]): one pass over the pairs, no D-sized blocks.
-    func backPropagate(
-        _ ws: Workspace, weights: UnsafePointer<Double>, descriptor q: UnsafePointer<Double>, norm: Double,
-        _ body: (_ atom: Int, _ vector: SIMD3<Double>, _ gradient: SIMD3<Double>) -> Void
-    ) {
-        let K = channels, nMax = self.nMax, lMax = self.lMax, D = layout.length
-        let capacity = ws.capacityPairs
-        var projection = 0.0
-        if normalise && norm > 0 { for k in 0..<D { projection += q[k] * weights[k] } }
-        let inverse = normalise && norm > 0 ? 1 / norm : 1
-        // S_l, then S_l + S_lᵀ, in the power-spectrum buffer (its values are no longer needed).
-        let S = ws.products
-        S.update(repeating: 0, count: (lMax + 1) * K * K)
-        layout.features.withUnsafeBufferPointer { features in
-            for (k, f) in features.enumerated() {
-                let wk = normalise && norm > 0 ? (weights[k] - q[k] * projection) * inverse : weights[k]
-                S[Int(f.l) * K * K + Int(f.ia) * K + Int(f.jb)] += wk * f.scale
-            }
-        }
-        for l in 0...lMax {
-            let s = S + l * K * K
-            for a in 0..<K {
-                for b in a..<K {
-                    let sum = s[a * K + b] + s[b * K + a]
-                    s[a * K + b] = sum
-                    s[b * K + a] = sum
-                }
-            }
-            // Z_l = X_l · (S_l + S_lᵀ)
-            cblas_dgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * l + 1), Int32(K), Int32(K), 1,
-                ws.coefficients + l * l * K, Int32(K), s, Int32(K), 0, ws.backProjection + l * l * K, Int32(K))
-        }
-        // A pair's share, eight pairs (SIMD lanes) at a time over each run of rows with one channel column (the
-        // channels' blocks; each displacement, whose column is its own atom's, alone): Y, ∂Y, A and B are lm- (ln-)
-        // major, so every factor of eight pairs is one load. A last partial batch reads rows past the run (the
-        // buffers have room) and reports only its own.
-        let Z = ws.backProjection, Y = ws.pairHarmonics, dY = ws.pairHarmonicGradients, A = ws.pairA, B = ws.pairB
-        func pairShares(_ rows: Range<Int>, column: Int) {
-            for first in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: Lanes.scalarCount) {
-                var radialPart = Lanes(), gx = Lanes(), gy = Lanes(), gz = Lanes()
-                for l in 0...lMax {
-                    let a = A + l * nMax * capacity + first, b = B + l * nMax * capacity + first
-                    for lm in (l * l)..<((l + 1) * (l + 1)) {
-                        let row = Z + lm * K + column
-                        var zb = Lanes(), za = Lanes()
-                        for n in 0..<nMax {
-                            zb += Lanes(loading: b + n * capacity) * row[n]
-                            za += Lanes(loading: a + n * capacity) * row[n]
-                        }
-                        radialPart += Lanes(loading: Y + lm * capacity + first) * zb
-                        gx += za * Lanes(loading: dY + 3 * lm * capacity + first)
-                        gy += za * Lanes(loading: dY + (3 * lm + 1) * capacity + first)
-                        gz += za * Lanes(loading: dY + (3 * lm + 2) * capacity + first)
-                    }
-                }
-                for lane in 0..<min(Lanes.scalarCount, rows.upperBound - first) {
-                    let pair = ws.pairs[first + lane]
-                    body(pair.atom, pair.vector, radialPart[lane] * pair.unit + SIMD3(gx[lane], gy[lane], gz[lane]))
-                }
-            }
-        }
-        for (k, rows) in ws.cachedRows.enumerated() {
-            if k < species.count {
-                pairShares(rows, column: k * nMax)
-            } else {
-                for c in rows { pairShares(c..<(c + 1), column: ws.pairs[c].column) }
-            }
-        }
-    }
-
-    /// Turns `count` gradient rows of q into gradients of q̂ = q/‖q‖: ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖.
-    func normaliseGradients(_ rows: UnsafeMutablePointer<Double>, count: Int, descriptor q: UnsafePointer<Double>, norm: Double) {
-        guard normalise && norm > 0 else { return }
-        let D = layout.length
-        let inverse = 1 / norm
-        for r in 0..<count {
-            let target = rows + r * D
-            let projection = Lanes.dot(q, target, D)
-            for k in 0..<D { target[k] = (target[k] - q[k] * projection) * inverse }
-        }
-    }
 }

@@ -41,8 +41,11 @@ final class Workspace {
     private(set) var pairHarmonics: UnsafeMutablePointer<Double>
     /// ∂Y_lm/∂r_α of each cached pair, lm-major: (3 lm + α) · `capacityPairs` + p.
     private(set) var pairHarmonicGradients: UnsafeMutablePointer<Double>
+    /// The radial factors A = w f_nl of each pair, a row of (l_max+1)·n_max per pair (what the coefficients are
+    /// accumulated from).
+    private(set) var pairRadial: UnsafeMutablePointer<Double>
     /// The radial factors A = w f_nl and B = (w f_nl)′ of each cached pair, ln-major: (l · n_max + n) ·
-    /// `capacityPairs` + p (a values-only expansion keeps A a row of (l_max+1)·n_max per pair).
+    /// `capacityPairs` + p.
     private(set) var pairA: UnsafeMutablePointer<Double>
     private(set) var pairB: UnsafeMutablePointer<Double>
     /// The unit vector and inverse distance of each pair (rows x, y, z, 1/r of `capacityPairs`), from which the
@@ -93,6 +96,7 @@ final class Workspace {
         pairs = .allocate(capacity: 0)
         pairHarmonics = .allocate(capacity: 0)
         pairHarmonicGradients = .allocate(capacity: 0)
+        pairRadial = .allocate(capacity: 0)
         pairA = .allocate(capacity: 0)
         pairB = .allocate(capacity: 0)
         pairUnits = .allocate(capacity: 0)
@@ -110,11 +114,11 @@ final class Workspace {
         derivativeProducts?.deallocate()
     }
 
-    /// Doubles a cached pair holds: its harmonics, their gradients, the two radial factors, its unit vector and
-    /// inverse distance.
+    /// Doubles a cached pair holds: its harmonics, their gradients, the radial factors (A as a row and ln-major, B),
+    /// its unit vector and inverse distance.
     static func pairValues(nMax: Int, lMax: Int) -> Int {
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
-        return 4 * lm + 2 * ln + 4
+        return 4 * lm + 3 * ln + 4
     }
 
     /// Doubles held by the buffers that grow with the pairs of a center (what reuse saves).
@@ -209,6 +213,7 @@ final class Workspace {
         // A batch more than the rows: a batch of pairs starting anywhere can be loaded whole.
         pairHarmonics = .allocate(capacity: capacityPairs * lm + batch)
         pairHarmonicGradients = .allocate(capacity: 3 * capacityPairs * lm + batch)
+        pairRadial = .allocate(capacity: capacityPairs * ln + batch)
         pairA = .allocate(capacity: capacityPairs * ln + batch)
         pairB = .allocate(capacity: capacityPairs * ln + batch)
         pairUnits = .allocate(capacity: 4 * capacityPairs)
@@ -218,6 +223,7 @@ final class Workspace {
         pairs.deallocate()
         pairHarmonics.deallocate()
         pairHarmonicGradients.deallocate()
+        pairRadial.deallocate()
         pairA.deallocate()
         pairB.deallocate()
         pairUnits.deallocate()

@@ -1,0 +1,239 @@
+/// The gradients of the power spectrum: per atom slot, the products of its pairs formed and gathered into its block.
+extension SOAPEngine {
+    /// Adds the gradient products of cached pair `c` to the blocks of the slot being gathered (`toSlot`; with
+    /// `assign`, = instead of +=) and, with strain, to the strain blocks. A pair's coefficient derivative is rank
+    /// two in (m, channel), ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m, so G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no
+    /// per-pair matrix products.
+    private func addProducts(_ ws: Workspace, row c: Int, toSlot: Bool, assign: Bool, strain: Bool) {
+        let Kp = ws.rowStride, vectors = Kp / Lanes.scalarCount, capacity = ws.capacityPairs
+        let pair = ws.pairs[c]
+        let X = UnsafePointer(ws.paddedCoefficients)
+        let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
+        let A = ws.pairA + c, B = ws.pairB + c
+        let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
+        for l in 0...lMax {
+            // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (K each, padded).
+            for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
+                var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
+                for lm in (l * l)..<((l + 1) * (l + 1)) {
+                    let x = Lanes(loading: X + lm * Kp + k)
+                    sv += Y[lm * capacity] * x
+                    sx += dY[3 * lm * capacity] * x
+                    sy += dY[(3 * lm + 1) * capacity] * x
+                    sz += dY[(3 * lm + 2) * capacity] * x
+                }
+                sv.store(to: v + k)
+                sx.store(to: wx + k)
+                sy.store(to: wy + k)
+                sz.store(to: wz + k)
+            }
+            let a = A + l * nMax * capacity, b = B + l * nMax * capacity
+            if toSlot {
+                addOuterProducts(
+                    ws, firstBlock: ws.slotBlocks, l: l, column: pair.column, a: a, b: b, unit: pair.unit, scale: 1,
+                    assign: assign, vectors: vectors)
+            }
+            if strain {
+                // ∂/∂ε_ab = D_a ∂/∂D_b: strain blocks 3a + b.
+                for axis in 0..<3 {
+                    addOuterProducts(
+                        ws, firstBlock: 3 * axis, l: l, column: pair.column, a: a, b: b, unit: pair.unit,
+                        scale: pair.vector[axis], assign: false, vectors: vectors)
+                }
+            }
+        }
+    }
+
+    /// G_{firstBlock + α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α (A_n at
+    /// `a[n · ws.capacityPairs]`, B likewise; v and w_α in `ws.projection`, `vectors` vectors each); with
+    /// `assign`, = instead of +=.
+    @inline(__always)
+    private func addOuterProducts(
+        _ ws: Workspace, firstBlock: Int, l: Int, column: Int, a: UnsafeMutablePointer<Double>,
+        b: UnsafeMutablePointer<Double>, unit: SIMD3<Double>, scale: Double, assign: Bool, vectors: Int
+    ) {
+        let Kp = ws.rowStride, capacity = ws.capacityPairs
+        let v = ws.projection
+        for alpha in 0..<3 {
+            let w = ws.projection + (alpha + 1) * Kp
+            var row = ws.gradientProducts(block: firstBlock + alpha, l: l) + column * Kp
+            let ua = scale * unit[alpha]
+            for n in 0..<nMax {
+                let bn = ua * b[n * capacity], an = scale * a[n * capacity]
+                for k in Swift.stride(from: 0, to: vectors * Lanes.scalarCount, by: Lanes.scalarCount) {
+                    let product = bn * Lanes(loading: v + k) + an * Lanes(loading: w + k)
+                    (assign ? product : Lanes(loading: row + k) + product).store(to: row + k)
+                }
+                row += Kp
+            }
+        }
+    }
+
+    /// Where `powerSpectrumGradients` writes the blocks of the atom slots.
+    enum GradientOutput {
+        /// One 3 × length block per slot, one after another: gradients of q̂ when the layout normalises.
+        case dense(UnsafeMutablePointer<Double>)
+        /// Each slot's block in the features of its pattern (x, y, z rows, see `SparseDerivatives`), one after
+        /// another. When the layout normalises, a block holds ∂q/‖q‖ and `rankOne` receives its three
+        /// coefficients c_α = −q̂ · ∂_αq/‖q‖, so that ∂_αq̂ = ∂_αq/‖q‖ + c_α q̂.
+        case sparse(UnsafeMutablePointer<Double>, rankOne: UnsafeMutablePointer<Double>?)
+    }
+
+    /// Gradients of the power spectrum of the center `expand(…, mode: .gradients(…))` just expanded: `output`
+    /// receives one block per atom slot (an attached center's, first, is minus the sum of the others), `strain`
+    /// (when the expansion asked for it) the 9 × length strain derivatives. With `descriptor` (the normalised q̂)
+    /// and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
+    ///
+    /// Slot after slot, the products of the slot's pairs are formed (`addProducts`) and at once gathered into
+    /// its block, so that they are read while still in cache.
+    func powerSpectrumGradients(
+        _ ws: Workspace, output: GradientOutput, strain: UnsafeMutablePointer<Double>?,
+        descriptor q: UnsafePointer<Double>?, norm: Double
+    ) {
+        let D = layout.length
+        let normalising = normalise && q != nil && norm > 0
+        let inverse = normalising ? 1 / norm : 1
+        let unit = normalising ? q : nil
+        let attached = ws.attachedCenter
+        precondition(ws.strain == (strain != nil), "strain rows are needed exactly when the expansion has strain")
+        ws.groupPairsBySlot()
+        // Pairs without a slot (images of an attached center's atom) move the strain only.
+        if ws.strain {
+            for c in ws.rows(ofSlot: nil) { addProducts(ws, row: c, toSlot: false, assign: false, strain: true) }
+        }
+        let (atoms, rankOne, dense): (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?, Bool) =
+            switch output {
+            case let .dense(atoms): (atoms, nil, true)
+            case let .sparse(atoms, rankOne): (atoms, rankOne, false)
+            }
+        if attached {
+            atoms.update(repeating: 0, count: 3 * D)
+            rankOne?.update(repeating: 0, count: 3)
+        }
+        // An attached center's rank-one coefficients, when its dense rows get them at the end.
+        var centerCoefficients = SIMD3<Double>()
+        var target = atoms
+        for slot in 0..<ws.slotAtoms.count {
+            let table = gatherTable(ws, slot: slot)
+            let length = dense ? D : table.scale.count
+            defer { target += 3 * length }
+            let rows = ws.rows(ofSlot: slot)
+            for (k, c) in rows.enumerated() {
+                addProducts(ws, row: c, toSlot: true, assign: k == 0, strain: ws.strain)
+            }
+            if attached && slot == 0 { continue }
+            guard !rows.isEmpty else {
+                target.update(repeating: 0, count: 3 * length)
+                for alpha in 0..<3 { rankOne?[3 * slot + alpha] = 0 }
+                continue
+            }
+            let coefficients = gatherRows(
+                table, firstBlock: ws.slotBlocks, ws, into: target, length: length, center: attached ? atoms : nil,
+                descriptor: unit, inverse: inverse)
+            for alpha in 0..<3 {
+                if let rankOne {
+                    rankOne[3 * slot + alpha] = coefficients[alpha]
+                    if attached { rankOne[alpha] -= coefficients[alpha] }
+                } else if dense, let unit {
+                    // ∂q̂ = ∂q/‖q‖ + c q̂ (linear in ∂q, so the center sums the others' coefficients).
+                    addMultiple(coefficients[alpha], of: unit, to: target + alpha * D, count: D)
+                    centerCoefficients[alpha] -= coefficients[alpha]
+                }
+            }
+        }
+        if attached && dense, let unit {
+            for alpha in 0..<3 { addMultiple(centerCoefficients[alpha], of: unit, to: atoms + alpha * D, count: D) }
+        }
+        guard let strain else { return }
+        for axis in 0..<3 {
+            let rows = strain + 3 * axis * D
+            let coefficients = gatherRows(
+                gathers[0], firstBlock: 3 * axis, ws, into: rows, length: D, center: nil, descriptor: unit,
+                inverse: inverse)
+            if let unit { for b in 0..<3 { addMultiple(coefficients[b], of: unit, to: rows + b * D, count: D) } }
+        }
+    }
+
+    /// y[0..<count] += a x.
+    @inline(__always)
+    private func addMultiple(_ a: Double, of x: UnsafePointer<Double>, to y: UnsafeMutablePointer<Double>, count: Int) {
+        for f in 0..<count { y[f] += a * x[f] }
+    }
+
+    /// How the block of atom slot `slot` is read from its products: by its pattern, or, for a slot of pattern 0
+    /// with several species, all features from the rows of the slot's species alone.
+    @inline(__always)
+    private func gatherTable(_ ws: Workspace, slot: Int) -> FeatureGather {
+        let pattern = ws.slotPatterns[slot]
+        return pattern != 0 || species.count == 1 ? gathers[pattern] : speciesGathers[ws.slotColumns[slot] / nMax]
+    }
+
+    /// Writes the three rows (α = x, y, z, `length` apart) of a block, the features of `table` of ∂_αq/‖q‖
+    /// (`inverse` = 1/‖q‖, or 1) from product blocks `firstBlock` + α, subtracts them from an attached `center`'s
+    /// dense rows (`layout.length` apart), and returns their rank-one coefficients c_α = −q̂ · row_α (0 without
+    /// `descriptor` q̂), with which ∂_αq̂ = row_α + c_α q̂. The three rows share the table's reads.
+    @inline(__always)
+    private func gatherRows(
+        _ table: FeatureGather, firstBlock: Int, _ ws: Workspace, into target: UnsafeMutablePointer<Double>,
+        length: Int, center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?, inverse: Double
+    ) -> SIMD3<Double> {
+        let D = layout.length
+        let gx = UnsafePointer(ws.gradientProducts(block: firstBlock, l: 0)), gy = gx + ws.blockSize, gz = gy + ws.blockSize
+        var coefficients = SIMD3<Double>()
+        var row = target
+        table.first.withUnsafeBufferPointer { first in
+            table.second.withUnsafeBufferPointer { second in
+                table.scale.withUnsafeBufferPointer { scale in
+                    var k = 0
+                    for r in table.ranges {
+                        let x = row, y = row + length, z = row + 2 * length
+                        // Eight features at a time: the products are read one by one, the rows written a vector at
+                        // a time.
+                        var f = 0
+                        while f + Lanes.scalarCount <= r.count {
+                            var sx = Lanes(), sy = Lanes(), sz = Lanes()
+                            for lane in 0..<Lanes.scalarCount {
+                                let i = Int(first[k + f + lane]), j = Int(second[k + f + lane])
+                                sx[lane] = gx[i] + gx[j]
+                                sy[lane] = gy[i] + gy[j]
+                                sz[lane] = gz[i] + gz[j]
+                            }
+                            let factor = Lanes(loading: scale.baseAddress! + k + f) * inverse
+                            (factor * sx).store(to: x + f)
+                            (factor * sy).store(to: y + f)
+                            (factor * sz).store(to: z + f)
+                            f += Lanes.scalarCount
+                        }
+                        while f < r.count {
+                            let i = Int(first[k + f]), j = Int(second[k + f]), factor = scale[k + f] * inverse
+                            x[f] = factor * (gx[i] + gx[j])
+                            y[f] = factor * (gy[i] + gy[j])
+                            z[f] = factor * (gz[i] + gz[j])
+                            f += 1
+                        }
+                        for alpha in 0..<3 {
+                            let written = row + alpha * length
+                            if let q { coefficients[alpha] -= Lanes.dot(q + r.lowerBound, written, r.count) }
+                            if let center { Lanes.subtract(written, from: center + alpha * D + r.lowerBound, r.count) }
+                        }
+                        k += r.count
+                        row += r.count
+                    }
+                }
+            }
+        }
+        return coefficients
+    }
+
+    /// Turns `count` gradient rows of q into gradients of q̂ = q/‖q‖: ∂q̂ = (∂q − q̂ (q̂·∂q)) / ‖q‖.
+    func normaliseGradients(_ rows: UnsafeMutablePointer<Double>, count: Int, descriptor q: UnsafePointer<Double>, norm: Double) {
+        guard normalise && norm > 0 else { return }
+        let D = layout.length
+        let inverse = 1 / norm
+        for r in 0..<count {
+            let target = rows + r * D
+            let projection = Lanes.dot(q, target, D)
+            for k in 0..<D { target[k] = (target[k] - q[k] * projection) * inverse }
+        }
+    }
+}
