@@ -151,7 +151,7 @@ class ACSF:
 
     def _all_centers(self, systems, centers):
         """Every system's centers for the library: None when all systems use all their atoms."""
-        if self.periodic and any(s.pbc.any() and cell_volume(s) == 0 for s in systems):
+        if self.periodic and any(any(s.pbc.tolist()) and cell_volume(s) == 0 for s in systems):
             raise ValueError("Cannot compute periodic descriptor on a zero-volume cell.")
         return center_lists(systems, centers, self._centers)
 
