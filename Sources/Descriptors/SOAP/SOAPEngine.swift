@@ -52,7 +52,8 @@ struct SOAPEngine: Sendable {
             }
         }
         self.patterns = patterns
-        let K = species.count * basis.nMax, stride = Lanes.padded(K), zeroEntry = (basis.lMax + 1) * K * stride
+        let K = species.count * basis.nMax, stride = Workspace.rowStride(channels: K)
+        let zeroEntry = Workspace.zeroEntry(channels: K, lMax: basis.lMax)
         func rows(ofSpecies s: Int) -> Range<Int> { (s * basis.nMax)..<((s + 1) * basis.nMax) }
         func gather(_ ranges: [Range<Int>], rows: Range<Int>) -> FeatureGather {
             FeatureGather(layout: layout, ranges: ranges, rows: rows, channels: K, rowStride: stride, zeroEntry: zeroEntry)

@@ -2,7 +2,7 @@
 /// radial and angular scratch, the cached factors of each contributing pair, the atom slots (the atoms whose
 /// positions move the center's descriptor, in output order) and the gradient products being gathered.
 ///
-/// Gradient products, one K × K matrix per (block, l), each block's (l_max+1) matrices contiguous:
+/// Gradient products, one K × `rowStride` matrix per (block, l), each block's (l_max+1) matrices contiguous:
 /// G[ia][jb] = Σ_m ∂X[m, ia]/∂D_α X[m, jb]. Blocks 0…8 are the strain ε_ab (block 3a + b, summed over every
 /// pair); blocks 9…11 (`slotBlocks`) the three Cartesian components of the one atom slot being gathered,
 /// filled from that slot's pairs alone (small enough to stay in cache between filling and gathering). Their
@@ -83,7 +83,7 @@ final class Workspace {
         self.channels = channels
         self.nMax = nMax
         self.lMax = lMax
-        rowStride = Lanes.padded(channels)
+        rowStride = Self.rowStride(channels: channels)
         let lm = (lMax + 1) * (lMax + 1)
         coefficients = .allocate(capacity: lm * channels)
         paddedCoefficients = .allocate(capacity: lm * rowStride)
@@ -129,7 +129,13 @@ final class Workspace {
     var blockSize: Int { zeroEntry + 8 }
 
     /// Offset within a block of an entry that stays 0 (see `FeatureGather`).
-    var zeroEntry: Int { (lMax + 1) * channels * rowStride }
+    var zeroEntry: Int { Self.zeroEntry(channels: channels, lMax: lMax) }
+
+    /// Row length of the gradient products with `channels` channels.
+    static func rowStride(channels: Int) -> Int { Lanes.padded(channels) }
+
+    /// `zeroEntry` of a workspace of `channels` channels and `lMax`.
+    static func zeroEntry(channels: Int, lMax: Int) -> Int { (lMax + 1) * channels * rowStride(channels: channels) }
 
     /// The K × `rowStride` gradient products of `block` and `l`.
     @inline(__always) func gradientProducts(block: Int, l: Int) -> UnsafeMutablePointer<Double> {
