@@ -101,13 +101,15 @@ public struct NeighborList: Sendable {
         self.offsets = offsets
         // One worker's arrays are taken as they are (joining copies every pair: at a few hundred thousand pairs,
         // fresh pages cost more than the search).
-        func joined<T>(_ part: KeyPath<PairChunk, [T]>) -> [T] {
-            chunks.count == 1 ? chunks[0][keyPath: part] : chunks.flatMap { $0[keyPath: part] }
+        // (Closures, not key paths: a key path is read through the runtime, `swift_getAtKeyPath` in profiles of
+        // calls on small cells.)
+        func joined<T>(_ part: (PairChunk) -> [T]) -> [T] {
+            chunks.count == 1 ? part(chunks[0]) : chunks.flatMap(part)
         }
-        neighbors = joined(\.neighbors)
-        shifts = joined(\.shifts)
-        vectors = joined(\.vectors)
-        distances = joined(\.distances)
+        neighbors = joined { $0.neighbors }
+        shifts = joined { $0.shifts }
+        vectors = joined { $0.vectors }
+        distances = joined { $0.distances }
     }
 }
 
