@@ -13,18 +13,13 @@ struct MBTRBlockLayout: Sendable, Equatable {
     /// c · width) out of `combinations`.
     init(held: [Int], width: Int, combinations: Int) {
         var offsets = [Int](repeating: -1, count: combinations)
-        var ranges = [Range<Int>]()
         var count = 0
-        for c in held.sorted() {
+        let sorted = held.sorted()
+        for c in sorted {
             offsets[c] = count
             count += width
-            let features = (c * width)..<((c + 1) * width)
-            if let last = ranges.last, last.upperBound == features.lowerBound {
-                ranges[ranges.count - 1] = last.lowerBound..<features.upperBound
-            } else {
-                ranges.append(features)
-            }
         }
+        let ranges = consecutiveRanges(of: sorted.flatMap { c in (c * width)..<((c + 1) * width) })
         self.ranges = ranges
         self.offsets = offsets
         self.count = count

@@ -48,7 +48,7 @@ struct SOAPEngine: Sendable {
                 let touching = layout.features.indices.filter {
                     Int(layout.features[$0].ia) / basis.nMax == s || Int(layout.features[$0].jb) / basis.nMax == s
                 }
-                patterns.append(Self.ranges(of: touching))
+                patterns.append(consecutiveRanges(of: touching))
             }
         }
         self.patterns = patterns
@@ -60,19 +60,6 @@ struct SOAPEngine: Sendable {
         }
         gathers = patterns.enumerated().map { p, ranges in gather(ranges, rows: p == 0 ? 0..<K : rows(ofSpecies: p - 1)) }
         speciesGathers = species.count > 1 ? species.indices.map { gather(patterns[0], rows: rows(ofSpecies: $0)) } : []
-    }
-
-    /// The increasing `indices` as maximal ranges of consecutive values.
-    private static func ranges(of indices: [Int]) -> [Range<Int>] {
-        var out = [Range<Int>]()
-        for k in indices {
-            if let last = out.last, last.upperBound == k {
-                out[out.count - 1] = last.lowerBound..<(k + 1)
-            } else {
-                out.append(k..<(k + 1))
-            }
-        }
-        return out
     }
 
     /// The pattern of the derivative block of an atom in channel species `s` that is not the center's.
