@@ -16,6 +16,8 @@ struct SOAPEngine: Sendable {
     /// only its element's.
     let centerInAllChannels: Bool
     let layout: PowerSpectrumLayout
+    /// Which products `powerSpectrum` forms for `layout`, and how it reads them.
+    let plan: PowerSpectrumPlan
     let normalise: Bool
     /// How a density sitting on a fixed center changes when its atom moves.
     let displacement: CenterDisplacement
@@ -40,6 +42,7 @@ struct SOAPEngine: Sendable {
         self.centerWeight = centerWeight
         self.centerInAllChannels = centerInAllChannels
         self.layout = layout
+        plan = PowerSpectrumPlan(layout: layout, species: species.count, nMax: basis.nMax)
         self.normalise = normalise
         displacement = CenterDisplacement(basis: basis, harmonics: harmonics, weight: weight)
         var patterns = [[0..<layout.length]]
@@ -346,30 +349,57 @@ struct SOAPEngine: Sendable {
         }
     }
 
-    /// The power spectrum of `ws.coefficients` in the layout's order, written to `out` (layout.length).
+    /// The power spectrum of `ws.coefficients` in the layout's order, written to `out` (layout.length), formed
+    /// as `plan` says: only the species blocks whose species both have density at the center.
     /// Returns the norm before normalisation.
     @discardableResult
     func powerSpectrum(_ ws: Workspace, into out: UnsafeMutablePointer<Double>) -> Double {
-        let K = channels
-        let X = ws.coefficients
-        let P = ws.products
-        for l in 0...lMax {
-            // P_l = X_lᵀ X_l, K × K, for the 2l + 1 rows of X_l.
-            let rows = 2 * l + 1
-            cblas_dgemm(
-                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(K), Int32(K), Int32(rows), 1,
-                X + l * l * K, Int32(K), X + l * l * K, Int32(K), 0, P + l * K * K, Int32(K))
+        let K = channels, nMax = self.nMax, lmCount = (lMax + 1) * (lMax + 1)
+        let X = UnsafePointer(ws.coefficients), P = ws.products
+        for s in species.indices {
+            ws.speciesPresent[s] = false
+            scan: for lm in 0..<lmCount {
+                for c in (s * nMax)..<((s + 1) * nMax) where X[lm * K + c] != 0 {
+                    ws.speciesPresent[s] = true
+                    break scan
+                }
+            }
         }
-        var norm2 = 0.0
-        layout.features.withUnsafeBufferPointer { features in
-            for (k, f) in features.enumerated() {
-                let v = f.scale * P[Int(f.l) * K * K + Int(f.ia) * K + Int(f.jb)]
-                out[k] = v
-                norm2 += v * v
+        // P_l[ia][jb] of each block whose species both have density, a vector of jb at a time (a vector past the
+        // block's last channel reads the next channels, or X's trailing zeros, and those lanes are not stored).
+        for (k, block) in plan.blocks.enumerated() {
+            let formed = ws.speciesPresent[block.a] && ws.speciesPresent[block.b]
+            ws.blockFormed[k] = formed
+            guard formed else { continue }
+            let columns = X + block.b * nMax
+            for l in 0...lMax {
+                for ia in (block.a * nMax)..<((block.a + 1) * nMax) {
+                    let target = P + l * K * K + ia * K + block.b * nMax
+                    for n in Swift.stride(from: 0, to: nMax, by: Lanes.scalarCount) {
+                        var sum = Lanes()
+                        for lm in (l * l)..<((l + 1) * (l + 1)) {
+                            sum += X[lm * K + ia] * Lanes(loading: columns + lm * K + n)
+                        }
+                        if n + Lanes.scalarCount <= nMax {
+                            sum.store(to: target + n)
+                        } else {
+                            for q in 0..<(nMax - n) { target[n + q] = sum[q] }
+                        }
+                    }
+                }
+            }
+        }
+        for run in plan.runs {
+            let o = out + Int(run.output), step = Int(run.outputStride), count = Int(run.count)
+            if ws.blockFormed[Int(run.block)] {
+                let p = P + Int(run.source), scale = run.scale
+                for i in 0..<count { o[i * step] = scale * p[i] }
+            } else {
+                for i in 0..<count { o[i * step] = 0 }
             }
         }
         for k in layout.features.count..<layout.length { out[k] = 0 }
-        let norm = norm2.squareRoot()
+        let norm = Lanes.dot(out, out, layout.length).squareRoot()
         if normalise && norm > 0 {
             let inverse = 1 / norm
             for k in 0..<layout.length { out[k] *= inverse }

@@ -23,10 +23,15 @@ final class Workspace {
     let channels: Int, nMax: Int, lMax: Int
     /// Row length of the gradient products, `paddedCoefficients` and `projection`: K rounded up to whole `Lanes`.
     let rowStride: Int
-    /// X: (l_max+1)² rows × K, row l² + l + m.
+    /// X: (l_max+1)² rows × K, row l² + l + m, then `Lanes.scalarCount` zeros (a vector load starting in the last row
+    /// stays inside).
     let coefficients: UnsafeMutablePointer<Double>
-    /// P_l = X_lᵀX_l, (l_max+1) blocks of K × K.
+    /// P_l = X_lᵀX_l, (l_max+1) blocks of K × K (only the species blocks `powerSpectrum` forms are written).
     let products: UnsafeMutablePointer<Double>
+    /// Per species, whether it has density at the current center; per block of the engine's
+    /// `PowerSpectrumPlan`, whether its products were formed (see `SOAPEngine.powerSpectrum`).
+    let speciesPresent: UnsafeMutablePointer<Bool>
+    let blockFormed: UnsafeMutablePointer<Bool>
     let radial: UnsafeMutablePointer<Double>
     let dRadial: UnsafeMutablePointer<Double>
     /// X (or an averaging reference) with rows of `rowStride`, the padding zero: (l_max+1)² rows.
@@ -85,7 +90,11 @@ final class Workspace {
         self.lMax = lMax
         rowStride = Self.rowStride(channels: channels)
         let lm = (lMax + 1) * (lMax + 1)
-        coefficients = .allocate(capacity: lm * channels)
+        coefficients = .allocate(capacity: lm * channels + Lanes.scalarCount)
+        coefficients.initialize(repeating: 0, count: lm * channels + Lanes.scalarCount)
+        let species = channels / nMax
+        speciesPresent = .allocate(capacity: species)
+        blockFormed = .allocate(capacity: species * species)
         paddedCoefficients = .allocate(capacity: lm * rowStride)
         paddedCoefficients.initialize(repeating: 0, count: lm * rowStride)
         products = .allocate(capacity: (lMax + 1) * channels * channels)
@@ -104,6 +113,8 @@ final class Workspace {
 
     deinit {
         coefficients.deallocate()
+        speciesPresent.deallocate()
+        blockFormed.deallocate()
         paddedCoefficients.deallocate()
         products.deallocate()
         radial.deallocate()

@@ -1,0 +1,62 @@
+/// How `SOAPEngine.powerSpectrum` forms the features of a `PowerSpectrumLayout`: the products
+/// P_l[ia][jb] = Σ_m X[m, ia] X[m, jb] of only the species blocks the layout reads (the channels of species a
+/// against those of species b), and the features copied from them in runs.
+///
+/// A block whose species has no density at a center (every one of its coefficients zero) has only zero products,
+/// so it is neither formed nor read: its runs are written as zeros. Molecules and crystals with a few of many
+/// species are the common case (the lesson's water has H and O of H, C, N, O).
+struct PowerSpectrumPlan: Sendable {
+    /// Products P_l[ia][jb] for ia in the channels of species `a`, jb in those of `b`, every l.
+    struct Block: Sendable, Hashable {
+        let a: Int
+        let b: Int
+    }
+
+    /// Features `output`, `output + outputStride`, … (`count` of them) are `scale` times the consecutive products
+    /// from `source` on (offset l·K·K + ia·K + jb), all in `block`.
+    struct Run: Sendable {
+        let output: Int32
+        let outputStride: Int32
+        let source: Int32
+        let count: Int32
+        let block: Int32
+        let scale: Double
+    }
+
+    let blocks: [Block]
+    let runs: [Run]
+
+    /// The plan of `layout` with `species` species of `nMax` channels each.
+    init(layout: PowerSpectrumLayout, species: Int, nMax: Int) {
+        let K = species * nMax
+        func source(_ f: PowerSpectrumLayout.Feature) -> Int { Int(f.l) * K * K + Int(f.ia) * K + Int(f.jb) }
+        var blockIndex = [Block: Int](), blocks = [Block]()
+        var runs = [Run]()
+        // In the order of the products, each feature extends the last run when it reads the next product of the
+        // same block with the same factor, at the same output step.
+        let features = layout.features
+        for k in features.indices.sorted(by: { source(features[$0]) < source(features[$1]) }) {
+            let f = features[k]
+            let block = Block(a: Int(f.ia) / nMax, b: Int(f.jb) / nMax)
+            let b = blockIndex[block] ?? blocks.count
+            if b == blocks.count {
+                blockIndex[block] = b
+                blocks.append(block)
+            }
+            if let last = runs.last, Int(last.block) == b, last.scale == f.scale,
+                Int(last.source + last.count) == source(f), k > Int(last.output),
+                last.count == 1 || k == Int(last.output + last.count * last.outputStride)
+            {
+                let stride = last.count == 1 ? Int32(k) - last.output : last.outputStride
+                runs[runs.count - 1] = Run(
+                    output: last.output, outputStride: stride, source: last.source, count: last.count + 1, block: last.block,
+                    scale: last.scale)
+            } else {
+                runs.append(
+                    Run(output: Int32(k), outputStride: 1, source: Int32(source(f)), count: 1, block: Int32(b), scale: f.scale))
+            }
+        }
+        self.blocks = blocks
+        self.runs = runs
+    }
+}
