@@ -1,0 +1,63 @@
+import Atoms
+import Testing
+
+@testable import Descriptors
+
+/// A species channel with no atom near a center contributes only zeros, so the power spectrum skips its products
+/// (`PowerSpectrumPlan`): with a species added that the structure lacks, every feature of the present species
+/// pairs is the one computed without it, and every feature involving the absent species is exactly zero.
+@Suite("SOAP power spectrum with a species the structure lacks")
+struct SOAPAbsentSpeciesTests {
+    static let ethanol = SOAPSparseBlockTests.ethanol
+
+    /// Per feature of `soap`'s layout: its l and the channel species pair, mapped to `present` species indices
+    /// (nil when one is `absent`).
+    static func features(of soap: SOAP, absent: Int?) -> [(l: Int32, a: Int, n: Int, b: Int, n2: Int)?] {
+        let nMax = soap.engine.nMax, species = soap.engine.species
+        return soap.engine.layout.features.map { f in
+            let a = species[Int(f.ia) / nMax], b = species[Int(f.jb) / nMax]
+            guard a != absent, b != absent else { return nil }
+            return (f.l, a, Int(f.ia) % nMax, b, Int(f.jb) % nMax)
+        }
+    }
+
+    /// DScribe's layout, or QUIP's (normalised).
+    static func soap(_ species: [Int], quip: Bool) throws -> SOAP {
+        quip
+            ? try .quip(cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: species)
+            : try .dscribe(species: species, cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, periodic: false)
+    }
+
+    @Test("features equal those without the absent species, the rest zero", arguments: [false, true])
+    func absentSpecies(quip: Bool) throws {
+        let with = try Self.soap([1, 6, 7, 8], quip: quip), without = try Self.soap([1, 6, 8], quip: quip)
+        let a = try with.create([Self.ethanol], threads: 1), b = try without.create([Self.ethanol], threads: 1)
+        #expect(a.count == 9 && b.count == 9)
+        // The features of `without`, by (l, species, n, species, n'), both orders.
+        var lookup = [String: Int]()
+        for (k, f) in Self.features(of: without, absent: nil).enumerated() {
+            guard let f else { continue }
+            lookup["\(f.l) \(f.a) \(f.n) \(f.b) \(f.n2)"] = k
+            lookup["\(f.l) \(f.b) \(f.n2) \(f.a) \(f.n)"] = k
+        }
+        let map = Self.features(of: with, absent: 7)
+        var zeros = 0, matched = 0, worst = 0.0, largest = 0.0
+        for row in 0..<a.count {
+            let x = a.row(row), y = b.row(row), x0 = x.startIndex, y0 = y.startIndex
+            largest = max(largest, y.map(abs).max() ?? 0)
+            for (k, f) in map.enumerated() {
+                guard let f else {
+                    #expect(x[x0 + k] == 0)
+                    zeros += 1
+                    continue
+                }
+                let other = try #require(lookup["\(f.l) \(f.a) \(f.n) \(f.b) \(f.n2)"])
+                // QUIP's off-diagonal factor √2 is the same on both sides: channel pairs keep their kind.
+                worst = max(worst, abs(x[x0 + k] - y[y0 + other]))
+                matched += 1
+            }
+        }
+        #expect(zeros > 0 && matched > 0 && largest > 0)
+        #expect(worst <= 1e-14 * largest, "quip \(quip): worst \(worst) of \(largest)")
+    }
+}
