@@ -177,11 +177,12 @@ public struct FitEstimate: Sendable {
         // does them one after the other: (2/3)(M + 1)³ flops each, not shared.
         let merges = Double(work.map(\.merges).max() ?? 0)
         let mergeFlops = merges * 2 * pow(m + 1, 3) / 3
-        // CUR per element of A_z candidates: XᵀX (A_z·D²), its eigenvectors (~4·D³), the projection (A_z·D·min(A_z, D));
-        // the elements' owners work side by side.
+        // CUR per element of A_z candidates, through the smaller of X Xᵀ and XᵀX (s = min(A_z, D)): the product
+        // (A_z·D·s), its eigenvectors (~4·s³) and, for XᵀX, the projection (A_z·D²); the elements' owners work side
+        // by side.
         func cur(_ z: Int) -> Double {
-            let a = Double(atomsByElement[z] ?? 0)
-            return a * d * d + 4 * d * d * d + a * d * min(a, d)
+            let a = Double(atomsByElement[z] ?? 0), s = min(a, d)
+            return a * d * s + 4 * s * s * s + (a < d ? 0 : a * d * d)
         }
         let selection =
             settings.sparseMethod == .cur && D > 0 ? owned.map { $0.reduce(0.0) { $0 + cur($1) } }.max() ?? 0 : 0

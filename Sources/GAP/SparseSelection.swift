@@ -69,39 +69,50 @@ public enum SparseMethod: Sendable, Equatable {
         return chosen.sorted()
     }
 
-    /// Leverage scores p_j = Σ_{k<r} U_jk² from X = U S Wᵀ (through the eigenvectors of XᵀX), r half the
-    /// numerical rank (singular values above 1e-5 of the largest); then, as gap_fit, each point j gets the key
-    /// u_j − min(M p_j / r, 1) with u_j uniform, and the M smallest keys win.
+    /// As gap_fit: each point j gets the key u_j − min(M p_j / r, 1), with u_j uniform and p_j its leverage score
+    /// (`leverageScores`), and the M smallest keys win.
     private func cur(_ x: Matrix, count: Int, rng: inout SeededGenerator) throws(GAPError) -> [Int] {
+        let (scores, rank) = try Self.leverageScores(x, gram: x.rows < x.columns)
+        var keys = [(Double, Int)]()
+        keys.reserveCapacity(x.rows)
+        for (j, p) in scores.enumerated() { keys.append((rng.uniform() - min(p * Double(count) / Double(rank), 1), j)) }
+        keys.sort { $0.0 < $1.0 }
+        return keys.prefix(count).map(\.1).sorted()
+    }
+
+    /// Leverage scores p_j = Σ_{k<r} U_jk² of the rows of X = U S Wᵀ, r half the numerical rank (singular values
+    /// above 1e-5 of the largest), and r. U comes from X Xᵀ = U S² Uᵀ with `gram` (the smaller eigenproblem when
+    /// there are fewer candidates than features: a multi-species SOAP has thousands of features, and D³ was most
+    /// of such a fit), else from XᵀX = W S² Wᵀ as U = X W S⁻¹.
+    static func leverageScores(_ x: Matrix, gram: Bool) throws(GAPError) -> (scores: [Double], rank: Int) {
         let n = x.rows, d = x.columns
         let eigen: SymmetricEigen
-        do { eigen = try SymmetricEigen(Matrix.syrk(x, .transposed)) } catch { throw .solver(stage: "CUR decomposition", error) }
+        do { eigen = try SymmetricEigen(Matrix.syrk(x, gram ? .none : .transposed)) } catch {
+            throw .solver(stage: "CUR decomposition", error)
+        }
         let largest = eigen.values.last ?? 0
-        let singular = eigen.values.map { max($0, 0).squareRoot() }
-        // Eigenvalues of XᵀX carry rounding of about ε·n·λ_max, so the rank counts only those 1e-10 λ_max and
-        // above (singular values 1e-5 of the largest): far enough above the noise that another summation order
+        // Eigenvalues carry rounding of about ε·n·λ_max, so the rank counts only those 1e-10 λ_max and above
+        // (singular values 1e-5 of the largest): far enough above the noise that another summation order
         // (another thread count, or the candidates gathered from other ranks) cannot change the count.
         let numericalRank = eigen.values.filter { $0 > 1e-10 * largest }.count
         let rank = max(1, numericalRank / 2)
-        // Top `rank` eigenvectors (eigenvalues ascend), scaled by 1/s: U = X W S⁻¹.
-        var projection = Matrix(rows: d, columns: rank)
-        for k in 0..<rank {
-            let column = d - 1 - k
-            let s = singular[column]
-            for i in 0..<d { projection[i, k] = s > 0 ? eigen.vectors[i, column] / s : 0 }
+        let size = eigen.values.count
+        var u = Matrix(rows: n, columns: rank)
+        if gram {
+            // The top `rank` eigenvectors (eigenvalues ascend) are U's columns.
+            for j in 0..<n { for k in 0..<rank { u[j, k] = eigen.vectors[j, size - 1 - k] } }
+        } else {
+            // U = X W S⁻¹ over the top `rank` eigenvectors W.
+            var projection = Matrix(rows: d, columns: rank)
+            for k in 0..<rank {
+                let column = size - 1 - k
+                let s = max(eigen.values[column], 0).squareRoot()
+                for i in 0..<d { projection[i, k] = s > 0 ? eigen.vectors[i, column] / s : 0 }
+            }
+            do { u = try Matrix.product(x, projection) } catch { throw .solver(stage: "CUR decomposition", error) }
         }
-        let u: Matrix
-        do { u = try Matrix.product(x, projection) } catch { throw .solver(stage: "CUR decomposition", error) }
-        var keys = [(Double, Int)]()
-        keys.reserveCapacity(n)
-        for j in 0..<n {
-            var p = 0.0
-            for k in 0..<rank { p += u[j, k] * u[j, k] }
-            p = min(p * Double(count) / Double(rank), 1)
-            keys.append((rng.uniform() - p, j))
-        }
-        keys.sort { $0.0 < $1.0 }
-        return keys.prefix(count).map(\.1).sorted()
+        let scores = (0..<n).map { j in (0..<rank).reduce(0.0) { $0 + u[j, $1] * u[j, $1] } }
+        return (scores, rank)
     }
 }
 
