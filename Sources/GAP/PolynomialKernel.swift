@@ -56,6 +56,36 @@ public struct PolynomialKernel: Codable, Equatable, Sendable {
         return energies
     }
 
+    /// Rows up to which `localEnergies(of:points:alpha:)` is the faster way.
+    static let streamedRows = 8
+
+    /// The local energies of the few rows of `q` (k × D) against the sparse points `points` (m × D) with weights
+    /// `alpha`, and their gradients ∂e_k/∂q_k (k × D): as `localEnergies(replacingByGradientCoefficients:alpha:)`
+    /// after T = Q Xᵀ, then ∂e/∂q = T X, but in one pass over the sparse points, each used for its dot products,
+    /// energy terms and gradient update while in cache. For a molecule's few atoms of an element, `dgemm` packed
+    /// (and so read twice more) all the sparse points at every call; reading them once is what bounds this.
+    func localEnergies(of q: Matrix, points x: Matrix, alpha: [Double]) -> (energies: [Double], gradients: Matrix) {
+        let k = q.rows, m = x.rows, d = x.columns, delta2 = deltaSquared
+        precondition(q.columns == d && alpha.count == m, "rows, sparse points and weights must agree")
+        var sums = [Double](repeating: 0, count: k)
+        var gradients = Matrix(rows: k, columns: d)
+        q.elements.withUnsafeBufferPointer { pq in
+            x.elements.withUnsafeBufferPointer { px in
+                gradients.elements.withUnsafeMutableBufferPointer { pg in
+                    for j in 0..<m {
+                        let point = px.baseAddress! + j * d
+                        for i in 0..<k {
+                            let t = SIMD8.dot(pq.baseAddress! + i * d, point, d)
+                            sums[i] += alpha[j] * power(t)
+                            SIMD8.addMultiple(delta2 * alpha[j] * powerDerivative(t), of: point, to: pg.baseAddress! + i * d, d)
+                        }
+                    }
+                }
+            }
+        }
+        return (sums.map { delta2 * $0 }, gradients)
+    }
+
     /// t^ζ for the dot product t (without δ²).
     @inline(__always) private func power(_ t: Double) -> Double { Self.power(t, zeta) }
 

@@ -79,7 +79,8 @@ public struct SOAPTerm: Sendable, Equatable {
     }
 
     /// Local energies and their gradients ∂e/∂q for descriptor rows, element by element with two matrix
-    /// products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X.
+    /// products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X (for a few rows, one pass over the
+    /// sparse points instead: `PolynomialKernel.localEnergies(of:points:alpha:)`).
     /// - Throws: `.dimensionMismatch` when the rows are not as long as the sparse points (`init` rules this
     ///   out for the term's own descriptor).
     func localEnergies(
@@ -91,9 +92,20 @@ public struct SOAPTerm: Sendable, Equatable {
         for (z, model) in models {
             let members = (0..<rows.count).filter { z == 0 || elements[rows.center[$0]] == z }
             guard !members.isEmpty else { continue }
-            var t = try Matrix.product(rows.matrix(rows: members), model.points, transB: .transposed)
-            let local = kernel.localEnergies(replacingByGradientCoefficients: &t, alpha: model.alpha)
-            let w = try Matrix.product(t, model.points)
+            let q = rows.matrix(rows: members)
+            guard q.columns == model.points.columns else {
+                throw .dimensionMismatch(
+                    operation: "SOAP local energies",
+                    detail: "rows of \(q.columns) features, sparse points of \(model.points.columns)")
+            }
+            let local: [Double], w: Matrix
+            if members.count <= PolynomialKernel.streamedRows {
+                (local, w) = kernel.localEnergies(of: q, points: model.points, alpha: model.alpha)
+            } else {
+                var t = try Matrix.product(q, model.points, transB: .transposed)
+                local = kernel.localEnergies(replacingByGradientCoefficients: &t, alpha: model.alpha)
+                w = try Matrix.product(t, model.points)
+            }
             for (k, r) in members.enumerated() {
                 energies[r] += local[k]
                 for f in 0..<D { gradients[r * D + f] += w.elements[k * D + f] }

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// G4 and G5 of a center, pair by pair, laid out so that functions share what they can: for one neighbor j against
 /// a run of neighbors k, every quantity is a row over k (`ACSFRows.pairs`), computed once for all functions that

@@ -1,4 +1,5 @@
 import Atoms
+import LinearAlgebra
 
 /// Scratch space of one worker: the current center's neighbors, grouped by species, in contiguous rows (one per
 /// coordinate and per quantity, so that loops over a run of neighbors vectorize), the derivative slot of each atom

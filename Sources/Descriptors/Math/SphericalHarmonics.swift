@@ -1,5 +1,6 @@
 import Atoms
 import Foundation
+import LinearAlgebra
 
 /// Real orthonormal spherical harmonics Y_lm(r̂) and their gradients with respect to r, for l ≤ l_max,
 /// by recursion on Cartesian components (no trigonometric functions, no powers).

@@ -1,4 +1,5 @@
 import CLapack
+import LinearAlgebra
 
 /// Back-propagation of ∂E/∂q̂ to the pairs of one center, without D-sized derivative blocks.
 extension SOAPEngine {

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// The gradients of the power spectrum: per atom slot, the products of its pairs formed and gathered into its block.
 extension SOAPEngine {
     /// Adds the gradient products of cached pair `c` to the blocks of the slot being gathered (`toSlot`; with
@@ -136,13 +138,13 @@ extension SOAPEngine {
                     if attached { rankOne[alpha] -= coefficients[alpha] }
                 } else if dense, let unit {
                     // ∂q̂ = ∂q/‖q‖ + c q̂ (linear in ∂q, so the center sums the others' coefficients).
-                    addMultiple(coefficients[alpha], of: unit, to: target + alpha * D, count: D)
+                    Lanes.addMultiple(coefficients[alpha], of: unit, to: target + alpha * D, D)
                     centerCoefficients[alpha] -= coefficients[alpha]
                 }
             }
         }
         if attached && dense, let unit {
-            for alpha in 0..<3 { addMultiple(centerCoefficients[alpha], of: unit, to: atoms + alpha * D, count: D) }
+            for alpha in 0..<3 { Lanes.addMultiple(centerCoefficients[alpha], of: unit, to: atoms + alpha * D, D) }
         }
         guard let strain else { return }
         for axis in 0..<3 {
@@ -150,14 +152,8 @@ extension SOAPEngine {
             let coefficients = gatherRows(
                 gathers[0], firstBlock: 3 * axis, ws, into: rows, length: D, center: nil, descriptor: unit,
                 inverse: inverse)
-            if let unit { for b in 0..<3 { addMultiple(coefficients[b], of: unit, to: rows + b * D, count: D) } }
+            if let unit { for b in 0..<3 { Lanes.addMultiple(coefficients[b], of: unit, to: rows + b * D, D) } }
         }
-    }
-
-    /// y[0..<count] += a x.
-    @inline(__always)
-    private func addMultiple(_ a: Double, of x: UnsafePointer<Double>, to y: UnsafeMutablePointer<Double>, count: Int) {
-        for f in 0..<count { y[f] += a * x[f] }
     }
 
     /// How the block of atom slot `slot` is read from its products: by its pattern, or, for a slot of pattern 0

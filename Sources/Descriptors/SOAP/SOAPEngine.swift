@@ -1,5 +1,6 @@
 import Atoms
 import CLapack
+import LinearAlgebra
 
 /// The one SOAP core both layouts share: density expansion X^l[m, s·n_max + n] per center, its
 /// derivatives with respect to atom positions (and, on request, homogeneous strain), and the power

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// Reusable buffers for one worker of the SOAP engine: the density coefficients of the current center,
 /// radial and angular scratch, the cached factors of each contributing pair, the atom slots (the atoms whose
 /// positions move the center's descriptor, in output order) and the gradient products being gathered.
