@@ -66,8 +66,8 @@ let package = Package(
         .testTarget(
             name: "GAPTests",
             dependencies: [
-                "GAP", "Descriptors", "Classical", "Atoms", "Archive", "Support", "LinearAlgebra", "TestSupport",
-                "TrainingData"
+                "GAP", "Descriptors", "Classical", "Atoms", "Archive", "Evaluation", "Support", "LinearAlgebra",
+                "TestSupport", "TrainingData"
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Classical", "Atoms", "TestSupport"], exclude: ["Fixtures"]),

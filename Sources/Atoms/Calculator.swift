@@ -27,6 +27,15 @@ public protocol Calculator: Sendable {
     /// Computes energy, forces and virial of `structure`.
     /// - Throws: a typed error of the calculator (unknown species, bad geometry, …).
     func calculate(_ structure: Structure) throws -> Calculation
+
+    /// Computes each of `structures`, as `calculate(_:)` does, perhaps together (a GAP gives the local energies of
+    /// many small structures' atoms in one matrix product); by default one after another.
+    /// - Throws: as `calculate(_:)`, for the first structure that fails.
+    func calculate(batch structures: [Structure]) throws -> [Calculation]
+}
+
+extension Calculator {
+    public func calculate(batch structures: [Structure]) throws -> [Calculation] { try structures.map { try calculate($0) } }
 }
 
 /// Accumulates energy, forces and virial from gradients with respect to pair vectors.

@@ -14,10 +14,28 @@ public struct Predictions {
         progress: (_ done: Int) -> Void = { _ in }
     ) throws {
         results.reserveCapacity(structures.count)
-        for (k, s) in structures.enumerated() {
-            add(try calculator.calculate(s), of: s, keys: keys)
-            progress(k + 1)
+        for batch in Self.batches(of: structures) {
+            let part = Array(structures[batch])
+            for (s, r) in zip(part, try calculator.calculate(batch: part)) { add(r, of: s, keys: keys) }
+            progress(batch.upperBound)
         }
+    }
+
+    /// Atoms of the consecutive structures handed to a calculator together (`Calculator.calculate(batch:)`).
+    public static let batchAtoms = 256
+
+    /// `structures` cut into consecutive batches of up to `batchAtoms` atoms (a larger structure alone).
+    public static func batches(of structures: [Structure]) -> [Range<Int>] {
+        var out = [Range<Int>](), start = 0, atoms = 0
+        for (k, s) in structures.enumerated() {
+            if k > start && atoms + s.count > batchAtoms {
+                out.append(start..<k)
+                (start, atoms) = (k, 0)
+            }
+            atoms += s.count
+        }
+        if start < structures.count { out.append(start..<structures.count) }
+        return out
     }
 
     /// Runs `calculator` on every structure with the structures shared among the ranks of `communicator`

@@ -77,11 +77,25 @@ public struct GAPPotential: Calculator {
     /// Energy, forces, virial and per-atom energies (the core potential's included).
     /// - Throws: `GAPError.unknownElement` for an element without e0, `GAPError.descriptor` for bad geometry, the
     ///   core potential's error when it cannot evaluate the structure.
-    public func calculate(_ s: Structure) throws -> Calculation {
-        try checkElements(s)
-        let list = try neighborList(s)
+    public func calculate(_ s: Structure) throws -> Calculation { try calculate(batch: [s])[0] }
+
+    /// `calculate(_:)` of each of `structures`, the SOAP term's local energies of their atoms computed together:
+    /// for many small structures (a data set of molecules) the sparse points are then read once per batch of
+    /// atoms rather than once per structure.
+    /// - Throws: as `calculate(_:)`, for the first structure that fails.
+    public func calculate(batch structures: [Structure]) throws -> [Calculation] {
+        for s in structures { try checkElements(s) }
+        let lists = try structures.map { s throws(GAPError) in try neighborList(s) }
+        let shared = lists.contains { $0 == nil } ? nil : lists.compactMap { $0 }
+        let soapResults = try soap?.calculate(structures, lists: shared, threads: threads)
+        return try structures.indices.map { k in try completed(soapResults?[k], of: structures[k], list: lists[k]) }
+    }
+
+    /// The calculation of `s` from its SOAP term's (`soapResult`, nil without one): the 2- and 3-body terms, the
+    /// core potential and e0 added.
+    private func completed(_ soapResult: Calculation?, of s: Structure, list: NeighborList?) throws -> Calculation {
         var result =
-            try soap?.calculate(s, list: list, threads: threads)
+            soapResult
             ?? Calculation(
                 energy: 0, forces: [SIMD3<Double>](repeating: .zero, count: s.count), virial: .zero,
                 atomEnergies: [Double](repeating: 0, count: s.count))

@@ -57,12 +57,20 @@ public struct SOAPTerm: Sendable, Equatable {
     /// The term's energy, forces, virial and per-atom energies.
     /// - Throws: `GAPError.descriptor` for bad geometry, `.solver` for a failed product.
     func calculate(_ s: Structure, list: NeighborList? = nil, threads: Int) throws(GAPError) -> Calculation {
+        try calculate([s], lists: list.map { [$0] }, threads: threads)[0]
+    }
+
+    /// `calculate(_:list:threads:)` of each of `structures` (`lists`: their neighbor lists, or nil), the local
+    /// energies of several structures' atoms computed together (`SOAP.backPropagate(_:lists:threads:model:)`).
+    /// - Throws: as `calculate(_:list:threads:)`.
+    func calculate(_ structures: [Structure], lists: [NeighborList]?, threads: Int) throws(GAPError) -> [Calculation] {
         var failure: LinearAlgebraError?
-        let result: Calculation
+        let results: [Calculation]
         do {
-            result = try soap.backPropagate(s, list: list, threads: threads) { rows in
+            results = try soap.backPropagate(structures, lists: lists, threads: threads) { rows in
                 do throws(LinearAlgebraError) {
-                    return try localEnergies(rows, elements: s.atomicNumbers)
+                    let elements = (0..<rows.count).map { structures[rows.structure[$0]].atomicNumbers[rows.center[$0]] }
+                    return try localEnergies(rows, elements: elements)
                 } catch {
                     // Back-propagation needs arrays of the right length; the error is thrown once it returns.
                     failure = error
@@ -75,10 +83,10 @@ public struct SOAPTerm: Sendable, Equatable {
             throw .descriptor(error)
         }
         if let failure { throw .solver(stage: "local energies", failure) }
-        return result
+        return results
     }
 
-    /// Local energies and their gradients ∂e/∂q for descriptor rows, element by element with two matrix
+    /// Local energies and their gradients ∂e/∂q for descriptor rows (`elements`: each row's center element), element by element with two matrix
     /// products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X (for a few rows, one pass over the
     /// sparse points instead: `PolynomialKernel.localEnergies(of:points:alpha:)`).
     /// - Throws: `.dimensionMismatch` when the rows are not as long as the sparse points (`init` rules this
@@ -90,7 +98,7 @@ public struct SOAPTerm: Sendable, Equatable {
         var energies = [Double](repeating: 0, count: rows.count)
         var gradients = [Double](repeating: 0, count: rows.count * D)
         for (z, model) in models {
-            let members = (0..<rows.count).filter { z == 0 || elements[rows.center[$0]] == z }
+            let members = (0..<rows.count).filter { z == 0 || elements[$0] == z }
             guard !members.isEmpty else { continue }
             let q = rows.matrix(rows: members)
             guard q.columns == model.points.columns else {

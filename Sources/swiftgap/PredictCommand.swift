@@ -77,20 +77,43 @@ struct PredictCommand: ParsableCommand {
         let clock = Date()
         let progress = Progress("predict", total: structures.count)
         var done = 0
-        // Each configuration's result, variances and standard deviations as one array (the count of the result's
-        // numbers first, then the lengths of the other two): the configurations are shared among MPI ranks when there
-        // are several, and rank 0 gets them all.
-        let flat = try Ranks.world.map(weights: structures.map(\.count)) { k in
-            let s = structures[k]
-            let r = try gap.calculate(s).flattened
-            let variances = noVariance ? [] : try gap.localVariances(s) ?? []
-            let sigma = try uncertainty.flatMap { try gap.uncertainty(s, model: $0) }
-            let deviations = sigma.map { [$0.energy] + $0.forces.flatMap { [$0.x, $0.y, $0.z] } } ?? []
-            done += 1
+        // Each configuration's result, variances and standard deviations as one record (the count of the result's
+        // numbers first, then the lengths of the other two), a batch of consecutive configurations at a time (their
+        // atoms' local energies computed together): the batches are shared among MPI ranks when there are several,
+        // and rank 0 gets them all.
+        let batches = Predictions.batches(of: structures)
+        let perBatch = try Ranks.world.map(weights: batches.map { structures[$0].reduce(0) { $0 + $1.count } }) { b in
+            let part = Array(structures[batches[b]])
+            var records = [Double]()
+            for (s, result) in zip(part, try gap.calculate(batch: part)) {
+                let r = result.flattened
+                let variances = noVariance ? [] : try gap.localVariances(s) ?? []
+                let sigma = try uncertainty.flatMap { try gap.uncertainty(s, model: $0) }
+                let deviations = sigma.map { [$0.energy] + $0.forces.flatMap { [$0.x, $0.y, $0.z] } } ?? []
+                records += [Double(r.count), Double(variances.count), Double(deviations.count)] + r + variances + deviations
+            }
+            done += part.count
             progress.update(done)
-            return [Double(r.count), Double(variances.count), Double(deviations.count)] + r + variances + deviations
+            return records
         }
         guard Ranks.world.isRoot else { return }
+        var flat = [[Double]]()
+        for records in perBatch {
+            var start = 0
+            while start < records.count {
+                let lengths = records[start..<min(start + 3, records.count)].map { Int(exactly: $0) ?? -1 }
+                let length = lengths.count == 3 && lengths.allSatisfy { $0 >= 0 } ? 3 + lengths.reduce(0, +) : -1
+                guard length > 0, start + length <= records.count else {
+                    throw DistributedError.transport(operation: "gather predictions", detail: "a record of the wrong length")
+                }
+                flat.append(Array(records[start..<(start + length)]))
+                start += length
+            }
+        }
+        guard flat.count == structures.count else {
+            throw DistributedError.transport(
+                operation: "gather predictions", detail: "\(flat.count) records for \(structures.count) configurations")
+        }
         var results = [Calculation](), variances = [[Double]?](), deviations = [PredictiveUncertainty?]()
         for (s, values) in zip(structures, flat) {
             let (n, v, d) = (Int(values[0]), Int(values[1]), Int(values[2]))

@@ -33,9 +33,6 @@ final class HeldExpansions: @unchecked Sendable {
         norms.deallocate()
     }
 
-    /// Doubles a cached pair holds (`Workspace.pairValues`).
-    private var pairValues: Int { Workspace.pairValues(nMax: engine.nMax, lMax: engine.lMax) }
-
     /// The centers to make room for when a structure has `centers`: at most `maximumCenters`, and no more than
     /// the workspaces' own buffers (coefficients, products, back-projection) fit in `maximumPairValues` doubles.
     static func capacity(engine: SOAPEngine, centers: Int) -> Int {
@@ -44,46 +41,61 @@ final class HeldExpansions: @unchecked Sendable {
         return max(1, min(centers, maximumCenters, maximumPairValues / own))
     }
 
-    /// Consecutive ranges of the centers of `p` to hold at once: at most the capacity (`capacity(engine:centers:)`), their
-    /// pairs' factors within `maximumPairValues` doubles, and at least one center each.
-    func batches(_ p: SOAP.Prepared) -> [Range<Int>] {
-        let most = spaces.count
-        var out = [Range<Int>](), start = 0, values = 0
-        for c in p.centers.indices {
-            let own = (p.list.pairs(of: p.centers[c].site).count + 1) * pairValues
-            if c > start && (c - start == most || values + own > Self.maximumPairValues) {
-                out.append(start..<c)
-                (start, values) = (c, 0)
+    /// The centers of `prepared` in batches to hold at once, each a list of parts (a structure and a range of its
+    /// centers) taken in order, across structures: at most `capacity` centers (`capacity(engine:centers:)`) with
+    /// their pairs' factors within `maximumPairValues` doubles, and at least one center each.
+    func batches(_ prepared: [SOAP.Prepared]) -> [[(p: SOAP.Prepared, centers: Range<Int>)]] {
+        let pairValues = Workspace.pairValues(nMax: engine.nMax, lMax: engine.lMax), most = spaces.count
+        var out = [[(p: SOAP.Prepared, centers: Range<Int>)]](), batch = [(p: SOAP.Prepared, centers: Range<Int>)]()
+        var count = 0, values = 0
+        for p in prepared {
+            var start = 0
+            for c in p.centers.indices {
+                let own = (p.list.pairs(of: p.centers[c].site).count + 1) * pairValues
+                if count > 0 && (count == most || values + own > Self.maximumPairValues) {
+                    if c > start { batch.append((p, start..<c)) }
+                    out.append(batch)
+                    (batch, count, values, start) = ([], 0, 0, c)
+                }
+                count += 1
+                values += own
             }
-            values += own
+            if start < p.centers.count { batch.append((p, start..<p.centers.count)) }
         }
-        if start < p.centers.count { out.append(start..<p.centers.count) }
+        if !batch.isEmpty { out.append(batch) }
         return out
     }
 
-    /// Expands the centers `batch` of `p` on up to `threads` workers and returns their descriptor rows.
-    func expand(_ p: SOAP.Prepared, centers batch: Range<Int>, threads: Int) -> DescriptorRows {
+    /// Expands the centers `batch` of `p` on up to `threads` workers into the held slots from `first` on.
+    func expand(_ p: SOAP.Prepared, centers batch: Range<Int>, at first: Int = 0, threads: Int) {
         let D = engine.layout.length
         Parallel.forEachRange(batch.count, threads: threads) { range in
             for k in range {
-                let ws = self.spaces[k]
+                let ws = self.spaces[first + k]
                 self.engine.expand(
                     center: p.centers[batch.lowerBound + k], list: p.list, speciesOf: p.speciesOf, workspace: ws,
                     mode: .backPropagation)
-                self.norms[k] = self.engine.powerSpectrum(ws, into: self.descriptors + k * D)
+                self.norms[first + k] = self.engine.powerSpectrum(ws, into: self.descriptors + (first + k) * D)
             }
         }
+    }
+
+    /// The descriptor rows of `parts`, expanded one after another into the slots from 0 on.
+    func rows(_ parts: [(p: SOAP.Prepared, centers: Range<Int>)]) -> DescriptorRows {
+        let D = engine.layout.length, count = parts.reduce(0) { $0 + $1.centers.count }
         var rows = DescriptorRows(featureCount: D)
-        rows.values = Array(UnsafeBufferPointer(start: descriptors, count: batch.count * D))
-        rows.structure = [Int](repeating: p.index, count: batch.count)
-        rows.center = p.centers[batch].map { $0.atom ?? -1 }
+        rows.values = Array(UnsafeBufferPointer(start: descriptors, count: count * D))
+        for (p, batch) in parts {
+            rows.structure += [Int](repeating: p.index, count: batch.count)
+            rows.center += p.centers[batch].map { $0.atom ?? -1 }
+        }
         return rows
     }
 
-    /// Back-propagates `weights` (∂E/∂q̂, one row per center of `batch`, the batch `expand` last held) to each
-    /// pair's gradient, on up to `threads` workers: one accumulator per worker, in worker order.
+    /// Back-propagates `weights` (∂E/∂q̂, one row per held slot; those of `batch`, which `expand` held from slot
+    /// `first` on) to each pair's gradient, on up to `threads` workers: one accumulator per worker, in worker order.
     func backPropagate(
-        _ p: SOAP.Prepared, centers batch: Range<Int>, weights: [Double], threads: Int
+        _ p: SOAP.Prepared, centers batch: Range<Int>, weights: [Double], at first: Int = 0, threads: Int
     ) -> [PairGradientAccumulator] {
         let D = engine.layout.length, count = batch.count, workers = max(1, min(threads, count))
         return Parallel.map(workers, threads: workers) { worker in
@@ -91,8 +103,10 @@ final class HeldExpansions: @unchecked Sendable {
             weights.withUnsafeBufferPointer { w in
                 for k in (count * worker / workers)..<(count * (worker + 1) / workers) {
                     guard let i = p.centers[batch.lowerBound + k].atom else { continue }
+                    let slot = first + k
                     self.engine.backPropagate(
-                        self.spaces[k], weights: w.baseAddress! + k * D, descriptor: self.descriptors + k * D, norm: self.norms[k]
+                        self.spaces[slot], weights: w.baseAddress! + slot * D, descriptor: self.descriptors + slot * D,
+                        norm: self.norms[slot]
                     ) { j, d, g in
                         forces.addPairGradient(g, vector: d, center: i, neighbor: j)
                     }
