@@ -134,30 +134,44 @@ public struct GAPPotential: Calculator {
 
     /// The predictive variance (eV²) of each atom's local energy, all terms together; nil when the
     /// potential has no variance factors.
-    public func localVariances(_ s: Structure) throws -> [Double]? {
+    public func localVariances(_ s: Structure) throws -> [Double]? { try localVariances(batch: [s])?[0] }
+
+    /// `localVariances(_:)` of each of `structures`, their atoms' kernel columns formed and solved together (the
+    /// sparse points read once per batch, as in `calculate(batch:)`).
+    public func localVariances(batch structures: [Structure]) throws -> [[Double]]? {
         guard let variance else { return nil }
-        try checkElements(s)
-        var columns = Matrix(rows: sparseCount, columns: s.count)
-        var prior = [Double](repeating: 0, count: s.count)
+        for s in structures { try checkElements(s) }
+        var firstAtoms = [Int](), atoms = 0
+        for s in structures {
+            firstAtoms.append(atoms)
+            atoms += s.count
+        }
+        var columns = Matrix(rows: sparseCount, columns: atoms)
+        var prior = [Double](repeating: 0, count: atoms)
         var offset = 0
         if let soap {
             try soap.addKernelColumns(
-                s, elements: variance.elements, threads: threads, into: &columns, offset: 0, prior: &prior)
+                structures, firstAtoms: firstAtoms, elements: variance.elements, threads: threads, into: &columns,
+                offset: 0, prior: &prior)
             offset = soap.sparseCount
         }
-        if let list = try neighborList(s) {
+        for (k, s) in structures.enumerated() {
+            guard let list = try neighborList(s) else { continue }
+            var row = offset
             for term in terms {
                 term.addKernelColumns(
                     term.sparse.descriptor.instances(of: s, list: list, gradients: false), atoms: s.count, into: &columns,
-                    offset: offset, prior: &prior)
-                offset += term.sparse.count
+                    offset: row, firstAtom: firstAtoms[k], prior: &prior)
+                row += term.sparse.count
             }
         }
+        let all: [Double]
         do throws(LinearAlgebraError) {
-            return try variance.variances(columns: columns, prior: prior)
+            all = try variance.variances(columns: columns, prior: prior)
         } catch {
             throw GAPError.solver(stage: "predictive variance", error)
         }
+        return structures.indices.map { k in Array(all[firstAtoms[k]..<(firstAtoms[k] + structures[k].count)]) }
     }
 
     /// Checks that the potential knows every element of `s`.

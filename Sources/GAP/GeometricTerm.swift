@@ -47,12 +47,14 @@ public struct GeometricTerm: Sendable, Equatable {
     }
 
     /// The kernel between each atom's local energy from this term and every sparse point (M × atoms, added
-    /// to `columns` at row `offset`), and each atom's prior variance k(e_i, e_i) (added to `prior`).
+    /// to `columns` at row `offset`, atom i in column `firstAtom` + i), and each atom's prior variance
+    /// k(e_i, e_i) (added to `prior[firstAtom + i]`).
     func addKernelColumns(
-        _ instances: GeometricInstances, atoms: Int, into columns: inout Matrix, offset: Int, prior: inout [Double]
+        _ instances: GeometricInstances, atoms: Int, into columns: inout Matrix, offset: Int, firstAtom: Int = 0,
+        prior: inout [Double]
     ) {
         sparse.forEachInstance(instances, gradients: false) { k, kernels, _ in
-            let wk = instances.weights[k], i = instances.center[k]
+            let wk = instances.weights[k], i = firstAtom + instances.center[k]
             for s in 0..<sparse.count { columns[offset + s, i] += wk * sparse.weights[s] * kernels[s] }
         }
         let d = sparse.descriptor.dimension
@@ -67,7 +69,7 @@ public struct GeometricTerm: Sendable, Equatable {
                         sum += instances.weights[a] * instances.weights[b] * kab
                     }
                 }
-                prior[i] += sum
+                prior[firstAtom + i] += sum
             }
         }
     }

@@ -124,23 +124,41 @@ public struct SOAPTerm: Sendable, Equatable {
 
     /// The kernel between each atom's SOAP local energy and every sparse point (rows `offset ..< offset + M`
     /// of `columns`, elements in the order `elements`, zero for other elements' points), and each atom's
-    /// prior variance δ² (q·q)^ζ (added to `prior`).
+    /// prior variance δ² (q·q)^ζ (added to `prior`); the atoms of `structures` one structure after another, atom i
+    /// of structure k in column `firstAtoms[k]` + i.
     /// - Throws: `GAPError.descriptor` for bad geometry, `.solver` for a failed product.
     func addKernelColumns(
-        _ s: Structure, elements: [Int], threads: Int, into columns: inout Matrix, offset: Int, prior: inout [Double]
+        _ structures: [Structure], firstAtoms: [Int], elements: [Int], threads: Int, into columns: inout Matrix,
+        offset: Int, prior: inout [Double]
     ) throws(GAPError) {
         let rows: DescriptorRows
-        do { rows = try soap.create([s], threads: threads) } catch { throw .descriptor(error) }
+        do { rows = try soap.create(structures, threads: threads) } catch { throw .descriptor(error) }
+        let column = (0..<rows.count).map { firstAtoms[rows.structure[$0]] + rows.center[$0] }
         var start = offset
         do throws(LinearAlgebraError) {
             for z in elements {
                 guard let model = models[z] else { continue }
-                let members = (0..<rows.count).filter { z == 0 || s.atomicNumbers[rows.center[$0]] == z }
-                if !members.isEmpty {
-                    var t = try Matrix.product(model.points, rows.matrix(rows: members), transB: .transposed)
+                let members = (0..<rows.count).filter {
+                    z == 0 || structures[rows.structure[$0]].atomicNumbers[rows.center[$0]] == z
+                }
+                let q = rows.matrix(rows: members), D = rows.featureCount
+                if !members.isEmpty && members.count <= PolynomialKernel.streamedRows && D == model.points.columns {
+                    // A few atoms: dot products in one pass over the sparse points (`dgemm` would pack them all).
+                    q.elements.withUnsafeBufferPointer { pq in
+                        model.points.elements.withUnsafeBufferPointer { px in
+                            for m in 0..<model.points.rows {
+                                for (j, r) in members.enumerated() {
+                                    columns[start + m, column[r]] = kernel.value(
+                                        SIMD8.dot(px.baseAddress! + m * D, pq.baseAddress! + j * D, D))
+                                }
+                            }
+                        }
+                    }
+                } else if !members.isEmpty {
+                    var t = try Matrix.product(model.points, q, transB: .transposed)
                     kernel.applyValues(to: &t)
                     for m in 0..<model.points.rows {
-                        for (j, r) in members.enumerated() { columns[start + m, rows.center[r]] = t[m, j] }
+                        for (j, r) in members.enumerated() { columns[start + m, column[r]] = t[m, j] }
                     }
                 }
                 start += model.points.rows
@@ -149,7 +167,7 @@ public struct SOAPTerm: Sendable, Equatable {
             throw .solver(stage: "predictive variance", error)
         }
         for r in 0..<rows.count {
-            prior[rows.center[r]] += kernel.value(rows.row(r).reduce(0) { $0 + $1 * $1 })
+            prior[column[r]] += kernel.value(rows.row(r).reduce(0) { $0 + $1 * $1 })
         }
     }
 }

@@ -85,9 +85,10 @@ struct PredictCommand: ParsableCommand {
         let perBatch = try Ranks.world.map(weights: batches.map { structures[$0].reduce(0) { $0 + $1.count } }) { b in
             let part = Array(structures[batches[b]])
             var records = [Double]()
-            for (s, result) in zip(part, try gap.calculate(batch: part)) {
+            let batchVariances = noVariance ? nil : try gap.localVariances(batch: part)
+            for (k, (s, result)) in zip(part, try gap.calculate(batch: part)).enumerated() {
                 let r = result.flattened
-                let variances = noVariance ? [] : try gap.localVariances(s) ?? []
+                let variances = batchVariances?[k] ?? []
                 let sigma = try uncertainty.flatMap { try gap.uncertainty(s, model: $0) }
                 let deviations = sigma.map { [$0.energy] + $0.forces.flatMap { [$0.x, $0.y, $0.z] } } ?? []
                 records += [Double(r.count), Double(variances.count), Double(deviations.count)] + r + variances + deviations

@@ -39,6 +39,19 @@ struct BatchCalculationTests {
         }
     }
 
+    @Test("each structure's local variances as computed alone")
+    func batchVariancesEqualOneByOne() throws {
+        let gap = MultiTermModels.fitted
+        let together = try #require(try gap.localVariances(batch: Self.structures))
+        #expect(together.count == Self.structures.count)
+        for (s, v) in zip(Self.structures, together) {
+            let alone = try #require(try gap.localVariances(s))
+            let scale = alone.map(abs).max() ?? 0
+            #expect(v.count == s.count && scale > 0)
+            #expect(zip(v, alone).allSatisfy { abs($0 - $1) <= 1e-10 * scale })
+        }
+    }
+
     @Test("prediction batches cut at the atom limit and keep a larger structure alone")
     func predictionBatches() {
         func structures(_ sizes: [Int]) -> [Structure] {
