@@ -70,7 +70,15 @@ struct PredictCommand: ParsableCommand {
             }
             let loaded = Date().timeIntervalSince(start)
             let (structures, lines) = try readFrames(file, role: "input file")
-            for (k, s) in structures.enumerated() { try gap.checkElements(s, configuration: k, line: lines[k]) }
+            for (k, s) in structures.enumerated() {
+                try gap.checkElements(s, configuration: k, line: lines[k])
+                // Predicted all the same (a deliberate probe is allowed), but never silently: no training data
+                // has atoms this close.
+                if Ranks.world.isRoot, let close = try CloseAtoms.closestPair(in: s, index: k) {
+                    let note = close.description(configuration: k, line: lines[k])
+                    FileHandle.standardError.write(Data("warning: \(note); predicted, but no fit has data there\n".utf8))
+                }
+            }
             return (gap, loaded, structures)
         }
         let keys = keyOptions.keys

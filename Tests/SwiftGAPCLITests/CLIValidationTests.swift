@@ -194,6 +194,13 @@ struct CLIValidationTests {
         try expectFailure(
             ["predict", w.path("si.gap"), w.path("empty.xyz"), "-o", w.path("o.xyz")],
             ["input file", "empty.xyz", "no configurations"])
+        // Atoms 0.3 Å apart are predicted, with a warning that names them.
+        let close = try swiftgap(["predict", w.path("si.gap"), w.path("close.xyz"), "-o", w.path("c.xyz")])
+        #expect(close.status == 0, "\(close.stderr)")
+        for needle in ["warning: configuration 1 (line 5)", "atoms 0 and 1", "0.300 Å", "closer than 0.5 Å"] {
+            #expect(close.stderr.contains(needle), "'\(needle)' in: \(close.stderr)")
+        }
+        #expect(!close.stderr.contains("configuration 0"), "\(close.stderr)")
     }
 
     @Test func mdValidatesItsOptions() throws {
