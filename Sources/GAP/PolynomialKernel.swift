@@ -56,8 +56,30 @@ public struct PolynomialKernel: Codable, Equatable, Sendable {
         return energies
     }
 
-    /// Rows up to which `localEnergies(of:points:alpha:)` is the faster way.
+    /// Rows up to which `localEnergies(of:points:alpha:)` and `values(ofPoints:rows:)` stream the sparse points
+    /// instead of calling `dgemm`, which packs all of them at every call.
     static let streamedRows = 8
+
+    /// The kernel values δ² (x_m·q_j)^ζ of the sparse points `x` (m × D) against the rows of `q` (k × D), m × k:
+    /// for a few rows (`streamedRows`) by dot products in one pass over the points, else by one `dgemm`.
+    /// - Throws: `.dimensionMismatch` when the rows are not as long as the points.
+    func values(ofPoints x: Matrix, rows q: Matrix) throws(LinearAlgebraError) -> Matrix {
+        guard q.rows <= Self.streamedRows, q.rows > 0, q.columns == x.columns else {
+            var t = try Matrix.product(x, q, transB: .transposed)
+            applyValues(to: &t)
+            return t
+        }
+        let k = q.rows, d = x.columns
+        var t = Matrix(rows: x.rows, columns: k)
+        q.elements.withUnsafeBufferPointer { pq in
+            x.elements.withUnsafeBufferPointer { px in
+                for m in 0..<x.rows {
+                    for j in 0..<k { t[m, j] = value(SIMD8.dot(px.baseAddress! + m * d, pq.baseAddress! + j * d, d)) }
+                }
+            }
+        }
+        return t
+    }
 
     /// The local energies of the few rows of `q` (k × D) against the sparse points `points` (m × D) with weights
     /// `alpha`, and their gradients ∂e_k/∂q_k (k × D): as `localEnergies(replacingByGradientCoefficients:alpha:)`

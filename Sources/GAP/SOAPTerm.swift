@@ -86,9 +86,9 @@ public struct SOAPTerm: Sendable, Equatable {
         return results
     }
 
-    /// Local energies and their gradients ∂e/∂q for descriptor rows (`elements`: each row's center element), element by element with two matrix
-    /// products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X (for a few rows, one pass over the
-    /// sparse points instead: `PolynomialKernel.localEnergies(of:points:alpha:)`).
+    /// Local energies and their gradients ∂e/∂q for descriptor rows (`elements`: each row's center element),
+    /// element by element with two matrix products each: T = Q Xᵀ, e = δ² (T^ζ) α, ∂e/∂q = (δ² ζ α ⊙ T^{ζ−1}) X
+    /// (for a few rows, one pass over the sparse points instead: `PolynomialKernel.localEnergies(of:points:alpha:)`).
     /// - Throws: `.dimensionMismatch` when the rows are not as long as the sparse points (`init` rules this
     ///   out for the term's own descriptor).
     func localEnergies(
@@ -141,22 +141,8 @@ public struct SOAPTerm: Sendable, Equatable {
                 let members = (0..<rows.count).filter {
                     z == 0 || structures[rows.structure[$0]].atomicNumbers[rows.center[$0]] == z
                 }
-                let q = rows.matrix(rows: members), D = rows.featureCount
-                if !members.isEmpty && members.count <= PolynomialKernel.streamedRows && D == model.points.columns {
-                    // A few atoms: dot products in one pass over the sparse points (`dgemm` would pack them all).
-                    q.elements.withUnsafeBufferPointer { pq in
-                        model.points.elements.withUnsafeBufferPointer { px in
-                            for m in 0..<model.points.rows {
-                                for (j, r) in members.enumerated() {
-                                    columns[start + m, column[r]] = kernel.value(
-                                        SIMD8.dot(px.baseAddress! + m * D, pq.baseAddress! + j * D, D))
-                                }
-                            }
-                        }
-                    }
-                } else if !members.isEmpty {
-                    var t = try Matrix.product(model.points, q, transB: .transposed)
-                    kernel.applyValues(to: &t)
+                if !members.isEmpty {
+                    let t = try kernel.values(ofPoints: model.points, rows: rows.matrix(rows: members))
                     for m in 0..<model.points.rows {
                         for (j, r) in members.enumerated() { columns[start + m, column[r]] = t[m, j] }
                     }

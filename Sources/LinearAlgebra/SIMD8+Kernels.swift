@@ -1,5 +1,5 @@
 /// Eight doubles (one AVX-512 register, two AVX2 ones) as the unit of the vector loops of the descriptors and of
-/// `Matrix`'s thin products: unaligned loads and stores, and the few kernels they share.
+/// the GAP kernel's streamed products: unaligned loads and stores, and the few kernels they share.
 extension SIMD8 where Scalar == Double {
     /// `count` rounded up to a whole number of vectors.
     @inlinable @inline(__always) public static func padded(_ count: Int) -> Int {

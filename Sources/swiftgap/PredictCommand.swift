@@ -106,39 +106,34 @@ struct PredictCommand: ParsableCommand {
             return records
         }
         guard Ranks.world.isRoot else { return }
-        var flat = [[Double]]()
+        // The records one after another, each checked as it is read (it may have come from another rank).
+        func wrong(_ detail: String) -> DistributedError { .transport(operation: "gather predictions", detail: detail) }
+        var results = [Calculation](), variances = [[Double]?](), deviations = [PredictiveUncertainty?]()
         for records in perBatch {
             var start = 0
             while start < records.count {
-                let lengths = records[start..<min(start + 3, records.count)].map { Int(exactly: $0) ?? -1 }
-                let length = lengths.count == 3 && lengths.allSatisfy { $0 >= 0 } ? 3 + lengths.reduce(0, +) : -1
-                guard length > 0, start + length <= records.count else {
-                    throw DistributedError.transport(operation: "gather predictions", detail: "a record of the wrong length")
-                }
-                flat.append(Array(records[start..<(start + length)]))
-                start += length
+                guard results.count < structures.count else { throw wrong("more records than configurations") }
+                let s = structures[results.count]
+                let header = records[start..<min(start + 3, records.count)].compactMap { Int(exactly: $0) }
+                guard header.count == 3, header.allSatisfy({ $0 >= 0 }) else { throw wrong("a record of the wrong length") }
+                let (n, v, d) = (header[0], header[1], header[2])
+                let first = start + 3, end = first + n + v + d
+                guard end <= records.count, d == 0 || d == 1 + 3 * s.count,
+                    let r = Calculation(flattened: Array(records[first..<(first + n)]), atoms: s.count)
+                else { throw wrong("a result of the wrong length") }
+                results.append(r)
+                variances.append(v > 0 ? Array(records[(first + n)..<(first + n + v)]) : nil)
+                let std = Array(records[(first + n + v)..<end])
+                deviations.append(
+                    d > 0
+                        ? PredictiveUncertainty(
+                            energy: std[0], forces: (0..<s.count).map { SIMD3(std[1 + 3 * $0], std[2 + 3 * $0], std[3 + 3 * $0]) })
+                        : nil)
+                start = end
             }
         }
-        guard flat.count == structures.count else {
-            throw DistributedError.transport(
-                operation: "gather predictions", detail: "\(flat.count) records for \(structures.count) configurations")
-        }
-        var results = [Calculation](), variances = [[Double]?](), deviations = [PredictiveUncertainty?]()
-        for (s, values) in zip(structures, flat) {
-            let (n, v, d) = (Int(values[0]), Int(values[1]), Int(values[2]))
-            guard values.count == 3 + n + v + d, d == 0 || d == 1 + 3 * s.count,
-                let r = Calculation(flattened: Array(values[3..<(3 + n)]), atoms: s.count)
-            else {
-                throw DistributedError.transport(operation: "gather predictions", detail: "a result of the wrong length")
-            }
-            results.append(r)
-            variances.append(v > 0 ? Array(values[(3 + n)..<(3 + n + v)]) : nil)
-            let std = values[(3 + n + v)...].map { $0 }
-            deviations.append(
-                d > 0
-                    ? PredictiveUncertainty(
-                        energy: std[0], forces: (0..<s.count).map { SIMD3(std[1 + 3 * $0], std[2 + 3 * $0], std[3 + 3 * $0]) })
-                    : nil)
+        guard results.count == structures.count else {
+            throw wrong("\(results.count) records for \(structures.count) configurations")
         }
         let predictions = Predictions(structures, results: results, keys: keys)
         let out = try AtomicFile(path: output)

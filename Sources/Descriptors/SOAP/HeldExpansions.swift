@@ -41,12 +41,15 @@ final class HeldExpansions: @unchecked Sendable {
         return max(1, min(centers, maximumCenters, maximumPairValues / own))
     }
 
+    /// Some centers of one structure, held together with others in a batch.
+    typealias Part = (p: SOAP.Prepared, centers: Range<Int>)
+
     /// The centers of `prepared` in batches to hold at once, each a list of parts (a structure and a range of its
     /// centers) taken in order, across structures: at most `capacity` centers (`capacity(engine:centers:)`) with
     /// their pairs' factors within `maximumPairValues` doubles, and at least one center each.
-    func batches(_ prepared: [SOAP.Prepared]) -> [[(p: SOAP.Prepared, centers: Range<Int>)]] {
+    func batches(_ prepared: [SOAP.Prepared]) -> [[Part]] {
         let pairValues = Workspace.pairValues(nMax: engine.nMax, lMax: engine.lMax), most = spaces.count
-        var out = [[(p: SOAP.Prepared, centers: Range<Int>)]](), batch = [(p: SOAP.Prepared, centers: Range<Int>)]()
+        var out = [[Part]](), batch = [Part]()
         var count = 0, values = 0
         for p in prepared {
             var start = 0
@@ -81,7 +84,7 @@ final class HeldExpansions: @unchecked Sendable {
     }
 
     /// The descriptor rows of `parts`, expanded one after another into the slots from 0 on.
-    func rows(_ parts: [(p: SOAP.Prepared, centers: Range<Int>)]) -> DescriptorRows {
+    func rows(_ parts: [Part]) -> DescriptorRows {
         let D = engine.layout.length, count = parts.reduce(0) { $0 + $1.centers.count }
         var rows = DescriptorRows(featureCount: D)
         rows.values = Array(UnsafeBufferPointer(start: descriptors, count: count * D))

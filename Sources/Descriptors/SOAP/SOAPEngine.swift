@@ -1,5 +1,4 @@
 import Atoms
-import CLapack
 import LinearAlgebra
 
 /// The one SOAP core both layouts share: density expansion X^l[m, s·n_max + n] per center, its
