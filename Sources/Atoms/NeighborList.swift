@@ -1,6 +1,7 @@
 import Support
 
-/// All pairs of atoms closer than a cutoff, periodic images included, found with an O(N) cell list.
+/// All pairs of atoms closer than a cutoff, periodic images included, found with an O(N) cell list (a small
+/// molecule's by comparing every pair, `DirectPairSearch`).
 ///
 /// Pairs are grouped by center atom `i` (in index order); for each pair the neighbor `j`, the image
 /// shift S (integer lattice translation) and the vector D = r_j − r_i + S·cell are stored, as ASE's
@@ -63,17 +64,21 @@ public struct NeighborList: Sendable {
         precondition(centers == nil || kind == .full, "pairs of some centers only exist for full lists")
         guard cutoff > 0, cutoff.isFinite else { throw .invalidCutoff(cutoff) }
         try structure.validate()
-        let grid = try CellGrid(structure, cutoff: cutoff)
+        let direct = DirectPairSearch.applies(to: structure)
+        let grid = direct ? nil : try CellGrid(structure, cutoff: cutoff)
         let n = structure.count
         // The centers listed: all atoms, or the given ones in index order (each once).
         let listed: [Int]? = centers.map { Array(Set($0.filter { (0..<n).contains($0) })).sorted() }
         let count = listed?.count ?? n
         let chunkCount = max(1, min(threads, count / 2048 + 1))
         let half = kind == .half
+        @Sendable func search(_ centers: some Collection<Int>) -> PairChunk {
+            grid?.pairs(centers: centers, structure: structure, cutoff: cutoff, half: half)
+                ?? DirectPairSearch.pairs(centers: centers, structure: structure, cutoff: cutoff, half: half)
+        }
         let chunks = Parallel.map(chunkCount, threads: chunkCount) { c in
             let range = (count * c / chunkCount)..<(count * (c + 1) / chunkCount)
-            return listed.map { grid.pairs(centers: $0[range], structure: structure, cutoff: cutoff, half: half) }
-                ?? grid.pairs(centers: range, structure: structure, cutoff: cutoff, half: half)
+            return listed.map { search($0[range]) } ?? search(range)
         }
         self.cutoff = cutoff
         self.kind = kind

@@ -56,8 +56,9 @@ public func swiftgapDescriptorLocation(
 /// Structures: `atoms[count]` atom counts; `numbers` (Σatoms), `positions` (Σatoms × 3, Å), `cells` (count × 9,
 /// lattice vectors as rows), `pbc` (count × 3). Centers (local descriptors; points for SOAP only): NULL
 /// `centerCounts` for every atom; otherwise `centerCounts[count]` and, for all centers in order, `centerAtoms`
-/// (atom index, or −1 for a point) and `centerPoints` (× 3, Å, read for points). `attach` ≠ 0 moves an atom-index center with its atom in
-/// derivatives (DScribe's attach=True); 0 keeps it where the atom was.
+/// (atom index, or −1 for a point) and `centerPoints` (× 3, Å, read for points; NULL when there are none).
+/// `attach` ≠ 0 moves an atom-index center with its atom in derivatives (DScribe's attach=True); 0 keeps it where
+/// the atom was.
 @_cdecl("swiftgap_descriptor_compute")
 public func swiftgapDescriptorCompute(
     _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
@@ -68,28 +69,74 @@ public func swiftgapDescriptorCompute(
     _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
-        let descriptor = try Handle.object(handle, as: DescriptorBox.self).descriptor
-        guard count >= 0 else { throw CAPIError("the number of structures is negative (\(count))") }
-        guard threads >= 1 else { throw CAPIError("threads must be at least 1 (got \(threads))") }
-        let structures = try StructureInput(
-            counts: Array(UnsafeBufferPointer(start: try required(atoms, "atoms"), count: Int(count))),
-            numbers: try required(numbers, "numbers"), positions: try required(positions, "positions"),
-            cells: try required(cells, "cells"), pbc: try required(pbc, "pbc")
-        ).structures()
-        let centers = try centerCounts.map { counts in
-            try CenterInput(
-                counts: Array(UnsafeBufferPointer(start: counts, count: Int(count))),
-                atoms: try required(centerAtoms, "centerAtoms"), points: try required(centerPoints, "centerPoints"))
-        }
+        let (request, structures) = try descriptorRequest(
+            handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, threads)
         let rows: DescriptorRows, blocks: SparseDerivatives?
         if derivatives != 0 {
-            (rows, blocks) = try DescriptorRequest(descriptor: descriptor, centers: centers)
-                .derivatives(structures, attach: attach != 0, threads: Int(threads))
+            (rows, blocks) = try request.derivatives(structures, attach: attach != 0, threads: Int(threads))
         } else {
-            rows = try DescriptorRequest(descriptor: descriptor, centers: centers).create(structures, threads: Int(threads))
+            rows = try request.create(structures, threads: Int(threads))
             blocks = nil
         }
         try required(result, "result").pointee = Handle.make(
             DescriptorResult(rows: rows, derivatives: blocks, structures: structures.count))
     }
+}
+
+/// Whether the descriptor is local (a row per center: per structure, its centers, or every atom) rather than
+/// global (one row per structure); −1 for an invalid handle.
+@_cdecl("swiftgap_descriptor_is_local")
+public func swiftgapDescriptorIsLocal(_ handle: UnsafeMutableRawPointer?) -> Int32 {
+    guard let box = try? Handle.object(handle, as: DescriptorBox.self) else { return -1 }
+    return box.descriptor.isLocal ? 1 : 0
+}
+
+/// The rows of `count` structures, as `swiftgap_descriptor_compute` without derivatives, written straight into
+/// `out` (Σ rows × features, row-major): one call, no result to read and free. `rowCounts[count]` is the caller's
+/// count of each structure's rows (its centers for a local descriptor, see `swiftgap_descriptor_is_local`; 1 for a
+/// global one), and a structure with another count is an error, before anything is written.
+@_cdecl("swiftgap_descriptor_rows")
+public func swiftgapDescriptorRows(
+    _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
+    _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,
+    _ pbc: UnsafePointer<UInt8>?, _ centerCounts: UnsafePointer<Int64>?, _ centerAtoms: UnsafePointer<Int64>?,
+    _ centerPoints: UnsafePointer<Double>?, _ threads: Int32, _ rowCounts: UnsafePointer<Int64>?,
+    _ out: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+) -> Int32 {
+    capiCall(error: error, capacity: errorCapacity) {
+        let (request, structures) = try descriptorRequest(
+            handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, threads)
+        let expected = try required(rowCounts, "rowCounts"), out = try required(out, "out")
+        let rows = try request.create(structures, threads: Int(threads))
+        var produced = [Int64](repeating: 0, count: structures.count)
+        for s in rows.structure { produced[s] += 1 }
+        for (s, n) in produced.enumerated() where n != expected[s] {
+            throw CAPIError("structure \(s) has \(n) descriptor rows, the caller expected \(expected[s])")
+        }
+        let values = rows.count * rows.featureCount
+        if values > 0 { rows.values.withUnsafeBufferPointer { v in out.update(from: v.baseAddress!, count: values) } }
+    }
+}
+
+/// The descriptor of `handle` and the structures and centers of a `swiftgap_descriptor_compute` call, checked.
+private func descriptorRequest(
+    _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
+    _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,
+    _ pbc: UnsafePointer<UInt8>?, _ centerCounts: UnsafePointer<Int64>?, _ centerAtoms: UnsafePointer<Int64>?,
+    _ centerPoints: UnsafePointer<Double>?, _ threads: Int32
+) throws -> (DescriptorRequest, [Structure]) {
+    let descriptor = try Handle.object(handle, as: DescriptorBox.self).descriptor
+    guard count >= 0 else { throw CAPIError("the number of structures is negative (\(count))") }
+    guard threads >= 1 else { throw CAPIError("threads must be at least 1 (got \(threads))") }
+    let structures = try StructureInput(
+        counts: Array(UnsafeBufferPointer(start: try required(atoms, "atoms"), count: Int(count))),
+        numbers: try required(numbers, "numbers"), positions: try required(positions, "positions"),
+        cells: try required(cells, "cells"), pbc: try required(pbc, "pbc")
+    ).structures()
+    let centers = try centerCounts.map { counts in
+        try CenterInput(
+            counts: Array(UnsafeBufferPointer(start: counts, count: Int(count))),
+            atoms: try required(centerAtoms, "centerAtoms"), points: centerPoints)
+    }
+    return (DescriptorRequest(descriptor: descriptor, centers: centers), structures)
 }

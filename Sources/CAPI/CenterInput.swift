@@ -6,18 +6,20 @@ struct CenterInput {
     /// Per structure, its centers: an atom index, or a point in Å.
     let perStructure: [[SOAP.Center]]
 
-    /// The centers, after checking the counts.
-    /// - Throws: `CAPIError` for a negative count.
-    init(counts: [Int64], atoms: UnsafePointer<Int64>, points: UnsafePointer<Double>) throws {
+    /// The centers, after checking the counts; `points` may be NULL when no center is a point.
+    /// - Throws: `CAPIError` for a negative count, or a point without `points`.
+    init(counts: [Int64], atoms: UnsafePointer<Int64>, points: UnsafePointer<Double>?) throws {
         var out = [[SOAP.Center]]()
         var k = 0
         for (s, n) in counts.enumerated() {
             guard n >= 0 else { throw CAPIError("structure \(s) has a negative number of centers (\(n))") }
             out.append(
-                (0..<Int(n)).map { _ in
+                try (0..<Int(n)).map { _ in
                     defer { k += 1 }
                     let atom = atoms[k]
-                    return atom >= 0 ? .atom(Int(atom)) : .point(SIMD3(points[3 * k], points[3 * k + 1], points[3 * k + 2]))
+                    if atom >= 0 { return .atom(Int(atom)) }
+                    guard let points else { throw CAPIError("center \(k) is a point (atom −1) but centerPoints is NULL") }
+                    return .point(SIMD3(points[3 * k], points[3 * k + 1], points[3 * k + 2]))
                 })
         }
         perStructure = out

@@ -37,16 +37,27 @@ int32_t swiftgap_potential_uncertainty(void *potential, int64_t atoms, const int
  * {"kind": "ewald_sum_matrix", the same and "accuracy", "w", "r_cut", "g_cut", "a"}. Unknown keys are errors. */
 int32_t swiftgap_descriptor_new(const char *settings, void **descriptor, char *error, int64_t error_capacity);
 int64_t swiftgap_descriptor_features(void *descriptor);
+/* 1 for a local descriptor (a row per center), 0 for a global one (a row per structure), -1 for a bad handle. */
+int32_t swiftgap_descriptor_is_local(void *descriptor);
 int32_t swiftgap_descriptor_location(void *descriptor, int32_t z1, int32_t z2, int64_t *start, int64_t *stop,
                                      char *error, int64_t error_capacity);
 /* count structures: atoms[count], numbers[sum], positions[sum][3], cells[count][9], pbc[count][3]. centers:
  * center_counts NULL for all atoms, else center_counts[count] with center_atoms[total] (atom index, -1 for a
- * point) and center_points[total][3]. attach != 0: an atom-index center moves with its atom in derivatives. */
+ * point) and center_points[total][3] (may be NULL without points). attach != 0: an atom-index center moves with
+ * its atom in derivatives. */
 int32_t swiftgap_descriptor_compute(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
                                     const double *positions, const double *cells, const uint8_t *pbc,
                                     const int64_t *center_counts, const int64_t *center_atoms,
                                     const double *center_points, int32_t derivatives, int32_t attach,
                                     int32_t threads, void **result, char *error, int64_t error_capacity);
+/* The rows alone, in one call: as swiftgap_descriptor_compute without derivatives, written into out[total rows]
+ * [features]; row_counts[count] are the caller's expected rows per structure (its centers, or 1 for a global
+ * descriptor), and any other count is an error. */
+int32_t swiftgap_descriptor_rows(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
+                                 const double *positions, const double *cells, const uint8_t *pbc,
+                                 const int64_t *center_counts, const int64_t *center_atoms,
+                                 const double *center_points, int32_t threads, const int64_t *row_counts, double *out,
+                                 char *error, int64_t error_capacity);
 /* Reading a result: the row count of every structure (rows[count]); all rows, structure after structure
  * (out[total rows][features]); and, per structure, its derivative blocks added into a zeroed
  * out[rows][slots][3][features], atom a going to slot slot_of_atom[a] (-1: left out). */

@@ -42,15 +42,22 @@ public struct PolynomialKernel: Codable, Equatable, Sendable {
     func localEnergies(replacingByGradientCoefficients t: inout Matrix, alpha: [Double]) -> [Double] {
         let delta2 = deltaSquared, m = alpha.count
         var energies = [Double](repeating: 0, count: t.rows)
+        // A row's t^ζ and t^{ζ−1} a pass per exponent bit over the whole row (`powers`), not element by element.
+        var values = [Double](repeating: 0, count: 3 * m)
         t.elements.withUnsafeMutableBufferPointer { p in
-            for k in 0..<energies.count {
-                var e = 0.0
-                for j in 0..<m {
-                    let tkj = p[k * m + j]
-                    e += alpha[j] * power(tkj)
-                    p[k * m + j] = delta2 * alpha[j] * powerDerivative(tkj)
+            values.withUnsafeMutableBufferPointer { v in
+                let full = v.baseAddress!, lower = full + m, scratch = lower + m
+                for k in 0..<energies.count {
+                    let row = p.baseAddress! + k * m
+                    Self.powers(of: row, zeta, count: m, into: full, scratch: scratch)
+                    Self.powers(of: row, zeta - 1, count: m, into: lower, scratch: scratch)
+                    var e = 0.0
+                    for j in 0..<m {
+                        e += alpha[j] * full[j]
+                        row[j] = delta2 * alpha[j] * (zeta * lower[j])
+                    }
+                    energies[k] = delta2 * e
                 }
-                energies[k] = delta2 * e
             }
         }
         return energies
@@ -114,10 +121,33 @@ public struct PolynomialKernel: Codable, Equatable, Sendable {
     /// ζ t^{ζ−1}, the derivative of `power` with respect to t.
     @inline(__always) private func powerDerivative(_ t: Double) -> Double { zeta * Self.power(t, zeta - 1) }
 
+    /// Whether `power` multiplies exactly (a small integer exponent) rather than calling `pow`.
+    @inline(__always) private static func isSmallInteger(_ e: Double) -> Bool { e >= 0 && e < 64 && e == e.rounded() }
+
+    /// `power(t[i], e)` of `count` values into `out`, with the same multiplications in the same order for each
+    /// value, but a vector pass over all of them per bit of the exponent (`scratch`: `count` values).
+    private static func powers(
+        of t: UnsafePointer<Double>, _ e: Double, count: Int, into out: UnsafeMutablePointer<Double>,
+        scratch base: UnsafeMutablePointer<Double>
+    ) {
+        guard isSmallInteger(e) else {
+            for i in 0..<count { out[i] = power(t[i], e) }
+            return
+        }
+        out.update(repeating: 1, count: count)
+        base.update(from: t, count: count)
+        var n = Int(e)
+        while n > 0 {
+            if n & 1 == 1 { for i in 0..<count { out[i] *= base[i] } }
+            n >>= 1
+            if n > 0 { for i in 0..<count { base[i] *= base[i] } }
+        }
+    }
+
     /// t^e: exact repeated multiplication for small integer e ≥ 0, `pow` otherwise (0 for t ≤ 0).
     @inline(__always)
     private static func power(_ t: Double, _ e: Double) -> Double {
-        if e >= 0, e < 64, e == e.rounded() {
+        if isSmallInteger(e) {
             var result = 1.0, base = t, n = Int(e)
             while n > 0 {
                 if n & 1 == 1 { result *= base }

@@ -33,14 +33,21 @@ extension Matrix {
             for i in c.elements.indices { c.elements[i] *= beta }
             return
         }
+        c.elements.withUnsafeMutableBufferPointer { pc in
+            multiply(a, b, transA: transA, transB: transB, alpha: alpha, beta: beta, into: pc.baseAddress!, m: m, n: n, k: k)
+        }
+    }
+
+    /// dgemm into `c` (m × n, row-major; not read when `beta` is 0), with m, n, k > 0.
+    private static func multiply(
+        _ a: Matrix, _ b: Matrix, transA: Transpose, transB: Transpose, alpha: Double, beta: Double,
+        into c: UnsafeMutablePointer<Double>, m: Int, n: Int, k: Int
+    ) {
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
-                c.elements.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(
-                        CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
-                        pa.baseAddress, Int32(max(1, a.columns)), pb.baseAddress, Int32(max(1, b.columns)),
-                        beta, pc.baseAddress, Int32(max(1, n)))
-                }
+                cblas_dgemm(
+                    CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress,
+                    Int32(max(1, a.columns)), pb.baseAddress, Int32(max(1, b.columns)), beta, c, Int32(n))
             }
         }
     }
@@ -49,11 +56,19 @@ extension Matrix {
     public static func product(
         _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none
     ) throws(LinearAlgebraError) -> Matrix {
-        let m = transA == .none ? a.rows : a.columns
-        let n = transB == .none ? b.columns : b.rows
-        var c = Matrix(rows: m, columns: n)
-        try gemm(a, b, transA: transA, transB: transB, into: &c)
-        return c
+        let (m, k) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
+        let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
+        guard k == kb else {
+            throw .dimensionMismatch(operation: "gemm", detail: "op(A) \(m)×\(k), op(B) \(kb)×\(n), C \(m)×\(n)")
+        }
+        guard m > 0, n > 0, k > 0 else { return Matrix(rows: m, columns: n) }
+        // dgemm with β = 0 sets every entry of C without reading it, so C is not zero-filled first (a prediction's
+        // products are hundreds of kB a call).
+        let elements = [Double](unsafeUninitializedCapacity: m * n) { buffer, count in
+            multiply(a, b, transA: transA, transB: transB, alpha: 1, beta: 0, into: buffer.baseAddress!, m: m, n: n, k: k)
+            count = m * n
+        }
+        return try Matrix(rows: m, columns: n, elements: elements)
     }
 
     /// A · Bᵀ for two matrices of the same shape n × k, as a new n × n matrix: their shapes fit by

@@ -1,7 +1,8 @@
-import Atoms
 import Support
 import TestSupport
 import Testing
+
+@testable import Atoms
 
 /// A pair as a comparable key: center, neighbor, image shift.
 private struct PairKey: Hashable, Comparable {
@@ -117,6 +118,36 @@ struct NeighborListTests {
         let mine = pairs(try NeighborList(s, cutoff: cutoff)), expected = bruteForce(s, cutoff: cutoff)
         #expect(Set(mine.keys) == Set(expected.keys))
         #expect(!expected.isEmpty || cutoff < 1)
+    }
+
+    /// A small molecule's pairs are found by comparing every pair (`DirectPairSearch`), a larger one's on the grid:
+    /// the same pairs with the same vectors, full and half lists.
+    @Test(arguments: [NeighborList.Kind.full, .half])
+    func smallMoleculesGiveTheGridsPairs(kind: NeighborList.Kind) throws {
+        var rng = SeededGenerator(seed: 21)
+        let cell = RandomStructures.triclinicCell(lengths: 7...9, rng: &rng)
+        let s = RandomStructures.atoms(
+            count: DirectPairSearch.largestStructure, cell: cell, pbc: .none, elements: [6, 8], spill: 0,
+            minimumDistance: 0.7, rng: &rng)
+        #expect(DirectPairSearch.applies(to: s))
+        // One more atom, far away: the grid, and no pair of the first atoms changes.
+        var larger = s
+        larger.atomicNumbers.append(1)
+        larger.positions.append(SIMD3(100, 100, 100))
+        #expect(!DirectPairSearch.applies(to: larger))
+        let direct = try NeighborList(s, cutoff: 3.2, kind: kind), grid = try NeighborList(larger, cutoff: 3.2, kind: kind)
+        #expect(direct.pairCount > 2 * s.count && direct.pairCount == grid.pairCount)
+        #expect(pairs(direct) == pairs(grid))
+        let expected = bruteForce(s, cutoff: 3.2).filter { kind == .full || $0.key.i < $0.key.j }
+        #expect(Set(pairs(direct).keys) == Set(expected.keys))
+        var vectors = [PairKey: SIMD3<Double>]()
+        for (list, expected) in [(direct, false), (grid, true)] {
+            let centers = list.centers
+            for p in 0..<list.pairCount {
+                let key = PairKey(i: Int(centers[p]), j: Int(list.neighbors[p]), s: [0, 0, 0])
+                if expected { #expect(vectors[key] == list.vectors[p]) } else { vectors[key] = list.vectors[p] }
+            }
+        }
     }
 
     @Test func halfListHoldsEachPairOnce() throws {

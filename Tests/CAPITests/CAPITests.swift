@@ -252,6 +252,28 @@ struct CAPITests {
         // thread counts, and the last bits of the basis may differ between CPUs.
         #expect(q.count == expectedRows.values.count)
         #expect(zip(q, expectedRows.values).map { abs($0 - $1) }.max()! < 1e-12)
+        // The rows alone, in one call: the same numbers; a row count other than the caller's is an error.
+        #expect(swiftgapDescriptorIsLocal(handle) == 1)
+        var direct = [Double](repeating: .nan, count: 7 * D)
+        let (rowsStatus, rowsText) = Self.run { error, capacity in
+            swiftgapDescriptorRows(
+                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 2, [2, 5], &direct,
+                error, capacity)
+        }
+        #expect(rowsStatus == 0, "\(rowsText)")
+        #expect(direct == q)
+        let (wrongStatus, wrongText) = Self.run { error, capacity in
+            swiftgapDescriptorRows(
+                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 2, [2, 4], &direct,
+                error, capacity)
+        }
+        #expect(wrongStatus == 1 && wrongText.contains("structure 1 has 5 descriptor rows, the caller expected 4"))
+        let (pointStatus, pointText) = Self.run { error, capacity in
+            swiftgapDescriptorRows(
+                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, [1, -1, 0, 1, 2, 3, 4], nil, 2, [2, 5],
+                &direct, error, capacity)
+        }
+        #expect(pointStatus == 1 && pointText.contains("centerPoints is NULL"), "\(pointText)")
         var firstRow = 0
         for (k, s) in structures.enumerated() {
             let rows = rowCounts[k]

@@ -4,8 +4,9 @@ import Testing
 @testable import Descriptors
 
 /// A species channel with no atom near a center contributes only zeros, so the power spectrum skips its products
-/// (`PowerSpectrumPlan`): with a species added that the structure lacks, every feature of the present species
-/// pairs is the one computed without it, and every feature involving the absent species is exactly zero.
+/// (`PowerSpectrumPlan`) and its derivatives are not gathered: with a species added that the structure lacks, every
+/// feature of the present species pairs, and its derivative, is the one computed without it, and every feature
+/// involving the absent species is exactly zero, with zero derivatives.
 @Suite("SOAP power spectrum with a species the structure lacks")
 struct SOAPAbsentSpeciesTests {
     static let ethanol = SOAPSparseBlockTests.ethanol
@@ -28,36 +29,75 @@ struct SOAPAbsentSpeciesTests {
             : try .dscribe(species: species, cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, periodic: false)
     }
 
-    @Test("features equal those without the absent species, the rest zero", arguments: [false, true])
-    func absentSpecies(quip: Bool) throws {
-        let with = try Self.soap([1, 6, 7, 8], quip: quip), without = try Self.soap([1, 6, 8], quip: quip)
-        let a = try with.create([Self.ethanol], threads: 1), b = try without.create([Self.ethanol], threads: 1)
-        #expect(a.count == 9 && b.count == 9)
-        // The features of `without`, by (l, species, n, species, n'), both orders.
+    /// The features of `without`, by (l, species, n, species, n'), both orders.
+    static func lookup(_ without: SOAP) -> [String: Int] {
         var lookup = [String: Int]()
         for (k, f) in Self.features(of: without, absent: nil).enumerated() {
             guard let f else { continue }
             lookup["\(f.l) \(f.a) \(f.n) \(f.b) \(f.n2)"] = k
             lookup["\(f.l) \(f.b) \(f.n2) \(f.a) \(f.n)"] = k
         }
-        let map = Self.features(of: with, absent: 7)
+        return lookup
+    }
+
+    /// Compares vectors `x` (layout of `with`, nitrogen absent) and `y` (layout of `without`): the largest
+    /// difference of matched features, the largest |y|, and how many features were matched and were zero.
+    static func compare(
+        _ x: ArraySlice<Double>, _ y: ArraySlice<Double>, with: SOAP, lookup: [String: Int]
+    ) throws -> (worst: Double, largest: Double, matched: Int, zeros: Int) {
+        var zeros = 0, matched = 0, worst = 0.0
+        let x0 = x.startIndex, y0 = y.startIndex
+        for (k, f) in Self.features(of: with, absent: 7).enumerated() {
+            guard let f else {
+                #expect(x[x0 + k] == 0)
+                zeros += 1
+                continue
+            }
+            let other = try #require(lookup["\(f.l) \(f.a) \(f.n) \(f.b) \(f.n2)"])
+            // QUIP's off-diagonal factor √2 is the same on both sides: channel pairs keep their kind.
+            worst = max(worst, abs(x[x0 + k] - y[y0 + other]))
+            matched += 1
+        }
+        return (worst, y.map(abs).max() ?? 0, matched, zeros)
+    }
+
+    @Test("features equal those without the absent species, the rest zero", arguments: [false, true])
+    func absentSpecies(quip: Bool) throws {
+        let with = try Self.soap([1, 6, 7, 8], quip: quip), without = try Self.soap([1, 6, 8], quip: quip)
+        let a = try with.create([Self.ethanol], threads: 1), b = try without.create([Self.ethanol], threads: 1)
+        #expect(a.count == 9 && b.count == 9)
+        let lookup = Self.lookup(without)
         var zeros = 0, matched = 0, worst = 0.0, largest = 0.0
         for row in 0..<a.count {
-            let x = a.row(row), y = b.row(row), x0 = x.startIndex, y0 = y.startIndex
-            largest = max(largest, y.map(abs).max() ?? 0)
-            for (k, f) in map.enumerated() {
-                guard let f else {
-                    #expect(x[x0 + k] == 0)
-                    zeros += 1
-                    continue
-                }
-                let other = try #require(lookup["\(f.l) \(f.a) \(f.n) \(f.b) \(f.n2)"])
-                // QUIP's off-diagonal factor √2 is the same on both sides: channel pairs keep their kind.
-                worst = max(worst, abs(x[x0 + k] - y[y0 + other]))
-                matched += 1
-            }
+            let c = try Self.compare(a.row(row), b.row(row), with: with, lookup: lookup)
+            (worst, largest) = (max(worst, c.worst), max(largest, c.largest))
+            (matched, zeros) = (matched + c.matched, zeros + c.zeros)
         }
         #expect(zeros > 0 && matched > 0 && largest > 0)
         #expect(worst <= 1e-14 * largest, "quip \(quip): worst \(worst) of \(largest)")
+    }
+
+    @Test("derivatives equal those without the absent species, the rest zero", arguments: [false, true])
+    func absentSpeciesDerivatives(quip: Bool) throws {
+        let with = try Self.soap([1, 6, 7, 8], quip: quip), without = try Self.soap([1, 6, 8], quip: quip)
+        let (_, da) = try with.derivatives([Self.ethanol], threads: 1)
+        let (_, db) = try without.derivatives([Self.ethanol], threads: 1)
+        #expect(da.count == db.count && da.count > 9)
+        let lookup = Self.lookup(without)
+        var zeros = 0, matched = 0, worst = 0.0, largest = 0.0
+        for k in 0..<da.count {
+            #expect(da.row[k] == db.row[k] && da.atom[k] == db.atom[k])
+            let x = da.block(k), y = db.block(k)
+            for alpha in 0..<3 {
+                let c = try Self.compare(
+                    x[(x.startIndex + alpha * da.featureCount)..<(x.startIndex + (alpha + 1) * da.featureCount)],
+                    y[(y.startIndex + alpha * db.featureCount)..<(y.startIndex + (alpha + 1) * db.featureCount)],
+                    with: with, lookup: lookup)
+                (worst, largest) = (max(worst, c.worst), max(largest, c.largest))
+                (matched, zeros) = (matched + c.matched, zeros + c.zeros)
+            }
+        }
+        #expect(zeros > 0 && matched > 0 && largest > 0)
+        #expect(worst <= 1e-13 * largest, "quip \(quip): worst \(worst) of \(largest)")
     }
 }

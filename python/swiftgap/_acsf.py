@@ -142,7 +142,7 @@ class ACSF:
             raise ValueError("ACSF centers are a list of atom indices.")
         out = []
         for c in centers:
-            if not isinstance(c, (numbers.Integral, np.integer)) or isinstance(c, bool):
+            if not isinstance(c, (int, np.integer, numbers.Integral)) or isinstance(c, bool):
                 raise ValueError(f"ACSF centers are atom indices, not {c!r}.")
             if c < -len(system) or c >= len(system):
                 raise IndexError(f"index {c} is out of bounds for a system of {len(system)} atoms")

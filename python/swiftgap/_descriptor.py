@@ -89,6 +89,8 @@ class SwiftDescriptor:
         call("swiftgap_descriptor_new", json.dumps(settings).encode(), ctypes.byref(raw))
         self._handle = Handle(raw)
         self.n_features = int(function("swiftgap_descriptor_features")(self._handle.raw))
+        # A local descriptor has a row per center (every atom by default), a global one a row per system.
+        self.local = int(function("swiftgap_descriptor_is_local")(self._handle.raw)) == 1
 
     def location(self, z1: int, z2: int) -> slice:
         start, stop = c_int64(0), c_int64(0)
@@ -108,13 +110,29 @@ class SwiftDescriptor:
         packed = Packed(systems)
         counts = atoms = points = None
         if centers is not None:
+            # Atom indices are Python ints (see `center_lists`), points tuples; the points array only when needed.
             flat = [c for cs in centers for c in cs]
-            counts = np.fromiter((len(cs) for cs in centers), dtype=np.int64, count=len(centers))
-            atoms = np.fromiter((c if isinstance(c, int) else -1 for c in flat), dtype=np.int64, count=len(flat))
-            points = np.zeros((max(len(flat), 1), 3))
-            for k, c in enumerate(flat):
-                if not isinstance(c, int):
-                    points[k] = c
+            counts = np.array([len(cs) for cs in centers], dtype=np.int64)
+            if all(type(c) is int for c in flat):
+                atoms = np.array(flat, dtype=np.int64)
+            else:
+                atoms = np.array([c if type(c) is int else -1 for c in flat], dtype=np.int64)
+                points = np.array([(0.0, 0.0, 0.0) if type(c) is int else c for c in flat], dtype=np.float64)
+        if not derivatives:
+            # One call writes the rows into their array (the library checks the row counts expected here).
+            if not self.local:
+                counts_list = [1] * packed.count
+            elif centers is None:
+                counts_list = packed.atoms.tolist()
+            else:
+                counts_list = [len(cs) for cs in centers]
+            row_counts = np.array(counts_list, dtype=np.int64)
+            rows = np.empty((sum(counts_list), self.n_features))
+            call(
+                "swiftgap_descriptor_rows", self._handle.raw, packed.count, address(packed.atoms),
+                address(packed.numbers), address(packed.positions), address(packed.cells), address(packed.pbc),
+                address(counts), address(atoms), address(points), int(threads), address(row_counts), address(rows))
+            return rows, row_counts, []
         result = c_void_p()
         call(
             "swiftgap_descriptor_compute", self._handle.raw, packed.count, address(packed.atoms),
@@ -124,7 +142,7 @@ class SwiftDescriptor:
         handle = Handle(result)
         row_counts = np.empty(packed.count, dtype=np.int64)
         call("swiftgap_result_rows", handle.raw, address(row_counts))
-        rows = np.empty((int(row_counts.sum()), self.n_features))
+        rows = np.empty((sum(row_counts.tolist()), self.n_features))
         if rows.size:
             call("swiftgap_result_descriptors", handle.raw, address(rows))
         derivatives_out = []

@@ -45,6 +45,12 @@ _SIGNATURES = {
         [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, c_int32, c_int32,
          _handle_p] + _error,
     ),
+    "swiftgap_descriptor_is_local": (c_int32, [c_void_p]),
+    "swiftgap_descriptor_rows": (
+        c_int32,
+        [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, _array, _array]
+        + _error,
+    ),
     "swiftgap_result_rows": (c_int32, [c_void_p, _array] + _error),
     "swiftgap_result_descriptors": (c_int32, [c_void_p, _array] + _error),
     "swiftgap_result_derivatives": (c_int32, [c_void_p, c_int64, _array, c_int64, c_int64, _array] + _error),
@@ -111,9 +117,18 @@ def version() -> str:
     return buffer.value.decode()
 
 
+_byte = ctypes.c_char
+
+
 def address(array):
     """The data address of a C-contiguous numpy array (None for None), for the library's array arguments."""
-    return None if array is None else array.ctypes.data
+    if array is None:
+        return None
+    try:
+        # A third of the time of `array.ctypes.data`, which builds a helper object (10 arrays a call showed).
+        return ctypes.addressof(_byte.from_buffer(array))
+    except (TypeError, ValueError):  # read-only or empty
+        return array.ctypes.data
 
 
 class Handle:

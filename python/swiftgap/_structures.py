@@ -14,23 +14,27 @@ def cell_volume(system) -> float:
 
 
 class Packed:
-    """Structures packed for `swiftgap_descriptor_compute` / `swiftgap_potential_compute`."""
+    """Structures packed for `swiftgap_descriptor_compute` / `swiftgap_potential_compute`: C-contiguous arrays of
+    native types, one concatenation each (a single system's positions and cell are used as they are when they
+    already are such arrays: the library only reads them)."""
 
     def __init__(self, systems: Sequence):
         self.count = len(systems)
-        self.atoms = np.ascontiguousarray([len(s) for s in systems], dtype=np.int64)
-        total = int(self.atoms.sum())
-        self.numbers = np.empty(total, dtype=np.int32)
-        self.positions = np.empty((total, 3), dtype=np.float64)
-        self.cells = np.empty((self.count, 3, 3), dtype=np.float64)
-        self.pbc = np.empty((self.count, 3), dtype=np.uint8)
-        first = 0
-        for k, s in enumerate(systems):
-            n = len(s)
-            # The attributes, not the getters: those copy (three small copies per system showed in small-molecule
-            # loops); the slices below copy once.
-            self.numbers[first:first + n] = s.numbers
-            self.positions[first:first + n] = s.positions
-            self.cells[k] = s.cell.array
-            self.pbc[k] = s.pbc
-            first += n
+        self.atoms = np.array([len(s) for s in systems], dtype=np.int64)
+        # The attributes, not the getters: those copy.
+        if self.count == 1:
+            s = systems[0]
+            self.numbers = s.numbers.astype(np.int32)
+            self.positions = np.ascontiguousarray(s.positions, dtype=np.float64)
+            self.cells = np.ascontiguousarray(s.cell.array, dtype=np.float64)
+            self.pbc = s.pbc.astype(np.uint8)
+        elif self.count:
+            self.numbers = np.concatenate([s.numbers for s in systems]).astype(np.int32)
+            self.positions = np.ascontiguousarray(np.concatenate([s.positions for s in systems]), dtype=np.float64)
+            self.cells = np.ascontiguousarray([s.cell.array for s in systems], dtype=np.float64)
+            self.pbc = np.array([s.pbc for s in systems], dtype=np.uint8)
+        else:
+            self.numbers = np.empty(0, dtype=np.int32)
+            self.positions = np.empty((0, 3))
+            self.cells = np.empty((0, 3, 3))
+            self.pbc = np.empty((0, 3), dtype=np.uint8)

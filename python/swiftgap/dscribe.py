@@ -187,7 +187,7 @@ class SOAP:
             raise error
         out = []
         for c in centers:
-            if isinstance(c, (numbers.Integral, np.integer)) and not isinstance(c, bool):
+            if isinstance(c, (int, np.integer, numbers.Integral)) and not isinstance(c, bool):
                 c = int(c)
                 if c < -n or c >= n:
                     raise IndexError(f"index {c} is out of bounds for a system of {n} atoms")

@@ -8,16 +8,33 @@ struct FeatureGather: Sendable {
     let second: [Int32]
     /// The layout's factor of each feature (0 for constant trailing features).
     let scale: [Double]
-    /// The features gathered, in order.
+    /// The features gathered, in order, split where the species pair of the features changes.
     let ranges: [Range<Int>]
+    /// The two species of each range's features (nil for constant trailing features): a range whose species do
+    /// not both have density at the center has zero derivatives (one factor of each product is zero).
+    let species: [SIMD2<Int32>?]
 
     /// The gather of `ranges` of `layout`'s features for a slot whose products are filled in the rows `rows`
-    /// (every row for pattern 0), `channels` rows of `rowStride` entries per l, and zero at `zeroEntry`.
+    /// (every row for pattern 0), `channels` rows (species after species, `nMax` each) of `rowStride` entries per
+    /// l, and zero at `zeroEntry`.
     init(
-        layout: PowerSpectrumLayout, ranges: [Range<Int>], rows: Range<Int>, channels K: Int, rowStride: Int,
-        zeroEntry: Int
+        layout: PowerSpectrumLayout, ranges: [Range<Int>], rows: Range<Int>, channels K: Int, nMax: Int,
+        rowStride: Int, zeroEntry: Int
     ) {
         var first = [Int32](), second = [Int32](), scale = [Double]()
+        let nMax = Int32(nMax)
+        func pair(_ k: Int) -> SIMD2<Int32>? {
+            k < layout.features.count ? SIMD2(layout.features[k].ia / nMax, layout.features[k].jb / nMax) : nil
+        }
+        var split = [Range<Int>](), species = [SIMD2<Int32>?]()
+        for r in ranges {
+            var start = r.lowerBound
+            for k in r where k == r.upperBound - 1 || pair(k + 1) != pair(start) {
+                split.append(start..<(k + 1))
+                species.append(pair(start))
+                start = k + 1
+            }
+        }
         for r in ranges {
             for k in r {
                 guard k < layout.features.count else {
@@ -36,6 +53,7 @@ struct FeatureGather: Sendable {
         self.first = first
         self.second = second
         self.scale = scale
-        self.ranges = ranges
+        self.ranges = split
+        self.species = species
     }
 }

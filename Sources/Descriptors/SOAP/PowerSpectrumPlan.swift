@@ -3,13 +3,15 @@
 /// against those of species b), and the features copied from them in runs.
 ///
 /// A block whose species has no density at a center (every one of its coefficients zero) has only zero products,
-/// so it is neither formed nor read: its runs are written as zeros. Molecules and crystals with a few of many
-/// species are the common case (the lesson's water has H and O of H, C, N, O).
+/// so it is neither formed nor read: its features stay as the zeros the row starts with. Molecules and crystals
+/// with a few of many species are the common case (the lesson's water has H and O of H, C, N, O).
 struct PowerSpectrumPlan: Sendable {
-    /// Products P_l[ia][jb] for ia in the channels of species `a`, jb in those of `b`, every l.
-    struct Block: Sendable, Hashable {
+    /// Products P_l[ia][jb] for ia in the channels of species `a`, jb in those of `b`, every l, and the runs of
+    /// features read from them (`runs[runs]`).
+    struct Block: Sendable {
         let a: Int
         let b: Int
+        let runs: Range<Int>
     }
 
     /// Features `output`, `output + outputStride`, … (`count` of them) are `scale` times the consecutive products
@@ -24,24 +26,25 @@ struct PowerSpectrumPlan: Sendable {
     }
 
     let blocks: [Block]
+    /// Block after block, each block's runs in the order of its products.
     let runs: [Run]
 
     /// The plan of `layout` with `species` species of `nMax` channels each.
     init(layout: PowerSpectrumLayout, species: Int, nMax: Int) {
         let K = species * nMax
         func source(_ f: PowerSpectrumLayout.Feature) -> Int { Int(f.l) * K * K + Int(f.ia) * K + Int(f.jb) }
-        var blockIndex = [Block: Int](), blocks = [Block]()
+        var blockIndex = [SIMD2<Int>: Int](), pairs = [SIMD2<Int>]()
         var runs = [Run]()
         // In the order of the products, each feature extends the last run when it reads the next product of the
         // same block with the same factor, at the same output step.
         let features = layout.features
         for k in features.indices.sorted(by: { source(features[$0]) < source(features[$1]) }) {
             let f = features[k]
-            let block = Block(a: Int(f.ia) / nMax, b: Int(f.jb) / nMax)
-            let b = blockIndex[block] ?? blocks.count
-            if b == blocks.count {
-                blockIndex[block] = b
-                blocks.append(block)
+            let pair = SIMD2(Int(f.ia) / nMax, Int(f.jb) / nMax)
+            let b = blockIndex[pair] ?? pairs.count
+            if b == pairs.count {
+                blockIndex[pair] = b
+                pairs.append(pair)
             }
             if let last = runs.last, Int(last.block) == b, last.scale == f.scale,
                 Int(last.source + last.count) == source(f), k > Int(last.output),
@@ -56,7 +59,15 @@ struct PowerSpectrumPlan: Sendable {
                     Run(output: Int32(k), outputStride: 1, source: Int32(source(f)), count: 1, block: Int32(b), scale: f.scale))
             }
         }
-        self.blocks = blocks
-        self.runs = runs
+        // Grouped by block (stable: each block's runs keep their order), so a block's runs follow its products.
+        let grouped = runs.indices.sorted { (runs[$0].block, $0) < (runs[$1].block, $1) }.map { runs[$0] }
+        var start = 0
+        blocks = pairs.indices.map { b in
+            var end = start
+            while end < grouped.count, Int(grouped[end].block) == b { end += 1 }
+            defer { start = end }
+            return Block(a: pairs[b].x, b: pairs[b].y, runs: start..<end)
+        }
+        self.runs = grouped
     }
 }

@@ -50,19 +50,40 @@ extension SOAPEngine {
         func pairShares(_ rows: Range<Int>, column: Int) {
             for first in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: Lanes.scalarCount) {
                 var radialPart = Lanes(), gx = Lanes(), gy = Lanes(), gz = Lanes()
+                func add(_ lm: Int, _ zb: Lanes, _ za: Lanes) {
+                    radialPart += Lanes(loading: Y + lm * capacity + first) * zb
+                    gx += za * Lanes(loading: dY + 3 * lm * capacity + first)
+                    gy += za * Lanes(loading: dY + (3 * lm + 1) * capacity + first)
+                    gz += za * Lanes(loading: dY + (3 * lm + 2) * capacity + first)
+                }
                 for l in 0...lMax {
                     let a = A + l * nMax * capacity + first, b = B + l * nMax * capacity + first
-                    for lm in (l * l)..<((l + 1) * (l + 1)) {
+                    // Two m at a time: each A_n and B_n load serves both, and four independent sums hide the
+                    // latency of the multiply-adds (the same sums, in the same order, as one m at a time).
+                    var lm = l * l
+                    let end = (l + 1) * (l + 1)
+                    while lm + 1 < end {
+                        let row0 = Z + lm * K + column, row1 = row0 + K
+                        var zb0 = Lanes(), za0 = Lanes(), zb1 = Lanes(), za1 = Lanes()
+                        for n in 0..<nMax {
+                            let bn = Lanes(loading: b + n * capacity), an = Lanes(loading: a + n * capacity)
+                            zb0 += bn * row0[n]
+                            za0 += an * row0[n]
+                            zb1 += bn * row1[n]
+                            za1 += an * row1[n]
+                        }
+                        add(lm, zb0, za0)
+                        add(lm + 1, zb1, za1)
+                        lm += 2
+                    }
+                    if lm < end {
                         let row = Z + lm * K + column
                         var zb = Lanes(), za = Lanes()
                         for n in 0..<nMax {
                             zb += Lanes(loading: b + n * capacity) * row[n]
                             za += Lanes(loading: a + n * capacity) * row[n]
                         }
-                        radialPart += Lanes(loading: Y + lm * capacity + first) * zb
-                        gx += za * Lanes(loading: dY + 3 * lm * capacity + first)
-                        gy += za * Lanes(loading: dY + (3 * lm + 1) * capacity + first)
-                        gz += za * Lanes(loading: dY + (3 * lm + 2) * capacity + first)
+                        add(lm, zb, za)
                     }
                 }
                 for lane in 0..<min(Lanes.scalarCount, rows.upperBound - first) {

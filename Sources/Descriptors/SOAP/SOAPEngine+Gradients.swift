@@ -87,7 +87,9 @@ extension SOAPEngine {
     /// and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     ///
     /// Slot after slot, the products of the slot's pairs are formed (`addProducts`) and at once gathered into
-    /// its block, so that they are read while still in cache.
+    /// its block, so that they are read while still in cache. Features of a species pair without density at the
+    /// center (`ws.speciesPresent`, as `powerSpectrum` of this center, or of the averaging reference, left it)
+    /// get zero derivatives without being gathered.
     func powerSpectrumGradients(
         _ ws: Workspace, output: GradientOutput, strain: UnsafeMutablePointer<Double>?,
         descriptor q: UnsafePointer<Double>?, norm: Double
@@ -181,8 +183,15 @@ extension SOAPEngine {
             table.second.withUnsafeBufferPointer { second in
                 table.scale.withUnsafeBufferPointer { scale in
                     var k = 0
-                    for r in table.ranges {
+                    for (r, pair) in zip(table.ranges, table.species) {
                         let x = row, y = row + length, z = row + 2 * length
+                        guard let pair, ws.speciesPresent[Int(pair.x)], ws.speciesPresent[Int(pair.y)] else {
+                            // Zero derivatives: no dot with q̂, nothing to subtract from the center.
+                            for alpha in 0..<3 { (row + alpha * length).update(repeating: 0, count: r.count) }
+                            k += r.count
+                            row += r.count
+                            continue
+                        }
                         // Eight features at a time: the products are read one by one, the rows written a vector at
                         // a time.
                         var f = 0

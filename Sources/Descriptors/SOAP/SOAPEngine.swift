@@ -59,7 +59,9 @@ struct SOAPEngine: Sendable {
         let zeroEntry = Workspace.zeroEntry(channels: K, lMax: basis.lMax)
         func rows(ofSpecies s: Int) -> Range<Int> { (s * basis.nMax)..<((s + 1) * basis.nMax) }
         func gather(_ ranges: [Range<Int>], rows: Range<Int>) -> FeatureGather {
-            FeatureGather(layout: layout, ranges: ranges, rows: rows, channels: K, rowStride: stride, zeroEntry: zeroEntry)
+            FeatureGather(
+                layout: layout, ranges: ranges, rows: rows, channels: K, nMax: basis.nMax, rowStride: stride,
+                zeroEntry: zeroEntry)
         }
         gathers = patterns.enumerated().map { p, ranges in gather(ranges, rows: p == 0 ? 0..<K : rows(ofSpecies: p - 1)) }
         speciesGathers = species.count > 1 ? species.indices.map { gather(patterns[0], rows: rows(ofSpecies: $0)) } : []
@@ -349,28 +351,30 @@ struct SOAPEngine: Sendable {
         }
     }
 
-    /// The power spectrum of `ws.coefficients` in the layout's order, written to `out` (layout.length), formed
-    /// as `plan` says: only the species blocks whose species both have density at the center.
+    /// The power spectrum of `ws.coefficients` in the layout's order, written to `out` (layout.length, zeros past
+    /// the layout's features), formed as `plan` says: only the species blocks whose species both have density at
+    /// the center.
     /// Returns the norm before normalisation.
     @discardableResult
     func powerSpectrum(_ ws: Workspace, into out: UnsafeMutablePointer<Double>) -> Double {
         let K = channels, nMax = self.nMax, lmCount = (lMax + 1) * (lMax + 1)
         let X = UnsafePointer(ws.coefficients), P = ws.products
-        for s in species.indices {
-            ws.speciesPresent[s] = false
-            scan: for lm in 0..<lmCount {
-                for c in (s * nMax)..<((s + 1) * nMax) where X[lm * K + c] != 0 {
-                    ws.speciesPresent[s] = true
-                    break scan
-                }
-            }
+        // A species has density when any of its coefficients is non-zero: the bits of every channel (sign dropped,
+        // so −0 counts as zero) or-ed over all lm, a loop without branches.
+        let seen = ws.channelBits
+        seen.update(repeating: 0, count: K)
+        for lm in 0..<lmCount {
+            let row = X + lm * K
+            for c in 0..<K { seen[c] |= row[c].bitPattern << 1 }
         }
-        // P_l[ia][jb] of each block whose species both have density, a vector of jb at a time (a vector past the
-        // block's last channel reads the next channels, or X's trailing zeros, and those lanes are not stored).
-        for (k, block) in plan.blocks.enumerated() {
-            let formed = ws.speciesPresent[block.a] && ws.speciesPresent[block.b]
-            ws.blockFormed[k] = formed
-            guard formed else { continue }
+        for s in species.indices {
+            ws.speciesPresent[s] = (s * nMax..<(s + 1) * nMax).contains { seen[$0] != 0 }
+        }
+        out.update(repeating: 0, count: layout.length)
+        // Per block whose species both have density: P_l[ia][jb] a vector of jb at a time (a vector past the block's
+        // last channel reads the next channels, or X's trailing zeros, and those lanes are not stored), then the
+        // block's features copied from them while they are in cache.
+        for block in plan.blocks where ws.speciesPresent[block.a] && ws.speciesPresent[block.b] {
             let columns = X + block.b * nMax
             for l in 0...lMax {
                 for ia in (block.a * nMax)..<((block.a + 1) * nMax) {
@@ -388,17 +392,11 @@ struct SOAPEngine: Sendable {
                     }
                 }
             }
-        }
-        for run in plan.runs {
-            let o = out + Int(run.output), step = Int(run.outputStride), count = Int(run.count)
-            if ws.blockFormed[Int(run.block)] {
-                let p = P + Int(run.source), scale = run.scale
-                for i in 0..<count { o[i * step] = scale * p[i] }
-            } else {
-                for i in 0..<count { o[i * step] = 0 }
+            for run in plan.runs[block.runs] {
+                let o = out + Int(run.output), step = Int(run.outputStride), p = P + Int(run.source), scale = run.scale
+                for i in 0..<Int(run.count) { o[i * step] = scale * p[i] }
             }
         }
-        for k in layout.features.count..<layout.length { out[k] = 0 }
         let norm = Lanes.dot(out, out, layout.length).squareRoot()
         if normalise && norm > 0 {
             let inverse = 1 / norm

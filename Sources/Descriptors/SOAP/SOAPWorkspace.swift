@@ -30,10 +30,10 @@ final class Workspace {
     let coefficients: UnsafeMutablePointer<Double>
     /// P_l = X_lᵀX_l, (l_max+1) blocks of K × K (only the species blocks `powerSpectrum` forms are written).
     let products: UnsafeMutablePointer<Double>
-    /// Per species, whether it has density at the current center; per block of the engine's
-    /// `PowerSpectrumPlan`, whether its products were formed (see `SOAPEngine.powerSpectrum`).
+    /// Per species, whether it has density at the current center, and per channel the or of its coefficients'
+    /// bits that tells it (see `SOAPEngine.powerSpectrum`).
     let speciesPresent: UnsafeMutablePointer<Bool>
-    let blockFormed: UnsafeMutablePointer<Bool>
+    let channelBits: UnsafeMutablePointer<UInt64>
     let radial: UnsafeMutablePointer<Double>
     let dRadial: UnsafeMutablePointer<Double>
     /// X (or an averaging reference) with rows of `rowStride`, the padding zero: (l_max+1)² rows.
@@ -96,7 +96,7 @@ final class Workspace {
         coefficients.initialize(repeating: 0, count: lm * channels + Lanes.scalarCount)
         let species = channels / nMax
         speciesPresent = .allocate(capacity: species)
-        blockFormed = .allocate(capacity: species * species)
+        channelBits = .allocate(capacity: channels)
         paddedCoefficients = .allocate(capacity: lm * rowStride)
         paddedCoefficients.initialize(repeating: 0, count: lm * rowStride)
         products = .allocate(capacity: (lMax + 1) * channels * channels)
@@ -116,7 +116,7 @@ final class Workspace {
     deinit {
         coefficients.deallocate()
         speciesPresent.deallocate()
-        blockFormed.deallocate()
+        channelBits.deallocate()
         paddedCoefficients.deallocate()
         products.deallocate()
         radial.deallocate()
