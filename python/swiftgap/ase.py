@@ -97,7 +97,7 @@ class SwiftGAPCalculator(Calculator):
     def check_state(self, atoms, tol=1e-15):
         """ASE's `check_state`, answered at once when the atoms are exactly those of the last calculation (ASE's
         own test, `isclose` on every array, costs some 0.15 ms, and an MD step asks three times)."""
-        if getattr(self, "use_cache", True) and self.atoms is not None and _identical(self.atoms, atoms):
+        if self.atoms is not None and _identical(self.atoms, atoms):
             return []
         return super().check_state(atoms, tol)
 

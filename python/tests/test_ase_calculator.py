@@ -100,6 +100,15 @@ def test_caching_follows_system_changes():
     atoms.positions[0, 0] += 0.01
     atoms.get_forces()
     assert len(calls) == 2
+    # ASE's tolerance (1e-15 Å) still decides when the atoms are not exactly those of the last calculation.
+    atoms.positions[0] = 0.0
+    atoms.get_forces()
+    atoms.positions[0, 0] = 1e-16
+    atoms.get_forces()
+    assert len(calls) == 3
+    atoms.set_cell(atoms.cell * 1.01, scale_atoms=False)
+    atoms.get_stress()
+    assert len(calls) == 4
 
 
 def test_molecule_has_no_stress():
