@@ -59,8 +59,9 @@ int32_t swiftgap_descriptor_rows(void *descriptor, int64_t count, const int64_t 
                                  const double *center_points, int32_t threads, const int64_t *row_counts, double *out,
                                  char *error, int64_t error_capacity);
 /* Reading a result: the row count of every structure (rows[count]); all rows, structure after structure
- * (out[total rows][features]); and, per structure, its derivative blocks added into a zeroed
- * out[rows][slots][3][features], atom a going to slot slot_of_atom[a] (-1: left out). */
+ * (out[total rows][features]); and, per structure, its derivative blocks written into
+ * out[rows][slots][3][features] (every entry: zeros where no block), atom a going to slot slot_of_atom[a] (-1: left
+ * out). */
 int32_t swiftgap_result_rows(void *result, int64_t *rows, char *error, int64_t error_capacity);
 int32_t swiftgap_result_descriptors(void *result, double *out, char *error, int64_t error_capacity);
 int32_t swiftgap_result_derivatives(void *result, int64_t structure, const int64_t *slot_of_atom, int64_t atoms,

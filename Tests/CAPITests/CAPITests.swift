@@ -277,14 +277,20 @@ struct CAPITests {
         var firstRow = 0
         for (k, s) in structures.enumerated() {
             let rows = rowCounts[k]
-            // Atoms in reverse order, the last one left out.
-            let slots = s.count - 1
-            let slotOf: [Int64] = (0..<s.count).map { $0 == s.count - 1 ? -1 : Int64(slots - 1 - $0) }
-            var dense = [Double](repeating: 0, count: Int(rows) * slots * 3 * D)
+            // Atoms in reverse order, the last one left out; one slot more than the atoms fill.
+            let slots = s.count
+            let slotOf: [Int64] = (0..<s.count).map { $0 == s.count - 1 ? -1 : Int64(slots - 2 - $0) }
+            // Every entry is written (the output need not be zeroed): NaN where nothing lands would show.
+            var dense = [Double](repeating: .nan, count: Int(rows) * slots * 3 * D)
             #expect(
                 Self.run {
                     swiftgapResultDerivatives(result, Int64(k), slotOf, Int64(s.count), Int64(slots), &dense, $0, $1)
                 }.0 == 0)
+            #expect(!dense.contains { $0.isNaN })
+            for row in 0..<Int(rows) {
+                let unused = ((row * slots) + slots - 1) * 3 * D
+                #expect(dense[unused..<(unused + 3 * D)].allSatisfy { $0 == 0 })
+            }
             var seen = 0
             for b in 0..<expectedBlocks.count where expectedRows.structure[expectedBlocks.row[b]] == k {
                 let atom = expectedBlocks.atom[b], row = expectedBlocks.row[b] - firstRow

@@ -154,7 +154,7 @@ class SwiftDescriptor:
             stacked = None
             if len(shapes) == 1 and packed.count > 1:
                 r, a = shapes.pop()
-                stacked = np.zeros((packed.count, r, a, 3, self.n_features))
+                stacked = np.empty((packed.count, r, a, 3, self.n_features))
             for k in range(packed.count):
                 d = self._derivatives(handle, k, int(packed.atoms[k]), int(row_counts[k]), chosen[k],
                                       None if stacked is None else stacked[k])
@@ -166,13 +166,14 @@ class SwiftDescriptor:
 
     def _derivatives(self, handle, k: int, n_atoms: int, rows: int, chosen: np.ndarray, out):
         """The derivatives of system k's rows with respect to its `chosen` atoms, (rows, len(chosen), 3, F), in
-        `out` when given (zeroed)."""
+        `out` when given. The library sets every entry: the arrays are made with `np.empty`, not `np.zeros`, whose
+        lazily zeroed pages a read-then-write fills with two page faults each."""
         # Each distinct atom is filled once; repeated or unsorted requests are reordered after.
         unique, order = np.unique(chosen, return_inverse=True)
         in_order = len(unique) == len(chosen) and bool(np.all(unique == chosen))
         slot = np.full(max(n_atoms, 1), -1, dtype=np.int64)
         slot[unique] = np.arange(len(unique))
-        d = out if out is not None and in_order else np.zeros((rows, len(unique), 3, self.n_features))
+        d = out if out is not None and in_order else np.empty((rows, len(unique), 3, self.n_features))
         if d.size:
             call("swiftgap_result_derivatives", handle.raw, k, address(slot), n_atoms, len(unique), address(d))
         if not in_order:
