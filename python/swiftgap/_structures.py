@@ -14,9 +14,8 @@ def cell_volume(system) -> float:
 
 
 class Packed:
-    """Structures packed for `swiftgap_descriptor_compute` / `swiftgap_potential_compute`: C-contiguous arrays of
-    native types, one concatenation each (a single system's positions and cell are used as they are when they
-    already are such arrays: the library only reads them)."""
+    """Structures packed for `swiftgap_descriptor_compute` / `swiftgap_potential_compute`: C-contiguous copies in
+    native types, one numpy call each (a snapshot: later changes to the systems do not show)."""
 
     def __init__(self, systems: Sequence):
         self.count = len(systems)
@@ -25,8 +24,8 @@ class Packed:
         if self.count == 1:
             s = systems[0]
             self.numbers = s.numbers.astype(np.int32)
-            self.positions = np.ascontiguousarray(s.positions, dtype=np.float64)
-            self.cells = np.ascontiguousarray(s.cell.array, dtype=np.float64)
+            self.positions = np.array(s.positions, dtype=np.float64, order="C")
+            self.cells = np.array(s.cell.array, dtype=np.float64, order="C")
             self.pbc = s.pbc.astype(np.uint8)
         elif self.count:
             self.numbers = np.concatenate([s.numbers for s in systems]).astype(np.int32)
