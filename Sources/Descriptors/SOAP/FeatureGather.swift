@@ -8,11 +8,17 @@ struct FeatureGather: Sendable {
     let second: [Int32]
     /// The layout's factor of each feature (0 for constant trailing features).
     let scale: [Double]
-    /// The features gathered, in order, split where the species pair of the features changes.
+    /// The features gathered, in order: the given ranges, split where the species pair of the features changes
+    /// when both sides of the split are long (`shortestSplit`).
     let ranges: [Range<Int>]
-    /// The two species of each range's features (nil for constant trailing features): a range whose species do
-    /// not both have density at the center has zero derivatives (one factor of each product is zero).
-    let species: [SIMD2<Int32>?]
+    /// The species pairs of each range's features (none for constant trailing features): a range none of whose
+    /// pairs has density of both species at the center has zero derivatives (a factor of each product is zero).
+    let species: [[SIMD2<Int32>]]
+
+    /// Ranges are split only into pieces of at least this many features: a layout that interleaves species pairs
+    /// feature by feature (QUIP's) keeps its long ranges, whose per-range work (three dot products) would otherwise
+    /// cost more than the gather; DScribe's, a block per pair, splits into blocks of hundreds.
+    static let shortestSplit = 64
 
     /// The gather of `ranges` of `layout`'s features for a slot whose products are filled in the rows `rows`
     /// (every row for pattern 0), `channels` rows (species after species, `nMax` each) of `rowStride` entries per
@@ -26,12 +32,21 @@ struct FeatureGather: Sendable {
         func pair(_ k: Int) -> SIMD2<Int32>? {
             k < layout.features.count ? SIMD2(layout.features[k].ia / nMax, layout.features[k].jb / nMax) : nil
         }
-        var split = [Range<Int>](), species = [SIMD2<Int32>?]()
+        var split = [Range<Int>](), species = [[SIMD2<Int32>]]()
         for r in ranges {
+            // Runs of one pair; a short run joins the piece before it, and a short piece takes the next run.
             var start = r.lowerBound
             for k in r where k == r.upperBound - 1 || pair(k + 1) != pair(start) {
-                split.append(start..<(k + 1))
-                species.append(pair(start))
+                let run = start..<(k + 1), runPair = pair(start).map { [$0] } ?? []
+                if let last = split.last, last.upperBound == run.lowerBound,
+                    run.count < Self.shortestSplit || last.count < Self.shortestSplit
+                {
+                    split[split.count - 1] = last.lowerBound..<run.upperBound
+                    species[species.count - 1] += runPair.filter { !species[species.count - 1].contains($0) }
+                } else {
+                    split.append(run)
+                    species.append(runPair)
+                }
                 start = k + 1
             }
         }

@@ -183,9 +183,9 @@ extension SOAPEngine {
             table.second.withUnsafeBufferPointer { second in
                 table.scale.withUnsafeBufferPointer { scale in
                     var k = 0
-                    for (r, pair) in zip(table.ranges, table.species) {
+                    for (r, pairs) in zip(table.ranges, table.species) {
                         let x = row, y = row + length, z = row + 2 * length
-                        guard let pair, ws.speciesPresent[Int(pair.x)], ws.speciesPresent[Int(pair.y)] else {
+                        guard pairs.contains(where: { ws.speciesPresent[Int($0.x)] && ws.speciesPresent[Int($0.y)] }) else {
                             // Zero derivatives: no dot with q̂, nothing to subtract from the center.
                             for alpha in 0..<3 { (row + alpha * length).update(repeating: 0, count: r.count) }
                             k += r.count
