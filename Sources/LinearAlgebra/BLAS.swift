@@ -14,13 +14,24 @@ extension Matrix {
         _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none,
         alpha: Double = 1, beta: Double = 0, into c: inout Matrix
     ) throws(LinearAlgebraError) {
+        let (m, n, k) = try shape(a, b, transA: transA, transB: transB, c: (c.rows, c.columns))
+        multiply(a, b, transA: transA, transB: transB, alpha: alpha, beta: beta, into: &c, m: m, n: n, k: k)
+    }
+
+    /// The sizes m, n, k of op(A) · op(B) (m × k times k × n), checked against each other and against C's shape
+    /// when given.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch` when they do not fit.
+    private static func shape(
+        _ a: Matrix, _ b: Matrix, transA: Transpose, transB: Transpose, c: (rows: Int, columns: Int)?
+    ) throws(LinearAlgebraError) -> (m: Int, n: Int, k: Int) {
         let (m, k) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
         let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
-        guard k == kb, c.rows == m, c.columns == n else {
+        let (cRows, cColumns) = c ?? (m, n)
+        guard k == kb, cRows == m, cColumns == n else {
             throw .dimensionMismatch(
-                operation: "gemm", detail: "op(A) \(m)×\(k), op(B) \(kb)×\(n), C \(c.rows)×\(c.columns)")
+                operation: "gemm", detail: "op(A) \(m)×\(k), op(B) \(kb)×\(n), C \(cRows)×\(cColumns)")
         }
-        multiply(a, b, transA: transA, transB: transB, alpha: alpha, beta: beta, into: &c, m: m, n: n, k: k)
+        return (m, n, k)
     }
 
     /// dgemm on operands whose shapes the caller has checked (or built to fit): op(A) m × k, op(B) k × n, C m × n.
@@ -56,11 +67,7 @@ extension Matrix {
     public static func product(
         _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none
     ) throws(LinearAlgebraError) -> Matrix {
-        let (m, k) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
-        let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
-        guard k == kb else {
-            throw .dimensionMismatch(operation: "gemm", detail: "op(A) \(m)×\(k), op(B) \(kb)×\(n), C \(m)×\(n)")
-        }
+        let (m, n, k) = try shape(a, b, transA: transA, transB: transB, c: nil)
         guard m > 0, n > 0, k > 0 else { return Matrix(rows: m, columns: n) }
         // dgemm with β = 0 sets every entry of C without reading it, so C is not zero-filled first (a prediction's
         // products are hundreds of kB a call).

@@ -108,11 +108,12 @@ class SwiftDescriptor:
 
         `centers`: None, or per system a list of atom indices (int) and points (three floats)."""
         packed = Packed(systems)
-        counts = atoms = points = None
+        counts = atoms = points = center_counts = None
         if centers is not None:
             # Atom indices are Python ints (see `center_lists`), points tuples; the points array only when needed.
             flat = [c for cs in centers for c in cs]
-            counts = np.array([len(cs) for cs in centers], dtype=np.int64)
+            center_counts = [len(cs) for cs in centers]
+            counts = np.array(center_counts, dtype=np.int64)
             if all(type(c) is int for c in flat):
                 atoms = np.array(flat, dtype=np.int64)
             else:
@@ -122,10 +123,8 @@ class SwiftDescriptor:
             # One call writes the rows into their array (the library checks the row counts expected here).
             if not self.local:
                 counts_list = [1] * packed.count
-            elif centers is None:
-                counts_list = packed.atoms.tolist()
             else:
-                counts_list = [len(cs) for cs in centers]
+                counts_list = packed.atoms.tolist() if center_counts is None else center_counts
             row_counts = np.array(counts_list, dtype=np.int64)
             rows = np.empty((sum(counts_list), self.n_features))
             call(

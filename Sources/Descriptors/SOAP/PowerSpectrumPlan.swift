@@ -15,13 +15,12 @@ struct PowerSpectrumPlan: Sendable {
     }
 
     /// Features `output`, `output + outputStride`, … (`count` of them) are `scale` times the consecutive products
-    /// from `source` on (offset l·K·K + ia·K + jb), all in `block`.
+    /// from `source` on (offset l·K·K + ia·K + jb), all in one block.
     struct Run: Sendable {
         let output: Int32
         let outputStride: Int32
         let source: Int32
         let count: Int32
-        let block: Int32
         let scale: Double
     }
 
@@ -33,10 +32,9 @@ struct PowerSpectrumPlan: Sendable {
     init(layout: PowerSpectrumLayout, species: Int, nMax: Int) {
         let K = species * nMax
         func source(_ f: PowerSpectrumLayout.Feature) -> Int { Int(f.l) * K * K + Int(f.ia) * K + Int(f.jb) }
-        var blockIndex = [SIMD2<Int>: Int](), pairs = [SIMD2<Int>]()
-        var runs = [Run]()
-        // In the order of the products, each feature extends the last run when it reads the next product of the
-        // same block with the same factor, at the same output step.
+        var blockIndex = [SIMD2<Int>: Int](), pairs = [SIMD2<Int>](), runsOfBlock = [[Run]]()
+        // In the order of the products, each feature extends its block's last run when it reads the next product
+        // with the same factor, at the same output step (contiguous products leave no room for another block's).
         let features = layout.features
         for k in features.indices.sorted(by: { source(features[$0]) < source(features[$1]) }) {
             let f = features[k]
@@ -45,29 +43,24 @@ struct PowerSpectrumPlan: Sendable {
             if b == pairs.count {
                 blockIndex[pair] = b
                 pairs.append(pair)
+                runsOfBlock.append([])
             }
-            if let last = runs.last, Int(last.block) == b, last.scale == f.scale,
-                Int(last.source + last.count) == source(f), k > Int(last.output),
-                last.count == 1 || k == Int(last.output + last.count * last.outputStride)
+            if let last = runsOfBlock[b].last, last.scale == f.scale, Int(last.source + last.count) == source(f),
+                k > Int(last.output), last.count == 1 || k == Int(last.output + last.count * last.outputStride)
             {
                 let stride = last.count == 1 ? Int32(k) - last.output : last.outputStride
-                runs[runs.count - 1] = Run(
-                    output: last.output, outputStride: stride, source: last.source, count: last.count + 1, block: last.block,
+                runsOfBlock[b][runsOfBlock[b].count - 1] = Run(
+                    output: last.output, outputStride: stride, source: last.source, count: last.count + 1,
                     scale: last.scale)
             } else {
-                runs.append(
-                    Run(output: Int32(k), outputStride: 1, source: Int32(source(f)), count: 1, block: Int32(b), scale: f.scale))
+                runsOfBlock[b].append(Run(output: Int32(k), outputStride: 1, source: Int32(source(f)), count: 1, scale: f.scale))
             }
         }
-        // Grouped by block (stable: each block's runs keep their order), so a block's runs follow its products.
-        let grouped = runs.indices.sorted { (runs[$0].block, $0) < (runs[$1].block, $1) }.map { runs[$0] }
         var start = 0
         blocks = pairs.indices.map { b in
-            var end = start
-            while end < grouped.count, Int(grouped[end].block) == b { end += 1 }
-            defer { start = end }
-            return Block(a: pairs[b].x, b: pairs[b].y, runs: start..<end)
+            defer { start += runsOfBlock[b].count }
+            return Block(a: pairs[b].x, b: pairs[b].y, runs: start..<(start + runsOfBlock[b].count))
         }
-        self.runs = grouped
+        runs = runsOfBlock.flatMap { $0 }
     }
 }

@@ -59,11 +59,10 @@ extension SOAPEngine {
                 for l in 0...lMax {
                     let a = A + l * nMax * capacity + first, b = B + l * nMax * capacity + first
                     // Two m at a time: each A_n and B_n load serves both, and four independent sums hide the
-                    // latency of the multiply-adds (the same sums, in the same order, as one m at a time).
-                    var lm = l * l
-                    let end = (l + 1) * (l + 1)
-                    while lm + 1 < end {
-                        let row0 = Z + lm * K + column, row1 = row0 + K
+                    // latency of the multiply-adds (the same sums, in the same order, as one m at a time). An odd
+                    // last m pairs with itself and its second sums are dropped.
+                    for lm in Swift.stride(from: l * l, to: (l + 1) * (l + 1), by: 2) {
+                        let row0 = Z + lm * K + column, row1 = lm + 1 < (l + 1) * (l + 1) ? row0 + K : row0
                         var zb0 = Lanes(), za0 = Lanes(), zb1 = Lanes(), za1 = Lanes()
                         for n in 0..<nMax {
                             let bn = Lanes(loading: b + n * capacity), an = Lanes(loading: a + n * capacity)
@@ -73,17 +72,7 @@ extension SOAPEngine {
                             za1 += an * row1[n]
                         }
                         add(lm, zb0, za0)
-                        add(lm + 1, zb1, za1)
-                        lm += 2
-                    }
-                    if lm < end {
-                        let row = Z + lm * K + column
-                        var zb = Lanes(), za = Lanes()
-                        for n in 0..<nMax {
-                            zb += Lanes(loading: b + n * capacity) * row[n]
-                            za += Lanes(loading: a + n * capacity) * row[n]
-                        }
-                        add(lm, zb, za)
+                        if row1 != row0 { add(lm + 1, zb1, za1) }
                     }
                 }
                 for lane in 0..<min(Lanes.scalarCount, rows.upperBound - first) {
