@@ -192,29 +192,13 @@ extension SOAPEngine {
                             row += r.count
                             continue
                         }
-                        // Eight features at a time: the products are read one by one, the rows written a vector at
-                        // a time.
-                        var f = 0
-                        while f + Lanes.scalarCount <= r.count {
-                            var sx = Lanes(), sy = Lanes(), sz = Lanes()
-                            for lane in 0..<Lanes.scalarCount {
-                                let i = Int(first[k + f + lane]), j = Int(second[k + f + lane])
-                                sx[lane] = gx[i] + gx[j]
-                                sy[lane] = gy[i] + gy[j]
-                                sz[lane] = gz[i] + gz[j]
-                            }
-                            let factor = Lanes(loading: scale.baseAddress! + k + f) * inverse
-                            (factor * sx).store(to: x + f)
-                            (factor * sy).store(to: y + f)
-                            (factor * sz).store(to: z + f)
-                            f += Lanes.scalarCount
-                        }
-                        while f < r.count {
+                        // Feature by feature: two products per row, read by index (a vector built lane by lane
+                        // goes through the stack).
+                        for f in 0..<r.count {
                             let i = Int(first[k + f]), j = Int(second[k + f]), factor = scale[k + f] * inverse
                             x[f] = factor * (gx[i] + gx[j])
                             y[f] = factor * (gy[i] + gy[j])
                             z[f] = factor * (gz[i] + gz[j])
-                            f += 1
                         }
                         for alpha in 0..<3 {
                             let written = row + alpha * length
