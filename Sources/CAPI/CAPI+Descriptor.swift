@@ -50,36 +50,67 @@ public func swiftgapDescriptorLocation(
     }
 }
 
-/// Descriptor rows (and, with `derivatives` ≠ 0, their derivatives) of `count` structures into `*result`
-/// (read it with `swiftgap_result_*`, free it with `swiftgap_free`).
+/// Descriptor rows and their derivatives of `count` structures, written straight into the caller's arrays in one
+/// call: no result to read and free, and no block held twice.
 ///
 /// Structures: `atoms[count]` atom counts; `numbers` (Σatoms), `positions` (Σatoms × 3, Å), `cells` (count × 9,
 /// lattice vectors as rows), `pbc` (count × 3). Centers (local descriptors; points for SOAP only): NULL
 /// `centerCounts` for every atom; otherwise `centerCounts[count]` and, for all centers in order, `centerAtoms`
 /// (atom index, or −1 for a point) and `centerPoints` (× 3, Å, read for points; NULL when there are none).
-/// `attach` ≠ 0 moves an atom-index center with its atom in derivatives (DScribe's attach=True); 0 keeps it where
-/// the atom was.
-@_cdecl("swiftgap_descriptor_compute")
-public func swiftgapDescriptorCompute(
+/// `attach` ≠ 0 moves an atom-index center with its atom (DScribe's attach=True); 0 keeps it where the atom was.
+///
+/// Outputs: the rows into `rows` (Σ rowCounts × features), `rowCounts[count]` being the caller's count of each
+/// structure's rows as for `swiftgap_descriptor_rows`; structure k's derivatives into `derivatives[k]`, of shape
+/// (rowCounts[k], slots[k], 3, features), the block of (row, atom a) at slot `slotOfAtom[o_k + a]` (o_k: the atoms
+/// of the structures before k; −1 leaves the atom out). Only blocks are written: the caller passes zeroed arrays
+/// (memory from calloc, whose pages no block reaches are never touched). A structure with another row count is an
+/// error, found once the rows are computed: then the arrays hold whatever was written.
+@_cdecl("swiftgap_descriptor_derivatives")
+public func swiftgapDescriptorDerivatives(
     _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
     _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,
     _ pbc: UnsafePointer<UInt8>?, _ centerCounts: UnsafePointer<Int64>?, _ centerAtoms: UnsafePointer<Int64>?,
-    _ centerPoints: UnsafePointer<Double>?, _ derivatives: Int32, _ attach: Int32, _ threads: Int32,
-    _ result: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ error: UnsafeMutablePointer<CChar>?,
+    _ centerPoints: UnsafePointer<Double>?, _ attach: Int32, _ threads: Int32, _ rowCounts: UnsafePointer<Int64>?,
+    _ rows: UnsafeMutablePointer<Double>?, _ slotOfAtom: UnsafePointer<Int64>?, _ slots: UnsafePointer<Int64>?,
+    _ derivatives: UnsafePointer<UnsafeMutablePointer<Double>?>?, _ error: UnsafeMutablePointer<CChar>?,
     _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
         let (request, structures) = try descriptorRequest(
             handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, threads)
-        let rows: DescriptorRows, blocks: SparseDerivatives?
-        if derivatives != 0 {
-            (rows, blocks) = try request.derivatives(structures, attach: attach != 0, threads: Int(threads))
-        } else {
-            rows = try request.create(structures, threads: Int(threads))
-            blocks = nil
+        let expected = try required(rowCounts, "rowCounts"), rows = try required(rows, "rows")
+        let slotOf = try required(slotOfAtom, "slotOfAtom"), slots = try required(slots, "slots")
+        let targets = try required(derivatives, "derivatives")
+        let D = request.descriptor.numberOfFeatures
+        var firstAtom = [Int](repeating: 0, count: structures.count)
+        for k in structures.indices.dropFirst() { firstAtom[k] = firstAtom[k - 1] + structures[k - 1].count }
+        var outputs = [UnsafeMutablePointer<Double>?]()
+        for k in structures.indices {
+            guard slots[k] >= 0 else { throw CAPIError("structure \(k) has a negative number of slots (\(slots[k]))") }
+            guard slots[k] == 0 || expected[k] == 0 || targets[k] != nil else {
+                throw CAPIError("derivatives[\(k)] is NULL")
+            }
+            for a in 0..<structures[k].count where slotOf[firstAtom[k] + a] >= slots[k] {
+                throw CAPIError("atom \(a) of structure \(k) has slot \(slotOf[firstAtom[k] + a]) of \(slots[k])")
+            }
+            outputs.append(targets[k])
         }
-        try required(result, "result").pointee = Handle.make(
-            DescriptorResult(rows: rows, derivatives: blocks, structures: structures.count))
+        let blockSink = DenseBlockSink(
+            outputs: outputs, rowCounts: Array(UnsafeBufferPointer(start: expected, count: structures.count)),
+            slotOfAtom: slotOf, firstAtom: firstAtom, slots: slots, features: D)
+        let computed = try request.derivatives(structures, attach: attach != 0, threads: Int(threads), blocks: blockSink.write)
+        try checkRowCounts(computed, expected: expected, structures: structures.count)
+        let values = computed.count * D
+        if values > 0 { computed.values.withUnsafeBufferPointer { v in rows.update(from: v.baseAddress!, count: values) } }
+    }
+}
+
+/// Throws when a structure of `computed` has another row count than the caller's `expected[structure]`.
+private func checkRowCounts(_ computed: DescriptorRows, expected: UnsafePointer<Int64>, structures: Int) throws {
+    var produced = [Int64](repeating: 0, count: structures)
+    for s in computed.structure { produced[s] += 1 }
+    for (s, n) in produced.enumerated() where n != expected[s] {
+        throw CAPIError("structure \(s) has \(n) descriptor rows, the caller expected \(expected[s])")
     }
 }
 
@@ -91,8 +122,8 @@ public func swiftgapDescriptorIsLocal(_ handle: UnsafeMutableRawPointer?) -> Int
     return box.descriptor.isLocal ? 1 : 0
 }
 
-/// The rows of `count` structures, as `swiftgap_descriptor_compute` without derivatives, written straight into
-/// `out` (Σ rows × features, row-major): one call, no result to read and free. `rowCounts[count]` is the caller's
+/// The rows of `count` structures, as `swiftgap_descriptor_derivatives` without derivatives, written straight into
+/// `out` (Σ rows × features, row-major), in one call. `rowCounts[count]` is the caller's
 /// count of each structure's rows (its centers for a local descriptor, see `swiftgap_descriptor_is_local`; 1 for a
 /// global one), and a structure with another count is an error, before anything is written.
 @_cdecl("swiftgap_descriptor_rows")
@@ -108,17 +139,13 @@ public func swiftgapDescriptorRows(
             handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, threads)
         let expected = try required(rowCounts, "rowCounts"), out = try required(out, "out")
         let rows = try request.create(structures, threads: Int(threads))
-        var produced = [Int64](repeating: 0, count: structures.count)
-        for s in rows.structure { produced[s] += 1 }
-        for (s, n) in produced.enumerated() where n != expected[s] {
-            throw CAPIError("structure \(s) has \(n) descriptor rows, the caller expected \(expected[s])")
-        }
+        try checkRowCounts(rows, expected: expected, structures: structures.count)
         let values = rows.count * rows.featureCount
         if values > 0 { rows.values.withUnsafeBufferPointer { v in out.update(from: v.baseAddress!, count: values) } }
     }
 }
 
-/// The descriptor of `handle` and the structures and centers of a `swiftgap_descriptor_compute` call, checked.
+/// The descriptor of `handle` and the structures and centers of a descriptor call, checked.
 private func descriptorRequest(
     _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
     _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,

@@ -21,13 +21,19 @@ struct DescriptorRequest {
         return try descriptor.create(structures, centers: atomCenters(), threads: threads)
     }
 
-    /// Rows and derivatives of `structures`; `attach` moves an atom's center with it (SOAP).
+    /// Rows of `structures`, their derivative blocks handed to `sink` as they are computed (SOAP) or once all are
+    /// (the other descriptors); `attach` moves an atom's center with it (SOAP).
     /// - Throws: as `create`.
-    func derivatives(_ structures: [Structure], attach: Bool, threads: Int) throws -> (DescriptorRows, SparseDerivatives) {
+    func derivatives(
+        _ structures: [Structure], attach: Bool, threads: Int, blocks sink: @escaping DerivativeBlockSink
+    ) throws -> DescriptorRows {
         if let soap = descriptor as? SOAP {
-            return try soap.derivatives(structures, at: soapCenters(structures), attach: attach, threads: threads)
+            return try soap.derivatives(
+                structures, at: soapCenters(structures), attach: attach, threads: threads, blocks: sink)
         }
-        return try descriptor.derivatives(structures, centers: atomCenters(), threads: threads)
+        let (rows, blocks) = try descriptor.derivatives(structures, centers: atomCenters(), threads: threads)
+        blocks.handBlocks(of: rows, to: sink)
+        return rows
     }
 
     /// The centers as atom indices, for descriptors other than SOAP (a global descriptor refuses any centers).

@@ -43,29 +43,25 @@ int32_t swiftgap_descriptor_location(void *descriptor, int32_t z1, int32_t z2, i
                                      char *error, int64_t error_capacity);
 /* count structures: atoms[count], numbers[sum], positions[sum][3], cells[count][9], pbc[count][3]. centers:
  * center_counts NULL for all atoms, else center_counts[count] with center_atoms[total] (atom index, -1 for a
- * point) and center_points[total][3] (may be NULL without points). attach != 0: an atom-index center moves with
- * its atom in derivatives. */
-int32_t swiftgap_descriptor_compute(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
-                                    const double *positions, const double *cells, const uint8_t *pbc,
-                                    const int64_t *center_counts, const int64_t *center_atoms,
-                                    const double *center_points, int32_t derivatives, int32_t attach,
-                                    int32_t threads, void **result, char *error, int64_t error_capacity);
-/* The rows alone, in one call: as swiftgap_descriptor_compute without derivatives, written into out[total rows]
- * [features]; row_counts[count] are the caller's expected rows per structure (its centers, or 1 for a global
- * descriptor), and any other count is an error. */
+ * point) and center_points[total][3] (may be NULL without points). row_counts[count] are the caller's expected
+ * rows per structure (its centers, or 1 for a global descriptor); any other count is an error. */
+/* The rows, written into out[total rows][features]. */
 int32_t swiftgap_descriptor_rows(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
                                  const double *positions, const double *cells, const uint8_t *pbc,
                                  const int64_t *center_counts, const int64_t *center_atoms,
                                  const double *center_points, int32_t threads, const int64_t *row_counts, double *out,
                                  char *error, int64_t error_capacity);
-/* Reading a result: the row count of every structure (rows[count]); all rows, structure after structure
- * (out[total rows][features]); and, per structure, its derivative blocks written into
- * out[rows][slots][3][features] (every entry: zeros where no block), atom a going to slot slot_of_atom[a] (-1: left
- * out). */
-int32_t swiftgap_result_rows(void *result, int64_t *rows, char *error, int64_t error_capacity);
-int32_t swiftgap_result_descriptors(void *result, double *out, char *error, int64_t error_capacity);
-int32_t swiftgap_result_derivatives(void *result, int64_t structure, const int64_t *slot_of_atom, int64_t atoms,
-                                    int64_t slots, double *out, char *error, int64_t error_capacity);
+/* The rows into rows[total rows][features] and, for structure k, its derivatives into derivatives[k], shaped
+ * [row_counts[k]][slots[k]][3][features]: atom a of structure k goes to slot slot_of_atom[o_k + a] (o_k: the atoms
+ * of the structures before k; -1 leaves it out). Only blocks are written: pass zeroed arrays (calloc). attach != 0:
+ * an atom-index center moves with its atom. */
+int32_t swiftgap_descriptor_derivatives(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
+                                        const double *positions, const double *cells, const uint8_t *pbc,
+                                        const int64_t *center_counts, const int64_t *center_atoms,
+                                        const double *center_points, int32_t attach, int32_t threads,
+                                        const int64_t *row_counts, double *rows, const int64_t *slot_of_atom,
+                                        const int64_t *slots, double *const *derivatives, char *error,
+                                        int64_t error_capacity);
 
 /* i-PI client: serves the potential to an i-PI-protocol server until EXIT or the server closes the connection
  * (blocking). The structure gives species, periodicity and the cell for servers that send none; unix_name

@@ -215,7 +215,7 @@ struct CAPITests {
         }
     }
 
-    @Test func descriptorResultsScatterIntoDenseArrays() throws {
+    @Test func descriptorDerivativesGoIntoDenseArrays() throws {
         var handle: UnsafeMutableRawPointer?
         let settings = #"{"kind": "soap", "species": [14], "r_cut": 3.5, "n_max": 3, "l_max": 2, "sigma": 0.5, "periodic": true}"#
         #expect(Self.run { swiftgapDescriptorNew(settings, &handle, $0, $1) }.0 == 0)
@@ -233,21 +233,29 @@ struct CAPITests {
         let positions = structures.flatMap { $0.positions.flatMap { [$0.x, $0.y, $0.z] } }
         let cells = structures.flatMap(\.cell.matrix.rowMajor), pbc = structures.flatMap { $0.pbc.flags.map { UInt8($0 ? 1 : 0) } }
         let centerCounts: [Int64] = [2, 5], centerAtoms: [Int64] = [1, 4, 0, 1, 2, 3, 4]
-        let points = [Double](repeating: 0, count: 21)
-        var result: UnsafeMutableRawPointer?
-        let (status, text) = Self.run { error, capacity in
-            swiftgapDescriptorCompute(
-                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, points, 1, 1, 2, &result, error,
-                capacity)
+        let rowCounts: [Int64] = [2, 5]
+        // Per structure: atoms in reverse order, the last one left out; one slot more than the atoms fill.
+        let slots: [Int64] = structures.map { Int64($0.count) }
+        let slotOf: [Int64] = structures.flatMap { s in (0..<s.count).map { $0 == s.count - 1 ? -1 : Int64(s.count - 2 - $0) } }
+        var q = [Double](repeating: .nan, count: 7 * D)
+        // Zeroed arrays, as the caller gives them.
+        let dense = zip(rowCounts, slots).map { rows, slots in
+            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: Int(rows * slots) * 3 * D)
+            buffer.initialize(repeating: 0)
+            return buffer
         }
+        defer { for buffer in dense { buffer.deallocate() } }
+        func derivatives(rowCounts: [Int64], slotOf: [Int64]) -> (Int32, String) {
+            let targets: [UnsafeMutablePointer<Double>?] = dense.map(\.baseAddress)
+            return Self.run { error, capacity in
+                swiftgapDescriptorDerivatives(
+                    handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 1, 2, rowCounts, &q,
+                    slotOf, slots, targets, error, capacity)
+            }
+        }
+        let (status, text) = derivatives(rowCounts: rowCounts, slotOf: slotOf)
         #expect(status == 0, "\(text)")
-        defer { swiftgapFree(result) }
         let (expectedRows, expectedBlocks) = try soap.derivatives(structures, centers: [[1, 4], [0, 1, 2, 3, 4]], threads: 1)
-        var rowCounts: [Int64] = [0, 0]
-        #expect(Self.run { swiftgapResultRows(result, &rowCounts, $0, $1) }.0 == 0)
-        #expect(rowCounts == [2, 5])
-        var q = [Double](repeating: 0, count: 7 * D)
-        #expect(Self.run { swiftgapResultDescriptors(result, &q, $0, $1) }.0 == 0)
         // Same numbers up to rounding: the two descriptors build their radial bases apart and run on different
         // thread counts, and the last bits of the basis may differ between CPUs.
         #expect(q.count == expectedRows.values.count)
@@ -257,7 +265,7 @@ struct CAPITests {
         var direct = [Double](repeating: .nan, count: 7 * D)
         let (rowsStatus, rowsText) = Self.run { error, capacity in
             swiftgapDescriptorRows(
-                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 2, [2, 5], &direct,
+                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 2, rowCounts, &direct,
                 error, capacity)
         }
         #expect(rowsStatus == 0, "\(rowsText)")
@@ -274,37 +282,33 @@ struct CAPITests {
                 &direct, error, capacity)
         }
         #expect(pointStatus == 1 && pointText.contains("centerPoints is NULL"), "\(pointText)")
-        var firstRow = 0
+        // Every block lands in its slot; the slot no atom fills and the left-out atom's stay zero.
+        var firstRow = 0, firstAtom = 0
         for (k, s) in structures.enumerated() {
-            let rows = rowCounts[k]
-            // Atoms in reverse order, the last one left out; one slot more than the atoms fill.
-            let slots = s.count
-            let slotOf: [Int64] = (0..<s.count).map { $0 == s.count - 1 ? -1 : Int64(slots - 2 - $0) }
-            // Every entry is written (the output need not be zeroed): NaN where nothing lands would show.
-            var dense = [Double](repeating: .nan, count: Int(rows) * slots * 3 * D)
-            #expect(
-                Self.run {
-                    swiftgapResultDerivatives(result, Int64(k), slotOf, Int64(s.count), Int64(slots), &dense, $0, $1)
-                }.0 == 0)
-            #expect(!dense.contains { $0.isNaN })
-            for row in 0..<Int(rows) {
-                let unused = ((row * slots) + slots - 1) * 3 * D
-                #expect(dense[unused..<(unused + 3 * D)].allSatisfy { $0 == 0 })
+            for row in 0..<Int(rowCounts[k]) {
+                let unused = ((row * s.count) + s.count - 1) * 3 * D
+                #expect(dense[k][unused..<(unused + 3 * D)].allSatisfy { $0 == 0 })
             }
             var seen = 0
             for b in 0..<expectedBlocks.count where expectedRows.structure[expectedBlocks.row[b]] == k {
                 let atom = expectedBlocks.atom[b], row = expectedBlocks.row[b] - firstRow
                 guard atom != s.count - 1 else { continue }
-                let start = ((row * slots) + Int(slotOf[atom])) * 3 * D
-                let difference = zip(dense[start..<(start + 3 * D)], expectedBlocks.block(b)).map { abs($0 - $1) }.max()!
+                let start = ((row * s.count) + Int(slotOf[firstAtom + atom])) * 3 * D
+                let difference = zip(dense[k][start..<(start + 3 * D)], expectedBlocks.block(b)).map { abs($0 - $1) }.max()!
                 #expect(difference < 1e-12)
                 seen += 1
             }
             #expect(seen > 0)
-            firstRow += Int(rows)
+            firstRow += Int(rowCounts[k])
+            firstAtom += s.count
         }
-        var dense = [Double](repeating: 0, count: 1)
-        #expect(Self.run { swiftgapResultDerivatives(result, 2, [0], 1, 1, &dense, $0, $1) }.0 == 1)
+        // Wrong row counts and slots past the arrays are refused, naming the structure.
+        let (fewer, fewerText) = derivatives(rowCounts: [2, 4], slotOf: slotOf)
+        #expect(fewer == 1 && fewerText.contains("structure 1 has 5 descriptor rows, the caller expected 4"), "\(fewerText)")
+        var outside = slotOf
+        outside[9] = 5
+        let (past, pastText) = derivatives(rowCounts: rowCounts, slotOf: outside)
+        #expect(past == 1 && pastText.contains("atom 1 of structure 1 has slot 5 of 5"), "\(pastText)")
     }
 
     @Test func locationOfSpeciesPairs() {

@@ -119,68 +119,53 @@ class SwiftDescriptor:
             else:
                 atoms = np.array([c if type(c) is int else -1 for c in flat], dtype=np.int64)
                 points = np.array([(0.0, 0.0, 0.0) if type(c) is int else c for c in flat], dtype=np.float64)
+        # The rows each system gives (the library checks them): a row per center for a local descriptor, else one.
+        if not self.local:
+            counts_list = [1] * packed.count
+        else:
+            counts_list = packed.atoms.tolist() if center_counts is None else center_counts
+        row_counts = np.array(counts_list, dtype=np.int64)
+        rows = np.empty((sum(counts_list), self.n_features))
+        structures = (packed.count, address(packed.atoms), address(packed.numbers), address(packed.positions),
+                      address(packed.cells), address(packed.pbc), address(counts), address(atoms), address(points))
         if not derivatives:
-            # One call writes the rows into their array (the library checks the row counts expected here).
-            if not self.local:
-                counts_list = [1] * packed.count
-            else:
-                counts_list = packed.atoms.tolist() if center_counts is None else center_counts
-            row_counts = np.array(counts_list, dtype=np.int64)
-            rows = np.empty((sum(counts_list), self.n_features))
-            call(
-                "swiftgap_descriptor_rows", self._handle.raw, packed.count, address(packed.atoms),
-                address(packed.numbers), address(packed.positions), address(packed.cells), address(packed.pbc),
-                address(counts), address(atoms), address(points), int(threads), address(row_counts), address(rows))
+            # One call writes the rows into their array.
+            call("swiftgap_descriptor_rows", self._handle.raw, *structures, int(threads), address(row_counts),
+                 address(rows))
             return rows, row_counts, []
-        result = c_void_p()
-        call(
-            "swiftgap_descriptor_compute", self._handle.raw, packed.count, address(packed.atoms),
-            address(packed.numbers), address(packed.positions), address(packed.cells), address(packed.pbc),
-            address(counts), address(atoms), address(points), int(derivatives), int(attach), int(threads),
-            ctypes.byref(result))
-        handle = Handle(result)
-        row_counts = np.empty(packed.count, dtype=np.int64)
-        call("swiftgap_result_rows", handle.raw, address(row_counts))
-        rows = np.empty((sum(row_counts.tolist()), self.n_features))
-        if rows.size:
-            call("swiftgap_result_descriptors", handle.raw, address(rows))
-        derivatives_out = []
-        if derivatives:
-            chosen = [np.arange(n) if indices is None else np.asarray(indices[k], dtype=np.int64).reshape(-1)
-                      for k, n in enumerate(packed.atoms)]
-            # One array for all systems when DScribe would stack them (same row and atom counts): no copy later.
-            shapes = {(int(r), len(c)) for r, c in zip(row_counts, chosen)}
-            stacked = None
-            if len(shapes) == 1 and packed.count > 1:
-                r, a = shapes.pop()
-                stacked = np.empty((packed.count, r, a, 3, self.n_features))
-            for k in range(packed.count):
-                d = self._derivatives(handle, k, int(packed.atoms[k]), int(row_counts[k]), chosen[k],
-                                      None if stacked is None else stacked[k])
-                derivatives_out.append(d)
-            if stacked is not None:
-                derivatives_out = stacked
-        handle.close()
-        return rows, row_counts, derivatives_out
-
-    def _derivatives(self, handle, k: int, n_atoms: int, rows: int, chosen: np.ndarray, out):
-        """The derivatives of system k's rows with respect to its `chosen` atoms, (rows, len(chosen), 3, F), in
-        `out` when given. The library sets every entry: the arrays are made with `np.empty`, not `np.zeros`, whose
-        lazily zeroed pages a read-then-write fills with two page faults each."""
-        # Each distinct atom is filled once; repeated or unsorted requests are reordered after.
-        unique, order = np.unique(chosen, return_inverse=True)
-        in_order = len(unique) == len(chosen) and bool(np.all(unique == chosen))
-        slot = np.full(max(n_atoms, 1), -1, dtype=np.int64)
-        slot[unique] = np.arange(len(unique))
-        d = out if out is not None and in_order else np.empty((rows, len(unique), 3, self.n_features))
-        if d.size:
-            call("swiftgap_result_derivatives", handle.raw, k, address(slot), n_atoms, len(unique), address(d))
-        if not in_order:
-            d = d[:, order.reshape(-1)]
-            if out is not None:
-                out[...] = d
-                d = out
-        return d
+        atom_counts = packed.atoms.tolist()
+        chosen = [np.arange(n) if indices is None else np.asarray(indices[k], dtype=np.int64).reshape(-1)
+                  for k, n in enumerate(atom_counts)]
+        # Each distinct atom is filled once (slot_of_atom, −1 for atoms left out); repeated or unsorted requests are
+        # reordered after.
+        slot_of_atom = np.full(max(sum(atom_counts), 1), -1, dtype=np.int64)
+        uniques, orders, first = [], [], 0
+        for n, c in zip(atom_counts, chosen):
+            unique, order = np.unique(c, return_inverse=True)
+            slot_of_atom[first + unique] = np.arange(len(unique))
+            uniques.append(unique)
+            orders.append(None if len(unique) == len(c) and np.array_equal(unique, c) else order.reshape(-1))
+            first += n
+        slots = np.array([len(u) for u in uniques], dtype=np.int64)
+        # Zeroed arrays (calloc: pages no block reaches are never touched); one array for all systems when DScribe
+        # would stack them (same row and atom counts) and no reordering is needed.
+        shapes = {(r, len(c)) for r, c in zip(counts_list, chosen)}
+        stacked = None
+        if len(shapes) == 1 and packed.count > 1 and all(o is None for o in orders):
+            r, a = shapes.pop()
+            stacked = np.zeros((packed.count, r, a, 3, self.n_features))
+            outputs = list(stacked)
+        else:
+            outputs = [np.zeros((r, len(u), 3, self.n_features)) for r, u in zip(counts_list, uniques)]
+        targets = np.array([address(o) if o.size else 0 for o in outputs], dtype=np.uint64)
+        call("swiftgap_descriptor_derivatives", self._handle.raw, *structures, int(attach), int(threads),
+             address(row_counts), address(rows), address(slot_of_atom), address(slots), address(targets))
+        if stacked is not None:
+            return rows, row_counts, stacked
+        out = [o if order is None else o[:, order] for o, order in zip(outputs, orders)]
+        if len(shapes) == 1 and packed.count > 1:
+            out = np.stack(out)
+        return rows, row_counts, out
 
 
 def split_rows(rows: np.ndarray, row_counts: np.ndarray):

@@ -40,10 +40,10 @@ _SIGNATURES = {
     "swiftgap_descriptor_new": (c_int32, [c_char_p, _handle_p] + _error),
     "swiftgap_descriptor_features": (c_int64, [c_void_p]),
     "swiftgap_descriptor_location": (c_int32, [c_void_p, c_int32, c_int32, _int64_p, _int64_p] + _error),
-    "swiftgap_descriptor_compute": (
+    "swiftgap_descriptor_derivatives": (
         c_int32,
-        [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, c_int32, c_int32,
-         _handle_p] + _error,
+        [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, c_int32, _array,
+         _array, _array, _array, _array] + _error,
     ),
     "swiftgap_descriptor_is_local": (c_int32, [c_void_p]),
     "swiftgap_descriptor_rows": (
@@ -51,9 +51,6 @@ _SIGNATURES = {
         [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, _array, _array]
         + _error,
     ),
-    "swiftgap_result_rows": (c_int32, [c_void_p, _array] + _error),
-    "swiftgap_result_descriptors": (c_int32, [c_void_p, _array] + _error),
-    "swiftgap_result_derivatives": (c_int32, [c_void_p, c_int64, _array, c_int64, c_int64, _array] + _error),
     "swiftgap_ipi_serve": (
         c_int32,
         [c_void_p, c_char_p, c_char_p, c_int32, c_int64, _array, _array, _array, _array, c_int32, c_int32, c_double,

@@ -14,8 +14,8 @@ def cell_volume(system) -> float:
 
 
 class Packed:
-    """Structures packed for `swiftgap_descriptor_compute` / `swiftgap_potential_compute`: C-contiguous copies in
-    native types, one numpy call each (a snapshot: later changes to the systems do not show)."""
+    """Structures packed for the library's descriptor and potential calls: C-contiguous copies in native types, one
+    numpy call each (a snapshot: later changes to the systems do not show)."""
 
     def __init__(self, systems: Sequence):
         self.count = len(systems)

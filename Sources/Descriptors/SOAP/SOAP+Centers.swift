@@ -45,6 +45,26 @@ extension SOAP {
         return (out.rows, out.derivatives)
     }
 
+    /// As `derivatives(_:at:attach:threads:)`, with each derivative block handed to `blocks` as soon as its center
+    /// is done instead of stored: a caller writing the blocks into arrays of its own never holds them twice. Each
+    /// worker thread forms its center's blocks in a buffer it reuses, so no fresh memory is touched for them.
+    /// Averaged rows hand theirs once the whole structure is done.
+    /// - Returns: the descriptor rows.
+    /// - Throws: as `derivatives(_:at:attach:threads:)`.
+    public func derivatives(
+        _ structures: [Structure], at centers: [[Center]], attach: Bool, threads: Int = Parallel.defaultThreads,
+        blocks sink: @escaping DerivativeBlockSink
+    ) throws(DescriptorError) -> DescriptorRows {
+        try checkCenters(centers, attach: attach)
+        let prepared = try prepareAll(structures, centers: centers, attach: attach, gradients: true, threads: threads)
+        guard average == .off else {
+            let out = compute(prepared, gradients: true, strain: false, threads: threads)
+            out.derivatives.handBlocks(of: out.rows, to: sink)
+            return out.rows
+        }
+        return compute(prepared, gradients: true, strain: false, threads: threads, sink: sink).rows
+    }
+
     /// Refuses what only the DScribe layout defines: point centers and centers that stay put.
     private func checkCenters(_ centers: [[Center]], attach: Bool) throws(DescriptorError) {
         guard layout == .quip else { return }

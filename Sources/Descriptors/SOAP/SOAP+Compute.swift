@@ -177,12 +177,15 @@ extension SOAP {
 
     /// Rows (and derivatives) of structures made ready by `prepareAll` (with `gradients` as given there).
     /// `sparseBlocks` stores each derivative block in its pattern's features (with rank-one terms when the
-    /// layout normalises); otherwise, and for averaged rows, blocks are dense.
+    /// layout normalises); otherwise, and for averaged rows, blocks are dense. With a `sink` (rows not averaged)
+    /// no block is stored: each is handed over, dense, as soon as its center is done.
     func compute(
-        _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true
+        _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true,
+        sink: DerivativeBlockSink? = nil
     ) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
+        precondition(sink == nil || (gradients && average == .off), "blocks are handed over for gradients of centers")
         let D = numberOfFeatures
-        let sparse = sparseBlocks && gradients && average == .off
+        let sparse = sparseBlocks && gradients && average == .off && sink == nil
         // Work items and where their rows and blocks land: chunks of centers, or whole averaged structures.
         var items = [WorkItem]()
         var rowCount = 0, blockCount = 0
@@ -203,7 +206,7 @@ extension SOAP {
             for r in 0..<rows {
                 rowStructure.append(p.index)
                 rowCenter.append(average == .off ? p.centers[r].atom ?? -1 : -1)
-                if gradients {
+                if gradients && sink == nil {
                     blockRow += repeatElement(rowCount + r, count: p.blockAtoms[r].count)
                     blockAtom += p.blockAtoms[r]
                 }
@@ -217,7 +220,7 @@ extension SOAP {
             }
             rowCount += rows
         }
-        if sparse { blockStart.append(stored) } else { stored = blockCount * 3 * D }
+        if sparse { blockStart.append(stored) } else if sink == nil { stored = blockCount * 3 * D }
 
         var rows = DescriptorRows(featureCount: D)
         var derivatives = SparseDerivatives(featureCount: D, strain: strain)
@@ -230,7 +233,7 @@ extension SOAP {
                     let strainValues = LargeArrays.uninitialised(strain ? totalRows * 9 * D : 0) { e in
                         let out = OutputBuffers(
                             q: q, g: g, blockStart: sparse ? blockStart : nil, rankOne: rankOne ? c : nil,
-                            e: strain ? e : nil)
+                            e: strain ? e : nil, sink: sink)
                         Parallel.forEachRange(work.count, threads: threads) { range in
                             let ws = workspaces.take {
                                 Workspace(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
@@ -284,7 +287,12 @@ extension SOAP {
             assert(ws.slotAtoms == p.blockAtoms[c], "slot order must match the planned output")
             let strainRows = out.e.map { $0 + row * 9 * D }
             let output: SOAPEngine.GradientOutput
-            if let start = out.blockStart {
+            if let sink = out.sink {
+                let blocks = ws.denseBlocks(count: ws.slotAtoms.count * 3 * D)
+                engine.powerSpectrumGradients(ws, output: .dense(blocks), strain: strainRows, descriptor: q, norm: norm)
+                for (k, atom) in ws.slotAtoms.enumerated() { sink(p.index, c, atom, blocks + k * 3 * D) }
+                continue
+            } else if let start = out.blockStart {
                 assert(ws.slotPatterns == p.blockPatterns[c], "slot patterns must match the planned output")
                 output = .sparse(out.g + start[block], rankOne: out.rankOne.map { $0 + 3 * block })
             } else {
@@ -377,15 +385,18 @@ final class OutputBuffers: @unchecked Sendable {
     let rankOne: UnsafeMutablePointer<Double>?
     /// Strain derivatives per row, when requested.
     let e: UnsafeMutablePointer<Double>?
+    /// Where derivative blocks go instead of `g`, when the caller takes them as they are computed.
+    let sink: DerivativeBlockSink?
 
     init(
         q: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>, blockStart: [Int]?,
-        rankOne: UnsafeMutablePointer<Double>?, e: UnsafeMutablePointer<Double>?
+        rankOne: UnsafeMutablePointer<Double>?, e: UnsafeMutablePointer<Double>?, sink: DerivativeBlockSink?
     ) {
         self.q = q
         self.g = g
         self.blockStart = blockStart
         self.rankOne = rankOne
         self.e = e
+        self.sink = sink
     }
 }

@@ -46,6 +46,60 @@ extension SOAPEngine {
         }
     }
 
+    /// Assigns the gradient products of all the pairs `rows` of one atom slot (whose species' channels start at
+    /// `column`) to the slot's blocks through their summed coefficient derivative, C_α[m, n] = Σ_p (û_α B_n Y_m +
+    /// A_n ∂_αY_m), then G_α,l = C_α,lᵀ X_l: one K-long row per (α, l, m, n) for the slot instead of per pair and
+    /// (α, l, n) plus the pair's projections. Cheaper than `addProducts` pair by pair from about three pairs on
+    /// (the periodic images of an atom in a small cell); no strain products.
+    private func addSlotProducts(_ ws: Workspace, rows: ArraySlice<Int>, column: Int) {
+        let Kp = ws.rowStride, capacity = ws.capacityPairs, R = ws.radialStride, nVectors = R / Lanes.scalarCount
+        let lmCount = (lMax + 1) * (lMax + 1)
+        let C = ws.slotDerivative, a = C + 3 * lmCount * R, b = a + (lMax + 1) * R
+        C.update(repeating: 0, count: 3 * lmCount * R)
+        for c in rows {
+            // The pair's A and B as padded rows per l (the padding stays zero).
+            for l in 0...lMax {
+                for n in 0..<nMax {
+                    a[l * R + n] = ws.pairA[(l * nMax + n) * capacity + c]
+                    b[l * R + n] = ws.pairB[(l * nMax + n) * capacity + c]
+                }
+            }
+            let unit = ws.pairs[c].unit
+            let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
+            for l in 0...lMax {
+                for lm in (l * l)..<((l + 1) * (l + 1)) {
+                    let y = Y[lm * capacity]
+                    let dx = dY[3 * lm * capacity], dy = dY[(3 * lm + 1) * capacity], dz = dY[(3 * lm + 2) * capacity]
+                    let yx = unit.x * y, yy = unit.y * y, yz = unit.z * y
+                    for v in 0..<nVectors {
+                        let an = Lanes(loading: a + l * R + v * Lanes.scalarCount)
+                        let bn = Lanes(loading: b + l * R + v * Lanes.scalarCount)
+                        let cx = C + lm * R + v * Lanes.scalarCount
+                        let cy = cx + lmCount * R, cz = cy + lmCount * R
+                        (Lanes(loading: cx) + yx * bn + dx * an).store(to: cx)
+                        (Lanes(loading: cy) + yy * bn + dy * an).store(to: cy)
+                        (Lanes(loading: cz) + yz * bn + dz * an).store(to: cz)
+                    }
+                }
+            }
+        }
+        let X = UnsafePointer(ws.paddedCoefficients)
+        for alpha in 0..<3 {
+            let Ca = C + alpha * lmCount * R
+            for l in 0...lMax {
+                var row = ws.gradientProducts(block: ws.slotBlocks + alpha, l: l) + column * Kp
+                for n in 0..<nMax {
+                    for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
+                        var sum = Lanes()
+                        for lm in (l * l)..<((l + 1) * (l + 1)) { sum += Ca[lm * R + n] * Lanes(loading: X + lm * Kp + k) }
+                        sum.store(to: row + k)
+                    }
+                    row += Kp
+                }
+            }
+        }
+    }
+
     /// G_{firstBlock + α, l}[column + n][jb] += scale · (û_α B_n v[jb] + A_n w_α[jb]) for the three α (A_n at
     /// `a[n · ws.capacityPairs]`, B likewise; v and w_α in `ws.projection`, `vectors` vectors each); with
     /// `assign`, = instead of +=.
@@ -122,8 +176,12 @@ extension SOAPEngine {
             let length = dense ? D : table.scale.count
             defer { target += 3 * length }
             let rows = ws.rows(ofSlot: slot)
-            for (k, c) in rows.enumerated() {
-                addProducts(ws, row: c, toSlot: true, assign: k == 0, strain: ws.strain)
+            if rows.count >= 3 && !ws.strain {
+                addSlotProducts(ws, rows: rows, column: ws.pairs[rows.first!].column)
+            } else {
+                for (k, c) in rows.enumerated() {
+                    addProducts(ws, row: c, toSlot: true, assign: k == 0, strain: ws.strain)
+                }
             }
             if attached && slot == 0 { continue }
             guard !rows.isEmpty else {

@@ -42,6 +42,11 @@ final class Workspace {
     let projection: UnsafeMutablePointer<Double>
     /// Z = X (S + Sᵀ) of back-propagation: (l_max+1)² rows × K.
     let backProjection: UnsafeMutablePointer<Double>
+    /// A slot's summed coefficient derivative C_α[lm][n] (3 × (l_max+1)² rows of `radialStride`), then one pair's A
+    /// and B as rows of `radialStride` per l (2 × (l_max+1) rows), the padding zero: see `SOAPEngine.addSlotProducts`.
+    let slotDerivative: UnsafeMutablePointer<Double>
+    /// n_max rounded up to whole `Lanes`.
+    let radialStride: Int
 
     private(set) var pairs: UnsafeMutablePointer<CachedPair>
     /// Y_lm of each cached pair, lm-major: Y_lm of row p at lm · `capacityPairs` + p.
@@ -67,6 +72,8 @@ final class Workspace {
 
     /// Allocated by the first `beginCenter` (back-propagation and values never need them).
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
+    /// A center's dense derivative blocks, for a caller that takes them as they are computed (`denseBlocks(count:)`).
+    private var denseBlockBuffer = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
     private var slotOfAtom: [Int32] = []
     /// Atoms of the slots in use, in slot order; the center's atom comes first.
     private(set) var slotAtoms: [Int] = []
@@ -104,6 +111,9 @@ final class Workspace {
         dRadial = .allocate(capacity: (lMax + 1) * nMax)
         projection = .allocate(capacity: 4 * rowStride)
         backProjection = .allocate(capacity: lm * channels)
+        radialStride = Lanes.padded(nMax)
+        slotDerivative = .allocate(capacity: (3 * lm + 2 * (lMax + 1)) * radialStride)
+        slotDerivative.initialize(repeating: 0, count: (3 * lm + 2 * (lMax + 1)) * radialStride)
         pairs = .allocate(capacity: 0)
         pairHarmonics = .allocate(capacity: 0)
         pairHarmonicGradients = .allocate(capacity: 0)
@@ -123,8 +133,19 @@ final class Workspace {
         dRadial.deallocate()
         projection.deallocate()
         backProjection.deallocate()
+        slotDerivative.deallocate()
         freePairs()
         derivativeProducts?.deallocate()
+        denseBlockBuffer.deallocate()
+    }
+
+    /// Room for `count` doubles of a center's dense derivative blocks, kept between centers (grown when short).
+    func denseBlocks(count: Int) -> UnsafeMutablePointer<Double> {
+        if denseBlockBuffer.count < max(count, 1) {
+            denseBlockBuffer.deallocate()
+            denseBlockBuffer = .allocate(capacity: max(count, 1))
+        }
+        return denseBlockBuffer.baseAddress!
     }
 
     /// Doubles a cached pair holds: its harmonics, their gradients, the radial factors (A as a row and ln-major, B),

@@ -1,0 +1,36 @@
+import Descriptors
+
+/// Writes derivative blocks into the caller's dense per-structure arrays of shape (rows, slots, 3, features): the
+/// block of (structure k, row r, atom a) at `outputs[k]` + ((r · slots[k] + slot) · 3 · features), slot being
+/// `slotOfAtom[firstAtom[k] + a]`. Blocks of atoms without a slot (−1), or of rows past the caller's count (an
+/// error the caller reports once the rows are known), are dropped: nothing is written out of bounds.
+final class DenseBlockSink: @unchecked Sendable {
+    private let outputs: [UnsafeMutablePointer<Double>?]
+    private let rowCounts: [Int64]
+    private let slotOfAtom: UnsafePointer<Int64>
+    private let firstAtom: [Int]
+    private let slots: UnsafePointer<Int64>
+    private let features: Int
+
+    /// The caller's arrays and layout, already checked: every slot below `slots[k]`, every array with rows and
+    /// slots present.
+    init(
+        outputs: [UnsafeMutablePointer<Double>?], rowCounts: [Int64], slotOfAtom: UnsafePointer<Int64>, firstAtom: [Int],
+        slots: UnsafePointer<Int64>, features: Int
+    ) {
+        self.outputs = outputs
+        self.rowCounts = rowCounts
+        self.slotOfAtom = slotOfAtom
+        self.firstAtom = firstAtom
+        self.slots = slots
+        self.features = features
+    }
+
+    /// Copies one block to its place (the `DerivativeBlockSink` of the caller's arrays).
+    func write(structure k: Int, row: Int, atom: Int, block: UnsafePointer<Double>) {
+        let slot = Int(slotOfAtom[firstAtom[k] + atom])
+        guard slot >= 0, row < rowCounts[k], let output = outputs[k] else { return }
+        let width = 3 * features
+        (output + (row * Int(slots[k]) + slot) * width).update(from: block, count: width)
+    }
+}
