@@ -1,37 +1,108 @@
-/// The pairs of a few atoms without periodic axes, found by comparing every pair: for a small molecule, building
-/// a `CellGrid` (bins, visit tables, wrapped coordinates) costs several times the search itself.
+/// The pairs of a few atoms found by comparing every pair, over every lattice translation that can bring two atoms
+/// within the cutoff: for a small molecule or a small periodic cell (the lesson's crystals of one or two atoms),
+/// building a `CellGrid` (bins, visit tables, wrapped coordinates) costs several times the search itself.
 ///
-/// The pairs and vectors are those the grid finds (D = r_j − r_i, no images); only their order within a center
-/// differs (index order here, bin order there).
-enum DirectPairSearch {
-    /// Structures of at most this many atoms, none periodic, are searched directly.
-    static let largestStructure = 48
+/// The pairs, shifts and vectors are those the grid finds (D = r_j − r_i + S·cell); only their order within a center
+/// differs (translation by translation here, bin order there).
+struct DirectPairSearch: Sendable {
+    /// Molecules of at most this many atoms are searched directly.
+    static let largestMolecule = 48
+    /// A periodic structure is searched directly when it takes at most this many distance tests (atoms² × lattice
+    /// translations); beyond, the grid is cheaper.
+    static let largestPeriodicWork = 20_000
 
-    /// Whether `structure` is searched directly.
-    static func applies(to structure: Structure) -> Bool {
-        !structure.pbc.isAnyPeriodic && structure.count <= largestStructure
+    /// The lattice translations S·cell searched, S within the ranges of `translationRanges`.
+    let translations: [(shift: SIMD3<Int32>, vector: SIMD3<Double>)]
+
+    /// The search of `structure` within `cutoff`, or nil when the grid is the cheaper one (or the cell is singular,
+    /// which the grid reports).
+    init?(_ structure: Structure, cutoff: Double) {
+        guard structure.pbc.isAnyPeriodic, !structure.positions.isEmpty else {
+            guard structure.count <= Self.largestMolecule else { return nil }
+            translations = [(.zero, .zero)]
+            return
+        }
+        guard let ranges = Self.translationRanges(structure, cutoff: cutoff) else { return nil }
+        let count = ranges.reduce(1) { $0 * $1.count }
+        guard structure.count * structure.count * count <= Self.largestPeriodicWork else { return nil }
+        // Only translations shorter than the cutoff plus the atoms' extent can bring two of them within it.
+        var low = structure.positions[0], high = low
+        for r in structure.positions {
+            low = pointwiseMin(low, r)
+            high = pointwiseMax(high, r)
+        }
+        let reach = cutoff + norm(high - low)
+        var translations = [(shift: SIMD3<Int32>, vector: SIMD3<Double>)]()
+        for a in ranges[0] {
+            for b in ranges[1] {
+                for c in ranges[2] {
+                    let vector = structure.cell.cartesian(SIMD3(Double(a), Double(b), Double(c)))
+                    if dot(vector, vector) < reach * reach {
+                        translations.append((SIMD3(Int32(a), Int32(b), Int32(c)), vector))
+                    }
+                }
+            }
+        }
+        self.translations = translations
     }
 
-    /// The pairs of the center atoms `centers`, in center order and, for each center, neighbor order.
-    static func pairs(centers: some Collection<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
+    /// Per axis, the shifts S_a that can bring two atoms within `cutoff`: along a periodic axis |Δf_a + S_a| · w_a ≤
+    /// |D| for fractional coordinates f and the distance w_a between the lattice planes, so |S_a| < cutoff / w_a +
+    /// the spread of the atoms' f_a (positions need not be wrapped); none but 0 along the others. Nil for a
+    /// singular cell.
+    static func translationRanges(_ structure: Structure, cutoff: Double) -> [ClosedRange<Int>]? {
+        guard let inverse = structure.cell.matrix.inverse else { return nil }
+        let widths = structure.cell.perpendicularWidths
+        var low = SIMD3<Double>(repeating: .infinity), high = SIMD3<Double>(repeating: -.infinity)
+        for r in structure.positions {
+            let f = inverse.leftMultiply(r)
+            low = pointwiseMin(low, f)
+            high = pointwiseMax(high, f)
+        }
+        var ranges = [ClosedRange<Int>]()
+        for axis in 0..<3 {
+            guard structure.pbc[axis] else {
+                ranges.append(0...0)
+                continue
+            }
+            let reach = cutoff / widths[axis] + (high[axis] - low[axis])
+            // A reach beyond any search worth doing (an extremely thin cell) leaves the case to the grid.
+            guard reach.isFinite, reach < 1e4 else { return nil }
+            let n = Int(reach.rounded(.up))
+            ranges.append(-n...n)
+        }
+        return ranges
+    }
+
+    /// The pairs of the center atoms `centers`, in center order and, for each center, translation by translation
+    /// and in index order within one. A half list keeps i < j, and i == j with S lexicographically positive.
+    func pairs(centers: some Collection<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
         var chunk = PairChunk()
         chunk.offsets.reserveCapacity(centers.count + 1)
         let cutoff2 = cutoff * cutoff
         let positions = structure.positions
         for i in centers {
             let ri = positions[i]
-            for j in (half ? i + 1 : 0)..<positions.count where j != i {
-                let d = positions[j] - ri
-                let d2 = dot(d, d)
-                if d2 < cutoff2 {
-                    chunk.neighbors.append(Int32(j))
-                    chunk.shifts.append(.zero)
-                    chunk.vectors.append(d)
-                    chunk.distances.append(d2.squareRoot())
+            for (shift, vector) in translations {
+                let own = shift == .zero ? false : (!half || Self.isPositive(shift))
+                for j in (half ? i : 0)..<positions.count where j != i || own {
+                    let d = positions[j] - ri + vector
+                    let d2 = dot(d, d)
+                    if d2 < cutoff2 {
+                        chunk.neighbors.append(Int32(j))
+                        chunk.shifts.append(shift)
+                        chunk.vectors.append(d)
+                        chunk.distances.append(d2.squareRoot())
+                    }
                 }
             }
             chunk.offsets.append(chunk.neighbors.count)
         }
         return chunk
+    }
+
+    /// Whether `s` is lexicographically positive: its first nonzero component is.
+    private static func isPositive(_ s: SIMD3<Int32>) -> Bool {
+        s.x != 0 ? s.x > 0 : (s.y != 0 ? s.y > 0 : s.z > 0)
     }
 }

@@ -1,7 +1,7 @@
 import Support
 
 /// All pairs of atoms closer than a cutoff, periodic images included, found with an O(N) cell list (a small
-/// molecule's by comparing every pair, `DirectPairSearch`).
+/// molecule's or small cell's by comparing every pair, `DirectPairSearch`).
 ///
 /// Pairs are grouped by center atom `i` (in index order); for each pair the neighbor `j`, the image
 /// shift S (integer lattice translation) and the vector D = r_j − r_i + S·cell are stored, as ASE's
@@ -64,8 +64,8 @@ public struct NeighborList: Sendable {
         precondition(centers == nil || kind == .full, "pairs of some centers only exist for full lists")
         guard cutoff > 0, cutoff.isFinite else { throw .invalidCutoff(cutoff) }
         try structure.validate()
-        let direct = DirectPairSearch.applies(to: structure)
-        let grid = direct ? nil : try CellGrid(structure, cutoff: cutoff)
+        let direct = DirectPairSearch(structure, cutoff: cutoff)
+        let grid = direct != nil ? nil : try CellGrid(structure, cutoff: cutoff)
         let n = structure.count
         // The centers listed: all atoms, or the given ones in index order (each once).
         let listed: [Int]? = centers.map { Array(Set($0.filter { (0..<n).contains($0) })).sorted() }
@@ -74,7 +74,7 @@ public struct NeighborList: Sendable {
         let half = kind == .half
         @Sendable func search(_ centers: some Collection<Int>) -> PairChunk {
             grid?.pairs(centers: centers, structure: structure, cutoff: cutoff, half: half)
-                ?? DirectPairSearch.pairs(centers: centers, structure: structure, cutoff: cutoff, half: half)
+                ?? direct!.pairs(centers: centers, structure: structure, cutoff: cutoff, half: half)
         }
         let chunks = Parallel.map(chunkCount, threads: chunkCount) { c in
             let range = (count * c / chunkCount)..<(count * (c + 1) / chunkCount)

@@ -127,14 +127,14 @@ struct NeighborListTests {
         var rng = SeededGenerator(seed: 21)
         let cell = RandomStructures.triclinicCell(lengths: 7...9, rng: &rng)
         let s = RandomStructures.atoms(
-            count: DirectPairSearch.largestStructure, cell: cell, pbc: .none, elements: [6, 8], spill: 0,
+            count: DirectPairSearch.largestMolecule, cell: cell, pbc: .none, elements: [6, 8], spill: 0,
             minimumDistance: 0.7, rng: &rng)
-        #expect(DirectPairSearch.applies(to: s))
+        #expect(DirectPairSearch(s, cutoff: 3.2) != nil)
         // One more atom, far away: the grid, and no pair of the first atoms changes.
         var larger = s
         larger.atomicNumbers.append(1)
         larger.positions.append(SIMD3(100, 100, 100))
-        #expect(!DirectPairSearch.applies(to: larger))
+        #expect(DirectPairSearch(larger, cutoff: 3.2) == nil)
         let direct = try NeighborList(s, cutoff: 3.2, kind: kind), grid = try NeighborList(larger, cutoff: 3.2, kind: kind)
         #expect(direct.pairCount > 2 * s.count && direct.pairCount == grid.pairCount)
         #expect(pairs(direct) == pairs(grid))
@@ -148,6 +148,50 @@ struct NeighborListTests {
                 if expected { #expect(vectors[key] == list.vectors[p]) } else { vectors[key] = list.vectors[p] }
             }
         }
+    }
+
+    /// A small periodic cell's pairs are found over every lattice translation that can reach (`DirectPairSearch`):
+    /// the grid's pairs, shifts and vectors, full and half lists, for triclinic cells thinner than the cutoff,
+    /// atoms outside the cell and a slab; a larger cell goes to the grid.
+    @Test(arguments: [NeighborList.Kind.full, .half])
+    func smallCellsGiveTheGridsPairs(kind: NeighborList.Kind) throws {
+        var rng = SeededGenerator(seed: 5)
+        let half = kind == .half
+        let cutoff = 5.2
+        for (count, lengths, pbc, spill) in [
+            (1, 3.0...3.6, Periodicity.all, 0.0), (2, 3.5...4.5, .all, 0.6), (5, 4.0...6.0, .all, 0.3),
+            (3, 3.0...4.0, Periodicity(true, true, false), 0.4)
+        ] {
+            let cell = RandomStructures.triclinicCell(lengths: lengths, rng: &rng)
+            let s = RandomStructures.atoms(
+                count: count, cell: cell, pbc: pbc, elements: [14], spill: spill, minimumDistance: 0.7, rng: &rng)
+            let search = try #require(DirectPairSearch(s, cutoff: cutoff))
+            let direct = search.pairs(centers: 0..<s.count, structure: s, cutoff: cutoff, half: half)
+            let grid = try CellGrid(s, cutoff: cutoff).pairs(centers: 0..<s.count, structure: s, cutoff: cutoff, half: half)
+            func keyed(_ chunk: PairChunk) -> [PairKey: SIMD3<Double>] {
+                var out = [PairKey: SIMD3<Double>]()
+                for i in 0..<s.count {
+                    for p in chunk.offsets[i]..<chunk.offsets[i + 1] {
+                        let shift = chunk.shifts[p]
+                        out[PairKey(i: i, j: Int(chunk.neighbors[p]), s: [Int(shift.x), Int(shift.y), Int(shift.z)])] =
+                            chunk.vectors[p]
+                    }
+                }
+                return out
+            }
+            let found = keyed(direct), expected = keyed(grid)
+            #expect(found.count == direct.neighbors.count && found.count > 5 * s.count)
+            #expect(Set(found.keys) == Set(expected.keys), "\(count) atoms, \(pbc)")
+            #expect(found.allSatisfy { key, d in norm(d - expected[key]!) < 1e-12 })
+            let brute = bruteForce(s, cutoff: cutoff).filter {
+                !half || $0.key.i < $0.key.j || ($0.key.i == $0.key.j && [0, 0, 0].lexicographicallyPrecedes($0.key.s))
+            }
+            #expect(Set(found.keys) == Set(brute.keys))
+        }
+        // Many atoms in a cell: the grid.
+        let cell = RandomStructures.triclinicCell(lengths: 8...9, rng: &rng)
+        let large = RandomStructures.atoms(count: 40, cell: cell, pbc: .all, elements: [14], rng: &rng)
+        #expect(DirectPairSearch(large, cutoff: cutoff) == nil)
     }
 
     @Test func halfListHoldsEachPairOnce() throws {
