@@ -186,16 +186,10 @@ struct CellGrid {
                                             // Image shift in the original (unwrapped) frame.
                                             let shift = image &+ wi &- wraps[j]
                                             if i == j && shift == .zero { continue }
-                                            if half && (j < i || (j == i && !isPositive(shift))) { continue }
+                                            if half && (j < i || (j == i && !PairChunk.isPositive(shift))) { continue }
                                             let s = SIMD3<Double>(Double(shift.x), Double(shift.y), Double(shift.z))
-                                            let d = positions[j] - ri + cell.leftMultiply(s)
-                                            let d2 = dot(d, d)
-                                            if d2 < cutoff2 {
-                                                chunk.neighbors.append(Int32(j))
-                                                chunk.shifts.append(shift)
-                                                chunk.vectors.append(d)
-                                                chunk.distances.append(d2.squareRoot())
-                                            }
+                                            chunk.appendIfWithin(
+                                                cutoff2, j, shift: shift, vector: positions[j] - ri + cell.leftMultiply(s))
                                         }
                                     }
                                 }
@@ -212,8 +206,3 @@ struct CellGrid {
 
 /// The largest |component| of `v`.
 @inline(__always) private func largestMagnitude(_ v: SIMD3<Double>) -> Double { max(abs(v.x), abs(v.y), abs(v.z)) }
-
-/// True when the first non-zero component of `s` is positive.
-@inline(__always) private func isPositive(_ s: SIMD3<Int32>) -> Bool {
-    s.x != 0 ? s.x > 0 : (s.y != 0 ? s.y > 0 : s.z > 0)
-}

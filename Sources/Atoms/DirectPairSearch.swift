@@ -84,16 +84,9 @@ struct DirectPairSearch: Sendable {
         for i in centers {
             let ri = positions[i]
             for (shift, vector) in translations {
-                let own = shift == .zero ? false : (!half || Self.isPositive(shift))
+                let own = shift == .zero ? false : (!half || PairChunk.isPositive(shift))
                 for j in (half ? i : 0)..<positions.count where j != i || own {
-                    let d = positions[j] - ri + vector
-                    let d2 = dot(d, d)
-                    if d2 < cutoff2 {
-                        chunk.neighbors.append(Int32(j))
-                        chunk.shifts.append(shift)
-                        chunk.vectors.append(d)
-                        chunk.distances.append(d2.squareRoot())
-                    }
+                    chunk.appendIfWithin(cutoff2, j, shift: shift, vector: positions[j] - ri + vector)
                 }
             }
             chunk.offsets.append(chunk.neighbors.count)
@@ -101,8 +94,4 @@ struct DirectPairSearch: Sendable {
         return chunk
     }
 
-    /// Whether `s` is lexicographically positive: its first nonzero component is.
-    private static func isPositive(_ s: SIMD3<Int32>) -> Bool {
-        s.x != 0 ? s.x > 0 : (s.y != 0 ? s.y > 0 : s.z > 0)
-    }
 }
