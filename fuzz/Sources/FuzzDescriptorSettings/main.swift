@@ -3,7 +3,8 @@ import FuzzDriver
 
 /// One fuzz input: the JSON settings a C caller gives `swiftgap_descriptor_new` (the Python package's
 /// DScribe-style descriptors). Any bytes must end in a descriptor handle or an error status with text, never a
-/// trap; a descriptor made must compute rows and derivatives of a small molecule (or fail with a status).
+/// trap; a descriptor made must compute rows and derivatives of a small molecule into the caller's arrays (or fail
+/// with a status and text).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDescriptorSettings(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The settings as a C string: bytes up to the first NUL.
@@ -22,16 +23,19 @@ public func fuzzDescriptorSettings(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     // Water, with a point center and an atom center for SOAP; the Coulomb matrix takes no centers.
     let numbers: [Int32] = [8, 1, 1], positions = [0, 0, 0.12, 0, 0.76, -0.48, 0, -0.76, -0.48]
     let cells = [Double](repeating: 0, count: 9), pbc: [UInt8] = [0, 0, 0]
+    let local = swiftgapDescriptorIsLocal(handle) == 1
     for centers in [nil, [Int64(2)]] as [[Int64]?] {
-        var result: UnsafeMutableRawPointer?
-        let computed = swiftgapDescriptorCompute(
-            handle, 1, [3], numbers, positions, cells, pbc, centers, [0, -1], [0, 0, 0, 0.1, 0.2, 0.3], 1, 0, 1, &result,
-            &error, 1024)
-        if computed == 0 {
-            var rows: Int64 = 0
-            guard swiftgapResultRows(result, &rows, &error, 1024) == 0, rows >= 1 else { fatalError("no rows") }
-        }
-        swiftgapFree(result)
+        // The rows the caller expects: a row per center (every atom without centers) or one per structure.
+        let rowCount = Int64(local ? (centers == nil ? 3 : 2) : 1)
+        var rows = [Double](repeating: 0, count: Int(rowCount * features))
+        let dense = UnsafeMutableBufferPointer<Double>.allocate(capacity: Int(rowCount * 3 * 3 * features))
+        dense.initialize(repeating: 0)
+        defer { dense.deallocate() }
+        let computed = swiftgapDescriptorDerivatives(
+            handle, 1, [3], numbers, positions, cells, pbc, centers, [0, -1], [0, 0, 0, 0.1, 0.2, 0.3], 0, 1, [rowCount],
+            &rows, [0, 1, 2], [3], [dense.baseAddress], &error, 1024)
+        guard computed == 0 || error[0] != 0 else { fatalError("a failed call must say why") }
+        if computed == 0 && rows.contains(where: { !$0.isFinite }) { fatalError("rows that are not finite") }
     }
     return 0
 }
