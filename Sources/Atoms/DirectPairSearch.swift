@@ -93,5 +93,4 @@ struct DirectPairSearch: Sendable {
         }
         return chunk
     }
-
 }

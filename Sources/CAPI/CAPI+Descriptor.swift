@@ -84,7 +84,6 @@ public func swiftgapDescriptorDerivatives(
         let D = request.descriptor.numberOfFeatures
         var firstAtom = [Int](repeating: 0, count: structures.count)
         for k in structures.indices.dropFirst() { firstAtom[k] = firstAtom[k - 1] + structures[k - 1].count }
-        var outputs = [UnsafeMutablePointer<Double>?]()
         for k in structures.indices {
             guard slots[k] >= 0 else { throw CAPIError("structure \(k) has a negative number of slots (\(slots[k]))") }
             guard slots[k] == 0 || expected[k] == 0 || targets[k] != nil else {
@@ -93,25 +92,26 @@ public func swiftgapDescriptorDerivatives(
             for a in 0..<structures[k].count where slotOf[firstAtom[k] + a] >= slots[k] {
                 throw CAPIError("atom \(a) of structure \(k) has slot \(slotOf[firstAtom[k] + a]) of \(slots[k])")
             }
-            outputs.append(targets[k])
         }
         let blockSink = DenseBlockSink(
-            outputs: outputs, rowCounts: Array(UnsafeBufferPointer(start: expected, count: structures.count)),
-            slotOfAtom: slotOf, firstAtom: firstAtom, slots: slots, features: D)
+            outputs: targets, rowCounts: expected, slotOfAtom: slotOf, firstAtom: firstAtom, slots: slots, features: D)
         let computed = try request.derivatives(structures, attach: attach != 0, threads: Int(threads), blocks: blockSink.write)
-        try checkRowCounts(computed, expected: expected, structures: structures.count)
-        let values = computed.count * D
-        if values > 0 { computed.values.withUnsafeBufferPointer { v in rows.update(from: v.baseAddress!, count: values) } }
+        try deliver(computed, expected: expected, structures: structures.count, into: rows)
     }
 }
 
-/// Throws when a structure of `computed` has another row count than the caller's `expected[structure]`.
-private func checkRowCounts(_ computed: DescriptorRows, expected: UnsafePointer<Int64>, structures: Int) throws {
+/// Copies the rows of `computed` into `out`, after checking that every structure has the caller's
+/// `expected[structure]` rows (an error naming the first that has not).
+private func deliver(
+    _ computed: DescriptorRows, expected: UnsafePointer<Int64>, structures: Int, into out: UnsafeMutablePointer<Double>
+) throws {
     var produced = [Int64](repeating: 0, count: structures)
     for s in computed.structure { produced[s] += 1 }
     for (s, n) in produced.enumerated() where n != expected[s] {
         throw CAPIError("structure \(s) has \(n) descriptor rows, the caller expected \(expected[s])")
     }
+    let values = computed.count * computed.featureCount
+    if values > 0 { computed.values.withUnsafeBufferPointer { v in out.update(from: v.baseAddress!, count: values) } }
 }
 
 /// Whether the descriptor is local (a row per center: per structure, its centers, or every atom) rather than
@@ -138,10 +138,7 @@ public func swiftgapDescriptorRows(
         let (request, structures) = try descriptorRequest(
             handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, threads)
         let expected = try required(rowCounts, "rowCounts"), out = try required(out, "out")
-        let rows = try request.create(structures, threads: Int(threads))
-        try checkRowCounts(rows, expected: expected, structures: structures.count)
-        let values = rows.count * rows.featureCount
-        if values > 0 { rows.values.withUnsafeBufferPointer { v in out.update(from: v.baseAddress!, count: values) } }
+        try deliver(request.create(structures, threads: Int(threads)), expected: expected, structures: structures.count, into: out)
     }
 }
 

@@ -5,18 +5,18 @@ import Descriptors
 /// `slotOfAtom[firstAtom[k] + a]`. Blocks of atoms without a slot (−1), or of rows past the caller's count (an
 /// error the caller reports once the rows are known), are dropped: nothing is written out of bounds.
 final class DenseBlockSink: @unchecked Sendable {
-    private let outputs: [UnsafeMutablePointer<Double>?]
-    private let rowCounts: [Int64]
+    private let outputs: UnsafePointer<UnsafeMutablePointer<Double>?>
+    private let rowCounts: UnsafePointer<Int64>
     private let slotOfAtom: UnsafePointer<Int64>
     private let firstAtom: [Int]
     private let slots: UnsafePointer<Int64>
     private let features: Int
 
-    /// The caller's arrays and layout, already checked: every slot below `slots[k]`, every array with rows and
+    /// The caller's arrays and layout (valid for the sink's life), already checked: every slot below `slots[k]`, every array with rows and
     /// slots present.
     init(
-        outputs: [UnsafeMutablePointer<Double>?], rowCounts: [Int64], slotOfAtom: UnsafePointer<Int64>, firstAtom: [Int],
-        slots: UnsafePointer<Int64>, features: Int
+        outputs: UnsafePointer<UnsafeMutablePointer<Double>?>, rowCounts: UnsafePointer<Int64>,
+        slotOfAtom: UnsafePointer<Int64>, firstAtom: [Int], slots: UnsafePointer<Int64>, features: Int
     ) {
         self.outputs = outputs
         self.rowCounts = rowCounts
