@@ -9,8 +9,12 @@ struct CellGrid {
     private let lattice: SearchLattice
     /// Bins along each axis.
     private let binCounts: SIMD3<Int>
-    /// Per axis and per bin: the bins to visit along that axis, each with the image crossed to reach it.
+    /// Per axis (the first two) and per bin: the bins to visit along that axis, each with the image crossed to
+    /// reach it.
     private let visits: [[[(bin: Int, image: Int32)]]]
+    /// Per bin along the third axis: its visits as runs of consecutive bins crossing the same image, whose atoms
+    /// lie together in `binnedAtoms` (a run is one loop, not one per bin).
+    private let thirdAxisRuns: [[(bins: Range<Int>, image: Int32)]]
     /// Atoms of bin b are `binnedAtoms[binStarts[b] ..< binStarts[b + 1]]`.
     private let binStarts: [Int]
     private let binnedAtoms: [Int32]
@@ -120,7 +124,7 @@ struct CellGrid {
         }
         self.lattice = lattice
         self.binCounts = counts
-        self.visits = (0..<3).map { axis in
+        let visits = (0..<3).map { axis in
             let m = counts[axis]
             return (0..<m).map { home in
                 (-reach[axis]...reach[axis]).compactMap { offset -> (bin: Int, image: Int32)? in
@@ -133,6 +137,18 @@ struct CellGrid {
                 }
             }
         }
+        thirdAxisRuns = visits[2].map { binVisits in
+            var runs: [(bins: Range<Int>, image: Int32)] = []
+            for v in binVisits {
+                if let last = runs.last, last.image == v.image, last.bins.upperBound == v.bin {
+                    runs[runs.count - 1].bins = last.bins.lowerBound..<(v.bin + 1)
+                } else {
+                    runs.append((v.bin..<(v.bin + 1), v.image))
+                }
+            }
+            return runs
+        }
+        self.visits = Array(visits.prefix(2))
         self.binStarts = population
         self.binnedAtoms = binned
         self.binnedX = binnedX
@@ -174,12 +190,12 @@ struct CellGrid {
                             for vx in visits[0][bi.x] {
                                 for vy in visits[1][bi.y] {
                                     let planeImage = Double(vx.image) * cell.r0 + Double(vy.image) * cell.r1
-                                    for vz in visits[2][bi.z] {
-                                        let flat = (vx.bin * binCounts.y + vy.bin) * binCounts.z + vz.bin
-                                        let image = SIMD3<Int32>(vx.image, vy.image, vz.image)
-                                        // The center as the bin's atoms see it across this image.
-                                        let o = home - (planeImage + Double(vz.image) * cell.r2)
-                                        for slot in binStarts[flat]..<binStarts[flat + 1] {
+                                    let line = (vx.bin * binCounts.y + vy.bin) * binCounts.z
+                                    for run in thirdAxisRuns[bi.z] {
+                                        let image = SIMD3<Int32>(vx.image, vy.image, run.image)
+                                        // The center as the run's atoms see it across this image.
+                                        let o = home - (planeImage + Double(run.image) * cell.r2)
+                                        for slot in binStarts[line + run.bins.lowerBound]..<binStarts[line + run.bins.upperBound] {
                                             let dx = bx[slot] - o.x, dy = by[slot] - o.y, dz = bz[slot] - o.z
                                             guard dx * dx + dy * dy + dz * dz < screen else { continue }
                                             let j = Int(binnedAtoms[slot])

@@ -126,11 +126,19 @@ struct PairChunk: Sendable {
     var vectors: [SIMD3<Double>] = []
     var distances: [Double] = []
 
+    /// Reserves room for `pairs` pairs; large arrays are advised to use huge pages (see `LargeArrays`).
     mutating func reserve(_ pairs: Int) {
-        neighbors.reserveCapacity(pairs)
-        shifts.reserveCapacity(pairs)
-        vectors.reserveCapacity(pairs)
-        distances.reserveCapacity(pairs)
+        func reserve<T>(_ array: inout [T]) {
+            array.reserveCapacity(pairs)
+            array.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                LargeArrays.adviseHugePages(UnsafeMutableRawPointer(base), bytes: pairs * MemoryLayout<T>.stride)
+            }
+        }
+        reserve(&neighbors)
+        reserve(&shifts)
+        reserve(&vectors)
+        reserve(&distances)
     }
 
     /// Appends the pair with neighbor `j`, image `shift` and vector D when |D|² < `cutoff2`.
