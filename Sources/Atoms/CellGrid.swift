@@ -172,9 +172,8 @@ struct CellGrid {
 
     /// The pairs of the center atoms `centers`, in center order.
     func pairs(centers: some Collection<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
-        var chunk = PairChunk()
+        var chunk = PairChunk(room: centers.count * expectedNeighbors)
         chunk.offsets.reserveCapacity(centers.count + 1)
-        chunk.reserve(centers.count * expectedNeighbors)
         let cutoff2 = cutoff * cutoff
         let screen = (cutoff + screenSlack) * (cutoff + screenSlack)
         let cell = lattice.matrix

@@ -32,6 +32,10 @@ public struct NeighborList: Sendable {
     /// |D| for each pair, in Å.
     public let distances: [Double]
 
+    /// Gives the pair arrays back for reuse when the last copy of this list goes away (nil: the arrays were not
+    /// taken from the pool).
+    private let returnsArrays: PairArrays.Return?
+
     /// Number of listed pairs.
     public var pairCount: Int { neighbors.count }
 
@@ -105,16 +109,33 @@ public struct NeighborList: Sendable {
         }
         self.offsets = offsets
         // One worker's arrays are taken as they are (joining copies every pair: at a few hundred thousand pairs,
-        // fresh pages cost more than the search).
-        // (Closures, not key paths: a key path is read through the runtime, `swift_getAtKeyPath` in profiles of
-        // calls on small cells.)
-        func joined<T>(_ part: (PairChunk) -> [T]) -> [T] {
-            chunks.count == 1 ? part(chunks[0]) : chunks.flatMap(part)
+        // fresh pages cost more than the search); several workers' are joined, in kept arrays when there are
+        // enough pairs, and theirs are kept for later searches.
+        if chunks.count == 1 {
+            let chunk = chunks[0]
+            returnsArrays = chunk.pooled.map { arrays in
+                arrays.hold(chunk)
+                return PairArrays.Return(arrays)
+            }
+            (neighbors, shifts, vectors, distances) = (chunk.neighbors, chunk.shifts, chunk.vectors, chunk.distances)
+        } else {
+            var joined = PairChunk(room: chunks.reduce(0) { $0 + $1.neighbors.count })
+            for chunk in chunks {
+                joined.neighbors += chunk.neighbors
+                joined.shifts += chunk.shifts
+                joined.vectors += chunk.vectors
+                joined.distances += chunk.distances
+                if let arrays = chunk.pooled {
+                    arrays.hold(chunk)
+                    PairArrays.give(arrays)
+                }
+            }
+            returnsArrays = joined.pooled.map { arrays in
+                arrays.hold(joined)
+                return PairArrays.Return(arrays)
+            }
+            (neighbors, shifts, vectors, distances) = (joined.neighbors, joined.shifts, joined.vectors, joined.distances)
         }
-        neighbors = joined { $0.neighbors }
-        shifts = joined { $0.shifts }
-        vectors = joined { $0.vectors }
-        distances = joined { $0.distances }
     }
 }
 
@@ -125,6 +146,20 @@ struct PairChunk: Sendable {
     var shifts: [SIMD3<Int32>] = []
     var vectors: [SIMD3<Double>] = []
     var distances: [Double] = []
+    /// The kept arrays this chunk's arrays were taken from (emptied meanwhile), to hand them back with; nil for
+    /// arrays of its own.
+    var pooled: PairArrays?
+
+    /// A chunk with room for `pairs` pairs: in kept arrays when there are enough pairs (see `PairArrays`).
+    init(room pairs: Int) {
+        if let arrays = PairArrays.take(room: pairs) {
+            // Moved out, so that this chunk's arrays are the only references and grow in place.
+            (neighbors, shifts, vectors, distances) = (arrays.neighbors, arrays.shifts, arrays.vectors, arrays.distances)
+            (arrays.neighbors, arrays.shifts, arrays.vectors, arrays.distances) = ([], [], [], [])
+            pooled = arrays
+        }
+        reserve(pairs)
+    }
 
     /// Reserves room for `pairs` pairs; large arrays are advised to use huge pages (see `LargeArrays`).
     mutating func reserve(_ pairs: Int) {

@@ -96,22 +96,8 @@ public func swiftgapDescriptorDerivatives(
         let blockSink = DenseBlockSink(
             outputs: targets, rowCounts: expected, slotOfAtom: slotOf, firstAtom: firstAtom, slots: slots, features: D)
         let computed = try request.derivatives(structures, attach: attach != 0, threads: Int(threads), blocks: blockSink.write)
-        try deliver(computed, expected: expected, structures: structures.count, into: rows)
+        try DescriptorRequest.deliver(computed, structures: structures.count, expected: expected, into: rows)
     }
-}
-
-/// Copies the rows of `computed` into `out`, after checking that every structure has the caller's
-/// `expected[structure]` rows (an error naming the first that has not).
-private func deliver(
-    _ computed: DescriptorRows, expected: UnsafePointer<Int64>, structures: Int, into out: UnsafeMutablePointer<Double>
-) throws {
-    var produced = [Int64](repeating: 0, count: structures)
-    for s in computed.structure { produced[s] += 1 }
-    for (s, n) in produced.enumerated() where n != expected[s] {
-        throw CAPIError("structure \(s) has \(n) descriptor rows, the caller expected \(expected[s])")
-    }
-    let values = computed.count * computed.featureCount
-    if values > 0 { computed.values.withUnsafeBufferPointer { v in out.update(from: v.baseAddress!, count: values) } }
 }
 
 /// Whether the descriptor is local (a row per center: per structure, its centers, or every atom) rather than
@@ -138,7 +124,7 @@ public func swiftgapDescriptorRows(
         let (request, structures) = try descriptorRequest(
             handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, threads)
         let expected = try required(rowCounts, "rowCounts"), out = try required(out, "out")
-        try deliver(request.create(structures, threads: Int(threads)), expected: expected, structures: structures.count, into: out)
+        try request.create(structures, threads: Int(threads), expected: expected, into: out)
     }
 }
 

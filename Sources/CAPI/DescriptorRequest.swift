@@ -21,6 +21,43 @@ struct DescriptorRequest {
         return try descriptor.create(structures, centers: atomCenters(), threads: threads)
     }
 
+    /// Rows of `structures` written into `out`, once every structure is found to have the caller's
+    /// `expected[structure]` rows (an error naming the first that has not, before anything is written). SOAP writes
+    /// them there as it computes them; the other descriptors' are copied.
+    /// - Throws: as `create(_:threads:)`; `CAPIError` for another row count.
+    func create(
+        _ structures: [Structure], threads: Int, expected: UnsafePointer<Int64>, into out: UnsafeMutablePointer<Double>
+    ) throws {
+        guard let soap = descriptor as? SOAP else {
+            return try Self.deliver(
+                create(structures, threads: threads), structures: structures.count, expected: expected, into: out)
+        }
+        let centers = soapCenters(structures)
+        let counts = soap.rowCounts(at: centers)
+        try Self.check(counts, expected: expected)
+        let total = counts.reduce(0, +) * soap.numberOfFeatures
+        try soap.create(structures, at: centers, threads: threads, into: UnsafeMutableBufferPointer(start: out, count: total))
+    }
+
+    /// Copies the rows of `computed` (of `structures` structures) into `out`, after checking that every structure
+    /// has the caller's `expected[structure]` rows (an error naming the first that has not).
+    static func deliver(
+        _ computed: DescriptorRows, structures: Int, expected: UnsafePointer<Int64>, into out: UnsafeMutablePointer<Double>
+    ) throws {
+        var produced = [Int](repeating: 0, count: structures)
+        for s in computed.structure { produced[s] += 1 }
+        try check(produced, expected: expected)
+        let values = computed.count * computed.featureCount
+        if values > 0 { computed.values.withUnsafeBufferPointer { v in out.update(from: v.baseAddress!, count: values) } }
+    }
+
+    /// Throws for the first structure whose row count is not the caller's.
+    private static func check(_ counts: [Int], expected: UnsafePointer<Int64>) throws {
+        for (s, n) in counts.enumerated() where n != expected[s] {
+            throw CAPIError("structure \(s) has \(n) descriptor rows, the caller expected \(expected[s])")
+        }
+    }
+
     /// Rows of `structures`, their derivative blocks handed to `sink` as they are computed (SOAP) or once all are
     /// (the other descriptors); `attach` moves an atom's center with it (SOAP).
     /// - Throws: as `create`.

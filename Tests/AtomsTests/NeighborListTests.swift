@@ -228,6 +228,29 @@ struct NeighborListTests {
         #expect(one.vectors == two.vectors)
     }
 
+    /// Large lists are built in arrays kept from earlier lists (`PairArrays`): an array a caller still holds keeps its
+    /// values when a later search reuses its storage, and a list built in reused arrays, by one worker or joined from
+    /// two, is the list built afresh.
+    @Test func reusedPairArraysLeaveHeldArraysIntact() throws {
+        let s = Crystal.diamond.structure([14], a: 5.43, cubic: true).repeated(SIMD3(8, 8, 8)).rattled(stdev: 0.1, seed: 4)
+        let other = s.rattled(stdev: 0.1, seed: 5)
+        var held: (neighbors: [Int32], vectors: [SIMD3<Double>])? = nil
+        var copied: (neighbors: [Int32], vectors: [SIMD3<Double>])? = nil
+        do {
+            let list = try NeighborList(s, cutoff: 4, threads: 1)
+            #expect(list.pairCount >= PairArrays.smallest)
+            held = (list.neighbors, list.vectors)
+            copied = (list.neighbors.map { $0 }, list.vectors.map { $0 })
+        }
+        for threads in [1, 2, 1] {
+            let again = try NeighborList(other, cutoff: 4, threads: threads)
+            #expect(held!.neighbors == copied!.neighbors && held!.vectors == copied!.vectors)
+            let fresh = try NeighborList(s, cutoff: 4, threads: threads)
+            #expect(fresh.neighbors == copied!.neighbors && fresh.vectors == copied!.vectors)
+            #expect(again.pairCount > 0 && again.vectors != fresh.vectors)
+        }
+    }
+
     @Test func moleculeFarFromOriginAndEmptyStructure() throws {
         let s = Structure(
             atomicNumbers: [8, 1, 1],

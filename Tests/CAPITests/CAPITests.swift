@@ -270,12 +270,15 @@ struct CAPITests {
         }
         #expect(rowsStatus == 0, "\(rowsText)")
         #expect(direct == q)
+        // Refused before anything is written.
+        direct = [Double](repeating: .nan, count: 7 * D)
         let (wrongStatus, wrongText) = Self.run { error, capacity in
             swiftgapDescriptorRows(
                 handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 2, [2, 4], &direct,
                 error, capacity)
         }
         #expect(wrongStatus == 1 && wrongText.contains("structure 1 has 5 descriptor rows, the caller expected 4"))
+        #expect(direct.allSatisfy { $0.isNaN })
         let (pointStatus, pointText) = Self.run { error, capacity in
             swiftgapDescriptorRows(
                 handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, [1, -1, 0, 1, 2, 3, 4], nil, 2, [2, 5],

@@ -27,6 +27,27 @@ extension SOAP {
         return try compute(structures, centers: centers, attach: true, gradients: false, strain: false, threads: threads).rows
     }
 
+    /// As `create(_:at:threads:)`, the rows written straight into `rows` (row after row, `numberOfFeatures` values
+    /// each), which holds exactly the rows of `rowCounts(at: centers)`: a caller with an array of its own gets them
+    /// without a copy.
+    /// - Throws: as `create(_:at:threads:)`, before anything is written.
+    public func create(
+        _ structures: [Structure], at centers: [[Center]], threads: Int = Parallel.defaultThreads,
+        into rows: UnsafeMutableBufferPointer<Double>
+    ) throws(DescriptorError) {
+        try checkCenters(centers, attach: true)
+        precondition(
+            rows.count == rowCounts(at: centers).reduce(0, +) * numberOfFeatures, "room for every row, and only that")
+        let prepared = try prepareAll(structures, centers: centers, attach: true, gradients: false, threads: threads)
+        guard let base = rows.baseAddress else { return }
+        _ = compute(prepared, gradients: false, strain: false, threads: threads, rowsInto: base)
+    }
+
+    /// The number of rows of each structure at `centers`: one per center, or one when rows are averaged.
+    public func rowCounts(at centers: [[Center]]) -> [Int] {
+        average == .off ? centers.map(\.count) : centers.map { _ in 1 }
+    }
+
     /// Descriptor rows at the given centers and their analytic derivatives with respect to every atom
     /// position that moves them (periodic images merged per atom). Point centers stay where they are.
     /// - Parameters:

@@ -178,10 +178,11 @@ extension SOAP {
     /// Rows (and derivatives) of structures made ready by `prepareAll` (with `gradients` as given there).
     /// `sparseBlocks` stores each derivative block in its pattern's features (with rank-one terms when the
     /// layout normalises); otherwise, and for averaged rows, blocks are dense. With a `sink` (rows not averaged)
-    /// no block is stored: each is handed over, dense, as soon as its center is done.
+    /// no block is stored: each is handed over, dense, as soon as its center is done. With `rowsInto` (room for every
+    /// row) the rows are written there instead, and the returned rows hold no values.
     func compute(
         _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true,
-        sink: DerivativeBlockSink? = nil
+        sink: DerivativeBlockSink? = nil, rowsInto: UnsafeMutablePointer<Double>? = nil
     ) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
         precondition(sink == nil || (gradients && average == .off), "blocks are handed over for gradients of centers")
         let D = numberOfFeatures
@@ -227,7 +228,8 @@ extension SOAP {
         let totalBlocks = blockCount, totalRows = rowCount, work = items, totalStored = stored
         let rankOne = sparse && engine.normalise
         var coefficients = [Double]()
-        rows.values = LargeArrays.uninitialised(totalRows * D) { q in
+        let values = LargeArrays.uninitialised(rowsInto == nil ? totalRows * D : 0) { own in
+            let q = rowsInto ?? own
             derivatives.values = LargeArrays.uninitialised(totalStored) { g in
                 coefficients = LargeArrays.uninitialised(rankOne ? totalBlocks * 3 : 0) { c in
                     let strainValues = LargeArrays.uninitialised(strain ? totalRows * 9 * D : 0) { e in
@@ -255,6 +257,7 @@ extension SOAP {
                 }
             }
         }
+        rows.values = values
         rows.structure = rowStructure
         rows.center = rowCenter
         derivatives.row = blockRow
