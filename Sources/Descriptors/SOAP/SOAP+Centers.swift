@@ -36,9 +36,9 @@ extension SOAP {
         into rows: UnsafeMutableBufferPointer<Double>
     ) throws(DescriptorError) {
         try checkCenters(centers, attach: true)
+        let prepared = try prepareAll(structures, centers: centers, attach: true, gradients: false, threads: threads)
         precondition(
             rows.count == rowCounts(at: centers).reduce(0, +) * numberOfFeatures, "room for every row, and only that")
-        let prepared = try prepareAll(structures, centers: centers, attach: true, gradients: false, threads: threads)
         guard let base = rows.baseAddress else { return }
         _ = compute(prepared, gradients: false, strain: false, threads: threads, rowsInto: base)
     }
