@@ -77,7 +77,8 @@ struct DirectPairSearch: Sendable {
     /// The pairs of the center atoms `centers`, in center order and, for each center, translation by translation
     /// and in index order within one. A half list keeps i < j, and i == j with S lexicographically positive.
     func pairs(centers: some Collection<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
-        var chunk = PairChunk(room: 0)
+        // Room for every pair tested (at most `largestPeriodicWork`, or 48² in a molecule): no regrowth.
+        var chunk = PairChunk(room: centers.count * structure.count * translations.count)
         chunk.offsets.reserveCapacity(centers.count + 1)
         let cutoff2 = cutoff * cutoff
         let positions = structure.positions
