@@ -141,13 +141,12 @@ public struct RadialSpline: Sendable {
         for f in 0..<n { values[f] = horner(t, c0[f], c1[f], c2[f], c3[f], c4[f], c5[f]) }
     }
 
-    /// a0 + t (a1 + t (a2 + t (a3 + t a4))) by fused multiply-adds: one rounding per step, and half the latency of a multiply
-    /// followed by an add (Swift does not fuse them by itself).
+    /// a0 + t (a1 + t (a2 + t (a3 + t a4))), a multiply-add per step (fused where the CPU has it: `multiplyAdd`).
     @inline(__always)
     private static func horner(_ t: Double, _ a0: Double, _ a1: Double, _ a2: Double, _ a3: Double, _ a4: Double)
         -> Double
     {
-        a0.addingProduct(t, a1.addingProduct(t, a2.addingProduct(t, a3.addingProduct(t, a4))))
+        multiplyAdd(a0, t, multiplyAdd(a1, t, multiplyAdd(a2, t, multiplyAdd(a3, t, a4))))
     }
 
     /// As `horner(_:_:_:_:_:_:)`, for six coefficients.
@@ -155,7 +154,7 @@ public struct RadialSpline: Sendable {
     private static func horner(
         _ t: Double, _ a0: Double, _ a1: Double, _ a2: Double, _ a3: Double, _ a4: Double, _ a5: Double
     ) -> Double {
-        a0.addingProduct(t, horner(t, a1, a2, a3, a4, a5))
+        multiplyAdd(a0, t, horner(t, a1, a2, a3, a4, a5))
     }
 
     /// The position t ∈ [0, 1] of `r` in its interval (the first or last for r outside the grid), and the offset

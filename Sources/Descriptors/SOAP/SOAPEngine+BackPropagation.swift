@@ -51,10 +51,10 @@ extension SOAPEngine {
             for first in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: Lanes.scalarCount) {
                 var radialPart = Lanes(), gx = Lanes(), gy = Lanes(), gz = Lanes()
                 func add(_ lm: Int, _ zb: Lanes, _ za: Lanes) {
-                    radialPart.addProduct(Lanes(loading: Y + lm * capacity + first), zb)
-                    gx.addProduct(za, Lanes(loading: dY + 3 * lm * capacity + first))
-                    gy.addProduct(za, Lanes(loading: dY + (3 * lm + 1) * capacity + first))
-                    gz.addProduct(za, Lanes(loading: dY + (3 * lm + 2) * capacity + first))
+                    radialPart = multiplyAdd(radialPart, Lanes(loading: Y + lm * capacity + first), zb)
+                    gx = multiplyAdd(gx, za, Lanes(loading: dY + 3 * lm * capacity + first))
+                    gy = multiplyAdd(gy, za, Lanes(loading: dY + (3 * lm + 1) * capacity + first))
+                    gz = multiplyAdd(gz, za, Lanes(loading: dY + (3 * lm + 2) * capacity + first))
                 }
                 for l in 0...lMax {
                     let a = A + l * nMax * capacity + first, b = B + l * nMax * capacity + first
@@ -66,10 +66,10 @@ extension SOAPEngine {
                         var zb0 = Lanes(), za0 = Lanes(), zb1 = Lanes(), za1 = Lanes()
                         for n in 0..<nMax {
                             let bn = Lanes(loading: b + n * capacity), an = Lanes(loading: a + n * capacity)
-                            zb0.addProduct(bn, row0[n])
-                            za0.addProduct(an, row0[n])
-                            zb1.addProduct(bn, row1[n])
-                            za1.addProduct(an, row1[n])
+                            zb0 = multiplyAdd(zb0, bn, row0[n])
+                            za0 = multiplyAdd(za0, an, row0[n])
+                            zb1 = multiplyAdd(zb1, bn, row1[n])
+                            za1 = multiplyAdd(za1, an, row1[n])
                         }
                         add(lm, zb0, za0)
                         if row1 != row0 { add(lm + 1, zb1, za1) }

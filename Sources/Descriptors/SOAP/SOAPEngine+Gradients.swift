@@ -19,10 +19,10 @@ extension SOAPEngine {
                 var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
                 for lm in (l * l)..<((l + 1) * (l + 1)) {
                     let x = Lanes(loading: X + lm * Kp + k)
-                    sv.addProduct(Y[lm * capacity], x)
-                    sx.addProduct(dY[3 * lm * capacity], x)
-                    sy.addProduct(dY[(3 * lm + 1) * capacity], x)
-                    sz.addProduct(dY[(3 * lm + 2) * capacity], x)
+                    sv = multiplyAdd(sv, Y[lm * capacity], x)
+                    sx = multiplyAdd(sx, dY[3 * lm * capacity], x)
+                    sy = multiplyAdd(sy, dY[(3 * lm + 1) * capacity], x)
+                    sz = multiplyAdd(sz, dY[(3 * lm + 2) * capacity], x)
                 }
                 sv.store(to: v + k)
                 sx.store(to: wx + k)
@@ -76,9 +76,9 @@ extension SOAPEngine {
                         let bn = Lanes(loading: b + l * R + v * Lanes.scalarCount)
                         let cx = C + lm * R + v * Lanes.scalarCount
                         let cy = cx + lmCount * R, cz = cy + lmCount * R
-                        Lanes(loading: cx).addingProduct(yx, bn).addingProduct(dx, an).store(to: cx)
-                        Lanes(loading: cy).addingProduct(yy, bn).addingProduct(dy, an).store(to: cy)
-                        Lanes(loading: cz).addingProduct(yz, bn).addingProduct(dz, an).store(to: cz)
+                        multiplyAdd(multiplyAdd(Lanes(loading: cx), yx, bn), dx, an).store(to: cx)
+                        multiplyAdd(multiplyAdd(Lanes(loading: cy), yy, bn), dy, an).store(to: cy)
+                        multiplyAdd(multiplyAdd(Lanes(loading: cz), yz, bn), dz, an).store(to: cz)
                     }
                 }
             }
@@ -91,7 +91,9 @@ extension SOAPEngine {
                 for n in 0..<nMax {
                     for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
                         var sum = Lanes()
-                        for lm in (l * l)..<((l + 1) * (l + 1)) { sum.addProduct(Ca[lm * R + n], Lanes(loading: X + lm * Kp + k)) }
+                        for lm in (l * l)..<((l + 1) * (l + 1)) {
+                            sum = multiplyAdd(sum, Ca[lm * R + n], Lanes(loading: X + lm * Kp + k))
+                        }
                         sum.store(to: row + k)
                     }
                     row += Kp
@@ -118,7 +120,7 @@ extension SOAPEngine {
                 let bn = ua * b[n * capacity], an = scale * a[n * capacity]
                 for k in Swift.stride(from: 0, to: vectors * Lanes.scalarCount, by: Lanes.scalarCount) {
                     let start = assign ? Lanes() : Lanes(loading: row + k)
-                    start.addingProduct(bn, Lanes(loading: v + k)).addingProduct(an, Lanes(loading: w + k)).store(to: row + k)
+                    multiplyAdd(multiplyAdd(start, bn, Lanes(loading: v + k)), an, Lanes(loading: w + k)).store(to: row + k)
                 }
                 row += Kp
             }

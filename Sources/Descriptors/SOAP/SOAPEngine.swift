@@ -301,13 +301,12 @@ struct SOAPEngine: Sendable {
                 for n in Swift.stride(from: 0, to: nMax, by: Lanes.scalarCount) {
                     var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
                     var a = A + rows.lowerBound * lnCount + l * nMax + n
-                    // Fused multiply-adds: half the instructions of a multiply and an add (Swift does not fuse).
                     for p in rows {
                         let v = Lanes(loading: a)
-                        s0.addProduct(y0[p], v)
-                        s1.addProduct(y1[p], v)
-                        s2.addProduct(y2[p], v)
-                        s3.addProduct(y3[p], v)
+                        s0 = multiplyAdd(s0, y0[p], v)
+                        s1 = multiplyAdd(s1, y1[p], v)
+                        s2 = multiplyAdd(s2, y2[p], v)
+                        s3 = multiplyAdd(s3, y3[p], v)
                         a += lnCount
                     }
                     let lanes = min(Lanes.scalarCount, nMax - n)
@@ -383,7 +382,7 @@ struct SOAPEngine: Sendable {
                     for n in Swift.stride(from: 0, to: nMax, by: Lanes.scalarCount) {
                         var sum = Lanes()
                         for lm in (l * l)..<((l + 1) * (l + 1)) {
-                            sum.addProduct(X[lm * K + ia], Lanes(loading: columns + lm * K + n))
+                            sum = multiplyAdd(sum, X[lm * K + ia], Lanes(loading: columns + lm * K + n))
                         }
                         if n + Lanes.scalarCount <= nMax {
                             sum.store(to: target + n)
