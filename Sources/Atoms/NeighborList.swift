@@ -111,13 +111,9 @@ public struct NeighborList: Sendable {
         // One worker's arrays are taken as they are (joining copies every pair: at a few hundred thousand pairs,
         // fresh pages cost more than the search); several workers' are joined, in kept arrays when there are
         // enough pairs, and theirs are kept for later searches.
+        let list: PairChunk
         if chunks.count == 1 {
-            let chunk = chunks[0]
-            returnsArrays = chunk.pooled.map { arrays in
-                arrays.hold(chunk)
-                return PairArrays.Return(arrays)
-            }
-            (neighbors, shifts, vectors, distances) = (chunk.neighbors, chunk.shifts, chunk.vectors, chunk.distances)
+            list = chunks[0]
         } else {
             var joined = PairChunk(room: chunks.reduce(0) { $0 + $1.neighbors.count })
             for chunk in chunks {
@@ -125,17 +121,12 @@ public struct NeighborList: Sendable {
                 joined.shifts += chunk.shifts
                 joined.vectors += chunk.vectors
                 joined.distances += chunk.distances
-                if let arrays = chunk.pooled {
-                    arrays.hold(chunk)
-                    PairArrays.give(arrays)
-                }
+                chunk.keptArrays().map(PairArrays.give)
             }
-            returnsArrays = joined.pooled.map { arrays in
-                arrays.hold(joined)
-                return PairArrays.Return(arrays)
-            }
-            (neighbors, shifts, vectors, distances) = (joined.neighbors, joined.shifts, joined.vectors, joined.distances)
+            list = joined
         }
+        returnsArrays = list.keptArrays().map(PairArrays.Return.init)
+        (neighbors, shifts, vectors, distances) = (list.neighbors, list.shifts, list.vectors, list.distances)
     }
 }
 
@@ -161,9 +152,19 @@ struct PairChunk: Sendable {
         reserve(pairs)
     }
 
-    /// Reserves room for `pairs` pairs; large arrays are advised to use huge pages (see `LargeArrays`).
-    mutating func reserve(_ pairs: Int) {
+    /// The kept arrays this chunk's arrays came from (nil for arrays of its own), set to hold its pairs (the same
+    /// storage, not a copy) so that they are given back with them.
+    func keptArrays() -> PairArrays? {
+        guard let pooled else { return nil }
+        (pooled.neighbors, pooled.shifts, pooled.vectors, pooled.distances) = (neighbors, shifts, vectors, distances)
+        return pooled
+    }
+
+    /// Reserves room for `pairs` pairs; arrays allocated here, when large, are advised to use huge pages (see
+    /// `LargeArrays`; kept arrays were advised when they were first allocated).
+    private mutating func reserve(_ pairs: Int) {
         func reserve<T>(_ array: inout [T]) {
+            guard array.capacity < pairs else { return }
             array.reserveCapacity(pairs)
             array.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }

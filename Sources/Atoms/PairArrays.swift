@@ -30,14 +30,6 @@ final class PairArrays: @unchecked Sendable {  // touched by one search at a tim
         return arrays
     }
 
-    /// Holds the arrays of `chunk` (the same storage, not a copy), to give them back with this object.
-    func hold(_ chunk: PairChunk) {
-        neighbors = chunk.neighbors
-        shifts = chunk.shifts
-        vectors = chunk.vectors
-        distances = chunk.distances
-    }
-
     /// Keeps `arrays` for a later search, unless they are too large to keep.
     static func give(_ arrays: PairArrays) {
         guard arrays.neighbors.capacity <= largest else { return }

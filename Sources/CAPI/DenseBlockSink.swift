@@ -12,8 +12,8 @@ final class DenseBlockSink: @unchecked Sendable {
     private let slots: UnsafePointer<Int64>
     private let features: Int
 
-    /// The caller's arrays and layout (valid for the sink's life), already checked: every slot below `slots[k]`, every array with rows and
-    /// slots present.
+    /// The caller's arrays and layout (valid for the sink's life), already checked: every slot below `slots[k]`,
+    /// every array with rows and slots present.
     init(
         outputs: UnsafePointer<UnsafeMutablePointer<Double>?>, rowCounts: UnsafePointer<Int64>,
         slotOfAtom: UnsafePointer<Int64>, firstAtom: [Int], slots: UnsafePointer<Int64>, features: Int

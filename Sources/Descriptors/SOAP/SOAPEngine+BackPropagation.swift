@@ -66,10 +66,10 @@ extension SOAPEngine {
                         var zb0 = Lanes(), za0 = Lanes(), zb1 = Lanes(), za1 = Lanes()
                         for n in 0..<nMax {
                             let bn = Lanes(loading: b + n * capacity), an = Lanes(loading: a + n * capacity)
-                            zb0 = multiplyAdd(zb0, bn, row0[n])
-                            za0 = multiplyAdd(za0, an, row0[n])
-                            zb1 = multiplyAdd(zb1, bn, row1[n])
-                            za1 = multiplyAdd(za1, an, row1[n])
+                            zb0 = multiplyAdd(zb0, bn, Lanes(repeating: row0[n]))
+                            za0 = multiplyAdd(za0, an, Lanes(repeating: row0[n]))
+                            zb1 = multiplyAdd(zb1, bn, Lanes(repeating: row1[n]))
+                            za1 = multiplyAdd(za1, an, Lanes(repeating: row1[n]))
                         }
                         add(lm, zb0, za0)
                         if row1 != row0 { add(lm + 1, zb1, za1) }

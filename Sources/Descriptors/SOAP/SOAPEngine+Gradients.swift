@@ -19,10 +19,10 @@ extension SOAPEngine {
                 var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
                 for lm in (l * l)..<((l + 1) * (l + 1)) {
                     let x = Lanes(loading: X + lm * Kp + k)
-                    sv = multiplyAdd(sv, Y[lm * capacity], x)
-                    sx = multiplyAdd(sx, dY[3 * lm * capacity], x)
-                    sy = multiplyAdd(sy, dY[(3 * lm + 1) * capacity], x)
-                    sz = multiplyAdd(sz, dY[(3 * lm + 2) * capacity], x)
+                    sv = multiplyAdd(sv, Lanes(repeating: Y[lm * capacity]), x)
+                    sx = multiplyAdd(sx, Lanes(repeating: dY[3 * lm * capacity]), x)
+                    sy = multiplyAdd(sy, Lanes(repeating: dY[(3 * lm + 1) * capacity]), x)
+                    sz = multiplyAdd(sz, Lanes(repeating: dY[(3 * lm + 2) * capacity]), x)
                 }
                 sv.store(to: v + k)
                 sx.store(to: wx + k)
@@ -69,8 +69,9 @@ extension SOAPEngine {
             for l in 0...lMax {
                 for lm in (l * l)..<((l + 1) * (l + 1)) {
                     let y = Y[lm * capacity]
-                    let dx = dY[3 * lm * capacity], dy = dY[(3 * lm + 1) * capacity], dz = dY[(3 * lm + 2) * capacity]
-                    let yx = unit.x * y, yy = unit.y * y, yz = unit.z * y
+                    let dx = Lanes(repeating: dY[3 * lm * capacity]), dy = Lanes(repeating: dY[(3 * lm + 1) * capacity])
+                    let dz = Lanes(repeating: dY[(3 * lm + 2) * capacity])
+                    let yx = Lanes(repeating: unit.x * y), yy = Lanes(repeating: unit.y * y), yz = Lanes(repeating: unit.z * y)
                     for v in 0..<nVectors {
                         let an = Lanes(loading: a + l * R + v * Lanes.scalarCount)
                         let bn = Lanes(loading: b + l * R + v * Lanes.scalarCount)
@@ -92,7 +93,7 @@ extension SOAPEngine {
                     for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
                         var sum = Lanes()
                         for lm in (l * l)..<((l + 1) * (l + 1)) {
-                            sum = multiplyAdd(sum, Ca[lm * R + n], Lanes(loading: X + lm * Kp + k))
+                            sum = multiplyAdd(sum, Lanes(repeating: Ca[lm * R + n]), Lanes(loading: X + lm * Kp + k))
                         }
                         sum.store(to: row + k)
                     }
@@ -117,7 +118,7 @@ extension SOAPEngine {
             var row = ws.gradientProducts(block: firstBlock + alpha, l: l) + column * Kp
             let ua = scale * unit[alpha]
             for n in 0..<nMax {
-                let bn = ua * b[n * capacity], an = scale * a[n * capacity]
+                let bn = Lanes(repeating: ua * b[n * capacity]), an = Lanes(repeating: scale * a[n * capacity])
                 for k in Swift.stride(from: 0, to: vectors * Lanes.scalarCount, by: Lanes.scalarCount) {
                     let start = assign ? Lanes() : Lanes(loading: row + k)
                     multiplyAdd(multiplyAdd(start, bn, Lanes(loading: v + k)), an, Lanes(loading: w + k)).store(to: row + k)

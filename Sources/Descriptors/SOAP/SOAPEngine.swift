@@ -303,10 +303,10 @@ struct SOAPEngine: Sendable {
                     var a = A + rows.lowerBound * lnCount + l * nMax + n
                     for p in rows {
                         let v = Lanes(loading: a)
-                        s0 = multiplyAdd(s0, y0[p], v)
-                        s1 = multiplyAdd(s1, y1[p], v)
-                        s2 = multiplyAdd(s2, y2[p], v)
-                        s3 = multiplyAdd(s3, y3[p], v)
+                        s0 = multiplyAdd(s0, Lanes(repeating: y0[p]), v)
+                        s1 = multiplyAdd(s1, Lanes(repeating: y1[p]), v)
+                        s2 = multiplyAdd(s2, Lanes(repeating: y2[p]), v)
+                        s3 = multiplyAdd(s3, Lanes(repeating: y3[p]), v)
                         a += lnCount
                     }
                     let lanes = min(Lanes.scalarCount, nMax - n)
@@ -382,7 +382,7 @@ struct SOAPEngine: Sendable {
                     for n in Swift.stride(from: 0, to: nMax, by: Lanes.scalarCount) {
                         var sum = Lanes()
                         for lm in (l * l)..<((l + 1) * (l + 1)) {
-                            sum = multiplyAdd(sum, X[lm * K + ia], Lanes(loading: columns + lm * K + n))
+                            sum = multiplyAdd(sum, Lanes(repeating: X[lm * K + ia]), Lanes(loading: columns + lm * K + n))
                         }
                         if n + Lanes.scalarCount <= nMax {
                             sum.store(to: target + n)
