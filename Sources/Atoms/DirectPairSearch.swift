@@ -3,7 +3,7 @@
 /// building a `CellGrid` (bins, visit tables, wrapped coordinates) costs several times the search itself.
 ///
 /// The pairs, shifts and vectors are those the grid finds (D = r_j − r_i + S·cell); only their order within a center
-/// differs (translation by translation here, bin order there).
+/// differs (atom by atom here, bin order there).
 struct DirectPairSearch: Sendable {
     /// Molecules of at most this many atoms are searched directly.
     static let largestMolecule = 48
@@ -74,8 +74,9 @@ struct DirectPairSearch: Sendable {
         return ranges
     }
 
-    /// The pairs of the center atoms `centers`, in center order and, for each center, translation by translation
-    /// and in index order within one. A half list keeps i < j, and i == j with S lexicographically positive.
+    /// The pairs of the center atoms `centers`, in center order and, for each center, atom by atom in index order
+    /// and translation by translation within one: an atom's images are consecutive (SOAP sums a slot's images as
+    /// one run of rows). A half list keeps i < j, and i == j with S lexicographically positive.
     func pairs(centers: some Collection<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
         // Room for every pair tested (at most `largestPeriodicWork`, or 48² in a molecule): no regrowth.
         var chunk = PairChunk(room: centers.count * structure.count * translations.count)
@@ -84,10 +85,12 @@ struct DirectPairSearch: Sendable {
         let positions = structure.positions
         for i in centers {
             let ri = positions[i]
-            for (shift, vector) in translations {
-                let own = shift == .zero ? false : (!half || PairChunk.isPositive(shift))
-                for j in (half ? i : 0)..<positions.count where j != i || own {
-                    chunk.appendIfWithin(cutoff2, j, shift: shift, vector: positions[j] - ri + vector)
+            for j in (half ? i : 0)..<positions.count {
+                let d = positions[j] - ri
+                for (shift, vector) in translations {
+                    // An atom's own images: S ≠ 0, and in a half list only one of ±S.
+                    if j == i && (shift == .zero || (half && !PairChunk.isPositive(shift))) { continue }
+                    chunk.appendIfWithin(cutoff2, j, shift: shift, vector: d + vector)
                 }
             }
             chunk.offsets.append(chunk.neighbors.count)

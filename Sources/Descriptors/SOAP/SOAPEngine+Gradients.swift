@@ -52,37 +52,20 @@ extension SOAPEngine {
     /// (α, l, n) plus the pair's projections. Cheaper than `addProducts` pair by pair from about three pairs on
     /// (the periodic images of an atom in a small cell); no strain products.
     private func addSlotProducts(_ ws: Workspace, rows: ArraySlice<Int>, column: Int) {
-        let Kp = ws.rowStride, capacity = ws.capacityPairs, R = ws.radialStride, nVectors = R / Lanes.scalarCount
+        let Kp = ws.rowStride, R = ws.radialStride
         let lmCount = (lMax + 1) * (lMax + 1)
-        let C = ws.slotDerivative, a = C + 3 * lmCount * R, b = a + (lMax + 1) * R
+        let C = ws.slotDerivative
         C.update(repeating: 0, count: 3 * lmCount * R)
-        for c in rows {
-            // The pair's A and B as padded rows per l (the padding stays zero).
-            for l in 0...lMax {
-                for n in 0..<nMax {
-                    a[l * R + n] = ws.pairA[(l * nMax + n) * capacity + c]
-                    b[l * R + n] = ws.pairB[(l * nMax + n) * capacity + c]
-                }
-            }
-            let unit = ws.pairs[c].unit
-            let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
-            for l in 0...lMax {
-                for lm in (l * l)..<((l + 1) * (l + 1)) {
-                    let y = Y[lm * capacity]
-                    let dx = Lanes(repeating: dY[3 * lm * capacity]), dy = Lanes(repeating: dY[(3 * lm + 1) * capacity])
-                    let dz = Lanes(repeating: dY[(3 * lm + 2) * capacity])
-                    let yx = Lanes(repeating: unit.x * y), yy = Lanes(repeating: unit.y * y), yz = Lanes(repeating: unit.z * y)
-                    for v in 0..<nVectors {
-                        let an = Lanes(loading: a + l * R + v * Lanes.scalarCount)
-                        let bn = Lanes(loading: b + l * R + v * Lanes.scalarCount)
-                        let cx = C + lm * R + v * Lanes.scalarCount
-                        let cy = cx + lmCount * R, cz = cy + lmCount * R
-                        multiplyAdd(multiplyAdd(Lanes(loading: cx), yx, bn), dx, an).store(to: cx)
-                        multiplyAdd(multiplyAdd(Lanes(loading: cy), yy, bn), dy, an).store(to: cy)
-                        multiplyAdd(multiplyAdd(Lanes(loading: cz), yz, bn), dz, an).store(to: cz)
-                    }
-                }
-            }
+        // Runs of consecutive rows (an atom's images, which the pair search lists together): whole vectors of pairs
+        // at once, the rest pair by pair.
+        var k = rows.startIndex
+        while k < rows.endIndex {
+            var end = k + 1
+            while end < rows.endIndex && rows[end] == rows[end - 1] + 1 { end += 1 }
+            let whole = (end - k) / Lanes.scalarCount * Lanes.scalarCount
+            if whole > 0 { addSlotDerivative(ws, rows: rows[k]..<(rows[k] + whole)) }
+            for c in rows[(k + whole)..<end] { addSlotDerivative(ws, row: c) }
+            k = end
         }
         let X = UnsafePointer(ws.paddedCoefficients)
         for alpha in 0..<3 {
@@ -98,6 +81,71 @@ extension SOAPEngine {
                         sum.store(to: row + k)
                     }
                     row += Kp
+                }
+            }
+        }
+    }
+
+    /// C_α[lm][n] += û_α B_n Y_lm + A_n ∂_αY_lm of cached pair `c` (C: `ws.slotDerivative`), a vector of n at a
+    /// time from the pair's A and B copied into padded rows per l.
+    private func addSlotDerivative(_ ws: Workspace, row c: Int) {
+        let capacity = ws.capacityPairs, R = ws.radialStride, nVectors = R / Lanes.scalarCount
+        let lmCount = (lMax + 1) * (lMax + 1)
+        let C = ws.slotDerivative, a = C + 3 * lmCount * R, b = a + (lMax + 1) * R
+        // The pair's A and B as padded rows per l (the padding stays zero).
+        for l in 0...lMax {
+            for n in 0..<nMax {
+                a[l * R + n] = ws.pairA[(l * nMax + n) * capacity + c]
+                b[l * R + n] = ws.pairB[(l * nMax + n) * capacity + c]
+            }
+        }
+        let unit = ws.pairs[c].unit
+        let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
+        for l in 0...lMax {
+            for lm in (l * l)..<((l + 1) * (l + 1)) {
+                let y = Y[lm * capacity]
+                let dx = Lanes(repeating: dY[3 * lm * capacity]), dy = Lanes(repeating: dY[(3 * lm + 1) * capacity])
+                let dz = Lanes(repeating: dY[(3 * lm + 2) * capacity])
+                let yx = Lanes(repeating: unit.x * y), yy = Lanes(repeating: unit.y * y), yz = Lanes(repeating: unit.z * y)
+                for v in 0..<nVectors {
+                    let an = Lanes(loading: a + l * R + v * Lanes.scalarCount)
+                    let bn = Lanes(loading: b + l * R + v * Lanes.scalarCount)
+                    let cx = C + lm * R + v * Lanes.scalarCount
+                    let cy = cx + lmCount * R, cz = cy + lmCount * R
+                    multiplyAdd(multiplyAdd(Lanes(loading: cx), yx, bn), dx, an).store(to: cx)
+                    multiplyAdd(multiplyAdd(Lanes(loading: cy), yy, bn), dy, an).store(to: cy)
+                    multiplyAdd(multiplyAdd(Lanes(loading: cz), yz, bn), dz, an).store(to: cz)
+                }
+            }
+        }
+    }
+
+    /// The same sums over the consecutive cached rows `rows` (a whole number of vectors), a vector of pairs at a
+    /// time: every factor is read along its row of pairs (the pair-by-pair form reads each from a row of its own),
+    /// and each (lm, n) keeps its three sums in registers.
+    private func addSlotDerivative(_ ws: Workspace, rows: Range<Int>) {
+        let capacity = ws.capacityPairs, R = ws.radialStride, lmCount = (lMax + 1) * (lMax + 1)
+        let first = rows.lowerBound, count = rows.count
+        let C = ws.slotDerivative
+        let ux = UnsafePointer(ws.pairUnits) + first, uy = ux + capacity, uz = uy + capacity
+        for l in 0...lMax {
+            for lm in (l * l)..<((l + 1) * (l + 1)) {
+                let y = UnsafePointer(ws.pairHarmonics) + lm * capacity + first
+                let gx = UnsafePointer(ws.pairHarmonicGradients) + 3 * lm * capacity + first
+                let gy = gx + capacity, gz = gy + capacity
+                for n in 0..<nMax {
+                    let a = UnsafePointer(ws.pairA) + (l * nMax + n) * capacity + first
+                    let b = UnsafePointer(ws.pairB) + (l * nMax + n) * capacity + first
+                    var sx = Lanes(), sy = Lanes(), sz = Lanes()
+                    for p in Swift.stride(from: 0, to: count, by: Lanes.scalarCount) {
+                        let yb = Lanes(loading: y + p) * Lanes(loading: b + p), an = Lanes(loading: a + p)
+                        sx = multiplyAdd(multiplyAdd(sx, yb, Lanes(loading: ux + p)), an, Lanes(loading: gx + p))
+                        sy = multiplyAdd(multiplyAdd(sy, yb, Lanes(loading: uy + p)), an, Lanes(loading: gy + p))
+                        sz = multiplyAdd(multiplyAdd(sz, yb, Lanes(loading: uz + p)), an, Lanes(loading: gz + p))
+                    }
+                    C[lm * R + n] += sx.sum()
+                    C[(lmCount + lm) * R + n] += sy.sum()
+                    C[(2 * lmCount + lm) * R + n] += sz.sum()
                 }
             }
         }
