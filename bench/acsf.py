@@ -2,8 +2,9 @@
 
 What it measures
     The same calls through both packages, in one process, with n_jobs = 1 and then 2 (--jobs): the wall time of
-    each call (the minimum of --repeat runs, after one untimed warm-up), the ratio DScribe / SwiftGAP, and the
-    largest difference relative to the largest entry of DScribe's output. Both use every function type:
+    each call (the minimum of at least --repeat runs and of --budget seconds of runs, after one untimed warm-up),
+    the ratio DScribe / SwiftGAP, and the largest difference relative to the largest entry of DScribe's output.
+    Both use every function type:
     ACSF(r_cut 6, g2 [[1, 1], [1, 2], [1, 3]], g3 [1, 2], g4 [[0.005, 1, 1], [0.005, 2, 1], [0.005, 1, -1],
     [0.005, 2, -1]], g5 [[0.005, 1, -1], [0.005, 2, 1], [0.01, 4, 1]], periodic).
 
@@ -24,7 +25,7 @@ Results: a table on stdout and bench/.data/acsf/results.json (git-ignored).
 
 How to run (from the repository root, with a Python where swiftgap and dscribe 2.1 are importable, e.g. `make
 test`'s venv .venv):
-    .venv/bin/python bench/acsf.py [--repeat 3] [--jobs 1,2] [--wait 180]
+    .venv/bin/python bench/acsf.py [--repeat 3] [--budget 1] [--jobs 1,2] [--wait 180]
 """
 import argparse
 import json
@@ -80,22 +81,24 @@ def cases(jobs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--budget", type=float, default=1.0,
+                        help="seconds of timed calls per measurement at least (more runs of short calls)")
     parser.add_argument("--jobs", default="1,2", help="comma-separated n_jobs values")
     parser.add_argument("--wait", type=float, default=180, help="longest wait for an idle machine per case, s")
     args = parser.parse_args()
     os.makedirs(OUT_DIR, exist_ok=True)
-    print(f"# {common.machine()}; best of {args.repeat} after a warm-up")
+    print(f"# {common.machine()}; best of ≥ {args.repeat} runs and ≥ {args.budget:g} s after a warm-up")
     print(f"{'jobs':>4} {'case':<16} {'call':<34} {'DScribe s':>10} {'SwiftGAP s':>11} {'ratio':>7} "
           f"{'max rel diff':>13}")
     rows = []
     for jobs in (int(j) for j in args.jobs.split(",")):
         for case, call, (theirs, ours), run in cases(jobs):
             load = gc.wait_idle(max_wait=args.wait)
-            t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat)
+            t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat, budget=args.budget)
             row = {"jobs": jobs, "case": case, "call": call, "swiftgap_seconds": t_ours, "load_before": load,
                    "dscribe_seconds": None, "ratio": None, "max_relative_difference": None}
             if theirs is not None:
-                t_theirs, out_theirs = common.best_time(lambda: run(theirs), args.repeat)
+                t_theirs, out_theirs = common.best_time(lambda: run(theirs), args.repeat, budget=args.budget)
                 row.update(dscribe_seconds=t_theirs, ratio=t_theirs / t_ours,
                            max_relative_difference=common.deviation(out_ours, out_theirs))
             rows.append(row)

@@ -62,20 +62,22 @@ def machine():
     return f"{model}, {os.cpu_count()} cores"
 
 
-def best_time(call, repeat, slow=None):
-    """(fastest of ``repeat`` timed calls after an untimed warm-up, the last output); a warm-up slower than
-    ``slow`` seconds is returned alone (its time and output)."""
+def best_time(call, repeat, slow=None, budget=0.0):
+    """(fastest of at least ``repeat`` timed calls after an untimed warm-up, the last output); with ``budget``,
+    calls go on until that many seconds were timed (a call of a fraction of a millisecond needs hundreds of runs
+    for a stable minimum); a warm-up slower than ``slow`` seconds is returned alone (its time and output)."""
     import time
     t0 = time.perf_counter()
     out = call()
     first = time.perf_counter() - t0
     if slow is not None and first > slow:
         return first, out
-    best = float("inf")
-    for _ in range(repeat):
+    best, spent, runs = float("inf"), 0.0, 0
+    while runs < repeat or spent < budget:
         t0 = time.perf_counter()
         out = call()
-        best = min(best, time.perf_counter() - t0)
+        elapsed = time.perf_counter() - t0
+        best, spent, runs = min(best, elapsed), spent + elapsed, runs + 1
     return best, out
 
 

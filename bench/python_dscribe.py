@@ -2,8 +2,9 @@
 
 What it measures
     The same calls through both packages, in one process, one job (n_jobs=1) unless --jobs is given: the
-    wall time of each call (the minimum of --repeat runs, after one untimed warm-up), the ratio DScribe /
-    SwiftGAP, and the largest difference relative to the largest entry of DScribe's output.
+    wall time of each call (the minimum of at least --repeat runs and of --budget seconds of runs, after one
+    untimed warm-up), the ratio DScribe / SwiftGAP, and the largest difference relative to the largest entry of
+    DScribe's output.
 
     Cases
       lesson-molecules  the lesson's molecules (H2O, NO2, CO2) with SOAP(species H C N O, r_cut 5, n_max 8,
@@ -23,7 +24,7 @@ What it measures
 Results: a table on stdout and bench/.data/python_dscribe/results.json (git-ignored).
 
 How to run (from the repository root, with `make test`'s venv .venv, where swiftgap and dscribe are installed):
-    .venv/bin/python bench/python_dscribe.py [--repeat 3] [--jobs 1]
+    .venv/bin/python bench/python_dscribe.py [--repeat 3] [--budget 1] [--jobs 1]
 """
 import argparse
 import json
@@ -78,16 +79,18 @@ def cases(jobs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--budget", type=float, default=1.0,
+                        help="seconds of timed calls per measurement at least (more runs of short calls)")
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
     os.makedirs(OUT_DIR, exist_ok=True)
-    print(f"# {common.machine()}; n_jobs={args.jobs}; best of {args.repeat} after a warm-up")
+    print(f"# {common.machine()}; n_jobs={args.jobs}; best of ≥ {args.repeat} runs and ≥ {args.budget:g} s after a warm-up")
     print(f"{'case':<16} {'call':<30} {'DScribe s':>10} {'SwiftGAP s':>11} {'ratio':>7} {'max rel diff':>13}")
     rows = []
     for case, call, (theirs, ours), run in cases(args.jobs):
         load = gc.wait_idle()
-        t_theirs, out_theirs = common.best_time(lambda: run(theirs), args.repeat)
-        t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat)
+        t_theirs, out_theirs = common.best_time(lambda: run(theirs), args.repeat, budget=args.budget)
+        t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat, budget=args.budget)
         row = {"case": case, "call": call, "dscribe_seconds": t_theirs, "swiftgap_seconds": t_ours,
                "ratio": t_theirs / t_ours, "max_relative_difference": common.deviation(out_ours, out_theirs),
                "load_before": load}

@@ -177,6 +177,8 @@ struct ACSFAngular: Sendable {
                     for q in 0..<lanes { v[q] = wk[q] * sk[q] }
                 }
             }
+            // The lanes past the run weigh nothing: a value is then a dot product over whole vectors.
+            for q in n..<lanes { w[q] = 0 }
         }
         let term = ws.pairs(Self.term), alpha = ws.pairs(Self.alpha), beta = ws.pairs(Self.beta)
         functions.withUnsafeBufferPointer { functions in
@@ -187,7 +189,7 @@ struct ACSFAngular: Sendable {
                 let c = 2 * ej * fj
                 let power = ws.pairs(f.power), w = ws.pairs(f.weight)
                 guard gradients else {
-                    row[m] += c * Lanes.dot(power, w, n)
+                    row[m] += c * Self.dot(power, w, lanes: lanes)
                     continue
                 }
                 let lower = ws.pairs(f.lowerPower), v = ws.pairs(f.weight + 1)
@@ -218,5 +220,16 @@ struct ACSFAngular: Sendable {
                 ws.gradients(axis: 2, partner: partnerSpecies, function: m)[j] += alphaJ * zj + Lanes.dot(beta, z, n)
             }
         }
+    }
+
+    /// Σ a[q] b[q] over `lanes` entries, a whole number of vectors (the rows' lanes past a run are finite, and b's
+    /// are zero there).
+    @inline(__always)
+    private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, lanes: Int) -> Double {
+        var sum = Lanes()
+        for q in Swift.stride(from: 0, to: lanes, by: Lanes.scalarCount) {
+            sum = multiplyAdd(sum, Lanes(loading: a + q), Lanes(loading: b + q))
+        }
+        return sum.sum()
     }
 }

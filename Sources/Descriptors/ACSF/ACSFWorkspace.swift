@@ -114,7 +114,7 @@ final class ACSFWorkspace {
         for row in 0..<(Self.neighborRows + etas) {
             (rows.x + row * rowLength + k).update(repeating: 0, count: Self.lanePadding)
         }
-        rows.pairs(ACSFAngular.ones).update(repeating: 1, count: count)
+        rows.pairs(ACSFAngular.ones).update(repeating: 1, count: count + Self.lanePadding)
         if gradients {
             rows.gradients(axis: 0, partner: 0, function: 0).update(repeating: 0, count: gradientRows * rowLength)
         }
