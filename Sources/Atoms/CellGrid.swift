@@ -177,6 +177,9 @@ struct CellGrid {
         let cutoff2 = cutoff * cutoff
         let screen = (cutoff + screenSlack) * (cutoff + screenSlack)
         let cell = lattice.matrix
+        // The slots of one run that pass the screen (a run holds at most every atom).
+        let candidates = UnsafeMutablePointer<Int32>.allocate(capacity: max(binnedAtoms.count, 1))
+        defer { candidates.deallocate() }
         structure.positions.withUnsafeBufferPointer { positions in
             binnedX.withUnsafeBufferPointer { bx in
                 binnedY.withUnsafeBufferPointer { by in
@@ -194,10 +197,16 @@ struct CellGrid {
                                         let image = SIMD3<Int32>(vx.image, vy.image, run.image)
                                         // The center as the run's atoms see it across this image.
                                         let o = home - (planeImage + Double(run.image) * cell.r2)
+                                        // Screened without a branch (about three candidates in four fail, at
+                                        // random): every slot is written, the passing ones kept.
+                                        var passed = 0
                                         for slot in binStarts[line + run.bins.lowerBound]..<binStarts[line + run.bins.upperBound] {
                                             let dx = bx[slot] - o.x, dy = by[slot] - o.y, dz = bz[slot] - o.z
-                                            guard dx * dx + dy * dy + dz * dz < screen else { continue }
-                                            let j = Int(binnedAtoms[slot])
+                                            candidates[passed] = Int32(truncatingIfNeeded: slot)
+                                            passed += dx * dx + dy * dy + dz * dz < screen ? 1 : 0
+                                        }
+                                        for hit in 0..<passed {
+                                            let j = Int(binnedAtoms[Int(candidates[hit])])
                                             // Image shift in the original (unwrapped) frame.
                                             let shift = image &+ wi &- wraps[j]
                                             if i == j && shift == .zero { continue }

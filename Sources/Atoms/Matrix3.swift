@@ -96,7 +96,7 @@ public struct Matrix3: Equatable, Hashable, Sendable {
     }
 
     /// Row vector times matrix: v · M = Σ_i v_i · row_i (fractional → Cartesian for a cell).
-    public func leftMultiply(_ v: SIMD3<Double>) -> SIMD3<Double> { v.x * r0 + v.y * r1 + v.z * r2 }
+    @inline(__always) public func leftMultiply(_ v: SIMD3<Double>) -> SIMD3<Double> { v.x * r0 + v.y * r1 + v.z * r2 }
 
     /// Matrix times column vector M · v.
     public static func * (m: Matrix3, v: SIMD3<Double>) -> SIMD3<Double> {
