@@ -146,8 +146,9 @@ class SwiftDescriptor:
                 # was a tenth of a small crystal's call.
                 unique, order = c, None
             else:
-                unique, inverse = np.unique(c, return_inverse=True)
-                order = None if len(unique) == len(c) and np.array_equal(unique, c) else inverse.reshape(-1)
+                # Repeated or unsorted: each distinct atom once, the output gathered from them after.
+                unique, order = np.unique(c, return_inverse=True)
+                order = order.reshape(-1)
             slot_of_atom[first + unique] = np.arange(len(unique))
             uniques.append(unique)
             orders.append(order)

@@ -61,7 +61,8 @@ final class Workspace {
     private(set) var pairA: UnsafeMutablePointer<Double>
     private(set) var pairB: UnsafeMutablePointer<Double>
     /// The unit vector and inverse distance of each pair (rows x, y, z, 1/r of `capacityPairs`), from which the
-    /// harmonics of all pairs of a center are computed at once.
+    /// harmonics of all pairs of a center are computed at once (and a slot's summed derivative reads û along a run
+    /// of rows).
     private(set) var pairUnits: UnsafeMutablePointer<Double>
     /// Pairs the buffers hold, which is also the row length of the lm-major harmonics: an odd multiple of
     /// `SphericalHarmonics.batch` (so that a pair's entries, a row apart, fall in different cache sets; a power of
