@@ -152,7 +152,8 @@ struct NeighborListTests {
 
     /// A small periodic cell's pairs are found over every lattice translation that can reach (`DirectPairSearch`):
     /// the grid's pairs, shifts and vectors, full and half lists, for triclinic cells thinner than the cutoff,
-    /// atoms outside the cell and a slab; a larger cell goes to the grid.
+    /// atoms outside the cell and a slab, each center's listed atom by atom (an atom's images consecutive, as SOAP's
+    /// slot sums read them); a larger cell goes to the grid.
     @Test(arguments: [NeighborList.Kind.full, .half])
     func smallCellsGiveTheGridsPairs(kind: NeighborList.Kind) throws {
         var rng = SeededGenerator(seed: 5)
@@ -181,6 +182,10 @@ struct NeighborListTests {
             }
             let found = keyed(direct), expected = keyed(grid)
             #expect(found.count == direct.neighbors.count && found.count > 5 * s.count)
+            for i in 0..<s.count {
+                let atoms = direct.neighbors[direct.offsets[i]..<direct.offsets[i + 1]]
+                #expect(zip(atoms, atoms.dropFirst()).allSatisfy { $0 <= $1 }, "center \(i): images of an atom apart")
+            }
             #expect(Set(found.keys) == Set(expected.keys), "\(count) atoms, \(pbc)")
             #expect(found.allSatisfy { key, d in norm(d - expected[key]!) < 1e-12 })
             let brute = bruteForce(s, cutoff: cutoff).filter {
