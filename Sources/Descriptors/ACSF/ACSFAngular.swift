@@ -114,8 +114,8 @@ struct ACSFAngular: Sendable {
     ) {
         let k0 = partners.lowerBound, n = partners.count
         // The per-pair rows are filled a whole number of vectors at a time (no scalar remainder): the lanes past the
-        // run read the neighbors after it, or the workspace's padding (`ACSFWorkspace.lanePadding`), and are never
-        // summed or written to a gradient.
+        // run read the neighbors after it, or the workspace's padding (`ACSFWorkspace.lanePadding`), so they are
+        // finite; a value sums them with weight zero, and they are never written to a gradient.
         let lanes = Lanes.padded(n)
         let xj = ws.x[j], yj = ws.y[j], zj = ws.z[j], inverseRj = ws.inverseDistances[j]
         let x = ws.x + k0, y = ws.y + k0, z = ws.z + k0, inverseR = ws.inverseDistances + k0
