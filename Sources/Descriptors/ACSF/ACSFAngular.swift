@@ -189,7 +189,7 @@ struct ACSFAngular: Sendable {
                 let c = 2 * ej * fj
                 let power = ws.pairs(f.power), w = ws.pairs(f.weight)
                 guard gradients else {
-                    row[m] += c * Self.dot(power, w, lanes: lanes)
+                    row[m] += c * Lanes.dot(power, w, lanes)
                     continue
                 }
                 let lower = ws.pairs(f.lowerPower), v = ws.pairs(f.weight + 1)
@@ -220,16 +220,5 @@ struct ACSFAngular: Sendable {
                 ws.gradients(axis: 2, partner: partnerSpecies, function: m)[j] += alphaJ * zj + Lanes.dot(beta, z, n)
             }
         }
-    }
-
-    /// Σ a[q] b[q] over `lanes` entries, a whole number of vectors (the rows' lanes past a run are finite, and b's
-    /// are zero there).
-    @inline(__always)
-    private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, lanes: Int) -> Double {
-        var sum = Lanes()
-        for q in Swift.stride(from: 0, to: lanes, by: Lanes.scalarCount) {
-            sum = multiplyAdd(sum, Lanes(loading: a + q), Lanes(loading: b + q))
-        }
-        return sum.sum()
     }
 }
