@@ -371,30 +371,45 @@ struct SOAPEngine: Sendable {
             ws.speciesPresent[s] = (s * nMax..<(s + 1) * nMax).contains { seen[$0] != 0 }
         }
         out.update(repeating: 0, count: layout.length)
-        // Per block whose species both have density: P_l[ia][jb] a vector of jb at a time (a vector past the block's
-        // last channel reads the next channels, or X's trailing zeros, and those lanes are not stored), then the
-        // block's features copied from them while they are in cache.
+        // Per block whose species both have density: P_l[ia][jb] a vector of jb at a time, four rows ia together (four
+        // independent sums over m, which share each load of X's columns). A vector past the block's last channel reads
+        // the next channels, or X's trailing zeros, and so do rows past the block's last; those are not stored. Then
+        // the block's features are copied from the products while they are in cache.
         for block in plan.blocks where ws.speciesPresent[block.a] && ws.speciesPresent[block.b] {
             let columns = X + block.b * nMax
+            let rows = (block.a * nMax)..<((block.a + 1) * nMax)
             for l in 0...lMax {
-                for ia in (block.a * nMax)..<((block.a + 1) * nMax) {
-                    let target = P + l * K * K + ia * K + block.b * nMax
+                let lms = (l * l)..<((l + 1) * (l + 1))
+                for ia in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: 4) {
+                    let filled = min(4, rows.upperBound - ia)
                     for n in Swift.stride(from: 0, to: nMax, by: Lanes.scalarCount) {
-                        var sum = Lanes()
-                        for lm in (l * l)..<((l + 1) * (l + 1)) {
-                            sum = multiplyAdd(sum, Lanes(repeating: X[lm * K + ia]), Lanes(loading: columns + lm * K + n))
+                        var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+                        for lm in lms {
+                            let c = Lanes(loading: columns + lm * K + n), x = X + lm * K + ia
+                            s0 = multiplyAdd(s0, Lanes(repeating: x[0]), c)
+                            s1 = multiplyAdd(s1, Lanes(repeating: x[1]), c)
+                            s2 = multiplyAdd(s2, Lanes(repeating: x[2]), c)
+                            s3 = multiplyAdd(s3, Lanes(repeating: x[3]), c)
                         }
-                        if n + Lanes.scalarCount <= nMax {
-                            sum.store(to: target + n)
-                        } else {
-                            for q in 0..<(nMax - n) { target[n + q] = sum[q] }
+                        let width = min(Lanes.scalarCount, nMax - n), target = P + l * K * K + ia * K + block.b * nMax + n
+                        for q in 0..<filled {
+                            let sum = q == 0 ? s0 : q == 1 ? s1 : q == 2 ? s2 : s3
+                            if width == Lanes.scalarCount {
+                                sum.store(to: target + q * K)
+                            } else {
+                                for i in 0..<width { target[q * K + i] = sum[i] }
+                            }
                         }
                     }
                 }
             }
             for run in plan.runs[block.runs] {
                 let o = out + Int(run.output), step = Int(run.outputStride), p = P + Int(run.source), scale = run.scale
-                for i in 0..<Int(run.count) { o[i * step] = scale * p[i] }
+                if step == 1 {
+                    for i in 0..<Int(run.count) { o[i] = scale * p[i] }
+                } else {
+                    for i in 0..<Int(run.count) { o[i * step] = scale * p[i] }
+                }
             }
         }
         let norm = Lanes.dot(out, out, layout.length).squareRoot()
