@@ -163,4 +163,22 @@ struct SOAPSparseBlockTests {
         #expect(Array(sparse.block(sparse.count - 1)) == block)
         #expect(sparse.start.last == sparse.values.count)
     }
+
+    /// QUIP's layout (every l of a channel pair together, l fastest) lets a slot of one pair form its block group by
+    /// group, for every pattern of a species and with one species, and each group covers its l_max + 1 features;
+    /// DScribe's (n′ fastest) does not, nor the products of every channel of several species (the strain's).
+    @Test("the features of QUIP's layout form groups over l, DScribe's do not")
+    func featureGroups() throws {
+        let quip = try SOAP.quip(cutoff: 4, nMax: 3, lMax: 4, atomSigma: 0.5, speciesZ: [6, 7, 14]).engine
+        let single = try SOAP.quip(cutoff: 4, nMax: 3, lMax: 4, atomSigma: 0.5, speciesZ: [14]).engine
+        #expect(quip.gathers[0].groups == nil)
+        for gather in quip.gathers.dropFirst() + quip.speciesGathers + single.gathers {
+            let groups = try #require(gather.groups)
+            #expect(groups.list.count * 5 + groups.constants.count == gather.scale.count)
+            #expect(groups.list.allSatisfy { $0.first <= 3 && $0.second <= 3 })
+            #expect(groups.list.contains { !$0.whole } && groups.list.contains { $0.whole })
+        }
+        let dscribe = try SOAP.dscribe(species: [6, 7, 14], cutoff: 4, nMax: 3, lMax: 4, atomSigma: 0.5).engine
+        #expect((dscribe.gathers + dscribe.speciesGathers).allSatisfy { $0.groups == nil })
+    }
 }

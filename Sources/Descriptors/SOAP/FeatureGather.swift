@@ -20,6 +20,79 @@ struct FeatureGather: Sendable {
     /// cost more than the gather; DScribe's, a block per pair, splits into blocks of hundreds.
     static let shortestSplit = 64
 
+    /// For a layout whose features come as every l of one channel pair, l fastest (QUIP's), the groups the
+    /// gathered features form: a slot with a single pair forms each group's derivatives straight from the pair's
+    /// factors, one vector over l (`SOAPEngine.formSlotBlock`), without products. nil for any other layout, or with
+    /// more values of l than `Lanes` has lanes, or for products in the rows of several species (the strain's).
+    let groups: Groups?
+
+    /// The gathered features as groups over l, and the constant features between them.
+    struct Groups: Sendable {
+        /// One channel pair (ia, jb): its l_max + 1 features, ∂f_l = scale_l (G_l[ia][jb] + G_l[jb][ia]), with
+        /// G_l[ia][jb] = û_α B_{n,l} v_l[jb] + A_{n,l} w_α,l[jb] for ia = first channel of the slot's rows + n
+        /// (zero for ia outside them).
+        struct Group: Sendable {
+            /// Gathered index of the group's first feature (l = 0), and its index in the layout.
+            let output: Int32, feature: Int32
+            /// n of G[ia][jb] and its partner jb; n of G[jb][ia] and its partner ia. n = n_max (a row of zeros) for a
+            /// channel outside the slot's rows.
+            let first: Int32, firstPartner: Int32, second: Int32, secondPartner: Int32
+            /// Index of the group's factors in `scales`.
+            let scale: Int32
+            /// A whole vector can be written from `output` (and read and written from `feature` in the descriptor and
+            /// an attached center's rows): the lanes past l_max are zero and land on features written after, or on
+            /// the layout's constant last entry. Else only the group's own lanes are.
+            let whole: Bool
+        }
+
+        let list: [Group]
+        /// The distinct factors of the groups, scale_l for l ≤ l_max and 0 past it.
+        let scales: [Lanes]
+        /// Gathered indices of constant features (zero derivatives).
+        let constants: [Int32]
+
+        /// The groups of the features `order` (layout indices, in gathered order) of `layout`, for products in the
+        /// slot rows `rows`; nil when they do not form groups.
+        init?(layout: PowerSpectrumLayout, order: [Int], rows: Range<Int>, nMax: Int) {
+            let features = layout.features
+            let L = Int(features.map(\.l).max() ?? 0) + 1
+            guard L <= Lanes.scalarCount else { return nil }
+            func row(_ channel: Int32) -> Int32 {
+                rows.contains(Int(channel)) ? channel - Int32(rows.lowerBound) : Int32(nMax)
+            }
+            var list = [Group](), scales = [Lanes](), constants = [Int32]()
+            var g = 0
+            while g < order.count {
+                let k = order[g]
+                guard k < features.count else {
+                    constants.append(Int32(g))
+                    g += 1
+                    continue
+                }
+                let f = features[k]
+                guard g + L <= order.count,
+                    (0..<L).allSatisfy({ i in
+                        order[g + i] == k + i && k + i < features.count && features[k + i].l == i
+                            && features[k + i].ia == f.ia && features[k + i].jb == f.jb
+                    })
+                else { return nil }
+                var scale = Lanes()
+                for i in 0..<L { scale[i] = features[k + i].scale }
+                let s = scales.firstIndex(of: scale) ?? scales.count
+                if s == scales.count { scales.append(scale) }
+                list.append(
+                    Group(
+                        output: Int32(g), feature: Int32(k), first: row(f.ia), firstPartner: f.jb, second: row(f.jb),
+                        secondPartner: f.ia, scale: Int32(s),
+                        whole: g + Lanes.scalarCount <= order.count && k + Lanes.scalarCount <= layout.length))
+                g += L
+            }
+            self.list = list
+            self.scales = scales
+            self.constants = constants
+        }
+    }
+
     /// The gather of `ranges` of `layout`'s features for a slot whose products are filled in the rows `rows`
     /// (every row for pattern 0), `channels` rows (species after species, `nMax` each) of `rowStride` entries per
     /// l, and zero at `zeroEntry`.
@@ -70,5 +143,8 @@ struct FeatureGather: Sendable {
         self.scale = scale
         self.ranges = split
         self.species = species
+        // Groups read a slot's factors, which cover the channels of one species.
+        groups =
+            rows.count == Int(nMax) ? Groups(layout: layout, order: ranges.flatMap { Array($0) }, rows: rows, nMax: Int(nMax)) : nil
     }
 }

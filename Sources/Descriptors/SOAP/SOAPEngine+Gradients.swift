@@ -7,28 +7,11 @@ extension SOAPEngine {
     /// two in (m, channel), ∂X[m, n]/∂D_α = B_n Y_m û_α + A_n ∂_αY_m, so G = û_α B ⊗ (Yᵀ X) + A ⊗ (∂_αYᵀ X): no
     /// per-pair matrix products.
     private func addProducts(_ ws: Workspace, row c: Int, toSlot: Bool, assign: Bool, strain: Bool) {
-        let Kp = ws.rowStride, vectors = Kp / Lanes.scalarCount, capacity = ws.capacityPairs
+        let vectors = ws.rowStride / Lanes.scalarCount, capacity = ws.capacityPairs
         let pair = ws.pairs[c]
-        let X = UnsafePointer(ws.paddedCoefficients)
-        let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
         let A = ws.pairA + c, B = ws.pairB + c
-        let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
         for l in 0...lMax {
-            // v = Yᵀ X_l, w_α = ∂_αYᵀ X_l (K each, padded).
-            for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
-                var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
-                for lm in (l * l)..<((l + 1) * (l + 1)) {
-                    let x = Lanes(loading: X + lm * Kp + k)
-                    sv = multiplyAdd(sv, Lanes(repeating: Y[lm * capacity]), x)
-                    sx = multiplyAdd(sx, Lanes(repeating: dY[3 * lm * capacity]), x)
-                    sy = multiplyAdd(sy, Lanes(repeating: dY[(3 * lm + 1) * capacity]), x)
-                    sz = multiplyAdd(sz, Lanes(repeating: dY[(3 * lm + 2) * capacity]), x)
-                }
-                sv.store(to: v + k)
-                sx.store(to: wx + k)
-                sy.store(to: wy + k)
-                sz.store(to: wz + k)
-            }
+            project(ws, row: c, l: l)
             let a = A + l * nMax * capacity, b = B + l * nMax * capacity
             if toSlot {
                 addOuterProducts(
@@ -44,6 +27,120 @@ extension SOAPEngine {
                 }
             }
         }
+    }
+
+    /// v = Yᵀ X_l and w_α = ∂_αYᵀ X_l of cached pair `c` into `ws.projection` (rows v, w_x, w_y, w_z, K each,
+    /// padded), X being the padded coefficients (or the averaging reference).
+    @inline(__always)
+    private func project(_ ws: Workspace, row c: Int, l: Int) {
+        let Kp = ws.rowStride, capacity = ws.capacityPairs
+        let X = UnsafePointer(ws.paddedCoefficients)
+        let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
+        let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
+        for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
+            var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
+            for lm in (l * l)..<((l + 1) * (l + 1)) {
+                let x = Lanes(loading: X + lm * Kp + k)
+                sv = multiplyAdd(sv, Lanes(repeating: Y[lm * capacity]), x)
+                sx = multiplyAdd(sx, Lanes(repeating: dY[3 * lm * capacity]), x)
+                sy = multiplyAdd(sy, Lanes(repeating: dY[(3 * lm + 1) * capacity]), x)
+                sz = multiplyAdd(sz, Lanes(repeating: dY[(3 * lm + 2) * capacity]), x)
+            }
+            sv.store(to: v + k)
+            sx.store(to: wx + k)
+            sy.store(to: wy + k)
+            sz.store(to: wz + k)
+        }
+    }
+
+    /// Writes the block of an atom slot whose one pair is cached row `c` (no strain) straight from the pair's factors,
+    /// a group of `groups` at a time: ∂_αf_l = scale_l (û_α (B_n v_l[jb] + B_n′ v_l[ia]) + A_n w_α,l[jb] + A_n′ w_α,l[ia])
+    /// as one vector over l (see `FeatureGather.Groups`), without forming the products G that `gatherRows` reads
+    /// feature by feature. Otherwise as `gatherRows`: the three rows `length` apart, scaled by `inverse`, subtracted from
+    /// an attached `center`, and their rank-one coefficients returned.
+    private func formSlotBlock(
+        _ groups: FeatureGather.Groups, _ ws: Workspace, row c: Int, into target: UnsafeMutablePointer<Double>,
+        length: Int, center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?, inverse: Double
+    ) -> SIMD3<Double> {
+        let D = layout.length, K = channels, L = lMax + 1, W = Lanes.scalarCount, Kp = ws.rowStride
+        let capacity = ws.capacityPairs
+        // The pair's factors as vectors over l: v, w_x, w_y, w_z per channel, A and B per n (row n_max stays zero).
+        let V = ws.slotFactors, WX = V + K * W, WY = WX + K * W, WZ = WY + K * W
+        let AT = WZ + K * W, BT = AT + (nMax + 1) * W
+        let projection = UnsafePointer(ws.projection)
+        for l in 0..<L {
+            project(ws, row: c, l: l)
+            for channel in 0..<K {
+                V[channel * W + l] = projection[channel]
+                WX[channel * W + l] = projection[Kp + channel]
+                WY[channel * W + l] = projection[2 * Kp + channel]
+                WZ[channel * W + l] = projection[3 * Kp + channel]
+            }
+            for n in 0..<nMax {
+                AT[n * W + l] = ws.pairA[(l * nMax + n) * capacity + c]
+                BT[n * W + l] = ws.pairB[(l * nMax + n) * capacity + c]
+            }
+        }
+        let unit = ws.pairs[c].unit
+        let x = target, y = target + length, z = y + length
+        for constant in groups.constants { (x[Int(constant)], y[Int(constant)], z[Int(constant)]) = (0, 0, 0) }
+        var sx = Lanes(), sy = Lanes(), sz = Lanes()
+        groups.list.withUnsafeBufferPointer { list in
+            groups.scales.withUnsafeBufferPointer { scales in
+                for group in list {
+                    let p1 = Int(group.firstPartner) * W, p2 = Int(group.secondPartner) * W
+                    let n1 = Int(group.first) * W, n2 = Int(group.second) * W
+                    let a1 = Lanes(loading: AT + n1), a2 = Lanes(loading: AT + n2)
+                    let b = multiplyAdd(
+                        Lanes(loading: BT + n1) * Lanes(loading: V + p1), Lanes(loading: BT + n2), Lanes(loading: V + p2))
+                    let s = scales[Int(group.scale)] * inverse
+                    let dx =
+                        s
+                        * multiplyAdd(
+                            multiplyAdd(unit.x * b, a1, Lanes(loading: WX + p1)), a2, Lanes(loading: WX + p2))
+                    let dy =
+                        s
+                        * multiplyAdd(
+                            multiplyAdd(unit.y * b, a1, Lanes(loading: WY + p1)), a2, Lanes(loading: WY + p2))
+                    let dz =
+                        s
+                        * multiplyAdd(
+                            multiplyAdd(unit.z * b, a1, Lanes(loading: WZ + p1)), a2, Lanes(loading: WZ + p2))
+                    let o = Int(group.output), f = Int(group.feature)
+                    if group.whole {
+                        dx.store(to: x + o)
+                        dy.store(to: y + o)
+                        dz.store(to: z + o)
+                        if let q {
+                            let qf = Lanes(loading: q + f)
+                            sx = multiplyAdd(sx, qf, dx)
+                            sy = multiplyAdd(sy, qf, dy)
+                            sz = multiplyAdd(sz, qf, dz)
+                        }
+                        if let center {
+                            (Lanes(loading: center + f) - dx).store(to: center + f)
+                            (Lanes(loading: center + D + f) - dy).store(to: center + D + f)
+                            (Lanes(loading: center + 2 * D + f) - dz).store(to: center + 2 * D + f)
+                        }
+                    } else {
+                        for i in 0..<L {
+                            (x[o + i], y[o + i], z[o + i]) = (dx[i], dy[i], dz[i])
+                            if let q {
+                                sx[i] += q[f + i] * dx[i]
+                                sy[i] += q[f + i] * dy[i]
+                                sz[i] += q[f + i] * dz[i]
+                            }
+                            if let center {
+                                center[f + i] -= dx[i]
+                                center[D + f + i] -= dy[i]
+                                center[2 * D + f + i] -= dz[i]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return -SIMD3(sx.sum(), sy.sum(), sz.sum())
     }
 
     /// Assigns the gradient products of all the pairs `rows` of one atom slot (whose species' channels start at
@@ -227,11 +324,16 @@ extension SOAPEngine {
             let length = dense ? D : table.scale.count
             defer { target += 3 * length }
             let rows = ws.rows(ofSlot: slot)
-            if rows.count >= 3 && !ws.strain {
-                addSlotProducts(ws, rows: rows, column: ws.pairs[rows.first!].column)
-            } else {
-                for (k, c) in rows.enumerated() {
-                    addProducts(ws, row: c, toSlot: true, assign: k == 0, strain: ws.strain)
+            // A slot of one pair (an atom of a cell larger than the cutoff) without strain is formed group by group
+            // when the layout allows; any other from the products of its pairs.
+            let groups = rows.count == 1 && !ws.strain && !(attached && slot == 0) ? table.groups : nil
+            if groups == nil {
+                if rows.count >= 3 && !ws.strain {
+                    addSlotProducts(ws, rows: rows, column: ws.pairs[rows.first!].column)
+                } else {
+                    for (k, c) in rows.enumerated() {
+                        addProducts(ws, row: c, toSlot: true, assign: k == 0, strain: ws.strain)
+                    }
                 }
             }
             if attached && slot == 0 { continue }
@@ -240,9 +342,17 @@ extension SOAPEngine {
                 for alpha in 0..<3 { rankOne?[3 * slot + alpha] = 0 }
                 continue
             }
-            let coefficients = gatherRows(
-                table, firstBlock: ws.slotBlocks, ws, into: target, length: length, center: attached ? atoms : nil,
-                descriptor: unit, inverse: inverse)
+            let center = attached ? atoms : nil
+            let coefficients =
+                if let groups {
+                    formSlotBlock(
+                        groups, ws, row: rows.first!, into: target, length: length, center: center, descriptor: unit,
+                        inverse: inverse)
+                } else {
+                    gatherRows(
+                        table, firstBlock: ws.slotBlocks, ws, into: target, length: length, center: center,
+                        descriptor: unit, inverse: inverse)
+                }
             for alpha in 0..<3 {
                 if let rankOne {
                     rankOne[3 * slot + alpha] = coefficients[alpha]

@@ -47,6 +47,10 @@ final class Workspace {
     let slotDerivative: UnsafeMutablePointer<Double>
     /// n_max rounded up to whole `Lanes`.
     let radialStride: Int
+    /// One pair's factors as vectors over l (lanes past l_max zero), for `SOAPEngine.formSlotBlock`: v and w_x, w_y,
+    /// w_z, a row per channel (`channels` rows each), then A and B, a row per n and a last row of zeros (n_max + 1
+    /// rows each).
+    let slotFactors: UnsafeMutablePointer<Double>
 
     private(set) var pairs: UnsafeMutablePointer<CachedPair>
     /// Y_lm of each cached pair, lm-major: Y_lm of row p at lm · `capacityPairs` + p.
@@ -115,6 +119,9 @@ final class Workspace {
         radialStride = Lanes.padded(nMax)
         slotDerivative = .allocate(capacity: (3 * lm + 2 * (lMax + 1)) * radialStride)
         slotDerivative.initialize(repeating: 0, count: (3 * lm + 2 * (lMax + 1)) * radialStride)
+        let factors = (4 * channels + 2 * (nMax + 1)) * Lanes.scalarCount
+        slotFactors = .allocate(capacity: factors)
+        slotFactors.initialize(repeating: 0, count: factors)
         pairs = .allocate(capacity: 0)
         pairHarmonics = .allocate(capacity: 0)
         pairHarmonicGradients = .allocate(capacity: 0)
@@ -135,6 +142,7 @@ final class Workspace {
         projection.deallocate()
         backProjection.deallocate()
         slotDerivative.deallocate()
+        slotFactors.deallocate()
         freePairs()
         derivativeProducts?.deallocate()
         denseBlockBuffer.deallocate()
