@@ -1,6 +1,7 @@
 import LinearAlgebra
 
-/// The gradients of the power spectrum: per atom slot, the products of its pairs formed and gathered into its block.
+/// The gradients of the power spectrum, per atom slot: its block formed from its one pair's factors, or the products of
+/// its pairs formed and gathered into its block.
 extension SOAPEngine {
     /// Adds the gradient products of cached pair `c` to the blocks of the slot being gathered (`toSlot`; with
     /// `assign`, = instead of +=) and, with strain, to the strain blocks. A pair's coefficient derivative is rank
@@ -84,7 +85,7 @@ extension SOAPEngine {
         let unit = ws.pairs[c].unit
         let x = target, y = target + length, z = y + length
         for constant in groups.constants { (x[Int(constant)], y[Int(constant)], z[Int(constant)]) = (0, 0, 0) }
-        var sx = Lanes(), sy = Lanes(), sz = Lanes()
+        var sx = Lanes(), sy = Lanes(), sz = Lanes(), partial = SIMD3<Double>()
         groups.list.withUnsafeBufferPointer { list in
             groups.scales.withUnsafeBufferPointer { scales in
                 for group in list {
@@ -123,24 +124,27 @@ extension SOAPEngine {
                             (Lanes(loading: center + 2 * D + f) - dz).store(to: center + 2 * D + f)
                         }
                     } else {
-                        for i in 0..<L {
-                            (x[o + i], y[o + i], z[o + i]) = (dx[i], dy[i], dz[i])
-                            if let q {
-                                sx[i] += q[f + i] * dx[i]
-                                sy[i] += q[f + i] * dy[i]
-                                sz[i] += q[f + i] * dz[i]
+                        // The group's own lanes, through the projection rows (free by now): a lane of a vector
+                        // register read by index goes through the stack each time.
+                        let lanes = ws.projection
+                        dx.store(to: lanes)
+                        dy.store(to: lanes + W)
+                        dz.store(to: lanes + 2 * W)
+                        for alpha in 0..<3 {
+                            let d = lanes + alpha * W, row = target + alpha * length + o
+                            var dot = 0.0
+                            for i in 0..<L {
+                                row[i] = d[i]
+                                if let q { dot += q[f + i] * d[i] }
+                                if let center { center[alpha * D + f + i] -= d[i] }
                             }
-                            if let center {
-                                center[f + i] -= dx[i]
-                                center[D + f + i] -= dy[i]
-                                center[2 * D + f + i] -= dz[i]
-                            }
+                            partial[alpha] += dot
                         }
                     }
                 }
             }
         }
-        return -SIMD3(sx.sum(), sy.sum(), sz.sum())
+        return -(SIMD3(sx.sum(), sy.sum(), sz.sum()) + partial)
     }
 
     /// Assigns the gradient products of all the pairs `rows` of one atom slot (whose species' channels start at
@@ -288,10 +292,12 @@ extension SOAPEngine {
     /// (when the expansion asked for it) the 9 × length strain derivatives. With `descriptor` (the normalised q̂)
     /// and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     ///
-    /// Slot after slot, the products of the slot's pairs are formed (`addProducts`) and at once gathered into
-    /// its block, so that they are read while still in cache. Features of a species pair without density at the
-    /// center (`ws.speciesPresent`, as `powerSpectrum` of this center, or of the averaging reference, left it)
-    /// get zero derivatives without being gathered.
+    /// Slot after slot: a slot of one pair, without strain, in a layout whose features form groups over l, is
+    /// formed group by group from the pair's factors (`formSlotBlock`); any other has the products of its pairs
+    /// formed (`addProducts`, `addSlotProducts`) and at once gathered into its block, so that they are read while
+    /// still in cache. There, features of a species pair without density at the center (`ws.speciesPresent`, as
+    /// `powerSpectrum` of this center, or of the averaging reference, left it) get zero derivatives without being
+    /// gathered (formed from the factors, they come out zero).
     func powerSpectrumGradients(
         _ ws: Workspace, output: GradientOutput, strain: UnsafeMutablePointer<Double>?,
         descriptor q: UnsafePointer<Double>?, norm: Double
