@@ -331,8 +331,8 @@ extension SOAPEngine {
             defer { target += 3 * length }
             let rows = ws.rows(ofSlot: slot)
             // A slot of one pair (an atom of a cell larger than the cutoff) without strain is formed group by group
-            // when the layout allows; any other from the products of its pairs.
-            let groups = rows.count == 1 && !ws.strain && !(attached && slot == 0) ? table.groups : nil
+            // when the layout allows; any other from the products of its pairs (an attached center's slot has none).
+            let groups = rows.count == 1 && !ws.strain ? table.groups : nil
             if groups == nil {
                 if rows.count >= 3 && !ws.strain {
                     addSlotProducts(ws, rows: rows, column: ws.pairs[rows.first!].column)
