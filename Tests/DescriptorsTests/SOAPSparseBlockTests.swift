@@ -177,6 +177,13 @@ struct SOAPSparseBlockTests {
             #expect(groups.list.count * 5 + groups.constants.count == gather.scale.count)
             #expect(groups.list.allSatisfy { $0.first <= 3 && $0.second <= 3 })
             #expect(groups.list.contains { !$0.whole } && groups.list.contains { $0.whole })
+            // Two-term groups first, then one-term ones, whose term is the first; a whole vector written by a
+            // one-term group never lands on a two-term group (written before it).
+            let twoTerms = groups.list[..<groups.twoTerms], oneTerm = groups.list[groups.twoTerms...]
+            #expect(twoTerms.allSatisfy { $0.first < 3 && $0.second < 3 })
+            #expect(oneTerm.allSatisfy { $0.second == 3 })
+            let twoTermOutputs = Set(twoTerms.map(\.output))
+            #expect(oneTerm.allSatisfy { !$0.whole || !twoTermOutputs.contains($0.output + 5) })
         }
         let dscribe = try SOAP.dscribe(species: [6, 7, 14], cutoff: 4, nMax: 3, lMax: 4, atomSigma: 0.5).engine
         #expect((dscribe.gathers + dscribe.speciesGathers).allSatisfy { $0.groups == nil })

@@ -41,11 +41,14 @@ struct FeatureGather: Sendable {
             let scale: Int32
             /// A whole vector can be written from `output` (and read and written from `feature` in the descriptor and
             /// an attached center's rows): the lanes past l_max are zero and land on features written after, or on
-            /// the layout's constant last entry. Else only the group's own lanes are.
-            let whole: Bool
+            /// constant features (zero). Else only the group's own lanes are.
+            var whole: Bool
         }
 
+        /// The groups: first the `twoTerms` whose two terms are non-zero (both channels in the slot's rows), then those
+        /// of one term (one channel outside the slot's rows), which is the first (the second's n is n_max).
         let list: [Group]
+        let twoTerms: Int
         /// The distinct factors of the groups, scale_l for l ≤ l_max and 0 past it.
         let scales: [Lanes]
         /// Gathered indices of constant features (zero derivatives).
@@ -60,7 +63,7 @@ struct FeatureGather: Sendable {
             func row(_ channel: Int32) -> Int32 {
                 rows.contains(Int(channel)) ? channel - Int32(rows.lowerBound) : Int32(nMax)
             }
-            var list = [Group](), scales = [Lanes](), constants = [Int32]()
+            var list = [Group](), one = [Group](), scales = [Lanes](), constants = [Int32]()
             var g = 0
             while g < order.count {
                 let k = order[g]
@@ -80,14 +83,21 @@ struct FeatureGather: Sendable {
                 for i in 0..<L { scale[i] = features[k + i].scale }
                 let s = scales.firstIndex(of: scale) ?? scales.count
                 if s == scales.count { scales.append(scale) }
-                list.append(
-                    Group(
-                        output: Int32(g), feature: Int32(k), first: row(f.ia), firstPartner: f.jb, second: row(f.jb),
-                        secondPartner: f.ia, scale: Int32(s),
-                        whole: g + Lanes.scalarCount <= order.count && k + Lanes.scalarCount <= layout.length))
+                // The one term of a group with a channel outside the slot's rows goes first.
+                let (first, second) = row(f.ia) == Int32(nMax) ? (f.jb, f.ia) : (f.ia, f.jb)
+                let group = Group(
+                    output: Int32(g), feature: Int32(k), first: row(first), firstPartner: second, second: row(second),
+                    secondPartner: first, scale: Int32(s),
+                    whole: g + Lanes.scalarCount <= order.count && k + Lanes.scalarCount <= layout.length)
+                if group.second == Int32(nMax) { one.append(group) } else { list.append(group) }
                 g += L
             }
-            self.list = list
+            // The two-term groups are written first: a one-term group whose spill would land on a two-term group
+            // (written before it) writes its own lanes only.
+            let twoTermOutputs = Set(list.map(\.output))
+            for k in one.indices where twoTermOutputs.contains(one[k].output + Int32(L)) { one[k].whole = false }
+            self.twoTerms = list.count
+            self.list = list + one
             self.scales = scales
             self.constants = constants
         }

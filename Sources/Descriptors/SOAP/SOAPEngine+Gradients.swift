@@ -86,62 +86,64 @@ extension SOAPEngine {
         let x = target, y = target + length, z = y + length
         for constant in groups.constants { (x[Int(constant)], y[Int(constant)], z[Int(constant)]) = (0, 0, 0) }
         var sx = Lanes(), sy = Lanes(), sz = Lanes(), partial = SIMD3<Double>()
+        let ux = Lanes(repeating: unit.x), uy = Lanes(repeating: unit.y), uz = Lanes(repeating: unit.z)
+        // One group's three rows, from G[first][·] and, with `twoTerms`, G[second][·] (a one-term group skips the
+        // loads and products of its zero second term).
+        @inline(__always)
+        func form(_ group: FeatureGather.Groups.Group, scales: UnsafeBufferPointer<Lanes>, twoTerms: Bool) {
+            let p1 = Int(group.firstPartner) * W, n1 = Int(group.first) * W
+            let a1 = Lanes(loading: AT + n1)
+            var b = Lanes(loading: BT + n1) * Lanes(loading: V + p1)
+            var ex = a1 * Lanes(loading: WX + p1), ey = a1 * Lanes(loading: WY + p1), ez = a1 * Lanes(loading: WZ + p1)
+            if twoTerms {
+                let p2 = Int(group.secondPartner) * W, n2 = Int(group.second) * W
+                let a2 = Lanes(loading: AT + n2)
+                b = multiplyAdd(b, Lanes(loading: BT + n2), Lanes(loading: V + p2))
+                ex = multiplyAdd(ex, a2, Lanes(loading: WX + p2))
+                ey = multiplyAdd(ey, a2, Lanes(loading: WY + p2))
+                ez = multiplyAdd(ez, a2, Lanes(loading: WZ + p2))
+            }
+            let s = scales[Int(group.scale)] * inverse
+            let dx = s * multiplyAdd(ex, ux, b), dy = s * multiplyAdd(ey, uy, b), dz = s * multiplyAdd(ez, uz, b)
+            let o = Int(group.output), f = Int(group.feature)
+            if group.whole {
+                dx.store(to: x + o)
+                dy.store(to: y + o)
+                dz.store(to: z + o)
+                if let q {
+                    let qf = Lanes(loading: q + f)
+                    sx = multiplyAdd(sx, qf, dx)
+                    sy = multiplyAdd(sy, qf, dy)
+                    sz = multiplyAdd(sz, qf, dz)
+                }
+                if let center {
+                    (Lanes(loading: center + f) - dx).store(to: center + f)
+                    (Lanes(loading: center + D + f) - dy).store(to: center + D + f)
+                    (Lanes(loading: center + 2 * D + f) - dz).store(to: center + 2 * D + f)
+                }
+            } else {
+                // The group's own lanes, through the projection rows (free by now): a lane of a vector register read
+                // by index goes through the stack each time.
+                let lanes = ws.projection
+                dx.store(to: lanes)
+                dy.store(to: lanes + W)
+                dz.store(to: lanes + 2 * W)
+                for alpha in 0..<3 {
+                    let d = lanes + alpha * W, row = target + alpha * length + o
+                    var dot = 0.0
+                    for i in 0..<L {
+                        row[i] = d[i]
+                        if let q { dot += q[f + i] * d[i] }
+                        if let center { center[alpha * D + f + i] -= d[i] }
+                    }
+                    partial[alpha] += dot
+                }
+            }
+        }
         groups.list.withUnsafeBufferPointer { list in
             groups.scales.withUnsafeBufferPointer { scales in
-                for group in list {
-                    let p1 = Int(group.firstPartner) * W, p2 = Int(group.secondPartner) * W
-                    let n1 = Int(group.first) * W, n2 = Int(group.second) * W
-                    let a1 = Lanes(loading: AT + n1), a2 = Lanes(loading: AT + n2)
-                    let b = multiplyAdd(
-                        Lanes(loading: BT + n1) * Lanes(loading: V + p1), Lanes(loading: BT + n2), Lanes(loading: V + p2))
-                    let s = scales[Int(group.scale)] * inverse
-                    let dx =
-                        s
-                        * multiplyAdd(
-                            multiplyAdd(unit.x * b, a1, Lanes(loading: WX + p1)), a2, Lanes(loading: WX + p2))
-                    let dy =
-                        s
-                        * multiplyAdd(
-                            multiplyAdd(unit.y * b, a1, Lanes(loading: WY + p1)), a2, Lanes(loading: WY + p2))
-                    let dz =
-                        s
-                        * multiplyAdd(
-                            multiplyAdd(unit.z * b, a1, Lanes(loading: WZ + p1)), a2, Lanes(loading: WZ + p2))
-                    let o = Int(group.output), f = Int(group.feature)
-                    if group.whole {
-                        dx.store(to: x + o)
-                        dy.store(to: y + o)
-                        dz.store(to: z + o)
-                        if let q {
-                            let qf = Lanes(loading: q + f)
-                            sx = multiplyAdd(sx, qf, dx)
-                            sy = multiplyAdd(sy, qf, dy)
-                            sz = multiplyAdd(sz, qf, dz)
-                        }
-                        if let center {
-                            (Lanes(loading: center + f) - dx).store(to: center + f)
-                            (Lanes(loading: center + D + f) - dy).store(to: center + D + f)
-                            (Lanes(loading: center + 2 * D + f) - dz).store(to: center + 2 * D + f)
-                        }
-                    } else {
-                        // The group's own lanes, through the projection rows (free by now): a lane of a vector
-                        // register read by index goes through the stack each time.
-                        let lanes = ws.projection
-                        dx.store(to: lanes)
-                        dy.store(to: lanes + W)
-                        dz.store(to: lanes + 2 * W)
-                        for alpha in 0..<3 {
-                            let d = lanes + alpha * W, row = target + alpha * length + o
-                            var dot = 0.0
-                            for i in 0..<L {
-                                row[i] = d[i]
-                                if let q { dot += q[f + i] * d[i] }
-                                if let center { center[alpha * D + f + i] -= d[i] }
-                            }
-                            partial[alpha] += dot
-                        }
-                    }
-                }
+                for group in list[..<groups.twoTerms] { form(group, scales: scales, twoTerms: true) }
+                for group in list[groups.twoTerms...] { form(group, scales: scales, twoTerms: false) }
             }
         }
         return -(SIMD3(sx.sum(), sy.sum(), sz.sum()) + partial)

