@@ -7,11 +7,10 @@ import Testing
 
 @Suite("NPZ archives")
 struct NPZTests {
-    private func temporaryFile(_ name: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-npz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent(name).path
-    }
+    /// Each test's files, removed after it.
+    private let folder: TemporaryFolder
+
+    init() throws { folder = try TemporaryFolder(prefix: "swiftgap-npz") }
 
     @Test func readsWhatNumpyWrites() throws {
         let npz = try NPZReader(path: Fixtures.url("numpy_savez.npz").path)
@@ -24,7 +23,7 @@ struct NPZTests {
 
     @Test(arguments: [false, true])
     func roundTrip(zip64: Bool) throws {
-        let path = try temporaryFile("a.npz")
+        let path = folder.path("a.npz")
         var writer = NPZWriter()
         let values = (0..<1000).map { sin(Double($0)) * 1e-300 + Double($0) }
         writer.add("descriptors", values, shape: [10, 100])
@@ -50,7 +49,7 @@ struct NPZTests {
     }
 
     @Test func truncatedAndCorruptArchivesAreErrors() throws {
-        let path = try temporaryFile("b.npz")
+        let path = folder.path("b.npz")
         var writer = NPZWriter()
         writer.add("x", [1, 2, 3], shape: [3])
         try writer.write(to: path)

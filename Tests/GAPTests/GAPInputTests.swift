@@ -10,11 +10,10 @@ import Testing
 
 @Suite("GAP inputs, e0, sparse points and potential files")
 struct GAPInputTests {
-    private func temporaryPath(_ name: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-gap-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent(name).path
-    }
+    /// Each test's files, removed after it.
+    private let folder: TemporaryFolder
+
+    init() throws { folder = try TemporaryFolder(prefix: "swiftgap-gap") }
 
     private func fails(_ data: [Structure], _ settings: FitSettings = SiliconData.settings, _ check: (GAPError) -> Bool) {
         #expect {
@@ -102,7 +101,7 @@ struct GAPInputTests {
 
     @Test func potentialFileRoundTripsAndRejectsBadFiles() throws {
         let (gap, _) = GAPFitTests.silicon
-        let path = try temporaryPath("si.gap")
+        let path = folder.path("si.gap")
         let record = FitRecord(
             settings: SiliconData.settings, trainingFile: "test.xyz", trainingSHA256: "", trainingConfigurations: 1,
             observations: 1, reciprocalCondition: 1)
@@ -118,7 +117,7 @@ struct GAPInputTests {
         #expect(try lean.calculate(s) == (try gap.calculate(s)) && (try lean.localVariances(s)) == nil)
         // Truncated, corrupt, foreign and newer files are errors that say so.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let broken = try temporaryPath("broken.gap")
+        let broken = folder.path("broken.gap")
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: broken))
         #expect(throws: GAPError.self) { try GAPPotential.load(path: broken) }
         var other = NPZWriter()
