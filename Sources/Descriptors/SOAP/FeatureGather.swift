@@ -40,8 +40,8 @@ struct FeatureGather: Sendable {
             /// Index of the group's factors in `scales`.
             let scale: Int32
             /// A whole vector can be written from `output` (and read and written from `feature` in the descriptor and
-            /// an attached center's rows): the lanes past l_max are zero and land on features written after, or on
-            /// constant features (zero). Else only the group's own lanes are.
+            /// an attached center's rows): the lanes past l_max are zero and land on features written after them (in
+            /// the order of `list`), or on constant features (zero). Else only the group's own lanes are.
             var whole: Bool
         }
 
