@@ -78,6 +78,10 @@ struct SOAPDerivativeTests {
         Case(
             name: "QUIP molecule", soap: { try .quip(cutoff: 3.5, nMax: 4, lMax: 3, atomSigma: 0.5, speciesZ: [1, 6, 8]) },
             structure: ethanol),
+        // l_max 1: a block's vector of eight lanes spans several groups of two features.
+        Case(
+            name: "QUIP molecule, l_max 1",
+            soap: { try .quip(cutoff: 3.5, nMax: 3, lMax: 1, atomSigma: 0.5, speciesZ: [1, 6, 8]) }, structure: ethanol),
         Case(
             name: "QUIP periodic cell smaller than the cutoff",
             soap: { try .quip(cutoff: 5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14]) }, structure: siliconSmall),

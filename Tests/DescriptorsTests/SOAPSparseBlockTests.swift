@@ -167,25 +167,29 @@ struct SOAPSparseBlockTests {
     /// QUIP's layout (every l of a channel pair together, l fastest) lets a slot of one pair form its block group by
     /// group, for every pattern of a species and with one species, and each group covers its l_max + 1 features;
     /// DScribe's (n′ fastest) does not, nor the products of every channel of several species (the strain's).
-    @Test("the features of QUIP's layout form groups over l, DScribe's do not")
-    func featureGroups() throws {
-        let quip = try SOAP.quip(cutoff: 4, nMax: 3, lMax: 4, atomSigma: 0.5, speciesZ: [6, 7, 14]).engine
-        let single = try SOAP.quip(cutoff: 4, nMax: 3, lMax: 4, atomSigma: 0.5, speciesZ: [14]).engine
+    @Test("the features of QUIP's layout form groups over l, DScribe's do not", arguments: [4, 1])
+    func featureGroups(lMax: Int) throws {
+        let quip = try SOAP.quip(cutoff: 4, nMax: 3, lMax: lMax, atomSigma: 0.5, speciesZ: [6, 7, 14]).engine
+        let single = try SOAP.quip(cutoff: 4, nMax: 3, lMax: lMax, atomSigma: 0.5, speciesZ: [14]).engine
+        let L = lMax + 1
         #expect(quip.gathers[0].groups == nil)
         for gather in quip.gathers.dropFirst() + quip.speciesGathers + single.gathers {
             let groups = try #require(gather.groups)
-            #expect(groups.list.count * 5 + groups.constants.count == gather.scale.count)
+            #expect(groups.list.count * L + groups.constants.count == gather.scale.count)
             #expect(groups.list.allSatisfy { $0.first <= 3 && $0.second <= 3 })
             #expect(groups.list.contains { !$0.whole } && groups.list.contains { $0.whole })
-            // Two-term groups first, then one-term ones, whose term is the first; a whole vector written by a
-            // one-term group never lands on a two-term group (written before it).
+            // Two-term groups first, then one-term ones, whose term is the first; the eight lanes a whole one-term
+            // group writes never reach a two-term group (written before it), however many groups they span.
             let twoTerms = groups.list[..<groups.twoTerms], oneTerm = groups.list[groups.twoTerms...]
             #expect(twoTerms.allSatisfy { $0.first < 3 && $0.second < 3 })
             #expect(oneTerm.allSatisfy { $0.second == 3 })
-            let twoTermOutputs = Set(twoTerms.map(\.output))
-            #expect(oneTerm.allSatisfy { !$0.whole || !twoTermOutputs.contains($0.output + 5) })
+            let twoTermOutputs = twoTerms.map { Int($0.output) }
+            #expect(
+                oneTerm.allSatisfy { g in
+                    !g.whole || !twoTermOutputs.contains { $0 > Int(g.output) && $0 < Int(g.output) + 8 }
+                })
         }
-        let dscribe = try SOAP.dscribe(species: [6, 7, 14], cutoff: 4, nMax: 3, lMax: 4, atomSigma: 0.5).engine
+        let dscribe = try SOAP.dscribe(species: [6, 7, 14], cutoff: 4, nMax: 3, lMax: lMax, atomSigma: 0.5).engine
         #expect((dscribe.gathers + dscribe.speciesGathers).allSatisfy { $0.groups == nil })
     }
 }

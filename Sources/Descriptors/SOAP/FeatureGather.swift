@@ -92,10 +92,14 @@ struct FeatureGather: Sendable {
                 if group.second == Int32(nMax) { one.append(group) } else { list.append(group) }
                 g += L
             }
-            // The two-term groups are written first: a one-term group whose spill would land on a two-term group
-            // (written before it) writes its own lanes only.
-            let twoTermOutputs = Set(list.map(\.output))
-            for k in one.indices where twoTermOutputs.contains(one[k].output + Int32(L)) { one[k].whole = false }
+            // The two-term groups are written first: a one-term group whose lanes past l_max would land on a two-term
+            // group (written before it; with few l, a vector reaches past several groups) writes its own lanes only.
+            var twoTermLanes = [Bool](repeating: false, count: order.count)
+            for group in list { for i in 0..<L { twoTermLanes[Int(group.output) + i] = true } }
+            for k in one.indices where one[k].whole {
+                let o = Int(one[k].output)
+                one[k].whole = !twoTermLanes[(o + L)..<(o + Lanes.scalarCount)].contains(true)
+            }
             self.twoTerms = list.count
             self.list = list + one
             self.scales = scales
