@@ -34,8 +34,9 @@ struct FeatureGather: Sendable {
         struct Group: Sendable {
             /// Gathered index of the group's first feature (l = 0), and its index in the layout.
             let output: Int32, feature: Int32
-            /// n of G[ia][jb] and its partner jb; n of G[jb][ia] and its partner ia. n = n_max (a row of zeros) for a
-            /// channel outside the slot's rows.
+            /// n of one term, G[c][c′], and its partner c′; n of the other, G[c′][c], and its partner c. c is the
+            /// channel in the slot's rows when only one of the two is; n = n_max (a row of zeros) for a channel outside
+            /// them.
             let first: Int32, firstPartner: Int32, second: Int32, secondPartner: Int32
             /// Index of the group's factors in `scales`.
             let scale: Int32

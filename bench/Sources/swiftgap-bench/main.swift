@@ -150,7 +150,8 @@ struct SOAPBench: ParsableCommand {
         let setup = now() - t0
 
         // One call's output: the rows and, with derivatives, the blocks.
-        func call() throws -> (rows: DescriptorRows, blocks: SparseDerivatives?) {
+        typealias Output = (rows: DescriptorRows, blocks: SparseDerivatives?)
+        func call() throws -> Output {
             if derivatives {
                 let (q, d) = try soap.derivatives(frames, threads: threads)
                 return (q, d)
@@ -159,7 +160,7 @@ struct SOAPBench: ParsableCommand {
         }
         // (rows, derivative blocks, doubles stored for them; the rank-one vectors are the rows themselves, shared:
         // only the coefficients are extra).
-        func counts(_ out: (rows: DescriptorRows, blocks: SparseDerivatives?)) -> (rows: Int, blocks: Int, stored: Int) {
+        func counts(_ out: Output) -> (rows: Int, blocks: Int, stored: Int) {
             guard let d = out.blocks else { return (out.rows.count, 0, 0) }
             return (out.rows.count, d.count, d.values.count + (d.rankOne?.coefficients.count ?? 0))
         }
