@@ -27,6 +27,10 @@ struct PowerSpectrumPlan: Sendable {
     let blocks: [Block]
     /// Block after block, each block's runs in the order of its products.
     let runs: [Run]
+    /// Per block, the features it holds, when each block's are one contiguous range and the blocks hold every feature
+    /// (DScribe's layouts): a row is then written once, a block's range zeroed when the block is not formed. Nil
+    /// otherwise (QUIP's layout interleaves its blocks): the row is zeroed first.
+    let spans: [Range<Int>]?
 
     /// The plan of `layout` with `species` species of `nMax` channels each.
     init(layout: PowerSpectrumLayout, species: Int, nMax: Int) {
@@ -62,5 +66,13 @@ struct PowerSpectrumPlan: Sendable {
             return Block(a: pairs[b].x, b: pairs[b].y, runs: start..<(start + runsOfBlock[b].count))
         }
         runs = runsOfBlock.flatMap { $0 }
+        var lowest = [Int](repeating: Int.max, count: pairs.count), highest = [Int](repeating: -1, count: pairs.count)
+        var held = [Int](repeating: 0, count: pairs.count)
+        for (k, f) in features.enumerated() {
+            let b = blockIndex[SIMD2(Int(f.ia) / nMax, Int(f.jb) / nMax)]!
+            (lowest[b], highest[b], held[b]) = (min(lowest[b], k), max(highest[b], k), held[b] + 1)
+        }
+        let contiguous = pairs.indices.allSatisfy { highest[$0] - lowest[$0] + 1 == held[$0] }
+        spans = contiguous && features.count == layout.length ? pairs.indices.map { lowest[$0]..<(highest[$0] + 1) } : nil
     }
 }

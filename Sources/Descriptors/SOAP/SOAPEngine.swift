@@ -370,12 +370,19 @@ struct SOAPEngine: Sendable {
         for s in species.indices {
             ws.speciesPresent[s] = (s * nMax..<(s + 1) * nMax).contains { seen[$0] != 0 }
         }
-        out.update(repeating: 0, count: layout.length)
+        if plan.spans == nil { out.update(repeating: 0, count: layout.length) }
         // Per block whose species both have density: P_l[ia][jb] a vector of jb at a time, four rows ia together (four
         // independent sums over m, which share each load of X's columns). A vector past the block's last channel reads
         // the next channels, or X's trailing zeros, and so do rows past the block's last; those are not stored. Then
-        // the block's features are copied from the products while they are in cache.
-        for block in plan.blocks where ws.speciesPresent[block.a] && ws.speciesPresent[block.b] {
+        // the block's features are copied from the products while they are in cache, and their squares summed for
+        // the norm (the features of the blocks not formed are zero). A block not formed has its span zeroed when the
+        // plan has spans.
+        var squares = Lanes(), squareSum = 0.0
+        for (index, block) in plan.blocks.enumerated() {
+            guard ws.speciesPresent[block.a] && ws.speciesPresent[block.b] else {
+                if let span = plan.spans?[index] { (out + span.lowerBound).update(repeating: 0, count: span.count) }
+                continue
+            }
             let columns = X + block.b * nMax
             let rows = (block.a * nMax)..<((block.a + 1) * nMax)
             for l in 0...lMax {
@@ -405,14 +412,25 @@ struct SOAPEngine: Sendable {
             }
             for run in plan.runs[block.runs] {
                 let o = out + Int(run.output), step = Int(run.outputStride), p = P + Int(run.source), scale = run.scale
+                let count = Int(run.count)
+                var i = 0
                 if step == 1 {
-                    for i in 0..<Int(run.count) { o[i] = scale * p[i] }
-                } else {
-                    for i in 0..<Int(run.count) { o[i * step] = scale * p[i] }
+                    while i + Lanes.scalarCount <= count {
+                        let v = Lanes(repeating: scale) * Lanes(loading: p + i)
+                        v.store(to: o + i)
+                        squares = multiplyAdd(squares, v, v)
+                        i += Lanes.scalarCount
+                    }
+                }
+                while i < count {
+                    let v = scale * p[i]
+                    o[i * step] = v
+                    squareSum += v * v
+                    i += 1
                 }
             }
         }
-        let norm = Lanes.dot(out, out, layout.length).squareRoot()
+        let norm = (squares.sum() + squareSum).squareRoot()
         if normalise && norm > 0 {
             let inverse = 1 / norm
             for k in 0..<layout.length { out[k] *= inverse }
