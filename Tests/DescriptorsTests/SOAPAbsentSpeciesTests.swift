@@ -100,4 +100,18 @@ struct SOAPAbsentSpeciesTests {
         #expect(zeros > 0 && matched > 0 && largest > 0)
         #expect(worst <= 1e-13 * largest, "quip \(quip): worst \(worst) of \(largest)")
     }
+
+    /// Rows written into a caller's array that holds anything (here NaN) are those of a fresh one: in DScribe's
+    /// layout each feature is written once, the blocks of the absent species zeroed where they lie; in QUIP's the
+    /// row is zeroed first.
+    @Test("rows written into a used array: every feature written", arguments: [false, true])
+    func rowsIntoUsedArray(quip: Bool) throws {
+        let soap = try Self.soap([1, 6, 7, 8], quip: quip)
+        let centers = [(0..<Self.ethanol.count).map(SOAP.Center.atom)]
+        let fresh = try soap.create([Self.ethanol], at: centers, threads: 1)
+        var used = [Double](repeating: .nan, count: fresh.values.count)
+        try used.withUnsafeMutableBufferPointer { try soap.create([Self.ethanol], at: centers, threads: 1, into: $0) }
+        #expect(fresh.values.contains(0) && !used.contains(where: \.isNaN))
+        #expect(used == fresh.values)
+    }
 }
