@@ -72,7 +72,14 @@ public struct NeighborList: Sendable {
         let grid = direct != nil ? nil : try CellGrid(structure, cutoff: cutoff)
         let n = structure.count
         // The centers listed: all atoms, or the given ones in index order (each once).
-        let listed: [Int]? = centers.map { Array(Set($0.filter { (0..<n).contains($0) })).sorted() }
+        let listed: [Int]? = centers.map { given in
+            var sorted = given.filter { (0..<n).contains($0) }
+            sorted.sort()
+            var unique = [Int]()
+            unique.reserveCapacity(sorted.count)
+            for i in sorted where unique.last != i { unique.append(i) }
+            return unique
+        }
         let count = listed?.count ?? n
         let chunkCount = max(1, min(threads, count / 2048 + 1))
         let half = kind == .half

@@ -61,7 +61,7 @@ public struct Structure: Equatable, Sendable {
         for (i, r) in positions.enumerated() where !r.isFinite {
             throw .nonFinitePosition(atom: i)
         }
-        guard cell.matrix.rowMajor.allSatisfy(\.isFinite) else { throw .nonFiniteCell }
+        guard cell.matrix.rowMajor.allSatisfy({ $0.isFinite }) else { throw .nonFiniteCell }
         for axis in 0..<3 where pbc[axis] && norm(cell[axis]) == 0 {
             throw .periodicAlongZeroVector(axis: axis)
         }

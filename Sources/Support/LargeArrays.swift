@@ -10,6 +10,7 @@ public enum LargeArrays {
     public static let hugePageThreshold = 4 << 20
 
     /// An array of `count` elements filled by `fill`, which must initialise every element.
+    @inlinable
     public static func uninitialised<T>(_ count: Int, _ fill: (UnsafeMutablePointer<T>) -> Void) -> [T] {
         [T](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialised in
             adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * MemoryLayout<T>.stride)

@@ -8,6 +8,7 @@ public enum Parallel {
 
     /// `body(k)` for k in 0..<count, results in order. Items are split into `min(threads, count)`
     /// contiguous chunks; each chunk runs on one worker.
+    @inlinable
     public static func map<T: Sendable>(
         _ count: Int, threads: Int = defaultThreads, _ body: @Sendable (Int) -> T
     ) -> [T] {
@@ -36,9 +37,11 @@ extension Parallel {
 }
 
 /// Slots that concurrent workers fill, each slot written by exactly one worker.
-private final class ResultSlots<T>: @unchecked Sendable {
+@usableFromInline
+final class ResultSlots<T>: @unchecked Sendable {
     private let buffer: UnsafeMutableBufferPointer<T?>
 
+    @usableFromInline
     init(count: Int) {
         buffer = .allocate(capacity: count)
         buffer.initialize(repeating: nil)
@@ -49,8 +52,10 @@ private final class ResultSlots<T>: @unchecked Sendable {
         buffer.deallocate()
     }
 
+    @usableFromInline
     func store(_ value: T, at k: Int) { buffer[k] = value }
 
     /// The filled slots; every slot has been stored when `Parallel.map` calls this.
+    @usableFromInline
     func values() -> [T] { buffer.map { $0! } }
 }

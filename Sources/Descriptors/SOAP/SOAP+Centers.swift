@@ -45,7 +45,7 @@ extension SOAP {
 
     /// The number of rows of each structure at `centers`: one per center, or one when rows are averaged.
     public func rowCounts(at centers: [[Center]]) -> [Int] {
-        average == .off ? centers.map(\.count) : centers.map { _ in 1 }
+        average == .off ? centers.map { $0.count } : centers.map { _ in 1 }
     }
 
     /// Descriptor rows at the given centers and their analytic derivatives with respect to every atom

@@ -118,7 +118,7 @@ extension SOAP {
             do {
                 // Only the centers' pairs: a few centers in a large structure need not list every atom.
                 list = try NeighborList(
-                    s, cutoff: engine.basis.range, centers: centers.count < s.count ? centers.map(\.site) : nil, threads: 1)
+                    s, cutoff: engine.basis.range, centers: centers.count < s.count ? centers.map { $0.site } : nil, threads: 1)
             } catch {
                 throw .geometry(structure: index, error)
             }

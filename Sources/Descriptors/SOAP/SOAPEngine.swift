@@ -98,15 +98,14 @@ struct SOAPEngine: Sendable {
     /// list [0] (QUIP's default) puts every atom in channel 0.
     func speciesIndices(_ s: Structure, structure index: Int) throws(DescriptorError) -> [Int32] {
         if species == [0] { return [Int32](repeating: 0, count: s.count) }
-        var map = [Int: Int32]()
-        for (k, z) in species.enumerated() { map[z] = Int32(k) }
+        // A search of the few species per atom: building a dictionary cost more for small molecules.
         var out = [Int32]()
         out.reserveCapacity(s.count)
         for (atom, z) in s.atomicNumbers.enumerated() {
-            guard let k = map[z] else {
+            guard let k = species.firstIndex(of: z) else {
                 throw .unknownSpecies(structure: index, atom: atom, atomicNumber: z, known: species)
             }
-            out.append(k)
+            out.append(Int32(k))
         }
         return out
     }
