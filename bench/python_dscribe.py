@@ -13,6 +13,9 @@ What it measures
       lesson-crystals   the lesson's crystals (Cu fcc, Si diamond, NaCl rocksalt) with periodic SOAP(species
                         Cu Si Na Cl, r_cut 4, n_max 6, l_max 4): create on all atoms, derivatives (DScribe:
                         finite differences, as it does for periodic systems).
+      g2-molecules      the 85 molecules of ASE's G2 collection made of H, C, N and O only (558 atoms, at most
+                        14 per molecule), the lesson molecules' SOAP: create on every atom of the list in one call,
+                        the way a data set of small molecules is described.
       si1000            Si diamond 1000 atoms (5×5×5 conventional cells, a = 5.431 Å, rattled 0.05 Å, seed 3),
                         periodic SOAP(Si, r_cut 5, n_max 8, l_max 6): create on all atoms; derivatives on 20
                         centres (all 1000 atoms would make a 6 GB dense array in both packages).
@@ -33,6 +36,7 @@ import time
 
 import numpy as np
 from ase.build import bulk, molecule
+from ase.collections import g2
 
 import common
 import gap_common as gc
@@ -52,6 +56,7 @@ def cases(jobs):
     cluster = si.copy()
     cluster.pbc = False
     twenty = list(range(20))
+    organic = [m for m in g2 if set(m.numbers) <= {1, 6, 7, 8}]
 
     def both(name, **kwargs):
         return getattr(dscribe, name)(**kwargs), getattr(ours, name)(**kwargs)
@@ -69,6 +74,7 @@ def cases(jobs):
         ("lesson-crystals", "SOAP.create (all atoms)", crystal_soap,
          lambda d: [d.create(m, centers=list(range(len(m)))) for m in crystals]),
         ("lesson-crystals", "SOAP.derivatives", crystal_soap, lambda d: d.derivatives(crystals, n_jobs=jobs)),
+        ("g2-molecules", "SOAP.create (85 molecules)", mol_soap, lambda d: d.create(organic, n_jobs=jobs)),
         ("si1000", "SOAP.create (1000 centres)", si_soap, lambda d: d.create(si, n_jobs=jobs)),
         ("si1000", "SOAP.derivatives (20 centres)", si_soap, lambda d: d.derivatives(si, centers=twenty, n_jobs=jobs)),
         ("si1000-cluster", "SOAP.derivatives (20 centres)", cluster_soap,
