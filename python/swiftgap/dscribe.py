@@ -180,14 +180,13 @@ class SOAP:
             if bad.size:
                 raise IndexError(f"index {int(bad[0])} is out of bounds for a system of {n} atoms")
             return (centers.astype(np.int64) % n).tolist()
-        error = ValueError(
-            "The argument 'positions' should contain a non-empty one-dimensional list of atomic indices or a "
-            "two-dimensional list of cartesian coordinates with x, y and z components.")
         if isinstance(centers, (str, bytes)) or not hasattr(centers, "__iter__"):
-            raise error
+            raise self._centers_error()
         out = []
         for c in centers:
-            if isinstance(c, (int, np.integer, numbers.Integral)) and not isinstance(c, bool):
+            # Python and numpy integers first (np.where's indices): the ABC check of numbers.Integral is slow.
+            if type(c) is int or isinstance(c, np.integer) or (
+                    isinstance(c, numbers.Integral) and not isinstance(c, bool)):
                 c = int(c)
                 if c < -n or c >= n:
                     raise IndexError(f"index {c} is out of bounds for a system of {n} atoms")
@@ -198,10 +197,17 @@ class SOAP:
                     raise ValueError(f"center {list(c)} is not a finite point")
                 out.append(point)
             else:
-                raise error
+                raise self._centers_error()
         if not out:
-            raise error
+            raise self._centers_error()
         return out
+
+    @staticmethod
+    def _centers_error() -> ValueError:
+        """DScribe's error for centers that are neither atom indices nor points (made only when raised)."""
+        return ValueError(
+            "The argument 'positions' should contain a non-empty one-dimensional list of atomic indices or a "
+            "two-dimensional list of cartesian coordinates with x, y and z components.")
 
     def _all_centers(self, systems, centers):
         """The centers of every system for the library: None when all systems use all their atoms."""
