@@ -9,7 +9,8 @@ public enum LargeArrays {
     /// Arrays at least this large (in bytes) are advised to use huge pages.
     public static let hugePageThreshold = 4 << 20
 
-    /// An array of `count` elements filled by `fill`, which must initialise every element.
+    /// An array of `count` elements filled by `fill`, which must initialise every element. Inlinable for the same
+    /// reason as `Parallel.map`.
     @inlinable
     public static func uninitialised<T>(_ count: Int, _ fill: (UnsafeMutablePointer<T>) -> Void) -> [T] {
         [T](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialised in
