@@ -95,7 +95,8 @@ public func swiftgapDescriptorDerivatives(
         }
         let blockSink = DenseBlockSink(
             outputs: targets, rowCounts: expected, slotOfAtom: slotOf, firstAtom: firstAtom, slots: slots, features: D)
-        let computed = try request.derivatives(structures, attach: attach != 0, threads: Int(threads), blocks: blockSink.write)
+        let computed = try request.derivatives(
+            structures, attach: attach != 0, threads: Int(threads), blocks: blockSink.destination)
         try DescriptorRequest.deliver(computed, structures: structures.count, expected: expected, into: rows)
     }
 }

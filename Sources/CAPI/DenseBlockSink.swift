@@ -1,6 +1,6 @@
 import Descriptors
 
-/// Writes derivative blocks into the caller's dense per-structure arrays of shape (rows, slots, 3, features): the
+/// Places derivative blocks in the caller's dense per-structure arrays of shape (rows, slots, 3, features): the
 /// block of (structure k, row r, atom a) at `outputs[k]` + ((r · slots[k] + slot) · 3 · features), slot being
 /// `slotOfAtom[firstAtom[k] + a]`. Blocks of atoms without a slot (−1), or of rows past the caller's count (an
 /// error the caller reports once the rows are known), are dropped: nothing is written out of bounds.
@@ -26,11 +26,11 @@ final class DenseBlockSink: @unchecked Sendable {
         self.features = features
     }
 
-    /// Copies one block to its place (the `DerivativeBlockSink` of the caller's arrays).
-    func write(structure k: Int, row: Int, atom: Int, block: UnsafePointer<Double>) {
+    /// The place of one block in the caller's arrays, nil for a block it does not take (the `DerivativeBlockSink`
+    /// of the caller's arrays).
+    func destination(structure k: Int, row: Int, atom: Int) -> UnsafeMutablePointer<Double>? {
         let slot = Int(slotOfAtom[firstAtom[k] + atom])
-        guard slot >= 0, row < rowCounts[k], let output = outputs[k] else { return }
-        let width = 3 * features
-        (output + (row * Int(slots[k]) + slot) * width).update(from: block, count: width)
+        guard slot >= 0, row < rowCounts[k], let output = outputs[k] else { return nil }
+        return output + (row * Int(slots[k]) + slot) * 3 * features
     }
 }

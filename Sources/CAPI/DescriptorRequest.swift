@@ -58,8 +58,8 @@ struct DescriptorRequest {
         }
     }
 
-    /// Rows of `structures`, their derivative blocks handed to `sink` as they are computed (SOAP) or once all are
-    /// (the other descriptors); `attach` moves an atom's center with it (SOAP).
+    /// Rows of `structures`, their derivative blocks written where `sink` says as they are computed (SOAP) or once
+    /// all are (the other descriptors); `attach` moves an atom's center with it (SOAP).
     /// - Throws: as `create`.
     func derivatives(
         _ structures: [Structure], attach: Bool, threads: Int, blocks sink: @escaping DerivativeBlockSink

@@ -66,10 +66,10 @@ extension SOAP {
         return (out.rows, out.derivatives)
     }
 
-    /// As `derivatives(_:at:attach:threads:)`, with each derivative block handed to `blocks` as soon as its center
-    /// is done instead of stored: a caller writing the blocks into arrays of its own never holds them twice. Each
-    /// worker thread forms its center's blocks in a buffer it reuses, so no fresh memory is touched for them.
-    /// Averaged rows hand theirs once the whole structure is done.
+    /// As `derivatives(_:at:attach:threads:)`, with each derivative block written where `blocks` says (a caller's
+    /// arrays of its own) as its center is formed, instead of stored: the blocks are neither held twice nor copied.
+    /// A block `blocks` does not take goes to a buffer each worker thread reuses. Averaged rows are written once the
+    /// whole structure is done.
     /// - Returns: the descriptor rows.
     /// - Throws: as `derivatives(_:at:attach:threads:)`.
     public func derivatives(

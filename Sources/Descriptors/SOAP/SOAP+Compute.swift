@@ -291,9 +291,13 @@ extension SOAP {
             let strainRows = out.e.map { $0 + row * 9 * D }
             let output: SOAPEngine.GradientOutput
             if let sink = out.sink {
+                // Each block straight into the caller's place for it; a block the caller does not take into the
+                // workspace's room for it (an attached center's rows are summed in theirs).
                 let blocks = ws.denseBlocks(count: ws.slotAtoms.count * 3 * D)
-                engine.powerSpectrumGradients(ws, output: .dense(blocks), strain: strainRows, descriptor: q, norm: norm)
-                for (k, atom) in ws.slotAtoms.enumerated() { sink(p.index, c, atom, blocks + k * 3 * D) }
+                let targets = ws.slotTargets(ws.slotAtoms.count)
+                for (k, atom) in ws.slotAtoms.enumerated() { targets[k] = sink(p.index, c, atom) ?? blocks + k * 3 * D }
+                engine.powerSpectrumGradients(
+                    ws, output: .denseSlots(targets), strain: strainRows, descriptor: q, norm: norm)
                 continue
             } else if let start = out.blockStart {
                 assert(ws.slotPatterns == p.blockPatterns[c], "slot patterns must match the planned output")

@@ -283,6 +283,8 @@ extension SOAPEngine {
     enum GradientOutput {
         /// One 3 × length block per slot, one after another: gradients of q̂ when the layout normalises.
         case dense(UnsafeMutablePointer<Double>)
+        /// As `dense`, slot k's block at the k-th address (a caller's arrays, each block where it belongs).
+        case denseSlots(UnsafePointer<UnsafeMutablePointer<Double>>)
         /// Each slot's block in the features of its pattern (x, y, z rows, see `SparseDerivatives`), one after
         /// another. When the layout normalises, a block holds ∂q/‖q‖ and `rankOne` receives its three
         /// coefficients c_α = −q̂ · ∂_αq/‖q‖, so that ∂_αq̂ = ∂_αq/‖q‖ + c_α q̂.
@@ -318,19 +320,23 @@ extension SOAPEngine {
         let (atoms, rankOne, dense): (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?, Bool) =
             switch output {
             case let .dense(atoms): (atoms, nil, true)
+            case let .denseSlots(targets): (targets[0], nil, true)
             case let .sparse(atoms, rankOne): (atoms, rankOne, false)
             }
+        var slotTargets: UnsafePointer<UnsafeMutablePointer<Double>>? = nil
+        if case let .denseSlots(targets) = output { slotTargets = targets }
         if attached {
             atoms.update(repeating: 0, count: 3 * D)
             rankOne?.update(repeating: 0, count: 3)
         }
         // An attached center's rank-one coefficients, when its dense rows get them at the end.
         var centerCoefficients = SIMD3<Double>()
-        var target = atoms
+        var next = atoms
         for slot in 0..<ws.slotAtoms.count {
             let table = gatherTable(ws, slot: slot)
             let length = dense ? D : table.scale.count
-            defer { target += 3 * length }
+            let target = slotTargets?[slot] ?? next
+            defer { next += 3 * length }
             let rows = ws.rows(ofSlot: slot)
             // A slot of one pair (an atom of a cell larger than the cutoff) without strain is formed group by group
             // when the layout allows; any other from the products of its pairs (an attached center's slot has none).

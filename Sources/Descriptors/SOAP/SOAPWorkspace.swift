@@ -79,6 +79,8 @@ final class Workspace {
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
     /// A center's dense derivative blocks, for a caller that takes them as they are computed (`denseBlocks(count:)`).
     private var denseBlockBuffer = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+    /// Where each slot's dense block goes, for such a caller (`slotTargets(_:)`).
+    private var slotTargetBuffer = UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>>(start: nil, count: 0)
     private var slotOfAtom: [Int32] = []
     /// Atoms of the slots in use, in slot order; the center's atom comes first.
     private(set) var slotAtoms: [Int] = []
@@ -146,6 +148,7 @@ final class Workspace {
         freePairs()
         derivativeProducts?.deallocate()
         denseBlockBuffer.deallocate()
+        slotTargetBuffer.deallocate()
     }
 
     /// Room for `count` doubles of a center's dense derivative blocks, kept between centers (grown when short).
@@ -155,6 +158,15 @@ final class Workspace {
             denseBlockBuffer = .allocate(capacity: max(count, 1))
         }
         return denseBlockBuffer.baseAddress!
+    }
+
+    /// Room for the addresses of `count` slots' dense blocks, kept between centers (grown when short).
+    func slotTargets(_ count: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<Double>> {
+        if slotTargetBuffer.count < max(count, 1) {
+            slotTargetBuffer.deallocate()
+            slotTargetBuffer = .allocate(capacity: max(count, 1))
+        }
+        return slotTargetBuffer.baseAddress!
     }
 
     /// Doubles a cached pair holds: its harmonics, their gradients, the radial factors (A as a row and ln-major, B),
