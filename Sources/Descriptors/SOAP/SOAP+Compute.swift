@@ -291,10 +291,11 @@ extension SOAP {
             let strainRows = out.e.map { $0 + row * 9 * D }
             let output: SOAPEngine.GradientOutput
             if let sink = out.sink {
-                // Each block straight into the caller's place for it; a block the caller does not take into the
-                // workspace's room for it (an attached center's rows are summed in theirs).
+                // Each block formed in the caller's place for it; one the caller does not take (an attached center's
+                // too, whose rows are summed while the others are formed) in the workspace's room for it.
                 let blocks = ws.denseBlocks(count: ws.slotAtoms.count * 3 * D)
                 let targets = ws.slotTargets(ws.slotAtoms.count)
+                targets[0] = blocks  // a valid first address even for a center without slots
                 for (k, atom) in ws.slotAtoms.enumerated() { targets[k] = sink(p.index, c, atom) ?? blocks + k * 3 * D }
                 engine.powerSpectrumGradients(
                     ws, output: .denseSlots(targets), strain: strainRows, descriptor: q, norm: norm)

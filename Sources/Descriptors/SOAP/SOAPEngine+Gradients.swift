@@ -317,14 +317,14 @@ extension SOAPEngine {
         if ws.strain {
             for c in ws.rows(ofSlot: nil) { addProducts(ws, row: c, toSlot: false, assign: false, strain: true) }
         }
-        let (atoms, rankOne, dense): (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?, Bool) =
-            switch output {
-            case let .dense(atoms): (atoms, nil, true)
-            case let .denseSlots(targets): (targets[0], nil, true)
-            case let .sparse(atoms, rankOne): (atoms, rankOne, false)
-            }
-        var slotTargets: UnsafePointer<UnsafeMutablePointer<Double>>? = nil
-        if case let .denseSlots(targets) = output { slotTargets = targets }
+        // The first slot's block (an attached center's), each slot's when they lie apart, and the rank-one coefficients.
+        let (atoms, slotTargets, rankOne, dense):
+            (UnsafeMutablePointer<Double>, UnsafePointer<UnsafeMutablePointer<Double>>?, UnsafeMutablePointer<Double>?, Bool) =
+                switch output {
+                case let .dense(atoms): (atoms, nil, nil, true)
+                case let .denseSlots(targets): (targets[0], targets, nil, true)
+                case let .sparse(atoms, rankOne): (atoms, nil, rankOne, false)
+                }
         if attached {
             atoms.update(repeating: 0, count: 3 * D)
             rankOne?.update(repeating: 0, count: 3)
