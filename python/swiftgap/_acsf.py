@@ -3,14 +3,13 @@ checks, methods, output shapes and types. Derivatives are analytic (DScribe take
 like DScribe's they need `attach=True`."""
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 from ase import Atoms
 
 from ._descriptor import (
-    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, output, species_numbers,
-    split_rows, thread_count,
+    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, is_atom_index, output,
+    species_numbers, split_rows, thread_count,
 )
 from ._structures import cell_volume
 
@@ -142,7 +141,7 @@ class ACSF:
             raise ValueError("ACSF centers are a list of atom indices.")
         out = []
         for c in centers:
-            if not isinstance(c, (int, np.integer, numbers.Integral)) or isinstance(c, bool):
+            if not is_atom_index(c):
                 raise ValueError(f"ACSF centers are atom indices, not {c!r}.")
             if c < -len(system) or c >= len(system):
                 raise IndexError(f"index {c} is out of bounds for a system of {len(system)} atoms")

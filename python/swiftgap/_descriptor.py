@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import json
+import numbers
 import os
 from ctypes import c_int64, c_void_p
 from typing import List, Optional, Sequence
@@ -36,6 +37,13 @@ def _hyperthreaded() -> bool:
             return f.read().strip() == "1"
     except OSError:
         return False
+
+
+def is_atom_index(value) -> bool:
+    """Whether a center is an atom index: a Python or numpy integer, not a bool. Python's and numpy's integers are
+    tested first (np.where's indices): the ABC check of numbers.Integral is slow."""
+    return type(value) is int or isinstance(value, np.integer) or (
+        isinstance(value, numbers.Integral) and not isinstance(value, bool))
 
 
 def displaced_indices(n_atoms: int, include, exclude) -> np.ndarray:

@@ -12,7 +12,6 @@ ValueError): `rbf="polynomial"`, `compression` modes "mu2" and "mu1nu1", `specie
 from __future__ import annotations
 
 import copy
-import numbers
 from typing import Optional
 
 import numpy as np
@@ -21,8 +20,8 @@ from ase.data import atomic_numbers as _symbol_numbers
 
 from ._acsf import ACSF
 from ._descriptor import (
-    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, output, species_numbers,
-    split_rows, thread_count,
+    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, is_atom_index, output,
+    species_numbers, split_rows, thread_count,
 )
 from ._matrices import CoulombMatrix, EwaldSumMatrix, SineMatrix
 from ._structures import cell_volume
@@ -184,9 +183,7 @@ class SOAP:
             raise self._centers_error()
         out = []
         for c in centers:
-            # Python and numpy integers first (np.where's indices): the ABC check of numbers.Integral is slow.
-            if type(c) is int or isinstance(c, np.integer) or (
-                    isinstance(c, numbers.Integral) and not isinstance(c, bool)):
+            if is_atom_index(c):
                 c = int(c)
                 if c < -n or c >= n:
                     raise IndexError(f"index {c} is out of bounds for a system of {n} atoms")

@@ -37,6 +37,8 @@ struct PowerSpectrumPlan: Sendable {
         let K = species * nMax
         func source(_ f: PowerSpectrumLayout.Feature) -> Int { Int(f.l) * K * K + Int(f.ia) * K + Int(f.jb) }
         var blockIndex = [SIMD2<Int>: Int](), pairs = [SIMD2<Int>](), runsOfBlock = [[Run]]()
+        // Per block, its lowest and highest feature and how many it holds (for `spans`).
+        var lowest = [Int](), highest = [Int](), held = [Int]()
         // In the order of the products, each feature extends its block's last run when it reads the next product
         // with the same factor, at the same output step (contiguous products leave no room for another block's).
         let features = layout.features
@@ -48,7 +50,11 @@ struct PowerSpectrumPlan: Sendable {
                 blockIndex[pair] = b
                 pairs.append(pair)
                 runsOfBlock.append([])
+                lowest.append(k)
+                highest.append(k)
+                held.append(0)
             }
+            (lowest[b], highest[b], held[b]) = (min(lowest[b], k), max(highest[b], k), held[b] + 1)
             if let last = runsOfBlock[b].last, last.scale == f.scale, Int(last.source + last.count) == source(f),
                 k > Int(last.output), last.count == 1 || k == Int(last.output + last.count * last.outputStride)
             {
@@ -66,12 +72,6 @@ struct PowerSpectrumPlan: Sendable {
             return Block(a: pairs[b].x, b: pairs[b].y, runs: start..<(start + runsOfBlock[b].count))
         }
         runs = runsOfBlock.flatMap { $0 }
-        var lowest = [Int](repeating: Int.max, count: pairs.count), highest = [Int](repeating: -1, count: pairs.count)
-        var held = [Int](repeating: 0, count: pairs.count)
-        for (k, f) in features.enumerated() {
-            let b = blockIndex[SIMD2(Int(f.ia) / nMax, Int(f.jb) / nMax)]!
-            (lowest[b], highest[b], held[b]) = (min(lowest[b], k), max(highest[b], k), held[b] + 1)
-        }
         let contiguous = pairs.indices.allSatisfy { highest[$0] - lowest[$0] + 1 == held[$0] }
         spans = contiguous && features.count == layout.length ? pairs.indices.map { lowest[$0]..<(highest[$0] + 1) } : nil
     }
