@@ -14,7 +14,7 @@ final class HeldExpansions: @unchecked Sendable {
     var capacity: Int { spaces.count }
     /// The batch's descriptor rows, one after another.
     private let descriptors: UnsafeMutablePointer<Double>
-    /// Each row's norm before normalisation.
+    /// Each row's norm before normalisation (0 when the layout does not normalise).
     private let norms: UnsafeMutablePointer<Double>
 
     /// Most centers held at once, and most cached pair factors (doubles) a batch may hold beyond its first center.

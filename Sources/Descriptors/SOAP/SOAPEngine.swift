@@ -353,7 +353,7 @@ struct SOAPEngine: Sendable {
     /// The power spectrum of `ws.coefficients` in the layout's order, written to `out` (layout.length, zeros past
     /// the layout's features), formed as `plan` says: only the species blocks whose species both have density at
     /// the center.
-    /// Returns the norm before normalisation.
+    /// Returns the norm ‖q‖ before normalisation when the layout normalises (what its gradients need), else 0.
     @discardableResult
     func powerSpectrum(_ ws: Workspace, into out: UnsafeMutablePointer<Double>) -> Double {
         let K = channels, nMax = self.nMax, lmCount = (lMax + 1) * (lMax + 1)
@@ -373,10 +373,10 @@ struct SOAPEngine: Sendable {
         // Per block whose species both have density: P_l[ia][jb] a vector of jb at a time, four rows ia together (four
         // independent sums over m, which share each load of X's columns). A vector past the block's last channel reads
         // the next channels, or X's trailing zeros, and so do rows past the block's last; those are not stored. Then
-        // the block's features are copied from the products while they are in cache, and their squares summed for
-        // the norm (the features of the blocks not formed are zero). A block not formed has its span zeroed when the
-        // plan has spans.
-        var squares = Lanes(), squareSum = 0.0
+        // the block's features are copied from the products while they are in cache. A block not formed has its span
+        // zeroed when the plan has spans. The norm, for a layout that normalises, is one vector pass over the row
+        // after: summed during the copy, DScribe's runs (a feature every l_max + 1, copied one at a time) made each
+        // feature wait for the last one's square to be added.
         for (index, block) in plan.blocks.enumerated() {
             guard ws.speciesPresent[block.a] && ws.speciesPresent[block.b] else {
                 if let span = plan.spans?[index] { (out + span.lowerBound).update(repeating: 0, count: span.count) }
@@ -415,22 +415,19 @@ struct SOAPEngine: Sendable {
                 var i = 0
                 if step == 1 {
                     while i + Lanes.scalarCount <= count {
-                        let v = Lanes(repeating: scale) * Lanes(loading: p + i)
-                        v.store(to: o + i)
-                        squares = multiplyAdd(squares, v, v)
+                        (Lanes(repeating: scale) * Lanes(loading: p + i)).store(to: o + i)
                         i += Lanes.scalarCount
                     }
                 }
                 while i < count {
-                    let v = scale * p[i]
-                    o[i * step] = v
-                    squareSum += v * v
+                    o[i * step] = scale * p[i]
                     i += 1
                 }
             }
         }
-        let norm = (squares.sum() + squareSum).squareRoot()
-        if normalise && norm > 0 {
+        guard normalise else { return 0 }
+        let norm = Lanes.dot(out, out, layout.length).squareRoot()
+        if norm > 0 {
             let inverse = 1 / norm
             for k in 0..<layout.length { out[k] *= inverse }
         }
