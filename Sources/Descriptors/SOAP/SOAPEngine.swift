@@ -374,9 +374,9 @@ struct SOAPEngine: Sendable {
         // independent sums over m, which share each load of X's columns). A vector past the block's last channel reads
         // the next channels, or X's trailing zeros, and so do rows past the block's last; those are not stored. Then
         // the block's features are copied from the products while they are in cache. A block not formed has its span
-        // zeroed when the plan has spans. The norm, for a layout that normalises, is one vector pass over the row
-        // after: summed during the copy, DScribe's runs (a feature every l_max + 1, copied one at a time) made each
-        // feature wait for the last one's square to be added.
+        // zeroed when the plan has spans. The norm is needed only by a layout that normalises (QUIP's, not DScribe's):
+        // one vector pass over the row after the copy (summed during it, each feature of a short run, copied one at a
+        // time, waited for the last one's square to be added).
         for (index, block) in plan.blocks.enumerated() {
             guard ws.speciesPresent[block.a] && ws.speciesPresent[block.b] else {
                 if let span = plan.spans?[index] { (out + span.lowerBound).update(repeating: 0, count: span.count) }
