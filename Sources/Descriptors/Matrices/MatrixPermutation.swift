@@ -24,11 +24,7 @@ public enum MatrixPermutation: Sendable, Equatable {
             return Array(0..<n)
         case .sortedL2:
             let norms = Self.rowNorms(m, n: n)
-            // Norms equal to rounding (mirror-image atoms sum the same terms in another order) count as ties.
-            return Array(0..<n).sorted { a, b in
-                let tie = abs(norms[a] - norms[b]) <= 1e-12 * max(norms[a], norms[b])
-                return tie ? a < b : norms[a] > norms[b]
-            }
+            return Array(0..<n).sorted { a, b in Self.tie(norms[a], norms[b]) ? a < b : norms[a] > norms[b] }
         case let .random(sigma, seed):
             var rng = SeededGenerator(seed: seed &+ UInt64(structure) &* 0x9E37_79B9_7F4A_7C15)
             let noisy = Self.rowNorms(m, n: n).map { $0 + sigma * rng.normal() }
@@ -36,8 +32,19 @@ public enum MatrixPermutation: Sendable, Equatable {
         }
     }
 
+    /// Runs of consecutive rows of the ordered matrix (positions in `order`, from `rowOrder`) whose atoms' rows have
+    /// tied norms: where `.sortedL2` ordered by atom index alone. Empty for every other permutation.
+    func tiedRuns(_ m: [Double], n: Int, order: [Int]) -> [Range<Int>] {
+        guard self == .sortedL2 else { return [] }
+        let norms = Self.rowNorms(m, n: n)
+        return Descriptors.tiedRuns(count: n) { k in Self.tie(norms[order[k]], norms[order[k - 1]]) }
+    }
+
+    /// Norms equal to rounding (mirror-image atoms sum the same terms in another order) count as ties.
+    private static func tie(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-12 * max(x, y) }
+
     /// The L2 norm of each row of the n × n row-major matrix `m`.
-    private static func rowNorms(_ m: [Double], n: Int) -> [Double] {
+    static func rowNorms(_ m: [Double], n: Int) -> [Double] {
         (0..<n).map { i in (0..<n).reduce(0.0) { $0 + m[i * n + $1] * m[i * n + $1] }.squareRoot() }
     }
 }
