@@ -88,22 +88,9 @@ struct CoulombMatrixTests {
         let cm = try CoulombMatrix(nAtomsMax: 6, permutation: Self.permutation(permutation))
         let (_, d) = try cm.derivatives([s])
         let D = cm.numberOfFeatures
-        let h = 1e-6
-        var worst = 0.0, largest = 0.0
-        for atom in 0..<s.count {
-            for axis in 0..<3 {
-                var plus = s, minus = s
-                plus.positions[atom][axis] += h
-                minus.positions[atom][axis] -= h
-                let qp = try cm.create([plus]).values, qm = try cm.create([minus]).values
-                let block = d.block(atom)
-                for f in 0..<D {
-                    let difference = (qp[f] - qm[f]) / (2 * h)
-                    worst = max(worst, abs(difference - block[block.startIndex + axis * D + f]))
-                    largest = max(largest, abs(difference))
-                }
-            }
-        }
+        let (worst, largest) = try positionFiniteDifferences(
+            s, h: 1e-6, features: D, create: { try cm.create([$0]) },
+            analytic: { _, atom, axis, f in d.block(atom)[d.block(atom).startIndex + axis * D + f] })
         #expect(worst < 1e-5 * largest, "\(molecule), \(permutation): \(worst) of \(largest)")
     }
 
