@@ -80,3 +80,9 @@ func matrixFiniteDifferenceError(_ descriptor: some Descriptor, _ s: Structure, 
         analytic: { _, atom, axis, f in d.block(atom)[d.block(atom).startIndex + axis * D + f] })
     return worst / max(scale, 1e-300)
 }
+
+/// A water molecule in a 5 Å cubic box with a mirror plane through its O (x = 2.5 Å): its two H's rows tie in the
+/// sorted order of a periodic matrix descriptor.
+let mirroredWaterInABox = Structure(
+    atomicNumbers: [8, 1, 1], positions: [SIMD3(2.5, 2.5, 2.5), SIMD3(3.3, 3.1, 2.5), SIMD3(1.7, 3.1, 2.5)],
+    cell: .orthorhombic(SIMD3(5, 5, 5)), pbc: .all)

@@ -44,6 +44,14 @@ struct SineMatrixTests {
         }
     }
 
+    /// Rows that tie in the sorted order (a mirror-symmetric water in a box): the derivatives are the limit of central
+    /// differences, which mix the orders a step forward and a step back give (see `InteractionMatrix`).
+    @Test func derivativesAtTiesAreCentralDifferences() throws {
+        let error = try matrixFiniteDifferenceError(
+            try SineMatrix(nAtomsMax: 3, permutation: .sortedL2), mirroredWaterInABox, h: 1e-6)
+        #expect(error < 1e-5, "\(error)")
+    }
+
     @Test func invariantUnderTranslationLatticeShiftsAndSortedPermutation() throws {
         let s = Self.triclinic
         let sm = try SineMatrix(nAtomsMax: 6, permutation: .sortedL2)
