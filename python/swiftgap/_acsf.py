@@ -3,7 +3,6 @@ checks, methods, output shapes and types. Derivatives are analytic (DScribe take
 like DScribe's they need `attach=True`."""
 from __future__ import annotations
 
-
 import numpy as np
 from ase import Atoms
 

@@ -120,8 +120,11 @@ extension InteractionMatrix {
         guard gradients else { return (row, []) }
         var position = [Int](repeating: 0, count: n)
         for (a, atom) in order.enumerated() { position[atom] = a }
-        let ties = permutation.tiedRuns(m.values, n: n, order: order)
-        let norms = ties.isEmpty ? [] : MatrixPermutation.rowNorms(m.values, n: n)
+        let norms = permutation == .sortedL2 ? MatrixPermutation.rowNorms(m.values, n: n) : []
+        // Each tied run's atoms (in their order at the structure) and the rate below which a step does not sort them.
+        let ties = permutation.tiedRuns(norms: norms, order: order).map { run in
+            (run: run, atoms: Array(order[run]), tolerance: 1e-9 * norms[order[run.lowerBound]])
+        }
         var blocks = [[Double]](repeating: [Double](repeating: 0, count: 3 * D), count: n)
         // Entry (a, j) moves with r_a by g_aj, entry (j, a) by −g_ja: the block of atom a along `axis` with rows and
         // columns at `at`, times `weight`.
@@ -134,9 +137,8 @@ extension InteractionMatrix {
         var forward = position, backward = position
         for a in 0..<n {
             for axis in 0..<3 {
-                for run in ties {
+                for (run, atoms, tolerance) in ties {
                     // ∂‖M_i‖ = Σ_j M_ij ∂M_ij / ‖M_i‖ for each tied row i as atom a moves along the axis.
-                    let atoms = Array(order[run])
                     let rates = atoms.map { i in
                         let change =
                             i == a
@@ -144,7 +146,6 @@ extension InteractionMatrix {
                             : -m.values[i * n + a] * m.gradients[i * n + a][axis]
                         return change / norms[i]
                     }
-                    let tolerance = 1e-9 * norms[atoms[0]]
                     Self.place(atoms, rates: rates, first: run.lowerBound, forward: true, tolerance: tolerance, into: &forward)
                     Self.place(atoms, rates: rates, first: run.lowerBound, forward: false, tolerance: tolerance, into: &backward)
                 }
@@ -197,9 +198,10 @@ extension InteractionMatrix {
         guard gradients, n > 0 else { return (row, []) }
         // Runs of outputs with equal eigenvalues (to rounding: LAPACK's are accurate to about n ε max |λ|).
         let scale = eigen.values.map(abs).max() ?? 0
+        // Each cluster's first output and its eigenvalues' indices.
         let clusters = tiedRuns(count: n) { k in
             abs(eigen.values[order[k]] - eigen.values[order[k - 1]]) <= 1e-10 * scale
-        }
+        }.map { (first: $0.lowerBound, members: Array(order[$0])) }
         var blocks = [[Double]](repeating: [Double](repeating: 0, count: 3 * D), count: n)
         var g = Matrix(rows: n, columns: n)
         for axis in 0..<3 {
@@ -209,9 +211,9 @@ extension InteractionMatrix {
                 for (k, e) in order.enumerated() {
                     blocks[a][axis * D + k] = 2 * eigen.vectors[a, e] * w[a, e]
                 }
-                for cluster in clusters {
+                for (first, members) in clusters {
                     // (V_Cᵀ ∂M V_C)_pq = v_p,a (g_a · v_q) + v_q,a (g_a · v_p), for ∂M of atom a along the axis.
-                    let members = Array(order[cluster]), size = members.count
+                    let size = members.count
                     var projected = Matrix(rows: size, columns: size)
                     for p in 0..<size {
                         for q in 0..<size {
@@ -224,7 +226,7 @@ extension InteractionMatrix {
                     let sign = eigen.values[members[0]] < 0 ? -1.0 : 1.0
                     let nu = split.values.map { sign * $0 }.sorted(by: >)
                     for k in 0..<size {
-                        blocks[a][axis * D + cluster.lowerBound + k] = sign * (nu[k] + nu[size - 1 - k]) / 2
+                        blocks[a][axis * D + first + k] = sign * (nu[k] + nu[size - 1 - k]) / 2
                     }
                 }
             }

@@ -33,11 +33,10 @@ public enum MatrixPermutation: Sendable, Equatable {
     }
 
     /// Runs of consecutive rows of the ordered matrix (positions in `order`, from `rowOrder`) whose atoms' rows have
-    /// tied norms: where `.sortedL2` ordered by atom index alone. Empty for every other permutation.
-    func tiedRuns(_ m: [Double], n: Int, order: [Int]) -> [Range<Int>] {
+    /// tied `norms` (`rowNorms`): where `.sortedL2` ordered by atom index alone. Empty for every other permutation.
+    func tiedRuns(norms: [Double], order: [Int]) -> [Range<Int>] {
         guard self == .sortedL2 else { return [] }
-        let norms = Self.rowNorms(m, n: n)
-        return Descriptors.tiedRuns(count: n) { k in Self.tie(norms[order[k]], norms[order[k - 1]]) }
+        return Descriptors.tiedRuns(count: order.count) { k in Self.tie(norms[order[k]], norms[order[k - 1]]) }
     }
 
     /// Norms equal to rounding (mirror-image atoms sum the same terms in another order) count as ties.
