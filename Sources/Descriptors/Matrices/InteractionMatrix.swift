@@ -103,24 +103,26 @@ extension InteractionMatrix {
         guard s.count <= nAtomsMax else { throw .tooManyAtoms(structure: index, atoms: s.count, maximum: nAtomsMax) }
         let m = try pairMatrix(of: s, index: index, gradients: gradients)
         if permutation == .eigenspectrum { return try eigenspectrum(m, index: index, gradients: gradients) }
-        return ordered(m, order: permutation.rowOrder(m.values, n: m.count, structure: index), gradients: gradients)
+        let norms = MatrixPermutation.rowNorms(m.values, n: m.count)
+        return ordered(
+            m, norms: norms, order: permutation.rowOrder(norms: norms, structure: index), gradients: gradients)
     }
 
-    /// The matrix with rows and columns in `order`, zero-padded and flattened, and its derivative blocks.
+    /// The matrix with rows and columns in `order`, zero-padded and flattened, and its derivative blocks; `norms` are its
+    /// rows' L2 norms.
     ///
     /// Rows whose norms tie (`MatrixPermutation.tiedRuns`: symmetry-equivalent atoms, the two H of water) have no one
     /// order once an atom moves: a displacement that changes their norms at different rates sorts them one way for a
     /// step forward and the other way for a step back. DScribe differentiates these matrices by central differences,
     /// which at such a tie give the mean of the derivatives in the two orders; so do the blocks here. Where the tied
     /// norms move together, or nothing ties, the derivative is that of the order at the structure.
-    private func ordered(_ m: PairMatrix, order: [Int], gradients: Bool) -> ([Double], [[Double]]) {
+    private func ordered(_ m: PairMatrix, norms: [Double], order: [Int], gradients: Bool) -> ([Double], [[Double]]) {
         let n = m.count, D = numberOfFeatures
         var row = [Double](repeating: 0, count: D)
         for a in 0..<n { for b in 0..<n { row[a * nAtomsMax + b] = m.values[order[a] * n + order[b]] } }
         guard gradients else { return (row, []) }
         var position = [Int](repeating: 0, count: n)
         for (a, atom) in order.enumerated() { position[atom] = a }
-        let norms = permutation == .sortedL2 ? MatrixPermutation.rowNorms(m.values, n: n) : []
         // Each tied run's atoms (in their order at the structure) and the rate below which a step does not sort them.
         let ties = permutation.tiedRuns(norms: norms, order: order).map { run in
             (run: run, atoms: Array(order[run]), tolerance: 1e-9 * norms[order[run.lowerBound]])

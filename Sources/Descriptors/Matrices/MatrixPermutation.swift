@@ -15,19 +15,18 @@ public enum MatrixPermutation: Sendable, Equatable {
 
     /// The atom at each row of the ordered matrix (identity for `.none` and `.eigenspectrum`).
     /// - Parameters:
-    ///   - m: the n × n matrix, row-major.
-    ///   - n: its size.
+    ///   - norms: the L2 norm of each row of the matrix (`rowNorms`), which is n × n.
     ///   - structure: the structure's index in the batch (seeds the noise of `.random`).
-    func rowOrder(_ m: [Double], n: Int, structure: Int) -> [Int] {
+    func rowOrder(norms: [Double], structure: Int) -> [Int] {
+        let n = norms.count
         switch self {
         case .none, .eigenspectrum:
             return Array(0..<n)
         case .sortedL2:
-            let norms = Self.rowNorms(m, n: n)
             return Array(0..<n).sorted { a, b in Self.tie(norms[a], norms[b]) ? a < b : norms[a] > norms[b] }
         case let .random(sigma, seed):
             var rng = SeededGenerator(seed: seed &+ UInt64(structure) &* 0x9E37_79B9_7F4A_7C15)
-            let noisy = Self.rowNorms(m, n: n).map { $0 + sigma * rng.normal() }
+            let noisy = norms.map { $0 + sigma * rng.normal() }
             return Array(0..<n).sorted { noisy[$0] > noisy[$1] }
         }
     }
