@@ -110,38 +110,42 @@ class SwiftDescriptor:
         indices: Optional[List[np.ndarray]] = None,
     ):
         """Rows of every system and, with `derivatives`, the derivatives of each system's rows with respect to its
-        `indices` atoms: (rows, per-system row counts, derivatives). `rows` holds all systems' rows one after
+        `indices` atoms: (rows, per-system row counts (a list), derivatives). `rows` holds all systems' rows one after
         another, (total rows, F); derivatives are a list of (rows, len(indices), 3, F) arrays, or one
         (systems, rows, atoms, 3, F) array when there are several systems and those shapes all agree.
 
         `centers`: None, or per system a list of atom indices (int) and points (three floats)."""
-        packed = Packed(systems)
-        counts = atoms = points = center_counts = None
-        if centers is not None:
+        count = len(systems)
+        points = None
+        if centers is None:
+            center_counts, flat = None, []
+        else:
             # Atom indices are Python ints (see `center_lists`), points tuples; the points array only when needed.
             flat = [c for cs in centers for c in cs]
             center_counts = [len(cs) for cs in centers]
-            counts = np.array(center_counts, dtype=np.int64)
-            if all(type(c) is int for c in flat):
-                atoms = np.array(flat, dtype=np.int64)
-            else:
-                atoms = np.array([c if type(c) is int else -1 for c in flat], dtype=np.int64)
+            if not all(type(c) is int for c in flat):
                 points = np.array([(0.0, 0.0, 0.0) if type(c) is int else c for c in flat], dtype=np.float64)
-        # The rows each system gives (the library checks them): a row per center for a local descriptor, else one.
+                flat = [c if type(c) is int else -1 for c in flat]
+        # Every integer argument in the packed array after the atom counts: the center counts and atoms, then for a
+        # global descriptor its row counts (ones); a local one's row counts are its center counts, or its atom counts.
+        integers = [] if center_counts is None else center_counts + flat
+        packed = Packed(systems, integers + ([] if self.local else [1] * count), copy=False)
+        counts = atoms = None
+        if center_counts is not None:
+            counts, atoms = packed.integer_address(0), packed.integer_address(count)
         if not self.local:
-            counts_list = [1] * packed.count
+            counts_list, row_counts = [1] * count, packed.integer_address(len(integers))
+        elif center_counts is None:
+            counts_list, row_counts = packed.counts, packed.arguments[1]
         else:
-            counts_list = packed.atoms.tolist() if center_counts is None else center_counts
-        row_counts = np.array(counts_list, dtype=np.int64)
+            counts_list, row_counts = center_counts, counts
         rows = np.empty((sum(counts_list), self.n_features))
-        structures = (packed.count, address(packed.atoms), address(packed.numbers), address(packed.positions),
-                      address(packed.cells), address(packed.pbc), address(counts), address(atoms), address(points))
+        structures = packed.arguments + (counts, atoms, address(points))
         if not derivatives:
             # One call writes the rows into their array.
-            call("swiftgap_descriptor_rows", self._handle.raw, *structures, int(threads), address(row_counts),
-                 address(rows))
-            return rows, row_counts, []
-        atom_counts = packed.atoms.tolist()
+            call("swiftgap_descriptor_rows", self._handle.raw, *structures, int(threads), row_counts, address(rows))
+            return rows, counts_list, []
+        atom_counts = packed.counts
         chosen = [np.arange(n) if indices is None else np.asarray(indices[k], dtype=np.int64).reshape(-1)
                   for k, n in enumerate(atom_counts)]
         # Each distinct atom is filled once (slot_of_atom, −1 for atoms left out); repeated or unsorted requests are
@@ -179,20 +183,20 @@ class SwiftDescriptor:
             outputs = [buffer[end - size:end].reshape((r, len(u), 3, self.n_features))
                        for size, end, r, u in zip(sizes, ends, counts_list, uniques)]
         targets = np.array([address(o) if o.size else 0 for o in outputs], dtype=np.uint64)
-        call("swiftgap_descriptor_derivatives", self._handle.raw, *structures, int(attach), int(threads),
-             address(row_counts), address(rows), address(slot_of_atom), address(slots), address(targets))
+        call("swiftgap_descriptor_derivatives", self._handle.raw, *structures, int(attach), int(threads), row_counts,
+             address(rows), address(slot_of_atom), address(slots), address(targets))
         if stacked is not None:
-            return rows, row_counts, stacked
+            return rows, counts_list, stacked
         out = [o if order is None else o[:, order] for o, order in zip(outputs, orders)]
         if len(shapes) == 1 and packed.count > 1:
             out = np.stack(out)
-        return rows, row_counts, out
+        return rows, counts_list, out
 
 
-def split_rows(rows: np.ndarray, row_counts: np.ndarray):
+def split_rows(rows: np.ndarray, counts: List[int]):
     """Per system, its rows as views of `rows` (no copy): a list, or one stacked array when every system has the
-    same count (then `rows` reshaped, still no copy)."""
-    counts = row_counts.tolist()  # plain ints: numpy's reductions cost microseconds on a few elements
+    same count (then `rows` reshaped, still no copy). `counts`: plain ints (numpy's reductions cost microseconds on a
+    few elements)."""
     if counts and counts.count(counts[0]) == len(counts):
         return rows.reshape((len(counts), counts[0]) + rows.shape[1:])
     ends = list(itertools.accumulate(counts))

@@ -1,9 +1,11 @@
-"""ASE Atoms to the flat arrays the C ABI takes (one copy, C-contiguous, native types)."""
+"""ASE Atoms to the flat arrays the C ABI takes (C-contiguous, native types)."""
 from __future__ import annotations
 
 from typing import Sequence
 
 import numpy as np
+
+from ._library import address
 
 
 def cell_volume(system) -> float:
@@ -14,28 +16,53 @@ def cell_volume(system) -> float:
 
 
 class Packed:
-    """Structures packed for the library's descriptor and potential calls: C-contiguous copies in native types, one
-    numpy call each (a snapshot: later changes to the systems do not show)."""
+    """Structures as the library's calls take them: the C arguments `arguments` (count, then the addresses of the atom
+    counts, atomic numbers, positions, cells and periodicity flags) and, for the calls on one structure, `one` (atoms,
+    then the addresses of its numbers, positions, cell and flags), over arrays this object keeps alive. Few numpy
+    calls, since each costs microseconds against a small system's whole call:
+    - one int64 array holds the atom counts and, after them, the caller's `integers` (center counts, center atoms,
+      row counts: `integer_address(k)` is the address of `integers[k]`);
+    - with several systems, the positions and the cells go into one float64 array, cells after positions;
+    - with one system and `copy=False`, its positions and cell are passed as they are when they are C-contiguous
+      float64 (ASE's are): for a call that returns before the system can change. `copy=True` gives a snapshot that
+      later changes to the systems do not show."""
 
-    def __init__(self, systems: Sequence):
-        self.count = len(systems)
-        self.atoms = np.array([len(s) for s in systems], dtype=np.int64)
-        # The attributes, not the getters: those copy.
-        if self.count == 1:
-            s = systems[0]
-            self.numbers = s.numbers.astype(np.int32)
-            self.positions = np.array(s.positions, dtype=np.float64, order="C")
-            self.cells = np.array(s.cell.array, dtype=np.float64, order="C")
+    def __init__(self, systems: Sequence, integers: Sequence[int] = (), copy: bool = True):
+        self.count = n = len(systems)
+        # The attributes, not the getters: those copy, and each property costs a call.
+        arrays = [s.arrays for s in systems]
+        #: Atoms per system, as Python ints.
+        self.counts = [len(a["numbers"]) for a in arrays]
+        self.integers = np.array(self.counts + list(integers), dtype=np.int64)
+        if n == 1:
+            s, a = systems[0], arrays[0]
+            self.numbers = a["numbers"].astype(np.int32)
+            if copy:
+                self.positions = np.array(a["positions"], dtype=np.float64, order="C")
+                self.cells = np.array(s.cell.array, dtype=np.float64, order="C")
+            else:
+                self.positions = np.ascontiguousarray(a["positions"], dtype=np.float64)
+                self.cells = np.ascontiguousarray(s.cell.array, dtype=np.float64)
             self.pbc = s.pbc.astype(np.uint8)
-        elif self.count:
-            # Straight from each system's arrays (its properties cost a call each), cast while joined.
-            arrays = [s.arrays for s in systems]
+            positions, cells = address(self.positions), address(self.cells)
+        elif n:
             self.numbers = np.concatenate([a["numbers"] for a in arrays], dtype=np.int32)
-            self.positions = np.concatenate([a["positions"] for a in arrays], dtype=np.float64)
-            self.cells = np.ascontiguousarray([s.cell.array for s in systems], dtype=np.float64)
-            self.pbc = np.array([s.pbc for s in systems], dtype=np.uint8)
+            # Positions (atoms × 3) and cells (3 rows each) joined along their rows.
+            self.positions = np.concatenate(
+                [a["positions"] for a in arrays] + [s.cell.array for s in systems], dtype=np.float64)
+            self.pbc = np.concatenate([s.pbc for s in systems], dtype=np.uint8)
+            positions = address(self.positions)
+            cells = positions + 8 * 3 * sum(self.counts)
         else:
             self.numbers = np.empty(0, dtype=np.int32)
             self.positions = np.empty((0, 3))
-            self.cells = np.empty((0, 3, 3))
-            self.pbc = np.empty((0, 3), dtype=np.uint8)
+            self.pbc = np.empty(0, dtype=np.uint8)
+            positions = cells = address(self.positions)
+        self._integers = address(self.integers)
+        numbers, pbc = address(self.numbers), address(self.pbc)
+        self.arguments = (n, self._integers, numbers, positions, cells, pbc)
+        self.one = (self.counts[0], numbers, positions, cells, pbc) if n == 1 else None
+
+    def integer_address(self, k: int) -> int:
+        """The address of the caller's `integers[k]` in the packed array."""
+        return self._integers + 8 * (self.count + k)

@@ -20,7 +20,7 @@ from ctypes import c_int64
 from typing import Optional, Union
 
 
-from ._library import address, call
+from ._library import call
 from ._structures import Packed
 from .potential import Potential, default_threads
 
@@ -61,10 +61,8 @@ class IPIClient:
         requests = c_int64(0)
         call(
             "swiftgap_ipi_serve", self.potential._handle.raw, None if self.unix is None else self.unix.encode(),
-            self.host.encode(), self.port, int(self._structure.atoms[0]), address(self._structure.numbers),
-            address(self._structure.positions), address(self._structure.cells), address(self._structure.pbc),
-            self.threads, int(self.variances), float(self.timeout), float(self.connect_wait), int(self.reconnect),
-            ctypes.byref(requests))
+            self.host.encode(), self.port, *self._structure.one, self.threads, int(self.variances), float(self.timeout),
+            float(self.connect_wait), int(self.reconnect), ctypes.byref(requests))
         self.requests = requests.value
         return self.requests
 

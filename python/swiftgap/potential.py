@@ -73,7 +73,7 @@ class Potential:
         Raises SwiftGAPError for elements the potential does not know, non-finite positions or cells, or
         variances from a potential saved without them."""
         n = len(atoms)
-        packed = Packed([atoms])
+        packed = Packed([atoms], copy=False)
         threads = _threads(threads)
         energy = c_double(0)
         forces = np.zeros((n, 3))
@@ -81,9 +81,8 @@ class Potential:
         energies = np.zeros(n)
         local = np.zeros(n) if variances else None
         call(
-            "swiftgap_potential_compute", self._handle.raw, n, address(packed.numbers), address(packed.positions),
-            address(packed.cells), address(packed.pbc), threads, ctypes.byref(energy), address(forces), address(virial), address(energies),
-            address(local))
+            "swiftgap_potential_compute", self._handle.raw, *packed.one, threads, ctypes.byref(energy),
+            address(forces), address(virial), address(energies), address(local))
         result = {"energy": energy.value, "forces": forces, "virial": virial, "energies": energies}
         if variances:
             result["variances"] = local
@@ -104,13 +103,13 @@ class Potential:
         if code is None:
             raise ValueError(f"model must be one of {', '.join(self.UNCERTAINTY_MODELS)} (got {model!r})")
         n = len(atoms)
-        packed = Packed([atoms])
+        packed = Packed([atoms], copy=False)
         threads = _threads(threads)
         energy_std = c_double(0)
         force_std = np.zeros((n, 3))
         call(
-            "swiftgap_potential_uncertainty", self._handle.raw, n, address(packed.numbers), address(packed.positions),
-            address(packed.cells), address(packed.pbc), threads, code, ctypes.byref(energy_std), address(force_std))
+            "swiftgap_potential_uncertainty", self._handle.raw, *packed.one, threads, code,
+            ctypes.byref(energy_std), address(force_std))
         return energy_std.value, force_std
 
     def close(self) -> None:
