@@ -24,8 +24,8 @@ class Packed:
       row counts: `integer_address(k)` is the address of `integers[k]`);
     - with several systems, the positions and the cells go into one float64 array, cells after positions;
     - with one system and `copy=False`, its positions and cell are passed as they are when they are C-contiguous
-      float64 (ASE's are): for a call that returns before the system can change. `copy=True` gives a snapshot that
-      later changes to the systems do not show."""
+      float64 (ASE's are): for a call that reads them before it returns, with the system left alone meanwhile.
+      `copy=True` gives a snapshot that later changes to the systems do not show."""
 
     def __init__(self, systems: Sequence, integers: Sequence[int] = (), copy: bool = True):
         self.count = n = len(systems)
@@ -33,35 +33,34 @@ class Packed:
         arrays = [s.arrays for s in systems]
         #: Atoms per system, as Python ints.
         self.counts = [len(a["numbers"]) for a in arrays]
-        self.integers = np.array(self.counts + list(integers), dtype=np.int64)
+        packed_integers = np.array(self.counts + list(integers), dtype=np.int64)
         if n == 1:
             s, a = systems[0], arrays[0]
-            self.numbers = a["numbers"].astype(np.int32)
+            numbers = a["numbers"].astype(np.int32)
             if copy:
-                self.positions = np.array(a["positions"], dtype=np.float64, order="C")
-                self.cells = np.array(s.cell.array, dtype=np.float64, order="C")
+                positions = np.array(a["positions"], dtype=np.float64, order="C")
+                cells = np.array(s.cell.array, dtype=np.float64, order="C")
             else:
-                self.positions = np.ascontiguousarray(a["positions"], dtype=np.float64)
-                self.cells = np.ascontiguousarray(s.cell.array, dtype=np.float64)
-            self.pbc = s.pbc.astype(np.uint8)
-            positions, cells = address(self.positions), address(self.cells)
+                positions = np.ascontiguousarray(a["positions"], dtype=np.float64)
+                cells = np.ascontiguousarray(s.cell.array, dtype=np.float64)
+            pbc = s.pbc.astype(np.uint8)
+            cells_address = address(cells)
         elif n:
-            self.numbers = np.concatenate([a["numbers"] for a in arrays], dtype=np.int32)
+            numbers = np.concatenate([a["numbers"] for a in arrays], dtype=np.int32)
             # Positions (atoms × 3) and cells (3 rows each) joined along their rows.
-            self.positions = np.concatenate(
+            positions = cells = np.concatenate(
                 [a["positions"] for a in arrays] + [s.cell.array for s in systems], dtype=np.float64)
-            self.pbc = np.concatenate([s.pbc for s in systems], dtype=np.uint8)
-            positions = address(self.positions)
-            cells = positions + 8 * 3 * sum(self.counts)
+            pbc = np.concatenate([s.pbc for s in systems], dtype=np.uint8)
+            cells_address = address(positions) + 8 * 3 * sum(self.counts)
         else:
-            self.numbers = np.empty(0, dtype=np.int32)
-            self.positions = np.empty((0, 3))
-            self.pbc = np.empty(0, dtype=np.uint8)
-            positions = cells = address(self.positions)
-        self._integers = address(self.integers)
-        numbers, pbc = address(self.numbers), address(self.pbc)
-        self.arguments = (n, self._integers, numbers, positions, cells, pbc)
-        self.one = (self.counts[0], numbers, positions, cells, pbc) if n == 1 else None
+            numbers, positions, pbc = np.empty(0, dtype=np.int32), np.empty((0, 3)), np.empty(0, dtype=np.uint8)
+            cells, cells_address = positions, address(positions)
+        # What the addresses point into, kept alive with this object.
+        self._arrays = (packed_integers, numbers, positions, cells, pbc)
+        self._integers = address(packed_integers)
+        structure = (address(numbers), address(positions), cells_address, address(pbc))
+        self.arguments = (n, self._integers) + structure
+        self.one = (self.counts[0],) + structure if n == 1 else None
 
     def integer_address(self, k: int) -> int:
         """The address of the caller's `integers[k]` in the packed array."""
