@@ -144,6 +144,33 @@ struct ACSFTests {
         for row in 0..<q.count { #expect(d.atom[d.row.firstIndex(of: row)!] == q.center[row]) }
     }
 
+    /// Values alone take their own path when every ζ is whole (`ACSFAngular.addValues`), else the rows that
+    /// derivatives also use; both must give the rows `derivatives` returns.
+    @Test(arguments: finiteDifferenceCases.map(\.0))
+    func valuesAloneEqualTheRowsOfDerivatives(name: String) throws {
+        let s = try #require(Self.finiteDifferenceCases.first { $0.0 == name }).1
+        let whole = try ACSF(
+            cutoff: 5, species: [1, 6, 8], g2: Self.allTypes.g2, g3: Self.allTypes.g3,
+            g4: [
+                .init(eta: 0.005, zeta: 1, lambda: 1), .init(eta: 0.005, zeta: 2, lambda: -1),
+                .init(eta: 0.02, zeta: 4, lambda: 1), .init(eta: 0, zeta: 64, lambda: -1)
+            ],
+            g5: [.init(eta: 0.01, zeta: 2, lambda: -1), .init(eta: 0.005, zeta: 1, lambda: 1)], periodic: true)
+        for acsf in [
+            whole,
+            try ACSF(
+                cutoff: 5, species: [1, 6, 8], g2: Self.allTypes.g2, g3: Self.allTypes.g3, g4: Self.allTypes.g4,
+                g5: Self.allTypes.g5, periodic: true)
+        ] {
+            let values = try acsf.create([s]).values, rows = try acsf.derivatives([s]).descriptors.values
+            #expect(values.count == rows.count)
+            let scale = values.map(abs).max() ?? 0
+            #expect(scale > 0)
+            let worst = zip(values, rows).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(worst <= 1e-13 * scale, "\(name): \(worst) of \(scale)")
+        }
+    }
+
     @Test func polynomialCosineAndExponentialAreAccurate() {
         var worstCosine = 0.0, worstExponential = 0.0
         for k in 0...100_000 {

@@ -21,6 +21,9 @@ struct ACSFAngular: Sendable {
         let isG4: Bool
         /// Rows of A^ζ, of A^(ζ−1) (read for derivatives) and of its weights W, V, U (consecutive).
         let power: Int, lowerPower: Int, weight: Int
+        /// For `addValues`: the index of its λ/2 among `halfLambdas`, ζ when A^ζ is A or made of products of A (a
+        /// whole number up to 64, as `add` makes its power rows), and for G4 the index of its η among `g4Eta`.
+        let base: Int, wholeZeta: Int?, g4Exponential: Int?
     }
 
     /// A row of A^e computed from the row of A.
@@ -54,6 +57,8 @@ struct ACSFAngular: Sendable {
     let rowCount: Int
     /// f_c, for r_jk.
     private let cutoff: ACSFCutoff
+    /// Every A^ζ is made of products of A, so values alone can take `addValues`.
+    private let wholeZetas: Bool
 
     init(g4: [ACSF.Angular], g5: [ACSF.Angular], cutoff: ACSFCutoff) {
         self.cutoff = cutoff
@@ -86,12 +91,17 @@ struct ACSFAngular: Sendable {
         }
         functions = all.enumerated().map { m, f in
             let isG4 = m < g4.count
+            let g4Exponential = isG4 ? g4Eta.firstIndex(of: f.eta)! : nil
             return Function(
                 twoEta: 2 * f.eta, halfZetaLambda: 0.5 * f.zeta * f.lambda, eta: distinctEta.firstIndex(of: f.eta)!,
                 isG4: isG4, power: powerRow(0.5 * f.lambda, f.zeta, forGradients: false),
                 lowerPower: powerRow(0.5 * f.lambda, f.zeta - 1, forGradients: true),
-                weight: weightRow(distinctEta.firstIndex(of: f.eta)!, isG4 ? g4Eta.firstIndex(of: f.eta)! : nil))
+                weight: weightRow(distinctEta.firstIndex(of: f.eta)!, g4Exponential),
+                base: halfLambdas.firstIndex(of: 0.5 * f.lambda)!,
+                wholeZeta: f.zeta == 1 || Self.isWhole(f.zeta) ? Int(f.zeta) : nil,
+                g4Exponential: g4Exponential)
         }
+        wholeZetas = functions.allSatisfy { $0.wholeZeta != nil }
         self.distinctEta = distinctEta
         self.g4Eta = g4Eta
         self.halfLambdas = halfLambdas
@@ -103,7 +113,8 @@ struct ACSFAngular: Sendable {
     /// Adds G4 and G5 of the pairs (j, k), k in `partners`, of one center (its neighbors in `ws`) to `row` (offset
     /// to the first feature of the pair of species of j and of `partners`) and, with `gradients`, their
     /// derivatives to the gradient sums: j's under partner species `partnerSpecies`, each k's under `jSpecies`.
-    /// Every step is a loop over the run without branches (so that it vectorizes).
+    /// Every step is a loop over the run without branches (so that it vectorizes). Values alone go to `addValues`
+    /// when every A^ζ is A or made of products of A.
     ///
     /// A is clamped at 0 (≥ 0 for |λ| ≤ 1, but rounding can leave it a hair below). With a = r_j − r_i and
     /// b = r_k − r_i, ∂T/∂a = α_j a + β b and ∂T/∂b = α_k b + β a, from ∂cos θ/∂a = b/(|a||b|) − cos θ a/|a|² and
@@ -117,42 +128,21 @@ struct ACSFAngular: Sendable {
         // run read the neighbors after it, or the workspace's padding (`ACSFWorkspace.lanePadding`), so they are
         // finite; a value sums them with weight zero, and they are never written to a gradient.
         let lanes = Lanes.padded(n)
+        fillG4Rows(ws, j: j, first: k0, lanes: lanes, gradients: gradients)
+        guard gradients || !wholeZetas else {
+            return addValues(ws, j: j, partners: partners, row: row)
+        }
         let xj = ws.x[j], yj = ws.y[j], zj = ws.z[j], inverseRj = ws.inverseDistances[j]
         let x = ws.x + k0, y = ws.y + k0, z = ws.z + k0, inverseR = ws.inverseDistances + k0
         let fk = ws.cutoffs + k0, sk = ws.slopes + k0
         let fj = ws.cutoffs[j], sj = ws.slopes[j]
-        let cosine = ws.pairs(Self.cosine), rjk2 = ws.pairs(Self.distanceSquared)
-        let fjk = ws.pairs(Self.cutoff), sjk = ws.pairs(Self.slope), ones = ws.pairs(Self.ones)
-        for q in 0..<lanes { cosine[q] = (xj * x[q] + yj * y[q] + zj * z[q]) * inverseRj * inverseR[q] }
-        if !g4Eta.isEmpty {
-            let cutoff2 = cutoff.radius * cutoff.radius
-            for q in 0..<lanes {
-                let dx = x[q] - xj, dy = y[q] - yj, dz = z[q] - zj
-                let d2 = dx * dx + dy * dy + dz * dz
-                let clamped = min(d2, cutoff2)
-                rjk2[q] = clamped
-                fjk[q] = (d2 < cutoff2 ? 1 : 0) * cutoff.value(squared: clamped)
-            }
-            if gradients {
-                for q in 0..<lanes { sjk[q] = (rjk2[q] < cutoff2 ? 1 : 0) * cutoff.slopeOverR(squared: rjk2[q]) }
-            }
-            for (v, eta) in g4Eta.enumerated() {
-                let e = ws.pairs(Self.fixedRows + v)
-                if eta * cutoff2 <= 708 {
-                    for q in 0..<lanes { e[q] = PolynomialElementary.exponentialAboveLimit(-eta * rjk2[q]) }
-                } else {
-                    for q in 0..<lanes { e[q] = PolynomialElementary.exponential(-eta * rjk2[q]) }
-                }
-            }
-        }
-        for (b, half) in halfLambdas.enumerated() {
-            let base = ws.pairs(Self.fixedRows + g4Eta.count + b)
-            for q in 0..<lanes { base[q] = max(0, 0.5 + half * cosine[q]) }
-        }
+        let cosine = ws.pairs(Self.cosine), fjk = ws.pairs(Self.cutoff), sjk = ws.pairs(Self.slope)
+        let ones = ws.pairs(Self.ones)
+        fillAngleRows(ws, j: j, first: k0, lanes: lanes)
         for power in powers where gradients || !power.forGradients {
             let base = ws.pairs(Self.fixedRows + g4Eta.count + power.base), p = ws.pairs(power.row)
             let e = power.exponent
-            if e.rounded() == e && e >= 2 && e <= 64 {
+            if Self.isWhole(e) {
                 for q in 0..<lanes { p[q] = base[q] * base[q] }
                 for _ in 2..<Int(e) { for q in 0..<lanes { p[q] *= base[q] } }
             } else {
@@ -221,4 +211,81 @@ struct ACSFAngular: Sendable {
             }
         }
     }
+
+    /// The rows of the G4 functions' r_jk factors for j against the `lanes` neighbors from `first` on: r_jk² (at most
+    /// r_c²), f_c(r_jk) (0 from r_c on), with `gradients` f_c′(r_jk)/r_jk, and exp(−η r_jk²) per distinct G4 η.
+    private func fillG4Rows(_ ws: ACSFRows, j: Int, first k0: Int, lanes: Int, gradients: Bool) {
+        guard !g4Eta.isEmpty else { return }
+        let xj = ws.x[j], yj = ws.y[j], zj = ws.z[j]
+        let x = ws.x + k0, y = ws.y + k0, z = ws.z + k0
+        let rjk2 = ws.pairs(Self.distanceSquared), fjk = ws.pairs(Self.cutoff), sjk = ws.pairs(Self.slope)
+        let cutoff2 = cutoff.radius * cutoff.radius
+        for q in 0..<lanes {
+            let dx = x[q] - xj, dy = y[q] - yj, dz = z[q] - zj
+            let d2 = dx * dx + dy * dy + dz * dz
+            let clamped = min(d2, cutoff2)
+            rjk2[q] = clamped
+            fjk[q] = (d2 < cutoff2 ? 1 : 0) * cutoff.value(squared: clamped)
+        }
+        if gradients {
+            for q in 0..<lanes { sjk[q] = (rjk2[q] < cutoff2 ? 1 : 0) * cutoff.slopeOverR(squared: rjk2[q]) }
+        }
+        for (v, eta) in g4Eta.enumerated() {
+            let e = ws.pairs(Self.fixedRows + v)
+            if eta * cutoff2 <= 708 {
+                for q in 0..<lanes { e[q] = PolynomialElementary.exponentialAboveLimit(-eta * rjk2[q]) }
+            } else {
+                for q in 0..<lanes { e[q] = PolynomialElementary.exponential(-eta * rjk2[q]) }
+            }
+        }
+    }
+
+    /// The rows of cos θ_jik and of each A = max(0, ½ + λ/2 cos θ) for j against the `lanes` neighbors from `first` on.
+    private func fillAngleRows(_ ws: ACSFRows, j: Int, first k0: Int, lanes: Int) {
+        let xj = ws.x[j], yj = ws.y[j], zj = ws.z[j], inverseRj = ws.inverseDistances[j]
+        let x = ws.x + k0, y = ws.y + k0, z = ws.z + k0, inverseR = ws.inverseDistances + k0
+        let cosine = ws.pairs(Self.cosine)
+        for q in 0..<lanes { cosine[q] = (xj * x[q] + yj * y[q] + zj * z[q]) * inverseRj * inverseR[q] }
+        for (b, half) in halfLambdas.enumerated() {
+            let base = ws.pairs(Self.fixedRows + g4Eta.count + b)
+            for q in 0..<lanes { base[q] = max(0, 0.5 + half * cosine[q]) }
+        }
+    }
+
+    /// `add` without derivatives when every A^ζ is A or made of products of A: after `fillG4Rows` and
+    /// `fillAngleRows`, a row of f_c(r_ik) (0 past the run), then one pass per function that forms its A^ζ and W a
+    /// vector at a time in registers and sums A^ζ W in a register. The same products in the same order as `add`'s
+    /// power and weight rows and dot products, so the same values, in one pass per function where `add` makes one per
+    /// power and weight row and then one per function: a pass over a short run (a neighbor's few dozen partners)
+    /// costs about as much to start as to run. Functions sharing a power or a weight form it again each.
+    private func addValues(_ ws: ACSFRows, j: Int, partners: Range<Int>, row: UnsafeMutablePointer<Double>) {
+        let k0 = partners.lowerBound, n = partners.count, lanes = Lanes.padded(n), fk = ws.cutoffs + k0
+        let cutoffK = ws.pairs(Self.term), fjk = ws.pairs(Self.cutoff), firstBase = Self.fixedRows + g4Eta.count
+        fillAngleRows(ws, j: j, first: k0, lanes: lanes)
+        // The lanes past the run (finite: see `add`) weigh nothing.
+        for q in 0..<lanes { cutoffK[q] = q < n ? fk[q] : 0 }
+        for (m, f) in functions.enumerated() {
+            let base = UnsafePointer(ws.pairs(firstBase + f.base)), wk = UnsafePointer(ws.exponentials(f.eta) + k0)
+            let ejk = UnsafePointer(ws.pairs(Self.fixedRows + (f.g4Exponential ?? 0)))
+            var sum = Lanes()
+            for q in Swift.stride(from: 0, to: lanes, by: Lanes.scalarCount) {
+                let a = Lanes(loading: base + q)
+                var power = a
+                if let e = f.wholeZeta, e > 1 {
+                    power = a * a
+                    for _ in 2..<e { power *= a }
+                }
+                let weight =
+                    f.g4Exponential == nil
+                    ? Lanes(loading: wk + q) * Lanes(loading: cutoffK + q)
+                    : Lanes(loading: wk + q) * Lanes(loading: ejk + q) * Lanes(loading: cutoffK + q)
+                        * Lanes(loading: fjk + q)
+                sum += power * weight
+            }
+            row[m] += 2 * ws.exponentials(f.eta)[j] * ws.cutoffs[j] * sum.sum()
+        }
+    }
+
+    /// Whether A^e is a product of A's: e a whole number in 2…64 (the rows of e = 0 and 1 are the ones and A).
+    private static func isWhole(_ e: Double) -> Bool { e.rounded() == e && e >= 2 && e <= 64 }
 }
