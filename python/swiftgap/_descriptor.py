@@ -136,7 +136,7 @@ class SwiftDescriptor:
         if not self.local:
             counts_list, row_counts = [1] * count, packed.integer_address(len(integers))
         elif center_counts is None:
-            counts_list, row_counts = packed.counts, packed.arguments[1]
+            counts_list, row_counts = packed.counts, packed.counts_address
         else:
             counts_list, row_counts = center_counts, counts
         rows = np.empty((sum(counts_list), self.n_features))

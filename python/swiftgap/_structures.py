@@ -17,7 +17,7 @@ def cell_volume(system) -> float:
 
 class Packed:
     """Structures as the library's calls take them: the C arguments `arguments` (count, then the addresses of the atom
-    counts, atomic numbers, positions, cells and periodicity flags) and, for the calls on one structure, `one` (atoms,
+    counts (`counts_address`), atomic numbers, positions, cells and periodicity flags) and, for the calls on one structure, `one` (atoms,
     then the addresses of its numbers, positions, cell and flags), over arrays this object keeps alive. Few numpy
     calls, since each costs microseconds against a small system's whole call:
     - one int64 array holds the atom counts and, after them, the caller's `integers` (center counts, center atoms,
@@ -57,11 +57,12 @@ class Packed:
             cells, cells_address = positions, address(positions)
         # What the addresses point into, kept alive with this object.
         self._arrays = (packed_integers, numbers, positions, cells, pbc)
-        self._integers = address(packed_integers)
+        #: The address of the atom counts, which the caller's integers follow.
+        self.counts_address = address(packed_integers)
         structure = (address(numbers), address(positions), cells_address, address(pbc))
-        self.arguments = (n, self._integers) + structure
+        self.arguments = (n, self.counts_address) + structure
         self.one = (self.counts[0],) + structure if n == 1 else None
 
     def integer_address(self, k: int) -> int:
         """The address of the caller's `integers[k]` in the packed array."""
-        return self._integers + 8 * (self.count + k)
+        return self.counts_address + 8 * (self.count + k)

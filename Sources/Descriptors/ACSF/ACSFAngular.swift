@@ -17,13 +17,16 @@ struct ACSFAngular: Sendable {
         let twoEta: Double, halfZetaLambda: Double
         /// Index of its η among `distinctEta` (the neighbors' exp(−η r²)).
         let eta: Int
-        /// G4 (with the r_jk factors) or G5.
-        let isG4: Bool
         /// Rows of A^ζ, of A^(ζ−1) (read for derivatives) and of its weights W, V, U (consecutive).
         let power: Int, lowerPower: Int, weight: Int
-        /// For `addValues`: the index of its λ/2 among `halfLambdas`, ζ when A^ζ is A or made of products of A (a
-        /// whole number up to 64, as `add` makes its power rows), and for G4 the index of its η among `g4Eta`.
-        let base: Int, wholeZeta: Int?, g4Exponential: Int?
+        /// The index of its λ/2 among `halfLambdas`, and ζ when A^ζ is A or made of products of A (a whole number up
+        /// to 64, as `add` makes its power rows): what `addValues` reads.
+        let base: Int, wholeZeta: Int?
+        /// For G4 (with the r_jk factors), the index of its η among `g4Eta`; nil for G5.
+        let g4Exponential: Int?
+
+        /// G4 (with the r_jk factors) rather than G5.
+        var isG4: Bool { g4Exponential != nil }
     }
 
     /// A row of A^e computed from the row of A.
@@ -90,11 +93,10 @@ struct ACSFAngular: Sendable {
             return next - 3
         }
         functions = all.enumerated().map { m, f in
-            let isG4 = m < g4.count
-            let g4Exponential = isG4 ? g4Eta.firstIndex(of: f.eta)! : nil
+            let g4Exponential = m < g4.count ? g4Eta.firstIndex(of: f.eta)! : nil
             return Function(
                 twoEta: 2 * f.eta, halfZetaLambda: 0.5 * f.zeta * f.lambda, eta: distinctEta.firstIndex(of: f.eta)!,
-                isG4: isG4, power: powerRow(0.5 * f.lambda, f.zeta, forGradients: false),
+                power: powerRow(0.5 * f.lambda, f.zeta, forGradients: false),
                 lowerPower: powerRow(0.5 * f.lambda, f.zeta - 1, forGradients: true),
                 weight: weightRow(distinctEta.firstIndex(of: f.eta)!, g4Exponential),
                 base: halfLambdas.firstIndex(of: 0.5 * f.lambda)!,
