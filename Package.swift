@@ -79,7 +79,7 @@ let package = Package(
             name: "LearningTests", dependencies: ["Learning", "GAP", "Classical", "Atoms", "TrainingData", "TestSupport"]),
         .testTarget(name: "TuningTests", dependencies: ["Tuning", "GAP", "Classical", "Atoms", "TrainingData", "TestSupport"]),
         .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Classical", "Atoms"]),
-        .testTarget(name: "CAPITests", dependencies: ["CAPI", "Atoms", "Descriptors", "GAP", "Interop"]),
+        .testTarget(name: "CAPITests", dependencies: ["CAPI", "Atoms", "Descriptors", "GAP", "Interop", "TestSupport"]),
         .testTarget(name: "SwiftGAPCLITests", dependencies: ["swiftgap", "Atoms", "Archive", "GAP", "Interop", "TestSupport"])
     ]
 )

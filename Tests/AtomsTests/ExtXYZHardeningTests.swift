@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Atoms
@@ -35,9 +36,9 @@ private func expectFailure(
     #expect(error.message.contains(value), "\(error)", sourceLocation: sourceLocation)
 }
 
-/// A file written to a temporary directory, removed by the caller.
-private func temporaryFile(_ text: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hardening-\(UUID().uuidString).xyz")
+/// A file written in `folder` (removed with it).
+private func temporaryFile(_ text: String, in folder: TemporaryFolder) throws -> URL {
+    let url = folder.url.appendingPathComponent("hardening.xyz")
     try Data(text.utf8).write(to: url)
     return url
 }
@@ -61,8 +62,8 @@ struct ExtXYZSizeHardeningTests {
     }
 
     @Test func atomCountBeyondARegularFile() throws {
-        let url = try temporaryFile("1\nx\nH 0 0 0\n500000\nx\nH 0 0 0\n")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let folder = try TemporaryFolder(prefix: "swiftgap-hardening")
+        let url = try temporaryFile("1\nx\nH 0 0 0\n500000\nx\nH 0 0 0\n", in: folder)
         let reader = try ExtXYZReader(path: url.path)
         #expect(try reader.next()?.count == 1)
         let error = try #require(#expect(throws: ExtXYZError.self) { try reader.next() })

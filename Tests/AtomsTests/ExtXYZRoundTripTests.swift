@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import TestSupport
 import Testing
 
 @testable import Atoms
@@ -60,10 +61,8 @@ struct ExtXYZRoundTripTests {
     }
 
     @Test func atomicWriteReplacesOnlyOnCommit() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("out.xyz").path
+        let folder = try TemporaryFolder(prefix: "swiftgap-extxyz")
+        let path = folder.path("out.xyz")
         try ExtXYZWriter.write([awkward(seed: 4)], to: path)
         #expect(try ExtXYZReader.read(path: path) == [awkward(seed: 4)])
         do {
@@ -73,8 +72,8 @@ struct ExtXYZRoundTripTests {
             // Not committed: the old file stays, the temporary goes away with the writer.
         }
         #expect(try ExtXYZReader.read(path: path) == [awkward(seed: 4)])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.xyz"])
-        #expect(throws: ExtXYZError.self) { try ExtXYZWriter.write([], to: folder.path + "/missing/dir/out.xyz") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["out.xyz"])
+        #expect(throws: ExtXYZError.self) { try ExtXYZWriter.write([], to: folder.url.path + "/missing/dir/out.xyz") }
     }
 
     @Test func stringColumnsWithSpacesAreRejectedOnWrite() {

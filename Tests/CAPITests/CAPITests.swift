@@ -3,6 +3,7 @@ import Descriptors
 import Foundation
 import GAP
 import Interop
+import TestSupport
 import Testing
 
 @testable import CAPI
@@ -111,15 +112,15 @@ struct CAPITests {
         #expect(wrongHandle == 1 && kind.contains("PotentialBox"), "\(kind)")
     }
 
-    /// A small Si potential with variance factors (4 training configurations, 20 sparse points), saved to a
-    /// temporary file; returns its path.
-    static func varianceGap() throws -> String {
+    /// A small Si potential with variance factors (4 training configurations, 20 sparse points), saved in
+    /// `folder`; returns its path.
+    static func varianceGap(in folder: TemporaryFolder) throws -> String {
         let train = root.appendingPathComponent("training-sets/si-sw/train.xyz").path
         let frames = Array(try ExtXYZReader.read(path: train).prefix(4))
         let settings = FitSettings(
             soap: SOAPSettings(cutoff: 4, nMax: 3, lMax: 2, speciesZ: [14]), sparseCount: 20, e0: .average, threads: 2)
         let (gap, _) = try GAPTrainer.fit(frames, settings: settings)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capi-\(UUID().uuidString).gap").path
+        let path = folder.path("variance.gap")
         try gap.write(
             to: path,
             fit: FitRecord(
@@ -132,8 +133,8 @@ struct CAPITests {
     /// The standard deviations of both models are the library's, force components in atom-major order; a model code
     /// other than 0 and 1 and a potential without variance factors are errors.
     @Test func uncertaintyGivesTheLibrarysDeviations() throws {
-        let path = try Self.varianceGap()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = try TemporaryFolder(prefix: "swiftgap-capi")
+        let path = try Self.varianceGap(in: folder)
         let (status, text, handle) = Self.loadPotential(path)
         #expect(status == 0, "\(text)")
         defer { swiftgapFree(handle) }

@@ -1,6 +1,7 @@
 import Atoms
 import Classical
 import Foundation
+import TestSupport
 import Testing
 
 /// A valid two-section file; line numbers are referred to by the error tests.
@@ -60,9 +61,9 @@ struct PairTableReaderTests {
     }
 
     @Test func readsAFileFromDisk() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-pairtable-\(#line).table").path
+        let folder = try TemporaryFolder(prefix: "swiftgap-pairtable")
+        let path = folder.path("pair.table")
         try valid.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let potential = try TabulatedPairPotential(path: path, mapping: PairTableMapping(parsing: "Si-Si:SISI,Si-C:SIC"))
         #expect(potential.sections.map(\.keyword) == ["SIC", "SISI"])
         #expect(potential.cutoff == 2.5)

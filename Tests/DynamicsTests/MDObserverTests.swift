@@ -2,6 +2,7 @@ import Atoms
 import Classical
 import Dynamics
 import Foundation
+import TestSupport
 import Testing
 
 /// 64 Si atoms in a periodic diamond cell (or the same atoms without periodicity) with Stillinger–Weber forces.
@@ -10,10 +11,6 @@ private func silicon(_ temperature: Double, seed: UInt64, periodic: Bool = true)
     if !periodic { s.pbc = .none }
     let (v, dof) = InitialVelocities.maxwellBoltzmann(s, temperature: temperature, seed: seed)
     return try MDState(structure: s, velocities: v, calculator: StillingerWeber(), degreesOfFreedom: dof)
-}
-
-private func temporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-md-\(UUID().uuidString)-\(name)").path
 }
 
 /// Counts observations and finishes.
@@ -45,8 +42,8 @@ struct MDObserverTests {
         for interval in [1, 1000] {
             var state = try silicon(3000, seed: 6)
             var integrator = VelocityVerlet(timeStep: 30)  // far too long a step: the run blows up
-            let path = temporaryPath("trajectory.xyz")
-            defer { try? FileManager.default.removeItem(atPath: path) }
+            let folder = try TemporaryFolder(prefix: "swiftgap-md")
+            let path = folder.path("trajectory.xyz")
             var run = MDRun(maxDisplacement: 0.5, minimumDistance: 1.0)
             let counter = Counter()
             run.attach(try TrajectoryWriter(path: path), interval: interval)
@@ -65,8 +62,8 @@ struct MDObserverTests {
     @Test func aFinishedRunDoesNotAddAFrame() throws {
         var state = try silicon(300, seed: 2)
         var integrator = VelocityVerlet(timeStep: 1)
-        let path = temporaryPath("trajectory.xyz")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = try TemporaryFolder(prefix: "swiftgap-md")
+        let path = folder.path("trajectory.xyz")
         var run = MDRun()
         run.attach(try TrajectoryWriter(path: path), interval: 4)
         try run.run(&state, integrator: &integrator, calculator: StillingerWeber(), steps: 10)
@@ -79,8 +76,8 @@ struct MDObserverTests {
         for periodic in [true, false] {
             var state = try silicon(300, seed: 3, periodic: periodic)
             var integrator = VelocityVerlet(timeStep: 1)
-            let path = temporaryPath("log.csv")
-            defer { try? FileManager.default.removeItem(atPath: path) }
+            let folder = try TemporaryFolder(prefix: "swiftgap-md")
+            let path = folder.path("log.csv")
             var run = MDRun()
             run.attach(try EnergyLog(path: path, periodic: periodic), interval: 2)
             try run.run(&state, integrator: &integrator, calculator: StillingerWeber(), steps: 6)

@@ -82,8 +82,8 @@ struct CorePotentialFitTests {
         let data = try Self.cells(4, seed: 2, labelledBy: Self.lennardJones())
         let settings = Self.settings(core: Self.zbl)
         let (gap, report) = try GAPTrainer.fit(data, settings: settings)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("core-\(UUID().uuidString).gap").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = try TemporaryFolder(prefix: "swiftgap-core")
+        let path = folder.path("core.gap")
         try gap.write(
             to: path,
             fit: FitRecord(

@@ -379,11 +379,10 @@ struct MultiTermPotentialFileTests {
             reciprocalCondition: 1)
     }
 
-    /// A temporary file path, removed by `body`'s caller afterwards.
+    /// A temporary file path, removed (with its folder) once `body` returns.
     static func withTemporaryFile<T>(_ body: (String) throws -> T) throws -> T {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-multiterm-\(UUID().uuidString).gap").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try body(path)
+        let folder = try TemporaryFolder(prefix: "swiftgap-multiterm")
+        return try withExtendedLifetime(folder) { try body(folder.path("multiterm.gap")) }
     }
 
     /// Written and read back, a multi-term potential predicts bitwise the same energies, forces, virials and

@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import LinearAlgebra
+import TestSupport
 import Testing
 
 @testable import GAP
@@ -34,11 +35,13 @@ struct PotentialFileHardeningTests {
 
     /// The potential's archive, as the arrays and the metadata JSON text.
     static let parts: (arrays: [String: NPZReader.Array], metadata: String) = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-hardening-\(UUID().uuidString).gap").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try? potential.write(to: path, fit: record, codeVersion: "test")
-        let npz = try? NPZReader(path: path)
-        return (npz?.arrays ?? [:], npz?.text("metadata") ?? "")
+        guard let folder = try? TemporaryFolder(prefix: "swiftgap-hardening") else { return ([:], "") }
+        return withExtendedLifetime(folder) {
+            let path = folder.path("hardening.gap")
+            try? potential.write(to: path, fit: record, codeVersion: "test")
+            let npz = try? NPZReader(path: path)
+            return (npz?.arrays ?? [:], npz?.text("metadata") ?? "")
+        }
     }()
 
     /// The archive with `metadata` and arrays replaced or, for nil, dropped.

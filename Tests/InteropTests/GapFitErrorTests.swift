@@ -1,5 +1,6 @@
 import Foundation
 import Interop
+import TestSupport
 import Testing
 
 /// The error parsing `text` throws.
@@ -188,8 +189,8 @@ struct GapFitErrorTests {
     }
 
     @Test func configFileErrors() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gapfit-\(UUID().uuidString).config")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let folder = try TemporaryFolder(prefix: "swiftgap-gapfit")
+        let url = folder.url.appendingPathComponent("gapfit.config")
         try Data("at_file=train.xyz\ngap={soap\n  l_max=8 n_max=8\n".utf8).write(to: url)
         let unclosed = #expect(throws: GapFitSyntaxError.self) { try GapFitCommandLine(arguments: ["config_file=\(url.path)"]) }
         expectMessage(unclosed, "\(url.path):2:5: '{' is never closed", "  gap={soap\n      ^")

@@ -101,10 +101,8 @@ struct GapFitJobTests {
 
     /// Sparse files: SOAP indices (1-based) and 2-body points (cutoff weight, then the distance).
     @Test func sparseFiles() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gapfit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let indices = folder.appendingPathComponent("indices").path, points = folder.appendingPathComponent("points").path
+        let folder = try TemporaryFolder(prefix: "swiftgap-gapfit")
+        let indices = folder.path("indices"), points = folder.path("points")
         try "3\n1\n\n7\n".write(toFile: indices, atomically: true, encoding: .utf8)
         try "1.0 2.35\n0.5 4.9\n".write(toFile: points, atomically: true, encoding: .utf8)
         let job = try GapFitJob(

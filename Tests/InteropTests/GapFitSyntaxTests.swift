@@ -1,5 +1,6 @@
 import Foundation
 import Interop
+import TestSupport
 import Testing
 
 /// The (key, value) pairs of `text`'s top-level entries.
@@ -135,8 +136,8 @@ struct GapFitSyntaxTests {
     }
 
     @Test func configFileReplacesTheCommandLine() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gapfit-\(UUID().uuidString).config")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let folder = try TemporaryFolder(prefix: "swiftgap-gapfit")
+        let url = folder.url.appendingPathComponent("gapfit.config")
         try Data("at_file=train.xyz\ngap={soap\n  l_max=8 n_max=8}\ndefault_sigma={0.01 1.0 0.5 0.0}\n".utf8).write(to: url)
         var line = try GapFitCommandLine(arguments: ["config_file=\(url.path)"])
         #expect(line.file == url.path)

@@ -7,12 +7,15 @@ import Testing
 /// A GAP XML that SwiftGAP cannot or must not evaluate is refused with the file, line and what to do.
 @Suite("GAP XML errors")
 struct GapXMLErrorTests {
-    /// A copy of the fixture model `model` in a fresh folder, with `edit` applied to its XML text.
-    static func copy(_ model: String, edit: (String) -> String = { $0 }) throws -> (folder: URL, xml: String) {
+    /// A copy of the fixture model `model` in a fresh folder, with `edit` applied to its XML text (the folder and
+    /// everything in it go when the folder is released: keep it while the copy is used).
+    static func copy(_ model: String, edit: (String) -> String = { $0 }) throws -> (folder: TemporaryFolder, xml: String) {
         let source = Fixtures.url("gapxml/\(model)")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gapxml-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: source, to: folder)
-        let xml = folder.appendingPathComponent("gap.xml").path
+        let folder = try TemporaryFolder(prefix: "swiftgap-gapxml")
+        for item in try FileManager.default.contentsOfDirectory(at: source, includingPropertiesForKeys: nil) {
+            try FileManager.default.copyItem(at: item, to: folder.url.appendingPathComponent(item.lastPathComponent))
+        }
+        let xml = folder.path("gap.xml")
         try edit(String(contentsOfFile: xml, encoding: .utf8)).write(toFile: xml, atomically: true, encoding: .utf8)
         return (folder, xml)
     }
@@ -21,8 +24,7 @@ struct GapXMLErrorTests {
     static func message(_ model: String, edit: (String) -> String = { $0 }, files: (URL) throws -> Void = { _ in }) throws -> String
     {
         let (folder, xml) = try copy(model, edit: edit)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try files(folder)
+        try files(folder.url)
         do {
             _ = try GapXML.read(path: xml)
             return "no error"

@@ -11,11 +11,7 @@ import Testing
 /// SwiftGAP → GAP XML → SwiftGAP gives the same potential; what GAP XML cannot hold is refused before writing.
 @Suite("GAP XML export and round trips")
 struct GapXMLRoundTripTests {
-    static func workspace() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gapxml-rt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func workspace() throws -> TemporaryFolder { try TemporaryFolder(prefix: "swiftgap-gapxml-rt") }
 
     /// A rattled cell of the elements `numbers` (zincblende-like positions).
     static func cell(_ numbers: [Int]) -> Structure {
@@ -37,9 +33,8 @@ struct GapXMLRoundTripTests {
     @Test(arguments: ["sic", "sic_old_version", "zbl_2b_si", "soap_si_inline"])
     func exportThenImportPredictsTheSame(_ model: String) throws {
         let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let original = try GapXML.read(path: Fixtures.url("gapxml/\(model)/gap.xml").path)
-        let path = folder.appendingPathComponent("out.xml").path
+        let path = folder.path("out.xml")
         try GapXMLWriter.write(original.potential, to: path, fit: original.fitRecord)
         let back = try GapXML.read(path: path)
         #expect(back.gapVersion == GapXMLWriter.gapVersion && back.fitRecord == original.fitRecord)
@@ -51,28 +46,27 @@ struct GapXMLRoundTripTests {
         #expect(abs(a.energy - b.energy) <= 1e-12 * max(1, abs(a.energy)))
         #expect(zip(a.forces, b.forces).allSatisfy { (($0 - $1) * ($0 - $1)).sum() <= 1e-24 })
         // Through SwiftGAP's own format (a model of every element, `soap_si_inline`, included).
-        let gapPath = folder.appendingPathComponent("out.gap").path
+        let gapPath = folder.path("out.gap")
         try back.potential.write(to: gapPath, fit: back.fitRecord, codeVersion: "test")
         let (fromGap, metadata) = try GAPPotential.load(path: gapPath)
         #expect(fromGap.soap == original.potential.soap && fromGap.terms == original.potential.terms)
         #expect(fromGap.e0 == original.potential.e0 && metadata.fit == original.fitRecord)
         // The same model gives the same files.
-        let again = folder.appendingPathComponent("again.xml").path
+        let again = folder.path("again.xml")
         try GapXMLWriter.write(back.potential, to: again, fit: back.fitRecord)
         #expect(try GapXML.read(path: again).label == back.label)
     }
 
     @Test func coresQUIPLacksAreRefusedBeforeWriting() throws {
         let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let model = try GapXML.read(path: Fixtures.url("gapxml/zbl_2b_si/gap.xml").path)
         let lammps = try GAPPotential(
             soap: nil, terms: model.potential.terms, core: .zbl(try ZBLPotential(inner: 1.5, outer: 2.0)), e0: model.potential.e0,
             variance: nil)
-        let path = folder.appendingPathComponent("x.xml").path
+        let path = folder.path("x.xml")
         #expect(throws: GapXMLError.self) { try GapXMLWriter.write(lammps, to: path, fit: nil) }
         #expect(!FileManager.default.fileExists(atPath: path))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
         do {
             try GapXMLWriter.checkExportable(core: lammps.core)
             Issue.record("a LAMMPS-switched ZBL core was accepted")

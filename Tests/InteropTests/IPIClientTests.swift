@@ -172,10 +172,9 @@ struct IPIClientTests {
     /// `IPIClient.run` over a unix socket in a temporary folder, through two connections (`reconnect` 1): the
     /// first closed by the server, the second ended by EXIT.
     @Test func runOverAUnixSocketWithReconnect() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipi-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("socket").path
+        // A short prefix: a unix socket's path has room for about 100 bytes.
+        let folder = try TemporaryFolder(prefix: "ipi")
+        let path = folder.path("socket")
         let outcome = Outcome<IPIRunSummary>()
         Thread.detachNewThread {
             do {
@@ -210,7 +209,8 @@ struct IPIClientTests {
         var options = IPIClientOptions()
         options.connectWait = 0.3
         let start = Date()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ipi-none-\(UUID().uuidString.prefix(8))").path
+        let folder = try TemporaryFolder(prefix: "ipi-none")
+        let path = folder.path("socket")  // never created
         #expect(
             throws: IPIError.connect(address: "unix socket \(path)", reason: "connect: No such file or directory (tried for 0.3 s)")
         ) {

@@ -3,6 +3,7 @@ import Classical
 import Foundation
 import GAP
 import Learning
+import TestSupport
 import Testing
 import TrainingData
 
@@ -99,20 +100,18 @@ struct ActiveLearningTests {
     }
 
     @Test func theOracleCommandLabelsThroughFilesAndItsFailuresNameTheRoundAndFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("learn-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try TemporaryFolder(prefix: "swiftgap-learn")
         let initial = try Self.silicon(4, seed: 1), pool = try Self.silicon(8, seed: 2)
 
         // A pool labelled beforehand: `cp` relabels it with the same values.
-        let copy = try CommandOracle(command: "cp {in} {out}", folder: folder)
+        let copy = try CommandOracle(command: "cp {in} {out}", folder: folder.url.path)
         let outcome = try Self.loop(rounds: 1).run(initial: initial, candidates: .pool(pool), oracle: copy)
         #expect(outcome.labelled.count == 7)
-        #expect(FileManager.default.fileExists(atPath: folder + "/round-001.in.xyz"))
-        #expect(try ExtXYZReader.read(path: folder + "/round-001.out.xyz").count == 3)
+        #expect(FileManager.default.fileExists(atPath: folder.path("round-001.in.xyz")))
+        #expect(try ExtXYZReader.read(path: folder.path("round-001.out.xyz")).count == 3)
 
         func failure(_ command: String) throws -> String {
-            let oracle = try CommandOracle(command: command, folder: folder)
+            let oracle = try CommandOracle(command: command, folder: folder.url.path)
             do { _ = try oracle.label(Array(pool.prefix(2)), round: 4) } catch { return "\(error)" }
             return "no error"
         }
@@ -124,6 +123,6 @@ struct ActiveLearningTests {
         #expect(short.contains("round 4") && short.contains("round-004.out.xyz"), "\(short)")
         let unlabelled = try failure("sed 's/energy=[^ ]*//; s/:forces:R:3//' {in} > {out}")
         #expect(unlabelled.contains("round-004.out.xyz"), "\(unlabelled)")
-        #expect(throws: LearningError.self) { try CommandOracle(command: "dft.sh input output", folder: folder) }
+        #expect(throws: LearningError.self) { try CommandOracle(command: "dft.sh input output", folder: folder.url.path) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import TestSupport
 import Testing
 
 @Suite("Atomic files")
@@ -7,20 +8,18 @@ struct AtomicFileTests {
     /// Each system error is told as it is: a missing folder, a file on the way, a folder that exists but takes no
     /// files (/proc), permissions, a read-only file system, a full disk, a name too long.
     @Test func whyAFileCannotBeCreatedIsToldAsItIs() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("file").path
+        let folder = try TemporaryFolder(prefix: "swiftgap-atomic")
+        let file = folder.path("file")
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
-        let missing = folder.appendingPathComponent("missing/deeper").path
+        let missing = folder.path("missing/deeper")
         #expect(AtomicFile.cannotCreate(in: missing, errno: ENOENT) == "the folder '\(missing)' does not exist; create it first")
         #expect(AtomicFile.cannotCreate(in: file + "/sub", errno: ENOTDIR).hasPrefix("'\(file)' is a file, not a folder"))
-        #expect(AtomicFile.cannotCreate(in: folder.path, errno: ENOENT).contains("does not accept new files"))
-        #expect(AtomicFile.cannotCreate(in: folder.path, errno: EACCES).contains("is not writable"))
-        #expect(AtomicFile.cannotCreate(in: folder.path, errno: EROFS).contains("read-only file system"))
-        #expect(AtomicFile.cannotCreate(in: folder.path, errno: ENOSPC).hasPrefix("no space left in"))
-        #expect(AtomicFile.cannotCreate(in: folder.path, errno: ENAMETOOLONG).hasPrefix("the name is too long"))
-        let long = folder.appendingPathComponent(String(repeating: "n", count: 300)).path
+        #expect(AtomicFile.cannotCreate(in: folder.url.path, errno: ENOENT).contains("does not accept new files"))
+        #expect(AtomicFile.cannotCreate(in: folder.url.path, errno: EACCES).contains("is not writable"))
+        #expect(AtomicFile.cannotCreate(in: folder.url.path, errno: EROFS).contains("read-only file system"))
+        #expect(AtomicFile.cannotCreate(in: folder.url.path, errno: ENOSPC).hasPrefix("no space left in"))
+        #expect(AtomicFile.cannotCreate(in: folder.url.path, errno: ENAMETOOLONG).hasPrefix("the name is too long"))
+        let long = folder.path(String(repeating: "n", count: 300))
         do throws(AtomicFileError) {
             try AtomicFile.write(Array("x".utf8), to: long)
             Issue.record("a file with a 300-byte name was created")

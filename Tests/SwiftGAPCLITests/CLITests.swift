@@ -2,6 +2,7 @@ import Archive
 import Atoms
 import Foundation
 import GAP
+import TestSupport
 import Testing
 
 /// Runs the built `swiftgap` executable (it sits next to the test bundle).
@@ -23,21 +24,13 @@ func swiftgap(_ arguments: [String]) throws -> (status: Int32, stdout: String, s
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 
-/// A fresh folder under the temporary directory.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("swiftgap-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
 @Suite("swiftgap command line")
 struct CLITests {
     @Test func generateThenInfoAsJSON() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let generated = try swiftgap(["generate", "si-sw", "--quick", "--seed", "5", "-o", folder.path])
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        let generated = try swiftgap(["generate", "si-sw", "--quick", "--seed", "5", "-o", folder.url.path])
         #expect(generated.status == 0, "\(generated.stderr)")
-        let file = folder.appendingPathComponent("train.xyz").path
+        let file = folder.path("train.xyz")
         let info = try swiftgap(["info", "--json", file, file])
         #expect(info.status == 0, "\(info.stderr)")
         let lines = info.stdout.split(separator: "\n")
@@ -54,10 +47,9 @@ struct CLITests {
     }
 
     @Test func describeWritesTheDocumentedArrays() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("train.xyz").path, out = folder.appendingPathComponent("d.npz").path
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "-o", folder.path]).status == 0)
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        let data = folder.path("train.xyz"), out = folder.path("d.npz")
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "-o", folder.url.path]).status == 0)
         let soap = try swiftgap(["describe", data, "-o", out, "--n-max", "3", "--l-max", "2", "--cutoff", "4", "--derivatives"])
         #expect(soap.status == 0, "\(soap.stderr)")
         let npz = try NPZReader(path: out)
@@ -106,10 +98,9 @@ struct CLITests {
     }
 
     @Test func fitPredictAndMDRoundTrip() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "11", "-o", folder.path]).status == 0)
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "11", "-o", folder.url.path]).status == 0)
         let fit = try swiftgap([
             "fit", path("train.xyz"), "-o", path("si.gap"), "--test", path("test.xyz"), "--n-max", "4",
             "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "30,Si=40", "--e0", "average",
@@ -194,14 +185,13 @@ struct CLITests {
     }
 
     @Test func malformedFileFailsWithFileAndLine() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("bad.xyz").path
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        let file = folder.path("bad.xyz")
         try "2\nenergy=1\nSi 0 0 0\nSi 1 1\n".write(toFile: file, atomically: true, encoding: .utf8)
         let result = try swiftgap(["info", file])
         #expect(result.status != 0)
         #expect(result.stderr.contains("bad.xyz:4:"), "\(result.stderr)")
-        let missing = try swiftgap(["info", folder.appendingPathComponent("nope.xyz").path])
+        let missing = try swiftgap(["info", folder.path("nope.xyz")])
         #expect(missing.status != 0 && missing.stderr.contains("cannot open"))
     }
 }

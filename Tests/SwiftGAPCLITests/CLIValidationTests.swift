@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Two silicon atoms in a periodic cell with energy and forces (extxyz).
@@ -15,20 +16,20 @@ private func silicon(energy: Double, separation: Double = 2.35, element: String 
 /// Input files in a fresh folder: train.xyz (two Si frames), test.xyz (Si), carbon.xyz (C in its second
 /// frame, line 5), empty.xyz (no frames), close.xyz (atoms 0.3 Å apart), a file named taken.txt and a folder.
 private struct Workspace {
-    let folder: URL
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try temporaryFolder()
+        folder = try TemporaryFolder(prefix: "swiftgap-cli")
         try write("train.xyz", silicon(energy: -8) + silicon(energy: -7.9, separation: 2.4))
         try write("test.xyz", silicon(energy: -8.1))
         try write("carbon.xyz", silicon(energy: -8) + silicon(energy: -9, element: "C"))
         try write("empty.xyz", "")
         try write("close.xyz", silicon(energy: -8) + silicon(energy: -1, separation: 0.3))
         try write("taken.txt", "x")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("sub"), withIntermediateDirectories: true)
     }
 
-    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    func path(_ name: String) -> String { folder.path(name) }
 
     private func write(_ name: String, _ text: String) throws {
         try text.write(toFile: path(name), atomically: true, encoding: .utf8)
@@ -56,7 +57,6 @@ private func expectFailure(_ arguments: [String], _ needles: [String], sourceLoc
 struct CLIValidationTests {
     @Test func fitChecksTheTestFileUpFront() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         try expectFailure(
             ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--test", w.path("nope.xyz")],
             ["test file", "nope.xyz", "cannot open"])
@@ -71,7 +71,6 @@ struct CLIValidationTests {
 
     @Test func fitChecksItsOutputsUpFront() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         let fit = ["fit", w.path("train.xyz")]
         try expectFailure(fit + ["-o", w.path("sub")], ["-o", "sub", "is a folder"])
         try expectFailure(fit + ["-o", w.path("train.xyz")], ["-o", "training file"])
@@ -92,7 +91,6 @@ struct CLIValidationTests {
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self")))
     func fitTriesEveryOutputUpFront() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--e0", "average"]
         for (option, path) in [
             ("--metrics", "/proc/m.json"), ("--sparse-output", "/proc/s.txt"), ("--report", "/proc/rep"),
@@ -115,7 +113,6 @@ struct CLIValidationTests {
     /// an --n-sparse above an element's atoms is refused before the first descriptor (no estimate line).
     @Test func fitWritesThePotentialOnlyWhenEverythingElseIsWritten() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--e0", "average", "--n-max", "2", "--l-max", "2"]
         try FileManager.default.createDirectory(atPath: w.path("rep/index.html"), withIntermediateDirectories: true)
         let failed = try swiftgap(fit + ["--n-sparse", "2", "--report", w.path("rep"), "--metrics", w.path("m.json")])
@@ -136,7 +133,6 @@ struct CLIValidationTests {
 
     @Test func fitValidatesItsOptions() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap")]
         try expectFailure(fit + ["--sparse-file", w.path("test.xyz")], ["--sparse-file", "--sparse-method file"])
         try expectFailure(fit + ["--sparse-method", "file"], ["--sparse-method file needs --sparse-file"])
@@ -153,7 +149,6 @@ struct CLIValidationTests {
     @Test(arguments: ["1000000000", "9223372036854775807"])
     func hugeSparseCountsAreRefused(count: String) throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         let fit = ["fit", w.path("train.xyz"), "-o", w.path("si.gap")]
         try expectFailure(fit + ["--n-sparse", count], ["--n-sparse \(count)", "more than 1000000"])
         try expectFailure(fit + ["--n-sparse", "10,Si=\(count)"], ["--n-sparse Si=\(count)", "more than 1000000"])
@@ -172,7 +167,6 @@ struct CLIValidationTests {
 
     @Test func predictChecksInputsAndOutputs() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         let gap = w.path("missing.gap")
         try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("sub")], ["-o", "is a folder"])
         try expectFailure(["predict", gap, w.path("test.xyz"), "-o", w.path("test.xyz")], ["-o", "input file"])
@@ -184,7 +178,6 @@ struct CLIValidationTests {
 
     @Test func predictRejectsAnEmptyFile() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         // A potential is needed before the file is read: fit a tiny one.
         let fit = try swiftgap([
             "fit", w.path("train.xyz"), "-o", w.path("si.gap"), "--n-max", "2", "--l-max", "2", "--n-sparse", "2",
@@ -205,7 +198,6 @@ struct CLIValidationTests {
 
     @Test func mdValidatesItsOptions() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         let md = ["md", w.path("test.xyz"), "--classical", "sw", "--steps", "5"]
         try expectFailure(md + ["--dt", "-1"], ["--dt must be"])
         try expectFailure(md + ["--dt=-1"], ["--dt must be"])
@@ -224,7 +216,6 @@ struct CLIValidationTests {
 
     @Test func mdChecksTheStartFileAndOutputsUpFront() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         let run = ["--classical", "sw", "--steps", "5", "--dt", "1"]
         try expectFailure(
             ["md", w.path("close.xyz")] + run,
@@ -242,7 +233,6 @@ struct CLIValidationTests {
 
     @Test func generateReportsAFileInTheWayWithoutFoundationText() throws {
         let w = try Workspace()
-        defer { try? FileManager.default.removeItem(at: w.folder) }
         try expectFailure(["generate", "si-sw", "--quick", "-o", w.path("taken.txt")], ["-o", "taken.txt", "is a file"])
         try expectFailure(["generate", "si-sw", "--quick", "--seed", "-1", "-o", w.path("g")], ["-1"])
     }

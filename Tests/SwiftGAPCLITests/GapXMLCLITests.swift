@@ -19,9 +19,8 @@ struct GapXMLCLITests {
     /// `md --potential gap.xml` on gap_fit's 2b + SOAP fixture: a few steps run, and the first frame's energy
     /// and forces are quippy's on the same file (1e-8 eV/atom, 1e-7 eV/Å).
     @Test func mdRunsAGapFitXML() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
         let fixture = gapXMLFixture("soap_2b_si")
         let reference = try JSONDecoder().decode(
             QuippyReference.self, from: Data(contentsOf: fixture.appendingPathComponent("reference.json")))

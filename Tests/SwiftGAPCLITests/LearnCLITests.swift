@@ -1,6 +1,7 @@
 import Atoms
 import Foundation
 import GAP
+import TestSupport
 import Testing
 
 /// `swiftgap learn`: the loop wired to files.
@@ -8,18 +9,17 @@ import Testing
 struct LearnCLITests {
     /// A quick Si data set in `folder`: train.xyz and test.xyz, and initial.xyz (4 of the 8-atom training
     /// configurations) and pool.xyz (the others).
-    private func writeInitialAndPool(in folder: URL, seed: Int) throws {
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "\(seed)", "-o", folder.path]).status == 0)
+    private func writeInitialAndPool(in folder: TemporaryFolder, seed: Int) throws {
+        func path(_ name: String) -> String { folder.path(name) }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "\(seed)", "-o", folder.url.path]).status == 0)
         let train = try ExtXYZReader.read(path: path("train.xyz")).filter { $0.count == 8 }
         try ExtXYZWriter.write(Array(train.prefix(4)), to: path("initial.xyz"))
         try ExtXYZWriter.write(Array(train.dropFirst(4)), to: path("pool.xyz"))
     }
 
     @Test func twoRoundsFromAPoolWriteTheLogLabelledSetPotentialAndPlot() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
         try writeInitialAndPool(in: folder, seed: 21)
         let settings = ["--n-max", "4", "--l-max", "3", "--cutoff", "4", "--n-sparse", "30", "--e0", "average", "--threads", "2"]
         let learn = try swiftgap(
@@ -43,9 +43,8 @@ struct LearnCLITests {
     }
 
     @Test func aSettingsFileWithA2BodyTermAndACorePotentialGiveLearnFitsModel() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
         try writeInitialAndPool(in: folder, seed: 25)
         let twoBody = "distance_2b cutoff=4 n_sparse=8 covariance_type=ard_se delta=0.5 theta_uniform=1 sparse_method=uniform"
         let head = "\"format\": \"swiftgap fit settings\", \"version\": 1"
@@ -78,10 +77,9 @@ struct LearnCLITests {
     }
 
     @Test func impossibleRequestsFailBeforeTheFirstFit() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "22", "-o", folder.path]).status == 0)
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "22", "-o", folder.url.path]).status == 0)
         let base = ["learn", path("train.xyz"), "-o", path("out")]
         let lj = try swiftgap(base + ["--pool", path("test.xyz"), "--oracle", "lj"])
         #expect(lj.status != 0 && lj.stderr.contains("contains Si, but the oracle labels only Ar, Kr"), "\(lj.stderr)")

@@ -2,15 +2,16 @@ import Atoms
 import Foundation
 import GAP
 import Interop
+import TestSupport
 import Testing
 
 /// `fit --gap`, `--no-soap`, `--core-zbl` and `gap_fit` on a small generated silicon set.
 @Suite("swiftgap multi-term fits and gap_fit")
 struct MultiTermCLITests {
     /// A generated silicon set in a fresh folder.
-    static func workspace() throws -> URL {
-        let folder = try temporaryFolder()
-        let generated = try swiftgap(["generate", "si-sw", "--quick", "--seed", "3", "-o", folder.path])
+    static func workspace() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        let generated = try swiftgap(["generate", "si-sw", "--quick", "--seed", "3", "-o", folder.url.path])
         #expect(generated.status == 0, "\(generated.stderr)")
         return folder
     }
@@ -20,8 +21,7 @@ struct MultiTermCLITests {
 
     @Test func fitWithTwoAndThreeBodyTermsAndACore() throws {
         let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        func path(_ name: String) -> String { folder.path(name) }
         let fit = try swiftgap([
             "fit", path("train.xyz"), "-o", path("m.gap"), "--no-soap", "--gap", Self.twoBody + " : " + Self.threeBody,
             "--core-zbl", "1.0:2.0", "--e0", "average", "--threads", "2"
@@ -74,8 +74,7 @@ struct MultiTermCLITests {
 
     @Test func fitRefusesBadTerms() throws {
         let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let train = folder.appendingPathComponent("train.xyz").path, out = folder.appendingPathComponent("x.gap").path
+        let train = folder.path("train.xyz"), out = folder.path("x.gap")
         let soapInGap = try swiftgap([
             "fit", train, "-o", out, "--gap",
             "soap cutoff=5 n_max=8 l_max=8 atom_sigma=0.5 delta=1 covariance_type=dot_product n_sparse=10"
@@ -90,8 +89,7 @@ struct MultiTermCLITests {
 
     @Test func gapFitRunsACommandLine() throws {
         let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        func path(_ name: String) -> String { folder.path(name) }
         // Shell-split, as a user types it; the keys the generated set uses.
         let arguments =
             "at_file=\(path("train.xyz")) gap={\(Self.twoBody) print_sparse_index=\(path("idx.txt")) : soap cutoff=3.5 "

@@ -21,10 +21,9 @@ struct ServeCLITests {
     /// `swiftgap predict` on the same structure, the JSON extras carry the per-atom energies and variances, and
     /// EXIT ends the run with status 0. With nothing listening, `serve` gives up after --wait with a message.
     @Test func servesAFakeServerAsPredictComputes() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "3", "-o", folder.path]).status == 0)
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "3", "-o", folder.url.path]).status == 0)
         let fit = try swiftgap([
             "fit", path("train.xyz"), "-o", path("si.gap"), "--n-max", "3", "--l-max", "2", "--cutoff", "4.0",
             "--n-sparse", "20", "--e0", "average"

@@ -1,16 +1,16 @@
 import Atoms
 import Foundation
 import GAP
+import TestSupport
 import Testing
 
 /// `swiftgap tune`, and `fit --settings` reading what it writes.
 @Suite("swiftgap tune")
 struct TuneCLITests {
     @Test func aShortSearchWritesItsTrialsAndSettingsThatFitReadsBack() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "23", "-o", folder.path]).status == 0)
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "23", "-o", folder.url.path]).status == 0)
         let settings = [
             "--n-max", "4", "--l-max", "3", "--cutoff", "4", "--n-sparse", "40", "--e0", "average", "--threads", "2"
         ]
@@ -56,10 +56,9 @@ struct TuneCLITests {
     }
 
     @Test func badSettingsFilesAndRequestsAreRefusedBeforeAnyWork() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "24", "-o", folder.path]).status == 0)
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "24", "-o", folder.url.path]).status == 0)
         func fit(_ text: String) throws -> String {
             try text.write(toFile: path("s.json"), atomically: true, encoding: .utf8)
             let run = try swiftgap(["fit", path("train.xyz"), "-o", path("x.gap"), "--settings", path("s.json")])

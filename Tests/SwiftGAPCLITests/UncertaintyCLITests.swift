@@ -1,6 +1,7 @@
 import Atoms
 import Foundation
 import GAP
+import TestSupport
 import Testing
 
 /// `fit --calibration` and `predict --uncertainty`.
@@ -12,9 +13,8 @@ struct UncertaintyCLITests {
     }
 
     @Test func fitCalibratesAndPredictWritesDeviations() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
         #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "12", "-o", path("a")]).status == 0)
         #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "13", "-o", path("b")]).status == 0)
         let settings = ["--n-max", "4", "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "40", "--e0", "average"]
@@ -58,10 +58,9 @@ struct UncertaintyCLITests {
     }
 
     @Test func impossibleRequestsFailBeforeTheWork() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "14", "-o", folder.path]).status == 0)
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "14", "-o", folder.url.path]).status == 0)
         let onTest = try swiftgap([
             "fit", path("train.xyz"), "-o", path("x.gap"), "--test", path("test.xyz"), "--calibration", path("test.xyz")
         ])
@@ -84,10 +83,9 @@ struct UncertaintyCLITests {
 @Suite("swiftgap select")
 struct SelectCLITests {
     @Test func picksTheRequestedCountReproducibly() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "15", "-o", folder.path]).status == 0)
+        let folder = try TemporaryFolder(prefix: "swiftgap-cli")
+        func path(_ name: String) -> String { folder.path(name) }
+        #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "15", "-o", folder.url.path]).status == 0)
         let fit = try swiftgap([
             "fit", path("test.xyz"), "-o", path("si.gap"), "--n-max", "4", "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "30",
             "--e0", "average"
