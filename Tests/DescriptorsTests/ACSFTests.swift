@@ -195,6 +195,20 @@ struct ACSFTests {
         }
         #expect(worstRoot <= 2e-15)
         #expect(worstAboveLimit <= 5e-16)
+        // The exponential without range reduction over its whole range, and the cosine of any angle (reduced by
+        // multiples of 2π; libm's past 10⁶).
+        var worstNearZero = 0.0, worstAnyAngle = 0.0
+        for k in -100_000...100_000 {
+            let x = PolynomialElementary.nearZeroRange * Double(k) / 100_000
+            worstNearZero = max(worstNearZero, abs(PolynomialElementary.exponentialNearZero(x) / exp(x) - 1))
+            let angle = 1000 * Double(k) / 100_000 + 0.1 * Double(k % 7)
+            worstAnyAngle = max(worstAnyAngle, abs(PolynomialElementary.cosine(anyAngle: angle) - cos(angle)))
+        }
+        #expect(worstNearZero <= 3e-16)
+        #expect(PolynomialElementary.exponentialNearZero(0) == 1)
+        #expect(worstAnyAngle <= 6e-16)
+        #expect(abs(PolynomialElementary.cosine(anyAngle: 999_999.5) - cos(999_999.5)) <= 1e-15)
+        for angle in [1e6 + 1, -3e7, 1e300] { #expect(PolynomialElementary.cosine(anyAngle: angle) == cos(angle)) }
     }
 
     @Test func translationRotationAndWrapping() throws {

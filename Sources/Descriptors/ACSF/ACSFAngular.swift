@@ -41,6 +41,15 @@ struct ACSFAngular: Sendable {
         let eta: Int, g4Exponential: Int?, row: Int
     }
 
+    /// Up to four functions with the same weight W (the same η, and all G4 or all G5), which `addValues` sums in one
+    /// pass, forming W once per vector. Past `count`, the lanes of `functions`, `bases` and `zetas` repeat the last
+    /// function (its extra sums are formed and dropped).
+    private struct ValueGroup: Sendable {
+        let eta: Int, g4Exponential: Int?, count: Int
+        /// Indices in `functions`, rows of their A (per-pair row numbers) and their whole ζ.
+        let functions: SIMD4<Int>, bases: SIMD4<Int>, zetas: SIMD4<Int>
+    }
+
     /// The rows every j fills first: cos θ; r_jk² (at most r_c²); f_c(r_jk) and f_c′(r_jk)/r_jk, both 0 from r_c
     /// on, so that the G4 terms of such pairs vanish; the term, α_j and β of one function; ones.
     static let cosine = 0, distanceSquared = 1, cutoff = 2, slope = 3, term = 4, alpha = 5, beta = 6, ones = 7
@@ -62,6 +71,8 @@ struct ACSFAngular: Sendable {
     private let cutoff: ACSFCutoff
     /// Every A^ζ is made of products of A, so values alone can take `addValues`.
     private let wholeZetas: Bool
+    /// The functions grouped by weight for `addValues` (empty unless `wholeZetas`).
+    private let valueGroups: [ValueGroup]
 
     init(g4: [ACSF.Angular], g5: [ACSF.Angular], cutoff: ACSFCutoff) {
         self.cutoff = cutoff
@@ -104,6 +115,7 @@ struct ACSFAngular: Sendable {
                 g4Exponential: g4Exponential)
         }
         wholeZetas = functions.allSatisfy { $0.wholeZeta != nil }
+        valueGroups = wholeZetas ? Self.valueGroups(functions, firstBase: Self.fixedRows + g4Eta.count) : []
         self.distinctEta = distinctEta
         self.g4Eta = g4Eta
         self.halfLambdas = halfLambdas
@@ -234,7 +246,10 @@ struct ACSFAngular: Sendable {
         }
         for (v, eta) in g4Eta.enumerated() {
             let e = ws.pairs(Self.fixedRows + v)
-            if eta * cutoff2 <= 708 {
+            // η r_jk² is at most η r_c² (r_jk² is clamped): the shortest form that covers it.
+            if eta * cutoff2 <= PolynomialElementary.nearZeroRange {
+                for q in 0..<lanes { e[q] = PolynomialElementary.exponentialNearZero(-eta * rjk2[q]) }
+            } else if eta * cutoff2 <= 708 {
                 for q in 0..<lanes { e[q] = PolynomialElementary.exponentialAboveLimit(-eta * rjk2[q]) }
             } else {
                 for q in 0..<lanes { e[q] = PolynomialElementary.exponential(-eta * rjk2[q]) }
@@ -255,36 +270,74 @@ struct ACSFAngular: Sendable {
     }
 
     /// `add` without derivatives when every A^ζ is A or made of products of A: after `fillG4Rows` and
-    /// `fillAngleRows`, a row of f_c(r_ik) (0 past the run), then one pass per function that forms its A^ζ and W a
-    /// vector at a time in registers and sums A^ζ W in a register. The same products in the same order as `add`'s
-    /// power and weight rows and dot products, so the same values, in one pass per function where `add` makes one per
-    /// power and weight row and then one per function: a pass over a short run (a neighbor's few dozen partners)
-    /// costs about as much to start as to run. Functions sharing a power or a weight form it again each.
+    /// `fillAngleRows`, a row of f_c(r_ik) (0 past the run), then one pass per group of functions that share a weight
+    /// (`ValueGroup`): per vector, W once and each function's A^ζ in registers, each A^ζ W summed in a register. The
+    /// same products in the same order as `add`'s power and weight rows and dot products, so the same values, in one
+    /// pass per group where `add` makes one per power and weight row and then one per function: a pass over a short
+    /// run (a neighbor's few dozen partners) costs about as much to start as to run.
     private func addValues(_ ws: ACSFRows, j: Int, partners: Range<Int>, row: UnsafeMutablePointer<Double>) {
         let k0 = partners.lowerBound, n = partners.count, lanes = Lanes.padded(n), fk = ws.cutoffs + k0
-        let cutoffK = ws.pairs(Self.term), fjk = ws.pairs(Self.cutoff), firstBase = Self.fixedRows + g4Eta.count
+        let cutoffK = UnsafePointer(ws.pairs(Self.term)), fjk = UnsafePointer(ws.pairs(Self.cutoff))
         fillAngleRows(ws, j: j, first: k0, lanes: lanes)
         // The lanes past the run (finite: see `add`) weigh nothing.
-        for q in 0..<lanes { cutoffK[q] = q < n ? fk[q] : 0 }
-        for (m, f) in functions.enumerated() {
-            let base = UnsafePointer(ws.pairs(firstBase + f.base)), wk = UnsafePointer(ws.exponentials(f.eta) + k0)
-            let ejk = UnsafePointer(ws.pairs(Self.fixedRows + (f.g4Exponential ?? 0)))
-            var sum = Lanes()
+        let cutoffRow = ws.pairs(Self.term)
+        for q in 0..<lanes { cutoffRow[q] = q < n ? fk[q] : 0 }
+        /// A^ζ for the vector of A at `q` in row `base`, ζ a whole number.
+        @inline(__always) func power(_ base: UnsafePointer<Double>, _ zeta: Int, _ q: Int) -> Lanes {
+            let a = Lanes(loading: base + q)
+            guard zeta > 1 else { return a }
+            var power = a * a
+            for _ in 2..<zeta { power *= a }
+            return power
+        }
+        for group in valueGroups {
+            let wk = UnsafePointer(ws.exponentials(group.eta) + k0)
+            let ejk = UnsafePointer(ws.pairs(Self.fixedRows + (group.g4Exponential ?? 0)))
+            let isG4 = group.g4Exponential != nil, count = group.count
+            let z = group.zetas
+            let b0 = UnsafePointer(ws.pairs(group.bases[0])), b1 = UnsafePointer(ws.pairs(group.bases[1]))
+            let b2 = UnsafePointer(ws.pairs(group.bases[2])), b3 = UnsafePointer(ws.pairs(group.bases[3]))
+            var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
             for q in Swift.stride(from: 0, to: lanes, by: Lanes.scalarCount) {
-                let a = Lanes(loading: base + q)
-                var power = a
-                if let e = f.wholeZeta, e > 1 {
-                    power = a * a
-                    for _ in 2..<e { power *= a }
-                }
                 let weight =
-                    f.g4Exponential == nil
-                    ? Lanes(loading: wk + q) * Lanes(loading: cutoffK + q)
-                    : Lanes(loading: wk + q) * Lanes(loading: ejk + q) * Lanes(loading: cutoffK + q)
+                    isG4
+                    ? Lanes(loading: wk + q) * Lanes(loading: ejk + q) * Lanes(loading: cutoffK + q)
                         * Lanes(loading: fjk + q)
-                sum += power * weight
+                    : Lanes(loading: wk + q) * Lanes(loading: cutoffK + q)
+                s0 += power(b0, z[0], q) * weight
+                if count > 1 { s1 += power(b1, z[1], q) * weight }
+                if count > 2 { s2 += power(b2, z[2], q) * weight }
+                if count > 3 { s3 += power(b3, z[3], q) * weight }
             }
-            row[m] += 2 * ws.exponentials(f.eta)[j] * ws.cutoffs[j] * sum.sum()
+            let scale = 2 * ws.exponentials(group.eta)[j] * ws.cutoffs[j], m = group.functions
+            row[m[0]] += scale * s0.sum()
+            if count > 1 { row[m[1]] += scale * s1.sum() }
+            if count > 2 { row[m[2]] += scale * s2.sum() }
+            if count > 3 { row[m[3]] += scale * s3.sum() }
+        }
+    }
+
+    /// The functions grouped by weight, in order of first appearance, at most four to a group.
+    private static func valueGroups(_ functions: [Function], firstBase: Int) -> [ValueGroup] {
+        var members = [[Int]]()
+        for (m, f) in functions.enumerated() {
+            if let g = members.firstIndex(where: {
+                $0.count < 4 && functions[$0[0]].eta == f.eta && functions[$0[0]].g4Exponential == f.g4Exponential
+            }) {
+                members[g].append(m)
+            } else {
+                members.append([m])
+            }
+        }
+        return members.map { group in
+            func lanes(_ value: (Function) -> Int) -> SIMD4<Int> {
+                SIMD4((0..<4).map { value(functions[group[min($0, group.count - 1)]]) })
+            }
+            let first = functions[group[0]]
+            return ValueGroup(
+                eta: first.eta, g4Exponential: first.g4Exponential, count: group.count,
+                functions: SIMD4(group + Array(repeating: group[group.count - 1], count: 4 - group.count)),
+                bases: lanes { firstBase + $0.base }, zetas: lanes { $0.wholeZeta! })
         }
     }
 

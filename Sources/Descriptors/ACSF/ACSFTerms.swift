@@ -53,7 +53,7 @@ struct ACSFTerms: Sendable {
         let start = 1 + g2Eta.count
         for m in 0..<g3Kappa.count {
             let kappa = g3Kappa[m]
-            let c = cos(kappa * r)
+            let c = PolynomialElementary.cosine(anyAngle: kappa * r)
             row[start + m] += c * fc
             add(start + m, (c * dfc - kappa * sin(kappa * r) * fc) / r)
         }

@@ -3,67 +3,73 @@ import Foundation
 /// cos and exp by short polynomials on the ranges a pair loop needs, to a few ulp and several times faster than
 /// libm's (measured: libm's cos and exp took about a third of ACSF's time on a 1000-atom cell, where every pair of
 /// neighbors needs one of each).
+///
+/// Each polynomial is a Taylor series economized on its range (Chebyshev economization: the series to a high power,
+/// expanded in Chebyshev polynomials of the range, cut after the stated power), which reaches the same accuracy with
+/// fewer terms; the bound of the terms dropped is their Chebyshev coefficients' sum. scripts/polynomial_coefficients.py
+/// derives the coefficients in exact rational arithmetic.
 enum PolynomialElementary {
-    /// cos x for x in [0, π], as −sin(x − π/2) by its Taylor series to the 21st power (truncation below 2e-18);
-    /// within 3e-16 of the exact value.
+    /// cos x for x in [0, π], as −sin(x − π/2) = −y · (sin √(y²) / √(y²)) by `sincOfRoot`'s series economized on
+    /// y² in [0, (π/2)²] to the 8th power (the terms dropped are below 3e-19); within 3e-16 of the exact value.
     @inline(__always)
     static func cosine(_ x: Double) -> Double {
         let y = x - Double.pi / 2
         let y2 = y * y
-        var p = 1.0 / 51_090_942_171_709_440_000
-        p = multiplyAdd(-1.0 / 121_645_100_408_832_000, p, y2)
-        p = multiplyAdd(1.0 / 355_687_428_096_000, p, y2)
-        p = multiplyAdd(-1.0 / 1_307_674_368_000, p, y2)
-        p = multiplyAdd(1.0 / 6_227_020_800, p, y2)
-        p = multiplyAdd(-1.0 / 39_916_800, p, y2)
-        p = multiplyAdd(1.0 / 362_880, p, y2)
-        p = multiplyAdd(-1.0 / 5040, p, y2)
-        p = multiplyAdd(1.0 / 120, p, y2)
-        p = multiplyAdd(-1.0 / 6, p, y2)
+        var p = 2.721_578_645_889_732e-15
+        p = multiplyAdd(-7.643_026_945_428_021e-13, p, y2)
+        p = multiplyAdd(1.605_894_089_490_125e-10, p, y2)
+        p = multiplyAdd(-2.505_210_689_093_059_7e-08, p, y2)
+        p = multiplyAdd(2.755_731_921_123_399_4e-06, p, y2)
+        p = multiplyAdd(-0.000_198_412_698_412_087_03, p, y2)
+        p = multiplyAdd(0.008_333_333_333_333_186, p, y2)
+        p = multiplyAdd(-0.166_666_666_666_666_66, p, y2)
         p = multiplyAdd(1, p, y2)
         return -y * p
     }
 
-    /// cos √u for u in [0, π²], by the Taylor series of cos x in u = x² to u¹⁵ (truncation below 4e-18): no square
-    /// root, so that a loop over squared distances vectorizes; within 2e-15 of the exact value.
+    /// cos x for |x| ≤ 10⁶ (libm's beyond): |x| less its nearest multiple k · 2π, which leaves [−π, π], then
+    /// `cosine` of the magnitude. 2π is split in two parts, the first with 33 significant bits so that k times it is
+    /// exact for k < 2²⁰; within 6e-16 of the exact value.
+    @inline(__always)
+    static func cosine(anyAngle x: Double) -> Double {
+        let a = abs(x)
+        guard a <= 1e6 else { return Foundation.cos(x) }
+        let k = (a * 0.159_154_943_091_895_35).rounded()
+        return cosine(abs((a - k * 6.283_185_306_936_502_5) - k * 2.430_840_202_602_477e-10))
+    }
+
+    /// cos √u for u in [0, π²], by the Taylor series of cos x in u = x² economized on that range to u¹⁰ (the terms
+    /// dropped are below 4e-17): no square root, so that a loop over squared distances vectorizes; within 2e-15 of the exact
+    /// value.
     @inline(__always)
     static func cosineOfRoot(_ u: Double) -> Double {
-        var p = -1.0 / 265_252_859_812_191_058_636_308_480_000_000
-        p = multiplyAdd(1.0 / 304_888_344_611_713_860_501_504_000_000, p, u)
-        p = multiplyAdd(-1.0 / 403_291_461_126_605_635_584_000_000, p, u)
-        p = multiplyAdd(1.0 / 620_448_401_733_239_439_360_000, p, u)
-        p = multiplyAdd(-1.0 / 1_124_000_727_777_607_680_000, p, u)
-        p = multiplyAdd(1.0 / 2_432_902_008_176_640_000, p, u)
-        p = multiplyAdd(-1.0 / 6_402_373_705_728_000, p, u)
-        p = multiplyAdd(1.0 / 20_922_789_888_000, p, u)
-        p = multiplyAdd(-1.0 / 87_178_291_200, p, u)
-        p = multiplyAdd(1.0 / 479_001_600, p, u)
-        p = multiplyAdd(-1.0 / 3_628_800, p, u)
-        p = multiplyAdd(1.0 / 40_320, p, u)
-        p = multiplyAdd(-1.0 / 720, p, u)
-        p = multiplyAdd(1.0 / 24, p, u)
-        p = multiplyAdd(-1.0 / 2, p, u)
+        var p = 3.653_508_581_460_656_3e-19
+        p = multiplyAdd(-1.551_413_449_901_794_4e-16, p, u)
+        p = multiplyAdd(4.778_098_667_172_651_4e-14, p, u)
+        p = multiplyAdd(-1.147_063_284_989_714_1e-11, p, u)
+        p = multiplyAdd(2.087_675_105_374_673e-09, p, u)
+        p = multiplyAdd(-2.755_731_902_320_308e-07, p, u)
+        p = multiplyAdd(2.480_158_729_734_948_7e-05, p, u)
+        p = multiplyAdd(-0.001_388_888_888_883_669, p, u)
+        p = multiplyAdd(0.041_666_666_666_663_37, p, u)
+        p = multiplyAdd(-0.499_999_999_999_999_17, p, u)
         return multiplyAdd(1, p, u)
     }
 
-    /// sin √u / √u for u in [0, π²] (1 at u = 0), by the Taylor series of sin x / x in u = x² to u¹⁴ (truncation below
-    /// 1e-17); within 1e-15 of the exact value.
+    /// sin √u / √u for u in [0, π²] (1 at u = 0), by the Taylor series of sin x / x in u = x² economized on that range
+    /// to u¹⁰ (the terms dropped are below 2e-18); within 1e-15 of the exact value.
     @inline(__always)
     static func sincOfRoot(_ u: Double) -> Double {
-        var p = 1.0 / 8_841_761_993_739_701_954_543_616_000_000
-        p = multiplyAdd(-1.0 / 10_888_869_450_418_352_160_768_000_000, p, u)
-        p = multiplyAdd(1.0 / 15_511_210_043_330_985_984_000_000, p, u)
-        p = multiplyAdd(-1.0 / 25_852_016_738_884_976_640_000, p, u)
-        p = multiplyAdd(1.0 / 51_090_942_171_709_440_000, p, u)
-        p = multiplyAdd(-1.0 / 121_645_100_408_832_000, p, u)
-        p = multiplyAdd(1.0 / 355_687_428_096_000, p, u)
-        p = multiplyAdd(-1.0 / 1_307_674_368_000, p, u)
-        p = multiplyAdd(1.0 / 6_227_020_800, p, u)
-        p = multiplyAdd(-1.0 / 39_916_800, p, u)
-        p = multiplyAdd(1.0 / 362_880, p, u)
-        p = multiplyAdd(-1.0 / 5_040, p, u)
-        p = multiplyAdd(1.0 / 120, p, u)
-        p = multiplyAdd(-1.0 / 6, p, u)
+        var p = 1.757_799_670_138_433_7e-20
+        p = multiplyAdd(-8.174_678_264_419_672e-18, p, u)
+        p = multiplyAdd(2.810_853_782_432_421_5e-15, p, u)
+        p = multiplyAdd(-7.647_114_356_706_32e-13, p, u)
+        p = multiplyAdd(1.605_904_123_731_627_2e-10, p, u)
+        p = multiplyAdd(-2.505_210_829_746_723_7e-08, p, u)
+        p = multiplyAdd(2.755_731_922_212_875_6e-06, p, u)
+        p = multiplyAdd(-0.000_198_412_698_412_469_62, p, u)
+        p = multiplyAdd(0.008_333_333_333_333_19, p, u)
+        p = multiplyAdd(-0.166_666_666_666_666_63, p, u)
         return multiplyAdd(1, p, u)
     }
 
@@ -76,29 +82,38 @@ enum PolynomialElementary {
 
     /// e^x for −708 ≤ x ≤ 0, without a branch (so that loops over arrays vectorize): x = k ln 2 + f with
     /// |f| ≤ ½ ln 2 (k rounded by adding and subtracting 1.5·2⁵², ln 2 split in two parts so that f is exact), e^f by
-    /// its Taylor series to f¹³ (truncation below 5e-18), times 2^k built from k's bits; within 4e-16 relative.
+    /// `exponentialNearZero`, times 2^k built from k's bits; within 4e-16 relative.
     @inline(__always)
     static func exponentialAboveLimit(_ x: Double) -> Double {
         let magic = 6_755_399_441_055_744.0  // 1.5 · 2⁵²: its last mantissa bits hold k after the addition
         let shifted = x * 1.442_695_040_888_963_4 + magic
         let k = shifted - magic
         let f = (x - k * 6.931_471_803_691_238_164_90e-01) - k * 1.908_214_929_270_587_700_02e-10
-        var p = 1.0 / 6_227_020_800
-        p = multiplyAdd(1.0 / 479_001_600, p, f)
-        p = multiplyAdd(1.0 / 39_916_800, p, f)
-        p = multiplyAdd(1.0 / 3_628_800, p, f)
-        p = multiplyAdd(1.0 / 362_880, p, f)
-        p = multiplyAdd(1.0 / 40320, p, f)
-        p = multiplyAdd(1.0 / 5040, p, f)
-        p = multiplyAdd(1.0 / 720, p, f)
-        p = multiplyAdd(1.0 / 120, p, f)
-        p = multiplyAdd(1.0 / 24, p, f)
-        p = multiplyAdd(1.0 / 6, p, f)
-        p = multiplyAdd(0.5, p, f)
-        p = multiplyAdd(1, p, f)
-        p = multiplyAdd(1, p, f)
+        let p = exponentialNearZero(f)
         // `shifted`'s bits end in k (two's complement); adding 1023 and shifting by 52 leaves k + 1023, in [1, 1023],
         // as the exponent field of 2^k.
         return p * Double(bitPattern: (shifted.bitPattern &+ 1023) << 52)
+    }
+
+    /// The largest |x| `exponentialNearZero` takes: ½ ln 2 (the reduced arguments of `exponentialAboveLimit`) and a
+    /// little more.
+    static let nearZeroRange = 0.36
+
+    /// e^x for |x| ≤ `nearZeroRange`, by its Taylor series economized on that range to x¹¹ (the terms dropped are
+    /// below 5e-18); within 2e-16 relative. Exactly 1 at x = 0.
+    @inline(__always)
+    static func exponentialNearZero(_ x: Double) -> Double {
+        var p = 2.511_983_343_385_109_2e-08
+        p = multiplyAdd(2.763_859_772_416_346e-07, p, x)
+        p = multiplyAdd(2.755_720_946_383_778e-06, p, x)
+        p = multiplyAdd(2.480_146_874_421_276_2e-05, p, x)
+        p = multiplyAdd(0.000_198_412_699_266_370_55, p, x)
+        p = multiplyAdd(0.001_388_888_896_857_736_5, p, x)
+        p = multiplyAdd(0.008_333_333_333_301_06, p, x)
+        p = multiplyAdd(0.041_666_666_666_424_58, p, x)
+        p = multiplyAdd(0.166_666_666_666_667_18, p, x)
+        p = multiplyAdd(0.500_000_000_000_002_7, p, x)
+        p = multiplyAdd(1, p, x)
+        return multiplyAdd(1, p, x)
     }
 }
