@@ -229,6 +229,8 @@ def species_numbers(species) -> np.ndarray:
 
 def output(out, dtype: str, sparse: bool):
     """DScribe's output format of an array or a list of arrays: dtype, and `sparse.COO` when `sparse=True`."""
+    if dtype == "float64" and not sparse:
+        return out  # what the library wrote (the common case: no pass over a list of small arrays)
     if isinstance(out, list):
         return [output(o, dtype, sparse) for o in out]
     return _format(out, dtype, sparse)
