@@ -277,11 +277,10 @@ struct ACSFAngular: Sendable {
     /// run (a neighbor's few dozen partners) costs about as much to start as to run.
     private func addValues(_ ws: ACSFRows, j: Int, partners: Range<Int>, row: UnsafeMutablePointer<Double>) {
         let k0 = partners.lowerBound, n = partners.count, lanes = Lanes.padded(n), fk = ws.cutoffs + k0
-        let cutoffK = UnsafePointer(ws.pairs(Self.term)), fjk = UnsafePointer(ws.pairs(Self.cutoff))
+        let cutoffK = ws.pairs(Self.term), fjk = ws.pairs(Self.cutoff)
         fillAngleRows(ws, j: j, first: k0, lanes: lanes)
         // The lanes past the run (finite: see `add`) weigh nothing.
-        let cutoffRow = ws.pairs(Self.term)
-        for q in 0..<lanes { cutoffRow[q] = q < n ? fk[q] : 0 }
+        for q in 0..<lanes { cutoffK[q] = q < n ? fk[q] : 0 }
         /// A^ζ for the vector of A at `q` in row `base`, ζ a whole number.
         @inline(__always) func power(_ base: UnsafePointer<Double>, _ zeta: Int, _ q: Int) -> Lanes {
             let a = Lanes(loading: base + q)

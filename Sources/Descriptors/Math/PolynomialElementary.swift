@@ -6,8 +6,8 @@ import Foundation
 ///
 /// Each polynomial is a Taylor series economized on its range (Chebyshev economization: the series to a high power,
 /// expanded in Chebyshev polynomials of the range, cut after the stated power), which reaches the same accuracy with
-/// fewer terms; the bound of the terms dropped is their Chebyshev coefficients' sum. scripts/polynomial_coefficients.py
-/// derives the coefficients in exact rational arithmetic.
+/// fewer terms; the bound of the terms dropped is their Chebyshev coefficients' sum.
+/// `scripts/polynomial_coefficients.py` derives the coefficients in exact rational arithmetic.
 enum PolynomialElementary {
     /// cos x for x in [0, π], as −sin(x − π/2) = −y · (sin √(y²) / √(y²)) by `sincOfRoot`'s series economized on
     /// y² in [0, (π/2)²] to the 8th power (the terms dropped are below 3e-19); within 3e-16 of the exact value.
@@ -39,8 +39,8 @@ enum PolynomialElementary {
     }
 
     /// cos √u for u in [0, π²], by the Taylor series of cos x in u = x² economized on that range to u¹⁰ (the terms
-    /// dropped are below 4e-17): no square root, so that a loop over squared distances vectorizes; within 2e-15 of the exact
-    /// value.
+    /// dropped are below 4e-17): no square root, so that a loop over squared distances vectorizes; within 2e-15 of
+    /// the exact value.
     @inline(__always)
     static func cosineOfRoot(_ u: Double) -> Double {
         var p = 3.653_508_581_460_656_3e-19
