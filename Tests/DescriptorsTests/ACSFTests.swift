@@ -144,8 +144,10 @@ struct ACSFTests {
         for row in 0..<q.count { #expect(d.atom[d.row.firstIndex(of: row)!] == q.center[row]) }
     }
 
-    /// Values alone take their own path when every ζ is whole (`ACSFAngular.addValues`), else the rows that
-    /// derivatives also use; both must give the rows `derivatives` returns.
+    /// Values alone take their own path when every ζ is whole (`ACSFAngular.addValues`, which sums the functions
+    /// sharing a weight in groups of up to four), else the rows that derivatives also use; both must give the rows
+    /// `derivatives` returns. The third setting has groups of one to four and a weight shared by more than four
+    /// functions.
     @Test(arguments: finiteDifferenceCases.map(\.0))
     func valuesAloneEqualTheRowsOfDerivatives(name: String) throws {
         let s = try #require(Self.finiteDifferenceCases.first { $0.0 == name }).1
@@ -156,8 +158,21 @@ struct ACSFTests {
                 .init(eta: 0.02, zeta: 4, lambda: 1), .init(eta: 0, zeta: 64, lambda: -1)
             ],
             g5: [.init(eta: 0.01, zeta: 2, lambda: -1), .init(eta: 0.005, zeta: 1, lambda: 1)], periodic: true)
+        let crowded = try ACSF(
+            cutoff: 5, species: [1, 6, 8], g2: [], g3: [],
+            g4: [
+                .init(eta: 0.005, zeta: 1, lambda: 1), .init(eta: 0.005, zeta: 2, lambda: -1),
+                .init(eta: 0.005, zeta: 3, lambda: 1), .init(eta: 0.005, zeta: 64, lambda: -1),
+                .init(eta: 0.005, zeta: 2, lambda: 1), .init(eta: 0.005, zeta: 1, lambda: -1),
+                .init(eta: 0.02, zeta: 3, lambda: -1)
+            ],
+            g5: [
+                .init(eta: 0.01, zeta: 1, lambda: 1), .init(eta: 0.01, zeta: 2, lambda: -1),
+                .init(eta: 0.01, zeta: 3, lambda: 1), .init(eta: 0.01, zeta: 4, lambda: -1),
+                .init(eta: 0.01, zeta: 5, lambda: 1), .init(eta: 0.005, zeta: 2, lambda: 1)
+            ], periodic: true)
         for acsf in [
-            whole,
+            whole, crowded,
             try ACSF(
                 cutoff: 5, species: [1, 6, 8], g2: Self.allTypes.g2, g3: Self.allTypes.g3, g4: Self.allTypes.g4,
                 g5: Self.allTypes.g5, periodic: true)

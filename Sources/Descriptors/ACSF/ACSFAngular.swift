@@ -41,13 +41,13 @@ struct ACSFAngular: Sendable {
         let eta: Int, g4Exponential: Int?, row: Int
     }
 
-    /// Up to four functions with the same weight W (the same η, and all G4 or all G5), which `addValues` sums in one
-    /// pass, forming W once per vector. Past `count`, the lanes of `functions`, `bases` and `zetas` repeat the last
-    /// function (its extra sums are formed and dropped).
+    /// Up to four functions with the same weight W (the same η, and all G4 or all G5: the same weight row), which
+    /// `addValues` sums in one pass, forming W once per vector. Past `count`, the lanes repeat the last function, so
+    /// that every row they name exists; they are not summed.
     private struct ValueGroup: Sendable {
         let eta: Int, g4Exponential: Int?, count: Int
-        /// Indices in `functions`, rows of their A (per-pair row numbers) and their whole ζ.
-        let functions: SIMD4<Int>, bases: SIMD4<Int>, zetas: SIMD4<Int>
+        /// Indices in `functions`, the per-pair rows of their A, and their whole ζ.
+        let functionIndices: SIMD4<Int>, baseRows: SIMD4<Int>, zetas: SIMD4<Int>
     }
 
     /// The rows every j fills first: cos θ; r_jk² (at most r_c²); f_c(r_jk) and f_c′(r_jk)/r_jk, both 0 from r_c
@@ -115,7 +115,7 @@ struct ACSFAngular: Sendable {
                 g4Exponential: g4Exponential)
         }
         wholeZetas = functions.allSatisfy { $0.wholeZeta != nil }
-        valueGroups = wholeZetas ? Self.valueGroups(functions, firstBase: Self.fixedRows + g4Eta.count) : []
+        valueGroups = wholeZetas ? Self.groupedByWeight(functions, firstBase: Self.fixedRows + g4Eta.count) : []
         self.distinctEta = distinctEta
         self.g4Eta = g4Eta
         self.halfLambdas = halfLambdas
@@ -285,17 +285,17 @@ struct ACSFAngular: Sendable {
         @inline(__always) func power(_ base: UnsafePointer<Double>, _ zeta: Int, _ q: Int) -> Lanes {
             let a = Lanes(loading: base + q)
             guard zeta > 1 else { return a }
-            var power = a * a
-            for _ in 2..<zeta { power *= a }
-            return power
+            var product = a * a
+            for _ in 2..<zeta { product *= a }
+            return product
         }
         for group in valueGroups {
             let wk = UnsafePointer(ws.exponentials(group.eta) + k0)
             let ejk = UnsafePointer(ws.pairs(Self.fixedRows + (group.g4Exponential ?? 0)))
             let isG4 = group.g4Exponential != nil, count = group.count
             let z = group.zetas
-            let b0 = UnsafePointer(ws.pairs(group.bases[0])), b1 = UnsafePointer(ws.pairs(group.bases[1]))
-            let b2 = UnsafePointer(ws.pairs(group.bases[2])), b3 = UnsafePointer(ws.pairs(group.bases[3]))
+            let b0 = UnsafePointer(ws.pairs(group.baseRows[0])), b1 = UnsafePointer(ws.pairs(group.baseRows[1]))
+            let b2 = UnsafePointer(ws.pairs(group.baseRows[2])), b3 = UnsafePointer(ws.pairs(group.baseRows[3]))
             var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
             for q in Swift.stride(from: 0, to: lanes, by: Lanes.scalarCount) {
                 let weight =
@@ -308,7 +308,7 @@ struct ACSFAngular: Sendable {
                 if count > 2 { s2 += power(b2, z[2], q) * weight }
                 if count > 3 { s3 += power(b3, z[3], q) * weight }
             }
-            let scale = 2 * ws.exponentials(group.eta)[j] * ws.cutoffs[j], m = group.functions
+            let scale = 2 * ws.exponentials(group.eta)[j] * ws.cutoffs[j], m = group.functionIndices
             row[m[0]] += scale * s0.sum()
             if count > 1 { row[m[1]] += scale * s1.sum() }
             if count > 2 { row[m[2]] += scale * s2.sum() }
@@ -316,27 +316,23 @@ struct ACSFAngular: Sendable {
         }
     }
 
-    /// The functions grouped by weight, in order of first appearance, at most four to a group.
-    private static func valueGroups(_ functions: [Function], firstBase: Int) -> [ValueGroup] {
+    /// The functions grouped by weight row, in order of first appearance, at most four to a group.
+    private static func groupedByWeight(_ functions: [Function], firstBase: Int) -> [ValueGroup] {
         var members = [[Int]]()
         for (m, f) in functions.enumerated() {
-            if let g = members.firstIndex(where: {
-                $0.count < 4 && functions[$0[0]].eta == f.eta && functions[$0[0]].g4Exponential == f.g4Exponential
-            }) {
+            if let g = members.firstIndex(where: { $0.count < 4 && functions[$0[0]].weight == f.weight }) {
                 members[g].append(m)
             } else {
                 members.append([m])
             }
         }
         return members.map { group in
-            func lanes(_ value: (Function) -> Int) -> SIMD4<Int> {
-                SIMD4((0..<4).map { value(functions[group[min($0, group.count - 1)]]) })
-            }
+            /// A value of each member's function index, the last repeated to fill four lanes.
+            func lanes(_ value: (Int) -> Int) -> SIMD4<Int> { SIMD4((0..<4).map { value(group[min($0, group.count - 1)]) }) }
             let first = functions[group[0]]
             return ValueGroup(
-                eta: first.eta, g4Exponential: first.g4Exponential, count: group.count,
-                functions: SIMD4(group + Array(repeating: group[group.count - 1], count: 4 - group.count)),
-                bases: lanes { firstBase + $0.base }, zetas: lanes { $0.wholeZeta! })
+                eta: first.eta, g4Exponential: first.g4Exponential, count: group.count, functionIndices: lanes { $0 },
+                baseRows: lanes { firstBase + functions[$0].base }, zetas: lanes { functions[$0].wholeZeta! })
         }
     }
 

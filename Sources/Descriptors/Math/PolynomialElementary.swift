@@ -9,8 +9,9 @@ import Foundation
 /// fewer terms; the bound of the terms dropped is their Chebyshev coefficients' sum.
 /// `scripts/polynomial_coefficients.py` derives the coefficients in exact rational arithmetic.
 enum PolynomialElementary {
-    /// cos x for x in [0, π], as −sin(x − π/2) = −y · (sin √(y²) / √(y²)) by `sincOfRoot`'s series economized on
-    /// y² in [0, (π/2)²] to the 8th power (the terms dropped are below 3e-19); within 3e-16 of the exact value.
+    /// cos x for x in [0, π], as −sin(x − π/2) = −y · (sin √v / √v) with v = y²: the Taylor series of sin √v / √v
+    /// (`sincOfRoot`'s), economized on its own on v in [0, (π/2)²] to v⁸ (the terms dropped are below 3e-19); within
+    /// 3e-16 of the exact value.
     @inline(__always)
     static func cosine(_ x: Double) -> Double {
         let y = x - Double.pi / 2
@@ -28,13 +29,13 @@ enum PolynomialElementary {
     }
 
     /// cos x for |x| ≤ 10⁶ (libm's beyond): |x| less its nearest multiple k · 2π, which leaves [−π, π], then
-    /// `cosine` of the magnitude. 2π is split in two parts, the first with 33 significant bits so that k times it is
-    /// exact for k < 2²⁰; within 6e-16 of the exact value.
+    /// `cosine` of the magnitude. 2π is split in two parts, the first with 31 significant bits so that k times it is
+    /// exact for k < 2²² (here k ≤ 159 155); within 6e-16 of the exact value.
     @inline(__always)
     static func cosine(anyAngle x: Double) -> Double {
         let a = abs(x)
         guard a <= 1e6 else { return Foundation.cos(x) }
-        let k = (a * 0.159_154_943_091_895_35).rounded()
+        let k = (a * 0.159_154_943_091_895_35).rounded(.toNearestOrEven)
         return cosine(abs((a - k * 6.283_185_306_936_502_5) - k * 2.430_840_202_602_477e-10))
     }
 
