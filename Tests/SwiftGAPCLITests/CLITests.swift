@@ -99,18 +99,18 @@ struct CLITests {
 
     @Test func fitPredictAndMDRoundTrip() throws {
         let folder = try TemporaryFolder(prefix: "swiftgap-cli")
-        func path(_ name: String) -> String { folder.path(name) }
         #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "11", "-o", folder.url.path]).status == 0)
         let fit = try swiftgap([
-            "fit", path("train.xyz"), "-o", path("si.gap"), "--test", path("test.xyz"), "--n-max", "4",
+            "fit", folder.path("train.xyz"), "-o", folder.path("si.gap"), "--test", folder.path("test.xyz"), "--n-max", "4",
             "--l-max", "3", "--cutoff", "4.5", "--n-sparse", "30,Si=40", "--e0", "average",
-            "--metrics", path("fit.json"), "--report", path("report")
+            "--metrics", folder.path("fit.json"), "--report", folder.path("report")
         ])
         #expect(fit.status == 0, "\(fit.stderr)")
         #expect(fit.stdout.contains("train") && fit.stdout.contains("test") && fit.stdout.contains("stage times"))
         #expect(fit.stdout.hasPrefix("estimate: M = 40,") && fit.stdout.contains("peak memory"), "\(fit.stdout)")
         let metrics = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("fit.json")))) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("fit.json"))))
+                as? [String: Any])
         for set in ["train", "test"] {
             let m = try #require(metrics[set] as? [String: Any])
             for key in [
@@ -122,66 +122,71 @@ struct CLITests {
         }
         #expect(metrics["seconds"] is [String: Any] && metrics["peak_rss_bytes"] is Int)
         for file in ["index.html", "energy.svg", "forces.svg", "force_errors.svg"] {
-            #expect(FileManager.default.fileExists(atPath: path("report/\(file)")), "\(file)")
+            #expect(FileManager.default.fileExists(atPath: folder.path("report/\(file)")), "\(file)")
         }
 
-        let info = try swiftgap(["info", path("si.gap")])
+        let info = try swiftgap(["info", folder.path("si.gap")])
         #expect(info.status == 0, "\(info.stderr)")
         #expect(
             info.stdout.contains("Si (e0 ") && info.stdout.contains("40 SOAP sparse points") && info.stdout.contains("n_max 4")
                 && info.stdout.contains("test errors"))
-        let infoJSON = try swiftgap(["info", "--json", path("si.gap")])
+        let infoJSON = try swiftgap(["info", "--json", folder.path("si.gap")])
         let metadata = try JSONDecoder().decode(PotentialMetadata.self, from: Data(infoJSON.stdout.utf8))
         #expect(metadata.sparsePoints == ["Si": 40] && metadata.soap?.lMax == 3 && metadata.hasVariance)
 
-        let predict = try swiftgap(["predict", path("si.gap"), path("test.xyz"), "-o", path("out.xyz"), "--metrics", path("p.json")]
+        let predict = try swiftgap([
+            "predict", folder.path("si.gap"), folder.path("test.xyz"), "-o", folder.path("out.xyz"), "--metrics",
+            folder.path("p.json")
+        ]
         )
         #expect(predict.status == 0, "\(predict.stderr)")
-        let out = try ExtXYZReader.read(path: path("out.xyz"))
+        let out = try ExtXYZReader.read(path: folder.path("out.xyz"))
         #expect(out.count == 7)
         #expect(out[0].info["gap_energy"] != nil && out[0].arrays["gap_forces"] != nil && out[0].info["energy"] != nil)
         #expect(out[0].info["gap_stress"] != nil && out[0].arrays["gap_variance"] != nil && out[0].info["gap_virial"] != nil)
 
         let md = try swiftgap([
-            "md", path("test.xyz"), "--potential", path("si.gap"), "--steps", "40", "--dt", "1",
-            "--temperature", "300", "--trajectory", path("md.xyz"), "--every", "10", "--log", path("md.csv"),
-            "--plot", path("md.svg"), "--metrics", path("md.json")
+            "md", folder.path("test.xyz"), "--potential", folder.path("si.gap"), "--steps", "40", "--dt", "1",
+            "--temperature", "300", "--trajectory", folder.path("md.xyz"), "--every", "10", "--log", folder.path("md.csv"),
+            "--plot", folder.path("md.svg"), "--metrics", folder.path("md.json")
         ])
         #expect(md.status == 0, "\(md.stderr)")
         let mdMetrics = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("md.json")))) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("md.json")))) as? [String: Any]
+        )
         for key in [
             "drift_mev_per_atom_per_ps", "max_deviation_mev_per_atom", "rms_fluctuation_mev_per_atom", "mean_temperature_k",
             "steps_per_second", "steps"
         ] {
             #expect(mdMetrics[key] != nil, "\(key)")
         }
-        #expect(try ExtXYZReader.read(path: path("md.xyz")).count == 5)
+        #expect(try ExtXYZReader.read(path: folder.path("md.xyz")).count == 5)
         let strict = try swiftgap([
-            "md", path("test.xyz"), "--classical", "sw", "--steps", "20", "--dt", "1", "--temperature", "300",
+            "md", folder.path("test.xyz"), "--classical", "sw", "--steps", "20", "--dt", "1", "--temperature", "300",
             "--max-drift", "0"
         ])
         #expect(strict.status != 0 && strict.stderr.contains("drift"))
 
         // Unknown element at prediction time: a clear error naming the configuration and line.
-        try "1\nLattice=\"5 0 0 0 5 0 0 0 5\"\nC 0 0 0\n".write(toFile: path("carbon.xyz"), atomically: true, encoding: .utf8)
-        let unknown = try swiftgap(["predict", path("si.gap"), path("carbon.xyz"), "-o", path("c.xyz")])
+        try "1\nLattice=\"5 0 0 0 5 0 0 0 5\"\nC 0 0 0\n".write(
+            toFile: folder.path("carbon.xyz"), atomically: true, encoding: .utf8)
+        let unknown = try swiftgap(["predict", folder.path("si.gap"), folder.path("carbon.xyz"), "-o", folder.path("c.xyz")])
         #expect(unknown.status != 0 && unknown.stderr.contains("contains C") && unknown.stderr.contains("line 1"))
-        #expect(!FileManager.default.fileExists(atPath: path("c.xyz")), "nothing half-written")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("c.xyz")), "nothing half-written")
 
         // Sparse counts for some elements only, or an unreadable count: errors naming what is missing.
-        let noCount = try swiftgap(["fit", path("train.xyz"), "-o", path("x.gap"), "--n-sparse", "O=20"])
+        let noCount = try swiftgap(["fit", folder.path("train.xyz"), "-o", folder.path("x.gap"), "--n-sparse", "O=20"])
         #expect(noCount.status != 0 && noCount.stderr.contains("no count for Si"), "\(noCount.stderr)")
-        let badCount = try swiftgap(["fit", path("train.xyz"), "-o", path("x.gap"), "--n-sparse", "Si=many"])
+        let badCount = try swiftgap(["fit", folder.path("train.xyz"), "-o", folder.path("x.gap"), "--n-sparse", "Si=many"])
         #expect(badCount.status != 0 && badCount.stderr.contains("n-sparse"), "\(badCount.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: path("x.gap")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("x.gap")))
 
         // --estimate prints the predicted memory and stage times and fits nothing.
         let estimate = try swiftgap([
-            "fit", path("train.xyz"), "-o", path("x.gap"), "--n-sparse", "40", "--e0", "average", "--estimate"
+            "fit", folder.path("train.xyz"), "-o", folder.path("x.gap"), "--n-sparse", "40", "--e0", "average", "--estimate"
         ])
         #expect(estimate.status == 0 && estimate.stdout.contains("peak memory"), "\(estimate.stderr)")
-        #expect(estimate.stdout.contains("kernel rows and QR") && !FileManager.default.fileExists(atPath: path("x.gap")))
+        #expect(estimate.stdout.contains("kernel rows and QR") && !FileManager.default.fileExists(atPath: folder.path("x.gap")))
     }
 
     @Test func malformedFileFailsWithFileAndLine() throws {

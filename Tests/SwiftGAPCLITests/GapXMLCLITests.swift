@@ -20,23 +20,24 @@ struct GapXMLCLITests {
     /// and forces are quippy's on the same file (1e-8 eV/atom, 1e-7 eV/Å).
     @Test func mdRunsAGapFitXML() throws {
         let folder = try TemporaryFolder(prefix: "swiftgap-cli")
-        func path(_ name: String) -> String { folder.path(name) }
         let fixture = gapXMLFixture("soap_2b_si")
         let reference = try JSONDecoder().decode(
             QuippyReference.self, from: Data(contentsOf: fixture.appendingPathComponent("reference.json")))
         let start = try #require(reference.configurations.first { $0.name == "rattled_Si8_cell" })
-        try ExtXYZWriter.write([start.structure], to: path("start.xyz"))
+        try ExtXYZWriter.write([start.structure], to: folder.path("start.xyz"))
 
         let md = try swiftgap([
-            "md", path("start.xyz"), "--potential", fixture.appendingPathComponent("gap.xml").path, "--steps", "10",
-            "--dt", "1", "--temperature", "300", "--trajectory", path("md.xyz"), "--every", "5", "--metrics", path("md.json"),
+            "md", folder.path("start.xyz"), "--potential", fixture.appendingPathComponent("gap.xml").path, "--steps", "10",
+            "--dt", "1", "--temperature", "300", "--trajectory", folder.path("md.xyz"), "--every", "5", "--metrics",
+            folder.path("md.json"),
             "--threads", "1"
         ])
         #expect(md.status == 0, "\(md.stderr)")
         let metrics = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("md.json")))) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("md.json")))) as? [String: Any]
+        )
         #expect(metrics["steps"] as? Int == 10 && metrics["drift_mev_per_atom_per_ps"] is Double, "\(metrics)")
-        let frames = try ExtXYZReader.read(path: path("md.xyz"))
+        let frames = try ExtXYZReader.read(path: folder.path("md.xyz"))
         #expect(frames.map { $0.info["step"] } == [.int(0), .int(5), .int(10)])
         let first = try #require(frames.first)
         let energy = try #require(first.info["energy"]?.doubleValue)

@@ -21,41 +21,46 @@ struct MultiTermCLITests {
 
     @Test func fitWithTwoAndThreeBodyTermsAndACore() throws {
         let folder = try Self.workspace()
-        func path(_ name: String) -> String { folder.path(name) }
         let fit = try swiftgap([
-            "fit", path("train.xyz"), "-o", path("m.gap"), "--no-soap", "--gap", Self.twoBody + " : " + Self.threeBody,
+            "fit", folder.path("train.xyz"), "-o", folder.path("m.gap"), "--no-soap", "--gap",
+            Self.twoBody + " : " + Self.threeBody,
             "--core-zbl", "1.0:2.0", "--e0", "average", "--threads", "2"
         ])
         #expect(fit.status == 0, "\(fit.stderr)")
         #expect(fit.stdout.contains("distance_2b Si–Si 10") && fit.stdout.contains("angle_3b Si–Si–Si 10"))
-        let info = try swiftgap(["info", path("m.gap")])
+        let info = try swiftgap(["info", folder.path("m.gap")])
         #expect(info.stdout.contains("term 1") && info.stdout.contains("angle_3b") && info.stdout.contains("core"))
-        let (gap, _) = try GAPPotential.load(path: path("m.gap"))
+        let (gap, _) = try GAPPotential.load(path: folder.path("m.gap"))
         #expect(gap.soap == nil && gap.terms.count == 2 && gap.core != nil)
-        let predict = try swiftgap(["predict", path("m.gap"), path("test.xyz"), "-o", path("p.xyz")])
+        let predict = try swiftgap(["predict", folder.path("m.gap"), folder.path("test.xyz"), "-o", folder.path("p.xyz")])
         #expect(predict.status == 0, "\(predict.stderr)")
 
         let soap = try swiftgap([
-            "fit", path("train.xyz"), "-o", path("s.gap"), "--cutoff", "3.5", "--n-max", "4", "--l-max", "3", "--n-sparse", "20",
+            "fit", folder.path("train.xyz"), "-o", folder.path("s.gap"), "--cutoff", "3.5", "--n-max", "4", "--l-max", "3",
+            "--n-sparse", "20",
             "--gap", Self.twoBody, "--e0", "average"
         ])
         #expect(soap.status == 0, "\(soap.stderr)")
         #expect(soap.stdout.contains("SOAP Si 20") && soap.stdout.contains("distance_2b Si–Si 10"))
 
         // GAP XML both ways: the same predictions from the .gap, its XML and the .gap converted back.
-        let toXML = try swiftgap(["convert", path("s.gap"), "-o", path("s.xml")])
+        let toXML = try swiftgap(["convert", folder.path("s.gap"), "-o", folder.path("s.xml")])
         #expect(toXML.status == 0 && toXML.stdout.contains("GAP XML"), "\(toXML.stderr)")
-        let xmlInfo = try swiftgap(["info", path("s.xml")])
+        let xmlInfo = try swiftgap(["info", folder.path("s.xml")])
         #expect(xmlInfo.stdout.contains("GAP XML, gap_version 1596837814") && xmlInfo.stdout.contains("distance_2b Si–Si"))
-        #expect(try swiftgap(["convert", path("s.xml"), "-o", path("s2.gap")]).status == 0)
-        let (fromGap, fromXML) = (try GAPPotential.load(path: path("s.gap")).potential, try GAPPotential.load(path: path("s2.gap")))
+        #expect(try swiftgap(["convert", folder.path("s.xml"), "-o", folder.path("s2.gap")]).status == 0)
+        let (fromGap, fromXML) = (
+            try GAPPotential.load(path: folder.path("s.gap")).potential, try GAPPotential.load(path: folder.path("s2.gap"))
+        )
         #expect(fromXML.potential.soap == fromGap.soap && fromXML.potential.terms == fromGap.terms)
-        #expect(fromXML.metadata.fit.trainingFile == path("train.xyz"))
+        #expect(fromXML.metadata.fit.trainingFile == folder.path("train.xyz"))
         var energies: [[Double]] = []
         for model in ["s.gap", "s.xml", "s2.gap"] {
-            let run = try swiftgap(["predict", path(model), path("test.xyz"), "-o", path("p-\(model).xyz"), "--no-variance"])
+            let run = try swiftgap([
+                "predict", folder.path(model), folder.path("test.xyz"), "-o", folder.path("p-\(model).xyz"), "--no-variance"
+            ])
             #expect(run.status == 0, "\(run.stderr)")
-            let reader = try ExtXYZReader(path: path("p-\(model).xyz"))
+            let reader = try ExtXYZReader(path: folder.path("p-\(model).xyz"))
             var e: [Double] = []
             while let s = try reader.next() { if case let .double(x)? = s.info["gap_energy"] { e.append(x) } }
             energies.append(e)
@@ -63,11 +68,11 @@ struct MultiTermCLITests {
         #expect(!energies[0].isEmpty && energies[1] == energies[0] && energies[2] == energies[0])
 
         // A LAMMPS-switched ZBL core has no GAP XML form: refused, nothing written.
-        let lammps = try swiftgap(["convert", path("m.gap"), "-o", path("m.xml")])
+        let lammps = try swiftgap(["convert", folder.path("m.gap"), "-o", folder.path("m.xml")])
         #expect(lammps.status != 0 && lammps.stderr.contains("pair_zbl"))
-        #expect(!FileManager.default.fileExists(atPath: path("m.xml")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("m.xml")))
         let fitXML = try swiftgap([
-            "fit", path("train.xyz"), "-o", path("z.xml"), "--no-soap", "--gap", Self.twoBody, "--core-zbl", "1:2"
+            "fit", folder.path("train.xyz"), "-o", folder.path("z.xml"), "--no-soap", "--gap", Self.twoBody, "--core-zbl", "1:2"
         ])
         #expect(fitXML.status != 0 && fitXML.stderr.contains("GAP XML cannot hold"))
     }
@@ -89,26 +94,25 @@ struct MultiTermCLITests {
 
     @Test func gapFitRunsACommandLine() throws {
         let folder = try Self.workspace()
-        func path(_ name: String) -> String { folder.path(name) }
         // Shell-split, as a user types it; the keys the generated set uses.
         let arguments =
-            "at_file=\(path("train.xyz")) gap={\(Self.twoBody) print_sparse_index=\(path("idx.txt")) : soap cutoff=3.5 "
+            "at_file=\(folder.path("train.xyz")) gap={\(Self.twoBody) print_sparse_index=\(folder.path("idx.txt")) : soap cutoff=3.5 "
             + "n_max=4 l_max=3 atom_sigma=0.5 zeta=2 delta=1 covariance_type=dot_product n_sparse=20 sparse_method=cur_points} "
             + "default_sigma={0.002 0.05 0.05 0.0} e0_method=average energy_parameter_name=energy force_parameter_name=forces "
-            + "virial_parameter_name=virial do_copy_at_file=F gp_file=\(path("gf.gap"))"
+            + "virial_parameter_name=virial do_copy_at_file=F gp_file=\(folder.path("gf.gap"))"
         let run = try swiftgap(["gap_fit"] + arguments.split(separator: " ").map(String.init) + ["--threads", "2"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("note: do_copy_at_file has no effect"))
-        let (gap, metadata) = try GAPPotential.load(path: path("gf.gap"))
+        let (gap, metadata) = try GAPPotential.load(path: folder.path("gf.gap"))
         #expect(gap.soap != nil && gap.terms.count == 1 && metadata.fit.command?.hasPrefix("gap_fit at_file=") == true)
         // --estimate beside gap_fit's keys: the prediction alone, no new potential.
-        try FileManager.default.removeItem(atPath: path("gf.gap"))
+        try FileManager.default.removeItem(atPath: folder.path("gf.gap"))
         let estimate = try swiftgap(["gap_fit"] + arguments.split(separator: " ").map(String.init) + ["--estimate"])
         #expect(
             estimate.status == 0 && estimate.stdout.contains("estimate: M = \(gap.sparseCount),"),
             "\(estimate.stdout) \(estimate.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: path("gf.gap")))
-        let indices = try String(contentsOfFile: path("idx.txt"), encoding: .utf8)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("gf.gap")))
+        let indices = try String(contentsOfFile: folder.path("idx.txt"), encoding: .utf8)
         #expect(indices.split(separator: "\n").first?.split(separator: " ").count == 10)
 
         let noIsolated = try swiftgap(
@@ -120,9 +124,9 @@ struct MultiTermCLITests {
         let xml = try swiftgap(
             ["gap_fit"] + arguments.replacingOccurrences(of: "gf.gap", with: "gf.xml").split(separator: " ").map(String.init))
         #expect(xml.status == 0, "\(xml.stderr)")
-        let imported = try GapXML.read(path: path("gf.xml"))
+        let imported = try GapXML.read(path: folder.path("gf.xml"))
         #expect(imported.fitRecord.command?.hasPrefix("gap_fit at_file=") == true)
-        let reader = try ExtXYZReader(path: path("train.xyz"))
+        let reader = try ExtXYZReader(path: folder.path("train.xyz"))
         let s = try #require(try reader.next())
         let (a, b) = (try gap.calculate(s), try imported.potential.calculate(s))
         #expect(abs(a.energy - b.energy) < 1e-9 * max(1, abs(a.energy)))

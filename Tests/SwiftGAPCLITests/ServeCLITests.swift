@@ -22,14 +22,13 @@ struct ServeCLITests {
     /// EXIT ends the run with status 0. With nothing listening, `serve` gives up after --wait with a message.
     @Test func servesAFakeServerAsPredictComputes() throws {
         let folder = try TemporaryFolder(prefix: "swiftgap-cli")
-        func path(_ name: String) -> String { folder.path(name) }
         #expect(try swiftgap(["generate", "si-sw", "--quick", "--seed", "3", "-o", folder.url.path]).status == 0)
         let fit = try swiftgap([
-            "fit", path("train.xyz"), "-o", path("si.gap"), "--n-max", "3", "--l-max", "2", "--cutoff", "4.0",
+            "fit", folder.path("train.xyz"), "-o", folder.path("si.gap"), "--n-max", "3", "--l-max", "2", "--cutoff", "4.0",
             "--n-sparse", "20", "--e0", "average"
         ])
         #expect(fit.status == 0, "\(fit.stderr)")
-        var structure = try #require(try ExtXYZReader(path: path("test.xyz")).next())
+        var structure = try #require(try ExtXYZReader(path: folder.path("test.xyz")).next())
         // Positions and cell that survive the trip to Bohr and back unchanged, so `serve` computes on exactly
         // the structure `predict` reads (a small model may turn one ulp into 1e-10 eV/Å).
         func survivor(_ x: Double) -> Double {
@@ -39,18 +38,20 @@ struct ServeCLITests {
         }
         structure.positions = structure.positions.map { SIMD3(survivor($0.x), survivor($0.y), survivor($0.z)) }
         structure.cell = Cell(try #require(Matrix3(rowMajor: structure.cell.matrix.rowMajor.map(survivor))))
-        try ExtXYZWriter.write([structure], to: path("start.xyz"))
-        let predicted = try swiftgap(["predict", path("si.gap"), path("start.xyz"), "-o", path("predicted.xyz")])
+        try ExtXYZWriter.write([structure], to: folder.path("start.xyz"))
+        let predicted = try swiftgap([
+            "predict", folder.path("si.gap"), folder.path("start.xyz"), "-o", folder.path("predicted.xyz")
+        ])
         #expect(predicted.status == 0, "\(predicted.stderr)")
-        let reference = try #require(try ExtXYZReader(path: path("predicted.xyz")).next())
+        let reference = try #require(try ExtXYZReader(path: folder.path("predicted.xyz")).next())
 
         let refused = try swiftgap([
-            "serve", path("si.gap"), "--structure", path("start.xyz"), "--unix", path("none"), "--wait", "0.2"
+            "serve", folder.path("si.gap"), "--structure", folder.path("start.xyz"), "--unix", folder.path("none"), "--wait", "0.2"
         ])
         #expect(
             refused.status == 1 && refused.stderr.contains("cannot connect to the i-PI server at unix socket"), "\(refused.stderr)")
 
-        let socketPath = path("socket")
+        let socketPath = folder.path("socket")
         let listener = try UnixSockets.listen(at: socketPath)
         defer { close(listener) }
         let process = Process()
@@ -59,7 +60,9 @@ struct ServeCLITests {
             bin = bin.deletingLastPathComponent()
         }
         process.executableURL = bin.appendingPathComponent("swiftgap")
-        process.arguments = ["serve", path("si.gap"), "--structure", path("start.xyz"), "--unix", socketPath, "--threads", "2"]
+        process.arguments = [
+            "serve", folder.path("si.gap"), "--structure", folder.path("start.xyz"), "--unix", socketPath, "--threads", "2"
+        ]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -17,9 +17,9 @@ def cell_volume(system) -> float:
 
 class Packed:
     """Structures as the library's calls take them: the C arguments `arguments` (count, then the addresses of the atom
-    counts (`counts_address`), atomic numbers, positions, cells and periodicity flags) and, for the calls on one structure, `one` (atoms,
-    then the addresses of its numbers, positions, cell and flags), over arrays this object keeps alive. Few numpy
-    calls, since each costs microseconds against a small system's whole call:
+    counts (`counts_address`), atomic numbers, positions, cells and periodicity flags) and, for the calls on one
+    structure, `one` (atoms, then the addresses of its numbers, positions, cell and flags), over arrays this object
+    keeps alive. Few numpy calls, since each costs microseconds against a small system's whole call:
     - one int64 array holds the atom counts and, after them, the caller's `integers` (center counts, center atoms,
       row counts: `integer_address(k)` is the address of `integers[k]`);
     - with several systems, the positions and the cells go into one float64 array, cells after positions;

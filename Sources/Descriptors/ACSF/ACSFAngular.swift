@@ -20,7 +20,7 @@ struct ACSFAngular: Sendable {
         /// Rows of A^ζ, of A^(ζ−1) (read for derivatives) and of its weights W, V, U (consecutive).
         let power: Int, lowerPower: Int, weight: Int
         /// The index of its λ/2 among `halfLambdas`, and ζ when A^ζ is A or made of products of A (a whole number up
-        /// to 64, as `add` makes its power rows): what `addValues` reads.
+        /// to 64, as `add` makes its power rows): what the value groups are made of.
         let base: Int, wholeZeta: Int?
         /// For G4 (with the r_jk factors), the index of its η among `g4Eta`; nil for G5.
         let g4Exponential: Int?
@@ -69,10 +69,9 @@ struct ACSFAngular: Sendable {
     let rowCount: Int
     /// f_c, for r_jk.
     private let cutoff: ACSFCutoff
-    /// Every A^ζ is made of products of A, so values alone can take `addValues`.
-    private let wholeZetas: Bool
-    /// The functions grouped by weight for `addValues` (empty unless `wholeZetas`).
-    private let valueGroups: [ValueGroup]
+    /// The functions grouped by weight for `addValues`; nil unless every A^ζ is A or made of products of A (values
+    /// alone then take `add`'s rows).
+    private let valueGroups: [ValueGroup]?
 
     init(g4: [ACSF.Angular], g5: [ACSF.Angular], cutoff: ACSFCutoff) {
         self.cutoff = cutoff
@@ -114,8 +113,9 @@ struct ACSFAngular: Sendable {
                 wholeZeta: f.zeta == 1 || Self.isWhole(f.zeta) ? Int(f.zeta) : nil,
                 g4Exponential: g4Exponential)
         }
-        wholeZetas = functions.allSatisfy { $0.wholeZeta != nil }
-        valueGroups = wholeZetas ? Self.groupedByWeight(functions, firstBase: Self.fixedRows + g4Eta.count) : []
+        valueGroups =
+            functions.allSatisfy { $0.wholeZeta != nil }
+            ? Self.groupedByWeight(functions, firstBase: Self.fixedRows + g4Eta.count) : nil
         self.distinctEta = distinctEta
         self.g4Eta = g4Eta
         self.halfLambdas = halfLambdas
@@ -143,8 +143,8 @@ struct ACSFAngular: Sendable {
         // finite; a value sums them with weight zero, and they are never written to a gradient.
         let lanes = Lanes.padded(n)
         fillG4Rows(ws, j: j, first: k0, lanes: lanes, gradients: gradients)
-        guard gradients || !wholeZetas else {
-            return addValues(ws, j: j, partners: partners, row: row)
+        if !gradients, let valueGroups {
+            return addValues(ws, j: j, partners: partners, groups: valueGroups, row: row)
         }
         let xj = ws.x[j], yj = ws.y[j], zj = ws.z[j], inverseRj = ws.inverseDistances[j]
         let x = ws.x + k0, y = ws.y + k0, z = ws.z + k0, inverseR = ws.inverseDistances + k0
@@ -275,7 +275,9 @@ struct ACSFAngular: Sendable {
     /// same products in the same order as `add`'s power and weight rows and dot products, so the same values, in one
     /// pass per group where `add` makes one per power and weight row and then one per function: a pass over a short
     /// run (a neighbor's few dozen partners) costs about as much to start as to run.
-    private func addValues(_ ws: ACSFRows, j: Int, partners: Range<Int>, row: UnsafeMutablePointer<Double>) {
+    private func addValues(
+        _ ws: ACSFRows, j: Int, partners: Range<Int>, groups: [ValueGroup], row: UnsafeMutablePointer<Double>
+    ) {
         let k0 = partners.lowerBound, n = partners.count, lanes = Lanes.padded(n), fk = ws.cutoffs + k0
         let cutoffK = ws.pairs(Self.term), fjk = ws.pairs(Self.cutoff)
         fillAngleRows(ws, j: j, first: k0, lanes: lanes)
@@ -289,7 +291,7 @@ struct ACSFAngular: Sendable {
             for _ in 2..<zeta { product *= a }
             return product
         }
-        for group in valueGroups {
+        for group in groups {
             let wk = UnsafePointer(ws.exponentials(group.eta) + k0)
             let ejk = UnsafePointer(ws.pairs(Self.fixedRows + (group.g4Exponential ?? 0)))
             let isG4 = group.g4Exponential != nil, count = group.count
