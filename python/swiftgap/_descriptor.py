@@ -271,7 +271,9 @@ def center_lists(systems, centers, parse):
         return None
     if len(centers) != len(systems):
         raise ValueError("The given number of centers does not match the given number of systems.")
-    parsed = [parse(s, c) for s, c in zip(systems, centers)]
+    # `range(len(system))` is every atom in order: the rows of no centers, with no indices to check and pack (the
+    # lesson's crystal script passes it).
+    parsed = [None if type(c) is range and c == range(len(s)) else parse(s, c) for s, c in zip(systems, centers)]
     if all(p is None for p in parsed):
         return None
     return [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// Quintic splines of many radial functions on one uniform grid over [0, r_max], evaluated together: values
 /// and first derivatives of all functions at one r.
 ///
@@ -18,8 +20,12 @@ public struct RadialSpline: Sendable {
     /// Grid intervals.
     public let intervals: Int
     private let inverseStep: Double
+    /// Functions per power in the table: `count` rounded up to whole `Lanes`, the padding functions zero, so that
+    /// evaluation works in whole vectors with no scalar tail (the lesson crystals' n_max 6, l_max 4 tabulate 30
+    /// functions: six were evaluated one at a time).
+    private let stride: Int
     /// Per interval, the six polynomial coefficients in t ∈ [0, 1], each for every function in turn
-    /// (interval k, power a, function f at (6k + a)·count + f), so that evaluation reads runs over functions.
+    /// (interval k, power a, function f at (6k + a)·stride + f), so that evaluation reads runs over functions.
     private let coefficients: [Double]
     /// Coefficients per interval and function.
     private static let powers = 6
@@ -36,6 +42,8 @@ public struct RadialSpline: Sendable {
         precondition(count > 0 && rMax > 0)
         self.count = count
         self.rMax = rMax
+        let stride = Lanes.padded(count)
+        self.stride = stride
         var n = 32
         var v = [Double](repeating: 0, count: count), d = v
         var previous = Double.infinity, stalled = 0
@@ -56,7 +64,7 @@ public struct RadialSpline: Sendable {
                     thirds += v
                 }
             }
-            let coefficients = Self.quintic(values, slopes, thirds, count: count, intervals: n, step: h)
+            let coefficients = Self.quintic(values, slopes, thirds, count: count, stride: stride, intervals: n, step: h)
             var scale = [Double](repeating: 0, count: count)
             for k in 0...n { for f in 0..<count { scale[f] = max(scale[f], abs(values[k * count + f])) } }
             var worst = 0.0
@@ -65,7 +73,11 @@ public struct RadialSpline: Sendable {
                 for k in 0..<n {
                     for t in Self.checkPoints {
                         evaluate((Double(k) + t) * h, &v, &d)
-                        Self.values(coefficients.baseAddress! + Self.powers * k * count, count, t, into: &spline)
+                        spline.withUnsafeMutableBufferPointer {
+                            Self.values(
+                                coefficients.baseAddress! + Self.powers * k * stride, stride: stride, count: count, t,
+                                into: $0.baseAddress!)
+                        }
                         for f in 0..<count where scale[f] > 0 { worst = max(worst, abs(spline[f] - v[f]) / scale[f]) }
                     }
                 }
@@ -87,23 +99,24 @@ public struct RadialSpline: Sendable {
     }
 
     /// Coefficients a0…a5 of each interval, p(t) = Σ a_i tⁱ with p(0) = y0, p′(0) = m0, p(1) = y1, p′(1) = m1
-    /// (slopes in t: h·d/dr), p(⅓) = y⅓, p(⅔) = y⅔.
+    /// (slopes in t: h·d/dr), p(⅓) = y⅓, p(⅔) = y⅔; power a of function f at (6k + a)·`stride` + f, the functions
+    /// from `count` to `stride` zero.
     private static func quintic(
-        _ y: [Double], _ dy: [Double], _ thirds: [Double], count: Int, intervals: Int, step: Double
+        _ y: [Double], _ dy: [Double], _ thirds: [Double], count: Int, stride: Int, intervals: Int, step: Double
     ) -> [Double] {
-        var out = [Double](repeating: 0, count: intervals * count * powers)
+        var out = [Double](repeating: 0, count: intervals * stride * powers)
         for k in 0..<intervals {
             for f in 0..<count {
                 let y0 = y[k * count + f], y1 = y[(k + 1) * count + f]
                 let m0 = dy[k * count + f] * step, m1 = dy[(k + 1) * count + f] * step
                 let ya = thirds[2 * k * count + f], yb = thirds[(2 * k + 1) * count + f]
-                let base = powers * k * count + f
+                let base = powers * k * stride + f
                 out[base] = y0
-                out[base + count] = m0
-                out[base + 2 * count] = (-111 * y0 + 30 * y1 + 162 * ya - 81 * yb) / 4 - 6.5 * m0 - m1
-                out[base + 3 * count] = (323 * y0 - 161 * y1 - 567 * ya + 405 * yb) / 4 + 14.5 * m0 + 5.5 * m1
-                out[base + 4 * count] = (-333 * y0 + 252 * y1 + 648 * ya - 567 * yb) / 4 - 13.5 * m0 - 9 * m1
-                out[base + 5 * count] = 117 * (y0 - y1) / 4 + 243 * (yb - ya) / 4 + 4.5 * (m0 + m1)
+                out[base + stride] = m0
+                out[base + 2 * stride] = (-111 * y0 + 30 * y1 + 162 * ya - 81 * yb) / 4 - 6.5 * m0 - m1
+                out[base + 3 * stride] = (323 * y0 - 161 * y1 - 567 * ya + 405 * yb) / 4 + 14.5 * m0 + 5.5 * m1
+                out[base + 4 * stride] = (-333 * y0 + 252 * y1 + 648 * ya - 567 * yb) / 4 - 13.5 * m0 - 9 * m1
+                out[base + 5 * stride] = 117 * (y0 - y1) / 4 + 243 * (yb - ya) / 4 + 4.5 * (m0 + m1)
             }
         }
         return out
@@ -113,12 +126,17 @@ public struct RadialSpline: Sendable {
     @inline(__always)
     public func evaluate(_ r: Double, values: UnsafeMutablePointer<Double>, derivatives: UnsafeMutablePointer<Double>) {
         let (t, c) = interval(of: r)
-        let n = count
+        let n = stride, tv = Lanes(repeating: t), h = Lanes(repeating: inverseStep)
+        let (two, three, four, five) = (Lanes(repeating: 2), Lanes(repeating: 3), Lanes(repeating: 4), Lanes(repeating: 5))
         coefficients.withUnsafeBufferPointer { coefficients in
             let c0 = coefficients.baseAddress! + c, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n
-            for f in 0..<n {
-                values[f] = Self.horner(t, c0[f], c1[f], c2[f], c3[f], c4[f], c5[f])
-                derivatives[f] = Self.horner(t, c1[f], 2 * c2[f], 3 * c3[f], 4 * c4[f], 5 * c5[f]) * inverseStep
+            for f in Swift.stride(from: 0, to: count, by: Lanes.scalarCount) {
+                let a1 = Lanes(loading: c1 + f), a2 = Lanes(loading: c2 + f), a3 = Lanes(loading: c3 + f)
+                let a4 = Lanes(loading: c4 + f), a5 = Lanes(loading: c5 + f)
+                let value = Self.horner(tv, Lanes(loading: c0 + f), a1, a2, a3, a4, a5)
+                let slope = Self.horner(tv, a1, two * a2, three * a3, four * a4, five * a5) * h
+                Self.store(value, to: values + f, count: count - f)
+                Self.store(slope, to: derivatives + f, count: count - f)
             }
         }
     }
@@ -127,33 +145,47 @@ public struct RadialSpline: Sendable {
     @inline(__always)
     public func evaluate(_ r: Double, values: UnsafeMutablePointer<Double>) {
         let (t, c) = interval(of: r)
-        let n = count
         coefficients.withUnsafeBufferPointer { coefficients in
-            Self.values(coefficients.baseAddress! + c, n, t, into: values)
+            Self.values(coefficients.baseAddress! + c, stride: stride, count: count, t, into: values)
         }
     }
 
-    /// All `count` polynomials at t, from their interval's coefficients `c0` (power a of function f at
-    /// a·`count` + f), one vectorizing pass over the functions.
+    /// The `count` polynomials at t, from their interval's coefficients `c0` (power a of function f at
+    /// a·`stride` + f), a vector of functions at a time.
     @inline(__always)
-    private static func values(_ c0: UnsafePointer<Double>, _ count: Int, _ t: Double, into values: UnsafeMutablePointer<Double>) {
-        let n = count, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n
-        for f in 0..<n { values[f] = horner(t, c0[f], c1[f], c2[f], c3[f], c4[f], c5[f]) }
+    private static func values(
+        _ c0: UnsafePointer<Double>, stride: Int, count: Int, _ t: Double, into values: UnsafeMutablePointer<Double>
+    ) {
+        let n = stride, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n, tv = Lanes(repeating: t)
+        for f in Swift.stride(from: 0, to: count, by: Lanes.scalarCount) {
+            let value = horner(
+                tv, Lanes(loading: c0 + f), Lanes(loading: c1 + f), Lanes(loading: c2 + f), Lanes(loading: c3 + f),
+                Lanes(loading: c4 + f), Lanes(loading: c5 + f))
+            store(value, to: values + f, count: count - f)
+        }
+    }
+
+    /// The first `count` lanes of `v` to `p` (all of them when `count` reaches a whole vector).
+    @inline(__always)
+    private static func store(_ v: Lanes, to p: UnsafeMutablePointer<Double>, count: Int) {
+        if count >= Lanes.scalarCount {
+            v.store(to: p)
+        } else {
+            for i in 0..<count { p[i] = v[i] }
+        }
     }
 
     /// a0 + t (a1 + t (a2 + t (a3 + t a4))), a multiply-add per step (fused where the CPU has it: `multiplyAdd`).
     @inline(__always)
-    private static func horner(_ t: Double, _ a0: Double, _ a1: Double, _ a2: Double, _ a3: Double, _ a4: Double)
-        -> Double
-    {
+    private static func horner(_ t: Lanes, _ a0: Lanes, _ a1: Lanes, _ a2: Lanes, _ a3: Lanes, _ a4: Lanes) -> Lanes {
         multiplyAdd(a0, t, multiplyAdd(a1, t, multiplyAdd(a2, t, multiplyAdd(a3, t, a4))))
     }
 
     /// As `horner(_:_:_:_:_:_:)`, for six coefficients.
     @inline(__always)
     private static func horner(
-        _ t: Double, _ a0: Double, _ a1: Double, _ a2: Double, _ a3: Double, _ a4: Double, _ a5: Double
-    ) -> Double {
+        _ t: Lanes, _ a0: Lanes, _ a1: Lanes, _ a2: Lanes, _ a3: Lanes, _ a4: Lanes, _ a5: Lanes
+    ) -> Lanes {
         multiplyAdd(a0, t, horner(t, a1, a2, a3, a4, a5))
     }
 
@@ -163,6 +195,6 @@ public struct RadialSpline: Sendable {
     private func interval(of r: Double) -> (t: Double, offset: Int) {
         let x = r * inverseStep
         let k = min(max(Int(x), 0), intervals - 1)
-        return (x - Double(k), Self.powers * k * count)
+        return (x - Double(k), Self.powers * k * stride)
     }
 }
