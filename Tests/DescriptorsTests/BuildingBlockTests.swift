@@ -131,14 +131,18 @@ struct BuildingBlockTests {
         }
     }
 
-    @Test(arguments: [SOAP.Layout.dscribe, .quip])
-    func radialSplinesMatchDirectEvaluation(layout: SOAP.Layout) throws {
+    /// Spline against direct evaluation, for tables of whole vectors of functions (n_max 8, l_max 6: 56) and with a
+    /// part-filled last vector (30 and 5 functions), which must write no value past the last function.
+    @Test(arguments: [SOAP.Layout.dscribe, .quip], [[8, 6], [6, 4], [5, 0]])
+    func radialSplinesMatchDirectEvaluation(layout: SOAP.Layout, shape: [Int]) throws {
+        let (nMax, lMax) = (shape[0], shape[1])
         let functions: any RadialFunctions =
             layout == .dscribe
-            ? try GTORadialFunctions(cutoff: 5, nMax: 8, lMax: 6, sigma: 0.5)
-            : try EquispacedGaussianFunctions(cutoff: 5, nMax: 8, lMax: 6, sigma: 0.5)
+            ? try GTORadialFunctions(cutoff: 5, nMax: nMax, lMax: lMax, sigma: 0.5)
+            : try EquispacedGaussianFunctions(cutoff: 5, nMax: nMax, lMax: lMax, sigma: 0.5)
         let basis = try RadialBasis(functions)
         let count = basis.spline.count
+        #expect(count == nMax * (lMax + 1))
         var direct = [Double](repeating: 0, count: count), directDerivative = direct
         // Largest |f| and |f′| of each function over the range, the scales of the relative errors.
         var scale = [Double](repeating: 0, count: count), slopeScale = scale
@@ -149,8 +153,12 @@ struct BuildingBlockTests {
                 slopeScale[f] = max(slopeScale[f], abs(directDerivative[f]))
             }
         }
-        let values = UnsafeMutablePointer<Double>.allocate(capacity: count)
-        let derivatives = UnsafeMutablePointer<Double>.allocate(capacity: count)
+        // Room past the last function, filled with a marker that must stay.
+        let room = count + 8, marker = -12345.0
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: room)
+        let derivatives = UnsafeMutablePointer<Double>.allocate(capacity: room)
+        values.initialize(repeating: marker, count: room)
+        derivatives.initialize(repeating: marker, count: room)
         defer {
             values.deallocate()
             derivatives.deallocate()
@@ -170,6 +178,7 @@ struct BuildingBlockTests {
             basis.spline.evaluate(r, values: values)
             #expect(Array(UnsafeBufferPointer(start: values, count: count)) == withSlopes)
         }
+        #expect((count..<room).allSatisfy { values[$0] == marker && derivatives[$0] == marker })
         #expect(worst <= 1e-10, "spline error \(worst)")
         #expect(worstSlope <= 1e-9, "spline slope error \(worstSlope)")
     }
