@@ -188,6 +188,7 @@ class ACSF:
             threads=threads, indices=indices)
         if verbose:
             print(f"SwiftGAP ACSF derivatives: {len(systems)} systems on {threads} threads")
-        d, c = (d[0], rows) if len(systems) == 1 else (d, split_rows(rows, counts))
+        # Several systems' descriptors are stacked exactly when their derivatives are (DScribe stacks both or neither).
+        d, c = (d[0], rows) if len(systems) == 1 else (d, split_rows(rows, counts, stack=not isinstance(d, list)))
         d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d

@@ -193,11 +193,11 @@ class SwiftDescriptor:
         return rows, counts_list, out
 
 
-def split_rows(rows: np.ndarray, counts: List[int]):
-    """Per system, its rows as views of `rows` (no copy): a list, or one stacked array when every system has the
-    same count (then `rows` reshaped, still no copy). `counts`: plain ints (numpy's reductions cost microseconds on a
-    few elements)."""
-    if counts and counts.count(counts[0]) == len(counts):
+def split_rows(rows: np.ndarray, counts: List[int], stack: bool = True):
+    """Per system, its rows as views of `rows` (no copy): a list, or, with `stack`, one stacked array when every
+    system has the same count (then `rows` reshaped, still no copy). `counts`: plain ints (numpy's reductions cost
+    microseconds on a few elements)."""
+    if stack and counts and counts.count(counts[0]) == len(counts):
         return rows.reshape((len(counts), counts[0]) + rows.shape[1:])
     ends = list(itertools.accumulate(counts))
     return [rows[start:end] for start, end in zip([0] + ends[:-1], ends)]
@@ -287,10 +287,13 @@ def global_derivatives(swift, system, include, exclude, return_descriptor, threa
     systems = as_list(system)
     indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
     rows, _, d = swift.compute(systems, None, derivatives=True, attach=True, threads=threads, indices=indices)
-    # One row per system: drop the row axis.
+    # One row per system: drop the row axis. Several systems' descriptors are stacked exactly when their
+    # derivatives are (DScribe stacks both or neither).
     if len(systems) == 1:
         d, c = d[0][0], rows[0]
+    elif isinstance(d, list):
+        d, c = [x[0] for x in d], list(rows)
     else:
-        d, c = ([x[0] for x in d] if isinstance(d, list) else d[:, 0]), rows
+        d, c = d[:, 0], rows
     d, c = output(d, dtype, sparse), output(c, dtype, sparse)
     return (d, c) if return_descriptor else d

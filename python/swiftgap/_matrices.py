@@ -9,6 +9,11 @@ own step leaves an error of about 1e-4 of the largest entry there. Also:
 `n_jobs` runs threads in one process; `EwaldSumMatrix.derivatives` also takes `create`'s Ewald arguments
 (DScribe's always uses their defaults). With `permutation="random"` the noise follows SwiftGAP's generator
 (seeded by `seed` and the system's place in the batch), not NumPy's.
+
+One difference neither side can avoid: rows whose norms are equal in exact arithmetic but computed with rounding
+(symmetry-equivalent atoms of a crystal, as in conventional NaCl's Ewald sum matrix) may come out of `sorted_l2` in
+another order than DScribe's, whose order there follows its own rounding. Both are orders by norm, and the unsorted
+matrices agree.
 """
 from __future__ import annotations
 

@@ -6,8 +6,10 @@ changed::
 
 Differences, all in the user's favour: derivatives are analytic for every setting (DScribe falls back to
 finite differences for periodic systems, averaged output and weighting; `method` is accepted and ignored);
-`centers` may be any iterable (a `range` too); `n_jobs` runs threads in one process. Not supported (a clear
-ValueError): `rbf="polynomial"`, `compression` modes "mu2" and "mu1nu1", `species_weighting`.
+`centers` may be any iterable (a `range` too); `n_jobs` runs threads in one process; averaged SOAP's `derivatives`
+of several systems stack each system's one row, (systems, 1, n_atoms, 3, F), where DScribe's array has a row per atom
+and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"`, `compression` modes "mu2"
+and "mu1nu1", `species_weighting`.
 """
 from __future__ import annotations
 
@@ -28,6 +30,14 @@ from ._structures import cell_volume
 from ._mbtr import MBTR
 
 __all__ = ["SOAP", "ACSF", "CoulombMatrix", "SineMatrix", "EwaldSumMatrix", "MBTR"]
+
+#: The parameters each of DScribe's weighting functions reads, in the order DScribe checks them, and whether each may
+#: be zero. Other keys of the dictionary are ignored, as DScribe ignores them.
+_WEIGHTING_PARAMETERS = {
+    "poly": (("r0", False), ("c", True), ("m", True)),
+    "pow": (("r0", False), ("c", True), ("m", True), ("d", True)),
+    "exp": (("r0", False), ("c", True), ("d", True)),
+}
 
 
 class SOAP:
@@ -93,7 +103,8 @@ class SOAP:
             "kind": "soap", "species": [int(z) for z in self._atomic_numbers], "r_cut": self._r_cut,
             "n_max": self._n_max, "l_max": self._l_max, "sigma": self._sigma, "periodic": self.periodic,
             "average": average, "crossover": mode == "crossover",
-            "weighting": None if function is None else {k: weighting[k] for k in ("function", "c", "d", "r0", "m") if k in weighting},
+            "weighting": None if function is None else {
+                "function": function, **{key: weighting[key] for key, _ in _WEIGHTING_PARAMETERS[function]}},
             "w0": weighting.get("w0"),
         }
         self._swift = SwiftDescriptor(settings)
@@ -111,11 +122,10 @@ class SOAP:
         function = weighting.get("function")
         if function is None:
             return weighting
-        if function not in ("poly", "pow", "exp"):
+        if function not in _WEIGHTING_PARAMETERS:
             raise ValueError(
                 "Weighting function not implemented. Please choose among one of the following {'poly', 'pow', 'exp'}")
-        for key, allow_zero in (("r0", False), ("c", True)) + ((("m", True),) if function != "exp" else ()) + (
-                (("d", True),) if function != "poly" else ()):
+        for key, allow_zero in _WEIGHTING_PARAMETERS[function]:
             value = weighting.get(key)
             if value is None or (value < 0 if allow_zero else value <= 0):
                 raise ValueError(f"Define {key} {'>=' if allow_zero else '>'} 0 in weighting.")
@@ -252,6 +262,7 @@ class SOAP:
         if len(systems) == 1:
             d, c = d[0], rows
         else:
-            c = split_rows(rows, counts)
+            # Stacked exactly when the derivatives are (DScribe stacks both or neither).
+            c = split_rows(rows, counts, stack=not isinstance(d, list))
         d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d

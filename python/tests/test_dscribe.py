@@ -59,6 +59,11 @@ SOAP_SETTINGS = [
     dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=5, l_max=3, average="outer"),
     dict(species=["H", "C", "N", "O"], n_max=4, l_max=4, weighting={"function": "poly", "r0": 4, "c": 1, "m": 2}),
     dict(species=["H", "C", "N", "O"], n_max=4, l_max=4, weighting={"function": "pow", "r0": 2, "c": 1, "d": 1, "m": 4}),
+    # A key the function does not read (poly's d, exp's m) is ignored, as DScribe ignores it.
+    dict(species=["H", "C", "N", "O"], n_max=4, l_max=4,
+         weighting={"function": "poly", "r0": 4, "c": 1, "m": 2, "d": 5}),
+    dict(species=["H", "C", "N", "O"], n_max=4, l_max=4,
+         weighting={"function": "exp", "r0": 1, "c": 1, "d": 1, "m": 3}),
 ]
 
 
@@ -128,6 +133,9 @@ def test_soap_derivatives_include_exclude():
     ethanol = MOLECULES[3]
     same(s.derivatives(ethanol, include=[4, 1]), d.derivatives(ethanol, include=[4, 1]), 1e-8)
     same(s.derivatives(ethanol, exclude=[0, 8]), d.derivatives(ethanol, exclude=[0, 8]), 1e-8)
+    # Same rows, different derivative shapes: DScribe lists the descriptors too.
+    two, include = [ethanol, ethanol], [[4], [1, 2]]
+    same(s.derivatives(two, include=include), d.derivatives(two, include=include), 1e-8)
     with pytest.raises(ValueError):
         s.derivatives(ethanol, include=[1], exclude=[2])
 
@@ -196,6 +204,8 @@ def test_coulomb_matrix(permutation):
         m.rattle(0.02, seed=k)
     same(s.derivatives(rattled[3]), d.derivatives(rattled[3]), 1e-6)
     same(s.derivatives(rattled, include=[0, 1]), d.derivatives(rattled, include=[0, 1]), 1e-6)
+    # Different atom counts: the derivatives are listed, and so are the descriptors, as DScribe does.
+    same(s.derivatives(rattled), d.derivatives(rattled), 1e-6)
 
 
 def test_coulomb_matrix_derivatives_at_ties():

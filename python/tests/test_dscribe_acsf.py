@@ -84,6 +84,9 @@ def test_derivatives_molecules():
          d.derivatives(ethanol, include=[4, 1], attach=True, return_descriptor=False), 1e-7)
     same(s.derivatives(ethanol, exclude=[0, 8], attach=True), d.derivatives(ethanol, exclude=[0, 8], attach=True),
          1e-7)
+    # Same rows, different derivative shapes: DScribe lists the descriptors too.
+    two, include = [ethanol, ethanol], [[4], [1, 2]]
+    same(s.derivatives(two, include=include, attach=True), d.derivatives(two, include=include, attach=True), 1e-7)
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
