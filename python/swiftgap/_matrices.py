@@ -30,6 +30,9 @@ class _MatrixDescriptor:
     """What DScribe's `DescriptorMatrix` holds: n_atoms_max, the permutation options, output format."""
 
     _kind = ""
+    #: DScribe's attribute, False for all three matrices (the sine and Ewald matrices take every cell as periodic
+    #: without it).
+    periodic = False
 
     def __init__(self, n_atoms_max, permutation="sorted_l2", sigma=None, seed=None, sparse=False, dtype="float64"):
         check_output_options(dtype, sparse)

@@ -234,6 +234,7 @@ def test_coulomb_matrix_random_and_errors():
         ours.CoulombMatrix(n_atoms_max=3, permutation="random")
     cm = ours.CoulombMatrix(n_atoms_max=3)
     assert cm.unflatten(cm.create(MOLECULES[0])).shape == (3, 3)
+    assert cm.periodic is dscribe.CoulombMatrix(n_atoms_max=3).periodic is False
 
 
 def test_n_jobs():
