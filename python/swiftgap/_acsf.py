@@ -8,7 +8,7 @@ from ase import Atoms
 
 from ._descriptor import (
     SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, is_atom_index, output,
-    species_numbers, split_rows, thread_count,
+    rows_beside, species_numbers, split_rows, thread_count,
 )
 from ._structures import cell_volume
 
@@ -188,7 +188,6 @@ class ACSF:
             threads=threads, indices=indices)
         if verbose:
             print(f"SwiftGAP ACSF derivatives: {len(systems)} systems on {threads} threads")
-        # Several systems' descriptors are stacked exactly when their derivatives are (DScribe stacks both or neither).
-        d, c = (d[0], rows) if len(systems) == 1 else (d, split_rows(rows, counts, stack=not isinstance(d, list)))
+        d, c = (d[0], rows) if len(systems) == 1 else (d, rows_beside(d, rows, counts))
         d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d

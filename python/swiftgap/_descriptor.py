@@ -203,6 +203,12 @@ def split_rows(rows: np.ndarray, counts: List[int], stack: bool = True):
     return [rows[start:end] for start, end in zip([0] + ends[:-1], ends)]
 
 
+def rows_beside(derivatives, rows: np.ndarray, counts: List[int]):
+    """Several systems' rows as `derivatives` returns them beside their `derivatives`: stacked exactly when the
+    derivatives are (DScribe stacks both or neither, even when every system has as many rows)."""
+    return split_rows(rows, counts, stack=not isinstance(derivatives, list))
+
+
 def species_numbers(species) -> np.ndarray:
     """DScribe's species rule: an iterable of symbols or of atomic numbers, sorted, duplicates removed."""
     if species is None:

@@ -23,7 +23,7 @@ from ase.data import atomic_numbers as _symbol_numbers
 from ._acsf import ACSF
 from ._descriptor import (
     SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, is_atom_index, output,
-    species_numbers, split_rows, thread_count,
+    rows_beside, species_numbers, split_rows, thread_count,
 )
 from ._matrices import CoulombMatrix, EwaldSumMatrix, SineMatrix
 from ._structures import cell_volume
@@ -262,7 +262,6 @@ class SOAP:
         if len(systems) == 1:
             d, c = d[0], rows
         else:
-            # Stacked exactly when the derivatives are (DScribe stacks both or neither).
-            c = split_rows(rows, counts, stack=not isinstance(d, list))
+            c = rows_beside(d, rows, counts)
         d, c = output(d, self.dtype, self.sparse), output(c, self.dtype, self.sparse)
         return (d, c) if return_descriptor else d
