@@ -292,14 +292,12 @@ def global_derivatives(swift, system, include, exclude, return_descriptor, threa
 
     systems = as_list(system)
     indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
-    rows, _, d = swift.compute(systems, None, derivatives=True, attach=True, threads=threads, indices=indices)
-    # One row per system: drop the row axis. Several systems' descriptors are stacked exactly when their
-    # derivatives are (DScribe stacks both or neither).
+    rows, counts, d = swift.compute(systems, None, derivatives=True, attach=True, threads=threads, indices=indices)
     if len(systems) == 1:
         d, c = d[0][0], rows[0]
-    elif isinstance(d, list):
-        d, c = [x[0] for x in d], list(rows)
     else:
-        d, c = d[:, 0], rows
+        # Each system's one row, beside its derivatives as for a local descriptor, then without the row axis.
+        c = rows_beside(d, rows, counts)
+        d, c = ([x[0] for x in a] if isinstance(a, list) else a[:, 0] for a in (d, c))
     d, c = output(d, dtype, sparse), output(c, dtype, sparse)
     return (d, c) if return_descriptor else d
