@@ -62,18 +62,21 @@ public func swiftgapDescriptorLocation(
 /// Outputs: the rows into `rows` (Σ rowCounts × features), `rowCounts[count]` being the caller's count of each
 /// structure's rows as for `swiftgap_descriptor_rows`; structure k's derivatives into `derivatives[k]`, of shape
 /// (rowCounts[k], slots[k], 3, features), the block of (row, atom a) at slot `slotOfAtom[o_k + a]` (o_k: the atoms
-/// of the structures before k; −1 leaves the atom out). Only blocks are written: the caller passes zeroed arrays
-/// (memory from calloc, whose pages no block reaches are never touched). A structure with another row count is an
-/// error, found once the rows are computed: then the arrays hold whatever was written.
+/// of the structures before k; −1 leaves the atom out). With `fill` ≠ 0 every block is written, zeros where the slot's
+/// atom does not move the row, so the arrays may hold anything (for a small output that the allocator hands back from
+/// used memory, where zeroing it first costs as much as writing it); with 0 only the blocks with derivatives are, and
+/// the caller passes zeroed arrays (memory from calloc, whose fresh pages no block reaches are never touched: a large
+/// output). A structure with another row count is an error, found once the rows are computed: then the arrays hold
+/// whatever was written.
 @_cdecl("swiftgap_descriptor_derivatives")
 public func swiftgapDescriptorDerivatives(
     _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
     _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,
     _ pbc: UnsafePointer<UInt8>?, _ centerCounts: UnsafePointer<Int64>?, _ centerAtoms: UnsafePointer<Int64>?,
-    _ centerPoints: UnsafePointer<Double>?, _ attach: Int32, _ threads: Int32, _ rowCounts: UnsafePointer<Int64>?,
-    _ rows: UnsafeMutablePointer<Double>?, _ slotOfAtom: UnsafePointer<Int64>?, _ slots: UnsafePointer<Int64>?,
-    _ derivatives: UnsafePointer<UnsafeMutablePointer<Double>?>?, _ error: UnsafeMutablePointer<CChar>?,
-    _ errorCapacity: Int64
+    _ centerPoints: UnsafePointer<Double>?, _ attach: Int32, _ threads: Int32, _ fill: Int32,
+    _ rowCounts: UnsafePointer<Int64>?, _ rows: UnsafeMutablePointer<Double>?, _ slotOfAtom: UnsafePointer<Int64>?,
+    _ slots: UnsafePointer<Int64>?, _ derivatives: UnsafePointer<UnsafeMutablePointer<Double>?>?,
+    _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
         let (request, structures) = try descriptorRequest(
@@ -94,10 +97,12 @@ public func swiftgapDescriptorDerivatives(
             }
         }
         let blockSink = DenseBlockSink(
-            outputs: targets, rowCounts: expected, slotOfAtom: slotOf, firstAtom: firstAtom, slots: slots, features: D)
+            outputs: targets, rowCounts: expected, slotOfAtom: slotOf, firstAtom: firstAtom, slots: slots, features: D,
+            fill: fill != 0)
         let computed = try request.derivatives(
             structures, attach: attach != 0, threads: Int(threads), blocks: blockSink.destination)
         try DescriptorRequest.deliver(computed, structures: structures.count, expected: expected, into: rows)
+        blockSink.zeroBlocksNotHandedOut()
     }
 }
 

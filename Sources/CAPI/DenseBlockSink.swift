@@ -4,6 +4,10 @@ import Descriptors
 /// block of (structure k, row r, atom a) at `outputs[k]` + ((r · slots[k] + slot) · 3 · features), slot being
 /// `slotOfAtom[firstAtom[k] + a]`. Blocks of atoms without a slot (−1), or of rows past the caller's count (an
 /// error the caller reports once the rows are known), are dropped: nothing is written out of bounds.
+///
+/// With `fill`, the sink also notes each block it hands out, and `zeroBlocksNotHandedOut` zeros the others, so that
+/// the caller's arrays need not be zeroed first (for a small output that the allocator hands back from memory already
+/// used, clearing it all first cost as much again as writing it).
 final class DenseBlockSink: @unchecked Sendable {
     private let outputs: UnsafePointer<UnsafeMutablePointer<Double>?>
     private let rowCounts: UnsafePointer<Int64>
@@ -11,12 +15,18 @@ final class DenseBlockSink: @unchecked Sendable {
     private let firstAtom: [Int]
     private let slots: UnsafePointer<Int64>
     private let features: Int
+    /// With `fill`, per structure k the first of its rowCounts[k] · slots[k] marks, one per block (row-major).
+    private let firstMark: [Int]?
+    /// A byte per block of every structure, set when its block is handed out (blocks never overlap, so each is
+    /// written by one thread).
+    private let handedOut: UnsafeMutablePointer<UInt8>?
 
     /// The caller's arrays and layout (valid for the sink's life), already checked: every slot below `slots[k]`,
-    /// every array with rows and slots present.
+    /// every array with rows and slots present. `fill`: keep track of the blocks handed out, for
+    /// `zeroBlocksNotHandedOut`.
     init(
         outputs: UnsafePointer<UnsafeMutablePointer<Double>?>, rowCounts: UnsafePointer<Int64>,
-        slotOfAtom: UnsafePointer<Int64>, firstAtom: [Int], slots: UnsafePointer<Int64>, features: Int
+        slotOfAtom: UnsafePointer<Int64>, firstAtom: [Int], slots: UnsafePointer<Int64>, features: Int, fill: Bool
     ) {
         self.outputs = outputs
         self.rowCounts = rowCounts
@@ -24,13 +34,39 @@ final class DenseBlockSink: @unchecked Sendable {
         self.firstAtom = firstAtom
         self.slots = slots
         self.features = features
+        if fill {
+            var first = [0]
+            for k in firstAtom.indices { first.append(first[k] + Int(rowCounts[k]) * Int(slots[k])) }
+            handedOut = .allocate(capacity: max(first[firstAtom.count], 1))
+            handedOut!.initialize(repeating: 0, count: first[firstAtom.count])
+            firstMark = first
+        } else {
+            handedOut = nil
+            firstMark = nil
+        }
     }
+
+    deinit { handedOut?.deallocate() }
 
     /// The place of one block in the caller's arrays, nil for a block it does not take (the `DerivativeBlockSink`
     /// of the caller's arrays).
     func destination(structure k: Int, row: Int, atom: Int) -> UnsafeMutablePointer<Double>? {
         let slot = Int(slotOfAtom[firstAtom[k] + atom])
         guard slot >= 0, row < rowCounts[k], let output = outputs[k] else { return nil }
-        return output + (row * Int(slots[k]) + slot) * 3 * features
+        let block = row * Int(slots[k]) + slot
+        if let handedOut, let firstMark { handedOut[firstMark[k] + block] = 1 }
+        return output + block * 3 * features
+    }
+
+    /// Zeros every block of the caller's arrays that was not handed out (no atom of its slot moves its row), when
+    /// the sink was made with `fill`; nothing otherwise.
+    func zeroBlocksNotHandedOut() {
+        guard let handedOut, let firstMark else { return }
+        for k in firstAtom.indices {
+            guard let output = outputs[k] else { continue }
+            for block in 0..<(firstMark[k + 1] - firstMark[k]) where handedOut[firstMark[k] + block] == 0 {
+                (output + block * 3 * features).update(repeating: 0, count: 3 * features)
+            }
+        }
     }
 }

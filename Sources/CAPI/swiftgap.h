@@ -53,12 +53,14 @@ int32_t swiftgap_descriptor_rows(void *descriptor, int64_t count, const int64_t 
                                  char *error, int64_t error_capacity);
 /* The rows into rows[total rows][features] and, for structure k, its derivatives into derivatives[k], shaped
  * [row_counts[k]][slots[k]][3][features]: atom a of structure k goes to slot slot_of_atom[o_k + a] (o_k: the atoms
- * of the structures before k; -1 leaves it out). Only blocks are written: pass zeroed arrays (calloc). attach != 0:
- * an atom-index center moves with its atom. */
+ * of the structures before k; -1 leaves it out). fill != 0: every block is written, zeros where the slot's atom
+ * does not move the row (the arrays may hold anything); fill == 0: only the blocks with derivatives are written, so
+ * pass zeroed arrays (calloc's fresh pages, which no block reaches, are then never touched). attach != 0: an
+ * atom-index center moves with its atom. */
 int32_t swiftgap_descriptor_derivatives(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
                                         const double *positions, const double *cells, const uint8_t *pbc,
                                         const int64_t *center_counts, const int64_t *center_atoms,
-                                        const double *center_points, int32_t attach, int32_t threads,
+                                        const double *center_points, int32_t attach, int32_t threads, int32_t fill,
                                         const int64_t *row_counts, double *rows, const int64_t *slot_of_atom,
                                         const int64_t *slots, double *const *derivatives, char *error,
                                         int64_t error_capacity);

@@ -18,6 +18,9 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
     case overlappingAtoms(structure: Int, first: Int, second: Int)
     /// More atoms than the descriptor's fixed size allows.
     case tooManyAtoms(structure: Int, atoms: Int, maximum: Int)
+    /// The derivatives of center `center` (its index in the structure's list of centers) do not exist; `reason`
+    /// says why and what to change.
+    case undefinedDerivative(structure: Int, center: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +42,8 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
             return "structure \(structure): atoms \(first) and \(second) are at the same position"
         case let .tooManyAtoms(structure, atoms, maximum):
             return "structure \(structure) has \(atoms) atoms, more than n_atoms_max = \(maximum)"
+        case let .undefinedDerivative(structure, center, reason):
+            return "structure \(structure), center \(center): the derivatives are undefined: \(reason)"
         }
     }
 }

@@ -216,7 +216,9 @@ struct CAPITests {
         }
     }
 
-    @Test func descriptorDerivativesGoIntoDenseArrays() throws {
+    /// fill false: zeroed arrays, as calloc gives them; true: arrays of NaN, which the call must overwrite everywhere.
+    @Test(arguments: [false, true])
+    func descriptorDerivativesGoIntoDenseArrays(fill: Bool) throws {
         var handle: UnsafeMutableRawPointer?
         let settings = #"{"kind": "soap", "species": [14], "r_cut": 3.5, "n_max": 3, "l_max": 2, "sigma": 0.5, "periodic": true}"#
         #expect(Self.run { swiftgapDescriptorNew(settings, &handle, $0, $1) }.0 == 0)
@@ -239,10 +241,9 @@ struct CAPITests {
         let slots: [Int64] = structures.map { Int64($0.count) }
         let slotOf: [Int64] = structures.flatMap { s in (0..<s.count).map { $0 == s.count - 1 ? -1 : Int64(s.count - 2 - $0) } }
         var q = [Double](repeating: .nan, count: 7 * D)
-        // Zeroed arrays, as the caller gives them.
         let dense = zip(rowCounts, slots).map { rows, slots in
             let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: Int(rows * slots) * 3 * D)
-            buffer.initialize(repeating: 0)
+            buffer.initialize(repeating: fill ? .nan : 0)
             return buffer
         }
         defer { for buffer in dense { buffer.deallocate() } }
@@ -250,8 +251,8 @@ struct CAPITests {
             let targets: [UnsafeMutablePointer<Double>?] = dense.map(\.baseAddress)
             return Self.run { error, capacity in
                 swiftgapDescriptorDerivatives(
-                    handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 1, 2, rowCounts, &q,
-                    slotOf, slots, targets, error, capacity)
+                    handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 1, 2, fill ? 1 : 0,
+                    rowCounts, &q, slotOf, slots, targets, error, capacity)
             }
         }
         let (status, text) = derivatives(rowCounts: rowCounts, slotOf: slotOf)
@@ -289,7 +290,7 @@ struct CAPITests {
                 &direct, error, capacity)
         }
         #expect(pointStatus == 1 && pointText.contains("centerPoints is NULL"), "\(pointText)")
-        // Every block lands in its slot; the slot no atom fills and the left-out atom's stay zero.
+        // Every block lands in its slot; the slot no atom fills and the left-out atom's are zero (with fill, zeroed).
         var firstRow = 0, firstAtom = 0
         for (k, s) in structures.enumerated() {
             for row in 0..<Int(rowCounts[k]) {
@@ -309,6 +310,8 @@ struct CAPITests {
             firstRow += Int(rowCounts[k])
             firstAtom += s.count
         }
+        // Nothing is left unwritten.
+        #expect(dense.allSatisfy { $0.allSatisfy(\.isFinite) })
         // Wrong row counts and slots past the arrays are refused, naming the structure.
         let (fewer, fewerText) = derivatives(rowCounts: [2, 4], slotOf: slotOf)
         #expect(fewer == 1 && fewerText.contains("structure 1 has 5 descriptor rows, the caller expected 4"), "\(fewerText)")

@@ -123,6 +123,39 @@ struct SOAPCenterTests {
         #expect(!d.row.contains(0) && d.row.contains(1))
     }
 
+    /// DScribe's pow weighting with d = 0 is infinite at r = 0: a density sitting on a center that stays put has no
+    /// derivative, so such derivatives are refused, naming the center; centers that move with their atoms keep theirs.
+    @Test func weightingInfiniteAtTheCenter() throws {
+        let soap = try SOAP.dscribe(
+            species: [1, 6, 8], cutoff: 3, nMax: 3, lMax: 2, atomSigma: 0.5, weighting: .pow(c: 1, d: 0, r0: 2, m: 2),
+            centerWeight: 0.5, periodic: false)
+        let s = Self.molecule
+        do {
+            _ = try soap.derivatives([s], at: [[.point(.zero), .atom(2)]], attach: false)
+            Issue.record("a center that stays put was accepted")
+        } catch {
+            guard case let .undefinedDerivative(structure, center, reason) = error else { throw error }
+            #expect(structure == 0 && center == 1 && reason.contains("attach=False"), "\(reason)")
+        }
+        do {
+            _ = try soap.derivatives([s, s], at: [[.atom(0)], [.point(s.positions[4])]], attach: true)
+            Issue.record("an atom on a point center was accepted")
+        } catch {
+            guard case let .undefinedDerivative(structure, center, reason) = error else { throw error }
+            #expect(structure == 1 && center == 0 && reason.contains("sits on the center"), "\(reason)")
+        }
+        // Attached centers and points away from the atoms: finite, and their finite differences agree.
+        let centers: [SOAP.Center] = [.atom(2), .point(SIMD3(0.4, -0.3, 0.6)), .atom(7)]
+        let (q, d) = try soap.derivatives([s], at: [centers], attach: true)
+        let D = soap.numberOfFeatures
+        let analytic = denseDerivatives(d, rows: q.count, atoms: s.count)
+        #expect(analytic.allSatisfy { $0.isFinite })
+        let (worst, scale) = try positionFiniteDifferences(
+            s, features: D, create: { try soap.create([$0], at: [centers]) },
+            analytic: { row, atom, axis, f in analytic[((row * s.count + atom) * 3 + axis) * D + f] })
+        #expect(worst <= 1e-7 * max(scale, 1e-3), "|analytic − FD| = \(worst), scale \(scale)")
+    }
+
     @Test func errorsNameStructureAndCenter() throws {
         let dscribe = try SOAP.dscribe(species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5)
         let s = Self.molecule

@@ -17,6 +17,12 @@ from ase.data import atomic_numbers as _symbol_numbers
 from ._library import Handle, address, call, function
 from ._structures import Packed
 
+# Derivative outputs up to this many bytes are not zeroed first: the library writes every block of them, zeros where
+# an atom does not move the row ("fill"). glibc's calloc clears memory it hands back from earlier use (requests up to
+# 32 MiB, once one of their size has been freed), and that clearing cost as much as the writing. Larger outputs are
+# fresh zero pages from calloc, which blocks that no atom reaches (most of a large cell's) never touch.
+_FILL_LIMIT = 32 << 20
+
 
 def thread_count(n_jobs: int, only_physical_cores: bool = False) -> int:
     """DScribe's n_jobs: a positive count, or n_cpus + n_jobs for a negative one."""
@@ -166,25 +172,27 @@ class SwiftDescriptor:
             orders.append(order)
             first += n
         slots = np.array([len(u) for u in uniques], dtype=np.int64)
-        # Zeroed arrays (calloc: pages no block reaches are never touched); one array for all systems when DScribe
-        # would stack them (same row and atom counts) and no reordering is needed.
+        # Small outputs uninitialised, for the library to fill; large ones zeroed (see _FILL_LIMIT). One array for all
+        # systems when DScribe would stack them (same row and atom counts) and no reordering is needed.
+        sizes = [r * len(u) * 3 * self.n_features for r, u in zip(counts_list, uniques)]
+        fill = 8 * sum(sizes) <= _FILL_LIMIT
+        allocate = np.empty if fill else np.zeros
         shapes = {(r, len(c)) for r, c in zip(counts_list, chosen)}
         stacked = None
         if len(shapes) == 1 and packed.count > 1 and all(o is None for o in orders):
             r, a = shapes.pop()
-            stacked = np.zeros((packed.count, r, a, 3, self.n_features))
+            stacked = allocate((packed.count, r, a, 3, self.n_features))
             outputs = list(stacked)
         else:
-            # Views of one zeroed buffer: one allocation, which the allocator hands back to the next call of the same
-            # size without the fresh pages' faults (a fault per 4 kB page was half of a small molecules' call).
-            sizes = [r * len(u) * 3 * self.n_features for r, u in zip(counts_list, uniques)]
-            buffer = np.zeros(sum(sizes))
+            # Views of one buffer: one allocation, which the allocator hands back to the next call of the same size
+            # without the fresh pages' faults (a fault per 4 kB page was half of a small molecules' call).
+            buffer = allocate(sum(sizes))
             ends = list(itertools.accumulate(sizes))
             outputs = [buffer[end - size:end].reshape((r, len(u), 3, self.n_features))
                        for size, end, r, u in zip(sizes, ends, counts_list, uniques)]
         targets = np.array([address(o) if o.size else 0 for o in outputs], dtype=np.uint64)
-        call("swiftgap_descriptor_derivatives", self._handle.raw, *structures, int(attach), int(threads), row_counts,
-             address(rows), address(slot_of_atom), address(slots), address(targets))
+        call("swiftgap_descriptor_derivatives", self._handle.raw, *structures, int(attach), int(threads), int(fill),
+             row_counts, address(rows), address(slot_of_atom), address(slots), address(targets))
         if stacked is not None:
             return rows, counts_list, stacked
         out = [o if order is None else o[:, order] for o, order in zip(outputs, orders)]

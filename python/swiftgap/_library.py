@@ -42,8 +42,8 @@ _SIGNATURES = {
     "swiftgap_descriptor_location": (c_int32, [c_void_p, c_int32, c_int32, _int64_p, _int64_p] + _error),
     "swiftgap_descriptor_derivatives": (
         c_int32,
-        [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, c_int32, _array,
-         _array, _array, _array, _array] + _error,
+        [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, c_int32, c_int32,
+         _array, _array, _array, _array, _array] + _error,
     ),
     "swiftgap_descriptor_is_local": (c_int32, [c_void_p]),
     "swiftgap_descriptor_rows": (

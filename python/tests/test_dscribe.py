@@ -181,6 +181,13 @@ def test_soap_location_and_errors():
         s.create([molecule("H2O")] * 2, centers=[[0]])
     with pytest.raises(ValueError):
         s.create(molecule("H2O"), centers=[])
+    # pow with d = 0 is infinite at r = 0: a center that stays put on its atom has no derivative (DScribe's finite
+    # differences return entries of 6e14 there, for rows of 2e3); values and attached centers are fine.
+    infinite = ours.SOAP(species=["H", "O"], r_cut=4.0, n_max=3, l_max=2,
+                         weighting={"function": "pow", "r0": 2, "c": 1, "d": 0, "m": 3, "w0": 0.5})
+    with pytest.raises(ValueError, match="center 1: the derivatives are undefined.*attach=True or d > 0"):
+        infinite.derivatives(molecule("H2O"), centers=[[0.1, 0.2, 0.3], 2])
+    assert np.isfinite(infinite.derivatives(molecule("H2O"), attach=True)[0]).all()
 
 
 def test_soap_dtype_and_sparse():
@@ -243,3 +250,35 @@ def test_n_jobs():
     same(s.create(MOLECULES, n_jobs=-1), s.create(MOLECULES), 0)
     with pytest.raises(ValueError, match="jobs"):
         s.create(MOLECULES, n_jobs=0)
+
+
+def test_small_derivative_outputs_are_written_whole(monkeypatch):
+    """Derivative outputs up to _FILL_LIMIT are left uninitialised for the library to write whole, zeros included:
+    filled with NaN first, they must come out as the zeroed outputs of larger calls do, in both of compute's
+    allocations (one stacked array; views of one buffer) and for blocks no atom reaches (a cell wider than r_cut)."""
+    import swiftgap._descriptor as module
+
+    si = bulk("Si", "diamond", a=5.43, cubic=True) * (2, 2, 2)
+    si.rattle(0.05, seed=4)
+    ethanol = MOLECULES[3]
+    calls = [
+        (ours.SOAP(species=["Si"], r_cut=3.0, n_max=3, l_max=2, periodic=True), dict(system=si, centers=[0, 9])),
+        (ours.SOAP(species=["H", "C", "O"], r_cut=2.0, n_max=3, l_max=2),
+         dict(system=[ethanol, ethanol], centers=[[0, 2], [8, 1]], attach=True)),
+        (ours.SOAP(species=["H", "C", "O"], r_cut=2.0, n_max=3, l_max=2),
+         dict(system=[ethanol, MOLECULES[0]], include=[[5, 1, 3], [0]])),
+        (ours.ACSF(species=["Si"], r_cut=3.0, g2_params=[[1, 0.5]]), dict(system=si, include=[3, 1, 60], attach=True)),
+        (ours.CoulombMatrix(n_atoms_max=9), dict(system=[ethanol, ethanol])),
+    ]
+    limit = module._FILL_LIMIT
+    # Zeroed outputs: the path of large ones, forced.
+    monkeypatch.setattr(module, "_FILL_LIMIT", -1)
+    zeroed = [d.derivatives(**kwargs) for d, kwargs in calls]
+    assert limit > 8 * np.asarray(zeroed[0][0]).size
+    monkeypatch.setattr(module, "_FILL_LIMIT", limit)
+    real_empty = np.empty
+    monkeypatch.setattr(np, "empty", lambda shape, *args, **kwargs: np.full(shape, np.nan, *args, **kwargs))
+    filled = [d.derivatives(**kwargs) for d, kwargs in calls]
+    monkeypatch.setattr(np, "empty", real_empty)
+    for a, b in zip(filled, zeroed):
+        same(a, b, 0.0)

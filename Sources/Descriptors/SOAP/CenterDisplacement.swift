@@ -11,6 +11,9 @@ struct CenterDisplacement: Sendable {
     let radial: [Double]
     /// ∂Y_lm per (l, m): Y_1m(e_x), Y_1m(e_y), Y_1m(e_z) at l = 1, zero elsewhere.
     let harmonicGradients: [SIMD3<Double>]
+    /// False when the weighting is infinite at r = 0 (DScribe's pow with d = 0 and m > 0): w(r) f_n1(r) Y_1m(r̂)
+    /// then has no derivative at r = 0, and a density sitting on a fixed center none with respect to its atom.
+    let isDefined: Bool
 
     init(basis: RadialBasis, harmonics: SphericalHarmonics, weight: NeighborWeight) {
         let nMax = basis.nMax, lm = harmonics.count
@@ -33,5 +36,6 @@ struct CenterDisplacement: Sendable {
         }
         self.radial = radial
         self.harmonicGradients = gradients
+        isDefined = weight(0).0.isFinite && radial.allSatisfy(\.isFinite)
     }
 }

@@ -124,6 +124,17 @@ extension SOAP {
             }
         }
         var blockAtoms = [[Int]](), blockPatterns = [[Int]]()
+        if gradients && !engine.displacement.isDefined {
+            // Before any work: a density sitting on a center that stays put would need w(0), which is infinite.
+            for (k, center) in centers.enumerated() {
+                let staysPut = center.atom != nil && !center.attached
+                guard staysPut || list.pairs(of: center.site).contains(where: { list.distances[$0] == 0 }) else { continue }
+                let what = staysPut ? "the center does not move with its atom (attach=False)" : "an atom sits on the center"
+                throw .undefinedDerivative(
+                    structure: index, center: k,
+                    reason: "the weighting is infinite at r = 0 (pow with d = 0) and \(what); use attach=True or d > 0")
+            }
+        }
         if gradients {
             let perCenter = centers.map { engine.slotAtoms(center: $0, list: list, speciesOf: speciesOf) }
             if average == .off {

@@ -28,14 +28,16 @@ public func fuzzDescriptorSettings(_ data: UnsafePointer<UInt8>, _ size: Int) ->
         // The rows the caller expects: a row per center (every atom without centers) or one per structure.
         let rowCount = Int64(local ? (centers == nil ? 3 : 2) : 1)
         var rows = [Double](repeating: 0, count: Int(rowCount * features))
+        // Not zeroed: with fill, the call writes every block.
         let dense = UnsafeMutableBufferPointer<Double>.allocate(capacity: Int(rowCount * 3 * 3 * features))
-        dense.initialize(repeating: 0)
+        dense.initialize(repeating: .nan)
         defer { dense.deallocate() }
         let computed = swiftgapDescriptorDerivatives(
-            handle, 1, [3], numbers, positions, cells, pbc, centers, [0, -1], [0, 0, 0, 0.1, 0.2, 0.3], 0, 1, [rowCount],
-            &rows, [0, 1, 2], [3], [dense.baseAddress], &error, 1024)
+            handle, 1, [3], numbers, positions, cells, pbc, centers, [0, -1], [0, 0, 0, 0.1, 0.2, 0.3], 0, 1, 1,
+            [rowCount], &rows, [0, 1, 2], [3], [dense.baseAddress], &error, 1024)
         guard computed == 0 || error[0] != 0 else { fatalError("a failed call must say why") }
         if computed == 0 && rows.contains(where: { !$0.isFinite }) { fatalError("rows that are not finite") }
+        if computed == 0 && dense.contains(where: { !$0.isFinite }) { fatalError("derivatives that are not finite") }
     }
     return 0
 }
