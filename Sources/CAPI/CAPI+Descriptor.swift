@@ -64,7 +64,7 @@ public func swiftgapDescriptorLocation(
 /// (rowCounts[k], slots[k], 3, features), the block of (row, atom a) at slot `slotOfAtom[o_k + a]` (o_k: the atoms
 /// of the structures before k; −1 leaves the atom out). With `fill` ≠ 0 every block is written, zeros where the slot's
 /// atom does not move the row, so the arrays may hold anything (for a small output that the allocator hands back from
-/// used memory, where zeroing it first costs as much as writing it); with 0 only the blocks with derivatives are, and
+/// used memory, where zeroing it first is one more pass over it); with 0 only the blocks with derivatives are, and
 /// the caller passes zeroed arrays (memory from calloc, whose fresh pages no block reaches are never touched: a large
 /// output). A structure with another row count is an error, found once the rows are computed: then the arrays hold
 /// whatever was written.

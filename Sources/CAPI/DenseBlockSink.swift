@@ -6,8 +6,8 @@ import Descriptors
 /// error the caller reports once the rows are known), are dropped: nothing is written out of bounds.
 ///
 /// With `fill`, the sink also notes each block it hands out, and `zeroBlocksNotHandedOut` zeros the others, so that
-/// the caller's arrays need not be zeroed first (for a small output that the allocator hands back from memory already
-/// used, clearing it all first cost as much again as writing it).
+/// the caller's arrays need not be zeroed first (a small output that the allocator hands back from memory already used
+/// is otherwise cleared in one more pass over it: about 6 % of the lesson molecules' `derivatives` call).
 final class DenseBlockSink: @unchecked Sendable {
     private let outputs: UnsafePointer<UnsafeMutablePointer<Double>?>
     private let rowCounts: UnsafePointer<Int64>

@@ -19,8 +19,9 @@ from ._structures import Packed
 
 # Derivative outputs up to this many bytes are not zeroed first: the library writes every block of them, zeros where
 # an atom does not move the row ("fill"). glibc's calloc clears memory it hands back from earlier use (requests up to
-# 32 MiB, once one of their size has been freed), and that clearing cost as much as the writing. Larger outputs are
-# fresh zero pages from calloc, which blocks that no atom reaches (most of a large cell's) never touch.
+# 32 MiB, once one of their size has been freed): one more pass over the output, about 6 % of the lesson molecules'
+# `derivatives` call. Larger outputs are fresh zero pages from calloc, which blocks that no atom reaches (most of a
+# large cell's) never touch.
 _FILL_LIMIT = 32 << 20
 
 
