@@ -3,8 +3,8 @@ import FuzzDriver
 
 /// One fuzz input: the JSON settings a C caller gives `swiftgap_descriptor_new` (the Python package's
 /// DScribe-style descriptors). Any bytes must end in a descriptor handle or an error status with text, never a
-/// trap; a descriptor made must compute rows and derivatives of a small molecule into the caller's arrays (or fail
-/// with a status and text).
+/// trap; a descriptor made must compute finite rows and derivatives of water, a molecule and a small periodic cell, into
+/// the caller's arrays (or fail with a status and text).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDescriptorSettings(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The settings as a C string: bytes up to the first NUL.
@@ -20,24 +20,32 @@ public func fuzzDescriptorSettings(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     defer { swiftgapFree(handle) }
     let features = swiftgapDescriptorFeatures(handle)
     guard features > 0 else { fatalError("a descriptor with \(features) features") }
-    // Water, with a point center and an atom center for SOAP; the Coulomb matrix takes no centers.
+    // Water, as a molecule and in a periodic cell narrower than most cutoffs, with a point center and an atom
+    // center for SOAP (the Coulomb matrix takes no centers), centers fixed and moving with their atoms.
     let numbers: [Int32] = [8, 1, 1], positions = [0, 0, 0.12, 0, 0.76, -0.48, 0, -0.76, -0.48]
-    let cells = [Double](repeating: 0, count: 9), pbc: [UInt8] = [0, 0, 0]
     let local = swiftgapDescriptorIsLocal(handle) == 1
-    for centers in [nil, [Int64(2)]] as [[Int64]?] {
-        // The rows the caller expects: a row per center (every atom without centers) or one per structure.
-        let rowCount = Int64(local ? (centers == nil ? 3 : 2) : 1)
-        var rows = [Double](repeating: 0, count: Int(rowCount * features))
-        // Not zeroed: with fill, the call writes every block.
-        let dense = UnsafeMutableBufferPointer<Double>.allocate(capacity: Int(rowCount * 3 * 3 * features))
-        dense.initialize(repeating: .nan)
-        defer { dense.deallocate() }
-        let computed = swiftgapDescriptorDerivatives(
-            handle, 1, [3], numbers, positions, cells, pbc, centers, [0, -1], [0, 0, 0, 0.1, 0.2, 0.3], 0, 1, 1,
-            [rowCount], &rows, [0, 1, 2], [3], [dense.baseAddress], &error, 1024)
-        guard computed == 0 || error[0] != 0 else { fatalError("a failed call must say why") }
-        if computed == 0 && rows.contains(where: { !$0.isFinite }) { fatalError("rows that are not finite") }
-        if computed == 0 && dense.contains(where: { !$0.isFinite }) { fatalError("derivatives that are not finite") }
+    for periodic in [false, true] {
+        let cells = periodic ? [2.8, 0, 0, 0, 2.9, 0, 0.3, 0, 3] : [Double](repeating: 0, count: 9)
+        let pbc = [UInt8](repeating: periodic ? 1 : 0, count: 3)
+        for centers in [nil, [Int64(2)]] as [[Int64]?] {
+            for attach: Int32 in [0, 1] {
+                // The rows the caller expects: a row per center (every atom without centers) or one per structure.
+                let rowCount = Int64(local ? (centers == nil ? 3 : 2) : 1)
+                var rows = [Double](repeating: 0, count: Int(rowCount * features))
+                // Not zeroed: with fill, the call writes every block.
+                let dense = UnsafeMutableBufferPointer<Double>.allocate(capacity: Int(rowCount * 3 * 3 * features))
+                dense.initialize(repeating: .nan)
+                defer { dense.deallocate() }
+                let computed = swiftgapDescriptorDerivatives(
+                    handle, 1, [3], numbers, positions, cells, pbc, centers, [0, -1], [0, 0, 0, 0.1, 0.2, 0.3], attach,
+                    1, 1, [rowCount], &rows, [0, 1, 2], [3], [dense.baseAddress], &error, 1024)
+                guard computed == 0 || error[0] != 0 else { fatalError("a failed call must say why") }
+                if computed == 0 && rows.contains(where: { !$0.isFinite }) { fatalError("rows that are not finite") }
+                if computed == 0 && dense.contains(where: { !$0.isFinite }) {
+                    fatalError("derivatives that are not finite")
+                }
+            }
+        }
     }
     return 0
 }
