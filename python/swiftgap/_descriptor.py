@@ -279,6 +279,16 @@ def as_list(system):
     return [system] if isinstance(system, Atoms) else list(system)
 
 
+def every_atom(centers, n: int) -> bool:
+    """Whether `centers` are every atom of an n-atom system in order, as `range(n)` or a list of Python ints: the rows
+    of no centers, with no indices to check and pack (the lesson's crystal script passes the range, DScribe's users
+    the list)."""
+    if type(centers) is range:
+        return centers == range(n)
+    return (type(centers) is list and len(centers) == n and centers == list(range(n))
+            and all(type(c) is int for c in centers))
+
+
 def center_lists(systems, centers, parse):
     """Every system's centers for the library, `parse(system, centers)` giving one system's list (None for all
     its atoms); None when every system uses all its atoms."""
@@ -286,9 +296,7 @@ def center_lists(systems, centers, parse):
         return None
     if len(centers) != len(systems):
         raise ValueError("The given number of centers does not match the given number of systems.")
-    # `range(len(system))` is every atom in order: the rows of no centers, with no indices to check and pack (the
-    # lesson's crystal script passes it).
-    parsed = [None if type(c) is range and c == range(len(s)) else parse(s, c) for s, c in zip(systems, centers)]
+    parsed = [None if every_atom(c, len(s)) else parse(s, c) for s, c in zip(systems, centers)]
     if all(p is None for p in parsed):
         return None
     return [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]

@@ -96,16 +96,23 @@ def test_soap_centers_indices_and_points():
     same(s.create(ethanol, centers=mixed), d.create(ethanol, centers=mixed), 1e-8)
     # A range, which DScribe rejects, is the same as the list.
     same(s.create(ethanol, centers=range(3)), d.create(ethanol, centers=[0, 1, 2]), 1e-8)
-    # A range of every atom (taken as no centers), in both derivative modes, for a molecule and a crystal.
+    # Every atom as a range or a list of ints (both taken as no centers) gives what every atom checked one by one
+    # (an index array) gives, in both derivative modes, for a molecule and a crystal; lists that are not every atom
+    # in order are centers.
     every = list(range(len(ethanol)))
     same(s.create(ethanol, centers=range(len(ethanol))), d.create(ethanol, centers=every), 1e-8)
+    same(s.create(ethanol, centers=every), d.create(ethanol, centers=every), 1e-8)
+    same(s.create(ethanol, centers=every[::-1]), d.create(ethanol, centers=every[::-1]), 1e-8)
+    same(s.create(ethanol, centers=every + [0]), d.create(ethanol, centers=every + [0]), 1e-8)
     periodic = ours.SOAP(species=["Na", "Cl"], r_cut=4.0, n_max=4, l_max=3, periodic=True)
     for system, descriptor in ((ethanol, s), (crystals()[2], periodic)):
+        n = len(system)
         for attach in (False, True):
-            expected = descriptor.derivatives(system, centers=list(range(len(system))), attach=attach)
-            got = descriptor.derivatives(system, centers=range(len(system)), attach=attach)
-            for a, b in zip(got, expected):
-                assert np.array_equal(a, b)
+            expected = descriptor.derivatives(system, centers=np.arange(n), attach=attach)
+            for centers in (range(n), list(range(n))):
+                got = descriptor.derivatives(system, centers=centers, attach=attach)
+                for a, b in zip(got, expected):
+                    assert np.array_equal(a, b)
     # Index arrays as np.where gives them (checked at once) and negative indices, as DScribe reads them.
     indices = np.where(ethanol.numbers == 8)[0]
     same(s.create(ethanol, centers=indices), d.create(ethanol, centers=indices), 1e-8)
