@@ -3,8 +3,8 @@ import FuzzDriver
 
 /// One fuzz input: the JSON settings a C caller gives `swiftgap_descriptor_new` (the Python package's
 /// DScribe-style descriptors). Any bytes must end in a descriptor handle or an error status with text, never a
-/// trap; a descriptor made must compute finite rows and derivatives of water, a molecule and a small periodic cell, into
-/// the caller's arrays (or fail with a status and text).
+/// trap; a descriptor made must compute finite rows and derivatives of water, as a molecule and in a small periodic
+/// cell, into the caller's arrays (or fail with a status and text).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDescriptorSettings(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The settings as a C string: bytes up to the first NUL.
