@@ -91,7 +91,7 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
         .target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"),
         .executableTarget(name: "FuzzExtXYZ", dependencies: ["Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzExtXYZ"),
         .executableTarget(
-            name: "FuzzPotential", dependencies: ["GAP", "Archive", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential"),
+            name: "FuzzPotential", dependencies: ["GAP", "Archive", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential"),
         .executableTarget(
             name: "FuzzGapFitCommandLine", dependencies: ["Interop", "FuzzDriver"],
             path: "fuzz/Sources/FuzzGapFitCommandLine"),

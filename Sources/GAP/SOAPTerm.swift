@@ -27,13 +27,25 @@ public struct SOAPTerm: Sendable, Equatable {
     }
 
     /// A term around `soap`, the descriptor `settings` make (built once by whoever checked them).
-    /// - Throws: `GAPError.inconsistentPotential` when the sparse points are not as long as the descriptor.
+    /// - Throws: `GAPError.inconsistentPotential` when the sparse points are not as long as the descriptor, or one
+    ///   is not a unit vector (the term's SOAP vectors are normalised, so its sparse points are too; another length
+    ///   scales the kernel by its ζ-th power, which can overflow).
     init(settings: SOAPSettings, soap: SOAP, kernel: PolynomialKernel, models: [Int: SparseModel]) throws(GAPError) {
         let features = soap.numberOfFeatures
-        for (z, model) in models.sorted(by: { $0.key < $1.key }) where model.points.columns != features {
-            throw .inconsistentPotential(
-                detail: "the sparse points of \(Element.label(z)) have \(model.points.columns) "
-                    + "entries, but the descriptor settings give \(features)")
+        for (z, model) in models.sorted(by: { $0.key < $1.key }) {
+            guard model.points.columns == features else {
+                throw .inconsistentPotential(
+                    detail: "the sparse points of \(Element.label(z)) have \(model.points.columns) "
+                        + "entries, but the descriptor settings give \(features)")
+            }
+            for k in 0..<model.points.rows {
+                let norm = model.points.row(k).reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard abs(norm - 1) <= 1e-6 else {
+                    throw .inconsistentPotential(
+                        detail: "sparse point \(k + 1) of \(Self.centerLabel(z)) has length \(norm), but sparse points are "
+                            + "normalised SOAP vectors (length 1): the file is damaged")
+                }
+            }
         }
         self.settings = settings
         self.soap = soap

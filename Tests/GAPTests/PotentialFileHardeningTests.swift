@@ -15,7 +15,12 @@ struct PotentialFileHardeningTests {
         let soap = SOAPSettings(cutoff: 3, nMax: 2, lMax: 2, speciesZ: [14])
         let features = (try? soap.makeSOAP().numberOfFeatures) ?? 0
         let m = 3
-        let points = (0..<(m * features)).map { sin(Double($0)) }
+        // Rows of sines, normalised as SOAP vectors are.
+        let points = (0..<m).flatMap { k in
+            let row = (0..<features).map { sin(Double(k * features + $0)) }
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return row.map { $0 / norm }
+        }
         let identity = (0..<(m * m)).map { $0 % (m + 1) == 0 ? 1.0 : 0.0 }
         let model = SparseModel(
             points: (try? Matrix(rows: m, columns: features, elements: points)) ?? Matrix(rows: m, columns: features),

@@ -305,8 +305,11 @@ struct TrainerStagesTests {
             if case .inconsistentPotential? = error { return true }
             return false
         }
-        let good = SparseModel(points: Matrix(rows: 2, columns: D, repeating: 0.1), alpha: [1, 2])
+        let good = SparseModel(points: Matrix(rows: 2, columns: D, repeating: 1 / Double(D).squareRoot()), alpha: [1, 2])
+        #expect(!inconsistent([14: good]))
         #expect(inconsistent([14: SparseModel(points: Matrix(rows: 2, columns: D + 3), alpha: [1, 2])]))
+        // Sparse points are normalised SOAP vectors: one of another length (a damaged file) is refused.
+        #expect(inconsistent([14: SparseModel(points: Matrix(rows: 2, columns: D, repeating: 0.1), alpha: [1, 2])]))
         func identity(_ elements: [Int], _ orders: [Int]) throws -> VarianceFactors {
             let m = orders.reduce(0, +)
             return VarianceFactors(
@@ -324,7 +327,7 @@ struct TrainerStagesTests {
         let D = try soapSettings.makeSOAP().numberOfFeatures
         let gap = try SOAPTerm(
             settings: soapSettings, kernel: StageData.settings.kernel,
-            models: [14: SparseModel(points: Matrix(rows: 2, columns: D, repeating: 0.1), alpha: [1, 2])])
+            models: [14: SparseModel(points: Matrix(rows: 2, columns: D, repeating: 1 / Double(D).squareRoot()), alpha: [1, 2])])
         let s = StageData.silicon[0]
         let other = try SOAPSettings(cutoff: 4, nMax: 5, lMax: 3, speciesZ: [14]).makeSOAP().create([s])
         #expect(throws: LinearAlgebraError.self) { _ = try gap.localEnergies(other, elements: s.atomicNumbers) }

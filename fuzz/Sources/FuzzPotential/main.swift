@@ -1,4 +1,5 @@
 import Archive
+import Atoms
 import FuzzDriver
 import GAP
 
@@ -11,7 +12,18 @@ import GAP
 public func fuzzPotential(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
     let archive = input.starts(with: Array("PK".utf8)) ? Array(input) : zipped(bundle: input)
-    do { _ = try GAPPotential.load(bytes: archive, name: "fuzz") } catch {}
+    guard var potential = try? GAPPotential.load(bytes: archive, name: "fuzz").potential else { return 0 }
+    // A potential that loads must predict finite numbers for a sane structure of its elements, or say why not.
+    potential.threads = 1
+    let elements = potential.elements
+    guard !elements.isEmpty else { return 0 }
+    let positions: [SIMD3<Double>] = [.zero, SIMD3(2.3, 0, 0), SIMD3(1.15, 2.0, 0), SIMD3(1.15, 0.66, 1.9)]
+    let structure = Structure(
+        atomicNumbers: positions.indices.map { elements[$0 % elements.count] }, positions: positions, cell: .empty,
+        pbc: .none)
+    guard let result = try? potential.calculate(structure) else { return 0 }
+    let numbers = [result.energy] + result.forces.flatMap { [$0.x, $0.y, $0.z] } + result.virial.rowMajor
+    if numbers.contains(where: { !$0.isFinite }) { fatalError("a loaded potential predicts non-finite numbers") }
     return 0
 }
 
