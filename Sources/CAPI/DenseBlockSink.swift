@@ -15,11 +15,10 @@ final class DenseBlockSink: @unchecked Sendable {
     private let firstAtom: [Int]
     private let slots: UnsafePointer<Int64>
     private let features: Int
-    /// With `fill`, per structure k the first of its rowCounts[k] · slots[k] marks, one per block (row-major).
-    private let firstMark: [Int]?
-    /// A byte per block of every structure, set when its block is handed out (blocks never overlap, so each is
+    /// With `fill`: per structure k the first of its rowCounts[k] · slots[k] marks (one per block, row-major), and
+    /// a byte per block of every structure, set when its block is handed out (blocks never overlap, so each is
     /// written by one thread).
-    private let handedOut: UnsafeMutablePointer<UInt8>?
+    private let marks: (first: [Int], handedOut: UnsafeMutablePointer<UInt8>)?
 
     /// The caller's arrays and layout (valid for the sink's life), already checked: every slot below `slots[k]`,
     /// every array with rows and slots present. `fill`: keep track of the blocks handed out, for
@@ -34,19 +33,18 @@ final class DenseBlockSink: @unchecked Sendable {
         self.firstAtom = firstAtom
         self.slots = slots
         self.features = features
-        if fill {
-            var first = [0]
-            for k in firstAtom.indices { first.append(first[k] + Int(rowCounts[k]) * Int(slots[k])) }
-            handedOut = .allocate(capacity: max(first[firstAtom.count], 1))
-            handedOut!.initialize(repeating: 0, count: first[firstAtom.count])
-            firstMark = first
-        } else {
-            handedOut = nil
-            firstMark = nil
+        guard fill else {
+            marks = nil
+            return
         }
+        var first = [0]
+        for k in firstAtom.indices { first.append(first[k] + Int(rowCounts[k]) * Int(slots[k])) }
+        let handedOut = UnsafeMutablePointer<UInt8>.allocate(capacity: max(first[firstAtom.count], 1))
+        handedOut.initialize(repeating: 0, count: first[firstAtom.count])
+        marks = (first, handedOut)
     }
 
-    deinit { handedOut?.deallocate() }
+    deinit { marks?.handedOut.deallocate() }
 
     /// The place of one block in the caller's arrays, nil for a block it does not take (the `DerivativeBlockSink`
     /// of the caller's arrays).
@@ -54,17 +52,17 @@ final class DenseBlockSink: @unchecked Sendable {
         let slot = Int(slotOfAtom[firstAtom[k] + atom])
         guard slot >= 0, row < rowCounts[k], let output = outputs[k] else { return nil }
         let block = row * Int(slots[k]) + slot
-        if let handedOut, let firstMark { handedOut[firstMark[k] + block] = 1 }
+        if let marks { marks.handedOut[marks.first[k] + block] = 1 }
         return output + block * 3 * features
     }
 
     /// Zeros every block of the caller's arrays that was not handed out (no atom of its slot moves its row), when
     /// the sink was made with `fill`; nothing otherwise.
     func zeroBlocksNotHandedOut() {
-        guard let handedOut, let firstMark else { return }
+        guard let (first, handedOut) = marks else { return }
         for k in firstAtom.indices {
             guard let output = outputs[k] else { continue }
-            for block in 0..<(firstMark[k + 1] - firstMark[k]) where handedOut[firstMark[k] + block] == 0 {
+            for block in 0..<(first[k + 1] - first[k]) where handedOut[first[k] + block] == 0 {
                 (output + block * 3 * features).update(repeating: 0, count: 3 * features)
             }
         }

@@ -39,7 +39,9 @@ public struct SOAPTerm: Sendable, Equatable {
                         + "entries, but the descriptor settings give \(features)")
             }
             for k in 0..<model.points.rows {
-                let norm = model.points.row(k).reduce(0) { $0 + $1 * $1 }.squareRoot()
+                let norm = model.points.elements.withUnsafeBufferPointer { p in
+                    SIMD8.dot(p.baseAddress! + k * features, p.baseAddress! + k * features, features).squareRoot()
+                }
                 guard abs(norm - 1) <= 1e-6 else {
                     throw .inconsistentPotential(
                         detail: "sparse point \(k + 1) of \(Self.centerLabel(z)) has length \(norm), but sparse points are "
