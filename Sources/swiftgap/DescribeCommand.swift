@@ -98,8 +98,8 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "Averaging over centers (QUIP supports inner).")
     var average: SOAP.Averaging = .off
 
-    @Flag(help: "DScribe crossover compression: only same-species blocks.")
-    var crossover = false
+    @Option(help: "DScribe compression: off, crossover (same-species blocks only) or mu2 (every species in one channel).")
+    var compression: SOAP.Compression = .off
 
     @Option(help: "Center atoms of every structure, e.g. 0,3,7 (default: all; SOAP only).", transform: DescribeCommand.parseCenters)
     var centers: [Int]?
@@ -137,8 +137,8 @@ struct DescribeCommand: ParsableCommand {
             if layout == .dscribe, centerSpecies != nil {
                 throw ValidationError("--center-species is a QUIP option; use --centers with --layout dscribe")
             }
-            if layout == .quip, weighting != nil || crossover {
-                throw ValidationError("--weighting and --crossover are DScribe options; add --layout dscribe")
+            if layout == .quip, weighting != nil || compression != .off {
+                throw ValidationError("--weighting and --compression are DScribe options; add --layout dscribe")
             }
             if layout == .quip, average == .outer {
                 throw ValidationError("QUIP averages the density (--average inner); outer averaging is a DScribe option")
@@ -183,7 +183,8 @@ struct DescribeCommand: ParsableCommand {
             ("--descriptor", descriptor != nil), ("--layout", layout != nil), ("--species", species != nil),
             ("--cutoff/--cutoff-width/--n-max/--l-max/--atom-sigma", soapChanged), ("--central-weight", centralWeight != nil),
             ("--center-species", centerSpecies != nil), ("--weighting", weighting != nil), ("--average", average != .off),
-            ("--crossover", crossover), ("--n-atoms-max", nAtomsMax != nil), ("--permutation", permutation != .sortedL2),
+            ("--compression", compression != .off), ("--n-atoms-max", nAtomsMax != nil),
+            ("--permutation", permutation != .sortedL2),
             ("--permutation-sigma", permutationSigma != 0.1)
         ]
         return given.filter(\.1).map(\.0)
@@ -312,7 +313,8 @@ struct DescribeCommand: ParsableCommand {
         case .dscribe:
             return try SOAP.dscribe(
                 species: speciesList, cutoff: o.cutoff, nMax: o.nMax, lMax: o.lMax, atomSigma: o.atomSigma,
-                weighting: weighting, centerWeight: centralWeight, average: average, crossover: crossover, periodic: true)
+                weighting: weighting, centerWeight: centralWeight, average: average, compression: compression,
+                periodic: true)
         case .quip:
             return try SOAP.quip(
                 cutoff: o.cutoff, cutoffTransitionWidth: o.cutoffWidth, nMax: o.nMax, lMax: o.lMax, atomSigma: o.atomSigma,
@@ -364,3 +366,4 @@ struct DescribeCommand: ParsableCommand {
 
 extension SOAP.Layout: ExpressibleByArgument {}
 extension SOAP.Averaging: ExpressibleByArgument {}
+extension SOAP.Compression: ExpressibleByArgument {}

@@ -18,6 +18,7 @@ struct DScribeFixtureTests {
         let periodic: Bool
         let average: String
         let compression: String
+        let species_weighting: [String: Double]?
         let weighting: [String: JSONValue]?
     }
 
@@ -62,7 +63,9 @@ struct DScribeFixtureTests {
         }
         return try SOAP.dscribe(
             species: s.species, cutoff: s.r_cut, nMax: s.n_max, lMax: s.l_max, atomSigma: s.sigma, weighting: weighting,
-            centerWeight: number("w0"), average: SOAP.Averaging(rawValue: s.average)!, crossover: s.compression == "crossover",
+            centerWeight: number("w0"), average: SOAP.Averaging(rawValue: s.average)!,
+            compression: try #require(SOAP.Compression(rawValue: s.compression)),
+            speciesWeights: Dictionary(uniqueKeysWithValues: (s.species_weighting ?? [:]).map { (Int($0.key)!, $0.value) }),
             periodic: s.periodic)
     }
 

@@ -68,7 +68,8 @@ struct DescriptorLimitsTests {
         #expect(quip.numberOfFeatures == 7 * 40 * 41 / 2 + 1)
         let dscribe = try SOAP.dscribe(species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 8, lMax: 6, atomSigma: 0.4)
         #expect(dscribe.numberOfFeatures == 7 * (5 * 8 * 9 / 2 + 10 * 64))
-        let crossover = try SOAP.dscribe(species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 8, lMax: 6, atomSigma: 0.4, crossover: true)
+        let crossover = try SOAP.dscribe(
+            species: [1, 6, 7, 8, 16], cutoff: 6, nMax: 8, lMax: 6, atomSigma: 0.4, compression: .crossover)
         #expect(crossover.numberOfFeatures == 7 * 5 * 8 * 9 / 2)
         try SOAP.validate(
             cutoff: DescriptorLimits.cutoff, nMax: DescriptorLimits.soapNMax, lMax: DescriptorLimits.soapLMax,

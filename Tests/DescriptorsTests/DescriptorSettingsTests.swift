@@ -12,6 +12,19 @@ struct DescriptorSettingsTests {
         #expect(numbers.numberOfFeatures == soap.numberOfFeatures)
     }
 
+    /// `compression` and `species_weights` (in the order of `species`), and the older `crossover: true`.
+    @Test func readsSOAPCompressionAndSpeciesWeights() throws {
+        let base = #""kind": "soap", "species": ["O", "H"], "r_cut": 4, "n_max": 3, "l_max": 2"#
+        let mu2 = try #require(
+            try DescriptorSettings.descriptor(json: "{\(base), \"compression\": \"mu2\", \"species_weights\": [2, 0.5]}") as? SOAP)
+        #expect(mu2.compression == .mu2 && mu2.speciesWeights == [8: 2, 1: 0.5] && mu2.species == [1, 8])
+        #expect(mu2.numberOfFeatures == 3 * 4 / 2 * 3 && mu2.location(of: (1, 8)) == 0..<18)
+        let old = try #require(try DescriptorSettings.descriptor(json: "{\(base), \"crossover\": true}") as? SOAP)
+        #expect(old.compression == .crossover && old.speciesWeights.isEmpty)
+        let ones = try #require(try DescriptorSettings.descriptor(json: "{\(base), \"species_weights\": [1, 1]}") as? SOAP)
+        #expect(ones.compression == .off && ones.speciesWeights.isEmpty)
+    }
+
     @Test func readsTheCoulombMatrix() throws {
         let cm = try #require(
             try DescriptorSettings.descriptor(
@@ -34,7 +47,15 @@ struct DescriptorSettingsTests {
         (#"[1, 2]"#, "JSON object"),
         (#"{"kind": "coulomb_matrix", "n_atoms_max": 0}"#, "n_atoms_max"),
         (#"{"kind": "coulomb_matrix", "n_atoms_max": 4, "permutation": "random", "sigma": 0.1, "seed": -1}"#, "seed"),
-        (#"{"kind": "soap", "#, "JSON")
+        (#"{"kind": "soap", "#, "JSON"),
+        (#"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3, "l_max": 2, "compression": "mu1nu1"}"#, "mu1nu1"),
+        (#"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3, "l_max": 2, "compression": "mu3"}"#, "compression"),
+        (
+            #"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3, "l_max": 2, "compression": "mu2", "crossover": true}"#,
+            "contradicts"
+        ),
+        (#"{"kind": "soap", "species": [1, 8], "r_cut": 4, "n_max": 3, "l_max": 2, "species_weights": [1]}"#, "one weight per"),
+        (#"{"kind": "soap", "species": [1, 1], "r_cut": 4, "n_max": 3, "l_max": 2, "species_weights": [1, 2]}"#, "twice")
     ])
     func refusesBadSettingsNamingTheKey(json: String, named: String) {
         #expect {

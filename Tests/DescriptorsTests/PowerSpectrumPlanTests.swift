@@ -41,7 +41,8 @@ struct PowerSpectrumPlanTests {
         ])
     func dscribe(species: [Int], nMax: Int, lMax: Int, crossover: Bool) throws {
         let soap = try SOAP.dscribe(
-            species: species, cutoff: 5, nMax: nMax, lMax: lMax, atomSigma: 0.5, crossover: crossover, periodic: false)
+            species: species, cutoff: 5, nMax: nMax, lMax: lMax, atomSigma: 0.5, compression: crossover ? .crossover : .off,
+            periodic: false)
         let engine = soap.engine
         let ws = Workspace(channels: engine.channels, nMax: nMax, lMax: lMax)
         for absent in [nil] + (species.count > 1 ? [species.count - 1] : []) {

@@ -76,6 +76,33 @@ struct SOAPDerivativeTests {
                 try .dscribe(species: [1, 6, 8], cutoff: 3, nMax: 3, lMax: 2, atomSigma: 0.5, average: .outer, periodic: false)
             }, structure: ethanol),
         Case(
+            name: "DScribe molecule, species weighting",
+            soap: {
+                try .dscribe(
+                    species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, speciesWeights: [1: 0.5, 8: 2],
+                    periodic: false)
+            }, structure: ethanol),
+        Case(
+            name: "DScribe molecule, mu2 compression, species weighting and w0",
+            soap: {
+                try .dscribe(
+                    species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, centerWeight: 0.7, compression: .mu2,
+                    speciesWeights: [1: 0.5, 6: -1.5], periodic: false)
+            }, structure: ethanol),
+        Case(
+            name: "DScribe two species, mu2 compression, species weighting",
+            soap: {
+                try .dscribe(
+                    species: [6, 14], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, compression: .mu2, speciesWeights: [6: 1.7])
+            }, structure: siliconCarbide),
+        Case(
+            name: "DScribe two species, inner average, crossover, species weighting",
+            soap: {
+                try .dscribe(
+                    species: [6, 14], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, average: .inner, compression: .crossover,
+                    speciesWeights: [14: 0.6])
+            }, structure: siliconCarbide),
+        Case(
             name: "QUIP molecule", soap: { try .quip(cutoff: 3.5, nMax: 4, lMax: 3, atomSigma: 0.5, speciesZ: [1, 6, 8]) },
             structure: ethanol),
         // l_max 1: a block's vector of eight lanes spans several groups of two features.

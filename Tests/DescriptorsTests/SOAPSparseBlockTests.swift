@@ -57,7 +57,8 @@ struct SOAPSparseBlockTests {
         Case(
             name: "DScribe molecule, crossover compression",
             soap: {
-                try .dscribe(species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, crossover: true, periodic: false)
+                try .dscribe(
+                    species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, compression: .crossover, periodic: false)
             }, structure: ethanol)
     ]
 

@@ -32,7 +32,7 @@ struct DescribeOptionsTests {
         #expect(weighting.status != 0 && weighting.stderr.contains("poly:"), "\(weighting.stderr)")
         let centers = try swiftgap(["describe", input, "-o", "x.npz", "--descriptor", "coulomb-matrix", "--centers", "0"])
         #expect(centers.status != 0 && centers.stderr.contains("--centers"), "\(centers.stderr)")
-        let quip = try swiftgap(["describe", input, "-o", "x.npz", "--crossover"])
+        let quip = try swiftgap(["describe", input, "-o", "x.npz", "--compression", "mu2"])
         #expect(quip.status != 0 && quip.stderr.contains("--layout dscribe"), "\(quip.stderr)")
     }
 

@@ -8,8 +8,8 @@ Differences, all in the user's favour: derivatives are analytic for every settin
 finite differences for periodic systems, averaged output and weighting; `method` is accepted and ignored);
 `centers` may be any iterable (a `range` too); `n_jobs` runs threads in one process; averaged SOAP's `derivatives`
 of several systems stack each system's one row, (systems, 1, n_atoms, 3, F), where DScribe's array has a row per atom
-and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"`, `compression` modes "mu2"
-and "mu1nu1", `species_weighting`.
+and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"` and the `compression` mode
+"mu1nu1".
 """
 from __future__ import annotations
 
@@ -85,11 +85,10 @@ class SOAP:
             raise ValueError(
                 f"Invalid compression mode '{mode}' given. Please use one of the following: "
                 "{'off', 'mu2', 'mu1nu1', 'crossover'}")
-        if mode in ("mu2", "mu1nu1"):
-            raise ValueError(f"compression mode '{mode}' is not supported by SwiftGAP; use 'off' or 'crossover'")
+        if mode == "mu1nu1":
+            raise ValueError("compression mode 'mu1nu1' is not supported by SwiftGAP; use 'off', 'crossover' or 'mu2'")
         species_weighting = compression.get("species_weighting")
-        if species_weighting is not None and any(float(v) != 1 for v in dict(species_weighting).values()):
-            raise ValueError("species_weighting other than 1 for every species is not supported by SwiftGAP")
+        species_weights = self._species_weights(species, species_weighting, compression)
         self._r_cut = float(r_cut)
         self._n_max = int(n_max)
         self._l_max = int(l_max)
@@ -102,12 +101,35 @@ class SOAP:
         settings = {
             "kind": "soap", "species": [int(z) for z in self._atomic_numbers], "r_cut": self._r_cut,
             "n_max": self._n_max, "l_max": self._l_max, "sigma": self._sigma, "periodic": self.periodic,
-            "average": average, "crossover": mode == "crossover",
+            "average": average, "compression": mode, "species_weights": species_weights,
             "weighting": None if function is None else {
                 "function": function, **{key: weighting[key] for key, _ in _WEIGHTING_PARAMETERS[function]}},
             "w0": weighting.get("w0"),
         }
         self._swift = SwiftDescriptor(settings)
+
+    def _species_weights(self, species, species_weighting, compression) -> Optional[list]:
+        """DScribe's checks of `species_weighting`; the weights in the order of `self._atomic_numbers`, None without."""
+        if species_weighting is None:
+            return None
+        if not isinstance(species_weighting, dict):
+            raise ValueError(
+                f"Invalid species weighting '{compression}' given. Species weighting must be either None or a dict.")
+        message = ("The species_weighting dictionary, if supplied, must contain the same keys as the list of accepted "
+                   "species.")
+        if len(species_weighting) != len(self._atomic_numbers):
+            raise ValueError(message)
+        weights = {}
+        for specie in list(species):
+            if specie not in species_weighting:
+                raise ValueError(message)
+            if isinstance(specie, (int, np.integer)) and specie <= 0:
+                raise ValueError(f"Species weighting {species_weighting} contained a zero or negative atomic number.")
+            weight = float(species_weighting[specie])
+            if not np.isfinite(weight):
+                raise ValueError(f"species_weighting of {specie} is {weight}; it must be finite")
+            weights[specie if isinstance(specie, (int, np.integer)) else _symbol_numbers[specie]] = weight
+        return [weights[int(z)] for z in self._atomic_numbers]
 
     @staticmethod
     def _check_weighting(weighting: dict) -> dict:

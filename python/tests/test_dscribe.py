@@ -64,6 +64,14 @@ SOAP_SETTINGS = [
          weighting={"function": "poly", "r0": 4, "c": 1, "m": 2, "d": 5}),
     dict(species=["H", "C", "N", "O"], n_max=4, l_max=4,
          weighting={"function": "exp", "r0": 1, "c": 1, "d": 1, "m": 3}),
+    # Every species in one channel, and each species' densities weighted (the center's own too), in every mode.
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=5, l_max=4, compression={"mode": "mu2"}),
+    dict(species=[1, 6, 7, 8], r_cut=4.5, n_max=5, l_max=4,
+         compression={"mode": "off", "species_weighting": {1: 0.5, 6: 1.5, 7: 1.0, 8: 2.0}}),
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=5, l_max=4,
+         compression={"mode": "mu2", "species_weighting": {"H": 0.5, "C": 1.5, "N": -1.0, "O": 2.0}}),
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=5, l_max=4, average="outer",
+         compression={"mode": "crossover", "species_weighting": {"H": 0.5, "C": 1.5, "N": 1.0, "O": 2.0}}),
 ]
 
 
@@ -169,6 +177,39 @@ def test_soap_averaged_derivatives():
     same(s.derivatives(MOLECULES[3]), d.derivatives(MOLECULES[3]), 2e-6)
 
 
+@pytest.mark.parametrize("attach", [True, False])
+def test_soap_compression_and_species_weighting_derivatives(attach):
+    """DScribe differentiates mu2 numerically (and periodic cells); with species weights alone, analytically."""
+    weights = {"H": 0.5, "C": 1.5, "N": 1.0, "O": 2.0}
+    s, d = both("SOAP", species=["H", "C", "N", "O"], r_cut=4.0, n_max=4, l_max=3,
+                compression={"mode": "off", "species_weighting": weights})
+    same(s.derivatives(MOLECULES[:3], attach=attach), d.derivatives(MOLECULES[:3], attach=attach), 1e-8)
+    s, d = both("SOAP", species=["H", "C", "N", "O"], r_cut=4.0, n_max=4, l_max=3,
+                compression={"mode": "mu2", "species_weighting": weights})
+    same(s.derivatives(MOLECULES[3], attach=attach), d.derivatives(MOLECULES[3], attach=attach), 2e-6)
+    s, d = both("SOAP", species=["Cu", "Si", "Na", "Cl"], r_cut=4.0, n_max=4, l_max=3, periodic=True,
+                compression={"mode": "mu2", "species_weighting": {"Cu": 1, "Si": 1, "Na": 0.7, "Cl": 1.3}})
+    same(s.derivatives(crystals()[2], attach=attach), d.derivatives(crystals()[2], attach=attach), 2e-6)
+
+
+def test_soap_compression_locations_and_errors():
+    s, d = both("SOAP", species=["H", "O"], r_cut=4.0, n_max=3, l_max=2, compression={"mode": "mu2"})
+    for pair in [("H", "H"), ("O", "H"), (8, 8)]:
+        assert s.get_location(pair) == d.get_location(pair)
+    with pytest.raises(ValueError, match="C"):
+        s.create(molecule("CH4"))
+    with pytest.raises(ValueError, match="mu1nu1"):
+        ours.SOAP(species=["H"], r_cut=3.0, n_max=2, l_max=2, compression={"mode": "mu1nu1"})
+    # DScribe's checks of species_weighting, with its messages.
+    for bad in [[1.0], {"H": 1.0}, {"H": 1.0, "C": 1.0}, {1: 1.0, 8: 1.0}]:
+        compression = {"mode": "mu2", "species_weighting": bad}
+        with pytest.raises(ValueError) as ours_error:
+            ours.SOAP(species=["H", "O"], r_cut=3.0, n_max=2, l_max=2, compression=compression)
+        with pytest.raises(ValueError) as their_error:
+            dscribe.SOAP(species=["H", "O"], r_cut=3.0, n_max=2, l_max=2, compression=compression)
+        assert str(ours_error.value) == str(their_error.value)
+
+
 def test_soap_location_and_errors():
     s, d = both("SOAP", species=["H", "O"], r_cut=4.0, n_max=3, l_max=2)
     for pair in [("H", "H"), ("O", "H"), (8, 8)]:
@@ -180,7 +221,7 @@ def test_soap_location_and_errors():
     with pytest.raises(ValueError, match="periodicity"):
         ours.SOAP(species=["H"], r_cut=3, n_max=2, l_max=2, periodic=True).create(molecule("H2"))
     for bad in [dict(r_cut=0.5), dict(n_max=0), dict(l_max=21), dict(sigma=0), dict(average="mean"),
-                dict(rbf="polynomial"), dict(compression={"mode": "mu2"})]:
+                dict(rbf="polynomial"), dict(compression={"mode": "mu1nu1"})]:
         settings = dict(species=["H"], r_cut=3.0, n_max=2, l_max=2) | bad
         with pytest.raises(ValueError):
             ours.SOAP(**settings)

@@ -76,7 +76,8 @@ final class HeldExpansions: @unchecked Sendable {
             for k in range {
                 let ws = self.spaces[first + k]
                 self.engine.expand(
-                    center: p.centers[batch.lowerBound + k], list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                    center: p.centers[batch.lowerBound + k], list: p.list, speciesOf: p.speciesOf, densityScales: p.densityScales,
+                    workspace: ws,
                     mode: .backPropagation)
                 self.norms[first + k] = self.engine.powerSpectrum(ws, into: self.descriptors + (first + k) * D)
             }

@@ -77,6 +77,8 @@ extension SOAP {
         let index: Int
         let structure: Structure
         let speciesOf: [Int32]
+        /// Per atom (ghosts included), its density's factor from `speciesWeights`; empty when every factor is 1.
+        let densityScales: [Double]
         let centers: [SOAPEngine.Center]
         let list: NeighborList
         /// Per output row, the atoms of its derivative blocks in output order (empty without gradients).
@@ -150,7 +152,9 @@ extension SOAP {
             }
         }
         return Prepared(
-            index: index, structure: s, speciesOf: speciesOf, centers: centers, list: list,
+            index: index, structure: s, speciesOf: speciesOf,
+            densityScales: speciesWeights.isEmpty ? [] : s.atomicNumbers.map { speciesWeights[$0] ?? 1 },
+            centers: centers, list: list,
             blockAtoms: blockAtoms, blockPatterns: blockPatterns)
     }
 
@@ -293,7 +297,7 @@ extension SOAP {
             let row = item.firstRow + offset
             let sparse = out.blockStart != nil
             engine.expand(
-                center: p.centers[c], list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                center: p.centers[c], list: p.list, speciesOf: p.speciesOf, densityScales: p.densityScales, workspace: ws,
                 mode: gradients ? .gradients(strain: strain, reference: nil, sparse: sparse) : .values)
             let q = out.q + row * D
             let norm = engine.powerSpectrum(ws, into: q)
@@ -360,7 +364,9 @@ extension SOAP {
         case .inner:
             var mean = [Double](repeating: 0, count: lmK)
             for center in p.centers {
-                engine.expand(center: center, list: p.list, speciesOf: p.speciesOf, workspace: ws, mode: .values)
+                engine.expand(
+                    center: center, list: p.list, speciesOf: p.speciesOf, densityScales: p.densityScales, workspace: ws,
+                    mode: .values)
                 for k in 0..<lmK { mean[k] += ws.coefficients[k] / count }
             }
             ws.coefficients.update(from: mean, count: lmK)
@@ -369,7 +375,7 @@ extension SOAP {
             mean.withUnsafeBufferPointer { reference in
                 for center in p.centers {
                     engine.expand(
-                        center: center, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                        center: center, list: p.list, speciesOf: p.speciesOf, densityScales: p.densityScales, workspace: ws,
                         mode: .gradients(strain: strain, reference: reference.baseAddress!, sparse: false))
                     accumulate(normalisedBy: nil, norm: 0)
                 }
@@ -380,7 +386,7 @@ extension SOAP {
             var qc = [Double](repeating: 0, count: D)
             for center in p.centers {
                 engine.expand(
-                    center: center, list: p.list, speciesOf: p.speciesOf, workspace: ws,
+                    center: center, list: p.list, speciesOf: p.speciesOf, densityScales: p.densityScales, workspace: ws,
                     mode: gradients ? .gradients(strain: strain, reference: nil, sparse: false) : .values)
                 qc.withUnsafeMutableBufferPointer { c in
                     let norm = engine.powerSpectrum(ws, into: c.baseAddress!)

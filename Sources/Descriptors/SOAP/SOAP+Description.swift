@@ -1,3 +1,4 @@
+import Atoms
 import Foundation
 
 extension SOAP: CustomStringConvertible {
@@ -8,6 +9,11 @@ extension SOAP: CustomStringConvertible {
             "range \(String(format: "%.2f", interactionRange)) Å"
         ]
         if average != .off { parts.append("average \(average.rawValue)") }
+        if compression != .off { parts.append("compression \(compression.rawValue)") }
+        if !speciesWeights.isEmpty {
+            let weights = speciesWeights.sorted { $0.key < $1.key }.map { "\(Element.symbol($0.key)!) \($0.value)" }
+            parts.append("species weights " + weights.joined(separator: ", "))
+        }
         if let centerSpecies { parts.append("centers Z=\(centerSpecies)") }
         if layout == .dscribe { parts.append(periodic ? "periodic" : "not periodic") }
         parts.append("\(numberOfFeatures) features")

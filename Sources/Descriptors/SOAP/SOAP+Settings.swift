@@ -1,7 +1,11 @@
+import Atoms
+
 extension SOAP {
     /// DScribe's `SOAP` from JSON settings: `species` (symbols or atomic numbers), `r_cut`, `n_max`, `l_max`, `sigma` (default 1),
-    /// `periodic` (default false), `average` "off"|"inner"|"outer", `crossover` (default false), `weighting`
-    /// null or {`function`: "poly"|"pow"|"exp", `c`, `d`, `r0`, `m`}, `w0`.
+    /// `periodic` (default false), `average` "off"|"inner"|"outer", `compression` "off"|"crossover"|"mu2" (or
+    /// `crossover` true, its older spelling), `species_weights` (null, or one number per entry of `species`: DScribe's
+    /// `species_weighting` in that order), `weighting` null or {`function`: "poly"|"pow"|"exp", `c`, `d`, `r0`, `m`},
+    /// `w0`.
     /// - Throws: `DescriptorError.invalidSetting` for a missing, mistyped or out-of-range value.
     init(settings s: inout DescriptorSettings) throws(DescriptorError) {
         guard let species = try s.optionalSpecies() else {
@@ -14,8 +18,40 @@ extension SOAP {
         self = try SOAP.dscribe(
             species: species, cutoff: try s.double("r_cut"), nMax: try s.int("n_max"), lMax: try s.int("l_max"),
             atomSigma: try s.optionalDouble("sigma") ?? 1, weighting: try Self.weighting(&s),
-            centerWeight: try s.optionalDouble("w0"), average: average,
-            crossover: try s.bool("crossover", default: false), periodic: try s.bool("periodic", default: false))
+            centerWeight: try s.optionalDouble("w0"), average: average, compression: try Self.compression(&s),
+            speciesWeights: try Self.speciesWeights(&s, species: species), periodic: try s.bool("periodic", default: false))
+    }
+
+    /// `compression`, or the older `crossover: true`; both given must agree.
+    private static func compression(_ s: inout DescriptorSettings) throws(DescriptorError) -> Compression {
+        let crossover = try s.bool("crossover", default: false)
+        guard let name = try s.optionalString("compression") else { return crossover ? .crossover : .off }
+        guard let mode = Compression(rawValue: name) else {
+            let hint = name == "mu1nu1" ? "mu1nu1 is not computed; use off, crossover or mu2" : "must be off, crossover or mu2"
+            throw s.invalid("compression", name, hint)
+        }
+        guard !crossover || mode == .crossover else {
+            throw s.invalid("crossover", true, "contradicts compression \"\(name)\"; give only compression")
+        }
+        return mode
+    }
+
+    /// `species_weights`, one per entry of `species`, as a weight per atomic number.
+    private static func speciesWeights(
+        _ s: inout DescriptorSettings, species: [Int]
+    ) throws(DescriptorError) -> [Int: Double] {
+        guard let weights = try s.optionalDoubles("species_weights") else { return [:] }
+        guard weights.count == species.count else {
+            throw s.invalid("species_weights", weights, "give one weight per entry of species (\(species.count))")
+        }
+        var out = [Int: Double]()
+        for (z, w) in zip(species, weights) {
+            if let other = out[z], other != w {
+                throw s.invalid("species_weights", weights, "\(Element.symbol(z)!) is listed twice with different weights")
+            }
+            out[z] = w
+        }
+        return out
     }
 
     /// DScribe's weighting dictionary, nil when absent.

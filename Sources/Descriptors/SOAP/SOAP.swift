@@ -27,6 +27,17 @@ public struct SOAP: Descriptor {
         case outer
     }
 
+    /// DScribe's `compression` modes that SwiftGAP computes.
+    public enum Compression: String, Sendable, CaseIterable {
+        /// Every species pair's block.
+        case off
+        /// Same-species blocks only.
+        case crossover
+        /// Every species in one density channel (Darby et al. 2022's μ = 2): the row does not grow with the species,
+        /// which `speciesWeights` can still tell apart.
+        case mu2
+    }
+
     /// DScribe's optional radial weighting of neighbor densities.
     public enum Weighting: Sendable, Equatable {
         /// c(1 + 2(r/r0)³ − 3(r/r0)²)^m inside r0, 0 beyond.
@@ -39,8 +50,13 @@ public struct SOAP: Descriptor {
 
     /// The definition followed.
     public let layout: Layout
-    /// Species (atomic numbers) of the density channels, in channel order ([0]: every atom in one channel).
+    /// Species (atomic numbers): those of the density channels, in channel order ([0]: every atom in one channel);
+    /// with `mu2` compression, the species accepted, all in one channel.
     public let species: [Int]
+    /// DScribe's compression (`.off` for QUIP's layout).
+    public let compression: Compression
+    /// DScribe's `species_weighting`: the factor of each species' densities (empty: all 1).
+    public let speciesWeights: [Int: Double]
     /// Averaging over centers.
     public let average: Averaging
     /// Only atoms of this element are centers (QUIP's `Z`); nil for every atom.
@@ -76,12 +92,15 @@ public struct SOAP: Descriptor {
     ///     count out to `cutoff` + σ√(−2 ln 10⁻³) as always).
     ///   - centerWeight: DScribe's `w0`, the weight of the center atom's own density; by default w(0) of
     ///     the weighting function, or 1 without one.
-    ///   - crossover: keep only same-species blocks (`compression={"mode": "crossover"}`).
+    ///   - compression: DScribe's `compression` mode (`mu1nu1` is not computed).
+    ///   - speciesWeights: DScribe's `species_weighting`, a factor on the densities of each species given (the others
+    ///     keep 1), the center's own included.
     ///   - periodic: follow each structure's cell and pbc (false treats every structure as a molecule).
     /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings (see `DescriptorLimits`).
     public static func dscribe(
         species: [Int], cutoff: Double, nMax: Int, lMax: Int, atomSigma: Double, weighting: Weighting? = nil,
-        centerWeight: Double? = nil, average: Averaging = .off, crossover: Bool = false, periodic: Bool = true
+        centerWeight: Double? = nil, average: Averaging = .off, compression: Compression = .off,
+        speciesWeights: [Int: Double] = [:], periodic: Bool = true
     ) throws(DescriptorError) -> SOAP {
         try validate(species: species, cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma)
         guard cutoff > 1 else {
@@ -92,10 +111,23 @@ public struct SOAP: Descriptor {
         }
         try weighting?.validate()
         let sorted = Array(Set(species)).sorted()
+        for (z, w) in speciesWeights.sorted(by: { $0.key < $1.key }) {
+            guard sorted.contains(z) else {
+                throw .invalidSetting(
+                    name: "species_weighting", value: "\(Element.symbol(z) ?? "Z\(z)")",
+                    hint: "weights only the species \(sorted.map { Element.symbol($0)! })")
+            }
+            guard w.isFinite else {
+                throw .invalidSetting(name: "species_weighting \(Element.symbol(z)!)", value: "\(w)", hint: "must be finite")
+            }
+        }
+        // mu2 puts every species in one channel: a one-species layout.
+        let channelSpecies = compression == .mu2 ? [0] : sorted
+        let crossover = compression == .crossover
         try checkSize(
-            channels: sorted.count * nMax,
+            channels: channelSpecies.count * nMax,
             features: PowerSpectrumLayout.dscribeLength(
-                speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover))
+                speciesCount: channelSpecies.count, nMax: nMax, lMax: lMax, crossover: crossover))
         let basis = try RadialBasis(GTORadialFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
         let weight: NeighborWeight
         switch weighting {
@@ -105,13 +137,15 @@ public struct SOAP: Descriptor {
         case let .exp(c, d, r0)?: weight = .exp(c: c, d: d, r0: r0)
         }
         let engine = SOAPEngine(
-            basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: sorted, weight: weight,
-            centerWeight: centerWeight ?? weight(0).0, centerInAllChannels: false,
-            layout: .dscribe(speciesCount: sorted.count, nMax: nMax, lMax: lMax, crossover: crossover),
+            basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: channelSpecies,
+            accepted: compression == .mu2 ? sorted : nil, weight: weight, centerWeight: centerWeight ?? weight(0).0,
+            centerInAllChannels: false,
+            layout: .dscribe(speciesCount: channelSpecies.count, nMax: nMax, lMax: lMax, crossover: crossover),
             normalise: false)
         return SOAP(
-            layout: .dscribe, species: sorted, average: average, centerSpecies: nil, periodic: periodic,
-            engine: engine)
+            layout: .dscribe, species: sorted, compression: compression,
+            speciesWeights: speciesWeights.filter { $0.value != 1 }, average: average, centerSpecies: nil,
+            periodic: periodic, engine: engine)
     }
 
     /// QUIP/GAP `soap` with the default radial basis (what gap_fit and quippy compute).
@@ -151,7 +185,8 @@ public struct SOAP: Descriptor {
             centerInAllChannels: centralReferenceAllSpecies, layout: .quip(channels: channels, lMax: lMax),
             normalise: normalise)
         return SOAP(
-            layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, average: average ? .inner : .off,
+            layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, compression: .off, speciesWeights: [:],
+            average: average ? .inner : .off,
             centerSpecies: centerSpecies,
             periodic: true, engine: engine)
     }
@@ -199,11 +234,13 @@ public struct SOAP: Descriptor {
     }
 
     /// The feature range of the species pair (Z1, Z2) in the DScribe layout (either order), nil when the
-    /// pair is not part of the descriptor (unknown element, crossover without Z1 = Z2, or QUIP layout).
+    /// pair is not part of the descriptor (unknown element, crossover without Z1 = Z2, or QUIP layout). Under `mu2`
+    /// compression every pair of known species is the whole row, as DScribe says.
     public func location(of pair: (Int, Int)) -> Range<Int>? {
-        guard layout == .dscribe, let a = species.firstIndex(of: min(pair.0, pair.1)),
-            let b = species.firstIndex(of: max(pair.0, pair.1))
+        guard layout == .dscribe, var a = species.firstIndex(of: min(pair.0, pair.1)),
+            var b = species.firstIndex(of: max(pair.0, pair.1))
         else { return nil }
+        if compression == .mu2 { (a, b) = (0, 0) }
         let features = engine.layout.features
         let n = nMax
         let lo = features.firstIndex { Int($0.ia) / n == a && Int($0.jb) / n == b }

@@ -7,8 +7,11 @@ import LinearAlgebra
 struct SOAPEngine: Sendable {
     let basis: RadialBasis
     let harmonics: SphericalHarmonics
-    /// Density channels: the species in channel order.
+    /// Density channels: the species in channel order ([0]: every atom in channel 0).
     let species: [Int]
+    /// With species [0], the elements accepted (DScribe's mu2 compression puts every species in one channel);
+    /// nil accepts any element (QUIP's `species_Z={0}`).
+    let accepted: [Int]?
     let weight: NeighborWeight
     /// Weight of the center atom's own Gaussian.
     let centerWeight: Double
@@ -32,12 +35,13 @@ struct SOAPEngine: Sendable {
     let speciesGathers: [FeatureGather]
 
     init(
-        basis: RadialBasis, harmonics: SphericalHarmonics, species: [Int], weight: NeighborWeight, centerWeight: Double,
-        centerInAllChannels: Bool, layout: PowerSpectrumLayout, normalise: Bool
+        basis: RadialBasis, harmonics: SphericalHarmonics, species: [Int], accepted: [Int]? = nil, weight: NeighborWeight,
+        centerWeight: Double, centerInAllChannels: Bool, layout: PowerSpectrumLayout, normalise: Bool
     ) {
         self.basis = basis
         self.harmonics = harmonics
         self.species = species
+        self.accepted = accepted
         self.weight = weight
         self.centerWeight = centerWeight
         self.centerInAllChannels = centerInAllChannels
@@ -94,10 +98,15 @@ struct SOAPEngine: Sendable {
     /// Channels: species × n_max.
     var channels: Int { species.count * basis.nMax }
 
-    /// Channel species of every atom, or the first atom whose element is not a channel. The species
-    /// list [0] (QUIP's default) puts every atom in channel 0.
+    /// Channel species of every atom, or the first atom whose element is not a channel (or, with species [0], not
+    /// `accepted`). The species list [0] puts every atom in channel 0.
     func speciesIndices(_ s: Structure, structure index: Int) throws(DescriptorError) -> [Int32] {
-        if species == [0] { return [Int32](repeating: 0, count: s.count) }
+        if species == [0] {
+            if let accepted, let atom = s.atomicNumbers.firstIndex(where: { !accepted.contains($0) }) {
+                throw .unknownSpecies(structure: index, atom: atom, atomicNumber: s.atomicNumbers[atom], known: accepted)
+            }
+            return [Int32](repeating: 0, count: s.count)
+        }
         // A search of the few species per atom: building a dictionary cost more for small molecules.
         var out = [Int32]()
         out.reserveCapacity(s.count)
@@ -151,18 +160,21 @@ struct SOAPEngine: Sendable {
     /// harmonics (with gradients) are cached; with gradients, each atom that moves the center gets a slot, in the
     /// order of the output blocks (an attached center's own slot gets no pairs: its gradient is minus the sum of
     /// the others, see `powerSpectrumGradients`). A density on a fixed center (its atom's, or an atom's at
-    /// r = 0) enters as one more pair with the factors of `CenterDisplacement`.
+    /// r = 0) enters as one more pair with the factors of `CenterDisplacement`. `densityScales` (empty: all 1) gives
+    /// each atom's density a factor (DScribe's `species_weighting`), its own on the center included.
     func expand(
-        center: Center, list: NeighborList, speciesOf: [Int32], workspace ws: Workspace, mode: ExpansionMode
+        center: Center, list: NeighborList, speciesOf: [Int32], densityScales: [Double] = [], workspace ws: Workspace,
+        mode: ExpansionMode
     ) {
         let K = channels, nMax = self.nMax, lMax = self.lMax
         let lmCount = (lMax + 1) * (lMax + 1), lnCount = (lMax + 1) * nMax
         let X = ws.coefficients
         X.update(repeating: 0, count: lmCount * K)
         // The center atom's own Gaussian (l = m = 0).
+        func scale(_ atom: Int) -> Double { densityScales.isEmpty ? 1 : densityScales[atom] }
         if let i = center.atom {
             for channel in centerInAllChannels ? 0..<species.count : Int(speciesOf[i])..<Int(speciesOf[i]) + 1 {
-                addDensityOnCenter(channel: channel, to: X)
+                addDensityOnCenter(channel: channel, scale: scale(i), to: X)
             }
         }
 
@@ -203,7 +215,8 @@ struct SOAPEngine: Sendable {
         let ux = ws.pairUnits, uy = ux + capacity, uz = uy + capacity, inverseR = uz + capacity
         if cache, let i = center.atom, !center.attached {
             let slot = slots ? ws.slot(of: i, pattern: 0, column: Int(speciesOf[i]) * nMax) : -1
-            cacheDisplacement(atom: i, column: Int(speciesOf[i]) * nMax, index: displaced, slot: slot, workspace: ws)
+            cacheDisplacement(
+                atom: i, column: Int(speciesOf[i]) * nMax, index: displaced, slot: slot, scale: scale(i), workspace: ws)
             displaced += 1
         }
         for p in range {
@@ -213,17 +226,19 @@ struct SOAPEngine: Sendable {
             guard channel >= 0 else { continue }
             if r == 0 {
                 // An atom exactly on the center: its density counts as the center's own (DScribe's w0).
-                addDensityOnCenter(channel: channel, to: X)
+                addDensityOnCenter(channel: channel, scale: scale(j), to: X)
                 if cache {
                     let slot =
                         slots ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: channel * nMax) : -1
-                    cacheDisplacement(atom: j, column: channel * nMax, index: displaced, slot: slot, workspace: ws)
+                    cacheDisplacement(
+                        atom: j, column: channel * nMax, index: displaced, slot: slot, scale: scale(j), workspace: ws)
                     displaced += 1
                 }
                 continue
             }
             guard contributes(r) else { continue }
-            let (w, dw) = weight(r)
+            var (w, dw) = weight(r)
+            if !densityScales.isEmpty { (w, dw) = (w * densityScales[j], dw * densityScales[j]) }
             let d = list.vectors[p]
             let u = d / r
             let column = channel * nMax
@@ -323,19 +338,20 @@ struct SOAPEngine: Sendable {
         }
     }
 
-    /// X[0, channel·n_max + n] += the center weight times the l = 0 coefficients of a density at r = 0.
+    /// X[0, channel·n_max + n] += the center weight times `scale` times the l = 0 coefficients of a density at r = 0.
     @inline(__always)
-    private func addDensityOnCenter(channel: Int, to X: UnsafeMutablePointer<Double>) {
-        for n in 0..<nMax { X[channel * nMax + n] += centerWeight * basis.centerCoefficients[n] }
+    private func addDensityOnCenter(channel: Int, scale: Double, to X: UnsafeMutablePointer<Double>) {
+        let w = centerWeight * scale
+        for n in 0..<nMax { X[channel * nMax + n] += w * basis.centerCoefficients[n] }
     }
 
     /// Caches, as pair `index`, the displacement of `atom`'s density off a fixed center (`CenterDisplacement`);
-    /// `slot` is the atom's slot (−1 without slots). Its harmonics follow, once the pairs' are computed
-    /// (`cacheDisplacementHarmonics`).
-    private func cacheDisplacement(atom: Int, column: Int, index: Int, slot: Int, workspace ws: Workspace) {
+    /// `slot` is the atom's slot (−1 without slots), `scale` its density's factor. Its harmonics follow, once the
+    /// pairs' are computed (`cacheDisplacementHarmonics`).
+    private func cacheDisplacement(atom: Int, column: Int, index: Int, slot: Int, scale: Double, workspace ws: Workspace) {
         let capacity = ws.capacityPairs
         for (k, a) in displacement.radial.enumerated() {
-            ws.pairA[k * capacity + index] = a
+            ws.pairA[k * capacity + index] = a * scale
             ws.pairB[k * capacity + index] = 0
         }
         ws.pairs[index] = Workspace.CachedPair(atom: atom, slot: slot, column: column, vector: .zero, unit: .zero)
