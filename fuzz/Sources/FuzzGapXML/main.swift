@@ -14,8 +14,8 @@ private let folder: String = {
 }()
 
 /// One fuzz input: the bytes of a GAP XML. Reading it must give a potential or a `GapXMLError`, never a trap; a
-/// potential with cutoffs of at most 6 Å must evaluate a small cell of two of its elements (or refuse it with an
-/// error). Larger cutoffs are valid but cost too much per input in a 3 Å cell (an angle_3b term at 50 Å has
+/// potential with cutoffs of at most 6 Å must evaluate a small cell of two of its elements to finite numbers (or
+/// refuse it with an error). Larger cutoffs are valid but cost too much per input in a 3 Å cell (an angle_3b term at 50 Å has
 /// billions of triplets), so they are only read.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGapXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -29,7 +29,11 @@ public func fuzzGapXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let s = Structure(
             atomicNumbers: [a, b, a], positions: [SIMD3(0, 0, 0), SIMD3(1.3, 1.1, 0.2), SIMD3(0.1, 1.6, 1.4)],
             cell: Cell(SIMD3(3.1, 0, 0), SIMD3(0.3, 3.0, 0), SIMD3(0, 0.2, 3.2)), pbc: Periodicity(true, true, true))
-        do { _ = try model.potential.calculate(s) } catch { _ = "\(error)" }
+        do {
+            let r = try model.potential.calculate(s)
+            let numbers = [r.energy] + r.forces.flatMap { [$0.x, $0.y, $0.z] } + r.virial.rowMajor
+            if numbers.contains(where: { !$0.isFinite }) { fatalError("a GAP XML that reads predicts non-finite numbers") }
+        } catch { _ = "\(error)" }
     } catch {
         _ = error.description
     }
