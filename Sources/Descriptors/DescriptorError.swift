@@ -21,6 +21,9 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
     /// The derivatives of center `center` (its index in the structure's list of centers) do not exist; `reason`
     /// says why and what to change.
     case undefinedDerivative(structure: Int, center: Int, reason: String)
+    /// A neighbor of center `center` (its index in the structure's list of centers) at `distance` Å gets a density
+    /// weight too large for the power spectrum (∝ w²) to stay finite (`NeighborWeight.largest`).
+    case weightOverflow(structure: Int, center: Int, distance: Double, weight: Double)
 
     public var description: String {
         switch self {
@@ -44,6 +47,10 @@ public enum DescriptorError: Error, Equatable, Sendable, CustomStringConvertible
             return "structure \(structure) has \(atoms) atoms, more than n_atoms_max = \(maximum)"
         case let .undefinedDerivative(structure, center, reason):
             return "structure \(structure), center \(center): the derivatives are undefined: \(reason)"
+        case let .weightOverflow(structure, center, distance, weight):
+            return "structure \(structure), center \(center): the weighting gives w = \(weight) at r = \(distance) Å, "
+                + "where the power spectrum (∝ w²) overflows; pow and exp with d = 0 grow without bound: give d > 0, "
+                + "or a smaller m (pow) or a larger r0 (exp)"
         }
     }
 }

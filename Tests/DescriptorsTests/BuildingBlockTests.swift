@@ -131,6 +131,24 @@ struct BuildingBlockTests {
         }
     }
 
+    /// DScribe's weightings and their slopes against central differences, and, for pow with a huge m (fuzz
+    /// regression: NaN derivatives), the limits beyond r0, where (r/r0)^m overflows: w = dw/dr = 0.
+    @Test func weightingsHaveTheirSlopesAndLimits() {
+        let weights: [NeighborWeight] = [
+            .poly(c: 1.2, r0: 3, m: 2), .pow(c: 1, d: 1, r0: 2, m: 3), .pow(c: 2, d: 0.5, r0: 1.5, m: 7.5),
+            .exp(c: 1, d: 0.5, r0: 1), .cosine(cutoff: 4, width: 1)
+        ]
+        for weight in weights {
+            for r in [0.3, 0.9, 1.7, 2.5, 3.6] {
+                let h = 1e-6, fd = (weight(r + h).0 - weight(r - h).0) / (2 * h)
+                #expect(abs(weight(r).1 - fd) <= 1e-7 * max(1, abs(fd)), "\(weight) at r = \(r)")
+            }
+        }
+        let steep = NeighborWeight.pow(c: 1, d: 1, r0: 2, m: 3.3e57)
+        for r in [2.0 + 1e-12, 2.1, 5.0] { #expect(steep(r) == (0, 0), "r = \(r): \(steep(r))") }
+        #expect(steep(1.9) == (1, 0))
+    }
+
     /// Spline against direct evaluation, for tables of whole vectors of functions (n_max 8, l_max 6: 56) and with a
     /// part-filled last vector (30 and 5 functions), which must write no value past the last function.
     @Test(arguments: [SOAP.Layout.dscribe, .quip], [[8, 6], [6, 4], [5, 0]])

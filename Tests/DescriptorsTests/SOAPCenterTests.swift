@@ -156,6 +156,37 @@ struct SOAPCenterTests {
         #expect(worst <= 1e-7 * max(scale, 1e-3), "|analytic − FD| = \(worst), scale \(scale)")
     }
 
+    /// pow and exp with d = 0 have no bound: a geometry where a neighbor's weight passes `NeighborWeight.largest`
+    /// (the power spectrum, ∝ w², would overflow to inf and NaN) is refused before the work, naming the neighbor's
+    /// distance; the same weightings elsewhere, and bounded ones, compute finite rows.
+    @Test func weightingThatOverflowsIsRefused() throws {
+        let s = Self.molecule
+        let steep = try SOAP.dscribe(
+            species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5, weighting: .pow(c: 1, d: 0, r0: 2, m: 1e6),
+            centerWeight: 1, periodic: false)
+        let growing = try SOAP.dscribe(
+            species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5, weighting: .exp(c: 1, d: 0, r0: 0.005),
+            centerWeight: 1, periodic: false)
+        for soap in [steep, growing] {
+            do {
+                _ = try soap.create([s, s], at: [[.atom(0)], [.point(SIMD3(0.3, 0.2, 0.1))]])
+                Issue.record("\(soap): an overflowing weight was accepted")
+            } catch {
+                guard case let .weightOverflow(structure, center, distance, weight) = error else { throw error }
+                #expect(structure == 0 && center == 0 && distance > 0 && !(abs(weight) <= 1e100), "\(error)")
+                #expect("\(error)".contains("d > 0"))
+            }
+        }
+        let gentle = try SOAP.dscribe(
+            species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5, weighting: .pow(c: 1, d: 0, r0: 2, m: 3),
+            centerWeight: 1, periodic: false)
+        #expect(try gentle.create([s]).values.allSatisfy(\.isFinite))
+        let bounded = try SOAP.dscribe(
+            species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5, weighting: .pow(c: 1, d: 1, r0: 2, m: 1e6),
+            periodic: false)
+        #expect(try bounded.derivatives([s]).derivatives.values.allSatisfy(\.isFinite))
+    }
+
     @Test func errorsNameStructureAndCenter() throws {
         let dscribe = try SOAP.dscribe(species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5)
         let s = Self.molecule

@@ -128,7 +128,7 @@ class SOAP:
             weight = float(species_weighting[specie])
             if not np.isfinite(weight):
                 raise ValueError(f"species_weighting of {specie} is {weight}; it must be finite")
-            weights[specie if isinstance(specie, (int, np.integer)) else _symbol_numbers[specie]] = weight
+            weights[int(specie) if isinstance(specie, (int, np.integer)) else _symbol_numbers[specie]] = weight
         return [weights[int(z)] for z in self._atomic_numbers]
 
     @staticmethod

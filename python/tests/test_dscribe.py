@@ -236,6 +236,11 @@ def test_soap_location_and_errors():
     with pytest.raises(ValueError, match="center 1: the derivatives are undefined.*attach=True or d > 0"):
         infinite.derivatives(molecule("H2O"), centers=[[0.1, 0.2, 0.3], 2])
     assert np.isfinite(infinite.derivatives(molecule("H2O"), attach=True)[0]).all()
+    # With a huge m the same weighting overflows at the O–H distance, where DScribe returns NaN rows.
+    steep = ours.SOAP(species=["H", "O"], r_cut=3.0, n_max=2, l_max=2,
+                      weighting={"function": "pow", "r0": 2, "c": 1, "d": 0, "m": 1e6, "w0": 1})
+    with pytest.raises(ValueError, match="overflows; pow and exp with d = 0 grow without bound"):
+        steep.create(molecule("H2O"))
 
 
 def test_soap_dtype_and_sparse():

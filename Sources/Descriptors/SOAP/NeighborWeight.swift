@@ -13,6 +13,18 @@ enum NeighborWeight: Sendable, Equatable {
     /// DScribe "exp": c / (d + e^{−r/r0}).
     case exp(c: Double, d: Double, r0: Double)
 
+    /// The largest weight (and slope) a neighbor may get: the power spectrum is quadratic in the weights, and sums
+    /// of products of weights past this overflow.
+    static let largest = 1e100
+
+    /// Whether w(r) stays below a finite bound at every r (pow and exp with d = 0 do not: c (r0/r)^m and c e^{r/r0}).
+    var isBounded: Bool {
+        switch self {
+        case .none, .cosine, .poly: true
+        case let .pow(c, d, _, _), let .exp(c, d, _): c == 0 || (c / d).isFinite
+        }
+    }
+
     /// (w(r), dw/dr).
     @inline(__always)
     func callAsFunction(_ r: Double) -> (Double, Double) {
@@ -33,10 +45,12 @@ enum NeighborWeight: Sendable, Equatable {
             let w = c * Foundation.pow(base, m)
             return (w, m == 0 ? 0 : c * m * Foundation.pow(base, m - 1) * dbase)
         case let .pow(c, d, r0, m):
+            // dw/dr = −c m x / (r (d + x)²), as −c (m/(d + x)) (x/(d + x)) / r: beyond r0 with a large m, x overflows to
+            // ∞ and both w and dw/dr are 0 (their limits), not ∞/∞.
             let x = Foundation.pow(r / r0, m)
-            let denominator = d + x
-            let dx = r > 0 ? m * x / r : 0
-            return (c / denominator, -c * dx / (denominator * denominator))
+            let inverse = 1 / (d + x)
+            let share = x.isInfinite ? 1 : x * inverse
+            return (c * inverse, r > 0 ? -c * (m * inverse) * share / r : 0)
         case let .exp(c, d, r0):
             let e = Foundation.exp(-r / r0)
             let denominator = d + e

@@ -77,7 +77,7 @@ extension SOAP {
         let index: Int
         let structure: Structure
         let speciesOf: [Int32]
-        /// Per atom (ghosts included), its density's factor from `speciesWeights`; empty when every factor is 1.
+        /// Per atom, its density's factor from `speciesWeights` (ghosts' entries unused); empty when every factor is 1.
         let densityScales: [Double]
         let centers: [SOAPEngine.Center]
         let list: NeighborList
@@ -123,6 +123,16 @@ extension SOAP {
                     s, cutoff: engine.basis.range, centers: centers.count < s.count ? centers.map { $0.site } : nil, threads: 1)
             } catch {
                 throw .geometry(structure: index, error)
+            }
+        }
+        if !engine.weight.isBounded {
+            // Before any work: a weighting without bound (pow or exp with d = 0) may overflow at this geometry.
+            for (k, center) in centers.enumerated() {
+                for p in list.pairs(of: center.site) where list.distances[p] > 0 && list.distances[p] < engine.basis.range {
+                    let (w, dw) = engine.weight(list.distances[p])
+                    guard !(abs(w) <= NeighborWeight.largest && abs(dw) <= NeighborWeight.largest) else { continue }
+                    throw .weightOverflow(structure: index, center: k, distance: list.distances[p], weight: w)
+                }
             }
         }
         var blockAtoms = [[Int]](), blockPatterns = [[Int]]()
