@@ -147,6 +147,10 @@ struct BuildingBlockTests {
         let steep = NeighborWeight.pow(c: 1, d: 1, r0: 2, m: 3.3e57)
         for r in [2.0 + 1e-12, 2.1, 5.0] { #expect(steep(r) == (0, 0), "r = \(r): \(steep(r))") }
         #expect(steep(1.9) == (1, 0))
+        // c = 0 weighs nothing, also where d + (r/r0)^m is 0 (fuzz regression: 0/0 gave NaN rows).
+        for weight in [NeighborWeight.pow(c: 0, d: 0, r0: 2, m: 3.3e57), .pow(c: 0, d: 0, r0: 2, m: 2), .exp(c: 0, d: 0, r0: 1)] {
+            for r in [0, 0.5, 1.9, 2.5] { #expect(weight(r) == (0, 0), "\(weight) at r = \(r)") }
+        }
     }
 
     /// Spline against direct evaluation, for tables of whole vectors of functions (n_max 8, l_max 6: 56) and with a

@@ -44,6 +44,9 @@ enum NeighborWeight: Sendable, Equatable {
             guard base > 0 else { return (0, 0) }
             let w = c * Foundation.pow(base, m)
             return (w, m == 0 ? 0 : c * m * Foundation.pow(base, m - 1) * dbase)
+        case let .pow(c, _, _, _) where c == 0, let .exp(c, _, _) where c == 0:
+            // No weight at all (0/0 at r = 0 or where (r/r0)^m underflows, with d = 0, is 0 too).
+            return (0, 0)
         case let .pow(c, d, r0, m):
             // dw/dr = −c m x / (r (d + x)²), as −c (m/(d + x)) (x/(d + x)) / r: beyond r0 with a large m, x overflows to
             // ∞ and both w and dw/dr are 0 (their limits), not ∞/∞.
