@@ -16,6 +16,10 @@ What it measures
       g2-molecules      the 85 molecules of ASE's G2 collection made of H, C, N and O only (558 atoms, at most
                         14 per molecule), the lesson molecules' SOAP: create on every atom of the list in one call,
                         the way a data set of small molecules is described.
+      g2-mu2            the same molecules with compression {"mode": "mu2", "species_weighting": H 0.5, C 1,
+                        N 1.5, O 2} (every species in one channel, 252 features instead of 3696): create on
+                        every atom; derivatives of the first 20 molecules (DScribe: finite differences, as it
+                        does for mu2).
       si1000            Si diamond 1000 atoms (5×5×5 conventional cells, a = 5.431 Å, rattled 0.05 Å, seed 3),
                         periodic SOAP(Si, r_cut 5, n_max 8, l_max 6): create on all atoms; derivatives on 20
                         centres (all 1000 atoms would make a 6 GB dense array in both packages).
@@ -69,6 +73,8 @@ def cases(jobs):
     crystal_soap = both("SOAP", species=["Cu", "Si", "Na", "Cl"], r_cut=4.0, n_max=6, l_max=4, periodic=True)
     si_soap = both("SOAP", species=["Si"], r_cut=5.0, n_max=8, l_max=6, periodic=True)
     cluster_soap = both("SOAP", species=["Si"], r_cut=5.0, n_max=8, l_max=6)
+    mu2_soap = both("SOAP", species=["H", "C", "N", "O"], r_cut=5.0, n_max=8, l_max=6,
+                    compression={"mode": "mu2", "species_weighting": {"H": 0.5, "C": 1.0, "N": 1.5, "O": 2.0}})
     return [
         ("lesson-molecules", "SOAP.create (O centres)", mol_soap, lambda d: d.create(samples, oxygens, n_jobs=jobs)),
         ("lesson-molecules", "SOAP.derivatives (O centres)", mol_soap,
@@ -78,6 +84,8 @@ def cases(jobs):
          lambda d: [d.create(m, centers=list(range(len(m)))) for m in crystals]),
         ("lesson-crystals", "SOAP.derivatives", crystal_soap, lambda d: d.derivatives(crystals, n_jobs=jobs)),
         ("g2-molecules", "SOAP.create (85 molecules)", mol_soap, lambda d: d.create(organic, n_jobs=jobs)),
+        ("g2-mu2", "SOAP.create (85 molecules)", mu2_soap, lambda d: d.create(organic, n_jobs=jobs)),
+        ("g2-mu2", "SOAP.derivatives (20 molecules)", mu2_soap, lambda d: d.derivatives(organic[:20], n_jobs=jobs)),
         ("si1000", "SOAP.create (1000 centres)", si_soap, lambda d: d.create(si, n_jobs=jobs)),
         ("si1000", "SOAP.derivatives (20 centres)", si_soap, lambda d: d.derivatives(si, centers=twenty, n_jobs=jobs)),
         ("si1000-cluster", "SOAP.derivatives (20 centres)", cluster_soap,
