@@ -167,7 +167,10 @@ struct SOAPCenterTests {
         let growing = try SOAP.dscribe(
             species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5, weighting: .exp(c: 1, d: 0, r0: 0.005),
             centerWeight: 1, periodic: false)
-        for soap in [steep, growing] {
+        let large = try SOAP.dscribe(
+            species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5, weighting: .pow(c: 1e300, d: 1, r0: 2, m: 3),
+            centerWeight: 1, periodic: false)
+        for soap in [steep, growing, large] {
             do {
                 _ = try soap.create([s, s], at: [[.atom(0)], [.point(SIMD3(0.3, 0.2, 0.1))]])
                 Issue.record("\(soap): an overflowing weight was accepted")
@@ -175,6 +178,20 @@ struct SOAPCenterTests {
                 guard case let .weightOverflow(structure, center, distance, weight) = error else { throw error }
                 #expect(structure == 0 && center == 0 && distance > 0 && !(abs(weight) <= 1e100), "\(error)")
                 #expect("\(error)".contains("d > 0"))
+            }
+        }
+        // Settings that overflow whatever the geometry are refused at once: w(0) of pow with d = 0 as the center
+        // weight, a center weight or a species weight past the bound.
+        for (weighting, w0, species) in [
+            (SOAP.Weighting.pow(c: 1, d: 0, r0: 2, m: 3), nil, [Int: Double]()), (nil, 1e120, [:]), (nil, nil, [8: 1e120])
+        ] as [(SOAP.Weighting?, Double?, [Int: Double])] {
+            #expect {
+                try SOAP.dscribe(
+                    species: [1, 6, 8], cutoff: 3, nMax: 2, lMax: 2, atomSigma: 0.5, weighting: weighting, centerWeight: w0,
+                    speciesWeights: species, periodic: false)
+            } throws: { error in
+                guard case let .invalidSetting(name, _, hint) = error as? DescriptorError else { return false }
+                return name.hasPrefix(species.isEmpty ? "w0" : "species_weighting") && hint.contains("overflows")
             }
         }
         let gentle = try SOAP.dscribe(

@@ -241,6 +241,10 @@ def test_soap_location_and_errors():
                       weighting={"function": "pow", "r0": 2, "c": 1, "d": 0, "m": 1e6, "w0": 1})
     with pytest.raises(ValueError, match="overflows; pow and exp with d = 0 grow without bound"):
         steep.create(molecule("H2O"))
+    # Without w0 the center's own weight is w(0), infinite here (DScribe returns NaN rows).
+    with pytest.raises(ValueError, match="give w0"):
+        ours.SOAP(species=["H", "O"], r_cut=4.0, n_max=3, l_max=2,
+                  weighting={"function": "pow", "r0": 2, "c": 1, "d": 0, "m": 3})
 
 
 def test_soap_dtype_and_sparse():

@@ -17,11 +17,13 @@ enum NeighborWeight: Sendable, Equatable {
     /// of products of weights past this overflow.
     static let largest = 1e100
 
-    /// Whether w(r) stays below a finite bound at every r (pow and exp with d = 0 do not: c (r0/r)^m and c e^{r/r0}).
-    var isBounded: Bool {
+    /// The least upper bound of w(r) over every r: ∞ for pow and exp with d = 0 (c (r0/r)^m and c e^{r/r0} grow
+    /// without bound).
+    var supremum: Double {
         switch self {
-        case .none, .cosine, .poly: true
-        case let .pow(c, d, _, _), let .exp(c, d, _): c == 0 || (c / d).isFinite
+        case .none, .cosine: 1
+        case let .poly(c, _, _): c
+        case let .pow(c, d, _, _), let .exp(c, d, _): c == 0 ? 0 : c / d
         }
     }
 

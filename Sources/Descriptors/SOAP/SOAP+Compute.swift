@@ -125,13 +125,17 @@ extension SOAP {
                 throw .geometry(structure: index, error)
             }
         }
-        if !engine.weight.isBounded {
-            // Before any work: a weighting without bound (pow or exp with d = 0) may overflow at this geometry.
+        let densityScales = speciesWeights.isEmpty ? [] : s.atomicNumbers.map { speciesWeights[$0] ?? 1 }
+        if !(engine.weight.supremum * largestSpeciesWeight <= NeighborWeight.largest) {
+            // Before any work: a weighting without bound (pow or exp with d = 0), or a large one, may overflow here.
             for (k, center) in centers.enumerated() {
                 for p in list.pairs(of: center.site) where list.distances[p] > 0 && list.distances[p] < engine.basis.range {
+                    let j = Int(list.neighbors[p]), scale = densityScales.isEmpty ? 1 : abs(densityScales[j])
                     let (w, dw) = engine.weight(list.distances[p])
-                    guard !(abs(w) <= NeighborWeight.largest && abs(dw) <= NeighborWeight.largest) else { continue }
-                    throw .weightOverflow(structure: index, center: k, distance: list.distances[p], weight: w)
+                    guard !(abs(w) * scale <= NeighborWeight.largest && abs(dw) * scale <= NeighborWeight.largest) else {
+                        continue
+                    }
+                    throw .weightOverflow(structure: index, center: k, distance: list.distances[p], weight: w * scale)
                 }
             }
         }
@@ -163,7 +167,7 @@ extension SOAP {
         }
         return Prepared(
             index: index, structure: s, speciesOf: speciesOf,
-            densityScales: speciesWeights.isEmpty ? [] : s.atomicNumbers.map { speciesWeights[$0] ?? 1 },
+            densityScales: densityScales,
             centers: centers, list: list,
             blockAtoms: blockAtoms, blockPatterns: blockPatterns)
     }

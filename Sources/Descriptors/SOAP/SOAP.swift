@@ -57,6 +57,12 @@ public struct SOAP: Descriptor {
     public let compression: Compression
     /// DScribe's `species_weighting`: the factor of each species' densities (empty: all 1).
     public let speciesWeights: [Int: Double]
+    /// The largest |factor| of `speciesWeights`, 1 for the species it leaves out.
+    var largestSpeciesWeight: Double { Self.largestFactor(speciesWeights, species: species.count) }
+
+    private static func largestFactor(_ weights: [Int: Double], species: Int) -> Double {
+        weights.values.reduce(weights.count < species ? 1 : 0) { max($0, abs($1)) }
+    }
     /// Averaging over centers.
     public let average: Averaging
     /// Only atoms of this element are centers (QUIP's `Z`); nil for every atom.
@@ -106,8 +112,10 @@ public struct SOAP: Descriptor {
         guard cutoff > 1 else {
             throw .invalidSetting(name: "cutoff", value: "\(cutoff)", hint: "DScribe's GTO basis needs a cutoff above 1 Å")
         }
-        if let centerWeight, !(centerWeight >= 0 && centerWeight.isFinite) {
-            throw .invalidSetting(name: "w0", value: "\(centerWeight)", hint: "the center weight must be ≥ 0")
+        if let centerWeight, !(centerWeight >= 0 && centerWeight <= NeighborWeight.largest) {
+            throw .invalidSetting(
+                name: "w0", value: "\(centerWeight)",
+                hint: "the center weight must be ≥ 0 and at most \(NeighborWeight.largest) (the power spectrum, ∝ w², overflows)")
         }
         try weighting?.validate()
         let sorted = Array(Set(species)).sorted()
@@ -117,8 +125,10 @@ public struct SOAP: Descriptor {
                     name: "species_weighting", value: "\(Element.symbol(z) ?? "Z\(z)")",
                     hint: "weights only the species \(sorted.map { Element.symbol($0)! })")
             }
-            guard w.isFinite else {
-                throw .invalidSetting(name: "species_weighting \(Element.symbol(z)!)", value: "\(w)", hint: "must be finite")
+            guard abs(w) <= NeighborWeight.largest else {
+                throw .invalidSetting(
+                    name: "species_weighting \(Element.symbol(z)!)", value: "\(w)",
+                    hint: "must be finite and at most \(NeighborWeight.largest) in size (the power spectrum, ∝ w², overflows)")
             }
         }
         // mu2 puts every species in one channel: a one-species layout.
@@ -136,9 +146,17 @@ public struct SOAP: Descriptor {
         case let .pow(c, d, r0, m)?: weight = .pow(c: c, d: d, r0: r0, m: m)
         case let .exp(c, d, r0)?: weight = .exp(c: c, d: d, r0: r0)
         }
+        // The center atom's own weight: w0, else w(0), which pow with d = 0 makes infinite.
+        let ownWeight = centerWeight ?? weight(0).0
+        guard ownWeight * largestFactor(speciesWeights, species: sorted.count) <= NeighborWeight.largest else {
+            throw .invalidSetting(
+                name: "w0", value: centerWeight.map { "\($0)" } ?? "w(0) = \(ownWeight)",
+                hint: "the center atom's own weight, times its species weight, must be at most \(NeighborWeight.largest)"
+                    + " (the power spectrum, ∝ w², overflows); give w0 (pow with d = 0 is infinite at r = 0)")
+        }
         let engine = SOAPEngine(
             basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: channelSpecies,
-            accepted: compression == .mu2 ? sorted : nil, weight: weight, centerWeight: centerWeight ?? weight(0).0,
+            accepted: compression == .mu2 ? sorted : nil, weight: weight, centerWeight: ownWeight,
             centerInAllChannels: false,
             layout: .dscribe(speciesCount: channelSpecies.count, nMax: nMax, lMax: lMax, crossover: crossover),
             normalise: false)
