@@ -238,7 +238,7 @@ struct SOAPEngine: Sendable {
             }
             guard contributes(r) else { continue }
             var (w, dw) = weight(r)
-            if !densityScales.isEmpty { (w, dw) = (w * densityScales[j], dw * densityScales[j]) }
+            if !densityScales.isEmpty { (w, dw) = (w * scale(j), dw * scale(j)) }
             let d = list.vectors[p]
             let u = d / r
             let column = channel * nMax
