@@ -91,13 +91,15 @@ if Context.environment["SWIFTGAP_FUZZ"] != nil {
         .target(name: "FuzzDriver", path: "fuzz/Sources/FuzzDriver"),
         .executableTarget(name: "FuzzExtXYZ", dependencies: ["Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzExtXYZ"),
         .executableTarget(
-            name: "FuzzPotential", dependencies: ["GAP", "Archive", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPotential"),
+            name: "FuzzPotential", dependencies: ["GAP", "Archive", "Atoms", "Evaluation", "FuzzDriver"],
+            path: "fuzz/Sources/FuzzPotential"),
         .executableTarget(
             name: "FuzzGapFitCommandLine", dependencies: ["Interop", "FuzzDriver"],
             path: "fuzz/Sources/FuzzGapFitCommandLine"),
         .executableTarget(
             name: "FuzzDescriptorSettings", dependencies: ["CAPI", "FuzzDriver"], path: "fuzz/Sources/FuzzDescriptorSettings"),
-        .executableTarget(name: "FuzzGapXML", dependencies: ["Interop", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzGapXML"),
+        .executableTarget(
+            name: "FuzzGapXML", dependencies: ["Interop", "Atoms", "Evaluation", "FuzzDriver"], path: "fuzz/Sources/FuzzGapXML"),
         .executableTarget(
             name: "FuzzPairTable", dependencies: ["Classical", "Atoms", "FuzzDriver"], path: "fuzz/Sources/FuzzPairTable"),
         .executableTarget(

@@ -14,6 +14,10 @@ public enum DescriptorLimits {
     public static let cutoff = 50.0
     /// Largest SOAP atom σ: 10 Å (published models use at most about 1 Å).
     public static let soapAtomSigma = 10.0
+    /// Largest table of SOAP's radial functions: 128 MB (published settings need a few MB). A table past the limit
+    /// comes from an atom σ far below the cutoff's scale, or from functions that never reach the accuracy asked for,
+    /// and takes seconds to build.
+    public static let radialTableBytes = 128 << 20
     /// Largest n_atoms_max of the matrix descriptors (Coulomb, sine and Ewald sum matrices): 2000
     /// (2000² = 4 000 000 features).
     public static let coulombAtoms = 2000

@@ -39,17 +39,19 @@ extension GAPPotential {
         let (e0, counts) = try metadata.validated(path: path)
         var soap: SOAPTerm?
         if let settings = metadata.soap, let kernel = metadata.kernel {
-            let descriptor: SOAP
-            do { descriptor = try settings.makeSOAP() } catch {
-                throw .badPotentialEntry(path: path, entry: "metadata soap", detail: "describes no valid descriptor: \(error)")
+            func invalid(_ error: DescriptorError) -> GAPError {
+                .badPotentialEntry(path: path, entry: "metadata soap", detail: "describes no valid descriptor: \(error)")
             }
-            let features = descriptor.numberOfFeatures
+            let features: Int
+            do { features = try settings.numberOfFeatures() } catch { throw invalid(error) }
             var models = [Int: SparseModel]()
             for (z, count) in counts {
                 let points = try finiteValues(npz, "sparse_\(z)", shape: [count, features], path: path)
                 let alpha = try finiteValues(npz, "alpha_\(z)", shape: [count], path: path)
                 models[z] = SparseModel(points: try matrix(count, features, points, entry: "sparse_\(z)", path: path), alpha: alpha)
             }
+            let descriptor: SOAP
+            do { descriptor = try settings.makeSOAP() } catch { throw invalid(error) }
             soap = try SOAPTerm(settings: settings, soap: descriptor, kernel: kernel, models: models)
         }
         var terms = [GeometricTerm]()

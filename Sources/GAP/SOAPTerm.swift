@@ -17,21 +17,34 @@ public struct SOAPTerm: Sendable, Equatable {
     /// The descriptor `settings` make.
     let soap: SOAP
 
-    /// A term from its parts.
+    /// A term from its parts. The sparse points are checked against the settings before the descriptor is built.
     /// - Throws: `GAPError.descriptor` for invalid descriptor settings, `.inconsistentPotential` when sparse
-    ///   points are not as long as the descriptor.
+    ///   points are not as long as the descriptor or not unit vectors.
     public init(settings: SOAPSettings, kernel: PolynomialKernel, models: [Int: SparseModel]) throws(GAPError) {
-        let soap: SOAP
+        let features: Int
+        do { features = try settings.numberOfFeatures() } catch { throw .descriptor(error) }
+        try Self.check(models, features: features)
         do { soap = try settings.makeSOAP() } catch { throw .descriptor(error) }
-        try self.init(settings: settings, soap: soap, kernel: kernel, models: models)
+        self.settings = settings
+        self.kernel = kernel
+        self.models = models
     }
 
     /// A term around `soap`, the descriptor `settings` make (built once by whoever checked them).
     /// - Throws: `GAPError.inconsistentPotential` when the sparse points are not as long as the descriptor, or one
-    ///   is not a unit vector (the term's SOAP vectors are normalised, so its sparse points are too; another length
-    ///   scales the kernel by its ζ-th power, which can overflow).
+    ///   is not a unit vector.
     init(settings: SOAPSettings, soap: SOAP, kernel: PolynomialKernel, models: [Int: SparseModel]) throws(GAPError) {
-        let features = soap.numberOfFeatures
+        try Self.check(models, features: soap.numberOfFeatures)
+        self.settings = settings
+        self.soap = soap
+        self.kernel = kernel
+        self.models = models
+    }
+
+    /// Throws `GAPError.inconsistentPotential` unless every sparse point has `features` entries and is a unit
+    /// vector (the term's SOAP vectors are normalised, so its sparse points are too; another length scales the kernel
+    /// by its ζ-th power, which can overflow).
+    private static func check(_ models: [Int: SparseModel], features: Int) throws(GAPError) {
         for (z, model) in models.sorted(by: { $0.key < $1.key }) {
             guard model.points.columns == features else {
                 throw .inconsistentPotential(
@@ -49,10 +62,6 @@ public struct SOAPTerm: Sendable, Equatable {
                 }
             }
         }
-        self.settings = settings
-        self.soap = soap
-        self.kernel = kernel
-        self.models = models
     }
 
     public static func == (a: SOAPTerm, b: SOAPTerm) -> Bool {

@@ -1,4 +1,5 @@
 import Descriptors
+import Foundation
 import Testing
 
 /// Absurd sizes fail at construction with `invalidSetting` naming the setting and the limit, before
@@ -87,5 +88,37 @@ struct DescriptorLimitsTests {
     @Test func soapSettingsFromAPotentialFileAreChecked() {
         let settings = SOAPSettings(nMax: 1_000_000, speciesZ: [14])
         #expect(rejected("32") { _ = try settings.makeSOAP() } == "n_max")
+    }
+    /// The radial table stops at `DescriptorLimits.radialTableBytes`: one narrow Gaussian converges with a few
+    /// thousand intervals when tabulated 24 times, but not 600 times (236 MB at 8192 intervals).
+    @Test func radialTableIsBounded() throws {
+        func gaussians(_ count: Int) throws(DescriptorError) -> RadialSpline {
+            try RadialSpline(count: count, rMax: 6) { r, values, slopes in
+                let x = (r - 3) / 0.02, g = exp(-0.5 * x * x)
+                for f in 0..<count { (values[f], slopes[f]) = (g, -x / 0.02 * g) }
+            }
+        }
+        let few = try gaussians(24)
+        #expect(few.intervals >= 4096 && few.intervals * 24 * 48 <= DescriptorLimits.radialTableBytes)
+        #expect {
+            try gaussians(600)
+        } throws: { error in
+            guard case .splineDidNotConverge = error as? DescriptorError else { return false }
+            return true
+        }
+    }
+
+    /// The feature count of QUIP settings, read before the basis is built, is the descriptor's, and invalid settings
+    /// give the descriptor's own error.
+    @Test func soapSettingsKnowTheirLengthBeforeTheBasis() throws {
+        for settings in [
+            SOAPSettings(nMax: 4, lMax: 3, speciesZ: [14]), SOAPSettings(nMax: 6, lMax: 4, speciesZ: [1, 6, 8]),
+            SOAPSettings(nMax: 3, lMax: 2, speciesZ: [])
+        ] {
+            #expect(try settings.numberOfFeatures() == settings.makeSOAP().numberOfFeatures)
+        }
+        let bad = SOAPSettings(cutoff: 5, cutoffTransitionWidth: 6, speciesZ: [14])
+        #expect(rejected("cutoff") { _ = try bad.numberOfFeatures() } == "cutoff_transition_width")
+        #expect(rejected("20") { _ = try SOAPSettings(lMax: 21, speciesZ: [14]).numberOfFeatures() } == "l_max")
     }
 }

@@ -111,7 +111,12 @@ struct GapXMLErrorTests {
             expected: "the <GAP_params label=\"NOT"),
         Edit(
             model: "soap_2b_si", find: "sparseX_filename=\"gap.xml", replace: "sparseX_filename=\"/etc/gap.xml",
-            expected: "must be a file name beside the XML")
+            expected: "must be a file name beside the XML"),
+        // Sparse points that do not fit the settings are refused before the radial basis of n_max 32, l_max 20 (which
+        // does not reach the accuracy asked for) is tabulated.
+        Edit(
+            model: "soap_2b_si", find: "n_max=4 l_max=3", replace: "n_max=32 l_max=20",
+            expected: "entries, but the descriptor settings give 11089")
     ]
 
     @Test(arguments: edits)

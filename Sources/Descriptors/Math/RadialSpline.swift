@@ -33,8 +33,9 @@ public struct RadialSpline: Sendable {
     private static let thirdPoints = [1.0 / 3, 2.0 / 3], checkPoints = [1.0 / 6, 0.25, 0.5, 0.75, 5.0 / 6]
 
     /// Tabulates `count` functions. `evaluate(r, values, derivatives)` writes all values and d/dr at r.
-    /// - Throws: `DescriptorError.splineDidNotConverge` when 2¹⁶ intervals are not enough, or when refining stops
-    ///   helping with the error above `acceptable`.
+    /// - Throws: `DescriptorError.splineDidNotConverge` when 2¹⁶ intervals, or a table of
+    ///   `DescriptorLimits.radialTableBytes`, are not enough, or when refining stops helping with the error above
+    ///   `acceptable`.
     public init(
         count: Int, rMax: Double, tolerance: Double = 1e-12, acceptable: Double = 1e-10,
         evaluate: (Double, inout [Double], inout [Double]) -> Void
@@ -92,7 +93,10 @@ public struct RadialSpline: Sendable {
             // evaluation, above `acceptable`: more intervals would only cost time (up to seconds at 2¹⁶). Large errors
             // refine on: a function narrower than the grid's intervals is not resolved yet.
             stalled = worst > previous / 2 && worst < 1e-6 ? stalled + 1 : 0
-            guard n < 1 << 16, stalled < 2 else { throw .splineDidNotConverge(error: worst) }
+            let nextBytes = 2 * n * stride * Self.powers * MemoryLayout<Double>.size
+            guard n < 1 << 16, stalled < 2, nextBytes <= DescriptorLimits.radialTableBytes else {
+                throw .splineDidNotConverge(error: worst)
+            }
             previous = worst
             n *= 2
         }

@@ -112,10 +112,8 @@ public struct SOAP: Descriptor {
         guard cutoff > 1 else {
             throw .invalidSetting(name: "cutoff", value: "\(cutoff)", hint: "DScribe's GTO basis needs a cutoff above 1 Å")
         }
-        if let centerWeight, !(centerWeight >= 0 && centerWeight <= NeighborWeight.largest) {
-            throw .invalidSetting(
-                name: "w0", value: "\(centerWeight)",
-                hint: "the center weight must be ≥ 0 and at most \(NeighborWeight.largest) (the power spectrum, ∝ w², overflows)")
+        if let centerWeight, !(centerWeight >= 0 && centerWeight.isFinite) {
+            throw .invalidSetting(name: "w0", value: "\(centerWeight)", hint: "the center weight must be finite and ≥ 0")
         }
         try weighting?.validate()
         let sorted = Array(Set(species)).sorted()
@@ -182,6 +180,31 @@ public struct SOAP: Descriptor {
         centralWeight: Double = 1, speciesZ: [Int], centerSpecies: Int? = nil, normalise: Bool = true,
         average: Bool = false, centralReferenceAllSpecies: Bool = false
     ) throws(DescriptorError) -> SOAP {
+        _ = try quipFeatures(
+            cutoff: cutoff, cutoffTransitionWidth: cutoffTransitionWidth, nMax: nMax, lMax: lMax, atomSigma: atomSigma,
+            centralWeight: centralWeight, speciesZ: speciesZ)
+        let channels = max(speciesZ.count, 1) * nMax
+        let basis = try RadialBasis(EquispacedGaussianFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
+        let engine = SOAPEngine(
+            basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: speciesZ.isEmpty ? [0] : speciesZ,
+            weight: .cosine(cutoff: cutoff, width: cutoffTransitionWidth), centerWeight: centralWeight,
+            centerInAllChannels: centralReferenceAllSpecies, layout: .quip(channels: channels, lMax: lMax),
+            normalise: normalise)
+        return SOAP(
+            layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, compression: .off, speciesWeights: [:],
+            average: average ? .inner : .off,
+            centerSpecies: centerSpecies,
+            periodic: true, engine: engine)
+    }
+
+    /// The length of the vectors `quip(…)` makes with these settings, after every check it makes before the radial
+    /// basis is tabulated (which takes up to a second for the largest settings): what a potential reader compares
+    /// its sparse points with before that work.
+    /// - Throws: `DescriptorError.invalidSetting` as `quip(…)`.
+    public static func quipFeatures(
+        cutoff: Double, cutoffTransitionWidth: Double, nMax: Int, lMax: Int, atomSigma: Double, centralWeight: Double,
+        speciesZ: [Int]
+    ) throws(DescriptorError) -> Int {
         try validate(species: speciesZ.isEmpty ? [1] : speciesZ, cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma)
         guard Set(speciesZ).count == speciesZ.count else {
             throw .invalidSetting(name: "species_Z", value: "\(speciesZ)", hint: "each element may appear once")
@@ -195,18 +218,9 @@ public struct SOAP: Descriptor {
             throw .invalidSetting(name: "central_weight", value: "\(centralWeight)", hint: "must be finite")
         }
         let channels = max(speciesZ.count, 1) * nMax
-        try checkSize(channels: channels, features: PowerSpectrumLayout.quipLength(channels: channels, lMax: lMax))
-        let basis = try RadialBasis(EquispacedGaussianFunctions(cutoff: cutoff, nMax: nMax, lMax: lMax, sigma: atomSigma))
-        let engine = SOAPEngine(
-            basis: basis, harmonics: SphericalHarmonics(lMax: lMax), species: speciesZ.isEmpty ? [0] : speciesZ,
-            weight: .cosine(cutoff: cutoff, width: cutoffTransitionWidth), centerWeight: centralWeight,
-            centerInAllChannels: centralReferenceAllSpecies, layout: .quip(channels: channels, lMax: lMax),
-            normalise: normalise)
-        return SOAP(
-            layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, compression: .off, speciesWeights: [:],
-            average: average ? .inner : .off,
-            centerSpecies: centerSpecies,
-            periodic: true, engine: engine)
+        let features = PowerSpectrumLayout.quipLength(channels: channels, lMax: lMax)
+        try checkSize(channels: channels, features: features)
+        return features
     }
 
     private static func validate(species: [Int], cutoff: Double, nMax: Int, lMax: Int, sigma: Double) throws(DescriptorError) {

@@ -55,6 +55,15 @@ public struct SOAPSettings: Codable, Equatable, Sendable {
         centralReferenceAllSpecies = try c.decodeIfPresent(Bool.self, forKey: .centralReferenceAllSpecies) ?? false
     }
 
+    /// The length of the descriptor's vectors, from the settings alone: checked as `makeSOAP()` checks them, without
+    /// tabulating the radial basis, so that a reader can compare a file's sparse points with it first.
+    /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings (see `SOAP.quip`).
+    public func numberOfFeatures() throws(DescriptorError) -> Int {
+        try SOAP.quipFeatures(
+            cutoff: cutoff, cutoffTransitionWidth: cutoffTransitionWidth, nMax: nMax, lMax: lMax, atomSigma: atomSigma,
+            centralWeight: centralWeight, speciesZ: speciesZ)
+    }
+
     /// The descriptor.
     /// - Throws: `DescriptorError.invalidSetting` for out-of-range settings (see `SOAP.quip`).
     public func makeSOAP() throws(DescriptorError) -> SOAP {

@@ -1,4 +1,5 @@
 import Atoms
+import Evaluation
 import Foundation
 import FuzzDriver
 import Interop
@@ -31,8 +32,7 @@ public func fuzzGapXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             cell: Cell(SIMD3(3.1, 0, 0), SIMD3(0.3, 3.0, 0), SIMD3(0, 0.2, 3.2)), pbc: Periodicity(true, true, true))
         do {
             let r = try model.potential.calculate(s)
-            let numbers = [r.energy] + r.forces.flatMap { [$0.x, $0.y, $0.z] } + r.virial.rowMajor
-            if numbers.contains(where: { !$0.isFinite }) { fatalError("a GAP XML that reads predicts non-finite numbers") }
+            if r.flattened.contains(where: { !$0.isFinite }) { fatalError("a GAP XML that reads predicts non-finite numbers") }
         } catch { _ = "\(error)" }
     } catch {
         _ = error.description

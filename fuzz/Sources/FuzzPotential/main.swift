@@ -1,5 +1,6 @@
 import Archive
 import Atoms
+import Evaluation
 import FuzzDriver
 import GAP
 
@@ -22,8 +23,7 @@ public func fuzzPotential(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         atomicNumbers: positions.indices.map { elements[$0 % elements.count] }, positions: positions, cell: .empty,
         pbc: .none)
     guard let result = try? potential.calculate(structure) else { return 0 }
-    let numbers = [result.energy] + result.forces.flatMap { [$0.x, $0.y, $0.z] } + result.virial.rowMajor
-    if numbers.contains(where: { !$0.isFinite }) { fatalError("a loaded potential predicts non-finite numbers") }
+    if result.flattened.contains(where: { !$0.isFinite }) { fatalError("a loaded potential predicts non-finite numbers") }
     return 0
 }
 
