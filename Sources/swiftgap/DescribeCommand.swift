@@ -98,7 +98,10 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "Averaging over centers (QUIP supports inner).")
     var average: SOAP.Averaging = .off
 
-    @Option(help: "DScribe compression: off, crossover (same-species blocks only) or mu2 (every species in one channel).")
+    @Option(
+        help:
+            "DScribe compression: off, crossover (same-species blocks only), mu2 (every species in one channel) or mu1nu1 (each species against the sum of all)."
+    )
     var compression: SOAP.Compression = .off
 
     @Option(help: "Center atoms of every structure, e.g. 0,3,7 (default: all; SOAP only).", transform: DescribeCommand.parseCenters)

@@ -48,7 +48,6 @@ struct DescriptorSettingsTests {
         (#"{"kind": "coulomb_matrix", "n_atoms_max": 0}"#, "n_atoms_max"),
         (#"{"kind": "coulomb_matrix", "n_atoms_max": 4, "permutation": "random", "sigma": 0.1, "seed": -1}"#, "seed"),
         (#"{"kind": "soap", "#, "JSON"),
-        (#"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3, "l_max": 2, "compression": "mu1nu1"}"#, "mu1nu1"),
         (#"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3, "l_max": 2, "compression": "mu3"}"#, "compression"),
         (
             #"{"kind": "soap", "species": [1], "r_cut": 4, "n_max": 3, "l_max": 2, "compression": "mu2", "crossover": true}"#,

@@ -96,6 +96,24 @@ struct SOAPDerivativeTests {
                     species: [6, 14], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, compression: .mu2, speciesWeights: [6: 1.7])
             }, structure: siliconCarbide),
         Case(
+            name: "DScribe molecule, mu1nu1 compression, species weighting",
+            soap: {
+                try .dscribe(
+                    species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, compression: .mu1nu1,
+                    speciesWeights: [1: 0.5, 6: -1.5], periodic: false)
+            }, structure: ethanol),
+        Case(
+            name: "DScribe two species, mu1nu1 compression",
+            soap: {
+                try .dscribe(species: [6, 14], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, compression: .mu1nu1)
+            }, structure: siliconCarbide),
+        Case(
+            name: "DScribe two species, outer average, mu1nu1 compression",
+            soap: {
+                try .dscribe(
+                    species: [6, 14], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, average: .outer, compression: .mu1nu1)
+            }, structure: siliconCarbide),
+        Case(
             name: "DScribe two species, inner average, crossover, species weighting",
             soap: {
                 try .dscribe(

@@ -8,8 +8,7 @@ Differences, all in the user's favour: derivatives are analytic for every settin
 finite differences for periodic systems, averaged output and weighting; `method` is accepted and ignored);
 `centers` may be any iterable (a `range` too); `n_jobs` runs threads in one process; averaged SOAP's `derivatives`
 of several systems stack each system's one row, (systems, 1, n_atoms, 3, F), where DScribe's array has a row per atom
-and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"` and the `compression` mode
-"mu1nu1".
+and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"`.
 """
 from __future__ import annotations
 
@@ -85,8 +84,6 @@ class SOAP:
             raise ValueError(
                 f"Invalid compression mode '{mode}' given. Please use one of the following: "
                 "{'off', 'mu2', 'mu1nu1', 'crossover'}")
-        if mode == "mu1nu1":
-            raise ValueError("compression mode 'mu1nu1' is not supported by SwiftGAP; use 'off', 'crossover' or 'mu2'")
         species_weighting = compression.get("species_weighting")
         species_weights = self._species_weights(species, species_weighting, compression)
         self._r_cut = float(r_cut)
@@ -194,7 +191,7 @@ class SOAP:
             if int(s) not in set(int(z) for z in self._atomic_numbers):
                 raise ValueError(f"Atomic number {s} was not specified in the species.")
             numbers_.append(int(s))
-        if self._compression["mode"] == "crossover" and numbers_[0] != numbers_[1]:
+        if self._compression["mode"] in ("crossover", "mu1nu1") and numbers_[0] != numbers_[1]:
             raise ValueError("Compression has been selected. No cross-species output available")
         return self._swift.location(numbers_[0], numbers_[1])
 

@@ -72,6 +72,12 @@ SOAP_SETTINGS = [
          compression={"mode": "mu2", "species_weighting": {"H": 0.5, "C": 1.5, "N": -1.0, "O": 2.0}}),
     dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=5, l_max=4, average="outer",
          compression={"mode": "crossover", "species_weighting": {"H": 0.5, "C": 1.5, "N": 1.0, "O": 2.0}}),
+    # Each species against the sum of all, alone, weighted and averaged both ways.
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=5, l_max=4, compression={"mode": "mu1nu1"}),
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=4, l_max=3,
+         compression={"mode": "mu1nu1", "species_weighting": {"H": 0.5, "C": 1.5, "N": -1.0, "O": 2.0}}),
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=4, l_max=3, average="inner", compression={"mode": "mu1nu1"}),
+    dict(species=["H", "C", "N", "O"], r_cut=4.5, n_max=4, l_max=3, average="outer", compression={"mode": "mu1nu1"}),
 ]
 
 
@@ -190,6 +196,13 @@ def test_soap_compression_and_species_weighting_derivatives(attach):
     s, d = both("SOAP", species=["Cu", "Si", "Na", "Cl"], r_cut=4.0, n_max=4, l_max=3, periodic=True,
                 compression={"mode": "mu2", "species_weighting": {"Cu": 1, "Si": 1, "Na": 0.7, "Cl": 1.3}})
     same(s.derivatives(crystals()[2], attach=attach), d.derivatives(crystals()[2], attach=attach), 2e-6)
+    # mu1nu1: DScribe's finite differences, against the contraction of analytic derivatives.
+    s, d = both("SOAP", species=["H", "C", "N", "O"], r_cut=4.0, n_max=4, l_max=3,
+                compression={"mode": "mu1nu1", "species_weighting": weights})
+    same(s.derivatives(MOLECULES[3], attach=attach), d.derivatives(MOLECULES[3], attach=attach), 2e-6)
+    s, d = both("SOAP", species=["Na", "Cl"], r_cut=4.0, n_max=3, l_max=3, periodic=True,
+                compression={"mode": "mu1nu1"})
+    same(s.derivatives(crystals()[2], attach=attach), d.derivatives(crystals()[2], attach=attach), 2e-6)
 
 
 def test_soap_compression_locations_and_errors():
@@ -198,8 +211,12 @@ def test_soap_compression_locations_and_errors():
         assert s.get_location(pair) == d.get_location(pair)
     with pytest.raises(ValueError, match="C"):
         s.create(molecule("CH4"))
-    with pytest.raises(ValueError, match="mu1nu1"):
-        ours.SOAP(species=["H"], r_cut=3.0, n_max=2, l_max=2, compression={"mode": "mu1nu1"})
+    s, d = both("SOAP", species=["H", "O"], r_cut=4.0, n_max=3, l_max=2, compression={"mode": "mu1nu1"})
+    assert s.get_number_of_features() == d.get_number_of_features()
+    for pair in [("H", "H"), (8, 8)]:
+        assert s.get_location(pair) == d.get_location(pair)
+    with pytest.raises(ValueError, match="No cross-species output"):
+        s.get_location(("O", "H"))
     # DScribe's checks of species_weighting, with its messages.
     for bad in [[1.0], {"H": 1.0}, {"H": 1.0, "C": 1.0}, {1: 1.0, 8: 1.0}]:
         compression = {"mode": "mu2", "species_weighting": bad}
@@ -221,7 +238,7 @@ def test_soap_location_and_errors():
     with pytest.raises(ValueError, match="periodicity"):
         ours.SOAP(species=["H"], r_cut=3, n_max=2, l_max=2, periodic=True).create(molecule("H2"))
     for bad in [dict(r_cut=0.5), dict(n_max=0), dict(l_max=21), dict(sigma=0), dict(average="mean"),
-                dict(rbf="polynomial"), dict(compression={"mode": "mu1nu1"})]:
+                dict(rbf="polynomial"), dict(compression={"mode": "mu3"})]:
         settings = dict(species=["H"], r_cut=3.0, n_max=2, l_max=2) | bad
         with pytest.raises(ValueError):
             ours.SOAP(**settings)

@@ -13,7 +13,7 @@ extension SOAP {
     /// (`HeldExpansions`), then a contraction per pair; no descriptor derivative is ever stored. Per-atom
     /// energies are the centers' local energies (0 for atoms that are not centers). `list`: the neighbor list of
     /// `s` when the model's other terms built one (used when `canShare` allows; nil: this SOAP builds its own).
-    /// - Throws: `DescriptorError` for unknown elements or unusable geometry, or an averaging layout.
+    /// - Throws: `DescriptorError` for unknown elements or unusable geometry, an averaging layout or mu1nu1 compression.
     public func backPropagate(
         _ s: Structure, list: NeighborList? = nil, threads: Int = Parallel.defaultThreads, model: LocalEnergyModel
     ) throws(DescriptorError) -> Calculation {
@@ -31,6 +31,10 @@ extension SOAP {
     ) throws(DescriptorError) -> [Calculation] {
         guard average == .off else {
             throw .invalidSetting(name: "average", value: average.rawValue, hint: "local energies need one descriptor per center")
+        }
+        guard contraction == nil else {
+            throw .invalidSetting(
+                name: "compression", value: compression.rawValue, hint: "back-propagation takes rows the engine forms itself")
         }
         let prepared = try prepareAll(structures, centers: nil, attach: true, gradients: false, threads: threads, lists: lists)
         let capacity = HeldExpansions.capacity(engine: engine, centers: prepared.reduce(0) { $0 + $1.centers.count })

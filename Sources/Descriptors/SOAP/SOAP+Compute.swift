@@ -209,12 +209,30 @@ extension SOAP {
     /// layout normalises); otherwise, and for averaged rows, blocks are dense. With a `sink` (rows not averaged)
     /// no block is stored: each is handed over, dense, as soon as its center is done. With `rowsInto` (room for every
     /// row) the rows are written there instead, and the returned rows hold no values.
+    /// Under `mu1nu1` compression the engine forms the uncompressed rows and dense blocks, which are contracted; a
+    /// `sink` then takes the contracted blocks once all are formed.
     func compute(
         _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true,
         sink: DerivativeBlockSink? = nil, rowsInto: UnsafeMutablePointer<Double>? = nil
     ) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
+        guard let contraction else {
+            return engineCompute(
+                prepared, gradients: gradients, strain: strain, threads: threads, sparseBlocks: sparseBlocks, sink: sink,
+                rowsInto: rowsInto)
+        }
+        let full = engineCompute(prepared, gradients: gradients, strain: strain, threads: threads, sparseBlocks: false)
+        let out = contraction.contract(full, rowsInto: rowsInto)
+        if let sink { out.derivatives.handBlocks(of: out.rows, to: sink) }
+        return out
+    }
+
+    /// `compute` in the engine's layout.
+    private func engineCompute(
+        _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true,
+        sink: DerivativeBlockSink? = nil, rowsInto: UnsafeMutablePointer<Double>? = nil
+    ) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
         precondition(sink == nil || (gradients && average == .off), "blocks are handed over for gradients of centers")
-        let D = numberOfFeatures
+        let D = engine.layout.length
         let sparse = sparseBlocks && gradients && average == .off && sink == nil
         // Work items and where their rows and blocks land: chunks of centers, or whole averaged structures.
         var items = [WorkItem]()
@@ -305,7 +323,7 @@ extension SOAP {
     private func centerRows(
         _ p: Prepared, item: WorkItem, workspace ws: Workspace, gradients: Bool, strain: Bool, out: OutputBuffers
     ) {
-        let D = numberOfFeatures
+        let D = engine.layout.length
         var block = item.firstBlock
         for (offset, c) in item.centers.enumerated() {
             let row = item.firstRow + offset
@@ -344,7 +362,7 @@ extension SOAP {
     private func averagedRow(
         _ p: Prepared, item: WorkItem, workspace ws: Workspace, gradients: Bool, strain: Bool, out: OutputBuffers
     ) {
-        let D = numberOfFeatures
+        let D = engine.layout.length
         let lmK = (engine.lMax + 1) * (engine.lMax + 1) * engine.channels
         let count = Double(max(p.centers.count, 1))
         let q = out.q + item.firstRow * D

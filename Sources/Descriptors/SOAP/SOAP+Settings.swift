@@ -2,7 +2,7 @@ import Atoms
 
 extension SOAP {
     /// DScribe's `SOAP` from JSON settings: `species` (symbols or atomic numbers), `r_cut`, `n_max`, `l_max`, `sigma` (default 1),
-    /// `periodic` (default false), `average` "off"|"inner"|"outer", `compression` "off"|"crossover"|"mu2" (or
+    /// `periodic` (default false), `average` "off"|"inner"|"outer", `compression` "off"|"crossover"|"mu2"|"mu1nu1" (or
     /// `crossover` true, its older spelling), `species_weights` (null, or one number per entry of `species`: DScribe's
     /// `species_weighting` in that order), `weighting` null or {`function`: "poly"|"pow"|"exp", `c`, `d`, `r0`, `m`},
     /// `w0`.
@@ -27,8 +27,7 @@ extension SOAP {
         let crossover = try s.bool("crossover", default: false)
         guard let name = try s.optionalString("compression") else { return crossover ? .crossover : .off }
         guard let mode = Compression(rawValue: name) else {
-            let hint = name == "mu1nu1" ? "mu1nu1 is not computed; use off, crossover or mu2" : "must be off, crossover or mu2"
-            throw s.invalid("compression", name, hint)
+            throw s.invalid("compression", name, "must be off, crossover, mu2 or mu1nu1")
         }
         guard !crossover || mode == .crossover else {
             throw s.invalid("crossover", true, "contradicts compression \"\(name)\"; give only compression")

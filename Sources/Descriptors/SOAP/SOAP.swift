@@ -36,6 +36,9 @@ public struct SOAP: Descriptor {
         /// Every species in one density channel (Darby et al. 2022's μ = 2): the row does not grow with the species,
         /// which `speciesWeights` can still tell apart.
         case mu2
+        /// Each species' density against the sum over all species (Darby et al. 2022's μ = 1, ν = 1):
+        /// n_max² (l_max + 1) features per species, a row that grows linearly with the species.
+        case mu1nu1
     }
 
     /// DScribe's optional radial weighting of neighbor densities.
@@ -70,6 +73,8 @@ public struct SOAP: Descriptor {
     /// DScribe's `periodic`: false ignores cells and periodicity; QUIP layouts always follow each structure.
     public let periodic: Bool
     let engine: SOAPEngine
+    /// The map from the engine's uncompressed features to the row's, for `mu1nu1` (nil: the engine's are the row's).
+    let contraction: PowerSpectrumContraction?
     /// Buffers `backPropagate` reuses from call to call (two kept: a structure is back-propagated by one caller
     /// at a time, on its threads).
     private(set) var heldPool = ReusePool<HeldExpansions>(kept: 2) { $0.capacity }
@@ -77,7 +82,7 @@ public struct SOAP: Descriptor {
     private(set) var workspaces = ReusePool<Workspace>(kept: Parallel.defaultThreads) { $0.footprint }
 
     /// Length of each descriptor row.
-    public var numberOfFeatures: Int { engine.layout.length }
+    public var numberOfFeatures: Int { contraction?.length ?? engine.layout.length }
 
     /// One row per center unless averaged.
     public var isLocal: Bool { average == .off }
@@ -161,7 +166,9 @@ public struct SOAP: Descriptor {
         return SOAP(
             layout: .dscribe, species: sorted, compression: compression,
             speciesWeights: speciesWeights.filter { $0.value != 1 }, average: average, centerSpecies: nil,
-            periodic: periodic, engine: engine)
+            periodic: periodic, engine: engine,
+            contraction: compression == .mu1nu1
+                ? .mu1nu1(layout: engine.layout, speciesCount: sorted.count, nMax: nMax, lMax: lMax) : nil)
     }
 
     /// QUIP/GAP `soap` with the default radial basis (what gap_fit and quippy compute).
@@ -194,7 +201,7 @@ public struct SOAP: Descriptor {
             layout: .quip, species: speciesZ.isEmpty ? [0] : speciesZ, compression: .off, speciesWeights: [:],
             average: average ? .inner : .off,
             centerSpecies: centerSpecies,
-            periodic: true, engine: engine)
+            periodic: true, engine: engine, contraction: nil)
     }
 
     /// The length of the vectors `quip(…)` makes with these settings, after every check it makes before the radial
@@ -266,13 +273,19 @@ public struct SOAP: Descriptor {
     }
 
     /// The feature range of the species pair (Z1, Z2) in the DScribe layout (either order), nil when the
-    /// pair is not part of the descriptor (unknown element, crossover without Z1 = Z2, or QUIP layout). Under `mu2`
-    /// compression every pair of known species is the whole row, as DScribe says.
+    /// pair is not part of the descriptor (unknown element, crossover or mu1nu1 without Z1 = Z2, or QUIP layout). Under
+    /// `mu2` compression every pair of known species is the whole row, as DScribe says; under `mu1nu1` (Z, Z) is Z's
+    /// block against every species.
     public func location(of pair: (Int, Int)) -> Range<Int>? {
         guard layout == .dscribe, var a = species.firstIndex(of: min(pair.0, pair.1)),
             var b = species.firstIndex(of: max(pair.0, pair.1))
         else { return nil }
         if compression == .mu2 { (a, b) = (0, 0) }
+        if compression == .mu1nu1 {
+            // One block per species, against the sum over all: no block of two species.
+            let block = nMax * nMax * (lMax + 1)
+            return a == b ? (a * block)..<((a + 1) * block) : nil
+        }
         let features = engine.layout.features
         let n = nMax
         let lo = features.firstIndex { Int($0.ia) / n == a && Int($0.jb) / n == b }
