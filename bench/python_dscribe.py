@@ -20,6 +20,9 @@ What it measures
                         N 1.5, O 2} (every species in one channel, 252 features instead of 3696): create on
                         every atom; derivatives of the first 20 molecules (DScribe: finite differences, as it
                         does for mu2).
+      g2-mu1nu1         the same molecules with compression {"mode": "mu1nu1"} (each species against the sum of
+                        all, 1792 features): create on every atom; derivatives of the first 20 molecules (DScribe:
+                        finite differences, as it does for mu1nu1).
       si1000            Si diamond 1000 atoms (5×5×5 conventional cells, a = 5.431 Å, rattled 0.05 Å, seed 3),
                         periodic SOAP(Si, r_cut 5, n_max 8, l_max 6): create on all atoms; derivatives on 20
                         centres (all 1000 atoms would make a 6 GB dense array in both packages).
@@ -75,6 +78,7 @@ def cases(jobs):
     cluster_soap = both("SOAP", species=["Si"], r_cut=5.0, n_max=8, l_max=6)
     mu2_soap = both("SOAP", species=["H", "C", "N", "O"], r_cut=5.0, n_max=8, l_max=6,
                     compression={"mode": "mu2", "species_weighting": {"H": 0.5, "C": 1.0, "N": 1.5, "O": 2.0}})
+    mu1nu1_soap = both("SOAP", species=["H", "C", "N", "O"], r_cut=5.0, n_max=8, l_max=6, compression={"mode": "mu1nu1"})
     return [
         ("lesson-molecules", "SOAP.create (O centres)", mol_soap, lambda d: d.create(samples, oxygens, n_jobs=jobs)),
         ("lesson-molecules", "SOAP.derivatives (O centres)", mol_soap,
@@ -86,6 +90,9 @@ def cases(jobs):
         ("g2-molecules", "SOAP.create (85 molecules)", mol_soap, lambda d: d.create(organic, n_jobs=jobs)),
         ("g2-mu2", "SOAP.create (85 molecules)", mu2_soap, lambda d: d.create(organic, n_jobs=jobs)),
         ("g2-mu2", "SOAP.derivatives (20 molecules)", mu2_soap, lambda d: d.derivatives(organic[:20], n_jobs=jobs)),
+        ("g2-mu1nu1", "SOAP.create (85 molecules)", mu1nu1_soap, lambda d: d.create(organic, n_jobs=jobs)),
+        ("g2-mu1nu1", "SOAP.derivatives (20 molecules)", mu1nu1_soap,
+         lambda d: d.derivatives(organic[:20], n_jobs=jobs)),
         ("si1000", "SOAP.create (1000 centres)", si_soap, lambda d: d.create(si, n_jobs=jobs)),
         ("si1000", "SOAP.derivatives (20 centres)", si_soap, lambda d: d.derivatives(si, centers=twenty, n_jobs=jobs)),
         ("si1000-cluster", "SOAP.derivatives (20 centres)", cluster_soap,

@@ -5,7 +5,8 @@ changed::
     from swiftgap.dscribe import SOAP, CoulombMatrix      # was: from dscribe.descriptors import …
 
 Differences, all in the user's favour: derivatives are analytic for every setting (DScribe falls back to
-finite differences for periodic systems, averaged output and weighting; `method` is accepted and ignored);
+finite differences for periodic systems, averaged output, weighting and the mu2 and mu1nu1 compressions; `method` is
+accepted and ignored);
 `centers` may be any iterable (a `range` too); `n_jobs` runs threads in one process; averaged SOAP's `derivatives`
 of several systems stack each system's one row, (systems, 1, n_atoms, 3, F), where DScribe's array has a row per atom
 and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"`.

@@ -35,9 +35,6 @@ struct PowerSpectrumContraction: Sendable {
         return PowerSpectrumContraction(length: starts.count - 1, starts: starts, sources: sources)
     }
 
-    /// The number of features of `mu1nu1` without building it.
-    static func mu1nu1Length(speciesCount: Int, nMax: Int, lMax: Int) -> Int { speciesCount * (lMax + 1) * nMax * nMax }
-
     /// Writes the contraction of `count` consecutive vectors of the uncompressed layout (`stride` apart) at `x` to
     /// `count` vectors of `length` at `y`.
     func apply(_ x: UnsafePointer<Double>, stride: Int, count: Int, into y: UnsafeMutablePointer<Double>) {
