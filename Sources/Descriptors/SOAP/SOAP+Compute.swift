@@ -209,31 +209,15 @@ extension SOAP {
     /// layout normalises); otherwise, and for averaged rows, blocks are dense. With a `sink` (rows not averaged)
     /// no block is stored: each is handed over, dense, as soon as its center is done. With `rowsInto` (room for every
     /// row) the rows are written there instead, and the returned rows hold no values.
-    /// Under `mu1nu1` compression the engine forms the uncompressed rows and dense blocks, which are contracted; a
-    /// `sink` then takes the contracted blocks once all are formed.
+    /// Under `mu1nu1` compression the engine forms each center's uncompressed row, blocks and strain rows in its
+    /// workspace, which are contracted into place at once (blocks dense).
     func compute(
         _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true,
         sink: DerivativeBlockSink? = nil, rowsInto: UnsafeMutablePointer<Double>? = nil
     ) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
-        guard let contraction else {
-            return engineCompute(
-                prepared, gradients: gradients, strain: strain, threads: threads, sparseBlocks: sparseBlocks, sink: sink,
-                rowsInto: rowsInto)
-        }
-        let full = engineCompute(prepared, gradients: gradients, strain: strain, threads: threads, sparseBlocks: false)
-        let out = contraction.contract(full, rowsInto: rowsInto)
-        if let sink { out.derivatives.handBlocks(of: out.rows, to: sink) }
-        return out
-    }
-
-    /// `compute` in the engine's layout.
-    private func engineCompute(
-        _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true,
-        sink: DerivativeBlockSink? = nil, rowsInto: UnsafeMutablePointer<Double>? = nil
-    ) -> (rows: DescriptorRows, derivatives: SparseDerivatives) {
         precondition(sink == nil || (gradients && average == .off), "blocks are handed over for gradients of centers")
-        let D = engine.layout.length
-        let sparse = sparseBlocks && gradients && average == .off && sink == nil
+        let D = numberOfFeatures
+        let sparse = sparseBlocks && gradients && average == .off && sink == nil && contraction == nil
         // Work items and where their rows and blocks land: chunks of centers, or whole averaged structures.
         var items = [WorkItem]()
         var rowCount = 0, blockCount = 0
@@ -323,7 +307,7 @@ extension SOAP {
     private func centerRows(
         _ p: Prepared, item: WorkItem, workspace ws: Workspace, gradients: Bool, strain: Bool, out: OutputBuffers
     ) {
-        let D = engine.layout.length
+        let D = numberOfFeatures
         var block = item.firstBlock
         for (offset, c) in item.centers.enumerated() {
             let row = item.firstRow + offset
@@ -332,6 +316,11 @@ extension SOAP {
                 center: p.centers[c], list: p.list, speciesOf: p.speciesOf, densityScales: p.densityScales, workspace: ws,
                 mode: gradients ? .gradients(strain: strain, reference: nil, sparse: sparse) : .values)
             let q = out.q + row * D
+            if let contraction {
+                contractedCenter(p, c, row: row, firstBlock: block, contraction, workspace: ws, gradients: gradients, out: out)
+                block += gradients ? ws.slotAtoms.count : 0
+                continue
+            }
             let norm = engine.powerSpectrum(ws, into: q)
             guard gradients else { continue }
             assert(ws.slotAtoms == p.blockAtoms[c], "slot order must match the planned output")
@@ -358,20 +347,66 @@ extension SOAP {
         }
     }
 
+    /// The row (and blocks, strain rows) of center `c`, expanded in `ws`, under `contraction`: formed uncompressed in
+    /// the workspace, then contracted into the output (a block the sink does not take is dropped).
+    private func contractedCenter(
+        _ p: Prepared, _ c: Int, row: Int, firstBlock: Int, _ contraction: PowerSpectrumContraction, workspace ws: Workspace,
+        gradients: Bool, out: OutputBuffers
+    ) {
+        let D = numberOfFeatures, E = engine.layout.length
+        let slots = gradients ? ws.slotAtoms.count : 0
+        let scratch = ws.denseBlocks(count: (3 * slots + 1 + (out.e == nil ? 0 : 9)) * E)
+        let rowE = scratch + 3 * slots * E, strainE = out.e == nil ? nil : rowE + E
+        let norm = engine.powerSpectrum(ws, into: rowE)
+        contraction.apply(rowE, stride: E, count: 1, into: out.q + row * D)
+        guard gradients else { return }
+        assert(ws.slotAtoms == p.blockAtoms[c], "slot order must match the planned output")
+        let targets = ws.slotTargets(slots)
+        targets[0] = scratch  // a valid first address even for a center without slots
+        for k in 0..<slots { targets[k] = scratch + k * 3 * E }
+        engine.powerSpectrumGradients(ws, output: .denseSlots(targets), strain: strainE, descriptor: rowE, norm: norm)
+        for (k, atom) in ws.slotAtoms.enumerated() {
+            let destination = out.sink.map { $0(p.index, c, atom) } ?? out.g + (firstBlock + k) * 3 * D
+            if let destination { contraction.apply(targets[k], stride: E, count: 3, into: destination) }
+        }
+        if let strainE, let e = out.e { contraction.apply(strainE, stride: E, count: 9, into: e + row * 9 * D) }
+    }
+
     /// One row for the whole structure: the average over its centers (inner or outer).
     private func averagedRow(
         _ p: Prepared, item: WorkItem, workspace ws: Workspace, gradients: Bool, strain: Bool, out: OutputBuffers
     ) {
+        let D = numberOfFeatures
+        let q = out.q + item.firstRow * D, g = out.g + item.firstBlock * 3 * D
+        let e = out.e.map { $0 + item.firstRow * 9 * D }
+        guard let contraction else {
+            averagedRow(p, workspace: ws, gradients: gradients, strain: strain, q: q, g: g, e: e)
+            return
+        }
+        // Formed uncompressed, then contracted.
+        let E = engine.layout.length, atoms = gradients ? p.blockAtoms[0].count : 0
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: (1 + 3 * atoms + 9) * E)
+        defer { scratch.deallocate() }
+        let blocksE = scratch + E, strainE = scratch + (1 + 3 * atoms) * E
+        averagedRow(p, workspace: ws, gradients: gradients, strain: strain, q: scratch, g: blocksE, e: e == nil ? nil : strainE)
+        contraction.apply(scratch, stride: E, count: 1, into: q)
+        contraction.apply(blocksE, stride: E, count: 3 * atoms, into: g)
+        if let e { contraction.apply(strainE, stride: E, count: 9, into: e) }
+    }
+
+    /// `averagedRow(_:item:workspace:gradients:strain:out:)` in the engine's layout, into the row `q`, the blocks `g`
+    /// (3 rows per atom that moves it) and the strain rows `e`.
+    private func averagedRow(
+        _ p: Prepared, workspace ws: Workspace, gradients: Bool, strain: Bool, q: UnsafeMutablePointer<Double>,
+        g: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>?
+    ) {
         let D = engine.layout.length
         let lmK = (engine.lMax + 1) * (engine.lMax + 1) * engine.channels
         let count = Double(max(p.centers.count, 1))
-        let q = out.q + item.firstRow * D
         q.update(repeating: 0, count: D)
         let atoms = gradients ? p.blockAtoms[0] : []
         let slotOf = Dictionary(uniqueKeysWithValues: atoms.enumerated().map { ($1, $0) })
-        let g = out.g + item.firstBlock * 3 * D
         if gradients { g.update(repeating: 0, count: atoms.count * 3 * D) }
-        let e = out.e.map { $0 + item.firstRow * 9 * D }
         e?.update(repeating: 0, count: 9 * D)
         var scratch = [Double](), strainScratch = [Double](repeating: 0, count: strain ? 9 * D : 0)
 
