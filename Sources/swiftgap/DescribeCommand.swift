@@ -95,6 +95,12 @@ struct DescribeCommand: ParsableCommand {
         transform: DescribeCommand.parseWeighting)
     var weighting: SOAP.Weighting?
 
+    @Option(
+        help:
+            "DScribe species_weighting: the weight of each species' densities, e.g. H=0.5,O=2 (species not given weigh 1).",
+        transform: DescribeCommand.parseSpeciesWeights)
+    var speciesWeights: [Int: Double]?
+
     @Option(help: "Averaging over centers (QUIP supports inner).")
     var average: SOAP.Averaging = .off
 
@@ -140,8 +146,8 @@ struct DescribeCommand: ParsableCommand {
             if layout == .dscribe, centerSpecies != nil {
                 throw ValidationError("--center-species is a QUIP option; use --centers with --layout dscribe")
             }
-            if layout == .quip, weighting != nil || compression != .off {
-                throw ValidationError("--weighting and --compression are DScribe options; add --layout dscribe")
+            if layout == .quip, weighting != nil || compression != .off || speciesWeights != nil {
+                throw ValidationError("--weighting, --compression and --species-weights are DScribe options; add --layout dscribe")
             }
             if layout == .quip, average == .outer {
                 throw ValidationError("QUIP averages the density (--average inner); outer averaging is a DScribe option")
@@ -186,7 +192,8 @@ struct DescribeCommand: ParsableCommand {
             ("--descriptor", descriptor != nil), ("--layout", layout != nil), ("--species", species != nil),
             ("--cutoff/--cutoff-width/--n-max/--l-max/--atom-sigma", soapChanged), ("--central-weight", centralWeight != nil),
             ("--center-species", centerSpecies != nil), ("--weighting", weighting != nil), ("--average", average != .off),
-            ("--compression", compression != .off), ("--n-atoms-max", nAtomsMax != nil),
+            ("--compression", compression != .off), ("--species-weights", speciesWeights != nil),
+            ("--n-atoms-max", nAtomsMax != nil),
             ("--permutation", permutation != .sortedL2),
             ("--permutation-sigma", permutationSigma != 0.1)
         ]
@@ -238,13 +245,20 @@ struct DescribeCommand: ParsableCommand {
         switch descriptor ?? .soap {
         case .soap:
             let soap = try makeSOAP(structures)
-            let settings = [
+            var settings = [
                 "descriptor": "soap", "layout": soap.layout.rawValue,
                 "species": soap.species.map(String.init).joined(separator: ","),
                 "cutoff": "\(soapOptions.cutoff)", "cutoff_width": "\(soapOptions.cutoffWidth)", "n_max": "\(soapOptions.nMax)",
                 "l_max": "\(soapOptions.lMax)", "atom_sigma": "\(soapOptions.atomSigma)", "average": average.rawValue,
-                "n_features": "\(soap.numberOfFeatures)"
+                "compression": soap.compression.rawValue, "n_features": "\(soap.numberOfFeatures)"
             ]
+            if let weighting { settings["weighting"] = "\(weighting)" }
+            if let centralWeight { settings["central_weight"] = "\(centralWeight)" }
+            if let centerSpecies { settings["center_species"] = "\(centerSpecies)" }
+            if !soap.speciesWeights.isEmpty {
+                settings["species_weights"] = soap.speciesWeights.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    .joined(separator: ",")
+            }
             return (soap, settings, 64)
         case .coulombMatrix:
             let ordering: CoulombMatrix.Permutation
@@ -317,7 +331,7 @@ struct DescribeCommand: ParsableCommand {
             return try SOAP.dscribe(
                 species: speciesList, cutoff: o.cutoff, nMax: o.nMax, lMax: o.lMax, atomSigma: o.atomSigma,
                 weighting: weighting, centerWeight: centralWeight, average: average, compression: compression,
-                periodic: true)
+                speciesWeights: speciesWeights ?? [:], periodic: true)
         case .quip:
             return try SOAP.quip(
                 cutoff: o.cutoff, cutoffTransitionWidth: o.cutoffWidth, nMax: o.nMax, lMax: o.lMax, atomSigma: o.atomSigma,
@@ -346,6 +360,21 @@ struct DescribeCommand: ParsableCommand {
         }
     }
 
+    /// `Z=w,…` (symbols or atomic numbers), each species once, each weight finite.
+    private static func parseSpeciesWeights(_ text: String) throws -> [Int: Double] {
+        var out = [Int: Double]()
+        for item in text.split(separator: ",") {
+            let kv = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let w = Double(kv[1]), w.isFinite else {
+                throw ValidationError("--species-weights: '\(item)' is not SPECIES=WEIGHT with a finite weight, e.g. H=0.5")
+            }
+            let z = try parseElement(kv[0])
+            guard out[z] == nil else { throw ValidationError("--species-weights: \(kv[0]) is given twice") }
+            out[z] = w
+        }
+        return out
+    }
+
     private static func parseWeighting(_ text: String) throws -> SOAP.Weighting {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         var values = [String: Double]()
@@ -357,6 +386,10 @@ struct DescribeCommand: ParsableCommand {
         func need(_ key: String) throws -> Double {
             guard let v = values[key] else { throw ValidationError("--weighting \(parts[0]) needs \(key)=…") }
             return v
+        }
+        let takes = ["poly": ["c", "r0", "m"], "pow": ["c", "d", "r0", "m"], "exp": ["c", "d", "r0"]][parts[0]] ?? []
+        if let other = values.keys.sorted().first(where: { !takes.contains($0) }), !takes.isEmpty {
+            throw ValidationError("--weighting \(parts[0]) takes \(takes.joined(separator: ", ")), not \(other)")
         }
         switch parts.first {
         case "poly": return .poly(c: try need("c"), r0: try need("r0"), m: try need("m"))

@@ -69,6 +69,27 @@ struct CLITests {
         #expect(averaged.status == 0, "\(averaged.stderr)")
         #expect(try NPZReader(path: out).ints("center")?.values.allSatisfy { $0 == -1 } == true)
 
+        // The DScribe options give what the same settings as JSON give, and the archive records them.
+        let options = try swiftgap([
+            "describe", data, "-o", out, "--layout", "dscribe", "--species", "Si,C", "--n-max", "2", "--l-max", "2",
+            "--cutoff", "4", "--atom-sigma", "0.5", "--compression", "mu1nu1", "--species-weights", "Si=0.5",
+            "--weighting", "poly:r0=4,c=1,m=2"
+        ])
+        #expect(options.status == 0, "\(options.stderr)")
+        let fromOptions = try NPZReader(path: out)
+        #expect(fromOptions.text("settings")?.contains("\"species_weights\":\"14=0.5\"") == true)
+        #expect(fromOptions.text("settings")?.contains("\"compression\":\"mu1nu1\"") == true)
+        let json = try swiftgap([
+            "describe", data, "-o", out, "--settings",
+            #"{"kind": "soap", "species": ["Si", "C"], "r_cut": 4, "n_max": 2, "l_max": 2, "sigma": 0.5, "periodic": true, "#
+                + #""compression": "mu1nu1", "species_weights": [0.5, 1], "weighting": {"function": "poly", "r0": 4, "c": 1, "m": 2}}"#
+        ])
+        #expect(json.status == 0, "\(json.stderr)")
+        let weighted = try #require(fromOptions.doubles("descriptors"))
+        let fromJSON = try #require(try NPZReader(path: out).doubles("descriptors"))
+        #expect(weighted.shape == [fromJSON.shape[0], 2 * 2 * 2 * 3] && weighted.values == fromJSON.values)
+        #expect(weighted.values.contains { $0 != 0 })
+
         let cm = try swiftgap(["describe", data, "-o", out, "--descriptor", "coulomb-matrix", "--permutation", "eigenspectrum"])
         #expect(cm.status == 0, "\(cm.stderr)")
         #expect(try NPZReader(path: out).doubles("descriptors")?.shape == [17, 65])

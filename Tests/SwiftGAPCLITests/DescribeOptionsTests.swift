@@ -34,6 +34,16 @@ struct DescribeOptionsTests {
         #expect(centers.status != 0 && centers.stderr.contains("--centers"), "\(centers.stderr)")
         let quip = try swiftgap(["describe", input, "-o", "x.npz", "--compression", "mu2"])
         #expect(quip.status != 0 && quip.stderr.contains("--layout dscribe"), "\(quip.stderr)")
+        let quipWeights = try swiftgap(["describe", input, "-o", "x.npz", "--species-weights", "H=2"])
+        #expect(quipWeights.status != 0 && quipWeights.stderr.contains("--layout dscribe"), "\(quipWeights.stderr)")
+        for bad in ["H=x", "H=2,H=3", "Xx=1", "H=inf", "H"] {
+            let weights = try swiftgap(["describe", input, "-o", "x.npz", "--layout", "dscribe", "--species-weights", bad])
+            #expect(weights.status != 0 && weights.stderr.contains("species-weights") || weights.stderr.contains("Xx"), "\(bad)")
+        }
+        let extraKey = try swiftgap([
+            "describe", input, "-o", "x.npz", "--layout", "dscribe", "--weighting", "poly:r0=4,c=1,m=2,d=1"
+        ])
+        #expect(extraKey.status != 0 && extraKey.stderr.contains("not d"), "\(extraKey.stderr)")
     }
 
     @Test func settingsAndAggregationOptionsAreCheckedWhileParsing() throws {
