@@ -3,8 +3,8 @@
 /// π √(8/(2l+1)) Σ_m c^Z_{nlm} Σ_z c^z_{n′lm} = Σ_z p^{Z z}_{l n n′}: for every species z, a product the
 /// uncompressed layout holds (as p^{z Z}_{l n′ n} when z < Z, in the triangle n ≤ n′ when z = Z).
 ///
-/// The map is linear, so it takes rows, derivative blocks and strain rows alike: the uncompressed layout's analytic
-/// derivatives, contracted, are the compressed ones.
+/// The map is linear, so it takes derivative blocks and strain rows as it takes rows: the uncompressed layout's analytic
+/// derivatives, contracted, are the compressed ones. A center's row itself is formed directly (`SOAPEngine.mu1nu1`).
 struct PowerSpectrumContraction: Sendable {
     /// Features of a contracted row.
     let length: Int

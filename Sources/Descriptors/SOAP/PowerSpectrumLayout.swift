@@ -21,7 +21,7 @@ struct PowerSpectrumLayout: Sendable {
         for s1 in 0..<speciesCount {
             for s2 in s1..<speciesCount where !crossover || s1 == s2 {
                 for l in 0...lMax {
-                    let scale = Double.pi * (8 / Double(2 * l + 1)).squareRoot()
+                    let scale = dscribeScale(l: l)
                     for n in 0..<nMax {
                         for n2 in (s1 == s2 ? n : 0)..<nMax {
                             features.append(Feature(l: Int32(l), ia: Int32(s1 * nMax + n), jb: Int32(s2 * nMax + n2), scale: scale))
@@ -32,6 +32,9 @@ struct PowerSpectrumLayout: Sendable {
         }
         return PowerSpectrumLayout(features: features, length: features.count)
     }
+
+    /// DScribe's factor of the features of degree l: π √(8/(2l+1)).
+    static func dscribeScale(l: Int) -> Double { Double.pi * (8 / Double(2 * l + 1)).squareRoot() }
 
     /// The length of `dscribe(speciesCount:nMax:lMax:crossover:)`, without building it.
     static func dscribeLength(speciesCount: Int, nMax: Int, lMax: Int, crossover: Bool) -> Int {

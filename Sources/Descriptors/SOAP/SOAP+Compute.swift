@@ -347,19 +347,21 @@ extension SOAP {
         }
     }
 
-    /// The row (and blocks, strain rows) of center `c`, expanded in `ws`, under `contraction`: formed uncompressed in
-    /// the workspace, then contracted into the output (a block the sink does not take is dropped).
+    /// The row (and blocks, strain rows) of center `c`, expanded in `ws`, under `contraction`: the row straight from
+    /// the coefficients (`SOAPEngine.mu1nu1`), the blocks and strain rows formed uncompressed in the workspace, then
+    /// contracted into the output (a block the sink does not take is dropped).
     private func contractedCenter(
         _ p: Prepared, _ c: Int, row: Int, firstBlock: Int, _ contraction: PowerSpectrumContraction, workspace ws: Workspace,
         gradients: Bool, out: OutputBuffers
     ) {
         let D = numberOfFeatures, E = engine.layout.length
-        let slots = gradients ? ws.slotAtoms.count : 0
+        engine.mu1nu1(ws, into: out.q + row * D)
+        guard gradients else { return }
+        let slots = ws.slotAtoms.count
         let scratch = ws.denseBlocks(count: (3 * slots + 1 + (out.e == nil ? 0 : 9)) * E)
         let rowE = scratch + 3 * slots * E, strainE = out.e == nil ? nil : rowE + E
+        // The uncompressed row: which species have density, for the gradients.
         let norm = engine.powerSpectrum(ws, into: rowE)
-        contraction.apply(rowE, stride: E, count: 1, into: out.q + row * D)
-        guard gradients else { return }
         assert(ws.slotAtoms == p.blockAtoms[c], "slot order must match the planned output")
         let targets = ws.slotTargets(slots)
         targets[0] = scratch  // a valid first address even for a center without slots
