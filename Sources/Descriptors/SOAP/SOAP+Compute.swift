@@ -209,8 +209,8 @@ extension SOAP {
     /// layout normalises); otherwise, and for averaged rows, blocks are dense. With a `sink` (rows not averaged)
     /// no block is stored: each is handed over, dense, as soon as its center is done. With `rowsInto` (room for every
     /// row) the rows are written there instead, and the returned rows hold no values.
-    /// Under `mu1nu1` compression the engine forms each center's uncompressed row, blocks and strain rows in its
-    /// workspace, which are contracted into place at once (blocks dense).
+    /// Under `mu1nu1` compression each center's row comes straight from its coefficients, and its blocks and strain
+    /// rows are formed uncompressed in the worker's workspace and contracted into place at once (blocks dense).
     func compute(
         _ prepared: [Prepared], gradients: Bool, strain: Bool, threads: Int, sparseBlocks: Bool = true,
         sink: DerivativeBlockSink? = nil, rowsInto: UnsafeMutablePointer<Double>? = nil
