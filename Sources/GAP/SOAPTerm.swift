@@ -24,10 +24,9 @@ public struct SOAPTerm: Sendable, Equatable {
         let features: Int
         do { features = try settings.numberOfFeatures() } catch { throw .descriptor(error) }
         try Self.check(models, features: features)
+        let soap: SOAP
         do { soap = try settings.makeSOAP() } catch { throw .descriptor(error) }
-        self.settings = settings
-        self.kernel = kernel
-        self.models = models
+        self.init(checked: settings, soap: soap, kernel: kernel, models: models)
     }
 
     /// A term around `soap`, the descriptor `settings` make (built once by whoever checked them).
@@ -35,6 +34,11 @@ public struct SOAPTerm: Sendable, Equatable {
     ///   is not a unit vector.
     init(settings: SOAPSettings, soap: SOAP, kernel: PolynomialKernel, models: [Int: SparseModel]) throws(GAPError) {
         try Self.check(models, features: soap.numberOfFeatures)
+        self.init(checked: settings, soap: soap, kernel: kernel, models: models)
+    }
+
+    /// A term of parts already checked against each other.
+    private init(checked settings: SOAPSettings, soap: SOAP, kernel: PolynomialKernel, models: [Int: SparseModel]) {
         self.settings = settings
         self.soap = soap
         self.kernel = kernel

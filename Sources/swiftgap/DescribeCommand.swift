@@ -360,16 +360,27 @@ struct DescribeCommand: ParsableCommand {
         }
     }
 
+    /// The `key=number` items of a comma-separated list, in order; `bad` is the message for an item that is not one.
+    private static func numberPairs(
+        _ text: some StringProtocol, bad: (Substring) -> String
+    ) throws -> [(key: String, value: Double)] {
+        try text.split(separator: ",").map { item in
+            let kv = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let value = Double(kv[1]) else { throw ValidationError(bad(Substring(item))) }
+            return (kv[0], value)
+        }
+    }
+
     /// `Z=w,…` (symbols or atomic numbers), each species once, each weight finite.
     private static func parseSpeciesWeights(_ text: String) throws -> [Int: Double] {
+        func bad(_ item: Substring) -> String {
+            "--species-weights: '\(item)' is not SPECIES=WEIGHT with a finite weight, e.g. H=0.5"
+        }
         var out = [Int: Double]()
-        for item in text.split(separator: ",") {
-            let kv = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard kv.count == 2, let w = Double(kv[1]), w.isFinite else {
-                throw ValidationError("--species-weights: '\(item)' is not SPECIES=WEIGHT with a finite weight, e.g. H=0.5")
-            }
-            let z = try parseElement(kv[0])
-            guard out[z] == nil else { throw ValidationError("--species-weights: \(kv[0]) is given twice") }
+        for (key, w) in try numberPairs(text, bad: bad) {
+            guard w.isFinite else { throw ValidationError(bad("\(key)=\(w)")) }
+            let z = try parseElement(key)
+            guard out[z] == nil else { throw ValidationError("--species-weights: \(key) is given twice") }
             out[z] = w
         }
         return out
@@ -378,10 +389,8 @@ struct DescribeCommand: ParsableCommand {
     private static func parseWeighting(_ text: String) throws -> SOAP.Weighting {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         var values = [String: Double]()
-        for item in (parts.count > 1 ? parts[1] : "").split(separator: ",") {
-            let kv = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard kv.count == 2, let v = Double(kv[1]) else { throw ValidationError("--weighting: bad parameter '\(item)'") }
-            values[kv[0]] = v
+        for (key, v) in try numberPairs(parts.count > 1 ? parts[1] : "", bad: { "--weighting: bad parameter '\($0)'" }) {
+            values[key] = v
         }
         func need(_ key: String) throws -> Double {
             guard let v = values[key] else { throw ValidationError("--weighting \(parts[0]) needs \(key)=…") }

@@ -355,20 +355,20 @@ extension SOAP {
         gradients: Bool, out: OutputBuffers
     ) {
         let D = numberOfFeatures, E = engine.layout.length
+        // Marks the species with density, which the gradients read.
         engine.mu1nu1(ws, into: out.q + row * D)
         guard gradients else { return }
         let slots = ws.slotAtoms.count
-        let scratch = ws.denseBlocks(count: (3 * slots + 1 + (out.e == nil ? 0 : 9)) * E)
-        let rowE = scratch + 3 * slots * E, strainE = out.e == nil ? nil : rowE + E
-        // The uncompressed row: which species have density, for the gradients.
-        let norm = engine.powerSpectrum(ws, into: rowE)
+        let scratch = ws.denseBlocks(count: (3 * slots + (out.e == nil ? 0 : 9)) * E)
+        let strainE = out.e == nil ? nil : scratch + 3 * slots * E
         assert(ws.slotAtoms == p.blockAtoms[c], "slot order must match the planned output")
         let targets = ws.slotTargets(slots)
         targets[0] = scratch  // a valid first address even for a center without slots
         for k in 0..<slots { targets[k] = scratch + k * 3 * E }
-        engine.powerSpectrumGradients(ws, output: .denseSlots(targets), strain: strainE, descriptor: rowE, norm: norm)
+        // DScribe's layout does not normalise: the gradients need neither the uncompressed row nor its norm.
+        engine.powerSpectrumGradients(ws, output: .denseSlots(targets), strain: strainE, descriptor: nil, norm: 0)
         for (k, atom) in ws.slotAtoms.enumerated() {
-            let destination = out.sink.map { $0(p.index, c, atom) } ?? out.g + (firstBlock + k) * 3 * D
+            let destination = if let sink = out.sink { sink(p.index, c, atom) } else { out.g + (firstBlock + k) * 3 * D }
             if let destination { contraction.apply(targets[k], stride: E, count: 3, into: destination) }
         }
         if let strainE, let e = out.e { contraction.apply(strainE, stride: E, count: 9, into: e + row * 9 * D) }

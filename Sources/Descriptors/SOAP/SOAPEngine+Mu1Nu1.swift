@@ -3,10 +3,11 @@ extension SOAPEngine {
     /// T[lm, n′] = Σ_z X[lm, z·n_max + n′], feature (Z, l, n, n′) is π √(8/(2l+1)) Σ_m X[lm, Z·n_max + n] T[lm, n′], in
     /// `PowerSpectrumContraction.mu1nu1`'s order. This forms n_max² (l_max + 1)² products per species with density at
     /// the center, where the uncompressed row it contracts has all species pairs (a species without density has its
-    /// features zero).
+    /// features zero). Marks `ws.speciesPresent`, as `powerSpectrum` does, for the gradients.
     func mu1nu1(_ ws: Workspace, into out: UnsafeMutablePointer<Double>) {
         let K = channels, nMax = self.nMax, lmCount = (lMax + 1) * (lMax + 1), width = Lanes.scalarCount
         let X = UnsafePointer(ws.coefficients)
+        markSpeciesPresent(ws)
         // T, padded so that a vector read past a row's last n′ stays inside (those lanes are not stored).
         withUnsafeTemporaryAllocation(of: Double.self, capacity: lmCount * nMax + width) { buffer in
             let T = buffer.baseAddress!
@@ -16,10 +17,8 @@ extension SOAPEngine {
             }
             let block = nMax * nMax * (lMax + 1)
             for z in species.indices {
-                let rows = X + z * nMax
-                let present = (0..<lmCount).contains { lm in (0..<nMax).contains { rows[lm * K + $0] != 0 } }
-                let target = out + z * block
-                guard present else {
+                let rows = X + z * nMax, target = out + z * block
+                guard ws.speciesPresent[z] else {
                     target.update(repeating: 0, count: block)
                     continue
                 }

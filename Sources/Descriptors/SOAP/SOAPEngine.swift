@@ -366,17 +366,12 @@ struct SOAPEngine: Sendable {
         }
     }
 
-    /// The power spectrum of `ws.coefficients` in the layout's order, written to `out` (layout.length, zeros past
-    /// the layout's features), formed as `plan` says: only the species blocks whose species both have density at
-    /// the center.
-    /// Returns the norm ‖q‖ before normalisation when the layout normalises (what its gradients need), else 0.
-    @discardableResult
-    func powerSpectrum(_ ws: Workspace, into out: UnsafeMutablePointer<Double>) -> Double {
+    /// Marks in `ws.speciesPresent` the species with density at the center of `ws.coefficients`: any coefficient
+    /// non-zero (the bits of every channel, sign dropped so that −0 counts as zero, or-ed over all lm: a loop without
+    /// branches). The power spectrum skips the others' products, and the gradients their features.
+    func markSpeciesPresent(_ ws: Workspace) {
         let K = channels, nMax = self.nMax, lmCount = (lMax + 1) * (lMax + 1)
-        let X = UnsafePointer(ws.coefficients), P = ws.products
-        // A species has density when any of its coefficients is non-zero: the bits of every channel (sign dropped,
-        // so −0 counts as zero) or-ed over all lm, a loop without branches.
-        let seen = ws.channelBits
+        let X = UnsafePointer(ws.coefficients), seen = ws.channelBits
         seen.update(repeating: 0, count: K)
         for lm in 0..<lmCount {
             let row = X + lm * K
@@ -385,6 +380,17 @@ struct SOAPEngine: Sendable {
         for s in species.indices {
             ws.speciesPresent[s] = (s * nMax..<(s + 1) * nMax).contains { seen[$0] != 0 }
         }
+    }
+
+    /// The power spectrum of `ws.coefficients` in the layout's order, written to `out` (layout.length, zeros past
+    /// the layout's features), formed as `plan` says: only the species blocks whose species both have density at
+    /// the center (`markSpeciesPresent`).
+    /// Returns the norm ‖q‖ before normalisation when the layout normalises (what its gradients need), else 0.
+    @discardableResult
+    func powerSpectrum(_ ws: Workspace, into out: UnsafeMutablePointer<Double>) -> Double {
+        let K = channels, nMax = self.nMax
+        let X = UnsafePointer(ws.coefficients), P = ws.products
+        markSpeciesPresent(ws)
         if plan.spans == nil { out.update(repeating: 0, count: layout.length) }
         // Per block whose species both have density: P_l[ia][jb] a vector of jb at a time, four rows ia together (four
         // independent sums over m, which share each load of X's columns). A vector past the block's last channel reads
