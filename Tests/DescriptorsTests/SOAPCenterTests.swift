@@ -46,6 +46,33 @@ struct SOAPCenterTests {
             name: "periodic cell, inner average",
             soap: try! .dscribe(species: [14], cutoff: 5, nMax: 3, lMax: 3, atomSigma: 0.5, average: .inner),
             structure: smallCell, centers: cellPoints),
+        // w0 ≠ w(0): a density on a fixed center jumps when its atom moves off it; the inner average's gradients take
+        // the reference the finite differences see (see SOAPEngine+CenterWeightJump).
+        Case(
+            name: "molecule, inner average, poly weighting with w0",
+            soap: try! .dscribe(
+                species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 3, atomSigma: 0.5, weighting: .poly(c: 1, r0: 3.5, m: 2),
+                centerWeight: 0.3, average: .inner, periodic: false),
+            structure: molecule, centers: moleculePoints),
+        Case(
+            name: "molecule, inner average, mu1nu1, species weights, w0 = 0",
+            soap: try! .dscribe(
+                species: [1, 6, 8], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, centerWeight: 0, average: .inner,
+                compression: .mu1nu1, speciesWeights: [1: 0.5, 8: -1.5], periodic: false),
+            structure: molecule, centers: moleculePoints),
+        // Na's only density is its own center's, weighed 0: X̄ has none of it, X̄ + Δ_Na has.
+        Case(
+            name: "molecule and a distant Na, inner average, w0 = 0",
+            soap: try! .dscribe(
+                species: [1, 6, 8, 11], cutoff: 3.5, nMax: 3, lMax: 2, atomSigma: 0.5, centerWeight: 0, average: .inner,
+                periodic: false),
+            structure: Structure(
+                atomicNumbers: molecule.atomicNumbers + [11], positions: molecule.positions + [SIMD3(12, 1, -2)]),
+            centers: [.atom(0), .atom(2), .atom(9)]),
+        Case(
+            name: "periodic cell, inner average, w0 = 0",
+            soap: try! .dscribe(species: [14], cutoff: 5, nMax: 3, lMax: 3, atomSigma: 0.5, centerWeight: 0, average: .inner),
+            structure: smallCell, centers: cellPoints),
         Case(
             name: "molecule, outer average",
             soap: try! .dscribe(species: [1, 6, 8], cutoff: 3, nMax: 3, lMax: 2, atomSigma: 0.5, average: .outer, periodic: false),

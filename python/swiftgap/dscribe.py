@@ -6,7 +6,9 @@ changed::
 
 Differences, all in the user's favour: derivatives are analytic for every setting (DScribe falls back to
 finite differences for periodic systems, averaged output, weighting and the mu2 and mu1nu1 compressions; `method` is
-accepted and ignored);
+accepted and ignored). With `attach=True` they are the derivatives of `create` with the centers moving with their
+atoms also where DScribe's finite differences move the wrong centers (averaged output with centers beyond an atom's
+reach, and periodic cells: there DScribe's `derivatives` are not those of its own `create`);
 `centers` may be any iterable (a `range` too); `n_jobs` runs threads in one process; averaged SOAP's `derivatives`
 of several systems stack each system's one row, (systems, 1, n_atoms, 3, F), where DScribe's array has a row per atom
 and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"`.
@@ -27,6 +29,7 @@ from ._descriptor import (
 )
 from ._matrices import CoulombMatrix, EwaldSumMatrix, SineMatrix
 from ._structures import cell_volume
+from .errors import SwiftGAPError
 from ._mbtr import MBTR
 
 __all__ = ["SOAP", "ACSF", "CoulombMatrix", "SineMatrix", "EwaldSumMatrix", "MBTR"]
@@ -71,7 +74,8 @@ class SOAP:
         if not (weighting or r_cut):
             raise ValueError("Either weighting or r_cut need to be defined")
         weighting = self._check_weighting(copy.deepcopy(weighting) if weighting else {})
-        if not r_cut:
+        inferred = not r_cut
+        if inferred:
             r_cut = self._infer_r_cut(weighting)
         if r_cut <= 1:
             raise ValueError(
@@ -104,7 +108,14 @@ class SOAP:
                 "function": function, **{key: weighting[key] for key, _ in _WEIGHTING_PARAMETERS[function]}},
             "w0": weighting.get("w0"),
         }
-        self._swift = SwiftDescriptor(settings)
+        try:
+            self._swift = SwiftDescriptor(settings)
+        except SwiftGAPError as error:
+            if not inferred:
+                raise
+            raise SwiftGAPError(
+                f"{error} (r_cut = {self._r_cut:g} Å is what DScribe infers from the weighting function and its "
+                f"threshold {weighting['threshold']:g}: give r_cut, or a larger threshold)") from None
 
     def _species_weights(self, species, species_weighting, compression) -> Optional[list]:
         """DScribe's checks of `species_weighting`; the weights in the order of `self._atomic_numbers`, None without."""

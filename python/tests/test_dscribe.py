@@ -184,6 +184,52 @@ def test_soap_averaged_derivatives():
 
 
 @pytest.mark.parametrize("attach", [True, False])
+@pytest.mark.parametrize("w0", [0.0, 0.3])
+def test_soap_inner_average_with_w0_derivatives(attach, w0):
+    """w0 ≠ w(0): a center atom's own density jumps to w(0) once its atom moves off a center that stays put
+    (attach=False); DScribe's finite differences see the inner average at that shifted reference, and so do ours."""
+    water_na = molecule("H2O") + Atoms("Na", positions=[[2.0, 0.5, 0.3]])
+    s, d = both("SOAP", species=["H", "O", "Na"], r_cut=4.0, n_max=3, l_max=2, average="inner",
+                weighting={"function": "poly", "r0": 4.0, "c": 1, "m": 1, "w0": w0})
+    same(s.derivatives(water_na, attach=attach), d.derivatives(water_na, attach=attach), 2e-6)
+    s, d = both("SOAP", species=["Na", "Cl"], r_cut=4.0, n_max=3, l_max=2, average="inner", periodic=True,
+                weighting={"w0": w0})
+    same(s.derivatives(crystals()[2], attach=attach), d.derivatives(crystals()[2], attach=attach), 2e-6)
+
+
+def create_differences(descriptor, system, centers, h=1e-5):
+    """Central differences of `descriptor.create` with every atom moved in turn and the index centers moving with
+    their atoms (attach=True), shaped as `derivatives` returns them: (rows, atoms, 3, F), one row when averaged."""
+    columns = []
+    for atom in range(len(system)):
+        for axis in range(3):
+            plus, minus = system.copy(), system.copy()
+            plus.positions[atom, axis] += h
+            minus.positions[atom, axis] -= h
+            columns.append((descriptor.create(plus, centers=centers) - descriptor.create(minus, centers=centers)) / (2 * h))
+    d = np.array(columns)  # (atoms·3, [rows,] F)
+    d = d.reshape((len(system), 3) + d.shape[1:])
+    return d[np.newaxis] if d.ndim == 3 else d.transpose(2, 0, 1, 3)
+
+
+def test_soap_attached_derivatives_where_dscribe_moves_the_wrong_centers():
+    """DScribe's finite differences with attach=True move the wrong centers for averaged output (an index into the
+    centers near the atom taken as an index into all) and in periodic cells (a center index mapped twice), so its
+    `derivatives` there are not those of its own `create`. Ours are: against central differences of DScribe's
+    `create`, the centers moving with their atoms."""
+    cases = [
+        # Ethanol with a range (2.5 + 3.7 σ) shorter than the molecule: not every center is near every atom.
+        (dict(species=["H", "C", "O"], r_cut=2.5, n_max=3, l_max=2, sigma=0.3, average="inner"), MOLECULES[3], None),
+        (dict(species=["Na", "Cl"], r_cut=4.0, n_max=3, l_max=3, periodic=True), crystals()[2], [1]),
+    ]
+    for settings, system, centers in cases:
+        s, d = both("SOAP", **settings)
+        got = s.derivatives(system, centers=centers, attach=True, return_descriptor=False)
+        expected = create_differences(d, system, centers)
+        assert relative(got, expected, largest(expected)) <= 1e-6, settings
+
+
+@pytest.mark.parametrize("attach", [True, False])
 def test_soap_compression_and_species_weighting_derivatives(attach):
     """DScribe differentiates mu2 numerically (and periodic cells); with species weights alone, analytically."""
     weights = {"H": 0.5, "C": 1.5, "N": 1.0, "O": 2.0}
@@ -242,6 +288,12 @@ def test_soap_location_and_errors():
         settings = dict(species=["H"], r_cut=3.0, n_max=2, l_max=2) | bad
         with pytest.raises(ValueError):
             ours.SOAP(**settings)
+    # A cutoff inferred from the weighting (DScribe's rule) beyond the library's 50 Å: the message says where it came
+    # from; DScribe itself accepts it.
+    weighting = {"function": "pow", "r0": 4.45, "c": 0.8, "d": 1.3, "m": 2, "threshold": 1e-3}
+    dscribe.SOAP(species=["H"], n_max=2, l_max=1, weighting=weighting)
+    with pytest.raises(ValueError, match=r"r_cut = 125.763 Å is what DScribe infers .* threshold 0.001: give r_cut"):
+        ours.SOAP(species=["H"], n_max=2, l_max=1, weighting=weighting)
     with pytest.raises(ValueError, match="centers"):
         s.create([molecule("H2O")] * 2, centers=[[0]])
     with pytest.raises(ValueError):

@@ -441,14 +441,38 @@ extension SOAP {
             ws.coefficients.update(from: mean, count: lmK)
             let norm = engine.powerSpectrum(ws, into: q)
             guard gradients else { return }
+            // Densities on fixed centers that jump off them (w0 ≠ w(0)): per atom, the reference's shift and ∂X̄[l = 0].
+            let jumps = engine.centerWeightJumps, K = engine.channels
+            var shift = [Double](repeating: 0, count: jumps ? atoms.count * K : 0)
+            var monopole = [Double](repeating: 0, count: jumps ? atoms.count * 3 * K : 0)
+            if jumps {
+                // A species without density in X̄ may have some in X̄ + Δ_j: every species pair's gradients are formed.
+                ws.speciesPresent.update(repeating: true, count: engine.species.count)
+            }
             mean.withUnsafeBufferPointer { reference in
                 for center in p.centers {
                     engine.expand(
                         center: center, list: p.list, speciesOf: p.speciesOf, densityScales: p.densityScales, workspace: ws,
                         mode: .gradients(strain: strain, reference: reference.baseAddress!, sparse: false))
                     accumulate(normalisedBy: nil, norm: 0)
+                    guard jumps else { continue }
+                    shift.withUnsafeMutableBufferPointer { s in
+                        engine.addCenterWeightJumps(
+                            ws, densityScales: p.densityScales, factor: 1 / count, to: { s.baseAddress! + slotOf[$0]! * K })
+                    }
+                    monopole.withUnsafeMutableBufferPointer { d in
+                        engine.addMonopoleGradients(ws, factor: 1 / count, to: { d.baseAddress! + slotOf[$0]! * 3 * K })
+                    }
                 }
             }
+            for k in atoms.indices where jumps && shift[(k * K)..<((k + 1) * K)].contains(where: { $0 != 0 }) {
+                monopole.withUnsafeBufferPointer {
+                    engine.addReferenceShift(
+                        Array(shift[(k * K)..<((k + 1) * K)]), monopoleGradients: $0.baseAddress! + k * 3 * K,
+                        to: g + k * 3 * D)
+                }
+            }
+            // (Only DScribe's layout, never normalised, has fixed centers: QUIP's refuses them.)
             engine.normaliseGradients(g, count: atoms.count * 3, descriptor: q, norm: norm)
             if let e { engine.normaliseGradients(e, count: 9, descriptor: q, norm: norm) }
         case .outer, .off:

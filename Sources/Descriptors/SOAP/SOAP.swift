@@ -103,7 +103,7 @@ public struct SOAP: Descriptor {
     ///     count out to `cutoff` + σ√(−2 ln 10⁻³) as always).
     ///   - centerWeight: DScribe's `w0`, the weight of the center atom's own density; by default w(0) of
     ///     the weighting function, or 1 without one.
-    ///   - compression: DScribe's `compression` mode (`mu1nu1` is not computed).
+    ///   - compression: DScribe's `compression` mode (off, crossover, mu2 or mu1nu1).
     ///   - speciesWeights: DScribe's `species_weighting`, a factor on the densities of each species given (the others
     ///     keep 1), the center's own included.
     ///   - periodic: follow each structure's cell and pbc (false treats every structure as a molecule).
