@@ -386,25 +386,17 @@ struct DescribeCommand: ParsableCommand {
         return out
     }
 
+    /// `FUNCTION:key=number,…`, each parameter once.
     private static func parseWeighting(_ text: String) throws -> SOAP.Weighting {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         var values = [String: Double]()
         for (key, v) in try numberPairs(parts.count > 1 ? parts[1] : "", bad: { "--weighting: bad parameter '\($0)'" }) {
-            values[key] = v
+            guard values.updateValue(v, forKey: key) == nil else { throw ValidationError("--weighting: \(key) is given twice") }
         }
-        func need(_ key: String) throws -> Double {
-            guard let v = values[key] else { throw ValidationError("--weighting \(parts[0]) needs \(key)=…") }
-            return v
-        }
-        let takes = ["poly": ["c", "r0", "m"], "pow": ["c", "d", "r0", "m"], "exp": ["c", "d", "r0"]][parts[0]] ?? []
-        if let other = values.keys.sorted().first(where: { !takes.contains($0) }), !takes.isEmpty {
-            throw ValidationError("--weighting \(parts[0]) takes \(takes.joined(separator: ", ")), not \(other)")
-        }
-        switch parts.first {
-        case "poly": return .poly(c: try need("c"), r0: try need("r0"), m: try need("m"))
-        case "pow": return .pow(c: try need("c"), d: try need("d"), r0: try need("r0"), m: try need("m"))
-        case "exp": return .exp(c: try need("c"), d: try need("d"), r0: try need("r0"))
-        default: throw ValidationError("--weighting must start with poly:, pow: or exp:")
+        do {
+            return try SOAP.Weighting(function: parts.first ?? "", parameters: values)
+        } catch {
+            throw ValidationError("--weighting \(text): \(error)")
         }
     }
 }

@@ -29,7 +29,7 @@ struct DescribeOptionsTests {
         let fit = try swiftgap(["fit", input, "-o", "x.gap", "--l-max", "40"])
         #expect(fit.status != 0 && fit.stderr.contains("l_max") && fit.stderr.contains("20"), "\(fit.stderr)")
         let weighting = try swiftgap(["describe", input, "-o", "x.npz", "--layout", "dscribe", "--weighting", "cos:r0=1"])
-        #expect(weighting.status != 0 && weighting.stderr.contains("poly:"), "\(weighting.stderr)")
+        #expect(weighting.status != 0 && weighting.stderr.contains("must be poly, pow or exp"), "\(weighting.stderr)")
         let centers = try swiftgap(["describe", input, "-o", "x.npz", "--descriptor", "coulomb-matrix", "--centers", "0"])
         #expect(centers.status != 0 && centers.stderr.contains("--centers"), "\(centers.stderr)")
         let quip = try swiftgap(["describe", input, "-o", "x.npz", "--compression", "mu2"])
@@ -43,7 +43,11 @@ struct DescribeOptionsTests {
         let extraKey = try swiftgap([
             "describe", input, "-o", "x.npz", "--layout", "dscribe", "--weighting", "poly:r0=4,c=1,m=2,d=1"
         ])
-        #expect(extraKey.status != 0 && extraKey.stderr.contains("not d"), "\(extraKey.stderr)")
+        #expect(extraKey.status != 0 && extraKey.stderr.contains("takes c, r0, m only"), "\(extraKey.stderr)")
+        for (bad, message) in [("poly:r0=4,c=1,m=2,m=3", "m is given twice"), ("pow:r0=4,c=1,m=2", "missing d")] {
+            let result = try swiftgap(["describe", input, "-o", "x.npz", "--layout", "dscribe", "--weighting", bad])
+            #expect(result.status != 0 && result.stderr.contains(message), "\(bad): \(result.stderr)")
+        }
     }
 
     @Test func settingsAndAggregationOptionsAreCheckedWhileParsing() throws {

@@ -57,13 +57,12 @@ extension SOAP {
     private static func weighting(_ s: inout DescriptorSettings) throws(DescriptorError) -> Weighting? {
         guard var w = try s.optionalObject("weighting") else { return nil }
         let function = try w.optionalString("function") ?? "missing"
-        let weighting: Weighting
-        switch function {
-        case "poly": weighting = .poly(c: try w.double("c"), r0: try w.double("r0"), m: try w.double("m"))
-        case "pow": weighting = .pow(c: try w.double("c"), d: try w.double("d"), r0: try w.double("r0"), m: try w.double("m"))
-        case "exp": weighting = .exp(c: try w.double("c"), d: try w.double("d"), r0: try w.double("r0"))
-        default: throw w.invalid("function", function, "must be poly, pow or exp")
+        guard let names = Weighting.parameterNames[function] else {
+            throw w.invalid("function", function, "must be poly, pow or exp")
         }
+        var parameters = [String: Double]()
+        for name in names { parameters[name] = try w.double(name) }
+        let weighting = try Weighting(function: function, parameters: parameters)
         try w.refuseUnread()
         return weighting
     }
