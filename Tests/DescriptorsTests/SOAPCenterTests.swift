@@ -121,6 +121,21 @@ struct SOAPCenterTests {
         }
     }
 
+    /// In a periodic cell a point's row and derivatives do not change when the point moves by lattice vectors, out of
+    /// the cell included (DScribe's miss images of a point outside the cell).
+    @Test func pointRowsArePeriodicInThePoint() throws {
+        let s = Self.smallCell
+        let soap = try SOAP.dscribe(species: [14], cutoff: 5, nMax: 3, lMax: 3, atomSigma: 0.5)
+        let point = SIMD3(0.7, 0.4, 1.1)
+        let (q, d) = try soap.derivatives([s], at: [[.point(point)]], attach: false)
+        let dense = denseDerivatives(d, rows: 1, atoms: s.count)
+        for shift in [s.cell[0], -2 * s.cell[1] + s.cell[2], 3 * s.cell[0] - s.cell[1] - 4 * s.cell[2]] {
+            let (qs, ds) = try soap.derivatives([s], at: [[.point(point + shift)]], attach: false)
+            #expect(relativeDeviation(qs.values, q.values) <= 1e-12, "shift \(shift)")
+            #expect(relativeDeviation(denseDerivatives(ds, rows: 1, atoms: s.count), dense) <= 1e-11, "shift \(shift)")
+        }
+    }
+
     /// Rotating and translating the structure (cell included) and its points together changes nothing.
     @Test(arguments: cases.filter { $0.soap.average == .off })
     func rotationInvariance(c: Case) throws {
