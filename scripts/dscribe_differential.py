@@ -10,11 +10,12 @@ cutoff) — computes both tools' `create` and `derivatives`, and reports every d
 Refusals are reported both ways (DScribe accepts what we refuse, or the reverse).
 
     .venv/bin/python scripts/dscribe_differential.py soap --seed 1 --cases 80
-    .venv/bin/python scripts/dscribe_differential.py local --seed 1 --cases 150    # ACSF, MBTR of molecules, Coulomb
-    /work/venv-ase322/bin/python scripts/dscribe_differential.py periodic --seed 1 --cases 90
+    /work/venv-ase322/bin/python scripts/dscribe_differential.py local --seed 1 --cases 150   # ACSF, MBTR, Coulomb
+    /work/venv-ase322/bin/python scripts/dscribe_differential.py periodic --seed 1 --cases 90  # MBTR, sine, Ewald
 
-`periodic` (MBTR of cells, sine and Ewald sum matrices) needs ase 3.22.1 and numpy < 2: DScribe 2.1.2's periodic MBTR
-and sine matrix fail with ASE >= 3.23. `--dump DIR` keeps each reported case's structures and settings (pickles).
+`local` and `periodic` need ase 3.22.1 and numpy < 2 (python3 -m venv /work/venv-ase322 && /work/venv-ase322/bin/pip
+install ase==3.22.1 "numpy<2" dscribe==2.1.2 "scipy<1.14"): DScribe 2.1.2's MBTR, even of molecules, and its sine
+matrix fail with ASE >= 3.23 (a case DScribe fails is skipped, not compared). `--dump DIR` keeps each reported case's structures and settings (pickles).
 
 What it found at stop 46 (seeds 1-4): ours to fix, the inner average's derivatives over centers that stay put with
 w0 != w(0) (fixed: `SOAPEngine+CenterWeightJump`). DScribe's, each checked against central differences of its
