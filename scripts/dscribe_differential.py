@@ -179,8 +179,11 @@ def soap_cases(c: Check, cases: int) -> None:
     for case in range(cases):
         species = sorted(rng.choice(ELEMENTS, size=int(rng.integers(1, 4)), replace=False).tolist())
         periodic = bool(rng.random() < 0.5)
-        settings = dict(species=species, r_cut=float(rng.uniform(2.0, 5.5)), n_max=int(rng.integers(1, 7)),
-                        l_max=int(rng.integers(0, 6)), sigma=float(rng.uniform(0.3, 1.2)), periodic=periodic,
+        large = rng.random() < 0.2  # larger bases and narrower densities: n_max up to 12, l_max up to 12, σ from 0.1
+        settings = dict(species=species, r_cut=float(rng.uniform(2.0, 5.5)),
+                        n_max=int(rng.integers(6, 13) if large else rng.integers(1, 7)),
+                        l_max=int(rng.integers(6, 13) if large else rng.integers(0, 6)),
+                        sigma=float(rng.uniform(0.1, 0.4) if large else rng.uniform(0.3, 1.2)), periodic=periodic,
                         average=str(rng.choice(["off", "off", "inner", "outer"])))
         weights = {z: float(rng.uniform(-1, 2)) for z in species} if rng.random() < 0.3 else None
         settings["compression"] = {"mode": str(rng.choice(["off", "off", "crossover", "mu2", "mu1nu1"])),
