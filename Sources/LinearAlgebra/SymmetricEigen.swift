@@ -41,18 +41,3 @@ public struct SymmetricEigen: Sendable {
         return Matrix.productWithTranspose(scaled, ofSameShape: vectors)
     }
 }
-
-extension Matrix {
-    /// The symmetric inverse square root A^(−1/2) of a symmetric positive-definite matrix, as used for
-    /// Löwdin orthonormalisation of a basis with overlap matrix A.
-    /// - Parameter relativeTolerance: eigenvalues at or below this fraction of the largest one are rejected.
-    /// - Throws: `.notPositiveDefiniteSpectrum` when an eigenvalue is too small, or a decomposition error.
-    public func inverseSquareRoot(relativeTolerance: Double = 1e-14) throws(LinearAlgebraError) -> Matrix {
-        let eigen = try SymmetricEigen(self)
-        let largest = eigen.values.last ?? 0
-        if let smallest = eigen.values.first, smallest <= relativeTolerance * max(largest, 0) || smallest <= 0 {
-            throw .notPositiveDefiniteSpectrum(smallestEigenvalue: smallest)
-        }
-        return eigen.applying { 1 / $0.squareRoot() }
-    }
-}

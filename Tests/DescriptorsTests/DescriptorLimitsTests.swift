@@ -108,6 +108,28 @@ struct DescriptorLimitsTests {
         }
     }
 
+    /// Functions whose direct evaluation is noisy (rounding in an ill-conditioned sum) stop refining at their noise
+    /// floor: tabulated when it is within `acceptable` (1e-8), refused with the error reached when not, in either case
+    /// long before 2¹⁶ intervals.
+    @Test func noisyFunctionsStopAtTheirFloor() throws {
+        func noisy(_ amplitude: Double) throws(DescriptorError) -> RadialSpline {
+            try RadialSpline(count: 2, rMax: 5) { r, values, slopes in
+                // A smooth pair of functions plus a deterministic wiggle far finer than any grid.
+                let wiggle = amplitude * sin(1e6 * r * r)
+                (values[0], slopes[0]) = (exp(-r * r) + wiggle, -2 * r * exp(-r * r))
+                (values[1], slopes[1]) = (r * exp(-r), (1 - r) * exp(-r))
+            }
+        }
+        let quiet = try noisy(1e-10)
+        #expect(quiet.intervals < 4096)
+        #expect {
+            try noisy(1e-7)
+        } throws: { error in
+            guard case let .splineDidNotConverge(worst) = error as? DescriptorError else { return false }
+            return worst > 1e-8 && worst < 1e-5
+        }
+    }
+
     /// The feature count of QUIP settings, read before the basis is built, is the descriptor's, and invalid settings
     /// give the descriptor's own error.
     @Test func soapSettingsKnowTheirLengthBeforeTheBasis() throws {

@@ -37,7 +37,7 @@ public struct RadialSpline: Sendable {
     ///   `DescriptorLimits.radialTableBytes`, are not enough, or when refining stops helping with the error above
     ///   `acceptable`.
     public init(
-        count: Int, rMax: Double, tolerance: Double = 1e-12, acceptable: Double = 1e-10,
+        count: Int, rMax: Double, tolerance: Double = 1e-12, acceptable: Double = 1e-8,
         evaluate: (Double, inout [Double], inout [Double]) -> Void
     ) throws(DescriptorError) {
         precondition(count > 0 && rMax > 0)

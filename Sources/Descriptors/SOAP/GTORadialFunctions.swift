@@ -38,6 +38,15 @@ struct GTORadialFunctions: RadialFunctions {
                     name: "n_max", value: "\(nMax)",
                     hint: "the GTO overlap matrix for l = \(l) is singular (\(error)); use a smaller n_max")
             }
+            // How far from orthonormal the basis came out in double precision: max |β S β − I|.
+            let residual = Self.orthonormalityError(beta, overlap: s)
+            guard residual <= Self.orthonormalityTolerance else {
+                throw .invalidSetting(
+                    name: "n_max", value: "\(nMax)",
+                    hint: "the GTO basis for l = \(l) cannot be orthonormalised in double precision at r_cut \(cutoff) "
+                        + "(β S β deviates from the identity by \(residual), above \(Self.orthonormalityTolerance)); "
+                        + "use a smaller n_max or a larger r_cut")
+            }
             alphas.append(al)
             betas.append((0..<nMax).map { beta.row($0) })
         }
@@ -59,6 +68,17 @@ struct GTORadialFunctions: RadialFunctions {
         centerCoefficients = (0..<nMax).map { n in
             (0..<nMax).reduce(0.0) { $0 + betas[0][n][$1] * prefactor[$1] } / (4 * Double.pi).squareRoot()
         }
+    }
+
+    /// The largest |β S β − I| a basis may have: beyond it the overlap matrix is too ill-conditioned for double
+    /// precision (r_cut 5 Å allows n_max 12 at every l up to 20, r_cut 3 Å n_max 11, r_cut 2 Å n_max 9), and the
+    /// functions would differ from DScribe's definition by about as much.
+    static let orthonormalityTolerance = 1e-4
+
+    /// max |β S β − I|.
+    static func orthonormalityError(_ beta: Matrix, overlap s: Matrix) -> Double {
+        let product = Matrix.productWithTranspose(Matrix.productWithTranspose(beta, ofSameShape: s), ofSameShape: beta)
+        return (product - .identity(beta.rows)).maxAbs
     }
 
     func evaluate(_ r: Double, values: inout [Double], derivatives: inout [Double]) {
