@@ -38,13 +38,13 @@ struct GTORadialFunctions: RadialFunctions {
                     name: "n_max", value: "\(nMax)",
                     hint: "the GTO overlap matrix for l = \(l) is singular (\(error)); use a smaller n_max")
             }
-            // How far from orthonormal the basis came out in double precision: max |β S β − I|.
+            // How far from orthonormal the basis came out in double precision: max |β S βᵀ − I|.
             let residual = Self.orthonormalityError(beta, overlap: s)
             guard residual <= Self.orthonormalityTolerance else {
                 throw .invalidSetting(
                     name: "n_max", value: "\(nMax)",
                     hint: "the GTO basis for l = \(l) cannot be orthonormalised in double precision at r_cut \(cutoff) "
-                        + "(β S β deviates from the identity by \(residual), above \(Self.orthonormalityTolerance)); "
+                        + "(β S βᵀ deviates from the identity by \(residual), above \(Self.orthonormalityTolerance)); "
                         + "use a smaller n_max or a larger r_cut")
             }
             alphas.append(al)
@@ -70,12 +70,12 @@ struct GTORadialFunctions: RadialFunctions {
         }
     }
 
-    /// The largest |β S β − I| a basis may have: beyond it the overlap matrix is too ill-conditioned for double
-    /// precision (r_cut 5 Å allows n_max 12 at every l up to 20, r_cut 3 Å n_max 11, r_cut 2 Å n_max 9), and the
-    /// functions would differ from DScribe's definition by about as much.
-    static let orthonormalityTolerance = 1e-4
+    /// The largest |β S βᵀ − I| a basis may have: beyond it the overlap matrix is too ill-conditioned for double
+    /// precision, and the functions would differ from DScribe's definition by about as much (with l_max up to 12:
+    /// r_cut 8 Å allows n_max 12, 5 Å 11, 3 Å 9, 2 Å 7).
+    static let orthonormalityTolerance = 1e-6
 
-    /// max |β S β − I|.
+    /// max |β S βᵀ − I|.
     static func orthonormalityError(_ beta: Matrix, overlap s: Matrix) -> Double {
         let product = Matrix.productWithTranspose(Matrix.productWithTranspose(beta, ofSameShape: s), ofSameShape: beta)
         return (product - .identity(beta.rows)).maxAbs
