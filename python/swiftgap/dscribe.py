@@ -11,7 +11,9 @@ atoms also where DScribe's finite differences move the wrong centers (averaged o
 reach, and periodic cells: there DScribe's `derivatives` are not those of its own `create`);
 `centers` may be any iterable (a `range` too); `n_jobs` runs threads in one process; averaged SOAP's `derivatives`
 of several systems stack each system's one row, (systems, 1, n_atoms, 3, F), where DScribe's array has a row per atom
-and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"`.
+and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"`, and GTO bases that double
+precision cannot orthonormalise to 1e-6 (n_max above 11 at r_cut 5 Å, above 9 at 3 Å), which DScribe computes with
+errors of that size and larger.
 """
 from __future__ import annotations
 
