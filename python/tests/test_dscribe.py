@@ -288,6 +288,9 @@ def test_soap_location_and_errors():
         settings = dict(species=["H"], r_cut=3.0, n_max=2, l_max=2) | bad
         with pytest.raises(ValueError):
             ours.SOAP(**settings)
+    # A GTO basis that double precision cannot orthonormalise (DScribe computes one, off by more than 1e-6).
+    with pytest.raises(ValueError, match=r"GTO basis for l = \d+ cannot be orthonormalised.*smaller n_max"):
+        ours.SOAP(species=["H"], r_cut=5.0, n_max=12, l_max=9, sigma=0.5)
     # A cutoff inferred from the weighting (DScribe's rule) beyond the library's 50 Å: the message says where it came
     # from; DScribe itself accepts it.
     weighting = {"function": "pow", "r0": 4.45, "c": 0.8, "d": 1.3, "m": 2, "threshold": 1e-3}
