@@ -17,8 +17,10 @@ Refusals are reported both ways (DScribe accepts what we refuse, or the reverse)
 install ase==3.22.1 "numpy<2" dscribe==2.1.2 "scipy<1.14"): DScribe 2.1.2's MBTR, even of molecules, and its sine
 matrix fail with ASE >= 3.23 (a case DScribe fails is skipped, not compared). `--dump DIR` keeps each reported case's structures and settings (pickles).
 
-What it found at stop 46 (seeds 1-4): ours to fix, the inner average's derivatives over centers that stay put with
-w0 != w(0) (fixed: `SOAPEngine+CenterWeightJump`). DScribe's, each checked against central differences of its
+What it found at stop 46 (seeds 1-4, 11, 12): ours to fix, the inner average's derivatives over centers that stay put
+with w0 != w(0) (fixed: `SOAPEngine+CenterWeightJump`), and a GTO basis orthonormalised less accurately than DScribe's
+at large n_max (fixed: `Matrix.inverseSquareRoot`; checked against 50-digit values, `GTOBasisAccuracyTests`). With
+n_max 10-11, both tools' values still differ by up to 3e-7, both that far from the 50-digit definition. DScribe's, each checked against central differences of its
 own `create` or its own invariances, where ours agree with those:
   * its finite differences with attach=True move the wrong centers for averaged output and in periodic cells;
   * its periodic SOAP at a point center outside the cell is not periodic in the point (it misses images: up to 3e-3
