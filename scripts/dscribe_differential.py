@@ -232,7 +232,7 @@ def local_cases(c: Check, cases: int) -> None:
                 g5_params=[[float(rng.uniform(0.005, 0.5)), float(rng.uniform(1, 4)), float(rng.choice([-1, 1]))]]
                 if rng.random() < 0.5 else None)
             systems = [c.cell(species, 5) if periodic else c.molecule(species) for _ in range(int(rng.integers(1, 3)))]
-            c.compare(f"acsf {case} {settings}", lambda m: m.ACSF(**settings), systems)
+            c.compare(f"acsf {case} {settings}", lambda m: m.ACSF(**settings), systems, attach=True)
         elif kind == 1:
             settings = mbtr_settings(rng, species, periodic=False)
             systems = [c.molecule(species) for _ in range(int(rng.integers(1, 3)))]
