@@ -465,11 +465,14 @@ extension SOAP {
                     }
                 }
             }
-            for k in atoms.indices where jumps && shift[(k * K)..<((k + 1) * K)].contains(where: { $0 != 0 }) {
-                monopole.withUnsafeBufferPointer {
-                    engine.addReferenceShift(
-                        Array(shift[(k * K)..<((k + 1) * K)]), monopoleGradients: $0.baseAddress! + k * 3 * K,
-                        to: g + k * 3 * D)
+            if jumps {
+                shift.withUnsafeBufferPointer { s in
+                    monopole.withUnsafeBufferPointer { d in
+                        for k in atoms.indices where s[(k * K)..<((k + 1) * K)].contains(where: { $0 != 0 }) {
+                            engine.addReferenceShift(
+                                s.baseAddress! + k * K, monopoleGradients: d.baseAddress! + k * 3 * K, to: g + k * 3 * D)
+                        }
+                    }
                 }
             }
             // (Only DScribe's layout, never normalised, has fixed centers: QUIP's refuses them.)

@@ -61,7 +61,7 @@ extension SOAPEngine {
     /// reference moves by `shift` (K values, l = 0): scale · (shift[ia] d_α[jb] + d_α[ia] shift[jb]), `d` the block
     /// atom's ∂X[l = 0] (three rows of K).
     func addReferenceShift(
-        _ shift: [Double], monopoleGradients d: UnsafePointer<Double>, to block: UnsafeMutablePointer<Double>
+        _ shift: UnsafePointer<Double>, monopoleGradients d: UnsafePointer<Double>, to block: UnsafeMutablePointer<Double>
     ) {
         let K = channels, D = layout.length
         for (f, feature) in layout.features.enumerated() where feature.l == 0 {
