@@ -1,4 +1,6 @@
-"""Builds the Swift library the package loads (libSwiftGAPC) and puts it inside the package.
+"""Builds the Swift library the package loads (libSwiftGAPC) and puts it inside the package, and compiles the C helper
+`swiftgap._native` (packing of structures and the descriptor calls; it needs the Python headers and the C ABI's
+header `Sources/CAPI/swiftgap.h` of the clone, and links against nothing else).
 
 `pip install ./python` from a clone runs `swift build -c release --product SwiftGAPC` in the clone (its `.build`
 folder, shared with `make demo`). Set SWIFTGAP_LIBRARY=/path/to/libSwiftGAPC.so to ship a library built
@@ -10,9 +12,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
-from setuptools.dist import Distribution
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = "libSwiftGAPC.dylib" if platform.system() == "Darwin" else "libSwiftGAPC.so"
@@ -49,11 +50,8 @@ class BuildWithSwift(build_py):
         shutil.copy2(swift_library(), target)
 
 
-class BinaryDistribution(Distribution):
-    """The wheel holds a compiled library: tag it for this platform."""
+NATIVE = Extension(
+    "swiftgap._native", sources=["swiftgap/_native.c"], include_dirs=[str(ROOT / "Sources" / "CAPI")])
 
-    def has_ext_modules(self):
-        return True
-
-
-setup(cmdclass={"build_py": BuildWithSwift}, distclass=BinaryDistribution)
+# The extension also tags the wheel for this platform, as the Swift library inside it needs.
+setup(cmdclass={"build_py": BuildWithSwift}, ext_modules=[NATIVE])

@@ -7,8 +7,8 @@ import numpy as np
 from ase import Atoms
 
 from ._descriptor import (
-    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, is_atom_index, output,
-    rows_beside, species_numbers, split_rows, thread_count,
+    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, index_list, is_atom_index,
+    output, rows_beside, species_numbers, split_rows, thread_count,
 )
 from ._structures import cell_volume
 
@@ -132,19 +132,23 @@ class ACSF:
 
     # ---- centers
     @staticmethod
-    def _centers(system, centers):
-        """The atom indices of one system's centers (None: every atom); negative indices count from the end."""
+    def _centers(n, centers):
+        """The atom indices of the centers of a system of n atoms (None: every atom); negative indices count from
+        the end."""
         if centers is None:
             return None
+        indices = index_list(centers, n)
+        if indices is not None:
+            return indices
         if isinstance(centers, (str, bytes)) or not hasattr(centers, "__iter__"):
             raise ValueError("ACSF centers are a list of atom indices.")
         out = []
         for c in centers:
             if not is_atom_index(c):
                 raise ValueError(f"ACSF centers are atom indices, not {c!r}.")
-            if c < -len(system) or c >= len(system):
-                raise IndexError(f"index {c} is out of bounds for a system of {len(system)} atoms")
-            out.append(int(c) % len(system))
+            if c < -n or c >= n:
+                raise IndexError(f"index {c} is out of bounds for a system of {n} atoms")
+            out.append(int(c) % n)
         return out
 
     def _all_centers(self, systems, centers):

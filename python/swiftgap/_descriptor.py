@@ -14,6 +14,7 @@ import numpy as np
 from ase import Atoms
 from ase.data import atomic_numbers as _symbol_numbers
 
+from . import _native
 from ._library import Handle, address, call, function
 from ._structures import Packed
 
@@ -136,7 +137,7 @@ class SwiftDescriptor:
         # Every integer argument in the packed array after the atom counts: the center counts and atoms, then for a
         # global descriptor its row counts (ones); a local one's row counts are its center counts, or its atom counts.
         integers = [] if center_counts is None else center_counts + flat
-        packed = Packed(systems, integers + ([] if self.local else [1] * count), copy=False)
+        packed = Packed(systems, integers + ([] if self.local else [1] * count))
         counts = atoms = None
         if center_counts is not None:
             counts, atoms = packed.integer_address(0), packed.integer_address(count)
@@ -147,10 +148,11 @@ class SwiftDescriptor:
         else:
             counts_list, row_counts = center_counts, counts
         rows = np.empty((sum(counts_list), self.n_features))
-        structures = packed.arguments + (counts, atoms, address(points))
+        # Arrays go to the C helper as they are (it takes their data pointers), addresses as ints.
+        structures = packed.arguments + (counts, atoms, points)
         if not derivatives:
             # One call writes the rows into their array.
-            call("swiftgap_descriptor_rows", self._handle.raw, *structures, int(threads), row_counts, address(rows))
+            _native.descriptor_rows(self._handle.raw.value, *structures, int(threads), row_counts, rows)
             return rows, counts_list, []
         atom_counts = packed.counts
         chosen = [np.arange(n) if indices is None else np.asarray(indices[k], dtype=np.int64).reshape(-1)
@@ -192,8 +194,9 @@ class SwiftDescriptor:
             outputs = [buffer[end - size:end].reshape((r, len(u), 3, self.n_features))
                        for size, end, r, u in zip(sizes, ends, counts_list, uniques)]
         targets = np.array([address(o) if o.size else 0 for o in outputs], dtype=np.uint64)
-        call("swiftgap_descriptor_derivatives", self._handle.raw, *structures, int(attach), int(threads), int(fill),
-             row_counts, address(rows), address(slot_of_atom), address(slots), address(targets))
+        _native.descriptor_derivatives(
+            self._handle.raw.value, *structures, int(attach), int(threads), int(fill), row_counts, rows, slot_of_atom,
+            slots, targets)
         if stacked is not None:
             return rows, counts_list, stacked
         out = [o if order is None else o[:, order] for o, order in zip(outputs, orders)]
@@ -289,17 +292,30 @@ def every_atom(centers, n: int) -> bool:
             and all(type(c) is int for c in centers))
 
 
+def index_list(centers, n: int) -> Optional[list]:
+    """A list of Python ints (the usual centers) as atom indices of an n-atom system, negative ones counted from the
+    end, checked by its extremes rather than element by element; None for anything else (for the caller's general
+    path)."""
+    if type(centers) is not list or not centers or not all(type(c) is int for c in centers):
+        return None
+    low, high = min(centers), max(centers)
+    if low < -n or high >= n:
+        raise IndexError(f"index {low if low < -n else high} is out of bounds for a system of {n} atoms")
+    return list(centers) if low >= 0 else [c % n for c in centers]
+
+
 def center_lists(systems, centers, parse):
-    """Every system's centers for the library, `parse(system, centers)` giving one system's list (None for all
+    """Every system's centers for the library, `parse(n_atoms, centers)` giving one system's list (None for all
     its atoms); None when every system uses all its atoms."""
     if centers is None:
         return None
     if len(centers) != len(systems):
         raise ValueError("The given number of centers does not match the given number of systems.")
-    parsed = [None if every_atom(c, len(s)) else parse(s, c) for s, c in zip(systems, centers)]
+    counts = [len(s.arrays["positions"]) for s in systems]  # len(Atoms), without its method call
+    parsed = [None if every_atom(c, n) else parse(n, c) for n, c in zip(counts, centers)]
     if all(p is None for p in parsed):
         return None
-    return [list(range(len(s))) if p is None else p for s, p in zip(systems, parsed)]
+    return [list(range(n)) if p is None else p for n, p in zip(counts, parsed)]
 
 
 def global_derivatives(swift, system, include, exclude, return_descriptor, threads, dtype, sparse):

@@ -73,7 +73,7 @@ class Potential:
         Raises SwiftGAPError for elements the potential does not know, non-finite positions or cells, or
         variances from a potential saved without them."""
         n = len(atoms)
-        packed = Packed([atoms], copy=False)
+        packed = Packed([atoms])
         threads = _threads(threads)
         energy = c_double(0)
         forces = np.zeros((n, 3))
@@ -103,7 +103,7 @@ class Potential:
         if code is None:
             raise ValueError(f"model must be one of {', '.join(self.UNCERTAINTY_MODELS)} (got {model!r})")
         n = len(atoms)
-        packed = Packed([atoms], copy=False)
+        packed = Packed([atoms])
         threads = _threads(threads)
         energy_std = c_double(0)
         force_std = np.zeros((n, 3))

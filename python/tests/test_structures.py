@@ -1,6 +1,6 @@
-"""`Packed`: the C arguments of structures, read back from the addresses it passes: every system's atom counts,
-numbers, positions, cell and flags where the library's calls look for them, the caller's integers after the counts,
-and a snapshot only when asked for one."""
+"""`Packed` (`_native.pack`, in C): the C arguments of structures, read back from the addresses it passes: every
+system's atom counts, numbers, positions, cell and flags where the library's calls look for them, the caller's
+integers after the counts, a snapshot; arrays of other types or layouts converted; malformed ones refused."""
 import ctypes
 
 import numpy as np
@@ -25,10 +25,9 @@ def systems():
 
 
 @pytest.mark.parametrize("count", [1, 3])
-@pytest.mark.parametrize("copy", [True, False])
-def test_arguments_point_at_every_system(count, copy):
+def test_arguments_point_at_every_system(count):
     chosen = systems()[:count]
-    packed = Packed(chosen, [7, -1, 42], copy=copy)
+    packed = Packed(chosen, [7, -1, 42])
     n, counts, numbers, positions, cells, pbc = packed.arguments
     total = sum(len(s) for s in chosen)
     assert n == count and packed.counts == [len(s) for s in chosen]
@@ -48,13 +47,54 @@ def test_arguments_point_at_every_system(count, copy):
         assert packed.one is None
 
 
-def test_a_copy_is_a_snapshot_and_a_view_is_not():
+def test_the_arguments_are_a_snapshot():
     atoms = molecule("CO2")
-    snapshot, view = Packed([atoms], copy=True), Packed([atoms], copy=False)
+    snapshot = Packed([atoms])
     before = atoms.positions.copy()
     atoms.positions += 1.0
+    atoms.numbers[0] = 14
     np.testing.assert_array_equal(read(snapshot.arguments[3], 9, ctypes.c_double, float), before.ravel())
-    np.testing.assert_array_equal(read(view.arguments[3], 9, ctypes.c_double, float), atoms.positions.ravel())
+    assert read(snapshot.arguments[2], 3, ctypes.c_int32, np.int32).tolist() == [6, 8, 8]
+
+
+def test_arrays_of_other_types_and_layouts_are_converted():
+    """Positions in Fortran order or as a strided view, 32-bit numbers, a cell of ints, pbc as ints: the same
+    arguments as ASE's own arrays give."""
+    reference = systems()[2]
+    odd = reference.copy()
+    odd.arrays["positions"] = np.asfortranarray(reference.positions)
+    odd.arrays["numbers"] = reference.numbers.astype(np.int32)
+    strided = reference.copy()
+    strided.arrays["positions"] = np.repeat(reference.positions, 2, axis=0)[::2]
+    for changed in (odd, strided):
+        expected, got = Packed([reference]).arguments, Packed([changed]).arguments
+        for address, count, ctype, dtype in ((expected[2], 2, ctypes.c_int32, np.int32),
+                                             (expected[3], 6, ctypes.c_double, float)):
+            offset = address - expected[2]
+            np.testing.assert_array_equal(read(got[2] + offset, count, ctype, dtype),
+                                          read(address, count, ctype, dtype))
+    integral = Atoms("H", positions=[[0, 0, 0]], cell=np.diag([2, 3, 4]), pbc=True)
+    integral.cell.array = np.diag([2, 3, 4])  # ints, which ASE's own setters would have made floats
+    integral._pbc = np.array([1, 0, 2])  # ints, likewise (ASE keeps bools)
+    _, _, _, _, cells, pbc = Packed([integral]).arguments
+    assert read(cells, 9, ctypes.c_double, float).tolist() == np.diag([2.0, 3.0, 4.0]).ravel().tolist()
+    assert read(pbc, 3, ctypes.c_uint8, np.uint8).tolist() == [1, 0, 1]
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda a: a.arrays.__setitem__("positions", a.positions[:1]), "positions of shape"),
+    (lambda a: a.arrays.__setitem__("positions", a.positions[:, :2]), "positions of shape"),
+    (lambda a: a.arrays.__setitem__("numbers", np.array([1, 2**40, 1])), "atomic number"),
+    (lambda a: a.arrays.__setitem__("positions", np.array([["a", "b", "c"]] * 3)), "could not convert|positions"),
+    (lambda a: setattr(a.cell, "array", np.eye(2)), "cell of shape"),
+])
+def test_malformed_arrays_are_refused_naming_the_system(damage, message):
+    good, bad = molecule("H2O"), molecule("H2O")
+    damage(bad)
+    with pytest.raises(ValueError, match=message) as raised:
+        Packed([good, bad])
+    if "convert" not in message:
+        assert "system 1" in str(raised.value)
 
 
 def test_no_systems():

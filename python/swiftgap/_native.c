@@ -1,0 +1,361 @@
+/* swiftgap._native: the parts of a Python call that cost most per call when done with numpy and ctypes — packing
+ * ASE structures into the flat arrays of the C ABI (swiftgap.h), and the descriptor calls themselves — done in C.
+ * The library is the one the package loaded with ctypes: `bind` receives its function addresses, so this module
+ * links against nothing but Python. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+#include "swiftgap.h"
+
+#define ERROR_CAPACITY 16384
+
+static PyObject *error_class;                                   /* swiftgap.errors.SwiftGAPError */
+static PyObject *as_contiguous;                                 /* numpy.ascontiguousarray */
+static __typeof__(swiftgap_descriptor_rows) *descriptor_rows_function;
+static __typeof__(swiftgap_descriptor_derivatives) *descriptor_derivatives_function;
+
+/* Element kinds of the packed arrays, with the buffer formats read without a conversion. */
+enum kind { FLOAT64, INT64, FLAG };
+
+static const char *kind_dtype(enum kind kind) {
+    return kind == FLOAT64 ? "float64" : kind == INT64 ? "int64" : "bool";
+}
+
+static int format_matches(const char *format, Py_ssize_t itemsize, enum kind kind) {
+    if (format == NULL) return 0;
+    if (format[0] == '<' || format[0] == '=' || format[0] == '@') format++;
+    if (format[0] == '\0' || format[1] != '\0') return 0;
+    switch (kind) {
+    case FLOAT64: return format[0] == 'd' && itemsize == 8;
+    case INT64: return (format[0] == 'l' || format[0] == 'q') && itemsize == 8;
+    case FLAG: return (format[0] == '?' || format[0] == 'B' || format[0] == 'b') && itemsize == 1;
+    }
+    return 0;
+}
+
+/* A view of `object` as a C-contiguous array of `kind` with `ndim` dimensions (converted by numpy when its buffer is
+ * of another type or layout; `*converted` then owns the copy). 0 on success; -1 with a ValueError naming `what`. */
+static int read_array(PyObject *object, enum kind kind, int ndim, const char *what, Py_ssize_t system, Py_buffer *view,
+                      PyObject **converted) {
+    *converted = NULL;
+    const int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT;
+    if (PyObject_GetBuffer(object, view, flags) == 0) {
+        if (view->ndim == ndim && format_matches(view->format, view->itemsize, kind)) return 0;
+        PyBuffer_Release(view);
+    } else {
+        PyErr_Clear();
+    }
+    *converted = PyObject_CallFunction(as_contiguous, "Os", object, kind_dtype(kind));
+    if (*converted == NULL) return -1;
+    if (PyObject_GetBuffer(*converted, view, flags) != 0) {
+        Py_CLEAR(*converted);
+        return -1;
+    }
+    if (view->ndim != ndim || !format_matches(view->format, view->itemsize, kind)) {
+        PyBuffer_Release(view);
+        Py_CLEAR(*converted);
+        PyErr_Format(PyExc_ValueError, "system %zd: its %s is not a %d-dimensional array of numbers", system, what,
+                     ndim);
+        return -1;
+    }
+    return 0;
+}
+
+/* One system's arrays, as ASE keeps them: arrays["numbers"], arrays["positions"], cell.array, pbc. */
+struct system_arrays {
+    Py_buffer numbers, positions, cell, pbc;
+    PyObject *owners[4];  /* numpy conversions, when a buffer needed one */
+    int held;             /* how many of the views are held */
+};
+
+static void release_system(struct system_arrays *s) {
+    Py_buffer *views[4] = {&s->numbers, &s->positions, &s->cell, &s->pbc};
+    for (int k = 0; k < s->held; k++) {
+        PyBuffer_Release(views[k]);
+        Py_XDECREF(s->owners[k]);
+    }
+    s->held = 0;
+}
+
+static int read_system(PyObject *system, Py_ssize_t index, struct system_arrays *s) {
+    s->held = 0;
+    PyObject *arrays = PyObject_GetAttrString(system, "arrays");
+    if (arrays == NULL) return -1;
+    PyObject *numbers = PyMapping_GetItemString(arrays, "numbers");
+    PyObject *positions = numbers ? PyMapping_GetItemString(arrays, "positions") : NULL;
+    Py_DECREF(arrays);
+    PyObject *cell_object = positions ? PyObject_GetAttrString(system, "cell") : NULL;
+    PyObject *cell = cell_object ? PyObject_GetAttrString(cell_object, "array") : NULL;
+    Py_XDECREF(cell_object);
+    PyObject *pbc = cell ? PyObject_GetAttrString(system, "pbc") : NULL;
+    int status = -1;
+    if (pbc != NULL && read_array(numbers, INT64, 1, "atomic numbers", index, &s->numbers, &s->owners[0]) == 0) {
+        s->held = 1;
+        if (read_array(positions, FLOAT64, 2, "positions", index, &s->positions, &s->owners[1]) == 0) {
+            s->held = 2;
+            if (read_array(cell, FLOAT64, 2, "cell", index, &s->cell, &s->owners[2]) == 0) {
+                s->held = 3;
+                if (read_array(pbc, FLAG, 1, "pbc", index, &s->pbc, &s->owners[3]) == 0) {
+                    s->held = 4;
+                    status = 0;
+                }
+            }
+        }
+    }
+    Py_XDECREF(numbers);
+    Py_XDECREF(positions);
+    Py_XDECREF(cell);
+    Py_XDECREF(pbc);
+    if (status != 0) {
+        release_system(s);
+        return -1;
+    }
+    const Py_ssize_t atoms = s->numbers.shape[0];
+    if (s->positions.shape[0] != atoms || s->positions.shape[1] != 3) {
+        PyErr_Format(PyExc_ValueError, "system %zd: positions of shape (%zd, %zd) for %zd atoms; expected (%zd, 3)",
+                     index, s->positions.shape[0], s->positions.shape[1], atoms, atoms);
+    } else if (s->cell.shape[0] != 3 || s->cell.shape[1] != 3) {
+        PyErr_Format(PyExc_ValueError, "system %zd: a cell of shape (%zd, %zd); expected (3, 3)", index,
+                     s->cell.shape[0], s->cell.shape[1]);
+    } else if (s->pbc.shape[0] != 3) {
+        PyErr_Format(PyExc_ValueError, "system %zd: %zd periodicity flags; expected 3", index, s->pbc.shape[0]);
+    } else {
+        return 0;
+    }
+    release_system(s);
+    return -1;
+}
+
+/* pack(systems, integers) -> (buffer, counts, arguments).
+ * One bytearray holds, in this order: int64 atom counts then the caller's `integers`; float64 positions
+ * (atoms × 3, every system's one after another) then cells (3 × 3 each); int32 atomic numbers; uint8 periodicity
+ * flags. `counts`: atoms per system (a list of ints); `arguments`: (count, the addresses of the atom counts, numbers,
+ * positions, cells and flags), the leading arguments of the C ABI's calls on many structures. */
+static PyObject *pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "pack(systems, integers)");
+        return NULL;
+    }
+    PyObject *systems = PySequence_Fast(args[0], "systems must be a sequence of ase.Atoms");
+    if (systems == NULL) return NULL;
+    PyObject *integers = PySequence_Fast(args[1], "integers must be a sequence of ints");
+    if (integers == NULL) {
+        Py_DECREF(systems);
+        return NULL;
+    }
+    const Py_ssize_t count = PySequence_Fast_GET_SIZE(systems);
+    const Py_ssize_t extra = PySequence_Fast_GET_SIZE(integers);
+    PyObject *result = NULL, *buffer = NULL, *counts = NULL;
+    struct system_arrays local[4];
+    struct system_arrays *read = count <= 4 ? local : PyMem_Calloc((size_t)count, sizeof(struct system_arrays));
+    Py_ssize_t ready = 0, atoms = 0;
+    if (read == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; ready < count; ready++) {
+        if (read_system(PySequence_Fast_GET_ITEM(systems, ready), ready, &read[ready]) != 0) goto done;
+        atoms += read[ready].numbers.shape[0];
+    }
+    const size_t integer_bytes = 8 * (size_t)(count + extra);
+    const size_t float_bytes = 8 * (size_t)(3 * atoms + 9 * count);
+    const size_t number_bytes = 4 * (size_t)atoms;
+    buffer = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(integer_bytes + float_bytes + number_bytes + 3 * count));
+    counts = PyList_New(count);
+    if (buffer == NULL || counts == NULL) goto done;
+    char *base = PyByteArray_AS_STRING(buffer);
+    int64_t *packed_integers = (int64_t *)base;
+    double *positions = (double *)(base + integer_bytes);
+    double *cells = positions + 3 * atoms;
+    int32_t *numbers = (int32_t *)(base + integer_bytes + float_bytes);
+    uint8_t *pbc = (uint8_t *)(base + integer_bytes + float_bytes + number_bytes);
+    double *position = positions;
+    int32_t *number = numbers;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        const struct system_arrays *s = &read[k];
+        const Py_ssize_t n = s->numbers.shape[0];
+        packed_integers[k] = n;
+        PyObject *n_object = PyLong_FromSsize_t(n);
+        if (n_object == NULL) goto done;
+        PyList_SET_ITEM(counts, k, n_object);
+        const int64_t *z = s->numbers.buf;
+        for (Py_ssize_t a = 0; a < n; a++) {
+            if (z[a] < INT32_MIN || z[a] > INT32_MAX) {
+                PyErr_Format(PyExc_ValueError, "system %zd: atom %zd has atomic number %lld", k, a, (long long)z[a]);
+                goto done;
+            }
+            number[a] = (int32_t)z[a];
+        }
+        number += n;
+        memcpy(position, s->positions.buf, 24 * (size_t)n);
+        position += 3 * n;
+        memcpy(cells + 9 * k, s->cell.buf, 72);
+        const uint8_t *flags = s->pbc.buf;
+        for (int axis = 0; axis < 3; axis++) pbc[3 * k + axis] = flags[axis] != 0;
+    }
+    for (Py_ssize_t k = 0; k < extra; k++) {
+        packed_integers[count + k] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(integers, k));
+        if (packed_integers[count + k] == -1 && PyErr_Occurred()) goto done;
+    }
+    result = Py_BuildValue("(OO(nKKKKK))", buffer, counts, count, (unsigned long long)(uintptr_t)packed_integers,
+                           (unsigned long long)(uintptr_t)numbers, (unsigned long long)(uintptr_t)positions,
+                           (unsigned long long)(uintptr_t)cells, (unsigned long long)(uintptr_t)pbc);
+done:
+    for (Py_ssize_t k = 0; k < ready; k++) release_system(&read[k]);
+    if (read != local) PyMem_Free(read);
+    Py_XDECREF(buffer);
+    Py_XDECREF(counts);
+    Py_DECREF(systems);
+    Py_DECREF(integers);
+    return result;
+}
+
+/* An address argument: an int, or None for NULL. */
+static int address_argument(PyObject *object, void **out) {
+    if (object == Py_None) {
+        *out = NULL;
+        return 0;
+    }
+    *out = PyLong_AsVoidPtr(object);
+    return (*out == NULL && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* Array arguments args[first ..< first + count]: an address as an int, None for NULL, or an object with a
+ * C-contiguous buffer (a numpy array: its data, without the cost of taking its address in Python), held in
+ * `views[k]` until `release_arrays`. */
+static int array_arguments(PyObject *const *args, Py_ssize_t first, Py_ssize_t count, void **out, Py_buffer *views) {
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *object = args[first + k];
+        views[k].obj = NULL;
+        if (object == Py_None || PyLong_Check(object)) {
+            if (address_argument(object, &out[k]) == 0) continue;
+        } else if (PyObject_GetBuffer(object, &views[k], PyBUF_C_CONTIGUOUS) == 0) {
+            out[k] = views[k].buf;
+            continue;
+        }
+        for (Py_ssize_t held = 0; held < k; held++) PyBuffer_Release(&views[held]);
+        return -1;
+    }
+    return 0;
+}
+
+static void release_arrays(Py_buffer *views, Py_ssize_t count) {
+    for (Py_ssize_t k = 0; k < count; k++) PyBuffer_Release(&views[k]);
+}
+
+static int int_argument(PyObject *object, int64_t *out) {
+    *out = PyLong_AsLongLong(object);
+    return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+static PyObject *finish(int32_t status, const char *error) {
+    if (status != 0) {
+        PyErr_SetString(error_class, error);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static int check_bound(void *function, Py_ssize_t nargs, Py_ssize_t expected, const char *name) {
+    if (function == NULL) {
+        PyErr_Format(error_class ? error_class : PyExc_RuntimeError,
+                     "the loaded libSwiftGAPC has no %s: reinstall the package with `pip install ./python`", name);
+        return -1;
+    }
+    if (nargs != expected) {
+        PyErr_Format(PyExc_TypeError, "%s takes %zd arguments (%zd given)", name, expected, nargs);
+        return -1;
+    }
+    return 0;
+}
+
+/* descriptor_rows(descriptor, count, atoms, numbers, positions, cells, pbc, center_counts, center_atoms,
+ * center_points, threads, row_counts, out): swiftgap_descriptor_rows with arrays as addresses (ints, None for NULL)
+ * or numpy arrays, the GIL released during the call; a failure raises SwiftGAPError with the library's message. */
+static PyObject *descriptor_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_bound(descriptor_rows_function, nargs, 13, "swiftgap_descriptor_rows") != 0) return NULL;
+    void *descriptor, *arrays[8], *out_arrays[2];
+    Py_buffer views[10];
+    int64_t count, threads;
+    if (address_argument(args[0], &descriptor) != 0 || int_argument(args[1], &count) != 0 ||
+        int_argument(args[10], &threads) != 0 || array_arguments(args, 2, 8, arrays, views) != 0)
+        return NULL;
+    if (array_arguments(args, 11, 2, out_arrays, views + 8) != 0) {
+        release_arrays(views, 8);
+        return NULL;
+    }
+    char error[ERROR_CAPACITY];
+    int32_t status;
+    Py_BEGIN_ALLOW_THREADS
+    status = descriptor_rows_function(descriptor, count, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4],
+                                      arrays[5], arrays[6], arrays[7], (int32_t)threads, out_arrays[0], out_arrays[1],
+                                      error, ERROR_CAPACITY);
+    Py_END_ALLOW_THREADS
+    release_arrays(views, 10);
+    return finish(status, error);
+}
+
+/* descriptor_derivatives(descriptor, count, atoms, numbers, positions, cells, pbc, center_counts, center_atoms,
+ * center_points, attach, threads, fill, row_counts, rows, slot_of_atom, slots, derivatives): as descriptor_rows, for
+ * swiftgap_descriptor_derivatives. */
+static PyObject *descriptor_derivatives(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_bound(descriptor_derivatives_function, nargs, 18, "swiftgap_descriptor_derivatives") != 0) return NULL;
+    void *descriptor, *arrays[8], *out_arrays[5];
+    Py_buffer views[13];
+    int64_t count, attach, threads, fill;
+    if (address_argument(args[0], &descriptor) != 0 || int_argument(args[1], &count) != 0 ||
+        int_argument(args[10], &attach) != 0 || int_argument(args[11], &threads) != 0 ||
+        int_argument(args[12], &fill) != 0 || array_arguments(args, 2, 8, arrays, views) != 0)
+        return NULL;
+    if (array_arguments(args, 13, 5, out_arrays, views + 8) != 0) {
+        release_arrays(views, 8);
+        return NULL;
+    }
+    char error[ERROR_CAPACITY];
+    int32_t status;
+    Py_BEGIN_ALLOW_THREADS
+    status = descriptor_derivatives_function(descriptor, count, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4],
+                                             arrays[5], arrays[6], arrays[7], (int32_t)attach, (int32_t)threads,
+                                             (int32_t)fill, out_arrays[0], out_arrays[1], out_arrays[2], out_arrays[3],
+                                             out_arrays[4], error, ERROR_CAPACITY);
+    Py_END_ALLOW_THREADS
+    release_arrays(views, 13);
+    return finish(status, error);
+}
+
+/* bind(error_class, ascontiguousarray, rows_address, derivatives_address): the exception type, numpy's conversion,
+ * and the loaded library's two descriptor functions. */
+static PyObject *bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "bind(error_class, ascontiguousarray, rows_address, derivatives_address)");
+        return NULL;
+    }
+    void *rows, *derivatives;
+    if (address_argument(args[2], &rows) != 0 || address_argument(args[3], &derivatives) != 0) return NULL;
+    Py_INCREF(args[0]);
+    Py_XSETREF(error_class, args[0]);
+    Py_INCREF(args[1]);
+    Py_XSETREF(as_contiguous, args[1]);
+    descriptor_rows_function = (__typeof__(swiftgap_descriptor_rows) *)rows;
+    descriptor_derivatives_function = (__typeof__(swiftgap_descriptor_derivatives) *)derivatives;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, "Binds the loaded library's functions."},
+    {"pack", (PyCFunction)(void (*)(void))pack, METH_FASTCALL,
+     "pack(systems, integers) -> (buffer, counts, arguments): ASE structures as the C ABI takes them."},
+    {"descriptor_rows", (PyCFunction)(void (*)(void))descriptor_rows, METH_FASTCALL,
+     "swiftgap_descriptor_rows with int addresses."},
+    {"descriptor_derivatives", (PyCFunction)(void (*)(void))descriptor_derivatives, METH_FASTCALL,
+     "swiftgap_descriptor_derivatives with int addresses."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_definition = {
+    PyModuleDef_HEAD_INIT, "swiftgap._native",
+    "Packing of ASE structures and the descriptor calls of libSwiftGAPC, in C.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module_definition); }
