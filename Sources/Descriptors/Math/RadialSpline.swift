@@ -77,7 +77,7 @@ public struct RadialSpline: Sendable {
                         spline.withUnsafeMutableBufferPointer {
                             Self.values(
                                 coefficients.baseAddress! + Self.powers * k * stride, stride: stride, count: count, t,
-                                into: $0.baseAddress!)
+                                scale: 1, into: $0.baseAddress!)
                         }
                         for f in 0..<count where scale[f] > 0 { worst = max(worst, abs(spline[f] - v[f]) / scale[f]) }
                     }
@@ -145,27 +145,37 @@ public struct RadialSpline: Sendable {
         }
     }
 
-    /// Values of all functions at `r` (as `evaluate(_:values:derivatives:)`, without the derivatives).
+    /// Values of all functions at `r` times `scale` (as `evaluate(_:values:derivatives:)`, without the
+    /// derivatives). The scale is applied in registers: a pass over the stored values after them waited on the
+    /// lanes of a last, partial vector, which are stored one at a time. `padded`: `values` has room for
+    /// `Lanes.padded(count)` entries, and the last vector is stored whole (zeros past `count`: the table's padding
+    /// functions are zero).
     @inline(__always)
-    public func evaluate(_ r: Double, values: UnsafeMutablePointer<Double>) {
+    public func evaluate(
+        _ r: Double, scaledBy scale: Double = 1, values: UnsafeMutablePointer<Double>, padded: Bool = false
+    ) {
         let (t, c) = interval(of: r)
         coefficients.withUnsafeBufferPointer { coefficients in
-            Self.values(coefficients.baseAddress! + c, stride: stride, count: count, t, into: values)
+            Self.values(
+                coefficients.baseAddress! + c, stride: stride, count: padded ? stride : count, t, scale: scale,
+                into: values)
         }
     }
 
-    /// The `count` polynomials at t, from their interval's coefficients `c0` (power a of function f at
+    /// The `count` polynomials at t times `scale`, from their interval's coefficients `c0` (power a of function f at
     /// a·`stride` + f), a vector of functions at a time.
     @inline(__always)
     private static func values(
-        _ c0: UnsafePointer<Double>, stride: Int, count: Int, _ t: Double, into values: UnsafeMutablePointer<Double>
+        _ c0: UnsafePointer<Double>, stride: Int, count: Int, _ t: Double, scale: Double,
+        into values: UnsafeMutablePointer<Double>
     ) {
         let n = stride, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n, tv = Lanes(repeating: t)
+        let factor = Lanes(repeating: scale)
         for f in Swift.stride(from: 0, to: count, by: Lanes.scalarCount) {
             let value = horner(
                 tv, Lanes(loading: c0 + f), Lanes(loading: c1 + f), Lanes(loading: c2 + f), Lanes(loading: c3 + f),
                 Lanes(loading: c4 + f), Lanes(loading: c5 + f))
-            store(value, to: values + f, count: count - f)
+            store(value * factor, to: values + f, count: count - f)
         }
     }
 

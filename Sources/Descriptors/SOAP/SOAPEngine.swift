@@ -247,10 +247,9 @@ struct SOAPEngine: Sendable {
             (ux[row], uy[row], uz[row], inverseR[row]) = (u.x, u.y, u.z, 1 / r)
             // The radial factors a row per pair (the spline writes a pair's functions together), what the coefficients
             // are accumulated from in every mode.
-            let rowA = ws.pairRadial + row * lnCount
+            let rowA = ws.pairRadial + row * ws.pairRadialStride
             guard cache else {
-                basis.spline.evaluate(r, values: rowA)
-                for k in 0..<lnCount { rowA[k] *= w }
+                basis.spline.evaluate(r, scaledBy: w, values: rowA, padded: true)
                 continue
             }
             // Cached: also ln-major like the harmonics (A_ln of row p at ln · capacity + p), with B, for the gradient
@@ -302,10 +301,10 @@ struct SOAPEngine: Sendable {
     /// lm-major) and `ws.pairRadial` (A = w f_nl, a row per pair): for each l, four m at a time, the pairs' A_l rows
     /// a vector of n at a time times each Y_lm (BLAS's packing did not pay for products this small: it was a third
     /// of a values-only expansion). A vector reaching past a row's last n reads the next l's entries, or the
-    /// buffer's slack, and those lanes are never stored. The same sums in the same order in every mode.
+    /// row's padding or the buffer's slack, and those lanes are never stored. The same sums in the same order in every mode.
     private func accumulate(_ ws: Workspace, rows: Range<Int>, column: Int, into X: UnsafeMutablePointer<Double>) {
         guard !rows.isEmpty else { return }
-        let capacity = ws.capacityPairs, lnCount = (lMax + 1) * nMax, K = channels
+        let capacity = ws.capacityPairs, stride = ws.pairRadialStride, K = channels
         let Y = UnsafePointer(ws.pairHarmonics), A = UnsafePointer(ws.pairRadial)
         for l in 0...lMax {
             for m in Swift.stride(from: 0, to: 2 * l + 1, by: 4) {
@@ -314,14 +313,14 @@ struct SOAPEngine: Sendable {
                 let y2 = Y + (l * l + min(m + 2, 2 * l)) * capacity, y3 = Y + (l * l + min(m + 3, 2 * l)) * capacity
                 for n in Swift.stride(from: 0, to: nMax, by: Lanes.scalarCount) {
                     var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
-                    var a = A + rows.lowerBound * lnCount + l * nMax + n
+                    var a = A + rows.lowerBound * stride + l * nMax + n
                     for p in rows {
                         let v = Lanes(loading: a)
                         s0 = multiplyAdd(s0, Lanes(repeating: y0[p]), v)
                         s1 = multiplyAdd(s1, Lanes(repeating: y1[p]), v)
                         s2 = multiplyAdd(s2, Lanes(repeating: y2[p]), v)
                         s3 = multiplyAdd(s3, Lanes(repeating: y3[p]), v)
-                        a += lnCount
+                        a += stride
                     }
                     let lanes = min(Lanes.scalarCount, nMax - n)
                     func add(_ sum: Lanes, row i: Int) {
@@ -368,14 +367,23 @@ struct SOAPEngine: Sendable {
 
     /// Marks in `ws.speciesPresent` the species with density at the center of `ws.coefficients`: any coefficient
     /// non-zero (the bits of every channel, sign dropped so that −0 counts as zero, or-ed over all lm: a loop without
-    /// branches). The power spectrum skips the others' products, and the gradients their features.
+    /// branches). The power spectrum skips the others' products, and the gradients their features. Eight channels at
+    /// a time, or-ed in a register down the lm rows: or-ing into memory row by row waited on each store.
     func markSpeciesPresent(_ ws: Workspace) {
         let K = channels, nMax = self.nMax, lmCount = (lMax + 1) * (lMax + 1)
-        let X = UnsafePointer(ws.coefficients), seen = ws.channelBits
-        seen.update(repeating: 0, count: K)
-        for lm in 0..<lmCount {
-            let row = X + lm * K
-            for c in 0..<K { seen[c] |= row[c].bitPattern << 1 }
+        let X = UnsafeRawPointer(ws.coefficients), seen = ws.channelBits
+        let stride = K * MemoryLayout<Double>.stride
+        var c = 0
+        while c + 8 <= K {
+            var bits = SIMD8<UInt64>(repeating: 0)
+            for lm in 0..<lmCount { bits |= X.loadUnaligned(fromByteOffset: lm * stride + 8 * c, as: SIMD8<UInt64>.self) }
+            UnsafeMutableRawPointer(seen + c).storeBytes(of: bits &<< 1, as: SIMD8<UInt64>.self)
+            c += 8
+        }
+        for tail in c..<K {
+            var bits: UInt64 = 0
+            for lm in 0..<lmCount { bits |= ws.coefficients[lm * K + tail].bitPattern }
+            seen[tail] = bits << 1
         }
         for s in species.indices {
             ws.speciesPresent[s] = (s * nMax..<(s + 1) * nMax).contains { seen[$0] != 0 }

@@ -57,9 +57,12 @@ final class Workspace {
     private(set) var pairHarmonics: UnsafeMutablePointer<Double>
     /// ∂Y_lm/∂r_α of each cached pair, lm-major: (3 lm + α) · `capacityPairs` + p.
     private(set) var pairHarmonicGradients: UnsafeMutablePointer<Double>
-    /// The radial factors A = w f_nl of each pair, a row of (l_max+1)·n_max per pair (what the coefficients are
+    /// The radial factors A = w f_nl of each pair, a row of `pairRadialStride` per pair (what the coefficients are
     /// accumulated from).
     private(set) var pairRadial: UnsafeMutablePointer<Double>
+    /// (l_max+1)·n_max rounded up to whole `Lanes`: a pair's row of `pairRadial`, which the spline stores whole
+    /// vectors into.
+    let pairRadialStride: Int
     /// The radial factors A = w f_nl and B = (w f_nl)′ of each cached pair, ln-major: (l · n_max + n) ·
     /// `capacityPairs` + p.
     private(set) var pairA: UnsafeMutablePointer<Double>
@@ -119,6 +122,7 @@ final class Workspace {
         projection = .allocate(capacity: 4 * rowStride)
         backProjection = .allocate(capacity: lm * channels)
         radialStride = Lanes.padded(nMax)
+        pairRadialStride = Lanes.padded((lMax + 1) * nMax)
         slotDerivative = .allocate(capacity: (3 * lm + 2 * (lMax + 1)) * radialStride)
         slotDerivative.initialize(repeating: 0, count: (3 * lm + 2 * (lMax + 1)) * radialStride)
         let factors = (4 * channels + 2 * (nMax + 1)) * Lanes.scalarCount
@@ -274,7 +278,7 @@ final class Workspace {
         // A batch more than the rows: a batch of pairs starting anywhere can be loaded whole.
         pairHarmonics = .allocate(capacity: capacityPairs * lm + batch)
         pairHarmonicGradients = .allocate(capacity: 3 * capacityPairs * lm + batch)
-        pairRadial = .allocate(capacity: capacityPairs * ln + batch)
+        pairRadial = .allocate(capacity: capacityPairs * pairRadialStride + batch)
         pairA = .allocate(capacity: capacityPairs * ln + batch)
         pairB = .allocate(capacity: capacityPairs * ln + batch)
         pairUnits = .allocate(capacity: 4 * capacityPairs)
