@@ -67,10 +67,10 @@ class _MatrixDescriptor:
 
     def _check(self, systems) -> None:
         for s in systems:
-            if len(s) > self.n_atoms_max:
+            n = len(s.arrays["positions"])  # len(s), without its method call
+            if n > self.n_atoms_max:
                 raise ValueError(
-                    f"One of the given systems has more atoms ({len(s)}) than allowed by n_atoms_max "
-                    f"({self.n_atoms_max}).")
+                    f"One of the given systems has more atoms ({n}) than allowed by n_atoms_max ({self.n_atoms_max}).")
 
     def _rows(self, systems: list, swift: SwiftDescriptor, n_jobs, only_physical_cores) -> np.ndarray:
         """The flattened matrices of `systems`, (n_systems, F)."""

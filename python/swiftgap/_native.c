@@ -10,6 +10,9 @@
 
 #define ERROR_CAPACITY 16384
 
+/* Attribute and key names, made once (the *String calls make a new string each time). */
+static PyObject *name_arrays, *name_numbers, *name_positions, *name_cell, *name_array, *name_pbc;
+
 static PyObject *error_class;                                   /* swiftgap.errors.SwiftGAPError */
 static PyObject *as_contiguous;                                 /* numpy.ascontiguousarray */
 static __typeof__(swiftgap_descriptor_rows) *descriptor_rows_function;
@@ -80,15 +83,15 @@ static void release_system(struct system_arrays *s) {
 
 static int read_system(PyObject *system, Py_ssize_t index, struct system_arrays *s) {
     s->held = 0;
-    PyObject *arrays = PyObject_GetAttrString(system, "arrays");
+    PyObject *arrays = PyObject_GetAttr(system, name_arrays);
     if (arrays == NULL) return -1;
-    PyObject *numbers = PyMapping_GetItemString(arrays, "numbers");
-    PyObject *positions = numbers ? PyMapping_GetItemString(arrays, "positions") : NULL;
+    PyObject *numbers = PyObject_GetItem(arrays, name_numbers);
+    PyObject *positions = numbers ? PyObject_GetItem(arrays, name_positions) : NULL;
     Py_DECREF(arrays);
-    PyObject *cell_object = positions ? PyObject_GetAttrString(system, "cell") : NULL;
-    PyObject *cell = cell_object ? PyObject_GetAttrString(cell_object, "array") : NULL;
+    PyObject *cell_object = positions ? PyObject_GetAttr(system, name_cell) : NULL;
+    PyObject *cell = cell_object ? PyObject_GetAttr(cell_object, name_array) : NULL;
     Py_XDECREF(cell_object);
-    PyObject *pbc = cell ? PyObject_GetAttrString(system, "pbc") : NULL;
+    PyObject *pbc = cell ? PyObject_GetAttr(system, name_pbc) : NULL;
     int status = -1;
     if (pbc != NULL && read_array(numbers, INT64, 1, "atomic numbers", index, &s->numbers, &s->owners[0]) == 0) {
         s->held = 1;
@@ -358,4 +361,10 @@ static struct PyModuleDef module_definition = {
     "Packing of ASE structures and the descriptor calls of libSwiftGAPC, in C.", -1, methods,
 };
 
-PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module_definition); }
+PyMODINIT_FUNC PyInit__native(void) {
+    PyObject **names[] = {&name_arrays, &name_numbers, &name_positions, &name_cell, &name_array, &name_pbc};
+    const char *texts[] = {"arrays", "numbers", "positions", "cell", "array", "pbc"};
+    for (int k = 0; k < 6; k++)
+        if ((*names[k] = PyUnicode_InternFromString(texts[k])) == NULL) return NULL;
+    return PyModule_Create(&module_definition);
+}
