@@ -64,6 +64,30 @@ struct SOAPInvarianceTests {
         }
     }
 
+    /// In a cell far smaller than the range, a center's own periodic images come in mirror pairs (d, −d), which
+    /// `create` takes once each (even l twice, odd l not at all). Against the rows of `derivatives` (every pair
+    /// expanded) and of a supercell where no atom meets its own image: a one-atom fcc cell (every neighbor an
+    /// image of the center), and a strained two-atom one (images of both atoms, from lattice vectors of no
+    /// symmetry).
+    @Test(arguments: layouts)
+    func mirrorImagesOfTheCenterAreTakenOnce(soap: SOAP) throws {
+        let strain = Matrix3(SIMD3(1.02, 0.03, -0.01), SIMD3(0.01, 0.97, 0.04), SIMD3(-0.02, 0.05, 1.01))
+        let cells = [
+            Crystal.fcc.structure([14], a: 3.6),
+            Crystal.rocksalt.structure([14, 6], a: 4.4).strained(strain).rattled(stdev: 0.05, seed: 5)
+        ]
+        for cell in cells {
+            let rows = try soap.create([cell])
+            let (expanded, _) = try soap.derivatives([cell], centers: [Array(0..<cell.count)])
+            let big = try soap.create([cell.repeated(SIMD3(4, 4, 4))])
+            let scale = rows.values.map(abs).max()!
+            for atom in 0..<cell.count {
+                #expect(maxDifference(rows.row(atom), expanded.row(atom)) < 1e-13 * scale)
+                #expect(maxDifference(rows.row(atom), big.row(atom)) < 1e-12 * scale)
+            }
+        }
+    }
+
     @Test func quipDescriptorIsSmoothAcrossTheCutoff() throws {
         let soap = try SOAP.quip(cutoff: 4, cutoffTransitionWidth: 0.5, nMax: 4, lMax: 4, atomSigma: 0.5, speciesZ: [14])
         let cluster = Structure(

@@ -51,17 +51,7 @@ _SIGNATURES = {
     "swiftgap_descriptor_new": (c_int32, [c_char_p, _handle_p] + _error),
     "swiftgap_descriptor_features": (c_int64, [c_void_p]),
     "swiftgap_descriptor_location": (c_int32, [c_void_p, c_int32, c_int32, _int64_p, _int64_p] + _error),
-    "swiftgap_descriptor_derivatives": (
-        c_int32,
-        [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, c_int32, c_int32,
-         _array, _array, _array, _array, _array] + _error,
-    ),
     "swiftgap_descriptor_is_local": (c_int32, [c_void_p]),
-    "swiftgap_descriptor_rows": (
-        c_int32,
-        [c_void_p, c_int64, _array, _array, _array, _array, _array, _array, _array, _array, c_int32, _array, _array]
-        + _error,
-    ),
     "swiftgap_ipi_serve": (
         c_int32,
         [c_void_p, c_char_p, c_char_p, c_int32, c_int64, _array, _array, _array, _array, c_int32, c_int32, c_double,
@@ -92,10 +82,11 @@ def _load() -> ctypes.CDLL:
 
 
 LIBRARY = _load()
-# The C helper calls the descriptor functions of this library, not a second copy of it.
+# The C helper calls the descriptor functions of this library, not a second copy of it (their signatures are in
+# swiftgap.h, which the helper is compiled with; ctypes only gives their addresses).
 _native.bind(
     SwiftGAPError, np.ascontiguousarray,
-    *(ctypes.cast(getattr(LIBRARY, name, None), c_void_p).value if hasattr(LIBRARY, name) else None
+    *(ctypes.cast(getattr(LIBRARY, name), c_void_p).value if hasattr(LIBRARY, name) else None
       for name in ("swiftgap_descriptor_rows", "swiftgap_descriptor_derivatives")))
 
 _functions: dict = {}

@@ -197,11 +197,30 @@ struct SOAPEngine: Sendable {
             ws.beginPairs(range.count + 1)
         }
         let radial = ws.radial, dRadial = ws.dRadial
+        // Values of a center on an atom in a cell smaller than the range: the atom's periodic images come in mirror
+        // pairs, d and −d (exactly: d is a lattice translation), with the same r and Y_lm(−d̂) = (−1)^l Y_lm(d̂).
+        // The image with d lexicographically positive counts for both (even l twice, odd l not at all) and its
+        // mirror is skipped: half the spline, harmonics and sums for those pairs. Only when the list has as many
+        // images on each side (always, for a list of every pair within a cutoff).
+        var mirrored = cache ? nil : center.atom
+        func lexicographicallyNegative(_ d: SIMD3<Double>) -> Bool {
+            d.x < 0 || (d.x == 0 && (d.y < 0 || (d.y == 0 && d.z < 0)))
+        }
+        if let i = mirrored {
+            var balance = 0
+            for p in range where Int(list.neighbors[p]) == i && list.distances[p] > 0 {
+                balance += lexicographicallyNegative(list.vectors[p]) ? -1 : 1
+            }
+            if balance != 0 { mirrored = nil }
+        }
+        func skipped(_ p: Int) -> Bool {
+            mirrored == Int(list.neighbors[p]) && lexicographicallyNegative(list.vectors[p])
+        }
         // Pair rows: the neighbors of each channel in a block of their own, in list order (a block's rows give
         // X's columns of that channel by one matrix product per l), then the displacements of a fixed center.
         let S = species.count
         var blockStart = [Int](repeating: 0, count: S + 1)
-        for p in range where list.distances[p] > 0 {
+        for p in range where list.distances[p] > 0 && !skipped(p) {
             let channel = Int(speciesOf[Int(list.neighbors[p])])
             if channel >= 0 { blockStart[channel + 1] += 1 }
         }
@@ -236,7 +255,7 @@ struct SOAPEngine: Sendable {
                 }
                 continue
             }
-            guard contributes(r) else { continue }
+            guard contributes(r), !skipped(p) else { continue }
             var (w, dw) = weight(r)
             if !densityScales.isEmpty { (w, dw) = (w * scale(j), dw * scale(j)) }
             let d = list.vectors[p]
@@ -249,7 +268,14 @@ struct SOAPEngine: Sendable {
             // are accumulated from in every mode.
             let rowA = ws.pairRadial + row * ws.pairRadialStride
             guard cache else {
-                basis.spline.evaluate(r, scaledBy: w, values: rowA, padded: true)
+                guard mirrored == j else {
+                    basis.spline.evaluate(r, scaledBy: w, values: rowA, padded: true)
+                    continue
+                }
+                basis.spline.evaluate(r, scaledBy: 2 * w, values: rowA, padded: true)
+                for l in Swift.stride(from: 1, through: lMax, by: 2) {
+                    (rowA + l * nMax).update(repeating: 0, count: nMax)
+                }
                 continue
             }
             // Cached: also ln-major like the harmonics (A_ln of row p at ln · capacity + p), with B, for the gradient
