@@ -33,6 +33,7 @@ struct DirectPairSearch: Sendable {
         }
         let reach = cutoff + norm(high - low)
         var translations = [(shift: SIMD3<Int32>, vector: SIMD3<Double>)]()
+        translations.reserveCapacity(count)
         for a in ranges[0] {
             for b in ranges[1] {
                 for c in ranges[2] {
