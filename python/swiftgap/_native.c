@@ -214,6 +214,12 @@ done:
     return result;
 }
 
+/* An argument of a library call: an address, or an integer. */
+typedef union {
+    void *address;
+    int64_t integer;
+} argument;
+
 /* An address argument: an int, or None for NULL. */
 static int address_argument(PyObject *object, void **out) {
     if (object == Py_None) {
@@ -224,32 +230,40 @@ static int address_argument(PyObject *object, void **out) {
     return (*out == NULL && PyErr_Occurred()) ? -1 : 0;
 }
 
-/* Array arguments args[first ..< first + count]: an address as an int, None for NULL, or an object with a
- * C-contiguous buffer (a numpy array: its data, without the cost of taking its address in Python), held in
- * `views[k]` until `release_arrays`. */
-static int array_arguments(PyObject *const *args, Py_ssize_t first, Py_ssize_t count, void **out, Py_buffer *views) {
-    for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *object = args[first + k];
-        views[k].obj = NULL;
-        if (object == Py_None || PyLong_Check(object)) {
-            if (address_argument(object, &out[k]) == 0) continue;
-        } else if (PyObject_GetBuffer(object, &views[k], PyBUF_C_CONTIGUOUS) == 0) {
-            out[k] = views[k].buf;
-            continue;
-        }
-        for (Py_ssize_t held = 0; held < k; held++) PyBuffer_Release(&views[held]);
-        return -1;
-    }
-    return 0;
-}
-
 static void release_arrays(Py_buffer *views, Py_ssize_t count) {
     for (Py_ssize_t k = 0; k < count; k++) PyBuffer_Release(&views[k]);
 }
 
-static int int_argument(PyObject *object, int64_t *out) {
-    *out = PyLong_AsLongLong(object);
-    return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+/* The arguments of the library call `name`, converted as `format` says, a letter each: 'i' an integer; 'a' an
+ * address — an int, None for NULL, or an object with a C-contiguous buffer (a numpy array: its data, without the
+ * cost of taking its address in Python), held in `views` until `release_arrays(views, strlen(format))`. 0, or -1 with
+ * the exception set and nothing held. */
+static int read_arguments(PyObject *const *args, Py_ssize_t nargs, const char *format, const char *name,
+                          argument *out, Py_buffer *views) {
+    const Py_ssize_t expected = (Py_ssize_t)strlen(format);
+    if (nargs != expected) {
+        PyErr_Format(PyExc_TypeError, "%s takes %zd arguments (%zd given)", name, expected, nargs);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < expected; k++) views[k].obj = NULL;
+    for (Py_ssize_t k = 0; k < expected; k++) {
+        PyObject *object = args[k];
+        int status;
+        if (format[k] == 'i') {
+            out[k].integer = PyLong_AsLongLong(object);
+            status = (out[k].integer == -1 && PyErr_Occurred()) ? -1 : 0;
+        } else if (object == Py_None || PyLong_Check(object)) {
+            status = address_argument(object, &out[k].address);
+        } else {
+            status = PyObject_GetBuffer(object, &views[k], PyBUF_C_CONTIGUOUS);
+            out[k].address = status == 0 ? views[k].buf : NULL;
+        }
+        if (status != 0) {
+            release_arrays(views, k);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static PyObject *finish(int32_t status, const char *error) {
@@ -260,42 +274,30 @@ static PyObject *finish(int32_t status, const char *error) {
     Py_RETURN_NONE;
 }
 
-static int check_bound(void *function, Py_ssize_t nargs, Py_ssize_t expected, const char *name) {
-    if (function == NULL) {
-        PyErr_Format(error_class ? error_class : PyExc_RuntimeError,
-                     "the loaded libSwiftGAPC has no %s: reinstall the package with `pip install ./python`", name);
-        return -1;
-    }
-    if (nargs != expected) {
-        PyErr_Format(PyExc_TypeError, "%s takes %zd arguments (%zd given)", name, expected, nargs);
-        return -1;
-    }
-    return 0;
+static int check_bound(void *function, const char *name) {
+    if (function != NULL) return 0;
+    PyErr_Format(error_class ? error_class : PyExc_RuntimeError,
+                 "the loaded libSwiftGAPC has no %s: reinstall the package with `pip install ./python`", name);
+    return -1;
 }
 
 /* descriptor_rows(descriptor, count, atoms, numbers, positions, cells, pbc, center_counts, center_atoms,
  * center_points, threads, row_counts, out): swiftgap_descriptor_rows with arrays as addresses (ints, None for NULL)
  * or numpy arrays, the GIL released during the call; a failure raises SwiftGAPError with the library's message. */
 static PyObject *descriptor_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_bound(descriptor_rows_function, nargs, 13, "swiftgap_descriptor_rows") != 0) return NULL;
-    void *descriptor, *arrays[8], *out_arrays[2];
-    Py_buffer views[10];
-    int64_t count, threads;
-    if (address_argument(args[0], &descriptor) != 0 || int_argument(args[1], &count) != 0 ||
-        int_argument(args[10], &threads) != 0 || array_arguments(args, 2, 8, arrays, views) != 0)
+    static const char *name = "swiftgap_descriptor_rows", *format = "aiaaaaaaaaiaa";
+    argument a[13];
+    Py_buffer views[13];
+    if (check_bound(descriptor_rows_function, name) != 0 || read_arguments(args, nargs, format, name, a, views) != 0)
         return NULL;
-    if (array_arguments(args, 11, 2, out_arrays, views + 8) != 0) {
-        release_arrays(views, 8);
-        return NULL;
-    }
     char error[ERROR_CAPACITY];
     int32_t status;
     Py_BEGIN_ALLOW_THREADS
-    status = descriptor_rows_function(descriptor, count, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4],
-                                      arrays[5], arrays[6], arrays[7], (int32_t)threads, out_arrays[0], out_arrays[1],
-                                      error, ERROR_CAPACITY);
+    status = descriptor_rows_function(a[0].address, a[1].integer, a[2].address, a[3].address, a[4].address,
+                                      a[5].address, a[6].address, a[7].address, a[8].address, a[9].address,
+                                      (int32_t)a[10].integer, a[11].address, a[12].address, error, ERROR_CAPACITY);
     Py_END_ALLOW_THREADS
-    release_arrays(views, 10);
+    release_arrays(views, 13);
     return finish(status, error);
 }
 
@@ -303,27 +305,22 @@ static PyObject *descriptor_rows(PyObject *module, PyObject *const *args, Py_ssi
  * center_points, attach, threads, fill, row_counts, rows, slot_of_atom, slots, derivatives): as descriptor_rows, for
  * swiftgap_descriptor_derivatives. */
 static PyObject *descriptor_derivatives(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_bound(descriptor_derivatives_function, nargs, 18, "swiftgap_descriptor_derivatives") != 0) return NULL;
-    void *descriptor, *arrays[8], *out_arrays[5];
-    Py_buffer views[13];
-    int64_t count, attach, threads, fill;
-    if (address_argument(args[0], &descriptor) != 0 || int_argument(args[1], &count) != 0 ||
-        int_argument(args[10], &attach) != 0 || int_argument(args[11], &threads) != 0 ||
-        int_argument(args[12], &fill) != 0 || array_arguments(args, 2, 8, arrays, views) != 0)
+    static const char *name = "swiftgap_descriptor_derivatives", *format = "aiaaaaaaaaiiiaaaaa";
+    argument a[18];
+    Py_buffer views[18];
+    if (check_bound(descriptor_derivatives_function, name) != 0 ||
+        read_arguments(args, nargs, format, name, a, views) != 0)
         return NULL;
-    if (array_arguments(args, 13, 5, out_arrays, views + 8) != 0) {
-        release_arrays(views, 8);
-        return NULL;
-    }
     char error[ERROR_CAPACITY];
     int32_t status;
     Py_BEGIN_ALLOW_THREADS
-    status = descriptor_derivatives_function(descriptor, count, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4],
-                                             arrays[5], arrays[6], arrays[7], (int32_t)attach, (int32_t)threads,
-                                             (int32_t)fill, out_arrays[0], out_arrays[1], out_arrays[2], out_arrays[3],
-                                             out_arrays[4], error, ERROR_CAPACITY);
+    status = descriptor_derivatives_function(
+        a[0].address, a[1].integer, a[2].address, a[3].address, a[4].address, a[5].address, a[6].address,
+        a[7].address, a[8].address, a[9].address, (int32_t)a[10].integer, (int32_t)a[11].integer,
+        (int32_t)a[12].integer, a[13].address, a[14].address, a[15].address, a[16].address, a[17].address, error,
+        ERROR_CAPACITY);
     Py_END_ALLOW_THREADS
-    release_arrays(views, 13);
+    release_arrays(views, 18);
     return finish(status, error);
 }
 
