@@ -267,6 +267,7 @@ struct SOAPEngine: Sendable {
             // The radial factors a row per pair (the spline writes a pair's functions together), what the coefficients
             // are accumulated from in every mode.
             let rowA = ws.pairRadial + row * ws.pairRadialStride
+            assert(Lanes.padded(basis.spline.count) == ws.pairRadialStride, "a padded spline row fills a pair's row")
             guard cache else {
                 guard mirrored == j else {
                     basis.spline.evaluate(r, scaledBy: w, values: rowA, padded: true)
@@ -327,7 +328,8 @@ struct SOAPEngine: Sendable {
     /// lm-major) and `ws.pairRadial` (A = w f_nl, a row per pair): for each l, four m at a time, the pairs' A_l rows
     /// a vector of n at a time times each Y_lm (BLAS's packing did not pay for products this small: it was a third
     /// of a values-only expansion). A vector reaching past a row's last n reads the next l's entries, or the
-    /// row's padding or the buffer's slack, and those lanes are never stored. The same sums in the same order in every mode.
+    /// row's padding or the buffer's slack, and those lanes are never stored. The same sums in the same order in
+    /// every mode, but for the mirror images that values take once (see `expand`).
     private func accumulate(_ ws: Workspace, rows: Range<Int>, column: Int, into X: UnsafeMutablePointer<Double>) {
         guard !rows.isEmpty else { return }
         let capacity = ws.capacityPairs, stride = ws.pairRadialStride, K = channels
