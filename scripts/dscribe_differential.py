@@ -297,6 +297,10 @@ def main() -> int:
     args = parser.parse_args()
     check = Check(args.seed)
     check.dump = args.dump
+    if args.dump:
+        import os
+
+        os.makedirs(args.dump, exist_ok=True)
     {"soap": soap_cases, "local": local_cases, "periodic": periodic_cases}[args.family](check, args.cases)
     print(f"{args.family}: {args.cases} cases, compared {check.compared}, {check.failures} reported")
     return 0
