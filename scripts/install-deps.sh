@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the system libraries SwiftGAP links against are present: OpenBLAS (CBLAS), LAPACKE and OpenMPI
-# (its library, headers and mpirun: `swiftgap fit`/`predict` share their work among the ranks of `mpirun -np K`).
+# (its library, headers and mpirun: `swiftgap fit`/`predict` share their work among the ranks of `mpirun -np K`),
+# and what the Python package's C helper compiles with: the C compiler and the headers of the python3 on PATH.
 # On Debian/Ubuntu it installs the missing -dev packages with apt-get (through sudo when not root);
 # elsewhere it says exactly what to install. It also checks for a Swift 6 toolchain.
 set -euo pipefail
@@ -24,6 +25,17 @@ else
   pkg-config --exists ompi-c 2>/dev/null || missing+=(openmpi)
 fi
 
+# The Python package (`pip install ./python`, and `make test`'s venv) compiles a small C extension.
+if command -v python3 >/dev/null 2>&1; then
+  headers=$(python3 -c 'import os, sysconfig; print(os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))')
+  if [ "$headers" != "True" ]; then
+    command -v dpkg-query >/dev/null 2>&1 && missing+=(python3-dev) || missing+=("the Python headers (Python.h)")
+  fi
+  if ! command -v cc >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+    command -v dpkg-query >/dev/null 2>&1 && missing+=(gcc) || missing+=("a C compiler")
+  fi
+fi
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
@@ -39,7 +51,8 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; 
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   cat >&2 <<MSG
-error: SwiftGAP needs OpenBLAS (with CBLAS headers), LAPACKE and OpenMPI development files; missing: ${missing[*]}.
+error: SwiftGAP needs OpenBLAS (with CBLAS headers), LAPACKE and OpenMPI development files (and, for its Python
+  package, a C compiler and the Python headers); missing: ${missing[*]}.
   Debian/Ubuntu: apt-get install libopenblas-dev liblapacke-dev libopenmpi-dev openmpi-bin pkgconf
   Fedora/RHEL:   dnf install openblas-devel lapack-devel openmpi-devel pkgconf (and load the mpi module)
   Arch:          pacman -S openblas lapacke openmpi pkgconf
