@@ -84,8 +84,16 @@ def _load() -> ctypes.CDLL:
 LIBRARY = _load()
 # The C helper calls the descriptor functions of this library, not a second copy of it (their signatures are in
 # swiftgap.h, which the helper is compiled with; ctypes only gives their addresses).
+def _contiguous(array, dtype: str) -> np.ndarray:
+    """A C-contiguous copy of `array` as `dtype`, of the same dimensions (np.ascontiguousarray would make a scalar
+    one-dimensional): what the C helper converts an ASE array of another type or layout with. Only a cast within a
+    kind or to a wider one (a TypeError for floats as atomic numbers, or strings as positions), except that any
+    numbers are periodicity flags."""
+    return np.asarray(array).astype(dtype, order="C", casting="unsafe" if dtype == "bool" else "same_kind")
+
+
 _native.bind(
-    SwiftGAPError, np.ascontiguousarray,
+    SwiftGAPError, _contiguous,
     *(ctypes.cast(getattr(LIBRARY, name), c_void_p).value if hasattr(LIBRARY, name) else None
       for name in ("swiftgap_descriptor_rows", "swiftgap_descriptor_derivatives")))
 

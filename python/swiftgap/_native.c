@@ -14,7 +14,7 @@
 static PyObject *name_arrays, *name_numbers, *name_positions, *name_cell, *name_array, *name_pbc;
 
 static PyObject *error_class;                                   /* swiftgap.errors.SwiftGAPError */
-static PyObject *as_contiguous;                                 /* numpy.ascontiguousarray */
+static PyObject *as_contiguous;                                 /* swiftgap._library._contiguous */
 static __typeof__(swiftgap_descriptor_rows) *descriptor_rows_function;
 static __typeof__(swiftgap_descriptor_derivatives) *descriptor_derivatives_function;
 
@@ -50,7 +50,20 @@ static int read_array(PyObject *object, enum kind kind, int ndim, const char *wh
         PyErr_Clear();
     }
     *converted = PyObject_CallFunction(as_contiguous, "Os", object, kind_dtype(kind));
-    if (*converted == NULL) return -1;
+    if (*converted == NULL) {
+        /* numpy's reason, as a ValueError naming the system and the array. */
+        PyObject *type, *value, *traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        PyErr_NormalizeException(&type, &value, &traceback);
+        PyObject *reason = value ? PyObject_Str(value) : NULL;
+        PyErr_Format(PyExc_ValueError, "system %zd: its %s cannot be read as %s (%S)", system, what, kind_dtype(kind),
+                     reason ? reason : Py_None);
+        Py_XDECREF(reason);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(traceback);
+        return -1;
+    }
     if (PyObject_GetBuffer(*converted, view, flags) != 0) {
         Py_CLEAR(*converted);
         return -1;
@@ -324,11 +337,12 @@ static PyObject *descriptor_derivatives(PyObject *module, PyObject *const *args,
     return finish(status, error);
 }
 
-/* bind(error_class, ascontiguousarray, rows_address, derivatives_address): the exception type, numpy's conversion,
- * and the loaded library's two descriptor functions. */
+/* bind(error_class, contiguous, rows_address, derivatives_address): the exception type, the conversion
+ * contiguous(array, dtype) -> a C-contiguous numpy array of the same dimensions, and the loaded library's two
+ * descriptor functions. */
 static PyObject *bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "bind(error_class, ascontiguousarray, rows_address, derivatives_address)");
+        PyErr_SetString(PyExc_TypeError, "bind(error_class, contiguous, rows_address, derivatives_address)");
         return NULL;
     }
     void *rows, *derivatives;

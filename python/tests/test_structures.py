@@ -85,7 +85,8 @@ def test_arrays_of_other_types_and_layouts_are_converted():
     (lambda a: a.arrays.__setitem__("positions", a.positions[:1]), "positions of shape"),
     (lambda a: a.arrays.__setitem__("positions", a.positions[:, :2]), "positions of shape"),
     (lambda a: a.arrays.__setitem__("numbers", np.array([1, 2**40, 1])), "atomic number"),
-    (lambda a: a.arrays.__setitem__("positions", np.array([["a", "b", "c"]] * 3)), "could not convert|positions"),
+    (lambda a: a.arrays.__setitem__("positions", np.array([["a", "b", "c"]] * 3)), "positions cannot be read"),
+    (lambda a: a.arrays.__setitem__("numbers", np.array([8.0, 1.5, 1.0])), "atomic numbers cannot be read"),
     (lambda a: setattr(a.cell, "array", np.eye(2)), "cell of shape"),
 ])
 def test_malformed_arrays_are_refused_naming_the_system(damage, message):
@@ -93,11 +94,56 @@ def test_malformed_arrays_are_refused_naming_the_system(damage, message):
     damage(bad)
     with pytest.raises(ValueError, match=message) as raised:
         Packed([good, bad])
-    if "convert" not in message:
-        assert "system 1" in str(raised.value)
+    assert "system 1" in str(raised.value)
 
 
 def test_no_systems():
     packed = Packed([], [5])
     assert packed.arguments[0] == 0 and packed.counts == [] and packed.one is None
     assert read(packed.integer_address(0), 1, ctypes.c_int64, np.int64)[0] == 5
+
+
+class _Loose:
+    """An object with ASE's attribute names holding whatever a test puts there (no ASE checks in between)."""
+
+    class _Cell:
+        def __init__(self, array):
+            self.array = array
+
+    def __init__(self, numbers, positions, cell, pbc):
+        self.arrays = {"numbers": numbers, "positions": positions}
+        self.cell = self._Cell(cell)
+        self.pbc = pbc
+
+
+def test_random_malformed_structures_raise_and_never_crash():
+    """Seeded random structures with arrays of the wrong shape, type or content (strings, objects, None, 0-d and 3-d
+    arrays, huge integers, NaN, ragged lists), or with an attribute missing: the packing either succeeds on
+    numerically valid arrays or raises a Python exception — never crashes (the C side reads only checked buffers)."""
+    rng = np.random.default_rng(2026)
+    candidates = {
+        "numbers": [np.array([1, 8]), np.array([1, 8], dtype=np.int32), np.array([1.5, 2.0]), np.array([2**40, 1]),
+                    np.array(["H", "O"]), None, np.array(3), np.array([[1, 8]]), [1, 8], np.array([], dtype=int),
+                    np.array([1, 8], dtype=object)],
+        "positions": [np.zeros((2, 3)), np.zeros((2, 3), dtype=np.float32), np.zeros((2, 2)), np.zeros((3, 3)),
+                      np.zeros((2, 3, 1)), np.full((2, 3), np.nan), None, "xyz", [[0, 0, 0], [1, 1]],
+                      np.zeros((6,))[::2].reshape(1, 3), np.asfortranarray(np.ones((2, 3))), np.zeros((0, 3))],
+        "cell": [np.eye(3), np.eye(3, dtype=int), np.eye(2), np.zeros((3, 3, 1)), None, [[1, 0, 0]] * 3, "cell",
+                 np.eye(3)[:, ::-1]],
+        "pbc": [np.array([True, False, True]), np.array([1, 0, 2]), np.array([True, False]), None, [True] * 3,
+                np.array([[True] * 3]), "TTT"],
+    }
+    outcomes = {"packed": 0, "refused": 0}
+    for _ in range(400):
+        parts = {k: v[rng.integers(len(v))] for k, v in candidates.items()}
+        system = _Loose(**parts)
+        if rng.random() < 0.05:
+            del system.arrays["positions" if rng.random() < 0.5 else "numbers"]
+        try:
+            packed = Packed([molecule("H2O"), system], [1])
+        except (ValueError, KeyError, AttributeError):
+            outcomes["refused"] += 1
+        else:
+            outcomes["packed"] += 1
+            assert packed.counts[1] == len(np.asarray(parts["numbers"]))
+    assert outcomes["packed"] > 0 and outcomes["refused"] > 0
