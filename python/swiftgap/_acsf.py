@@ -7,8 +7,8 @@ import numpy as np
 from ase import Atoms
 
 from ._descriptor import (
-    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, index_list, is_atom_index,
-    output, rows_beside, species_numbers, split_rows, thread_count,
+    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, is_atom_index, output,
+    rows_beside, species_numbers, split_rows, thread_count,
 )
 from ._structures import cell_volume
 
@@ -134,12 +134,9 @@ class ACSF:
     @staticmethod
     def _centers(n, centers):
         """The atom indices of the centers of a system of n atoms (None: every atom); negative indices count from
-        the end."""
+        the end (a list of ints is checked by `center_lists` before)."""
         if centers is None:
             return None
-        indices = index_list(centers, n)
-        if indices is not None:
-            return indices
         if isinstance(centers, (str, bytes)) or not hasattr(centers, "__iter__"):
             raise ValueError("ACSF centers are a list of atom indices.")
         out = []

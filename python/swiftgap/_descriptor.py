@@ -282,16 +282,6 @@ def as_list(system):
     return [system] if isinstance(system, Atoms) else list(system)
 
 
-def every_atom(centers, n: int) -> bool:
-    """Whether `centers` are every atom of an n-atom system in order, as `range(n)` or a list of Python ints: the rows
-    of no centers, with no indices to check and pack (the lesson's crystal script passes the range, DScribe's users
-    the list)."""
-    if type(centers) is range:
-        return centers == range(n)
-    return (type(centers) is list and len(centers) == n and centers == list(range(n))
-            and all(type(c) is int for c in centers))
-
-
 def index_list(centers, n: int) -> Optional[list]:
     """A list of Python ints (the usual centers) as atom indices of an n-atom system, negative ones counted from the
     end, checked by its extremes rather than element by element; None for anything else (for the caller's general
@@ -305,17 +295,29 @@ def index_list(centers, n: int) -> Optional[list]:
 
 
 def center_lists(systems, centers, parse):
-    """Every system's centers for the library, `parse(n_atoms, centers)` giving one system's list (None for all
-    its atoms); None when every system uses all its atoms."""
+    """Every system's centers for the library: a list of Python ints (the usual centers) checked here
+    (`index_list`), any other centers by `parse(n_atoms, centers)`; None for a system whose centers are every atom in
+    order — `range(n)` or such a list: the rows of no centers, with no indices to pack (the lesson's crystal script
+    passes the range, DScribe's users the list) —, and None when every system's are."""
     if centers is None:
         return None
     if len(centers) != len(systems):
         raise ValueError("The given number of centers does not match the given number of systems.")
     counts = [len(s.arrays["positions"]) for s in systems]  # len(Atoms), without its method call
-    parsed = [None if every_atom(c, n) else parse(n, c) for n, c in zip(counts, centers)]
+    parsed = [_system_centers(c, n, parse) for n, c in zip(counts, centers)]
     if all(p is None for p in parsed):
         return None
     return [list(range(n)) if p is None else p for n, p in zip(counts, parsed)]
+
+
+def _system_centers(centers, n: int, parse) -> Optional[list]:
+    """One system's centers for `center_lists`: None for every atom in order."""
+    if type(centers) is range:
+        return None if centers == range(n) else parse(n, centers)
+    indices = index_list(centers, n)
+    if indices is None:
+        return parse(n, centers)
+    return None if len(indices) == n and indices == list(range(n)) else indices
 
 
 def global_derivatives(swift, system, include, exclude, return_descriptor, threads, dtype, sparse):

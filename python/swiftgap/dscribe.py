@@ -26,8 +26,8 @@ from ase.data import atomic_numbers as _symbol_numbers
 
 from ._acsf import ACSF
 from ._descriptor import (
-    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, index_list, is_atom_index,
-    output, rows_beside, species_numbers, split_rows, thread_count,
+    SwiftDescriptor, as_list, center_lists, check_output_options, displaced_per_system, is_atom_index, output,
+    rows_beside, species_numbers, split_rows, thread_count,
 )
 from ._matrices import CoulombMatrix, EwaldSumMatrix, SineMatrix
 from ._structures import cell_volume
@@ -212,12 +212,9 @@ class SOAP:
     # ---- centers
     def _centers(self, n, centers):
         """DScribe's centers of a system of n atoms: None for every atom, else atom indices and Cartesian points (any
-        iterable, a `range` included)."""
+        iterable, a `range` included; a list of ints is checked by `center_lists` before)."""
         if centers is None:
             return None
-        indices = index_list(centers, n)
-        if indices is not None:
-            return indices
         if isinstance(centers, np.ndarray) and centers.ndim == 1 and centers.size and centers.dtype.kind in "iu":
             # Atom indices as numpy gives them (np.where): checked at once, not element by element.
             bad = centers[(centers < -n) | (centers >= n)]

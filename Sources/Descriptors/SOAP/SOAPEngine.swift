@@ -197,32 +197,36 @@ struct SOAPEngine: Sendable {
             ws.beginPairs(range.count + 1)
         }
         let radial = ws.radial, dRadial = ws.dRadial
+        // Pair rows: the neighbors of each channel in a block of their own, in list order (a block's rows give
+        // X's columns of that channel by one matrix product per l), then the displacements of a fixed center.
         // Values of a center on an atom in a cell smaller than the range: the atom's periodic images come in mirror
         // pairs, d and −d (exactly: d is a lattice translation), with the same r and Y_lm(−d̂) = (−1)^l Y_lm(d̂).
         // The image with d lexicographically positive counts for both (even l twice, odd l not at all) and its
         // mirror is skipped: half the spline, harmonics and sums for those pairs. Only when the list has as many
-        // images on each side (always, for a list of every pair within a cutoff).
-        var mirrored = cache ? nil : center.atom
+        // images on each side (always, for a list of every pair within a cutoff), counted in the same pass.
         func lexicographicallyNegative(_ d: SIMD3<Double>) -> Bool {
             d.x < 0 || (d.x == 0 && (d.y < 0 || (d.y == 0 && d.z < 0)))
         }
-        if let i = mirrored {
-            var balance = 0
-            for p in range where Int(list.neighbors[p]) == i && list.distances[p] > 0 {
-                balance += lexicographicallyNegative(list.vectors[p]) ? -1 : 1
-            }
-            if balance != 0 { mirrored = nil }
-        }
-        func skipped(_ p: Int) -> Bool {
-            mirrored == Int(list.neighbors[p]) && lexicographicallyNegative(list.vectors[p])
-        }
-        // Pair rows: the neighbors of each channel in a block of their own, in list order (a block's rows give
-        // X's columns of that channel by one matrix product per l), then the displacements of a fixed center.
         let S = species.count
         var blockStart = [Int](repeating: 0, count: S + 1)
-        for p in range where list.distances[p] > 0 && !skipped(p) {
-            let channel = Int(speciesOf[Int(list.neighbors[p])])
-            if channel >= 0 { blockStart[channel + 1] += 1 }
+        var mirrorCandidate = cache ? nil : center.atom
+        var (positiveImages, negativeImages) = (0, 0)
+        for p in range where list.distances[p] > 0 {
+            let j = Int(list.neighbors[p]), channel = Int(speciesOf[j])
+            guard channel >= 0 else { continue }
+            blockStart[channel + 1] += 1
+            if j == mirrorCandidate {
+                if lexicographicallyNegative(list.vectors[p]) { negativeImages += 1 } else { positiveImages += 1 }
+            }
+        }
+        if let i = mirrorCandidate, negativeImages > 0, negativeImages == positiveImages {
+            blockStart[Int(speciesOf[i]) + 1] -= negativeImages
+        } else {
+            mirrorCandidate = nil
+        }
+        let mirrored = mirrorCandidate
+        func skipped(_ p: Int) -> Bool {
+            mirrored == Int(list.neighbors[p]) && lexicographicallyNegative(list.vectors[p])
         }
         for c in 0..<S { blockStart[c + 1] += blockStart[c] }
         var blockEnd = Array(blockStart.prefix(S))
