@@ -134,7 +134,7 @@ class ACSF:
     @staticmethod
     def _centers(n, centers):
         """The atom indices of the centers of a system of n atoms (None: every atom); negative indices count from
-        the end (a list of ints is checked by `center_lists` before)."""
+        the end (atom indices alone are checked by `center_lists` before)."""
         if centers is None:
             return None
         if isinstance(centers, (str, bytes)) or not hasattr(centers, "__iter__"):

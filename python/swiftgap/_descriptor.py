@@ -282,21 +282,9 @@ def as_list(system):
     return [system] if isinstance(system, Atoms) else list(system)
 
 
-def index_list(centers, n: int) -> Optional[list]:
-    """A list of Python ints (the usual centers) as atom indices of an n-atom system, negative ones counted from the
-    end, checked by its extremes rather than element by element; None for anything else (for the caller's general
-    path)."""
-    if type(centers) is not list or not centers or not all(type(c) is int for c in centers):
-        return None
-    low, high = min(centers), max(centers)
-    if low < -n or high >= n:
-        raise IndexError(f"index {low if low < -n else high} is out of bounds for a system of {n} atoms")
-    return list(centers) if low >= 0 else [c % n for c in centers]
-
-
 def center_lists(systems, centers, parse):
-    """Every system's centers for the library: a list of Python ints (the usual centers) checked here
-    (`index_list`), any other centers by `parse(n_atoms, centers)`; None for a system whose centers are every atom in
+    """Every system's centers for the library: atom indices (a list of Python or numpy ints, an integer array: the
+    usual centers) checked here, in C (`_native.atom_indices`), any other centers by `parse(n_atoms, centers)`; None for a system whose centers are every atom in
     order — `range(n)` or such a list: the rows of no centers, with no indices to pack (the lesson's crystal script
     passes the range, DScribe's users the list) —, and None when every system's are."""
     if centers is None:
@@ -314,7 +302,7 @@ def _system_centers(centers, n: int, parse) -> Optional[list]:
     """One system's centers for `center_lists`: None for every atom in order."""
     if type(centers) is range:
         return None if centers == range(n) else parse(n, centers)
-    indices = index_list(centers, n)
+    indices = _native.atom_indices(centers, n)
     if indices is None:
         return parse(n, centers)
     return None if len(indices) == n and indices == list(range(n)) else indices

@@ -15,6 +15,7 @@ static PyObject *name_arrays, *name_numbers, *name_positions, *name_cell, *name_
 
 static PyObject *error_class;                                   /* swiftgap.errors.SwiftGAPError */
 static PyObject *as_contiguous;                                 /* swiftgap._library._contiguous */
+static PyTypeObject *numpy_integer;                             /* numpy.integer */
 static __typeof__(swiftgap_descriptor_rows) *descriptor_rows_function;
 static __typeof__(swiftgap_descriptor_derivatives) *descriptor_derivatives_function;
 
@@ -337,16 +338,122 @@ static PyObject *descriptor_derivatives(PyObject *module, PyObject *const *args,
     return finish(status, error);
 }
 
-/* bind(error_class, contiguous, rows_address, derivatives_address): the exception type, the conversion
- * contiguous(array, dtype) -> a C-contiguous numpy array of the same dimensions, and the loaded library's two
- * descriptor functions. */
+/* One center `value` (the item `item`, for the message, when it came from a list; else printed as a number) of a
+ * system of n atoms, counted from the end when negative, into `out`; -1 with an IndexError when out of bounds. */
+static int store_index(long long value, int overflow, PyObject *item, Py_ssize_t n, PyObject *list, Py_ssize_t k) {
+    if (overflow != 0 || value < -(long long)n || value >= (long long)n) {
+        if (item != NULL)
+            PyErr_Format(PyExc_IndexError, "index %S is out of bounds for a system of %zd atoms", item, n);
+        else
+            PyErr_Format(PyExc_IndexError, "index %lld is out of bounds for a system of %zd atoms", value, n);
+        return -1;
+    }
+    PyObject *index = PyLong_FromLongLong(value < 0 ? value + n : value);
+    if (index == NULL) return -1;
+    PyList_SET_ITEM(list, k, index);
+    return 0;
+}
+
+/* The elements of a one-dimensional buffer of integers, or -2 (nothing raised) when `view` is not one. */
+static int buffer_indices(Py_buffer *view, Py_ssize_t n, PyObject **out) {
+    const char *format = view->format ? view->format : "B";
+    if (format[0] == '<' || format[0] == '=' || format[0] == '@') format++;
+    if (view->ndim != 1 || format[0] == '\0' || format[1] != '\0' || strchr("bBhHiIlLqQ", format[0]) == NULL ||
+        view->shape[0] == 0)
+        return -2;
+    const int is_signed = strchr("bhilq", format[0]) != NULL;
+    const Py_ssize_t count = view->shape[0], step = view->strides ? view->strides[0] : view->itemsize;
+    if ((*out = PyList_New(count)) == NULL) return -1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        const char *p = (const char *)view->buf + k * step;
+        long long value = 0;
+        int overflow = 0;
+        switch (view->itemsize) {
+        case 1: value = is_signed ? (long long)*(const int8_t *)p : (long long)*(const uint8_t *)p; break;
+        case 2: value = is_signed ? (long long)*(const int16_t *)p : (long long)*(const uint16_t *)p; break;
+        case 4: value = is_signed ? (long long)*(const int32_t *)p : (long long)*(const uint32_t *)p; break;
+        case 8:
+            if (is_signed) {
+                value = *(const int64_t *)p;
+            } else {
+                const uint64_t u = *(const uint64_t *)p;
+                overflow = u > (uint64_t)INT64_MAX;
+                value = (long long)u;
+            }
+            break;
+        default: Py_CLEAR(*out); return -2;
+        }
+        if (overflow != 0) {
+            PyErr_Format(PyExc_IndexError, "index %llu is out of bounds for a system of %zd atoms",
+                         (unsigned long long)value, n);
+            Py_CLEAR(*out);
+            return -1;
+        }
+        if (store_index(value, 0, NULL, n, *out, k) != 0) {
+            Py_CLEAR(*out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* atom_indices(centers, n) -> list of ints, or None: the centers of a system of n atoms when they are atom indices
+ * (a non-empty list or tuple of Python or numpy integers, not bools, or a one-dimensional integer array, not bytes),
+ * counted from the end when negative, checked (IndexError); None for anything else (points, mixed or malformed
+ * centers: the caller's general path). */
+static PyObject *atom_indices(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "atom_indices(centers, n_atoms)");
+        return NULL;
+    }
+    PyObject *centers = args[0], *out = NULL;
+    const Py_ssize_t n = PyLong_AsSsize_t(args[1]);
+    if (n == -1 && PyErr_Occurred()) return NULL;
+    if (!PyList_Check(centers) && !PyTuple_Check(centers)) {
+        Py_buffer view;
+        if (PyBytes_Check(centers) || PyByteArray_Check(centers) || !PyObject_CheckBuffer(centers) || PyObject_GetBuffer(centers, &view, PyBUF_FORMAT | PyBUF_STRIDES) != 0) {
+            PyErr_Clear();
+            Py_RETURN_NONE;
+        }
+        const int status = buffer_indices(&view, n, &out);
+        PyBuffer_Release(&view);
+        if (status == -2) Py_RETURN_NONE;
+        return status == 0 ? out : NULL;
+    }
+    const Py_ssize_t count = PySequence_Fast_GET_SIZE(centers);
+    PyObject **items = PySequence_Fast_ITEMS(centers);
+    if (count == 0) Py_RETURN_NONE;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *item = items[k];
+        if (!PyLong_CheckExact(item) && !(numpy_integer != NULL && PyObject_TypeCheck(item, numpy_integer)))
+            Py_RETURN_NONE;
+    }
+    if ((out = PyList_New(count)) == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *item = items[k], *number = PyNumber_Index(item);
+        int overflow = 0;
+        const long long value = number ? PyLong_AsLongLongAndOverflow(number, &overflow) : -1;
+        Py_XDECREF(number);
+        if (number == NULL || (value == -1 && PyErr_Occurred()) || store_index(value, overflow, item, n, out, k) != 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* bind(error_class, contiguous, integer_type, rows_address, derivatives_address): the exception type, the conversion
+ * contiguous(array, dtype) -> a C-contiguous numpy array of the same dimensions, numpy's integer scalar type
+ * (numpy.integer), and the loaded library's two descriptor functions. */
 static PyObject *bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "bind(error_class, contiguous, rows_address, derivatives_address)");
+    if (nargs != 5 || !PyType_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "bind(error_class, contiguous, integer_type, rows_address, derivatives_address)");
         return NULL;
     }
     void *rows, *derivatives;
-    if (address_argument(args[2], &rows) != 0 || address_argument(args[3], &derivatives) != 0) return NULL;
+    if (address_argument(args[3], &rows) != 0 || address_argument(args[4], &derivatives) != 0) return NULL;
+    Py_INCREF(args[2]);
+    Py_XSETREF(numpy_integer, (PyTypeObject *)args[2]);
     Py_INCREF(args[0]);
     Py_XSETREF(error_class, args[0]);
     Py_INCREF(args[1]);
@@ -360,6 +467,8 @@ static PyMethodDef methods[] = {
     {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, "Binds the loaded library's functions."},
     {"pack", (PyCFunction)(void (*)(void))pack, METH_FASTCALL,
      "pack(systems, integers) -> (buffer, counts, arguments): ASE structures as the C ABI takes them."},
+    {"atom_indices", (PyCFunction)(void (*)(void))atom_indices, METH_FASTCALL,
+     "atom_indices(centers, n_atoms) -> list of ints (checked, negative ones from the end), or None for other centers."},
     {"descriptor_rows", (PyCFunction)(void (*)(void))descriptor_rows, METH_FASTCALL,
      "swiftgap_descriptor_rows with int addresses."},
     {"descriptor_derivatives", (PyCFunction)(void (*)(void))descriptor_derivatives, METH_FASTCALL,

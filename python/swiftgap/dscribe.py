@@ -212,15 +212,9 @@ class SOAP:
     # ---- centers
     def _centers(self, n, centers):
         """DScribe's centers of a system of n atoms: None for every atom, else atom indices and Cartesian points (any
-        iterable, a `range` included; a list of ints is checked by `center_lists` before)."""
+        iterable, a `range` included; atom indices alone are checked by `center_lists` before)."""
         if centers is None:
             return None
-        if isinstance(centers, np.ndarray) and centers.ndim == 1 and centers.size and centers.dtype.kind in "iu":
-            # Atom indices as numpy gives them (np.where): checked at once, not element by element.
-            bad = centers[(centers < -n) | (centers >= n)]
-            if bad.size:
-                raise IndexError(f"index {int(bad[0])} is out of bounds for a system of {n} atoms")
-            return (centers.astype(np.int64) % n).tolist()
         if isinstance(centers, (str, bytes)) or not hasattr(centers, "__iter__"):
             raise self._centers_error()
         out = []

@@ -1,6 +1,7 @@
 """`Packed` (`_native.pack`, in C): the C arguments of structures, read back from the addresses it passes: every
 system's atom counts, numbers, positions, cell and flags where the library's calls look for them, the caller's
-integers after the counts, a snapshot; arrays of other types or layouts converted; malformed ones refused."""
+integers after the counts, a snapshot; arrays of other types or layouts converted; malformed ones refused. And
+`_native.atom_indices`, which reads atom-index centers."""
 import ctypes
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 from ase import Atoms
 from ase.build import bulk, molecule
 
+from swiftgap import _native
 from swiftgap._structures import Packed
 
 
@@ -147,3 +149,33 @@ def test_random_malformed_structures_raise_and_never_crash():
             outcomes["packed"] += 1
             assert packed.counts[1] == len(np.asarray(parts["numbers"]))
     assert outcomes["packed"] > 0 and outcomes["refused"] > 0
+
+
+@pytest.mark.parametrize("centers, expected", [
+    ([0, 2, -1], [0, 2, 4]),
+    ((1, 3), [1, 3]),
+    ([np.int64(4), 0, np.int32(-5), np.uint8(2)], [4, 0, 0, 2]),
+    (np.array([3, -2], dtype=np.int16), [3, 3]),
+    (np.array([1, 2, 3, 4], dtype=np.uint64)[::-2], [4, 2]),  # a strided view
+    (np.array([0], dtype=np.int8), [0]),
+])
+def test_atom_indices_of_every_integer_form(centers, expected):
+    out = _native.atom_indices(centers, 5)
+    assert out == expected and all(type(c) is int for c in out)
+
+
+@pytest.mark.parametrize("centers", [
+    [], (), np.array([], dtype=np.int64), [True, 1], [np.bool_(True)], [1.0], [[0.0, 0.0, 0.0]], np.array([1.0, 2.0]),
+    np.zeros((2, 3), dtype=np.int64), np.array([True]), "01", b"\x00", range(3), {0, 1}, None, 3, [1, "2"],
+])
+def test_atom_indices_leave_other_centers_to_the_general_path(centers):
+    assert _native.atom_indices(centers, 5) is None
+
+
+@pytest.mark.parametrize("centers, shown", [
+    ([0, 5], "5"), ([-6], "-6"), ([2**70], str(2**70)), ([np.uint64(2**64 - 1)], str(2**64 - 1)),
+    (np.array([2**64 - 1], dtype=np.uint64), str(2**64 - 1)), (np.array([7, 0], dtype=np.int32), "7"),
+])
+def test_atom_indices_out_of_bounds_name_the_index(centers, shown):
+    with pytest.raises(IndexError, match=f"^index {shown} is out of bounds for a system of 5 atoms$"):
+        _native.atom_indices(centers, 5)
