@@ -284,9 +284,10 @@ def as_list(system):
 
 def center_lists(systems, centers, parse):
     """Every system's centers for the library: atom indices (a list of Python or numpy ints, an integer array: the
-    usual centers) checked here, in C (`_native.atom_indices`), any other centers by `parse(n_atoms, centers)`; None for a system whose centers are every atom in
-    order — `range(n)` or such a list: the rows of no centers, with no indices to pack (the lesson's crystal script
-    passes the range, DScribe's users the list) —, and None when every system's are."""
+    usual centers) checked here, in C (`_native.atom_indices`), any other centers by `parse(n_atoms, centers)`; None
+    for a system whose centers are every atom in order — `range(n)` or such a list: the rows of no centers, with no
+    indices to pack (the lesson's crystal script passes the range, DScribe's users the list) —, and None when every
+    system's are."""
     if centers is None:
         return None
     if len(centers) != len(systems):

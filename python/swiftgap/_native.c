@@ -411,7 +411,8 @@ static PyObject *atom_indices(PyObject *module, PyObject *const *args, Py_ssize_
     if (n == -1 && PyErr_Occurred()) return NULL;
     if (!PyList_Check(centers) && !PyTuple_Check(centers)) {
         Py_buffer view;
-        if (PyBytes_Check(centers) || PyByteArray_Check(centers) || !PyObject_CheckBuffer(centers) || PyObject_GetBuffer(centers, &view, PyBUF_FORMAT | PyBUF_STRIDES) != 0) {
+        if (PyBytes_Check(centers) || PyByteArray_Check(centers) || !PyObject_CheckBuffer(centers) ||
+            PyObject_GetBuffer(centers, &view, PyBUF_FORMAT | PyBUF_STRIDES) != 0) {
             PyErr_Clear();
             Py_RETURN_NONE;
         }
@@ -447,7 +448,8 @@ static PyObject *atom_indices(PyObject *module, PyObject *const *args, Py_ssize_
  * (numpy.integer), and the loaded library's two descriptor functions. */
 static PyObject *bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 5 || !PyType_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "bind(error_class, contiguous, integer_type, rows_address, derivatives_address)");
+        PyErr_SetString(PyExc_TypeError,
+                        "bind(error_class, contiguous, integer_type, rows_address, derivatives_address)");
         return NULL;
     }
     void *rows, *derivatives;
@@ -468,7 +470,7 @@ static PyMethodDef methods[] = {
     {"pack", (PyCFunction)(void (*)(void))pack, METH_FASTCALL,
      "pack(systems, integers) -> (buffer, counts, arguments): ASE structures as the C ABI takes them."},
     {"atom_indices", (PyCFunction)(void (*)(void))atom_indices, METH_FASTCALL,
-     "atom_indices(centers, n_atoms) -> list of ints (checked, negative ones from the end), or None for other centers."},
+     "atom_indices(centers, n_atoms) -> list of ints (checked, negative ones from the end), or None for others."},
     {"descriptor_rows", (PyCFunction)(void (*)(void))descriptor_rows, METH_FASTCALL,
      "swiftgap_descriptor_rows with int addresses."},
     {"descriptor_derivatives", (PyCFunction)(void (*)(void))descriptor_derivatives, METH_FASTCALL,

@@ -358,7 +358,11 @@ struct SOAPEngine: Sendable {
                     func add(_ sum: Lanes, row i: Int) {
                         guard m + i <= 2 * l else { return }
                         let row = X + (l * l + m + i) * K + column + n
-                        for lane in 0..<lanes { row[lane] += sum[lane] }
+                        guard lanes == Lanes.scalarCount else {
+                            for lane in 0..<lanes { row[lane] += sum[lane] }
+                            return
+                        }
+                        (Lanes(loading: row) + sum).store(to: row)
                     }
                     add(s0, row: 0)
                     add(s1, row: 1)
