@@ -125,24 +125,22 @@ class SwiftDescriptor:
         `centers`: None, or per system a list of atom indices (int) and points (three floats)."""
         count = len(systems)
         points = None
-        if centers is None:
-            center_counts, flat = None, []
-        else:
-            # Atom indices are Python ints (see `center_lists`), points tuples; the points array only when needed.
-            flat = [c for cs in centers for c in cs]
-            center_counts = [len(cs) for cs in centers]
-            if not all(type(c) is int for c in flat):
-                points = np.array([(0.0, 0.0, 0.0) if type(c) is int else c for c in flat], dtype=np.float64)
-                flat = [c if type(c) is int else -1 for c in flat]
-        # Every integer argument in the packed array after the atom counts: the center counts and atoms, then for a
-        # global descriptor its row counts (ones); a local one's row counts are its center counts, or its atom counts.
-        integers = [] if center_counts is None else center_counts + flat
+        # Every integer argument in the packed array after the atom counts: the center counts and atoms (the lists of
+        # `centers`, flattened by the packing, a point as -1), then for a global descriptor its row counts (ones); a
+        # local one's row counts are its center counts, or its atom counts.
+        center_counts = None if centers is None else [len(cs) for cs in centers]
+        integers = [] if centers is None else center_counts + centers
         packed = Packed(systems, integers + ([] if self.local else [1] * count))
         counts = atoms = None
         if center_counts is not None:
             counts, atoms = packed.integer_address(0), packed.integer_address(count)
+            if packed.others:
+                # Atom indices are Python ints (see `center_lists`), points tuples: the points array only when needed.
+                points = np.array([(0.0, 0.0, 0.0) if type(c) is int else c for cs in centers for c in cs],
+                                  dtype=np.float64)
         if not self.local:
-            counts_list, row_counts = [1] * count, packed.integer_address(len(integers))
+            flattened = 0 if center_counts is None else count + sum(center_counts)
+            counts_list, row_counts = [1] * count, packed.integer_address(flattened)
         elif center_counts is None:
             counts_list, row_counts = packed.counts, packed.counts_address
         else:
@@ -282,31 +280,13 @@ def as_list(system):
     return [system] if isinstance(system, Atoms) else list(system)
 
 
-def center_lists(systems, centers, parse):
-    """Every system's centers for the library: atom indices (a list of Python or numpy ints, an integer array: the
-    usual centers) checked here, in C (`_native.atom_indices`), any other centers by `parse(n_atoms, centers)`; None
-    for a system whose centers are every atom in order — `range(n)` or such a list: the rows of no centers, with no
-    indices to pack (the lesson's crystal script passes the range, DScribe's users the list) —, and None when every
-    system's are."""
-    if centers is None:
-        return None
-    if len(centers) != len(systems):
-        raise ValueError("The given number of centers does not match the given number of systems.")
-    counts = [len(s.arrays["positions"]) for s in systems]  # len(Atoms), without its method call
-    parsed = [_system_centers(c, n, parse) for n, c in zip(counts, centers)]
-    if all(p is None for p in parsed):
-        return None
-    return [list(range(n)) if p is None else p for n, p in zip(counts, parsed)]
-
-
-def _system_centers(centers, n: int, parse) -> Optional[list]:
-    """One system's centers for `center_lists`: None for every atom in order."""
-    if type(centers) is range:
-        return None if centers == range(n) else parse(n, centers)
-    indices = _native.atom_indices(centers, n)
-    if indices is None:
-        return parse(n, centers)
-    return None if len(indices) == n and indices == list(range(n)) else indices
+def center_lists(systems: list, centers, parse):
+    """Every system's centers for the library: atom indices (a list or tuple of Python or numpy ints, an integer
+    array: the usual centers) checked in C, any other centers by `parse(n_atoms, centers)`; None for a system whose
+    centers are every atom in order — `range(n)` or such a list: the rows of no centers, with no indices to pack (the
+    lesson's crystal script passes the range, DScribe's users the list) —, and None when every system's are. In C
+    (`_native.center_lists`): in Python, this took a tenth of the lesson molecules' `SOAP.create`."""
+    return _native.center_lists(systems, centers, parse)
 
 
 def global_derivatives(swift, system, include, exclude, return_descriptor, threads, dtype, sparse):

@@ -144,8 +144,9 @@ static int read_system(PyObject *system, Py_ssize_t index, struct system_arrays 
     return -1;
 }
 
-/* pack(systems, integers) -> (buffer, counts, arguments).
- * One bytearray holds, in this order: int64 atom counts then the caller's `integers`; float64 positions
+/* pack(systems, integers) -> (buffer, counts, arguments, others).
+ * One bytearray holds, in this order: int64 atom counts then the caller's `integers` (ints, and lists whose items
+ * are put in their place: ints, and any other item as -1, `others` counting those); float64 positions
  * (atoms × 3, every system's one after another) then cells (3 × 3 each); int32 atomic numbers; uint8 periodicity
  * flags. `counts`: atoms per system (a list of ints); `arguments`: (count, the addresses of the atom counts, numbers,
  * positions, cells and flags), the leading arguments of the C ABI's calls on many structures. */
@@ -162,7 +163,11 @@ static PyObject *pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     const Py_ssize_t count = PySequence_Fast_GET_SIZE(systems);
-    const Py_ssize_t extra = PySequence_Fast_GET_SIZE(integers);
+    Py_ssize_t extra = 0, others = 0;
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(integers); k++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(integers, k);
+        extra += PyList_Check(item) ? PyList_GET_SIZE(item) : 1;
+    }
     PyObject *result = NULL, *buffer = NULL, *counts = NULL;
     struct system_arrays local[4];
     struct system_arrays *read = count <= 4 ? local : PyMem_Calloc((size_t)count, sizeof(struct system_arrays));
@@ -211,13 +216,28 @@ static PyObject *pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         const uint8_t *flags = s->pbc.buf;
         for (int axis = 0; axis < 3; axis++) pbc[3 * k + axis] = flags[axis] != 0;
     }
-    for (Py_ssize_t k = 0; k < extra; k++) {
-        packed_integers[count + k] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(integers, k));
-        if (packed_integers[count + k] == -1 && PyErr_Occurred()) goto done;
+    int64_t *integer = packed_integers + count;
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(integers); k++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(integers, k);
+        if (!PyList_Check(item)) {
+            *integer = PyLong_AsLongLong(item);
+            if (*integer++ == -1 && PyErr_Occurred()) goto done;
+            continue;
+        }
+        for (Py_ssize_t a = 0; a < PyList_GET_SIZE(item); a++) {
+            PyObject *value = PyList_GET_ITEM(item, a);
+            if (!PyLong_Check(value)) {
+                *integer++ = -1;
+                others++;
+                continue;
+            }
+            *integer = PyLong_AsLongLong(value);
+            if (*integer++ == -1 && PyErr_Occurred()) goto done;
+        }
     }
-    result = Py_BuildValue("(OO(nKKKKK))", buffer, counts, count, (unsigned long long)(uintptr_t)packed_integers,
+    result = Py_BuildValue("(OO(nKKKKK)n)", buffer, counts, count, (unsigned long long)(uintptr_t)packed_integers,
                            (unsigned long long)(uintptr_t)numbers, (unsigned long long)(uintptr_t)positions,
-                           (unsigned long long)(uintptr_t)cells, (unsigned long long)(uintptr_t)pbc);
+                           (unsigned long long)(uintptr_t)cells, (unsigned long long)(uintptr_t)pbc, others);
 done:
     for (Py_ssize_t k = 0; k < ready; k++) release_system(&read[k]);
     if (read != local) PyMem_Free(read);
@@ -397,18 +417,12 @@ static int buffer_indices(Py_buffer *view, Py_ssize_t n, PyObject **out) {
     return 0;
 }
 
-/* atom_indices(centers, n) -> list of ints, or None: the centers of a system of n atoms when they are atom indices
- * (a non-empty list or tuple of Python or numpy integers, not bools, or a one-dimensional integer array, not bytes),
- * counted from the end when negative, checked (IndexError); None for anything else (points, mixed or malformed
- * centers: the caller's general path). */
-static PyObject *atom_indices(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "atom_indices(centers, n_atoms)");
-        return NULL;
-    }
-    PyObject *centers = args[0], *out = NULL;
-    const Py_ssize_t n = PyLong_AsSsize_t(args[1]);
-    if (n == -1 && PyErr_Occurred()) return NULL;
+/* The centers of a system of n atoms when they are atom indices (a non-empty list or tuple of Python or numpy
+ * integers, not bools, or a one-dimensional integer array, not bytes), counted from the end when negative, checked
+ * (IndexError): a new list of ints; None (a new reference) for anything else (points, mixed or malformed centers: the
+ * caller's general path); NULL with the exception set. */
+static PyObject *read_atom_indices(PyObject *centers, Py_ssize_t n) {
+    PyObject *out = NULL;
     if (!PyList_Check(centers) && !PyTuple_Check(centers)) {
         Py_buffer view;
         if (PyBytes_Check(centers) || PyByteArray_Check(centers) || !PyObject_CheckBuffer(centers) ||
@@ -443,6 +457,113 @@ static PyObject *atom_indices(PyObject *module, PyObject *const *args, Py_ssize_
     return out;
 }
 
+/* atom_indices(centers, n) -> list of ints, or None: `read_atom_indices`. */
+static PyObject *atom_indices(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "atom_indices(centers, n_atoms)");
+        return NULL;
+    }
+    const Py_ssize_t n = PyLong_AsSsize_t(args[1]);
+    if (n == -1 && PyErr_Occurred()) return NULL;
+    return read_atom_indices(args[0], n);
+}
+
+/* Whether `list` (a list of ints) is 0, 1, …, n − 1. */
+static int every_atom_in_order(PyObject *list, Py_ssize_t n) {
+    if (PyList_GET_SIZE(list) != n) return 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (PyLong_AsSsize_t(PyList_GET_ITEM(list, k)) != k) return 0;
+    return 1;
+}
+
+/* One system's centers for `center_lists`: None (a new reference) for every atom in order — range(n) or a list of
+ * indices 0 … n − 1 —, a list of ints for other atom indices, else what parse(n, centers) returns. */
+static PyObject *system_centers(PyObject *centers, Py_ssize_t n, PyObject *parse) {
+    if (PyRange_Check(centers)) {
+        PyObject *every = PyObject_CallFunction((PyObject *)&PyRange_Type, "n", n);
+        const int same = every ? PyObject_RichCompareBool(centers, every, Py_EQ) : -1;
+        Py_XDECREF(every);
+        if (same < 0) return NULL;
+        if (same) Py_RETURN_NONE;
+        return PyObject_CallFunction(parse, "nO", n, centers);
+    }
+    PyObject *indices = read_atom_indices(centers, n);
+    if (indices == Py_None) {
+        Py_DECREF(indices);
+        return PyObject_CallFunction(parse, "nO", n, centers);
+    }
+    if (indices != NULL && every_atom_in_order(indices, n)) {
+        Py_DECREF(indices);
+        Py_RETURN_NONE;
+    }
+    return indices;
+}
+
+/* center_lists(systems, centers, parse): every system's centers for the library (see `_descriptor.center_lists`). */
+static PyObject *center_lists(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "center_lists(systems: list, centers, parse)");
+        return NULL;
+    }
+    PyObject *systems = args[0], *centers = args[1], *parse = args[2];
+    if (centers == Py_None) Py_RETURN_NONE;
+    const Py_ssize_t count = PyList_GET_SIZE(systems), given = PyObject_Length(centers);
+    if (given < 0) return NULL;
+    if (given != count) {
+        PyErr_SetString(PyExc_ValueError, "The given number of centers does not match the given number of systems.");
+        return NULL;
+    }
+    PyObject *sequence = PySequence_Fast(centers, "centers are one sequence per system");
+    if (sequence == NULL) return NULL;
+    PyObject *out = PyList_New(count);
+    Py_ssize_t *atoms = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(count > 0 ? count : 1));
+    int every = 1;
+    for (Py_ssize_t k = 0; out != NULL && atoms != NULL && k < count; k++) {
+        /* len(system.arrays["positions"]): len(Atoms) without its method call. */
+        PyObject *arrays = PyObject_GetAttr(PyList_GET_ITEM(systems, k), name_arrays);
+        PyObject *positions = arrays ? PyObject_GetItem(arrays, name_positions) : NULL;
+        atoms[k] = positions ? PyObject_Length(positions) : -1;
+        Py_XDECREF(positions);
+        Py_XDECREF(arrays);
+        PyObject *parsed = atoms[k] < 0 ? NULL : system_centers(PySequence_Fast_GET_ITEM(sequence, k), atoms[k], parse);
+        if (parsed == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        every = every && parsed == Py_None;
+        PyList_SET_ITEM(out, k, parsed);
+    }
+    Py_DECREF(sequence);
+    if (out != NULL && atoms != NULL && every) {
+        Py_DECREF(out);
+        Py_INCREF(Py_None);
+        out = Py_None;
+    }
+    /* Systems whose centers are every atom in order get their list, now that some other system has centers. */
+    for (Py_ssize_t k = 0; out != NULL && out != Py_None && atoms != NULL && k < count; k++) {
+        if (PyList_GET_ITEM(out, k) != Py_None) continue;
+        PyObject *list = PyList_New(atoms[k]);
+        for (Py_ssize_t a = 0; list != NULL && a < atoms[k]; a++) {
+            PyObject *index = PyLong_FromSsize_t(a);
+            if (index == NULL) Py_CLEAR(list);
+            else PyList_SET_ITEM(list, a, index);
+        }
+        if (list == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        Py_DECREF(Py_None);
+        PyList_SET_ITEM(out, k, list);
+    }
+    if (atoms == NULL) {
+        Py_XDECREF(out);
+        PyMem_Free(atoms);
+        return PyErr_NoMemory();
+    }
+    PyMem_Free(atoms);
+    return out;
+}
+
 /* bind(error_class, contiguous, integer_type, rows_address, derivatives_address): the exception type, the conversion
  * contiguous(array, dtype) -> a C-contiguous numpy array of the same dimensions, numpy's integer scalar type
  * (numpy.integer), and the loaded library's two descriptor functions. */
@@ -468,9 +589,11 @@ static PyObject *bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyMethodDef methods[] = {
     {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, "Binds the loaded library's functions."},
     {"pack", (PyCFunction)(void (*)(void))pack, METH_FASTCALL,
-     "pack(systems, integers) -> (buffer, counts, arguments): ASE structures as the C ABI takes them."},
+     "pack(systems, integers) -> (buffer, counts, arguments, others): ASE structures as the C ABI takes them."},
     {"atom_indices", (PyCFunction)(void (*)(void))atom_indices, METH_FASTCALL,
      "atom_indices(centers, n_atoms) -> list of ints (checked, negative ones from the end), or None for others."},
+    {"center_lists", (PyCFunction)(void (*)(void))center_lists, METH_FASTCALL,
+     "center_lists(systems, centers, parse) -> None or per system a list of centers (see _descriptor.center_lists)."},
     {"descriptor_rows", (PyCFunction)(void (*)(void))descriptor_rows, METH_FASTCALL,
      "swiftgap_descriptor_rows with int addresses."},
     {"descriptor_derivatives", (PyCFunction)(void (*)(void))descriptor_derivatives, METH_FASTCALL,

@@ -18,12 +18,15 @@ class Packed:
     show) into one buffer this object keeps alive: `arguments` (count, then the addresses of the atom counts
     (`counts_address`), atomic numbers, positions, cells and periodicity flags) and, for the calls on one structure,
     `one` (atoms, then the addresses of its numbers, positions, cell and flags). The caller's `integers` (center
-    counts, center atoms, row counts) follow the atom counts: `integer_address(k)` is the address of `integers[k]`.
+    counts, center atoms, row counts: ints, and lists whose items take their place, -1 for any that is not an int)
+    follow the atom counts: `integer_address(k)` is the address of the k-th of them.
     Packed in C (`_native.pack`): with numpy, a few small molecules' packing took longer than their Coulomb
     matrices."""
 
-    def __init__(self, systems: Sequence, integers: Sequence[int] = ()):
-        self._buffer, counts, arguments = _native.pack(systems, integers)
+    def __init__(self, systems: Sequence, integers: Sequence = ()):
+        self._buffer, counts, arguments, others = _native.pack(systems, integers)
+        #: Items of the lists in `integers` that are not ints (packed as -1: point centers).
+        self.others = others
         #: Atoms per system, as Python ints.
         self.counts = counts
         self.count = arguments[0]

@@ -1,7 +1,7 @@
 """`Packed` (`_native.pack`, in C): the C arguments of structures, read back from the addresses it passes: every
 system's atom counts, numbers, positions, cell and flags where the library's calls look for them, the caller's
-integers after the counts, a snapshot; arrays of other types or layouts converted; malformed ones refused. And
-`_native.atom_indices`, which reads atom-index centers."""
+integers after the counts (lists among them flattened), a snapshot; arrays of other types or layouts converted;
+malformed ones refused. And `_native.atom_indices` and `_native.center_lists`, which read centers."""
 import ctypes
 
 import numpy as np
@@ -179,3 +179,40 @@ def test_atom_indices_leave_other_centers_to_the_general_path(centers):
 def test_atom_indices_out_of_bounds_name_the_index(centers, shown):
     with pytest.raises(IndexError, match=f"^index {shown} is out of bounds for a system of 5 atoms$"):
         _native.atom_indices(centers, 5)
+
+
+def test_lists_among_the_integers_are_flattened():
+    chosen = systems()
+    packed = Packed(chosen, [2, 1, [0, (0.5, 0.5, 0.5)], [3], 7])
+    assert packed.others == 1
+    assert read(packed.integer_address(0), 6, ctypes.c_int64, np.int64).tolist() == [2, 1, 0, -1, 3, 7]
+
+
+def test_center_lists():
+    water, nacl, slab = systems()
+    parsed = []
+
+    def parse(n, centers):
+        parsed.append((n, centers))
+        return [(0.0, 0.0, 0.0)]
+
+    assert _native.center_lists([water, nacl], None, parse) is None
+    # Every atom in order, as a range, a list or an array, is no centers; so are all systems' together.
+    assert _native.center_lists([water, nacl], [range(3), np.arange(2)], parse) is None
+    assert _native.center_lists([water, nacl], [[0, 1, 2], (0, 1)], parse) is None
+    # Once one system has centers, the others get every atom's list.
+    assert _native.center_lists([water, nacl, slab], [range(3), [np.int32(-1)], [0, 1]], parse) == [
+        [0, 1, 2], [1], [0, 1]]
+    assert parsed == []
+    # Anything but atom indices goes to parse, with the system's atom count.
+    point = [[0.1, 0.2, 0.3]]
+    assert _native.center_lists([water, nacl], [point, range(1, 2)], parse) == [[(0.0, 0.0, 0.0)], [(0.0, 0.0, 0.0)]]
+    assert parsed == [(3, point), (2, range(1, 2))]
+    with pytest.raises(ValueError, match="does not match the given number of systems"):
+        _native.center_lists([water, nacl], [[0]], parse)
+    with pytest.raises(IndexError, match="index 3 is out of bounds for a system of 3 atoms"):
+        _native.center_lists([water], [[0, 3]], parse)
+    with pytest.raises(TypeError):
+        _native.center_lists([water], 5, parse)
+    with pytest.raises(AttributeError):
+        _native.center_lists(["not atoms"], [[0]], parse)
