@@ -180,6 +180,9 @@ struct CellGrid {
         // The slots of one run that pass the screen (a run holds at most every atom).
         let candidates = UnsafeMutablePointer<Int32>.allocate(capacity: max(binnedAtoms.count, 1))
         defer { candidates.deallocate() }
+        // Pairs found, appended to the chunk a buffer at a time (before a run's candidates could fill it).
+        var found = PairBuffer(capacity: max(4096, binnedAtoms.count))
+        defer { found.deallocate() }
         structure.positions.withUnsafeBufferPointer { positions in
             binnedX.withUnsafeBufferPointer { bx in
                 binnedY.withUnsafeBufferPointer { by in
@@ -205,6 +208,7 @@ struct CellGrid {
                                             candidates[passed] = Int32(truncatingIfNeeded: slot)
                                             passed += dx * dx + dy * dy + dz * dz < screen ? 1 : 0
                                         }
+                                        if found.count + passed > found.capacity { found.append(to: &chunk) }
                                         for hit in 0..<passed {
                                             let j = Int(binnedAtoms[Int(candidates[hit])])
                                             // Image shift in the original (unwrapped) frame.
@@ -212,18 +216,19 @@ struct CellGrid {
                                             if i == j && shift == .zero { continue }
                                             if half && (j < i || (j == i && !PairChunk.isPositive(shift))) { continue }
                                             let s = SIMD3<Double>(Double(shift.x), Double(shift.y), Double(shift.z))
-                                            chunk.appendIfWithin(
+                                            found.addIfWithin(
                                                 cutoff2, j, shift: shift, vector: positions[j] - ri + cell.leftMultiply(s))
                                         }
                                     }
                                 }
                             }
-                            chunk.offsets.append(chunk.neighbors.count)
+                            chunk.offsets.append(chunk.neighbors.count + found.count)
                         }
                     }
                 }
             }
         }
+        found.append(to: &chunk)
         return chunk
     }
 }

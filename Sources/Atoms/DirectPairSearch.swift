@@ -80,10 +80,13 @@ struct DirectPairSearch: Sendable {
     /// one run of rows). A half list keeps i < j, and i == j with S lexicographically positive.
     func pairs(centers: some Collection<Int>, structure: Structure, cutoff: Double, half: Bool) -> PairChunk {
         // Room for every pair tested (at most `largestPeriodicWork`, or 48² in a molecule): no regrowth.
-        var chunk = PairChunk(room: centers.count * structure.count * translations.count)
+        let room = centers.count * structure.count * translations.count
+        var chunk = PairChunk(room: room)
         chunk.offsets.reserveCapacity(centers.count + 1)
         let cutoff2 = cutoff * cutoff
         let positions = structure.positions
+        var found = PairBuffer(capacity: room)
+        defer { found.deallocate() }
         for i in centers {
             let ri = positions[i]
             for j in (half ? i : 0)..<positions.count {
@@ -91,11 +94,12 @@ struct DirectPairSearch: Sendable {
                 for (shift, vector) in translations {
                     // An atom's own images: S ≠ 0, and in a half list only one of ±S.
                     if j == i && (shift == .zero || (half && !PairChunk.isPositive(shift))) { continue }
-                    chunk.appendIfWithin(cutoff2, j, shift: shift, vector: d + vector)
+                    found.addIfWithin(cutoff2, j, shift: shift, vector: d + vector)
                 }
             }
-            chunk.offsets.append(chunk.neighbors.count)
+            chunk.offsets.append(chunk.neighbors.count + found.count)
         }
+        found.append(to: &chunk)
         return chunk
     }
 }

@@ -184,16 +184,6 @@ struct PairChunk: Sendable {
         reserve(&distances)
     }
 
-    /// Appends the pair with neighbor `j`, image `shift` and vector D when |D|² < `cutoff2`.
-    @inline(__always) mutating func appendIfWithin(_ cutoff2: Double, _ j: Int, shift: SIMD3<Int32>, vector d: SIMD3<Double>) {
-        let d2 = dot(d, d)
-        guard d2 < cutoff2 else { return }
-        neighbors.append(Int32(j))
-        shifts.append(shift)
-        vectors.append(d)
-        distances.append(d2.squareRoot())
-    }
-
     /// Whether the image shift `s` is lexicographically positive (its first nonzero component is): a half list
     /// keeps an atom's pair with its own image for these shifts only.
     @inline(__always) static func isPositive(_ s: SIMD3<Int32>) -> Bool {

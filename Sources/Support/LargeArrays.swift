@@ -10,10 +10,15 @@ public enum LargeArrays {
     public static let hugePageThreshold = 4 << 20
 
     /// An array of `count` elements filled by `fill`, which must initialise every element. Inlinable for the same
-    /// reason as `Parallel.map`.
+    /// reason as `Parallel.map`. An empty array allocates nothing (`fill` gets room for one element, on the stack:
+    /// a small call's unused outputs cost an allocation each).
     @inlinable
     public static func uninitialised<T>(_ count: Int, _ fill: (UnsafeMutablePointer<T>) -> Void) -> [T] {
-        [T](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialised in
+        guard count > 0 else {
+            withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { fill($0.baseAddress!) }
+            return []
+        }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialised in
             adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * MemoryLayout<T>.stride)
             fill(buffer.baseAddress!)
             initialised = count

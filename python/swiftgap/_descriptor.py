@@ -104,6 +104,7 @@ class SwiftDescriptor:
         raw = c_void_p()
         call("swiftgap_descriptor_new", json.dumps(settings).encode(), ctypes.byref(raw))
         self._handle = Handle(raw)
+        self._address = raw.value  # the handle's address, as the C helper takes it
         self.n_features = int(function("swiftgap_descriptor_features")(self._handle.raw))
         # A local descriptor has a row per center (every atom by default), a global one a row per system.
         self.local = int(function("swiftgap_descriptor_is_local")(self._handle.raw)) == 1
@@ -150,7 +151,7 @@ class SwiftDescriptor:
         structures = packed.arguments + (counts, atoms, points)
         if not derivatives:
             # One call writes the rows into their array.
-            _native.descriptor_rows(self._handle.raw.value, *structures, int(threads), row_counts, rows)
+            _native.descriptor_rows(self._address, *structures, int(threads), row_counts, rows)
             return rows, counts_list, []
         atom_counts = packed.counts
         chosen = [np.arange(n) if indices is None else np.asarray(indices[k], dtype=np.int64).reshape(-1)
@@ -193,7 +194,7 @@ class SwiftDescriptor:
                        for size, end, r, u in zip(sizes, ends, counts_list, uniques)]
         targets = np.array([address(o) if o.size else 0 for o in outputs], dtype=np.uint64)
         _native.descriptor_derivatives(
-            self._handle.raw.value, *structures, int(attach), int(threads), int(fill), row_counts, rows, slot_of_atom,
+            self._address, *structures, int(attach), int(threads), int(fill), row_counts, rows, slot_of_atom,
             slots, targets)
         if stacked is not None:
             return rows, counts_list, stacked
@@ -209,8 +210,11 @@ def split_rows(rows: np.ndarray, counts: List[int], stack: bool = True):
     microseconds on a few elements)."""
     if stack and counts and counts.count(counts[0]) == len(counts):
         return rows.reshape((len(counts), counts[0]) + rows.shape[1:])
-    ends = list(itertools.accumulate(counts))
-    return [rows[start:end] for start, end in zip([0] + ends[:-1], ends)]
+    out, start = [], 0
+    for count in counts:
+        out.append(rows[start:start + count])
+        start += count
+    return out
 
 
 def rows_beside(derivatives, rows: np.ndarray, counts: List[int]):

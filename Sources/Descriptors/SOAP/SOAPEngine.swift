@@ -208,7 +208,8 @@ struct SOAPEngine: Sendable {
             d.x < 0 || (d.x == 0 && (d.y < 0 || (d.y == 0 && d.z < 0)))
         }
         let S = species.count
-        var blockStart = [Int](repeating: 0, count: S + 1)
+        let blockStart = ws.blockBounds, blockEnd = ws.blockBounds + S + 1
+        blockStart.update(repeating: 0, count: S + 1)
         var mirrorCandidate = cache ? nil : center.atom
         var (positiveImages, negativeImages) = (0, 0)
         for p in range where list.distances[p] > 0 {
@@ -229,7 +230,7 @@ struct SOAPEngine: Sendable {
             mirrored == Int(list.neighbors[p]) && lexicographicallyNegative(list.vectors[p])
         }
         for c in 0..<S { blockStart[c + 1] += blockStart[c] }
-        var blockEnd = Array(blockStart.prefix(S))
+        blockEnd.update(from: blockStart, count: S)
         var displaced = blockStart[S]
         if !cache { ws.beginPairs(blockStart[S]) }
         // Each pair's unit vector (and inverse distance) goes to `pairUnits`; the harmonics of all pairs are computed

@@ -77,6 +77,8 @@ final class Workspace {
     private(set) var capacityPairs = 0
     /// Rows of the pairs cached by the last `expand`: the neighbors of each channel, then the displacements.
     var cachedRows: [Range<Int>] = []
+    /// `expand`'s bounds of the channels' blocks of pair rows: species + 1 starts, then species ends.
+    let blockBounds: UnsafeMutablePointer<Int>
 
     /// Allocated by the first `beginCenter` (back-propagation and values never need them).
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
@@ -113,6 +115,7 @@ final class Workspace {
         coefficients.initialize(repeating: 0, count: lm * channels + Lanes.scalarCount)
         let species = channels / nMax
         speciesPresent = .allocate(capacity: species)
+        blockBounds = .allocate(capacity: 2 * species + 1)
         channelBits = .allocate(capacity: channels)
         paddedCoefficients = .allocate(capacity: lm * rowStride)
         paddedCoefficients.initialize(repeating: 0, count: lm * rowStride)
@@ -140,6 +143,7 @@ final class Workspace {
     deinit {
         coefficients.deallocate()
         speciesPresent.deallocate()
+        blockBounds.deallocate()
         channelBits.deallocate()
         paddedCoefficients.deallocate()
         products.deallocate()
@@ -203,7 +207,11 @@ final class Workspace {
 
     /// Prepares for the centers of a structure of `atoms` atoms.
     func prepare(atoms: Int) {
-        slotOfAtom = [Int32](repeating: -1, count: atoms)
+        if slotOfAtom.count == atoms {
+            for a in slotAtoms { slotOfAtom[a] = -1 }
+        } else {
+            slotOfAtom = [Int32](repeating: -1, count: atoms)
+        }
         slotAtoms.removeAll(keepingCapacity: true)
         slotPatterns.removeAll(keepingCapacity: true)
         slotColumns.removeAll(keepingCapacity: true)
