@@ -23,6 +23,8 @@ class Packed:
     Packed in C (`_native.pack`): with numpy, a few small molecules' packing took longer than their Coulomb
     matrices."""
 
+    __slots__ = ("_buffer", "others", "counts", "count", "arguments", "counts_address", "one")
+
     def __init__(self, systems: Sequence, integers: Sequence = ()):
         self._buffer, counts, arguments, others = _native.pack(systems, integers)
         #: Items of the lists in `integers` that are not ints (packed as -1: point centers).

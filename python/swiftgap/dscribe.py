@@ -244,8 +244,10 @@ class SOAP:
 
     def _all_centers(self, systems, centers):
         """The centers of every system for the library: None when all systems use all their atoms."""
-        if self.periodic and any(cell_volume(s) == 0 for s in systems):
-            raise ValueError("System doesn't have cell to justify periodicity.")
+        if self.periodic:
+            for s in systems:  # a loop, not any(...): a generator costs more than one small system's check
+                if cell_volume(s) == 0:
+                    raise ValueError("System doesn't have cell to justify periodicity.")
         return center_lists(systems, centers, self._centers)
 
     # ---- DScribe's methods
