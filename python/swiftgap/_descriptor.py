@@ -16,7 +16,6 @@ from ase.data import atomic_numbers as _symbol_numbers
 
 from . import _native
 from ._library import Handle, address, call, function
-from ._structures import Packed
 
 # Derivative outputs up to this many bytes are not zeroed first: the library writes every block of them, zeros where
 # an atom does not move the row ("fill"). glibc's calloc clears memory it hands back from earlier use (requests up to
@@ -124,36 +123,16 @@ class SwiftDescriptor:
         (systems, rows, atoms, 3, F) array when there are several systems and those shapes all agree.
 
         `centers`: None, or per system a list of atom indices (int) and points (three floats)."""
-        count = len(systems)
-        points = None
-        # Every integer argument in the packed array after the atom counts: the center counts and atoms (the lists of
-        # `centers`, flattened by the packing, a point as -1), then for a global descriptor its row counts (ones); a
-        # local one's row counts are its center counts, or its atom counts.
-        center_counts = None if centers is None else [len(cs) for cs in centers]
-        integers = [] if centers is None else center_counts + centers
-        packed = Packed(systems, integers + ([] if self.local else [1] * count))
-        counts = atoms = None
-        if center_counts is not None:
-            counts, atoms = packed.integer_address(0), packed.integer_address(count)
-            if packed.others:
-                # Atom indices are Python ints (see `center_lists`), points tuples: the points array only when needed.
-                points = np.array([(0.0, 0.0, 0.0) if type(c) is int else c for cs in centers for c in cs],
-                                  dtype=np.float64)
-        if not self.local:
-            flattened = 0 if center_counts is None else count + sum(center_counts)
-            counts_list, row_counts = [1] * count, packed.integer_address(flattened)
-        elif center_counts is None:
-            counts_list, row_counts = packed.counts, packed.counts_address
-        else:
-            counts_list, row_counts = center_counts, counts
-        rows = np.empty((sum(counts_list), self.n_features))
-        # Arrays go to the C helper as they are (it takes their data pointers), addresses as ints.
-        structures = packed.arguments + (counts, atoms, points)
         if not derivatives:
-            # One call writes the rows into their array.
-            _native.descriptor_rows(self._address, *structures, int(threads), row_counts, rows)
+            # Packing, the rows' array and the call in one, in C.
+            rows, counts_list = _native.rows(self._address, systems, centers, self.local, self.n_features, int(threads))
             return rows, counts_list, []
-        atom_counts = packed.counts
+        # The structures and centers packed, and where the call finds them (`_native.pack_centers`): arrays go to the C
+        # helper as they are (it takes their data pointers), addresses as ints.
+        packed = _native.pack_centers(systems, centers, self.local)  # kept: its buffer holds the arguments
+        _, atom_counts, arguments, points, counts, atoms, row_counts, counts_list = packed
+        rows = np.empty((sum(counts_list), self.n_features))
+        structures = arguments + (counts, atoms, points)
         chosen = [np.arange(n) if indices is None else np.asarray(indices[k], dtype=np.int64).reshape(-1)
                   for k, n in enumerate(atom_counts)]
         # Each distinct atom is filled once (slot_of_atom, −1 for atoms left out); repeated or unsorted requests are
@@ -181,9 +160,9 @@ class SwiftDescriptor:
         allocate = np.empty if fill else np.zeros
         shapes = {(r, len(c)) for r, c in zip(counts_list, chosen)}
         stacked = None
-        if len(shapes) == 1 and packed.count > 1 and all(o is None for o in orders):
+        if len(shapes) == 1 and len(atom_counts) > 1 and all(o is None for o in orders):
             r, a = shapes.pop()
-            stacked = allocate((packed.count, r, a, 3, self.n_features))
+            stacked = allocate((len(atom_counts), r, a, 3, self.n_features))
             outputs = list(stacked)
         else:
             # Views of one buffer: one allocation, which the allocator hands back to the next call of the same size
@@ -199,7 +178,7 @@ class SwiftDescriptor:
         if stacked is not None:
             return rows, counts_list, stacked
         out = [o if order is None else o[:, order] for o, order in zip(outputs, orders)]
-        if len(shapes) == 1 and packed.count > 1:
+        if len(shapes) == 1 and len(atom_counts) > 1:
             out = np.stack(out)
         return rows, counts_list, out
 

@@ -93,7 +93,7 @@ def _contiguous(array, dtype: str) -> np.ndarray:
 
 
 _native.bind(
-    SwiftGAPError, _contiguous, np.integer,
+    SwiftGAPError, _contiguous, np.integer, np.empty,
     *(ctypes.cast(getattr(LIBRARY, name), c_void_p).value if hasattr(LIBRARY, name) else None
       for name in ("swiftgap_descriptor_rows", "swiftgap_descriptor_derivatives")))
 

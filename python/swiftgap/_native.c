@@ -16,6 +16,7 @@ static PyObject *name_arrays, *name_numbers, *name_positions, *name_cell, *name_
 static PyObject *error_class;                                   /* swiftgap.errors.SwiftGAPError */
 static PyObject *as_contiguous;                                 /* swiftgap._library._contiguous */
 static PyTypeObject *numpy_integer;                             /* numpy.integer */
+static PyObject *numpy_empty;                                   /* numpy.empty */
 static __typeof__(swiftgap_descriptor_rows) *descriptor_rows_function;
 static __typeof__(swiftgap_descriptor_derivatives) *descriptor_derivatives_function;
 
@@ -144,30 +145,79 @@ static int read_system(PyObject *system, Py_ssize_t index, struct system_arrays 
     return -1;
 }
 
-/* pack(systems, integers) -> (buffer, counts, arguments, others).
- * One bytearray holds, in this order: int64 atom counts then the caller's `integers` (ints, and lists whose items
- * are put in their place: ints, and any other item as -1, `others` counting those); float64 positions
- * (atoms × 3, every system's one after another) then cells (3 × 3 each); int32 atomic numbers; uint8 periodicity
- * flags. `counts`: atoms per system (a list of ints); `arguments`: (count, the addresses of the atom counts, numbers,
- * positions, cells and flags), the leading arguments of the C ABI's calls on many structures. */
-static PyObject *pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "pack(systems, integers)");
-        return NULL;
+/* A point center (a sequence of three numbers) into `out`; -1 with a ValueError otherwise. */
+static int read_point(PyObject *value, double *out) {
+    PyObject *sequence = PySequence_Fast(value, "a center is an atom index or a point");
+    if (sequence == NULL) return -1;
+    int status = -1;
+    if (PySequence_Fast_GET_SIZE(sequence) == 3) {
+        status = 0;
+        for (int axis = 0; axis < 3 && status == 0; axis++) {
+            out[axis] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(sequence, axis));
+            if (out[axis] == -1.0 && PyErr_Occurred()) status = -1;
+        }
+    } else {
+        PyErr_Format(PyExc_ValueError, "a point center has three coordinates, not %zd", PySequence_Fast_GET_SIZE(sequence));
     }
-    PyObject *systems = PySequence_Fast(args[0], "systems must be a sequence of ase.Atoms");
+    Py_DECREF(sequence);
+    return status;
+}
+
+/* cell_volume(system) -> float: the signed volume a · (b × c) of an ASE system's cell (numpy's det costs some 10 µs,
+ * Python's arithmetic on the cell's list a few tenths: the periodic SOAP's check of every call). */
+static PyObject *cell_volume(PyObject *module, PyObject *system) {
+    PyObject *cell_object = PyObject_GetAttr(system, name_cell);
+    PyObject *cell = cell_object ? PyObject_GetAttr(cell_object, name_array) : NULL;
+    Py_XDECREF(cell_object);
+    if (cell == NULL) return NULL;
+    Py_buffer view;
+    PyObject *converted;
+    const int status = read_array(cell, FLOAT64, 2, "cell", 0, &view, &converted);
+    Py_DECREF(cell);
+    if (status != 0) return NULL;
+    PyObject *result = NULL;
+    if (view.shape[0] == 3 && view.shape[1] == 3) {
+        const double *m = view.buf;
+        result = PyFloat_FromDouble(m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+                                    m[2] * (m[3] * m[7] - m[4] * m[6]));
+    } else {
+        PyErr_Format(PyExc_ValueError, "a cell of shape (%zd, %zd); expected (3, 3)", view.shape[0], view.shape[1]);
+    }
+    PyBuffer_Release(&view);
+    Py_XDECREF(converted);
+    return result;
+}
+
+/* pack(systems, integers) -> (buffer, counts, arguments, points).
+ * One bytearray holds, in this order: int64 atom counts then the caller's `integers` (ints, and lists whose items
+ * are put in their place: ints, and points — three numbers — as -1); float64 positions
+ * (atoms × 3, every system's one after another) then cells (3 × 3 each); int32 atomic numbers; uint8 periodicity
+ * flags; when the lists hold points, float64 points after the cells: per list item, its point, or zeros for an int.
+ * `counts`: atoms per system (a list of ints); `arguments`: (count, the addresses of the atom counts, numbers,
+ * positions, cells and flags), the leading arguments of the C ABI's calls on many structures; `points`: the address
+ * of the points, or None. */
+static PyObject *pack_structures(PyObject *systems_object, PyObject *integers_object) {
+    PyObject *systems = PySequence_Fast(systems_object, "systems must be a sequence of ase.Atoms");
     if (systems == NULL) return NULL;
-    PyObject *integers = PySequence_Fast(args[1], "integers must be a sequence of ints");
+    PyObject *integers = PySequence_Fast(integers_object, "integers must be a sequence of ints");
     if (integers == NULL) {
         Py_DECREF(systems);
         return NULL;
     }
     const Py_ssize_t count = PySequence_Fast_GET_SIZE(systems);
-    Py_ssize_t extra = 0, others = 0;
+    /* Integers in all, items of the lists among them, and whether any of those is a point. */
+    Py_ssize_t extra = 0, listed = 0, any_point = 0;
     for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(integers); k++) {
         PyObject *item = PySequence_Fast_GET_ITEM(integers, k);
-        extra += PyList_Check(item) ? PyList_GET_SIZE(item) : 1;
+        if (!PyList_Check(item)) {
+            extra++;
+            continue;
+        }
+        for (Py_ssize_t a = 0; a < PyList_GET_SIZE(item); a++) any_point |= !PyLong_Check(PyList_GET_ITEM(item, a));
+        extra += PyList_GET_SIZE(item);
+        listed += PyList_GET_SIZE(item);
     }
+    const Py_ssize_t point_count = any_point ? listed : 0;
     PyObject *result = NULL, *buffer = NULL, *counts = NULL;
     struct system_arrays local[4];
     struct system_arrays *read = count <= 4 ? local : PyMem_Calloc((size_t)count, sizeof(struct system_arrays));
@@ -181,7 +231,7 @@ static PyObject *pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         atoms += read[ready].numbers.shape[0];
     }
     const size_t integer_bytes = 8 * (size_t)(count + extra);
-    const size_t float_bytes = 8 * (size_t)(3 * atoms + 9 * count);
+    const size_t float_bytes = 8 * (size_t)(3 * atoms + 9 * count + 3 * point_count);
     const size_t number_bytes = 4 * (size_t)atoms;
     buffer = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(integer_bytes + float_bytes + number_bytes + 3 * count));
     counts = PyList_New(count);
@@ -189,7 +239,7 @@ static PyObject *pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     char *base = PyByteArray_AS_STRING(buffer);
     int64_t *packed_integers = (int64_t *)base;
     double *positions = (double *)(base + integer_bytes);
-    double *cells = positions + 3 * atoms;
+    double *cells = positions + 3 * atoms, *points = cells + 9 * count, *point = points;
     int32_t *numbers = (int32_t *)(base + integer_bytes + float_bytes);
     uint8_t *pbc = (uint8_t *)(base + integer_bytes + float_bytes + number_bytes);
     double *position = positions;
@@ -226,18 +276,22 @@ static PyObject *pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         for (Py_ssize_t a = 0; a < PyList_GET_SIZE(item); a++) {
             PyObject *value = PyList_GET_ITEM(item, a);
-            if (!PyLong_Check(value)) {
-                *integer++ = -1;
-                others++;
+            if (PyLong_Check(value)) {
+                *integer = PyLong_AsLongLong(value);
+                if (*integer++ == -1 && PyErr_Occurred()) goto done;
+                if (any_point) for (int axis = 0; axis < 3; axis++) *point++ = 0;
                 continue;
             }
-            *integer = PyLong_AsLongLong(value);
-            if (*integer++ == -1 && PyErr_Occurred()) goto done;
+            *integer++ = -1;
+            if (read_point(value, point) != 0) goto done;
+            point += 3;
         }
     }
-    result = Py_BuildValue("(OO(nKKKKK)n)", buffer, counts, count, (unsigned long long)(uintptr_t)packed_integers,
+    PyObject *points_address = any_point ? PyLong_FromVoidPtr(points) : (Py_INCREF(Py_None), Py_None);
+    if (points_address == NULL) goto done;
+    result = Py_BuildValue("(OO(nKKKKK)N)", buffer, counts, count, (unsigned long long)(uintptr_t)packed_integers,
                            (unsigned long long)(uintptr_t)numbers, (unsigned long long)(uintptr_t)positions,
-                           (unsigned long long)(uintptr_t)cells, (unsigned long long)(uintptr_t)pbc, others);
+                           (unsigned long long)(uintptr_t)cells, (unsigned long long)(uintptr_t)pbc, points_address);
 done:
     for (Py_ssize_t k = 0; k < ready; k++) release_system(&read[k]);
     if (read != local) PyMem_Free(read);
@@ -246,6 +300,98 @@ done:
     Py_DECREF(systems);
     Py_DECREF(integers);
     return result;
+}
+
+static PyObject *pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "pack(systems, integers)");
+        return NULL;
+    }
+    return pack_structures(args[0], args[1]);
+}
+
+/* A descriptor's structures and centers packed (`pack_structures`), with where its call finds them: a tuple (buffer,
+ * atom counts, arguments, points, center counts' address, center atoms' address, row counts' address, row counts),
+ * the center addresses None without centers. `centers`: None, or per system a list of atom indices and points (as
+ * `center_lists` makes them). The integers after the atom counts: the center counts and the centers, then for a
+ * global descriptor (`local` 0) its row counts (ones); a local one's row counts are its center counts, or its atom
+ * counts. */
+static PyObject *pack_descriptor_input(PyObject *systems, PyObject *centers, int local) {
+    const Py_ssize_t count = PyObject_Length(systems);
+    if (count < 0) return NULL;
+    const int with_centers = centers != Py_None;
+    if (with_centers && (!PyList_Check(centers) || PyList_GET_SIZE(centers) != count)) {
+        PyErr_SetString(PyExc_ValueError, "centers: one list per system");
+        return NULL;
+    }
+    PyObject *integers = PyList_New(0), *center_counts = with_centers ? PyList_New(count) : NULL;
+    PyObject *packed = NULL, *result = NULL, *row_counts = NULL;
+    if (integers == NULL || (with_centers && center_counts == NULL)) goto done;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; with_centers && k < count; k++) {
+        PyObject *list = PyList_GET_ITEM(centers, k);
+        if (!PyList_Check(list)) {
+            PyErr_SetString(PyExc_ValueError, "centers: one list per system");
+            goto done;
+        }
+        PyObject *n = PyLong_FromSsize_t(PyList_GET_SIZE(list));
+        if (n == NULL) goto done;
+        PyList_SET_ITEM(center_counts, k, n);
+        total += PyList_GET_SIZE(list);
+        if (PyList_Append(integers, n) != 0) goto done;
+    }
+    for (Py_ssize_t k = 0; with_centers && k < count; k++)
+        if (PyList_Append(integers, PyList_GET_ITEM(centers, k)) != 0) goto done;
+    PyObject *one = PyLong_FromLong(1);
+    for (Py_ssize_t k = 0; one != NULL && !local && k < count; k++)
+        if (PyList_Append(integers, one) != 0) Py_CLEAR(one);
+    if (one == NULL) goto done;
+    Py_DECREF(one);
+    if ((packed = pack_structures(systems, integers)) == NULL) goto done;
+    PyObject *arguments = PyTuple_GET_ITEM(packed, 2);
+    const uintptr_t counts = (uintptr_t)PyLong_AsVoidPtr(PyTuple_GET_ITEM(arguments, 1));
+    const uintptr_t center_counts_address = counts + 8 * (uintptr_t)count;
+    const uintptr_t center_atoms_address = center_counts_address + 8 * (uintptr_t)count;
+    uintptr_t row_counts_address;
+    if (!local) {
+        row_counts_address = with_centers ? center_atoms_address + 8 * (uintptr_t)total : center_counts_address;
+        row_counts = PyList_GetSlice(integers, PyList_GET_SIZE(integers) - count, PyList_GET_SIZE(integers));
+    } else if (!with_centers) {
+        row_counts_address = counts;
+        row_counts = PyTuple_GET_ITEM(packed, 1);
+        Py_INCREF(row_counts);
+    } else {
+        row_counts_address = center_counts_address;
+        row_counts = center_counts;
+        Py_INCREF(row_counts);
+    }
+    if (row_counts == NULL) goto done;
+    if (with_centers)
+        result = Py_BuildValue("(OOOOKKKO)", PyTuple_GET_ITEM(packed, 0), PyTuple_GET_ITEM(packed, 1), arguments,
+                               PyTuple_GET_ITEM(packed, 3), (unsigned long long)center_counts_address,
+                               (unsigned long long)center_atoms_address, (unsigned long long)row_counts_address,
+                               row_counts);
+    else
+        result = Py_BuildValue("(OOOOOOKO)", PyTuple_GET_ITEM(packed, 0), PyTuple_GET_ITEM(packed, 1), arguments,
+                               PyTuple_GET_ITEM(packed, 3), Py_None, Py_None, (unsigned long long)row_counts_address,
+                               row_counts);
+done:
+    Py_XDECREF(integers);
+    Py_XDECREF(center_counts);
+    Py_XDECREF(packed);
+    Py_XDECREF(row_counts);
+    return result;
+}
+
+/* pack_centers(systems, centers, local) -> (buffer, atom counts, arguments, points, center counts' address, center
+ * atoms' address, row counts' address, row counts): `pack_descriptor_input`. */
+static PyObject *pack_centers(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "pack_centers(systems, centers, local)");
+        return NULL;
+    }
+    const int local = PyObject_IsTrue(args[2]);
+    return local < 0 ? NULL : pack_descriptor_input(args[0], args[1], local);
 }
 
 /* An argument of a library call: an address, or an integer. */
@@ -333,6 +479,58 @@ static PyObject *descriptor_rows(PyObject *module, PyObject *const *args, Py_ssi
     Py_END_ALLOW_THREADS
     release_arrays(views, 13);
     return finish(status, error);
+}
+
+/* An address argument: an int, or None for NULL. */
+static void *address_of(PyObject *object) { return object == Py_None ? NULL : PyLong_AsVoidPtr(object); }
+
+/* rows(descriptor, systems, centers, local, features, threads) -> (rows, row counts): the descriptor's rows of
+ * `systems` at `centers` (None, or per system a list of atom indices and points, as `center_lists` makes them) in a
+ * new (rows, features) float64 array, and the row count of each system (a list) — packing, the array and the call in
+ * one, the GIL released during the call; a failure raises SwiftGAPError with the library's message. */
+static PyObject *rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "rows(descriptor, systems, centers, local, features, threads)");
+        return NULL;
+    }
+    if (check_bound(descriptor_rows_function, "swiftgap_descriptor_rows") != 0) return NULL;
+    void *descriptor = PyLong_AsVoidPtr(args[0]);
+    const int local = PyObject_IsTrue(args[3]);
+    const Py_ssize_t features = PyLong_AsSsize_t(args[4]);
+    const long threads = PyLong_AsLong(args[5]);
+    if ((descriptor == NULL || local < 0 || features < 0 || threads == -1) && PyErr_Occurred()) return NULL;
+    PyObject *input = pack_descriptor_input(args[1], args[2], local);
+    if (input == NULL) return NULL;
+    PyObject *row_counts = PyTuple_GET_ITEM(input, 7), *arguments = PyTuple_GET_ITEM(input, 2), *out = NULL;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(row_counts); k++) total += PyLong_AsSsize_t(PyList_GET_ITEM(row_counts, k));
+    PyObject *shape = Py_BuildValue("(nn)", total, features);
+    out = shape ? PyObject_CallOneArg(numpy_empty, shape) : NULL;
+    Py_XDECREF(shape);
+    Py_buffer view;
+    if (out == NULL || PyObject_GetBuffer(out, &view, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) != 0) {
+        Py_XDECREF(out);
+        Py_DECREF(input);
+        return NULL;
+    }
+    char error[ERROR_CAPACITY];
+    int32_t status;
+    const int64_t count = PyLong_AsLongLong(PyTuple_GET_ITEM(arguments, 0));
+    void *addresses[5];
+    for (int k = 0; k < 5; k++) addresses[k] = address_of(PyTuple_GET_ITEM(arguments, k + 1));
+    void *points = address_of(PyTuple_GET_ITEM(input, 3)), *center_counts = address_of(PyTuple_GET_ITEM(input, 4));
+    void *center_atoms = address_of(PyTuple_GET_ITEM(input, 5)), *counts = address_of(PyTuple_GET_ITEM(input, 6));
+    Py_BEGIN_ALLOW_THREADS
+    status = descriptor_rows_function(descriptor, count, addresses[0], addresses[1], addresses[2], addresses[3],
+                                      addresses[4], center_counts, center_atoms, points, (int32_t)threads, counts,
+                                      view.buf, error, ERROR_CAPACITY);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    PyObject *result = status == 0 ? PyTuple_Pack(2, out, row_counts) : NULL;
+    if (status != 0) PyErr_SetString(error_class, error);
+    Py_DECREF(out);
+    Py_DECREF(input);
+    return result;
 }
 
 /* descriptor_derivatives(descriptor, count, atoms, numbers, positions, cells, pbc, center_counts, center_atoms,
@@ -564,17 +762,19 @@ static PyObject *center_lists(PyObject *module, PyObject *const *args, Py_ssize_
     return out;
 }
 
-/* bind(error_class, contiguous, integer_type, rows_address, derivatives_address): the exception type, the conversion
- * contiguous(array, dtype) -> a C-contiguous numpy array of the same dimensions, numpy's integer scalar type
- * (numpy.integer), and the loaded library's two descriptor functions. */
+/* bind(error_class, contiguous, integer_type, empty, rows_address, derivatives_address): the exception type, the
+ * conversion contiguous(array, dtype) -> a C-contiguous numpy array of the same dimensions, numpy's integer scalar
+ * type (numpy.integer), numpy.empty, and the loaded library's two descriptor functions. */
 static PyObject *bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 5 || !PyType_Check(args[2])) {
+    if (nargs != 6 || !PyType_Check(args[2])) {
         PyErr_SetString(PyExc_TypeError,
-                        "bind(error_class, contiguous, integer_type, rows_address, derivatives_address)");
+                        "bind(error_class, contiguous, integer_type, empty, rows_address, derivatives_address)");
         return NULL;
     }
     void *rows, *derivatives;
-    if (address_argument(args[3], &rows) != 0 || address_argument(args[4], &derivatives) != 0) return NULL;
+    if (address_argument(args[4], &rows) != 0 || address_argument(args[5], &derivatives) != 0) return NULL;
+    Py_INCREF(args[3]);
+    Py_XSETREF(numpy_empty, args[3]);
     Py_INCREF(args[2]);
     Py_XSETREF(numpy_integer, (PyTypeObject *)args[2]);
     Py_INCREF(args[0]);
@@ -589,11 +789,16 @@ static PyObject *bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyMethodDef methods[] = {
     {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, "Binds the loaded library's functions."},
     {"pack", (PyCFunction)(void (*)(void))pack, METH_FASTCALL,
-     "pack(systems, integers) -> (buffer, counts, arguments, others): ASE structures as the C ABI takes them."},
+     "pack(systems, integers) -> (buffer, counts, arguments, points): ASE structures as the C ABI takes them."},
     {"atom_indices", (PyCFunction)(void (*)(void))atom_indices, METH_FASTCALL,
      "atom_indices(centers, n_atoms) -> list of ints (checked, negative ones from the end), or None for others."},
     {"center_lists", (PyCFunction)(void (*)(void))center_lists, METH_FASTCALL,
      "center_lists(systems, centers, parse) -> None or per system a list of centers (see _descriptor.center_lists)."},
+    {"cell_volume", (PyCFunction)cell_volume, METH_O, "cell_volume(system) -> the signed volume of its cell."},
+    {"pack_centers", (PyCFunction)(void (*)(void))pack_centers, METH_FASTCALL,
+     "pack_centers(systems, centers, local) -> a descriptor's packed structures and centers, and where they are."},
+    {"rows", (PyCFunction)(void (*)(void))rows, METH_FASTCALL,
+     "rows(descriptor, systems, centers, local, features, threads) -> (rows, row counts)."},
     {"descriptor_rows", (PyCFunction)(void (*)(void))descriptor_rows, METH_FASTCALL,
      "swiftgap_descriptor_rows with int addresses."},
     {"descriptor_derivatives", (PyCFunction)(void (*)(void))descriptor_derivatives, METH_FASTCALL,

@@ -1,7 +1,8 @@
 """`Packed` (`_native.pack`, in C): the C arguments of structures, read back from the addresses it passes: every
 system's atom counts, numbers, positions, cell and flags where the library's calls look for them, the caller's
 integers after the counts (lists among them flattened), a snapshot; arrays of other types or layouts converted;
-malformed ones refused. And `_native.atom_indices` and `_native.center_lists`, which read centers."""
+malformed ones refused. And `_native.atom_indices` and `_native.center_lists`, which read centers, `_native.pack_centers`,
+which packs them for a descriptor, and `_native.cell_volume`."""
 import ctypes
 
 import numpy as np
@@ -181,11 +182,15 @@ def test_atom_indices_out_of_bounds_name_the_index(centers, shown):
         _native.atom_indices(centers, 5)
 
 
-def test_lists_among_the_integers_are_flattened():
+def test_lists_among_the_integers_are_flattened_their_points_apart():
     chosen = systems()
-    packed = Packed(chosen, [2, 1, [0, (0.5, 0.5, 0.5)], [3], 7])
-    assert packed.others == 1
+    packed = Packed(chosen, [2, 1, [0, (0.5, -1.5, 2)], [3], 7])
     assert read(packed.integer_address(0), 6, ctypes.c_int64, np.int64).tolist() == [2, 1, 0, -1, 3, 7]
+    assert read(packed.points, 9, ctypes.c_double, float).tolist() == [0, 0, 0, 0.5, -1.5, 2, 0, 0, 0]
+    assert Packed(chosen, [2, [0, 1]]).points is None
+    for bad in ((0.5, 1.0), "abc", None):
+        with pytest.raises((ValueError, TypeError)):
+            Packed(chosen, [[0, bad]])
 
 
 def test_center_lists():
@@ -216,3 +221,33 @@ def test_center_lists():
         _native.center_lists([water], 5, parse)
     with pytest.raises(AttributeError):
         _native.center_lists(["not atoms"], [[0]], parse)
+
+
+@pytest.mark.parametrize("local", [True, False])
+def test_pack_centers_says_where_the_call_finds_them(local):
+    water, nacl, slab = systems()
+    chosen = [water, nacl, slab]
+    _, atoms, arguments, points, counts, centers, rows, row_counts = _native.pack_centers(chosen, None, local)
+    assert atoms == [3, 2, 2] and points is None and counts is None and centers is None
+    assert row_counts == ([3, 2, 2] if local else [1, 1, 1])
+    assert read(rows, 3, ctypes.c_int64, np.int64).tolist() == row_counts
+    given = [[0, 2], [(0.5, 0.5, 0.5)], [1, -1, 0]]
+    packed = _native.pack_centers(chosen, given, local)
+    _, atoms, arguments, points, counts, centers, rows, row_counts = packed
+    assert read(counts, 3, ctypes.c_int64, np.int64).tolist() == [2, 1, 3]
+    assert read(centers, 6, ctypes.c_int64, np.int64).tolist() == [0, 2, -1, 1, -1, 0]
+    assert read(points, 18, ctypes.c_double, float).reshape(6, 3)[2].tolist() == [0.5, 0.5, 0.5]
+    assert row_counts == ([2, 1, 3] if local else [1, 1, 1])
+    assert read(rows, 3, ctypes.c_int64, np.int64).tolist() == row_counts
+    with pytest.raises(ValueError, match="one list per system"):
+        _native.pack_centers(chosen, [[0]], local)
+
+
+def test_cell_volume():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        atoms = Atoms("H", cell=rng.normal(size=(3, 3)), pbc=True)
+        assert _native.cell_volume(atoms) == pytest.approx(np.linalg.det(atoms.cell.array), rel=1e-12)
+    assert _native.cell_volume(molecule("H2O")) == 0
+    flat = Atoms("H", cell=[[1, 0, 0], [0, 1, 0], [2, 0, 0]])
+    assert _native.cell_volume(flat) == 0
