@@ -12,6 +12,7 @@ from ase.build import bulk, molecule
 
 from swiftgap import _native
 from swiftgap._structures import Packed
+from swiftgap.errors import SwiftGAPError
 
 
 def read(address: int, count: int, ctype, dtype) -> np.ndarray:
@@ -251,3 +252,33 @@ def test_cell_volume():
     assert _native.cell_volume(molecule("H2O")) == 0
     flat = Atoms("H", cell=[[1, 0, 0], [0, 1, 0], [2, 0, 0]])
     assert _native.cell_volume(flat) == 0
+
+
+def test_random_malformed_centers_raise_and_never_crash():
+    """Seeded random centers (ints of every width and sign, bools, floats, points of every length, strings, None,
+    arrays of any dtype and shape, huge integers, ranges, nested lists) through SOAP's `create` and `derivatives`:
+    each call gives rows or raises a Python exception — never crashes (the C side reads centers only through checked
+    conversions)."""
+    from swiftgap.dscribe import SOAP
+
+    rng = np.random.default_rng(48)
+    soap = SOAP(species=["H", "O"], r_cut=3.0, n_max=2, l_max=1)
+    water = molecule("H2O")
+    items = [0, 2, -1, -3, 3, -4, 2**70, np.int8(1), np.uint64(2**63), True, 1.0, np.float64(0.5), "1", None,
+             (0.1, 0.2, 0.3), [0.0, 0.0, 0.0], (1.0, 2.0), (0.0, 0.0, 0.0, 0.0), ("a", "b", "c"), (np.nan, 0, 0)]
+    whole = [range(3), range(-1, 2), np.array([0, 1]), np.array([[0.0, 0.0, 0.0]]), np.array([0.5, 1.5]),
+             np.array([True, False]), np.zeros((2, 2, 2)), np.array([], dtype=int), "012", b"\x00\x01", 7, None, {0, 1}]
+    outcomes = {"rows": 0, "refused": 0}
+    for _ in range(300):
+        centers = (whole[rng.integers(len(whole))] if rng.random() < 0.3
+                   else [items[k] for k in rng.integers(len(items), size=rng.integers(0, 4))])
+        values = rng.random() < 0.7
+        try:
+            out = soap.create(water, centers=centers) if values else soap.derivatives(water, centers=centers)
+        except (ValueError, IndexError, TypeError, SwiftGAPError):
+            outcomes["refused"] += 1
+        else:
+            outcomes["rows"] += 1
+            rows = out if values else out[1]
+            assert np.isfinite(rows).all()
+    assert outcomes["rows"] > 0 and outcomes["refused"] > 0
