@@ -120,6 +120,29 @@ struct NeighborListTests {
         #expect(!expected.isEmpty || cutoff < 1)
     }
 
+    /// One grid search that finds many times the pairs its `PairBuffer` holds (appended to the list a buffer at a
+    /// time): every pair, with its vector, in each center's run.
+    @Test func searchesLongerThanTheirPairBufferKeepEveryPair() throws {
+        var rng = SeededGenerator(seed: 48)
+        let cell = RandomStructures.triclinicCell(lengths: 9...10, rng: &rng)
+        let s = RandomStructures.atoms(
+            count: 60, cell: cell, pbc: .all, elements: [14], spill: 0.3, minimumDistance: 1.0, rng: &rng)
+        let cutoff = 10.0
+        let list = try NeighborList(s, cutoff: cutoff, threads: 1)
+        let mine = pairs(list), expected = bruteForce(s, cutoff: cutoff)
+        #expect(list.pairCount > 3 * 4096 && mine.count == list.pairCount)
+        #expect(Set(mine.keys) == Set(expected.keys))
+        for (key, d) in expected { #expect(abs((mine[key] ?? .nan) - d) < 1e-12) }
+        let centers = list.centers
+        for p in 0..<list.pairCount {
+            let sh = list.shifts[p]
+            let d =
+                s.positions[Int(list.neighbors[p])] - s.positions[Int(centers[p])]
+                + s.cell.cartesian(SIMD3(Double(sh.x), Double(sh.y), Double(sh.z)))
+            #expect(norm(d - list.vectors[p]) < 1e-12)
+        }
+    }
+
     /// A small molecule's pairs are found by comparing every pair (`DirectPairSearch`), a larger one's on the grid:
     /// the same pairs with the same vectors, full and half lists.
     @Test(arguments: [NeighborList.Kind.full, .half])
