@@ -157,7 +157,8 @@ static int read_point(PyObject *value, double *out) {
             if (out[axis] == -1.0 && PyErr_Occurred()) status = -1;
         }
     } else {
-        PyErr_Format(PyExc_ValueError, "a point center has three coordinates, not %zd", PySequence_Fast_GET_SIZE(sequence));
+        PyErr_Format(PyExc_ValueError, "a point center has three coordinates, not %zd",
+                     PySequence_Fast_GET_SIZE(sequence));
     }
     Py_DECREF(sequence);
     return status;
@@ -503,7 +504,8 @@ static PyObject *rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (input == NULL) return NULL;
     PyObject *row_counts = PyTuple_GET_ITEM(input, 7), *arguments = PyTuple_GET_ITEM(input, 2), *out = NULL;
     Py_ssize_t total = 0;
-    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(row_counts); k++) total += PyLong_AsSsize_t(PyList_GET_ITEM(row_counts, k));
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(row_counts); k++)
+        total += PyLong_AsSsize_t(PyList_GET_ITEM(row_counts, k));
     PyObject *shape = Py_BuildValue("(nn)", total, features);
     out = shape ? PyObject_CallOneArg(numpy_empty, shape) : NULL;
     Py_XDECREF(shape);

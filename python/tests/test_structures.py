@@ -1,8 +1,8 @@
 """`Packed` (`_native.pack`, in C): the C arguments of structures, read back from the addresses it passes: every
 system's atom counts, numbers, positions, cell and flags where the library's calls look for them, the caller's
 integers after the counts (lists among them flattened), a snapshot; arrays of other types or layouts converted;
-malformed ones refused. And `_native.atom_indices` and `_native.center_lists`, which read centers, `_native.pack_centers`,
-which packs them for a descriptor, and `_native.cell_volume`."""
+malformed ones refused. And `_native.atom_indices` and `_native.center_lists`, which read centers,
+`_native.pack_centers`, which packs them for a descriptor, and `_native.cell_volume`."""
 import ctypes
 
 import numpy as np
