@@ -50,8 +50,10 @@ class BuildWithSwift(build_py):
         shutil.copy2(swift_library(), target)
 
 
+# The C helper (native/native.h says what its parts hold), with hidden symbols: only its init function is exported.
 NATIVE = Extension(
-    "swiftgap._native", sources=["swiftgap/_native.c"], include_dirs=[str(ROOT / "Sources" / "CAPI")])
+    "swiftgap._native", sources=[f"native/{part}.c" for part in ("module", "packing", "centers", "calls")],
+    include_dirs=["native", str(ROOT / "Sources" / "CAPI")], extra_compile_args=["-fvisibility=hidden"])
 
 # The extension also tags the wheel for this platform, as the Swift library inside it needs.
 setup(cmdclass={"build_py": BuildWithSwift}, ext_modules=[NATIVE])

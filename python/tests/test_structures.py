@@ -1,8 +1,8 @@
 """`Packed` (`_native.pack`, in C): the C arguments of structures, read back from the addresses it passes: every
 system's atom counts, numbers, positions, cell and flags where the library's calls look for them, the caller's
 integers after the counts (lists among them flattened), a snapshot; arrays of other types or layouts converted;
-malformed ones refused. And `_native.atom_indices` and `_native.center_lists`, which read centers,
-`_native.pack_centers`, which packs them for a descriptor, and `_native.cell_volume`."""
+malformed ones refused. And `_native.center_lists`, which reads centers, `_native.pack_centers`, which packs them
+for a descriptor, and `_native.cell_volume`."""
 import ctypes
 
 import numpy as np
@@ -153,6 +153,15 @@ def test_random_malformed_structures_raise_and_never_crash():
     assert outcomes["packed"] > 0 and outcomes["refused"] > 0
 
 
+FIVE = Atoms("H5", positions=np.arange(15.0).reshape(5, 3))
+
+
+def one_system_centers(centers):
+    """`_native.center_lists` of one five-atom system: its centers as the C side reads them, "general" when they are
+    left to the descriptor's parser."""
+    return _native.center_lists([FIVE], [centers], lambda n, c: "general")[0]
+
+
 @pytest.mark.parametrize("centers, expected", [
     ([0, 2, -1], [0, 2, 4]),
     ((1, 3), [1, 3]),
@@ -162,7 +171,7 @@ def test_random_malformed_structures_raise_and_never_crash():
     (np.array([0], dtype=np.int8), [0]),
 ])
 def test_atom_indices_of_every_integer_form(centers, expected):
-    out = _native.atom_indices(centers, 5)
+    out = one_system_centers(centers)
     assert out == expected and all(type(c) is int for c in out)
 
 
@@ -171,7 +180,7 @@ def test_atom_indices_of_every_integer_form(centers, expected):
     np.zeros((2, 3), dtype=np.int64), np.array([True]), "01", b"\x00", range(3), {0, 1}, None, 3, [1, "2"],
 ])
 def test_atom_indices_leave_other_centers_to_the_general_path(centers):
-    assert _native.atom_indices(centers, 5) is None
+    assert one_system_centers(centers) == "general"
 
 
 @pytest.mark.parametrize("centers, shown", [
@@ -180,7 +189,7 @@ def test_atom_indices_leave_other_centers_to_the_general_path(centers):
 ])
 def test_atom_indices_out_of_bounds_name_the_index(centers, shown):
     with pytest.raises(IndexError, match=f"^index {shown} is out of bounds for a system of 5 atoms$"):
-        _native.atom_indices(centers, 5)
+        one_system_centers(centers)
 
 
 def test_lists_among_the_integers_are_flattened_their_points_apart():
