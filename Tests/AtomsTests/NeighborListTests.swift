@@ -47,6 +47,22 @@ private func bruteForce(_ s: Structure, cutoff: Double) -> [PairKey: Double] {
     return out
 }
 
+/// Expects `list` to hold the brute-force pairs of `s` within `cutoff`, with their distances, and its stored vectors
+/// to be r_j − r_i + S·cell.
+private func expectBruteForcePairs(_ list: NeighborList, of s: Structure, cutoff: Double, _ label: String) {
+    let mine = pairs(list), expected = bruteForce(s, cutoff: cutoff)
+    #expect(Set(mine.keys) == Set(expected.keys), "\(label): \(mine.count) vs \(expected.count)")
+    for (key, d) in expected { #expect(abs((mine[key] ?? .nan) - d) < 1e-12) }
+    let centers = list.centers
+    for p in 0..<list.pairCount {
+        let sh = list.shifts[p]
+        let d =
+            s.positions[Int(list.neighbors[p])] - s.positions[Int(centers[p])]
+            + s.cell.cartesian(SIMD3(Double(sh.x), Double(sh.y), Double(sh.z)))
+        #expect(norm(d - list.vectors[p]) < 1e-12)
+    }
+}
+
 @Suite("Neighbor lists")
 struct NeighborListTests {
     private struct ASECase: Decodable {
@@ -93,18 +109,7 @@ struct NeighborListTests {
             count: small ? 3 : 14, cell: cell, pbc: pbc, elements: [1, 8], spill: 0.4, minimumDistance: 0.5, rng: &rng)
         let cutoff = small ? 4.7 : 3.9
         let list = try NeighborList(s, cutoff: cutoff, threads: 2)
-        let mine = pairs(list), expected = bruteForce(s, cutoff: cutoff)
-        #expect(Set(mine.keys) == Set(expected.keys), "seed \(seed): \(mine.count) vs \(expected.count)")
-        for (key, d) in expected { #expect(abs((mine[key] ?? .nan) - d) < 1e-12) }
-        // The stored vectors are r_j − r_i + S·cell.
-        let centers = list.centers
-        for p in 0..<list.pairCount {
-            let sh = list.shifts[p]
-            let d =
-                s.positions[Int(list.neighbors[p])] - s.positions[Int(centers[p])]
-                + s.cell.cartesian(SIMD3(Double(sh.x), Double(sh.y), Double(sh.z)))
-            #expect(norm(d - list.vectors[p]) < 1e-12)
-        }
+        expectBruteForcePairs(list, of: s, cutoff: cutoff, "seed \(seed)")
     }
 
     /// Cutoffs much shorter than the spacing of the atoms cap the number of bins; the pairs stay exact.
@@ -129,18 +134,8 @@ struct NeighborListTests {
             count: 60, cell: cell, pbc: .all, elements: [14], spill: 0.3, minimumDistance: 1.0, rng: &rng)
         let cutoff = 10.0
         let list = try NeighborList(s, cutoff: cutoff, threads: 1)
-        let mine = pairs(list), expected = bruteForce(s, cutoff: cutoff)
-        #expect(list.pairCount > 3 * 4096 && mine.count == list.pairCount)
-        #expect(Set(mine.keys) == Set(expected.keys))
-        for (key, d) in expected { #expect(abs((mine[key] ?? .nan) - d) < 1e-12) }
-        let centers = list.centers
-        for p in 0..<list.pairCount {
-            let sh = list.shifts[p]
-            let d =
-                s.positions[Int(list.neighbors[p])] - s.positions[Int(centers[p])]
-                + s.cell.cartesian(SIMD3(Double(sh.x), Double(sh.y), Double(sh.z)))
-            #expect(norm(d - list.vectors[p]) < 1e-12)
-        }
+        #expect(list.pairCount > 3 * 4096 && pairs(list).count == list.pairCount)
+        expectBruteForcePairs(list, of: s, cutoff: cutoff, "60 atoms")
     }
 
     /// A small molecule's pairs are found by comparing every pair (`DirectPairSearch`), a larger one's on the grid:

@@ -285,6 +285,7 @@ done:
     return result;
 }
 
+/* pack(systems, integers): `pack_structures`. */
 PyObject *native_pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 2) {
         PyErr_SetString(PyExc_TypeError, "pack(systems, integers)");
@@ -349,15 +350,17 @@ PyObject *pack_descriptor_input(PyObject *systems, PyObject *centers, int local)
         Py_INCREF(row_counts);
     }
     if (row_counts == NULL) goto done;
-    if (with_centers)
-        result = Py_BuildValue("(OOOOKKKO)", PyTuple_GET_ITEM(packed, 0), PyTuple_GET_ITEM(packed, 1), arguments,
-                               PyTuple_GET_ITEM(packed, 3), (unsigned long long)center_counts_address,
-                               (unsigned long long)center_atoms_address, (unsigned long long)row_counts_address,
-                               row_counts);
-    else
+    /* The center addresses as ints, None without centers. */
+    PyObject *counts_at = with_centers ? PyLong_FromVoidPtr((void *)center_counts_address) : Py_None;
+    PyObject *atoms_at = with_centers ? PyLong_FromVoidPtr((void *)center_atoms_address) : Py_None;
+    if (counts_at != NULL && atoms_at != NULL)
         result = Py_BuildValue("(OOOOOOKO)", PyTuple_GET_ITEM(packed, 0), PyTuple_GET_ITEM(packed, 1), arguments,
-                               PyTuple_GET_ITEM(packed, 3), Py_None, Py_None, (unsigned long long)row_counts_address,
+                               PyTuple_GET_ITEM(packed, 3), counts_at, atoms_at, (unsigned long long)row_counts_address,
                                row_counts);
+    if (with_centers) {
+        Py_XDECREF(counts_at);
+        Py_XDECREF(atoms_at);
+    }
 done:
     Py_XDECREF(integers);
     Py_XDECREF(center_counts);
