@@ -54,6 +54,7 @@ static int read_arguments(PyObject *const *args, Py_ssize_t nargs, const char *f
     return 0;
 }
 
+/* None after a call that succeeded, else NULL with SwiftGAPError carrying the library's message. */
 static PyObject *finish(int32_t status, const char *error) {
     if (status != 0) {
         PyErr_SetString(error_class, error);
@@ -68,9 +69,6 @@ static int check_bound(void *function, const char *name) {
                  "the loaded libSwiftGAPC has no %s: reinstall the package with `pip install ./python`", name);
     return -1;
 }
-
-/* An address argument: an int, or None for NULL. */
-static void *address_of(PyObject *object) { return object == Py_None ? NULL : PyLong_AsVoidPtr(object); }
 
 /* rows(descriptor, systems, centers, local, features, threads) -> (rows, row counts): the descriptor's rows of
  * `systems` at `centers` (None, or per system a list of atom indices and points, as `center_lists` makes them) in a
@@ -102,29 +100,38 @@ PyObject *native_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(input);
         return NULL;
     }
+    /* The structures' five addresses (`arguments` after the count), then the points, the center counts and atoms, and
+     * the row counts (`input` 3 to 6). */
+    void *a[9];
+    for (int k = 0; k < 9; k++) {
+        PyObject *object = k < 5 ? PyTuple_GET_ITEM(arguments, k + 1) : PyTuple_GET_ITEM(input, k - 2);
+        if (address_argument(object, &a[k]) != 0) {
+            PyBuffer_Release(&view);
+            Py_DECREF(out);
+            Py_DECREF(input);
+            return NULL;
+        }
+    }
     char error[ERROR_CAPACITY];
     int32_t status;
     const int64_t count = PyLong_AsLongLong(PyTuple_GET_ITEM(arguments, 0));
-    void *addresses[5];
-    for (int k = 0; k < 5; k++) addresses[k] = address_of(PyTuple_GET_ITEM(arguments, k + 1));
-    void *points = address_of(PyTuple_GET_ITEM(input, 3)), *center_counts = address_of(PyTuple_GET_ITEM(input, 4));
-    void *center_atoms = address_of(PyTuple_GET_ITEM(input, 5)), *counts = address_of(PyTuple_GET_ITEM(input, 6));
     Py_BEGIN_ALLOW_THREADS
-    status = descriptor_rows_function(descriptor, count, addresses[0], addresses[1], addresses[2], addresses[3],
-                                      addresses[4], center_counts, center_atoms, points, (int32_t)threads, counts,
-                                      view.buf, error, ERROR_CAPACITY);
+    status = descriptor_rows_function(descriptor, count, a[0], a[1], a[2], a[3], a[4], a[6], a[7], a[5],
+                                      (int32_t)threads, a[8], view.buf, error, ERROR_CAPACITY);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
-    PyObject *result = status == 0 ? PyTuple_Pack(2, out, row_counts) : NULL;
-    if (status != 0) PyErr_SetString(error_class, error);
+    PyObject *finished = finish(status, error);
+    PyObject *result = finished ? PyTuple_Pack(2, out, row_counts) : NULL;
+    Py_XDECREF(finished);
     Py_DECREF(out);
     Py_DECREF(input);
     return result;
 }
 
 /* descriptor_derivatives(descriptor, count, atoms, numbers, positions, cells, pbc, center_counts, center_atoms,
- * center_points, attach, threads, fill, row_counts, rows, slot_of_atom, slots, derivatives): as descriptor_rows, for
- * swiftgap_descriptor_derivatives. */
+ * center_points, attach, threads, fill, row_counts, rows, slot_of_atom, slots, derivatives):
+ * swiftgap_descriptor_derivatives with arrays as addresses (ints, None for NULL) or numpy arrays (`read_arguments`),
+ * the GIL released during the call; a failure raises SwiftGAPError with the library's message. */
 PyObject *native_descriptor_derivatives(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     static const char *name = "swiftgap_descriptor_derivatives", *format = "aiaaaaaaaaiiiaaaaa";
     argument a[18];

@@ -146,12 +146,12 @@ PyObject *native_center_lists(PyObject *module, PyObject *const *args, Py_ssize_
         PyErr_SetString(PyExc_ValueError, "The given number of centers does not match the given number of systems.");
         return NULL;
     }
-    PyObject *sequence = PySequence_Fast(centers, "centers are one sequence per system");
-    if (sequence == NULL) return NULL;
-    PyObject *out = PyList_New(count);
     Py_ssize_t *atoms = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(count > 0 ? count : 1));
+    if (atoms == NULL) return PyErr_NoMemory();
+    PyObject *sequence = PySequence_Fast(centers, "centers are one sequence per system");
+    PyObject *out = sequence ? PyList_New(count) : NULL;
     int every = 1;
-    for (Py_ssize_t k = 0; out != NULL && atoms != NULL && k < count; k++) {
+    for (Py_ssize_t k = 0; out != NULL && k < count; k++) {
         /* len(system.arrays["positions"]): len(Atoms) without its method call. */
         PyObject *arrays = PyObject_GetAttr(PyList_GET_ITEM(systems, k), name_arrays);
         PyObject *positions = arrays ? PyObject_GetItem(arrays, name_positions) : NULL;
@@ -166,14 +166,14 @@ PyObject *native_center_lists(PyObject *module, PyObject *const *args, Py_ssize_
         every = every && parsed == Py_None;
         PyList_SET_ITEM(out, k, parsed);
     }
-    Py_DECREF(sequence);
-    if (out != NULL && atoms != NULL && every) {
+    Py_XDECREF(sequence);
+    if (out != NULL && every) {
         Py_DECREF(out);
         Py_INCREF(Py_None);
         out = Py_None;
     }
     /* Systems whose centers are every atom in order get their list, now that some other system has centers. */
-    for (Py_ssize_t k = 0; out != NULL && out != Py_None && atoms != NULL && k < count; k++) {
+    for (Py_ssize_t k = 0; out != NULL && out != Py_None && k < count; k++) {
         if (PyList_GET_ITEM(out, k) != Py_None) continue;
         PyObject *list = PyList_New(atoms[k]);
         for (Py_ssize_t a = 0; list != NULL && a < atoms[k]; a++) {
@@ -187,11 +187,6 @@ PyObject *native_center_lists(PyObject *module, PyObject *const *args, Py_ssize_
         }
         Py_DECREF(Py_None);
         PyList_SET_ITEM(out, k, list);
-    }
-    if (atoms == NULL) {
-        Py_XDECREF(out);
-        PyMem_Free(atoms);
-        return PyErr_NoMemory();
     }
     PyMem_Free(atoms);
     return out;

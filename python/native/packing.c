@@ -78,6 +78,25 @@ static void release_system(struct system_arrays *s) {
     s->held = 0;
 }
 
+/* The cell of `system` (its cell.array) as a C-contiguous 3 × 3 float64 array: 0, or -1 with the exception set (a
+ * ValueError naming system `index` for another shape). */
+static int read_cell(PyObject *system, Py_ssize_t index, Py_buffer *view, PyObject **converted) {
+    *converted = NULL;
+    PyObject *cell_object = PyObject_GetAttr(system, name_cell);
+    PyObject *cell = cell_object ? PyObject_GetAttr(cell_object, name_array) : NULL;
+    Py_XDECREF(cell_object);
+    if (cell == NULL) return -1;
+    const int status = read_array(cell, FLOAT64, 2, "cell", index, view, converted);
+    Py_DECREF(cell);
+    if (status != 0) return -1;
+    if (view->shape[0] == 3 && view->shape[1] == 3) return 0;
+    PyErr_Format(PyExc_ValueError, "system %zd: a cell of shape (%zd, %zd); expected (3, 3)", index, view->shape[0],
+                 view->shape[1]);
+    PyBuffer_Release(view);
+    Py_CLEAR(*converted);
+    return -1;
+}
+
 static int read_system(PyObject *system, Py_ssize_t index, struct system_arrays *s) {
     s->held = 0;
     PyObject *arrays = PyObject_GetAttr(system, name_arrays);
@@ -85,16 +104,13 @@ static int read_system(PyObject *system, Py_ssize_t index, struct system_arrays 
     PyObject *numbers = PyObject_GetItem(arrays, name_numbers);
     PyObject *positions = numbers ? PyObject_GetItem(arrays, name_positions) : NULL;
     Py_DECREF(arrays);
-    PyObject *cell_object = positions ? PyObject_GetAttr(system, name_cell) : NULL;
-    PyObject *cell = cell_object ? PyObject_GetAttr(cell_object, name_array) : NULL;
-    Py_XDECREF(cell_object);
-    PyObject *pbc = cell ? PyObject_GetAttr(system, name_pbc) : NULL;
+    PyObject *pbc = positions ? PyObject_GetAttr(system, name_pbc) : NULL;
     int status = -1;
     if (pbc != NULL && read_array(numbers, INT64, 1, "atomic numbers", index, &s->numbers, &s->owners[0]) == 0) {
         s->held = 1;
         if (read_array(positions, FLOAT64, 2, "positions", index, &s->positions, &s->owners[1]) == 0) {
             s->held = 2;
-            if (read_array(cell, FLOAT64, 2, "cell", index, &s->cell, &s->owners[2]) == 0) {
+            if (read_cell(system, index, &s->cell, &s->owners[2]) == 0) {
                 s->held = 3;
                 if (read_array(pbc, FLAG, 1, "pbc", index, &s->pbc, &s->owners[3]) == 0) {
                     s->held = 4;
@@ -105,7 +121,6 @@ static int read_system(PyObject *system, Py_ssize_t index, struct system_arrays 
     }
     Py_XDECREF(numbers);
     Py_XDECREF(positions);
-    Py_XDECREF(cell);
     Py_XDECREF(pbc);
     if (status != 0) {
         release_system(s);
@@ -115,9 +130,6 @@ static int read_system(PyObject *system, Py_ssize_t index, struct system_arrays 
     if (s->positions.shape[0] != atoms || s->positions.shape[1] != 3) {
         PyErr_Format(PyExc_ValueError, "system %zd: positions of shape (%zd, %zd) for %zd atoms; expected (%zd, 3)",
                      index, s->positions.shape[0], s->positions.shape[1], atoms, atoms);
-    } else if (s->cell.shape[0] != 3 || s->cell.shape[1] != 3) {
-        PyErr_Format(PyExc_ValueError, "system %zd: a cell of shape (%zd, %zd); expected (3, 3)", index,
-                     s->cell.shape[0], s->cell.shape[1]);
     } else if (s->pbc.shape[0] != 3) {
         PyErr_Format(PyExc_ValueError, "system %zd: %zd periodicity flags; expected 3", index, s->pbc.shape[0]);
     } else {
@@ -149,23 +161,12 @@ static int read_point(PyObject *value, double *out) {
 /* cell_volume(system) -> float: the signed volume a · (b × c) of an ASE system's cell (numpy's det costs some 10 µs,
  * Python's arithmetic on the cell's list a few tenths: the periodic SOAP's check of every call). */
 PyObject *native_cell_volume(PyObject *module, PyObject *system) {
-    PyObject *cell_object = PyObject_GetAttr(system, name_cell);
-    PyObject *cell = cell_object ? PyObject_GetAttr(cell_object, name_array) : NULL;
-    Py_XDECREF(cell_object);
-    if (cell == NULL) return NULL;
     Py_buffer view;
     PyObject *converted;
-    const int status = read_array(cell, FLOAT64, 2, "cell", 0, &view, &converted);
-    Py_DECREF(cell);
-    if (status != 0) return NULL;
-    PyObject *result = NULL;
-    if (view.shape[0] == 3 && view.shape[1] == 3) {
-        const double *m = view.buf;
-        result = PyFloat_FromDouble(m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
-                                    m[2] * (m[3] * m[7] - m[4] * m[6]));
-    } else {
-        PyErr_Format(PyExc_ValueError, "a cell of shape (%zd, %zd); expected (3, 3)", view.shape[0], view.shape[1]);
-    }
+    if (read_cell(system, 0, &view, &converted) != 0) return NULL;
+    const double *m = view.buf;
+    PyObject *result = PyFloat_FromDouble(m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+                                          m[2] * (m[3] * m[7] - m[4] * m[6]));
     PyBuffer_Release(&view);
     Py_XDECREF(converted);
     return result;

@@ -82,8 +82,8 @@ def _load() -> ctypes.CDLL:
 
 
 LIBRARY = _load()
-# The C helper calls the descriptor functions of this library, not a second copy of it (their signatures are in
-# swiftgap.h, which the helper is compiled with; ctypes only gives their addresses).
+
+
 def _contiguous(array, dtype: str) -> np.ndarray:
     """A C-contiguous copy of `array` as `dtype`, of the same dimensions (np.ascontiguousarray would make a scalar
     one-dimensional): what the C helper converts an ASE array of another type or layout with. Only a cast within a
@@ -92,6 +92,8 @@ def _contiguous(array, dtype: str) -> np.ndarray:
     return np.asarray(array).astype(dtype, order="C", casting="unsafe" if dtype == "bool" else "same_kind")
 
 
+# The C helper calls the descriptor functions of this library, not a second copy of it (their signatures are in
+# swiftgap.h, which the helper is compiled with; ctypes only gives their addresses).
 _native.bind(
     SwiftGAPError, _contiguous, np.integer, np.empty,
     *(ctypes.cast(getattr(LIBRARY, name), c_void_p).value if hasattr(LIBRARY, name) else None

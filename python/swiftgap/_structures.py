@@ -16,18 +16,16 @@ class Packed:
     show) into one buffer this object keeps alive: `arguments` (count, then the addresses of the atom counts
     (`counts_address`), atomic numbers, positions, cells and periodicity flags) and, for the calls on one structure,
     `one` (atoms, then the addresses of its numbers, positions, cell and flags). The caller's `integers` (center
-    counts, center atoms, row counts: ints, and lists whose items take their place, a point as -1, see `points`)
+    counts, center atoms, row counts: ints, and lists whose items take their place, a point as -1)
     follow the atom counts: `integer_address(k)` is the address of the k-th of them.
     Packed in C (`_native.pack`): with numpy, a few small molecules' packing took longer than their Coulomb
     matrices."""
 
-    __slots__ = ("_buffer", "points", "counts", "count", "arguments", "counts_address", "one")
+    __slots__ = ("_buffer", "counts", "count", "arguments", "counts_address", "one")
 
     def __init__(self, systems: Sequence, integers: Sequence = ()):
-        self._buffer, counts, arguments, points = _native.pack(systems, integers)
-        #: When the lists in `integers` hold points (three numbers, packed as -1 there), the address of a point per
-        #: list item (zeros for an int), else None: the C ABI's center points.
-        self.points = points
+        # Points among the integers' lists (`_native.pack`'s fourth result) are a descriptor's: `pack_centers`.
+        self._buffer, counts, arguments, _ = _native.pack(systems, integers)
         #: Atoms per system, as Python ints.
         self.counts = counts
         self.count = arguments[0]

@@ -196,8 +196,9 @@ def test_lists_among_the_integers_are_flattened_their_points_apart():
     chosen = systems()
     packed = Packed(chosen, [2, 1, [0, (0.5, -1.5, 2)], [3], 7])
     assert read(packed.integer_address(0), 6, ctypes.c_int64, np.int64).tolist() == [2, 1, 0, -1, 3, 7]
-    assert read(packed.points, 9, ctypes.c_double, float).tolist() == [0, 0, 0, 0.5, -1.5, 2, 0, 0, 0]
-    assert Packed(chosen, [2, [0, 1]]).points is None
+    packed_points = _native.pack(chosen, [2, 1, [0, (0.5, -1.5, 2)], [3], 7])  # kept: its buffer holds the points
+    assert read(packed_points[3], 9, ctypes.c_double, float).tolist() == [0, 0, 0, 0.5, -1.5, 2, 0, 0, 0]
+    assert _native.pack(chosen, [2, [0, 1]])[3] is None
     for bad in ((0.5, 1.0), "abc", None):
         with pytest.raises((ValueError, TypeError)):
             Packed(chosen, [[0, bad]])

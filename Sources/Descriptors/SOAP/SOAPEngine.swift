@@ -237,6 +237,7 @@ struct SOAPEngine: Sendable {
         // at once after the loop, lm-major (Y_lm of row p at lm · capacity + p).
         let capacity = ws.capacityPairs
         let ux = ws.pairUnits, uy = ux + capacity, uz = uy + capacity, inverseR = uz + capacity
+        assert(Lanes.padded(basis.spline.count) == ws.pairRadialStride, "a padded spline row fills a pair's row")
         if cache, let i = center.atom, !center.attached {
             let slot = slots ? ws.slot(of: i, pattern: 0, column: Int(speciesOf[i]) * nMax) : -1
             cacheDisplacement(
@@ -272,7 +273,6 @@ struct SOAPEngine: Sendable {
             // The radial factors a row per pair (the spline writes a pair's functions together), what the coefficients
             // are accumulated from in every mode.
             let rowA = ws.pairRadial + row * ws.pairRadialStride
-            assert(Lanes.padded(basis.spline.count) == ws.pairRadialStride, "a padded spline row fills a pair's row")
             guard cache else {
                 guard mirrored == j else {
                     basis.spline.evaluate(r, scaledBy: w, values: rowA, padded: true)
