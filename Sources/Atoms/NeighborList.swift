@@ -81,7 +81,9 @@ public struct NeighborList: Sendable {
             return unique
         }
         let count = listed?.count ?? n
-        let chunkCount = max(1, min(threads, count / 2048 + 1))
+        // Chunks of at least 256 centers: a 1000-atom cell's pairs are searched on two workers (searched on one, they
+        // were a sixth of a two-thread descriptor call).
+        let chunkCount = max(1, min(threads, count / 256))
         let half = kind == .half
         @Sendable func search(_ centers: some Collection<Int>) -> PairChunk {
             grid?.pairs(centers: centers, structure: structure, cutoff: cutoff, half: half)

@@ -129,7 +129,8 @@ public struct GAPPotential: Calculator {
     /// The neighbor list of `s` that every term shares (`NeighborList.shared`); nil without 2- or 3-body terms.
     /// - Throws: `GAPError.descriptor` for unusable geometry.
     func neighborList(_ s: Structure) throws(GAPError) -> NeighborList? {
-        try NeighborList.shared(s, index: 0, termCutoffs: terms.map(\.sparse.descriptor.cutoff.cutoff), soap: soap?.soap)
+        try NeighborList.shared(
+            s, index: 0, termCutoffs: terms.map(\.sparse.descriptor.cutoff.cutoff), soap: soap?.soap, threads: threads)
     }
 
     /// The predictive variance (eV²) of each atom's local energy, all terms together; nil when the

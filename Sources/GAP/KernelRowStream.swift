@@ -77,7 +77,8 @@ enum KernelRowStream {
         var rows = DesignRows(o, columns: basis.total)
         let gradients = o.forces != nil || o.virial != nil
         let list = try NeighborList.shared(
-            o.structure, index: o.index, termCutoffs: basis.terms.map(\.descriptor.cutoff.cutoff), soap: soap)
+            o.structure, index: o.index, termCutoffs: basis.terms.map(\.descriptor.cutoff.cutoff), soap: soap,
+            threads: 1)
         if let soap {
             let q: DescriptorRows, dq: SparseDerivatives?
             let lists = list.map { [$0] }

@@ -243,10 +243,12 @@ struct NeighborListTests {
         #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 })
     }
 
+    /// 512 atoms: two workers search 256 centers each, and their pairs joined are the one worker's list.
     @Test func threadCountDoesNotChangeTheList() throws {
         let s = Crystal.diamond.structure([14], a: 5.43, cubic: true).repeated(SIMD3(4, 4, 4)).rattled(stdev: 0.1, seed: 3)
         let one = try NeighborList(s, cutoff: 5, threads: 1)
         let two = try NeighborList(s, cutoff: 5, threads: 2)
+        #expect(s.count == 512 && one.pairCount > 0)
         #expect(one.offsets == two.offsets && one.neighbors == two.neighbors && one.shifts == two.shifts)
         #expect(one.vectors == two.vectors)
     }

@@ -97,7 +97,8 @@ extension SOAP {
     }
 
     private func prepare(
-        _ s: Structure, index: Int, centers: [Center]?, attach: Bool, gradients: Bool, list given: NeighborList?
+        _ s: Structure, index: Int, centers: [Center]?, attach: Bool, gradients: Bool, list given: NeighborList?,
+        threads: Int
     ) throws(DescriptorError) -> Prepared {
         let original = s
         var s = s
@@ -120,7 +121,8 @@ extension SOAP {
             do {
                 // Only the centers' pairs: a few centers in a large structure need not list every atom.
                 list = try NeighborList(
-                    s, cutoff: engine.basis.range, centers: centers.count < s.count ? centers.map { $0.site } : nil, threads: 1)
+                    s, cutoff: engine.basis.range, centers: centers.count < s.count ? centers.map { $0.site } : nil,
+                    threads: threads)
             } catch {
                 throw .geometry(structure: index, error)
             }
@@ -193,10 +195,13 @@ extension SOAP {
                 name: "centers", value: "\(centers.count) lists",
                 hint: "give one list of centers per structure (\(structures.count))")
         }
+        // Threads beyond one a structure search its pairs (a single large cell's search is a tenth of its values).
+        let listThreads = max(1, threads / max(1, structures.count))
         let results = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) -> Prepared in
                 try prepare(
-                    structures[k], index: k, centers: centers?[k], attach: attach, gradients: gradients, list: lists?[k])
+                    structures[k], index: k, centers: centers?[k], attach: attach, gradients: gradients, list: lists?[k],
+                    threads: listThreads)
             }
         }
         var prepared = [Prepared]()
