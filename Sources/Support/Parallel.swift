@@ -25,6 +25,10 @@ public enum Parallel {
 }
 
 extension Parallel {
+    /// The threads each of `count` items may use inside when the items are shared out over `threads` workers: those
+    /// beyond one an item (a single large structure's neighbor search gets them all).
+    public static func threadsEach(of count: Int, sharing threads: Int) -> Int { max(1, threads / max(1, count)) }
+
     /// Splits 0..<count into at most `threads` contiguous ranges and runs `body` on each range on its own
     /// worker, so a worker can set up scratch space once for all its items.
     public static func forEachRange(_ count: Int, threads: Int = defaultThreads, _ body: @Sendable (Range<Int>) -> Void) {

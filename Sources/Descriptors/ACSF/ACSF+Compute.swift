@@ -32,8 +32,11 @@ extension ACSF {
                 name: "centers", value: "\(centers.count) lists",
                 hint: "give one list of centers per structure (\(structures.count))")
         }
+        let listThreads = Parallel.threadsEach(of: structures.count, sharing: threads)
         let ready = Parallel.map(structures.count, threads: threads) { k in
-            Result { () throws(DescriptorError) in try prepare(structures[k], index: k, centers: centers?[k]) }
+            Result { () throws(DescriptorError) in
+                try prepare(structures[k], index: k, centers: centers?[k], threads: listThreads)
+            }
         }
         var structuresReady = [Prepared]()
         for r in ready { structuresReady.append(try r.get()) }
@@ -61,8 +64,8 @@ extension ACSF {
         return (rows, derivatives)
     }
 
-    /// Species indices, checked centers and the neighbor list of structure `index`.
-    private func prepare(_ s: Structure, index: Int, centers: [Int]?) throws(DescriptorError) -> Prepared {
+    /// Species indices, checked centers and the neighbor list of structure `index` (searched on `threads` workers).
+    private func prepare(_ s: Structure, index: Int, centers: [Int]?, threads: Int) throws(DescriptorError) -> Prepared {
         var s = s
         if !periodic {
             s.pbc = .none
@@ -85,7 +88,7 @@ extension ACSF {
         let list: NeighborList
         do {
             // Only the centers' pairs: a few centers in a large structure need not list every atom.
-            list = try NeighborList(s, cutoff: cutoff, centers: centers.count < s.count ? centers : nil, threads: 1)
+            list = try NeighborList(s, cutoff: cutoff, centers: centers.count < s.count ? centers : nil, threads: threads)
         } catch {
             throw .geometry(structure: index, error)
         }

@@ -195,8 +195,8 @@ extension SOAP {
                 name: "centers", value: "\(centers.count) lists",
                 hint: "give one list of centers per structure (\(structures.count))")
         }
-        // Threads beyond one a structure search its pairs (a single large cell's search is a tenth of its values).
-        let listThreads = max(1, threads / max(1, structures.count))
+        // A single large cell's search is a tenth of its values' time: it gets the threads beyond one a structure.
+        let listThreads = Parallel.threadsEach(of: structures.count, sharing: threads)
         let results = Parallel.map(structures.count, threads: threads) { k in
             Result { () throws(DescriptorError) -> Prepared in
                 try prepare(
