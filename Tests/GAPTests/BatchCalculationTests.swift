@@ -39,6 +39,28 @@ struct BatchCalculationTests {
         }
     }
 
+    /// On two threads a held batch's local energies are formed in two row blocks at once (`SOAPTerm.blockRows`):
+    /// the same energies, forces, virials and atom energies as on one.
+    @Test("the same results on two threads")
+    func twoThreadsEqualOne() throws {
+        for (name, one) in MultiTermPotentialTests.models where one.soap != nil {
+            var two = one
+            two.threads = 2
+            #expect(one.threads == 1)
+            let a = try one.calculate(batch: Self.structures), b = try two.calculate(batch: Self.structures)
+            for (r, q) in zip(a, b) {
+                let scale = max(1, abs(r.energy))
+                #expect(abs(r.energy - q.energy) <= 1e-11 * scale, "\(name)")
+                let forces = zip(r.forces, q.forces).map { u, v in max(abs(u.x - v.x), abs(u.y - v.y), abs(u.z - v.z)) }
+                #expect((forces.max() ?? 0) <= 1e-11 * scale, "\(name)")
+                let dv = [r.virial.r0 - q.virial.r0, r.virial.r1 - q.virial.r1, r.virial.r2 - q.virial.r2]
+                #expect(dv.map { max(abs($0.x), abs($0.y), abs($0.z)) }.max()! <= 1e-11 * scale, "\(name)")
+                let atoms = zip(r.atomEnergies ?? [], q.atomEnergies ?? []).map { abs($0 - $1) }
+                #expect(!atoms.isEmpty && (atoms.max() ?? 0) <= 1e-11 * scale, "\(name)")
+            }
+        }
+    }
+
     @Test("each structure's local variances as computed alone")
     func batchVariancesEqualOneByOne() throws {
         let gap = MultiTermModels.fitted
