@@ -263,13 +263,12 @@ def as_list(system):
     return [system] if isinstance(system, Atoms) else list(system)
 
 
-def center_lists(systems: list, centers, parse):
-    """Every system's centers for the library: atom indices (a list or tuple of Python or numpy ints, an integer
-    array: the usual centers) checked in C, any other centers by `parse(n_atoms, centers)`; None for a system whose
-    centers are every atom in order — `range(n)` or such a list: the rows of no centers, with no indices to pack (the
-    lesson's crystal script passes the range, DScribe's users the list) —, and None when every system's are. In C
-    (`_native.center_lists`): in Python, this took a tenth of the lesson molecules' `SOAP.create`."""
-    return _native.center_lists(systems, centers, parse)
+#: center_lists(systems, centers, parse) -> every system's centers for the library: atom indices (a list or tuple of
+#: Python or numpy ints, an integer array: the usual centers) checked in C, any other centers by `parse(n_atoms,
+#: centers)`; None for a system whose centers are every atom in order — `range(n)` or such a list: the rows of no
+#: centers, with no indices to pack (the lesson's crystal script passes the range, DScribe's users the list) —, and
+#: None when every system's are. In C: in Python, this took a tenth of the lesson molecules' `SOAP.create`.
+center_lists = _native.center_lists
 
 
 def global_derivatives(swift, system, include, exclude, return_descriptor, threads, dtype, sparse):

@@ -1,4 +1,4 @@
-"""`Packed` (`_native.pack`, in C): the C arguments of structures, read back from the addresses it passes: every
+"""`Packed` and `_native.pack` (in C): the C arguments of structures, read back from the addresses they pass: every
 system's atom counts, numbers, positions, cell and flags where the library's calls look for them, the caller's
 integers after the counts (lists among them flattened), a snapshot; arrays of other types or layouts converted;
 malformed ones refused. And `_native.center_lists`, which reads centers, `_native.pack_centers`, which packs them
@@ -20,6 +20,11 @@ def read(address: int, count: int, ctype, dtype) -> np.ndarray:
     return np.array(np.ctypeslib.as_array((ctype * count).from_address(address)), dtype=dtype)
 
 
+def integer_address(arguments, k: int) -> int:
+    """The address of the k-th of the integers `_native.pack` put after the atom counts (`arguments[1]`)."""
+    return arguments[1] + 8 * (arguments[0] + k)
+
+
 def systems():
     water = molecule("H2O")
     nacl = bulk("NaCl", "rocksalt", a=5.64)
@@ -31,12 +36,14 @@ def systems():
 @pytest.mark.parametrize("count", [1, 3])
 def test_arguments_point_at_every_system(count):
     chosen = systems()[:count]
-    packed = Packed(chosen, [7, -1, 42])
+    packed = Packed(chosen)
     n, counts, numbers, positions, cells, pbc = packed.arguments
     total = sum(len(s) for s in chosen)
     assert n == count and packed.counts == [len(s) for s in chosen]
     assert read(counts, count, ctypes.c_int64, np.int64).tolist() == packed.counts
-    assert [read(packed.integer_address(k), 1, ctypes.c_int64, np.int64)[0] for k in range(3)] == [7, -1, 42]
+    with_integers = _native.pack(chosen, [7, -1, 42])  # kept: its buffer holds the integers
+    assert with_integers[1] == packed.counts
+    assert [read(integer_address(with_integers[2], k), 1, ctypes.c_int64, np.int64)[0] for k in range(3)] == [7, -1, 42]
     np.testing.assert_array_equal(read(numbers, total, ctypes.c_int32, np.int32),
                                   np.concatenate([s.numbers for s in chosen]))
     np.testing.assert_array_equal(read(positions, 3 * total, ctypes.c_double, float),
@@ -102,9 +109,10 @@ def test_malformed_arrays_are_refused_naming_the_system(damage, message):
 
 
 def test_no_systems():
-    packed = Packed([], [5])
+    packed = Packed([])
     assert packed.arguments[0] == 0 and packed.counts == [] and packed.one is None
-    assert read(packed.integer_address(0), 1, ctypes.c_int64, np.int64)[0] == 5
+    with_integers = _native.pack([], [5])
+    assert read(integer_address(with_integers[2], 0), 1, ctypes.c_int64, np.int64)[0] == 5
 
 
 class _Loose:
@@ -144,12 +152,12 @@ def test_random_malformed_structures_raise_and_never_crash():
         if rng.random() < 0.05:
             del system.arrays["positions" if rng.random() < 0.5 else "numbers"]
         try:
-            packed = Packed([molecule("H2O"), system], [1])
+            _, counts, _, _ = _native.pack([molecule("H2O"), system], [1])
         except (ValueError, KeyError, AttributeError):
             outcomes["refused"] += 1
         else:
             outcomes["packed"] += 1
-            assert packed.counts[1] == len(np.asarray(parts["numbers"]))
+            assert counts[1] == len(np.asarray(parts["numbers"]))
     assert outcomes["packed"] > 0 and outcomes["refused"] > 0
 
 
@@ -194,14 +202,13 @@ def test_atom_indices_out_of_bounds_name_the_index(centers, shown):
 
 def test_lists_among_the_integers_are_flattened_their_points_apart():
     chosen = systems()
-    packed = Packed(chosen, [2, 1, [0, (0.5, -1.5, 2)], [3], 7])
-    assert read(packed.integer_address(0), 6, ctypes.c_int64, np.int64).tolist() == [2, 1, 0, -1, 3, 7]
-    packed_points = _native.pack(chosen, [2, 1, [0, (0.5, -1.5, 2)], [3], 7])  # kept: its buffer holds the points
+    packed_points = _native.pack(chosen, [2, 1, [0, (0.5, -1.5, 2)], [3], 7])  # kept: its buffer holds them
+    assert read(integer_address(packed_points[2], 0), 6, ctypes.c_int64, np.int64).tolist() == [2, 1, 0, -1, 3, 7]
     assert read(packed_points[3], 9, ctypes.c_double, float).tolist() == [0, 0, 0, 0.5, -1.5, 2, 0, 0, 0]
     assert _native.pack(chosen, [2, [0, 1]])[3] is None
     for bad in ((0.5, 1.0), "abc", None):
         with pytest.raises((ValueError, TypeError)):
-            Packed(chosen, [[0, bad]])
+            _native.pack(chosen, [[0, bad]])
 
 
 def test_center_lists():
