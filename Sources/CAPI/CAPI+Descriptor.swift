@@ -58,6 +58,7 @@ public func swiftgapDescriptorLocation(
 /// `centerCounts` for every atom; otherwise `centerCounts[count]` and, for all centers in order, `centerAtoms`
 /// (atom index, or −1 for a point) and `centerPoints` (× 3, Å, read for points; NULL when there are none).
 /// `attach` ≠ 0 moves an atom-index center with its atom (DScribe's attach=True); 0 keeps it where the atom was.
+/// `siteWeights` (Σatoms): each atom's weight for a descriptor that pools by site weights, NULL for any other.
 ///
 /// Outputs: the rows into `rows` (Σ rowCounts × features), `rowCounts[count]` being the caller's count of each
 /// structure's rows as for `swiftgap_descriptor_rows`; structure k's derivatives into `derivatives[k]`, of shape
@@ -73,14 +74,16 @@ public func swiftgapDescriptorDerivatives(
     _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
     _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,
     _ pbc: UnsafePointer<UInt8>?, _ centerCounts: UnsafePointer<Int64>?, _ centerAtoms: UnsafePointer<Int64>?,
-    _ centerPoints: UnsafePointer<Double>?, _ attach: Int32, _ threads: Int32, _ fill: Int32,
+    _ centerPoints: UnsafePointer<Double>?, _ siteWeights: UnsafePointer<Double>?, _ attach: Int32, _ threads: Int32,
+    _ fill: Int32,
     _ rowCounts: UnsafePointer<Int64>?, _ rows: UnsafeMutablePointer<Double>?, _ slotOfAtom: UnsafePointer<Int64>?,
     _ slots: UnsafePointer<Int64>?, _ derivatives: UnsafePointer<UnsafeMutablePointer<Double>?>?,
     _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
         let (request, structures) = try descriptorRequest(
-            handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, threads)
+            handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, siteWeights,
+            threads)
         let expected = try required(rowCounts, "rowCounts"), rows = try required(rows, "rows")
         let slotOf = try required(slotOfAtom, "slotOfAtom"), slots = try required(slots, "slots")
         let targets = try required(derivatives, "derivatives")
@@ -123,12 +126,14 @@ public func swiftgapDescriptorRows(
     _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
     _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,
     _ pbc: UnsafePointer<UInt8>?, _ centerCounts: UnsafePointer<Int64>?, _ centerAtoms: UnsafePointer<Int64>?,
-    _ centerPoints: UnsafePointer<Double>?, _ threads: Int32, _ rowCounts: UnsafePointer<Int64>?,
-    _ out: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int64
+    _ centerPoints: UnsafePointer<Double>?, _ siteWeights: UnsafePointer<Double>?, _ threads: Int32,
+    _ rowCounts: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<CChar>?,
+    _ errorCapacity: Int64
 ) -> Int32 {
     capiCall(error: error, capacity: errorCapacity) {
         let (request, structures) = try descriptorRequest(
-            handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, threads)
+            handle, count, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, centerPoints, siteWeights,
+            threads)
         let expected = try required(rowCounts, "rowCounts"), out = try required(out, "out")
         try request.create(structures, threads: Int(threads), expected: expected, into: out)
     }
@@ -139,7 +144,7 @@ private func descriptorRequest(
     _ handle: UnsafeMutableRawPointer?, _ count: Int64, _ atoms: UnsafePointer<Int64>?,
     _ numbers: UnsafePointer<Int32>?, _ positions: UnsafePointer<Double>?, _ cells: UnsafePointer<Double>?,
     _ pbc: UnsafePointer<UInt8>?, _ centerCounts: UnsafePointer<Int64>?, _ centerAtoms: UnsafePointer<Int64>?,
-    _ centerPoints: UnsafePointer<Double>?, _ threads: Int32
+    _ centerPoints: UnsafePointer<Double>?, _ siteWeights: UnsafePointer<Double>?, _ threads: Int32
 ) throws -> (DescriptorRequest, [Structure]) {
     let descriptor = try Handle.object(handle, as: DescriptorBox.self).descriptor
     guard count >= 0 else { throw CAPIError("the number of structures is negative (\(count))") }
@@ -148,7 +153,7 @@ private func descriptorRequest(
         counts: Array(UnsafeBufferPointer(start: try required(atoms, "atoms"), count: Int(count))),
         numbers: try required(numbers, "numbers"), positions: try required(positions, "positions"),
         cells: try required(cells, "cells"), pbc: try required(pbc, "pbc")
-    ).structures()
+    ).structures(siteWeights: siteWeights, for: descriptor)
     let centers = try centerCounts.map { counts in
         try CenterInput(
             counts: Array(UnsafeBufferPointer(start: counts, count: Int(count))),

@@ -77,7 +77,9 @@ struct DescriptorRequest {
     private func atomCenters() throws -> [[Int]]? {
         try centers?.perStructure.map { list in
             try list.map { center in
-                guard case let .atom(i) = center else { throw CAPIError("only SOAP takes centers at points; give atom indices") }
+                guard case let .atom(i) = center else {
+                    throw CAPIError("only SOAP (not pooled) takes centers at points; give atom indices")
+                }
                 return i
             }
         }

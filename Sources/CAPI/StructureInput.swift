@@ -1,4 +1,5 @@
 import Atoms
+import Descriptors
 
 /// Structures as a C caller passes them: flat arrays of atomic numbers, positions (Å, row per atom), cells (rows
 /// are lattice vectors, 9 numbers each) and periodicity flags (3 bytes each), with an atom count per structure.
@@ -37,6 +38,29 @@ struct StructureInput {
 }
 
 extension StructureInput {
+    /// The structures, each carrying its atoms' `weights` (Σatoms, in atom order) as the per-atom array that
+    /// `descriptor` pools by when it pools by site weights.
+    /// - Throws: `CAPIError` for weights missing where the descriptor needs them or given where it does not.
+    func structures(siteWeights weights: UnsafePointer<Double>?, for descriptor: any Descriptor) throws -> [Structure] {
+        var out = try structures()
+        guard case let .siteWeighted(name)? = (descriptor as? PooledDescriptor)?.pooling else {
+            guard weights == nil else {
+                throw CAPIError("siteWeights given, but the descriptor does not pool by site weights: pass NULL")
+            }
+            return out
+        }
+        guard let weights else {
+            throw CAPIError("the descriptor pools by the site weights '\(name)': pass siteWeights, a number per atom")
+        }
+        var first = 0
+        for k in out.indices {
+            let n = out[k].count
+            out[k].arrays[name] = .doubles(Array(UnsafeBufferPointer(start: weights + first, count: n)), width: 1)
+            first += n
+        }
+        return out
+    }
+
     /// One structure from a C caller's arrays (`atoms` atoms), checked for NULL arrays and validated.
     /// - Throws: `CAPIError` for a NULL array or a negative count, `GeometryError` for non-finite positions or
     ///   cell, unknown elements or a periodic axis along a zero vector.

@@ -34,7 +34,9 @@ int32_t swiftgap_potential_uncertainty(void *potential, int64_t atoms, const int
  * "w0"}, {"kind": "acsf", "species", "r_cut", "g2_params", "g3_params", "g4_params", "g5_params", "periodic"},
  * {"kind": "mbtr", "species", "geometry", "grid", "weighting", "normalize_gaussians", "normalization", "periodic"},
  * {"kind": "coulomb_matrix" | "sine_matrix", "n_atoms_max", "permutation", "sigma", "seed"} or
- * {"kind": "ewald_sum_matrix", the same and "accuracy", "w", "r_cut", "g_cut", "a"}. Unknown keys are errors. */
+ * {"kind": "ewald_sum_matrix", the same and "accuracy", "w", "r_cut", "g_cut", "a"}. Unknown keys are errors.
+ * A local descriptor's settings may add "pooling": "average" | "max" | "weighted" (with "site_weights": the name
+ * of the per-atom array, passed as site_weights below): one row per structure, pooled from its centers' rows. */
 int32_t swiftgap_descriptor_new(const char *settings, void **descriptor, char *error, int64_t error_capacity);
 int64_t swiftgap_descriptor_features(void *descriptor);
 /* 1 for a local descriptor (a row per center), 0 for a global one (a row per structure), -1 for a bad handle. */
@@ -43,14 +45,15 @@ int32_t swiftgap_descriptor_location(void *descriptor, int32_t z1, int32_t z2, i
                                      char *error, int64_t error_capacity);
 /* count structures: atoms[count], numbers[sum], positions[sum][3], cells[count][9], pbc[count][3]. centers:
  * center_counts NULL for all atoms, else center_counts[count] with center_atoms[total] (atom index, -1 for a
- * point) and center_points[total][3] (may be NULL without points). row_counts[count] are the caller's expected
- * rows per structure (its centers, or 1 for a global descriptor); any other count is an error. */
+ * point) and center_points[total][3] (may be NULL without points). site_weights[sum]: each atom's weight for a
+ * descriptor pooled by site weights, else NULL. row_counts[count] are the caller's expected rows per structure (its
+ * centers, or 1 for a global descriptor); any other count is an error. */
 /* The rows, written into out[total rows][features]. */
 int32_t swiftgap_descriptor_rows(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
                                  const double *positions, const double *cells, const uint8_t *pbc,
                                  const int64_t *center_counts, const int64_t *center_atoms,
-                                 const double *center_points, int32_t threads, const int64_t *row_counts, double *out,
-                                 char *error, int64_t error_capacity);
+                                 const double *center_points, const double *site_weights, int32_t threads,
+                                 const int64_t *row_counts, double *out, char *error, int64_t error_capacity);
 /* The rows into rows[total rows][features] and, for structure k, its derivatives into derivatives[k], shaped
  * [row_counts[k]][slots[k]][3][features]: atom a of structure k goes to slot slot_of_atom[o_k + a] (o_k: the atoms
  * of the structures before k; -1 leaves it out). fill != 0: every block is written, zeros where the slot's atom
@@ -60,10 +63,20 @@ int32_t swiftgap_descriptor_rows(void *descriptor, int64_t count, const int64_t 
 int32_t swiftgap_descriptor_derivatives(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
                                         const double *positions, const double *cells, const uint8_t *pbc,
                                         const int64_t *center_counts, const int64_t *center_atoms,
-                                        const double *center_points, int32_t attach, int32_t threads, int32_t fill,
-                                        const int64_t *row_counts, double *rows, const int64_t *slot_of_atom,
-                                        const int64_t *slots, double *const *derivatives, char *error,
-                                        int64_t error_capacity);
+                                        const double *center_points, const double *site_weights, int32_t attach,
+                                        int32_t threads, int32_t fill, const int64_t *row_counts, double *rows,
+                                        const int64_t *slot_of_atom, const int64_t *slots, double *const *derivatives,
+                                        char *error, int64_t error_capacity);
+
+/* Random centers for a local descriptor in large cells: per structure sample_count of them (all when it has fewer)
+ * or, with sample_count 0, the fraction sample_fraction in (0, 1] (rounded, at least one), drawn without replacement
+ * from seed and the structure's index. Candidates: center_counts NULL for every atom, else center_counts[count] and
+ * center_atoms[total] (atom indices). Writes out_counts[count] and the kept atoms, ascending, into out_atoms (room
+ * for every candidate suffices). */
+int32_t swiftgap_sample_centers(int64_t count, const int64_t *atoms, const int64_t *center_counts,
+                                const int64_t *center_atoms, int64_t sample_count, double sample_fraction,
+                                uint64_t seed, int64_t *out_counts, int64_t *out_atoms, char *error,
+                                int64_t error_capacity);
 
 /* i-PI client: serves the potential to an i-PI-protocol server until EXIT or the server closes the connection
  * (blocking). The structure gives species, periodicity and the cell for servers that send none; unix_name

@@ -232,6 +232,12 @@ struct DescribeCommand: ParsableCommand {
         if let sampleCount { settings["sample_count"] = "\(sampleCount)" }
         if let sampleFraction { settings["sample_fraction"] = "\(sampleFraction)" }
         if sampling != nil { settings["seed"] = "\(seed)" }
+        if let pooled = base as? PooledDescriptor {  // pooled by the settings' "pooling": sample before it
+            guard pool == nil else {
+                throw ValidationError("the settings pool already (their \"pooling\"); drop --pooling or that key")
+            }
+            return try PooledDescriptor(pooled.base, pooling: pooled.pooling, sampling: sampling)
+        }
         return try PooledDescriptor(base, pooling: pool, sampling: sampling)
     }
 

@@ -251,7 +251,7 @@ struct CAPITests {
             let targets: [UnsafeMutablePointer<Double>?] = dense.map(\.baseAddress)
             return Self.run { error, capacity in
                 swiftgapDescriptorDerivatives(
-                    handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 1, 2, fill ? 1 : 0,
+                    handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, nil, 1, 2, fill ? 1 : 0,
                     rowCounts, &q, slotOf, slots, targets, error, capacity)
             }
         }
@@ -270,7 +270,7 @@ struct CAPITests {
         var direct = [Double](repeating: .nan, count: 7 * D)
         let (rowsStatus, rowsText) = Self.run { error, capacity in
             swiftgapDescriptorRows(
-                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 2, rowCounts, &direct,
+                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, nil, 2, rowCounts, &direct,
                 error, capacity)
         }
         #expect(rowsStatus == 0, "\(rowsText)")
@@ -279,14 +279,14 @@ struct CAPITests {
         direct = [Double](repeating: .nan, count: 7 * D)
         let (wrongStatus, wrongText) = Self.run { error, capacity in
             swiftgapDescriptorRows(
-                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, 2, [2, 4], &direct,
+                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, centerAtoms, nil, nil, 2, [2, 4], &direct,
                 error, capacity)
         }
         #expect(wrongStatus == 1 && wrongText.contains("structure 1 has 5 descriptor rows, the caller expected 4"))
         #expect(direct.allSatisfy { $0.isNaN })
         let (pointStatus, pointText) = Self.run { error, capacity in
             swiftgapDescriptorRows(
-                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, [1, -1, 0, 1, 2, 3, 4], nil, 2, [2, 5],
+                handle, 2, atoms, numbers, positions, cells, pbc, centerCounts, [1, -1, 0, 1, 2, 3, 4], nil, nil, 2, [2, 5],
                 &direct, error, capacity)
         }
         #expect(pointStatus == 1 && pointText.contains("centerPoints is NULL"), "\(pointText)")

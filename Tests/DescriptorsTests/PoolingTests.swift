@@ -127,16 +127,44 @@ struct PoolingTests {
             try weighted.create([Self.weighted(s, Array(repeating: 0, count: s.count))], centers: nil, threads: 1)
         }
     }
+
+    @Test func settingsPoolTheirDescriptor() throws {
+        let base = #"{"kind": "soap", "species": [1, 6, 8], "r_cut": 3.5, "n_max": 3, "l_max": 2, "sigma": 0.5, "periodic": true"#
+        let weighted = try #require(
+            try DescriptorSettings.descriptor(json: base + #", "pooling": "weighted", "site_weights": "charge"}"#)
+                as? PooledDescriptor)
+        #expect(weighted.pooling == .siteWeighted(array: "charge") && weighted.sampling == nil && !weighted.isLocal)
+        let structures = Self.structures.map { Self.weighted($0, (0..<$0.count).map { 1 + Double($0) }) }
+        let direct = try PooledDescriptor(Self.soap, pooling: .siteWeighted(array: "charge"))
+        #expect(try weighted.create(structures, centers: nil, threads: 1) == direct.create(structures, centers: nil, threads: 1))
+        for (name, pooling) in [("average", Pooling.average), ("max", .max)] {
+            let pooled = try DescriptorSettings.descriptor(json: base + #", "pooling": "\#(name)"}"#) as? PooledDescriptor
+            #expect(pooled?.pooling == pooling)
+        }
+        for (tail, expected) in [
+            (#", "pooling": "sum"}"#, "sum"),
+            (#", "pooling": "weighted"}"#, "site_weights"),
+            (#", "pooling": "max", "site_weights": "charge"}"#, "site_weights"),
+            (#", "site_weights": "charge"}"#, "site_weights"),
+            (#", "average": "outer", "pooling": "max"}"#, "local descriptor"),
+            (#", "pooling": "max", "sample_count": 3}"#, "sample_count")
+        ] {
+            #expect {
+                try DescriptorSettings.descriptor(json: base + tail)
+            } throws: { error in
+                "\(error)".contains(expected)
+            }
+        }
+    }
 }
 
 @Suite("Pooling ACSF")
 struct PoolingACSFTests {
     @Test func maxPooledACSFDerivativesMatchFiniteDifferences() throws {
-        let acsf = try #require(
-            try DescriptorSettings.descriptor(
-                json:
-                    #"{"kind": "acsf", "species": ["H", "O"], "r_cut": 4, "g2_params": [[1, 1], [0.5, 2]], "g4_params": [[0.1, 2, 1]]}"#
-            ))
+        let acsf = try DescriptorSettings.descriptor(
+            json:
+                #"{"kind": "acsf", "species": ["H", "O"], "r_cut": 4, "g2_params": [[1, 1], [0.5, 2]], "g4_params": [[0.1, 2, 1]]}"#
+        )
         #expect(acsf.isLocal)
         let pooled = try PooledDescriptor(acsf, pooling: .max, sampling: CenterSampling(.count(2), seed: 1))
         let s = Structure(

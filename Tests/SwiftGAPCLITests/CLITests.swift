@@ -103,6 +103,16 @@ struct CLITests {
         #expect(pooledArchive.doubles("descriptors")?.shape == [17, 9], "one Si channel: (l_max + 1)·n(n + 1)/2")
         #expect(pooledArchive.ints("center")?.values.allSatisfy { $0 == -1 } == true)
         #expect(pooledArchive.text("settings")?.contains("\"pooling\":\"max\"") == true)
+        // The pooling in the settings' JSON, sampled by the options: the same rows; pooled twice: refused.
+        let inJSON = settings.dropLast() + #", "pooling": "max"}"#
+        let pooledRows = try #require(pooledArchive.doubles("descriptors")?.values)
+        let sampled = try swiftgap([
+            "describe", data, "-o", out, "--settings", String(inJSON), "--sample-fraction", "0.5", "--derivatives"
+        ])
+        #expect(sampled.status == 0, "\(sampled.stderr)")
+        #expect(try NPZReader(path: out).doubles("descriptors")?.values == pooledRows)
+        let twice = try swiftgap(["describe", data, "-o", out, "--settings", String(inJSON), "--pooling", "average"])
+        #expect(twice.status != 0 && twice.stderr.contains("drop --pooling"), "\(twice.stderr)")
         let global = try swiftgap([
             "describe", data, "-o", out, "--settings", #"{"kind": "coulomb_matrix", "n_atoms_max": 70}"#, "--pooling", "average"
         ])

@@ -70,13 +70,15 @@ static int check_bound(void *function, const char *name) {
     return -1;
 }
 
-/* rows(descriptor, systems, centers, local, features, threads) -> (rows, row counts): the descriptor's rows of
- * `systems` at `centers` (None, or per system a list of atom indices and points, as `center_lists` makes them) in a
- * new (rows, features) float64 array, and the row count of each system (a list) — packing, the array and the call in
- * one, the GIL released during the call; a failure raises SwiftGAPError with the library's message. */
+/* rows(descriptor, systems, centers, local, features, threads, site_weights) -> (rows, row counts): the descriptor's
+ * rows of `systems` at `centers` (None, or per system a list of atom indices and points, as `center_lists` makes
+ * them) in a new (rows, features) float64 array, and the row count of each system (a list) — packing, the array and
+ * the call in one, the GIL released during the call; a failure raises SwiftGAPError with the library's message.
+ * `site_weights`: None, or a C-contiguous float64 array of every system's atom weights one after another (for a
+ * descriptor pooled by site weights). */
 PyObject *native_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 6) {
-        PyErr_SetString(PyExc_TypeError, "rows(descriptor, systems, centers, local, features, threads)");
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "rows(descriptor, systems, centers, local, features, threads, site_weights)");
         return NULL;
     }
     if (check_bound(descriptor_rows_function, "swiftgap_descriptor_rows") != 0) return NULL;
@@ -85,8 +87,13 @@ PyObject *native_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const Py_ssize_t features = PyLong_AsSsize_t(args[4]);
     const long threads = PyLong_AsLong(args[5]);
     if ((descriptor == NULL || local < 0 || features < 0 || threads == -1) && PyErr_Occurred()) return NULL;
+    Py_buffer weights = {.obj = NULL, .buf = NULL};
+    if (args[6] != Py_None && PyObject_GetBuffer(args[6], &weights, PyBUF_C_CONTIGUOUS) != 0) return NULL;
     PyObject *input = pack_descriptor_input(args[1], args[2], local);
-    if (input == NULL) return NULL;
+    if (input == NULL) {
+        PyBuffer_Release(&weights);
+        return NULL;
+    }
     PyObject *row_counts = PyTuple_GET_ITEM(input, 7), *arguments = PyTuple_GET_ITEM(input, 2), *out = NULL;
     Py_ssize_t total = 0;
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(row_counts); k++)
@@ -98,6 +105,7 @@ PyObject *native_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (out == NULL || PyObject_GetBuffer(out, &view, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) != 0) {
         Py_XDECREF(out);
         Py_DECREF(input);
+        PyBuffer_Release(&weights);
         return NULL;
     }
     /* The structures' five addresses (`arguments` after the count), then the points, the center counts and atoms, and
@@ -109,6 +117,7 @@ PyObject *native_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyBuffer_Release(&view);
             Py_DECREF(out);
             Py_DECREF(input);
+            PyBuffer_Release(&weights);
             return NULL;
         }
     }
@@ -117,9 +126,10 @@ PyObject *native_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const int64_t count = PyLong_AsLongLong(PyTuple_GET_ITEM(arguments, 0));
     Py_BEGIN_ALLOW_THREADS
     status = descriptor_rows_function(descriptor, count, a[0], a[1], a[2], a[3], a[4], a[6], a[7], a[5],
-                                      (int32_t)threads, a[8], view.buf, error, ERROR_CAPACITY);
+                                      weights.buf, (int32_t)threads, a[8], view.buf, error, ERROR_CAPACITY);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
+    PyBuffer_Release(&weights);
     PyObject *finished = finish(status, error);
     PyObject *result = finished ? PyTuple_Pack(2, out, row_counts) : NULL;
     Py_XDECREF(finished);
@@ -129,13 +139,13 @@ PyObject *native_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* descriptor_derivatives(descriptor, count, atoms, numbers, positions, cells, pbc, center_counts, center_atoms,
- * center_points, attach, threads, fill, row_counts, rows, slot_of_atom, slots, derivatives):
+ * center_points, site_weights, attach, threads, fill, row_counts, rows, slot_of_atom, slots, derivatives):
  * swiftgap_descriptor_derivatives with arrays as addresses (ints, None for NULL) or numpy arrays (`read_arguments`),
  * the GIL released during the call; a failure raises SwiftGAPError with the library's message. */
 PyObject *native_descriptor_derivatives(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    static const char *name = "swiftgap_descriptor_derivatives", *format = "aiaaaaaaaaiiiaaaaa";
-    argument a[18];
-    Py_buffer views[18];
+    static const char *name = "swiftgap_descriptor_derivatives", *format = "aiaaaaaaaaaiiiaaaaa";
+    argument a[19];
+    Py_buffer views[19];
     if (check_bound(descriptor_derivatives_function, name) != 0 ||
         read_arguments(args, nargs, format, name, a, views) != 0)
         return NULL;
@@ -144,10 +154,10 @@ PyObject *native_descriptor_derivatives(PyObject *module, PyObject *const *args,
     Py_BEGIN_ALLOW_THREADS
     status = descriptor_derivatives_function(
         a[0].address, a[1].integer, a[2].address, a[3].address, a[4].address, a[5].address, a[6].address,
-        a[7].address, a[8].address, a[9].address, (int32_t)a[10].integer, (int32_t)a[11].integer,
-        (int32_t)a[12].integer, a[13].address, a[14].address, a[15].address, a[16].address, a[17].address, error,
+        a[7].address, a[8].address, a[9].address, a[10].address, (int32_t)a[11].integer, (int32_t)a[12].integer,
+        (int32_t)a[13].integer, a[14].address, a[15].address, a[16].address, a[17].address, a[18].address, error,
         ERROR_CAPACITY);
     Py_END_ALLOW_THREADS
-    release_arrays(views, 18);
+    release_arrays(views, 19);
     return finish(status, error);
 }

@@ -45,7 +45,7 @@ static PyMethodDef methods[] = {
     {"pack_centers", (PyCFunction)(void (*)(void))native_pack_centers, METH_FASTCALL,
      "pack_centers(systems, centers, local) -> a descriptor's packed structures and centers, and where they are."},
     {"rows", (PyCFunction)(void (*)(void))native_rows, METH_FASTCALL,
-     "rows(descriptor, systems, centers, local, features, threads) -> (rows, row counts)."},
+     "rows(descriptor, systems, centers, local, features, threads, site_weights) -> (rows, row counts)."},
     {"descriptor_derivatives", (PyCFunction)(void (*)(void))native_descriptor_derivatives, METH_FASTCALL,
      "swiftgap_descriptor_derivatives with int addresses."},
     {NULL, NULL, 0, NULL},

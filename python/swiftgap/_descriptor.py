@@ -100,6 +100,7 @@ class SwiftDescriptor:
     """A Swift descriptor made from JSON settings."""
 
     def __init__(self, settings: dict):
+        self.settings = settings  # what `Pooled` extends with its pooling
         raw = c_void_p()
         call("swiftgap_descriptor_new", json.dumps(settings).encode(), ctypes.byref(raw))
         self._handle = Handle(raw)
@@ -115,24 +116,26 @@ class SwiftDescriptor:
 
     def compute(
         self, systems: Sequence, centers: Optional[List[list]], derivatives: bool, attach: bool, threads: int,
-        indices: Optional[List[np.ndarray]] = None,
+        indices: Optional[List[np.ndarray]] = None, site_weights: Optional[np.ndarray] = None,
     ):
         """Rows of every system and, with `derivatives`, the derivatives of each system's rows with respect to its
         `indices` atoms: (rows, per-system row counts (a list), derivatives). `rows` holds all systems' rows one after
         another, (total rows, F); derivatives are a list of (rows, len(indices), 3, F) arrays, or one
         (systems, rows, atoms, 3, F) array when there are several systems and those shapes all agree.
 
-        `centers`: None, or per system a list of atom indices (int) and points (three floats)."""
+        `centers`: None, or per system a list of atom indices (int) and points (three floats). `site_weights`: for a
+        descriptor pooled by site weights, every system's atom weights one after another (C-contiguous float64)."""
         if not derivatives:
             # Packing, the rows' array and the call in one, in C.
-            rows, counts_list = _native.rows(self._address, systems, centers, self.local, self.n_features, int(threads))
+            rows, counts_list = _native.rows(
+                self._address, systems, centers, self.local, self.n_features, int(threads), site_weights)
             return rows, counts_list, []
         # The structures and centers packed, and where the call finds them (`_native.pack_centers`): arrays go to the C
         # helper as they are (it takes their data pointers), addresses as ints.
         packed = _native.pack_centers(systems, centers, self.local)  # kept: its buffer holds the arguments
         _, atom_counts, arguments, points, counts, atoms, row_counts, counts_list = packed
         rows = np.empty((sum(counts_list), self.n_features))
-        structures = arguments + (counts, atoms, points)
+        structures = arguments + (counts, atoms, points, site_weights)
         chosen = [np.arange(n) if indices is None else np.asarray(indices[k], dtype=np.int64).reshape(-1)
                   for k, n in enumerate(atom_counts)]
         # Each distinct atom is filled once (slot_of_atom, −1 for atoms left out); repeated or unsorted requests are
@@ -271,14 +274,16 @@ def as_list(system):
 center_lists = _native.center_lists
 
 
-def global_derivatives(swift, system, include, exclude, return_descriptor, threads, dtype, sparse):
+def global_derivatives(
+    swift, system, include, exclude, return_descriptor, threads, dtype, sparse, centers=None, site_weights=None,
+):
     """DScribe's `derivatives` of a global descriptor (one row per system): (n_atoms, 3, F) and the (F,) row for
-    one system, stacked or listed for many."""
-    from ase import Atoms
-
+    one system, stacked or listed for many. `centers` and `site_weights`: those of a pooled descriptor, as
+    `SwiftDescriptor.compute` takes them."""
     systems = as_list(system)
     indices = displaced_per_system(systems, isinstance(system, Atoms), include, exclude)
-    rows, counts, d = swift.compute(systems, None, derivatives=True, attach=True, threads=threads, indices=indices)
+    rows, counts, d = swift.compute(
+        systems, centers, derivatives=True, attach=True, threads=threads, indices=indices, site_weights=site_weights)
     if len(systems) == 1:
         d, c = d[0][0], rows[0]
     else:

@@ -11,7 +11,7 @@ import ctypes
 import os
 import platform
 import threading
-from ctypes import POINTER, c_char_p, c_double, c_int32, c_int64, c_void_p
+from ctypes import POINTER, c_char_p, c_double, c_int32, c_int64, c_uint64, c_void_p
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +52,8 @@ _SIGNATURES = {
     "swiftgap_descriptor_features": (c_int64, [c_void_p]),
     "swiftgap_descriptor_location": (c_int32, [c_void_p, c_int32, c_int32, _int64_p, _int64_p] + _error),
     "swiftgap_descriptor_is_local": (c_int32, [c_void_p]),
+    "swiftgap_sample_centers": (
+        c_int32, [c_int64, _array, _array, _array, c_int64, c_double, c_uint64, _array, _array] + _error),
     "swiftgap_ipi_serve": (
         c_int32,
         [c_void_p, c_char_p, c_char_p, c_int32, c_int64, _array, _array, _array, _array, c_int32, c_int32, c_double,

@@ -14,6 +14,10 @@ of several systems stack each system's one row, (systems, 1, n_atoms, 3, F), whe
 and only the first holds values. Not supported (a clear ValueError): `rbf="polynomial"`, and GTO bases that double
 precision cannot orthonormalise to 1e-6 (n_max above 11 at r_cut 5 Å, above 9 at 3 Å), which DScribe computes with
 errors of that size and larger.
+
+Beyond DScribe, for local to global descriptors: `Pooled(descriptor, "average" | "max" | "weighted")` pools the rows
+of a SOAP (average="off") or ACSF into one row per system, with analytic derivatives, and `sample_centers` draws a
+seeded random subset of a large cell's atoms as `centers`.
 """
 from __future__ import annotations
 
@@ -33,8 +37,10 @@ from ._matrices import CoulombMatrix, EwaldSumMatrix, SineMatrix
 from ._structures import cell_volume
 from .errors import SwiftGAPError
 from ._mbtr import MBTR
+from ._pooling import Pooled
+from ._sampling import sample_centers
 
-__all__ = ["SOAP", "ACSF", "CoulombMatrix", "SineMatrix", "EwaldSumMatrix", "MBTR"]
+__all__ = ["SOAP", "ACSF", "CoulombMatrix", "SineMatrix", "EwaldSumMatrix", "MBTR", "Pooled", "sample_centers"]
 
 #: The parameters each of DScribe's weighting functions reads, in the order DScribe checks them, and whether each may
 #: be zero. Other keys of the dictionary are ignored, as DScribe ignores them.

@@ -35,9 +35,13 @@ public struct CenterSampling: Sendable, Equatable {
 
     /// The centers kept in each structure: drawn from `given[k]` when given, else from all atoms of structure k.
     public func centers(_ structures: [Structure], given: [[Int]]?) -> [[Int]] {
-        structures.indices.map { k in
-            pick(from: given?[k] ?? Array(0..<structures[k].count), structure: k)
-        }
+        centers(atomCounts: structures.map(\.count), given: given)
+    }
+
+    /// The centers kept in each of the structures of `atomCounts[k]` atoms: drawn from `given[k]` when given, else
+    /// from all atoms of structure k (what a caller holding only the sizes, as the C ABI, asks for).
+    public func centers(atomCounts: [Int], given: [[Int]]?) -> [[Int]] {
+        atomCounts.indices.map { k in pick(from: given?[k] ?? Array(0..<atomCounts[k]), structure: k) }
     }
 
     /// The kept subset of `candidates` for structure `k`, in ascending order.

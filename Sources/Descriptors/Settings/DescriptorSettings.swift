@@ -9,8 +9,9 @@ import Support
 /// let soap = try DescriptorSettings.descriptor(json: #"{"kind": "soap", "species": [1, 8], "r_cut": 5, "n_max": 8, "l_max": 6}"#)
 /// ```
 ///
-/// Each kind's reader (`DescriptorKinds`) asks for the keys it knows; a key the reader never asked for is
-/// an error that names it, never silently ignored.
+/// Each kind's reader (`DescriptorKinds`) asks for the keys it knows, then `"pooling"` and `"site_weights"` pool a
+/// local descriptor's rows into one per structure (`PooledDescriptor`); a key no reader asked for is an error that
+/// names it, never silently ignored.
 public struct DescriptorSettings: Sendable {
     /// The descriptor kind (`"soap"`, `"coulomb_matrix"`, …).
     public let kind: String
@@ -41,7 +42,7 @@ public struct DescriptorSettings: Sendable {
                 name: "kind", value: kind, hint: "unknown descriptor; use one of \(DescriptorKinds.names.joined(separator: ", "))")
         }
         var settings = DescriptorSettings(kind: kind, context: "\(kind) settings", values: object)
-        let descriptor = try make(&settings)
+        let descriptor = try PooledDescriptor.pooling(try make(&settings), settings: &settings)
         try settings.refuseUnread()
         return descriptor
     }

@@ -36,9 +36,11 @@ public func fuzzDescriptorSettings(_ data: UnsafePointer<UInt8>, _ size: Int) ->
                 let dense = UnsafeMutableBufferPointer<Double>.allocate(capacity: Int(rowCount * 3 * 3 * features))
                 dense.initialize(repeating: .nan)
                 defer { dense.deallocate() }
+                // Site weights with attach (for settings that pool by them; an error for the others), none without.
+                let weights: [Double]? = attach == 1 ? [1, 0.5, 2] : nil
                 let computed = swiftgapDescriptorDerivatives(
-                    handle, 1, [3], numbers, positions, cells, pbc, centers, [0, -1], [0, 0, 0, 0.1, 0.2, 0.3], attach,
-                    1, 1, [rowCount], &rows, [0, 1, 2], [3], [dense.baseAddress], &error, 1024)
+                    handle, 1, [3], numbers, positions, cells, pbc, centers, [0, -1], [0, 0, 0, 0.1, 0.2, 0.3], weights,
+                    attach, 1, 1, [rowCount], &rows, [0, 1, 2], [3], [dense.baseAddress], &error, 1024)
                 guard computed == 0 || error[0] != 0 else { fatalError("a failed call must say why") }
                 if computed == 0 && rows.contains(where: { !$0.isFinite }) { fatalError("rows that are not finite") }
                 if computed == 0 && dense.contains(where: { !$0.isFinite }) {
