@@ -1,8 +1,9 @@
 import Atoms
-import Descriptors
 import Support
 import TestSupport
 import Testing
+
+@testable import Descriptors
 
 /// Pooling of local rows into one row per structure and random center sampling, values and derivatives.
 @Suite("Pooling and center sampling")
@@ -126,6 +127,60 @@ struct PoolingTests {
         #expect(throws: DescriptorError.self) {
             try weighted.create([Self.weighted(s, Array(repeating: 0, count: s.count))], centers: nil, threads: 1)
         }
+    }
+
+    /// A large cell's centers go to the base descriptor in batches (`PooledDescriptor.batchCenters`), whole small
+    /// structures together and the large one in pieces: the pooled blocks are those of all centers' blocks at once.
+    @Test(arguments: ["average", "max", "weighted"])
+    func batchedDerivativesAreThoseOfAllCentersAtOnce(pooling name: String) throws {
+        var big = Crystal.diamond.structure([14], a: 5.43, cubic: true).repeated(SIMD3(4, 4, 4)).rattled(stdev: 0.1, seed: 5)
+        for i in Swift.stride(from: 0, to: big.count, by: 4) { big.atomicNumbers[i] = 8 }
+        #expect(big.count > 2 * PooledDescriptor.batchCenters - 5, "the cell's centers end the second batch")
+        let soap = try SOAP.dscribe(species: [1, 6, 8, 14], cutoff: 3.2, nMax: 2, lMax: 2, atomSigma: 0.5, periodic: true)
+        let structures = [Self.structures[0], big, Self.structures[1]].map {
+            Self.weighted($0, (0..<$0.count).map { 0.5 + Double(($0 * 7) % 5) })
+        }
+        let pooling: Pooling = name == "average" ? .average : name == "max" ? .max : .siteWeighted(array: "charge")
+        let (q, d) = try PooledDescriptor(soap, pooling: pooling).derivatives(structures, centers: nil, threads: 2)
+        // The same sums from every center's blocks at once.
+        let rows = try soap.create(structures, centers: nil, threads: 1)
+        let (_, blocks) = try soap.derivatives(structures, centers: nil, threads: 1)
+        let D = soap.numberOfFeatures
+        // Per center row and feature, its weight in the pooled row: 1/n, w_i/Σw, or 1 for the row of the maximum.
+        var weight = [Double](repeating: 0, count: rows.count * D)
+        for (s, structure) in structures.enumerated() {
+            let members = (0..<rows.count).filter { rows.structure[$0] == s }
+            guard case let .doubles(w, _)? = structure.arrays["charge"] else { return }
+            for f in 0..<D {
+                let best = members.max { rows.values[$0 * D + f] < rows.values[$1 * D + f] }!
+                for k in members {
+                    switch pooling {
+                    case .average: weight[k * D + f] = 1 / Double(members.count)
+                    case .max: weight[k * D + f] = k == best ? 1 : 0
+                    case .siteWeighted: weight[k * D + f] = w[rows.center[k]] / w.reduce(0, +)
+                    }
+                }
+            }
+        }
+        var expected = structures.map { [Double](repeating: 0, count: $0.count * 3 * D) }
+        for b in 0..<blocks.count {
+            let k = blocks.row[b], s = rows.structure[k], atom = blocks.atom[b], block = Array(blocks.block(b))
+            for f in 0..<D {
+                for axis in 0..<3 { expected[s][atom * 3 * D + axis * D + f] += weight[k * D + f] * block[axis * D + f] }
+            }
+        }
+        #expect(q.count == 3 && d.row == d.row.sorted())
+        #expect(Set(d.row.indices.map { "\(d.row[$0]) \(d.atom[$0])" }).count == d.count, "a block per (row, atom)")
+        if pooling != .max {
+            #expect(d.count == structures.map(\.count).reduce(0, +), "every atom moves a center of its structure")
+        }
+        var pooled = structures.map { [Double](repeating: 0, count: $0.count * 3 * D) }
+        for b in 0..<d.count {
+            pooled[d.row[b]].replaceSubrange((d.atom[b] * 3 * D)..<((d.atom[b] + 1) * 3 * D), with: d.block(b))
+        }
+        let scale = expected.joined().map(abs).max()!
+        let worst = zip(pooled.joined(), expected.joined()).map { abs($0 - $1) }.max()!
+        #expect(scale > 0 && worst <= 1e-12 * scale, "\(name): \(worst) of \(scale)")
     }
 
     @Test func settingsPoolTheirDescriptor() throws {

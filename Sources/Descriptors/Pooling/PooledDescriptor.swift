@@ -58,10 +58,11 @@ public struct PooledDescriptor: Descriptor {
         _ structures: [Structure], centers: [[Int]]?, threads: Int
     ) throws(DescriptorError) -> (descriptors: DescriptorRows, derivatives: SparseDerivatives) {
         let chosen = try prepare(structures, centers)
-        let (rows, blocks) = try base.derivatives(structures, centers: chosen.centers, threads: threads)
-        guard let pooling else { return (rows, blocks) }
+        guard let pooling else { return try base.derivatives(structures, centers: chosen.centers, threads: threads) }
+        let rows = try base.create(structures, centers: chosen.centers, threads: threads)
         let pooled = try pool(rows, pooling, weights: chosen.weights, structures: structures.count)
-        return (pooled.rows, pooledDerivatives(blocks, pooled, rows: rows))
+        let blocks = try pooledDerivatives(structures, pooled, rows: rows, threads: threads)
+        return (pooled.rows, blocks)
     }
 
     /// The centers to describe and, for site weights, each structure's weight per atom — checked before the work.
@@ -95,7 +96,7 @@ public struct PooledDescriptor: Descriptor {
 
     /// Pooled rows, and for each one which center rows it combines with which coefficients (average, site
     /// weights) or which row holds each feature's maximum.
-    private struct Pooled {
+    struct Pooled {
         var rows: DescriptorRows
         /// Per pooled row: the center rows and their coefficients.
         var members: [[(row: Int, coefficient: Double)]]
@@ -145,51 +146,6 @@ public struct PooledDescriptor: Descriptor {
             out.rows.values += row
             out.rows.structure.append(s)
             out.rows.center.append(-1)
-        }
-        return out
-    }
-
-    /// ∂ pooled row / ∂ atom: the coefficient-weighted sum of the center rows' blocks, or with max-pooling each
-    /// feature from the block of the row holding its maximum.
-    private func pooledDerivatives(_ blocks: SparseDerivatives, _ pooled: Pooled, rows: DescriptorRows) -> SparseDerivatives {
-        let D = blocks.featureCount
-        var blocksOfRow = [[Int]](repeating: [], count: rows.count)
-        for b in 0..<blocks.count { blocksOfRow[blocks.row[b]].append(b) }
-        var out = SparseDerivatives(featureCount: D, strain: false)
-        // One dense copy of the current block, expanded from its storage in place (no allocation per block).
-        var block = [Double](repeating: 0, count: 3 * D)
-        for (p, members) in pooled.members.enumerated() {
-            let argmax = pooled.argmax[p]
-            var slot = [Int: Int]()  // atom → accumulator index
-            var atoms = [Int](), sums = [[Double]]()
-            for (k, c) in members {
-                for b in blocksOfRow[k] {
-                    let atom = blocks.atom[b]
-                    let index: Int
-                    if let i = slot[atom] {
-                        index = i
-                    } else {
-                        index = atoms.count
-                        slot[atom] = index
-                        atoms.append(atom)
-                        sums.append([Double](repeating: 0, count: 3 * D))
-                    }
-                    block.withUnsafeMutableBufferPointer { g in
-                        g.update(repeating: 0)
-                        blocks.addBlock(b, to: g.baseAddress!)
-                        sums[index].withUnsafeMutableBufferPointer { acc in
-                            if argmax.isEmpty {
-                                for i in 0..<(3 * D) { acc[i] += c * g[i] }
-                            } else {
-                                for f in 0..<D where argmax[f] == k {
-                                    for axis in 0..<3 { acc[axis * D + f] += g[axis * D + f] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            for i in atoms.indices.sorted(by: { atoms[$0] < atoms[$1] }) { out.append(row: p, atom: atoms[i], dense: sums[i]) }
         }
         return out
     }
