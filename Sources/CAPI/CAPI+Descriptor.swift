@@ -57,7 +57,8 @@ public func swiftgapDescriptorLocation(
 /// lattice vectors as rows), `pbc` (count × 3). Centers (local descriptors; points for SOAP only): NULL
 /// `centerCounts` for every atom; otherwise `centerCounts[count]` and, for all centers in order, `centerAtoms`
 /// (atom index, or −1 for a point) and `centerPoints` (× 3, Å, read for points; NULL when there are none).
-/// `attach` ≠ 0 moves an atom-index center with its atom (DScribe's attach=True); 0 keeps it where the atom was.
+/// `attach` ≠ 0 moves an atom-index center with its atom (DScribe's attach=True); 0 keeps it where the atom was
+/// (SOAP only; an error for the other descriptors, whose centers always move with their atoms).
 /// `siteWeights` (Σatoms): each atom's weight for a descriptor that pools by site weights, NULL for any other.
 ///
 /// Outputs: the rows into `rows` (Σ rowCounts × features), `rowCounts[count]` being the caller's count of each

@@ -24,7 +24,7 @@ public func swiftgapSampleCenters(
         let sampling = try CenterSampling(sampleCount != 0 ? .count(Int(sampleCount)) : .fraction(sampleFraction), seed: seed)
         let atomCounts = try (0..<Int(count)).map { k in
             let n = try required(atoms, "atoms")[k]
-            guard n >= 0 else { throw CAPIError("structure \(k) has \(n) atoms") }
+            guard n >= 0, n <= Int64(Int32.max) else { throw CAPIError("structure \(k) has \(n) atoms") }
             return Int(n)
         }
         let given = try centerCounts.map { counts in
@@ -48,7 +48,9 @@ private func candidateCenters(
 ) throws -> [[Int]] {
     var first = 0
     return try atomCounts.enumerated().map { k, n in
-        guard counts[k] >= 0 else { throw CAPIError("structure \(k) has a negative number of centers (\(counts[k]))") }
+        guard counts[k] >= 0, counts[k] <= Int64(Int32.max) else {
+            throw CAPIError("structure \(k) has \(counts[k]) centers")
+        }
         defer { first += Int(counts[k]) }
         return try (first..<(first + Int(counts[k]))).map { c in
             guard atoms[c] >= 0, atoms[c] < n else {

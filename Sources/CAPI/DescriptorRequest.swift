@@ -59,14 +59,17 @@ struct DescriptorRequest {
     }
 
     /// Rows of `structures`, their derivative blocks written where `sink` says as they are computed (SOAP) or once
-    /// all are (the other descriptors); `attach` moves an atom's center with it (SOAP).
-    /// - Throws: as `create`.
+    /// all are (the other descriptors); `attach` moves an atom's center with it (false: SOAP only).
+    /// - Throws: as `create`; `CAPIError` for `attach` false with another descriptor than SOAP.
     func derivatives(
         _ structures: [Structure], attach: Bool, threads: Int, blocks sink: @escaping DerivativeBlockSink
     ) throws -> DescriptorRows {
         if let soap = descriptor as? SOAP {
             return try soap.derivatives(
                 structures, at: soapCenters(structures), attach: attach, threads: threads, blocks: sink)
+        }
+        guard attach else {
+            throw CAPIError("attach = 0 (centers kept where their atoms were) is SOAP's alone; pass 1 (they move)")
         }
         let (rows, blocks) = try descriptor.derivatives(structures, centers: atomCenters(), threads: threads)
         blocks.handBlocks(of: rows, to: sink)

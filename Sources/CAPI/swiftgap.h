@@ -59,7 +59,7 @@ int32_t swiftgap_descriptor_rows(void *descriptor, int64_t count, const int64_t 
  * of the structures before k; -1 leaves it out). fill != 0: every block is written, zeros where the slot's atom
  * does not move the row (the arrays may hold anything); fill == 0: only the blocks with derivatives are written, so
  * pass zeroed arrays (calloc's fresh pages, which no block reaches, are then never touched). attach != 0: an
- * atom-index center moves with its atom. */
+ * atom-index center moves with its atom; 0 keeps it where the atom was (SOAP only, an error for the others). */
 int32_t swiftgap_descriptor_derivatives(void *descriptor, int64_t count, const int64_t *atoms, const int32_t *numbers,
                                         const double *positions, const double *cells, const uint8_t *pbc,
                                         const int64_t *center_counts, const int64_t *center_atoms,

@@ -206,9 +206,9 @@ struct DescribeCommand: ParsableCommand {
         guard !structures.isEmpty else { throw ValidationError("\(file) holds no structures") }
         let (base, baseSettings, batch) = try makeDescriptor(structures)
         var settings = baseSettings
-        let descriptor = try aggregated(base, settings: &settings)
+        let (descriptor, sampling) = try aggregated(base, settings: &settings)
         var archive = NPZWriter()
-        try compute(descriptor, structures, batch: batch, archive: &archive)
+        try compute(descriptor, structures, sampling: sampling, batch: batch, archive: &archive)
         var json = settings
         json["file"] = file
         archive.add("settings", text: try JSONFile.text(json))
@@ -216,8 +216,10 @@ struct DescribeCommand: ParsableCommand {
         print("wrote \(output)")
     }
 
-    /// `base` pooled and/or with sampled centers, as the options ask; the choices are added to `settings`.
-    private func aggregated(_ base: any Descriptor, settings: inout [String: String]) throws -> any Descriptor {
+    /// `base` pooled as the options ask, and the sampling of its centers; the choices are added to `settings`.
+    private func aggregated(_ base: any Descriptor, settings: inout [String: String]) throws
+        -> (descriptor: any Descriptor, sampling: CenterSampling?)
+    {
         let sampling = try sampling()
         let pool: Pooling?
         switch pooling {
@@ -226,19 +228,24 @@ struct DescribeCommand: ParsableCommand {
         case .max: pool = .max
         case .weighted: pool = .siteWeighted(array: siteWeights ?? "")
         }
-        guard pool != nil || sampling != nil else { return base }
         if let pooling { settings["pooling"] = pooling.rawValue }
         if let siteWeights { settings["site_weights"] = siteWeights }
         if let sampleCount { settings["sample_count"] = "\(sampleCount)" }
         if let sampleFraction { settings["sample_fraction"] = "\(sampleFraction)" }
         if sampling != nil { settings["seed"] = "\(seed)" }
-        if let pooled = base as? PooledDescriptor {  // pooled by the settings' "pooling": sample before it
-            guard pool == nil else {
+        var descriptor = base
+        if let pool {
+            guard !(base is PooledDescriptor) else {
                 throw ValidationError("the settings pool already (their \"pooling\"); drop --pooling or that key")
             }
-            return try PooledDescriptor(pooled.base, pooling: pooled.pooling, sampling: sampling)
+            descriptor = try PooledDescriptor(base, pooling: pool)
         }
-        return try PooledDescriptor(base, pooling: pool, sampling: sampling)
+        // A pooled descriptor's centers are its local base's.
+        if sampling != nil, !(descriptor.isLocal || descriptor is PooledDescriptor) {
+            throw ValidationError(
+                "--sample-count and --sample-fraction need a local descriptor (one row per center, no averaging)")
+        }
+        return (descriptor, sampling)
     }
 
     /// The descriptor the options ask for, the settings recorded in the archive, and the batch size
@@ -280,18 +287,23 @@ struct DescribeCommand: ParsableCommand {
         }
     }
 
-    /// Computes `descriptor` over batches of structures (for progress) and adds the arrays to the archive.
+    /// Computes `descriptor` over batches of structures (for progress) and adds the arrays to the archive; with
+    /// `sampling`, at centers drawn once for the whole file (structure k from the seed and k, as the Python
+    /// package's `sample_centers` draws them, whatever the batches).
     private func compute(
-        _ descriptor: any Descriptor, _ structures: [Structure], batch size: Int, archive: inout NPZWriter
+        _ descriptor: any Descriptor, _ structures: [Structure], sampling: CenterSampling?, batch size: Int,
+        archive: inout NPZWriter
     ) throws {
         let D = descriptor.numberOfFeatures
         let progress = Progress("descriptors", total: structures.count)
         var values = [Double](), structure = [Int](), center = [Int]()
         var gradients = [Double](), gradientRow = [Int](), gradientAtom = [Int]()
+        let given = centers.map { [[Int]](repeating: $0, count: structures.count) }
+        let chosen = sampling.map { $0.centers(structures, given: given) } ?? given
         for start in stride(from: 0, to: structures.count, by: size) {
             let end = min(start + size, structures.count)
             let batch = Array(structures[start..<end])
-            let batchCenters = centers.map { [[Int]](repeating: $0, count: batch.count) }
+            let batchCenters = chosen.map { Array($0[start..<end]) }
             let q: DescriptorRows
             if derivatives {
                 let d: SparseDerivatives

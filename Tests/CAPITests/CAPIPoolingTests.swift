@@ -82,6 +82,13 @@ struct CAPIPoolingTests {
                 &direct, error, capacity)
         }
         #expect(missing == 1 && missingText.contains("pass siteWeights"), "\(missingText)")
+        // Centers kept where their atoms were (attach = 0) are SOAP's alone: refused, not ignored.
+        let (fixed, fixedText) = CAPITests.run { error, capacity in
+            swiftgapDescriptorDerivatives(
+                handle, 2, Self.atoms, Self.numbers, Self.positions, Self.cells, Self.pbc, nil, nil, nil, Self.weights, 0,
+                2, 0, [1, 1], &rows, slotOf, Self.atoms, UnsafePointer(targets.baseAddress!), error, capacity)
+        }
+        #expect(fixed == 1 && fixedText.contains("SOAP's alone"), "\(fixedText)")
     }
 
     @Test func weightsForADescriptorThatTakesNoneAreRefused() {
@@ -121,7 +128,13 @@ struct CAPIPoolingTests {
                 { swiftgapSampleCenters(2, [40, 10], [1, 1], [3, 10], 1, 0, 1, &counts, &kept, $0, $1) },
                 "center 0 of structure 1 is atom 10"
             ),
-            ({ swiftgapSampleCenters(2, [40, -1], nil, nil, 1, 0, 1, &counts, &kept, $0, $1) }, "structure 1 has -1 atoms")
+            ({ swiftgapSampleCenters(2, [40, -1], nil, nil, 1, 0, 1, &counts, &kept, $0, $1) }, "structure 1 has -1 atoms"),
+            ({ swiftgapSampleCenters(2, [40, 10], [1, -2], [3], 1, 0, 1, &counts, &kept, $0, $1) }, "structure 1 has -2 centers"),
+            ({ swiftgapSampleCenters(2, [40, 10], [1, 1], nil, 1, 0, 1, &counts, &kept, $0, $1) }, "centerAtoms must not be NULL"),
+            ({ swiftgapSampleCenters(2, nil, nil, nil, 1, 0, 1, &counts, &kept, $0, $1) }, "atoms must not be NULL"),
+            ({ swiftgapSampleCenters(2, [40, 10], nil, nil, 1, 0, 1, nil, &kept, $0, $1) }, "outCounts must not be NULL"),
+            ({ swiftgapSampleCenters(2, [40, 10], nil, nil, 1, 0, 1, &counts, nil, $0, $1) }, "outAtoms must not be NULL"),
+            ({ swiftgapSampleCenters(-1, [40, 10], nil, nil, 1, 0, 1, &counts, &kept, $0, $1) }, "negative")
         ] as [((UnsafeMutablePointer<CChar>, Int64) -> Int32, String)] {
             let (failed, failure) = CAPITests.run(call)
             #expect(failed == 1 && failure.contains(expected), "\(failure)")

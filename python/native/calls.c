@@ -88,7 +88,14 @@ PyObject *native_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const long threads = PyLong_AsLong(args[5]);
     if ((descriptor == NULL || local < 0 || features < 0 || threads == -1) && PyErr_Occurred()) return NULL;
     Py_buffer weights = {.obj = NULL, .buf = NULL};
-    if (args[6] != Py_None && PyObject_GetBuffer(args[6], &weights, PyBUF_C_CONTIGUOUS) != 0) return NULL;
+    if (args[6] != Py_None) {
+        if (PyObject_GetBuffer(args[6], &weights, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) return NULL;
+        if (weights.itemsize != 8 || weights.format == NULL || strchr(weights.format, 'd') == NULL) {
+            PyBuffer_Release(&weights);
+            PyErr_SetString(PyExc_TypeError, "rows: site_weights must be a float64 array");
+            return NULL;
+        }
+    }
     PyObject *input = pack_descriptor_input(args[1], args[2], local);
     if (input == NULL) {
         PyBuffer_Release(&weights);

@@ -90,15 +90,18 @@ class Pooled:
         return output(rows[0] if single else rows, self.dtype, self.sparse)
 
     def derivatives(
-        self, system, centers=None, include=None, exclude=None, method="auto", return_descriptor=True, n_jobs=1,
-        only_physical_cores=False, verbose=False,
+        self, system, centers=None, include=None, exclude=None, method="auto", return_descriptor=True, attach=True,
+        n_jobs=1, only_physical_cores=False, verbose=False,
     ):
         """Derivatives of the pooled row with respect to atom positions, as DScribe's `derivatives` of a global
         descriptor: one system gives (n_atoms, 3, F) (and the (F,) row); many give those stacked when their shapes
         agree, else lists. `include`/`exclude` choose the atoms, as in DScribe; `method` is checked and otherwise
-        ignored (the derivatives are analytic)."""
-        if method not in ("analytical", "auto"):
-            raise ValueError("Invalid method specified. Please choose from: {'analytical', 'auto'}")
+        ignored (the derivatives are analytic); the centers move with their atoms (`attach=True`, the only value
+        taken: the derivatives of `create`)."""
+        if method not in ("numerical", "analytical", "auto"):
+            raise ValueError("Invalid method specified. Please choose from: {'numerical', 'analytical', 'auto'}")
+        if not attach:
+            raise ValueError("pooled derivatives move each center with its atom: only attach=True is allowed")
         single = isinstance(system, Atoms)
         systems = as_list(system)
         threads = thread_count(n_jobs, only_physical_cores)

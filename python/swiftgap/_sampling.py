@@ -15,7 +15,7 @@ def sample_centers(system, count=None, fraction=None, seed=0, centers=None):
     describing every atom of a large cell costs more than the statistics need: `count` atoms per system (all of
     them when it has fewer), or the `fraction` of them (rounded, at least one). Drawn without replacement and
     reproducibly from `seed` and each system's position in the list — the draws of `swiftgap describe
-    --sample-count/--sample-fraction --seed`.
+    --sample-count/--sample-fraction --seed` for the frames of a file.
 
     `centers`: the candidates (atom indices; per system for many), default every atom. One system gives an int64
     array of ascending atom indices, several a list of them.
@@ -54,5 +54,5 @@ def sample_centers(system, count=None, fraction=None, seed=0, centers=None):
     out_atoms = np.zeros(max(capacity, 1), dtype=np.int64)
     call("swiftgap_sample_centers", len(systems), address(atoms), address(center_counts), address(center_atoms),
          int(count or 0), float(fraction or 0.0), int(seed), address(out_counts), address(out_atoms))
-    out = np.split(out_atoms[:int(out_counts.sum())], np.cumsum(out_counts)[:-1])
+    out = np.split(out_atoms[:int(out_counts.sum())], np.cumsum(out_counts)[:-1]) if systems else []
     return out[0] if single else out

@@ -98,7 +98,7 @@ public struct PooledDescriptor: Descriptor {
     /// weights) or which row holds each feature's maximum.
     struct Pooled {
         var rows: DescriptorRows
-        /// Per pooled row: the center rows and their coefficients.
+        /// Per pooled row: the center rows and their coefficients (average, site weights; empty with max-pooling).
         var members: [[(row: Int, coefficient: Double)]]
         /// Per pooled row, with max-pooling: the center row of each feature's maximum.
         var argmax: [[Int]]
@@ -139,7 +139,6 @@ public struct PooledDescriptor: Descriptor {
                         best[f] = k
                     }
                 }
-                coefficients = members.map { ($0, 1) }
                 out.argmax.append(best)
             }
             out.members.append(coefficients)
