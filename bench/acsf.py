@@ -27,7 +27,6 @@ How to run (from the repository root, with a Python where swiftgap and dscribe 2
 test`'s venv .venv):
     .venv/bin/python bench/acsf.py [--repeat 3] [--budget 1] [--jobs 1,2] [--wait 180]
 """
-import argparse
 import json
 import os
 import time
@@ -79,12 +78,8 @@ def cases(jobs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=1.0,
-                        help="seconds of timed calls per measurement at least (more runs of short calls)")
+    parser = common.timing_parser(__doc__, wait=True)
     parser.add_argument("--jobs", default="1,2", help="comma-separated n_jobs values")
-    parser.add_argument("--wait", type=float, default=180, help="longest wait for an idle machine per case, s")
     args = parser.parse_args()
     os.makedirs(OUT_DIR, exist_ok=True)
     print(f"# {common.machine()}; best of ≥ {args.repeat} runs and ≥ {args.budget:g} s after a warm-up")
@@ -94,18 +89,11 @@ def main():
     for jobs in (int(j) for j in args.jobs.split(",")):
         for case, call, (theirs, ours), run in cases(jobs):
             load = gc.wait_idle(max_wait=args.wait)
-            t_ours, out_ours = common.best_time(lambda: run(ours), args.repeat, budget=args.budget)
-            row = {"jobs": jobs, "case": case, "call": call, "swiftgap_seconds": t_ours, "load_before": load,
-                   "dscribe_seconds": None, "ratio": None, "max_relative_difference": None}
-            if theirs is not None:
-                t_theirs, out_theirs = common.best_time(lambda: run(theirs), args.repeat, budget=args.budget)
-                row.update(dscribe_seconds=t_theirs, ratio=t_theirs / t_ours,
-                           max_relative_difference=common.deviation(out_ours, out_theirs))
+            row = {"jobs": jobs, "case": case, "call": call, "load_before": load, **common.compared(
+                lambda: run(ours), None if theirs is None else lambda: run(theirs), args.repeat, budget=args.budget)}
             rows.append(row)
-            theirs_text = "—" if theirs is None else f"{row['dscribe_seconds']:.4f}"
-            ratio_text = "—" if theirs is None else f"{row['ratio']:.1f}"
-            diff_text = "—" if theirs is None else f"{row['max_relative_difference']:.1e}"
-            print(f"{jobs:>4} {case:<16} {call:<34} {theirs_text:>10} {t_ours:>11.4f} {ratio_text:>7} {diff_text:>13}",
+            theirs_text, ours_text, ratio_text, diff_text = common.compared_columns(row)
+            print(f"{jobs:>4} {case:<16} {call:<34} {theirs_text:>10} {ours_text:>11} {ratio_text:>7} {diff_text:>13}",
                   flush=True)
     with open(os.path.join(OUT_DIR, "results.json"), "w") as f:
         json.dump({"machine": common.machine(), "repeat": args.repeat, "rows": rows}, f, indent=1)

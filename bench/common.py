@@ -96,3 +96,38 @@ def deviation(ours, theirs, floor=0.0):
     a, b = flatten(ours), flatten(theirs)
     scale = max(max(float(np.abs(y).max()) for y in b), floor)
     return max(float(np.abs(x - y).max()) for x, y in zip(a, b)) / scale
+
+
+def compared(ours, theirs, repeat, budget=0.0, slow=None, reference=None):
+    """One call through SwiftGAP and, when ``theirs`` is not None, through the peer (``best_time`` of each; the peer's
+    warm-up alone when slower than ``slow`` s): the measures of a table row — swiftgap_seconds, dscribe_seconds, ratio
+    (peer ÷ SwiftGAP) and max_relative_difference (``deviation`` from the peer's output, or from ``reference()`` when
+    given) —, None for the peer's when there is no peer."""
+    t_ours, out_ours = best_time(ours, repeat, budget=budget)
+    row = {"swiftgap_seconds": t_ours, "dscribe_seconds": None, "ratio": None, "max_relative_difference": None}
+    if theirs is not None:
+        t_theirs, out_theirs = best_time(theirs, repeat, slow=slow, budget=budget)
+        row.update(dscribe_seconds=t_theirs, ratio=t_theirs / t_ours,
+                   max_relative_difference=deviation(out_ours, out_theirs if reference is None else reference()))
+    return row
+
+
+def compared_columns(row):
+    """The peer's seconds, SwiftGAP's, the ratio and the difference of a ``compared`` row as table text ("—" without
+    a peer)."""
+    peer = row["dscribe_seconds"] is not None
+    return (f"{row['dscribe_seconds']:.4f}" if peer else "—", f"{row['swiftgap_seconds']:.4f}",
+            f"{row['ratio']:.1f}" if peer else "—", f"{row['max_relative_difference']:.1e}" if peer else "—")
+
+
+def timing_parser(doc, wait=False):
+    """The argument parser of a benchmark that times calls with ``best_time``: --repeat and --budget (and, with
+    ``wait``, --wait for an idle machine per case), described by the first line of the script's ``doc``."""
+    import argparse
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--budget", type=float, default=1.0,
+                        help="seconds of timed calls per measurement at least (more runs of short calls)")
+    if wait:
+        parser.add_argument("--wait", type=float, default=180, help="longest wait for an idle machine per case, s")
+    return parser

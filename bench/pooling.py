@@ -21,7 +21,6 @@ How to run (from the repository root, with a Python where swiftgap and dscribe 2
 test`'s venv .venv):
     .venv/bin/python bench/pooling.py [--repeat 3] [--budget 1] [--memory]
 """
-import argparse
 import json
 import os
 import subprocess
@@ -111,12 +110,8 @@ def peak_memory(pooling):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=1.0,
-                        help="seconds of timed calls per measurement at least (more runs of short calls)")
+    parser = common.timing_parser(__doc__, wait=True)
     parser.add_argument("--memory", action="store_true", help="also the peak memory of each pooling's derivatives")
-    parser.add_argument("--wait", type=float, default=180, help="longest wait for an idle machine per case, s")
     args = parser.parse_args()
     os.makedirs(OUT_DIR, exist_ok=True)
     print(f"# {common.machine()}; best of ≥ {args.repeat} runs and ≥ {args.budget:g} s after a warm-up; 1 thread")
@@ -124,19 +119,11 @@ def main():
     rows = []
     for case, call, theirs, ours, reference in cases():
         load = gc.wait_idle(max_wait=args.wait)
-        t_ours, out_ours = common.best_time(ours, args.repeat, budget=args.budget)
-        row = {"case": case, "call": call, "swiftgap_seconds": t_ours, "load_before": load, "dscribe_seconds": None,
-               "ratio": None, "max_relative_difference": None}
-        if theirs is not None:
-            t_theirs, out_theirs = common.best_time(theirs, args.repeat, budget=args.budget, slow=10)
-            expected = out_theirs if reference is None else reference()
-            row.update(dscribe_seconds=t_theirs, ratio=t_theirs / t_ours,
-                       max_relative_difference=common.deviation(out_ours, expected))
+        row = {"case": case, "call": call, "load_before": load, **common.compared(
+            ours, theirs, args.repeat, budget=args.budget, slow=10, reference=reference)}
         rows.append(row)
-        theirs_text = "—" if theirs is None else f"{row['dscribe_seconds']:.4f}"
-        ratio_text = "—" if theirs is None else f"{row['ratio']:.1f}"
-        diff_text = "—" if theirs is None else f"{row['max_relative_difference']:.1e}"
-        print(f"{case:<8} {call:<30} {theirs_text:>10} {t_ours:>11.4f} {ratio_text:>7} {diff_text:>13}", flush=True)
+        theirs_text, ours_text, ratio_text, diff_text = common.compared_columns(row)
+        print(f"{case:<8} {call:<30} {theirs_text:>10} {ours_text:>11} {ratio_text:>7} {diff_text:>13}", flush=True)
     memory = {}
     if args.memory:
         for pooling in ("average", "max", "weighted"):

@@ -39,7 +39,6 @@ Results: a table on stdout and bench/.data/python_dscribe/results.json (git-igno
 How to run (from the repository root, with `make test`'s venv .venv, where swiftgap and dscribe are installed):
     .venv/bin/python bench/python_dscribe.py [--repeat 3] [--budget 1] [--jobs 1]
 """
-import argparse
 import json
 import os
 import time
@@ -112,10 +111,7 @@ def loop_time(call, repeat, budget):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=1.0,
-                        help="seconds of timed calls per measurement at least (more runs of short calls)")
+    parser = common.timing_parser(__doc__)
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
     os.makedirs(OUT_DIR, exist_ok=True)

@@ -28,7 +28,15 @@ public func swiftgapSampleCenters(
             return Int(n)
         }
         let given = try centerCounts.map { counts in
-            try candidateCenters(counts, try required(centerAtoms, "centerAtoms"), atomCounts: atomCounts)
+            try CenterInput(
+                counts: Array(UnsafeBufferPointer(start: counts, count: atomCounts.count)),
+                atoms: try required(centerAtoms, "centerAtoms"), points: nil
+            ).atomIndices()
+        }
+        for (k, list) in (given ?? []).enumerated() {
+            if let c = list.firstIndex(where: { $0 >= atomCounts[k] }) {
+                throw CAPIError("center \(c) of structure \(k) is atom \(list[c]); it has \(atomCounts[k]) atoms")
+            }
         }
         let (outCounts, outAtoms) = (try required(outCounts, "outCounts"), try required(outAtoms, "outAtoms"))
         var k = 0
@@ -38,25 +46,6 @@ public func swiftgapSampleCenters(
                 outAtoms[k] = Int64(atom)
                 k += 1
             }
-        }
-    }
-}
-
-/// Per structure, its candidate centers: `counts[k]` atom indices each, checked against the structure's atoms.
-private func candidateCenters(
-    _ counts: UnsafePointer<Int64>, _ atoms: UnsafePointer<Int64>, atomCounts: [Int]
-) throws -> [[Int]] {
-    var first = 0
-    return try atomCounts.enumerated().map { k, n in
-        guard counts[k] >= 0, counts[k] <= Int64(Int32.max) else {
-            throw CAPIError("structure \(k) has \(counts[k]) centers")
-        }
-        defer { first += Int(counts[k]) }
-        return try (first..<(first + Int(counts[k]))).map { c in
-            guard atoms[c] >= 0, atoms[c] < n else {
-                throw CAPIError("center \(c - first) of structure \(k) is atom \(atoms[c]); it has \(n) atoms")
-            }
-            return Int(atoms[c])
         }
     }
 }

@@ -7,12 +7,12 @@ struct CenterInput {
     let perStructure: [[SOAP.Center]]
 
     /// The centers, after checking the counts; `points` may be NULL when no center is a point.
-    /// - Throws: `CAPIError` for a negative count, or a point without `points`.
+    /// - Throws: `CAPIError` for a negative (or absurd) count, or a point without `points`.
     init(counts: [Int64], atoms: UnsafePointer<Int64>, points: UnsafePointer<Double>?) throws {
         var out = [[SOAP.Center]]()
         var k = 0
         for (s, n) in counts.enumerated() {
-            guard n >= 0 else { throw CAPIError("structure \(s) has a negative number of centers (\(n))") }
+            guard n >= 0, n <= Int64(Int32.max) else { throw CAPIError("structure \(s) has \(n) centers") }
             out.append(
                 try (0..<Int(n)).map { _ in
                     defer { k += 1 }
@@ -23,5 +23,18 @@ struct CenterInput {
                 })
         }
         perStructure = out
+    }
+
+    /// The centers as atom indices, for descriptors other than SOAP and for center sampling.
+    /// - Throws: `CAPIError` for a center at a point.
+    func atomIndices() throws -> [[Int]] {
+        try perStructure.map { list in
+            try list.map { center in
+                guard case let .atom(i) = center else {
+                    throw CAPIError("only SOAP (not pooled) takes centers at points; give atom indices")
+                }
+                return i
+            }
+        }
     }
 }

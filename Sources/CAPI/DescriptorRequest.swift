@@ -18,7 +18,7 @@ struct DescriptorRequest {
         if let soap = descriptor as? SOAP {
             return try soap.create(structures, at: soapCenters(structures), threads: threads)
         }
-        return try descriptor.create(structures, centers: atomCenters(), threads: threads)
+        return try descriptor.create(structures, centers: centers?.atomIndices(), threads: threads)
     }
 
     /// Rows of `structures` written into `out`, once every structure is found to have the caller's
@@ -71,20 +71,8 @@ struct DescriptorRequest {
         guard attach else {
             throw CAPIError("attach = 0 (centers kept where their atoms were) is SOAP's alone; pass 1 (they move)")
         }
-        let (rows, blocks) = try descriptor.derivatives(structures, centers: atomCenters(), threads: threads)
+        let (rows, blocks) = try descriptor.derivatives(structures, centers: centers?.atomIndices(), threads: threads)
         blocks.handBlocks(of: rows, to: sink)
         return rows
-    }
-
-    /// The centers as atom indices, for descriptors other than SOAP (a global descriptor refuses any centers).
-    private func atomCenters() throws -> [[Int]]? {
-        try centers?.perStructure.map { list in
-            try list.map { center in
-                guard case let .atom(i) = center else {
-                    throw CAPIError("only SOAP (not pooled) takes centers at points; give atom indices")
-                }
-                return i
-            }
-        }
     }
 }

@@ -35,11 +35,15 @@ extension PooledDescriptor {
             let (_, blocks) = try base.derivatives(
                 batch.map { structures[$0.structure] }, centers: batch.map { $0.rows.map { rows.center[$0] } },
                 threads: threads)
-            let rowOf = batch.flatMap { $0.rows }  // batch row → center row
+            // Per batch row: its center row and the sums of its structure (made for a structure's first piece).
+            let rowOf = batch.flatMap { $0.rows }
+            let sumsOf = batch.flatMap { piece in
+                let sum = sums[piece.structure] ?? AtomSums(atoms: structures[piece.structure].count)
+                sums[piece.structure] = sum
+                return repeatElement(sum, count: piece.rows.count)
+            }
             for b in 0..<blocks.count {
-                let k = rowOf[blocks.row[b]], s = rows.structure[k]
-                let sum = sums[s] ?? AtomSums(atoms: structures[s].count)
-                sums[s] = sum
+                let k = rowOf[blocks.row[b]], sum = sumsOf[blocks.row[b]]
                 let offset = sum.offset(of: blocks.atom[b], features: D)
                 block.withUnsafeMutableBufferPointer { g in
                     g.update(repeating: 0)
