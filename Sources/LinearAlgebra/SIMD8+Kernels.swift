@@ -16,6 +16,13 @@ extension SIMD8 where Scalar == Double {
         UnsafeMutableRawPointer(p).storeBytes(of: self, as: Self.self)
     }
 
+    /// The sum of the eight lanes, halves added to halves: three vector additions where `sum()` adds seven lanes one
+    /// after another.
+    @inlinable @inline(__always) public func pairwiseSum() -> Double {
+        let four = lowHalf + highHalf, two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+
     /// Σ a[q] b[q] over q < n, eight lanes at a time with a vector partial sum.
     @inlinable @inline(__always) public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double
     {
@@ -30,21 +37,6 @@ extension SIMD8 where Scalar == Double {
             q += 1
         }
         return s
-    }
-
-    /// y[q] −= x[q] for q < n, eight lanes at a time.
-    @inlinable @inline(__always) public static func subtract(
-        _ x: UnsafePointer<Double>, from y: UnsafeMutablePointer<Double>, _ n: Int
-    ) {
-        var q = 0
-        while q + scalarCount <= n {
-            (Self(loading: y + q) - Self(loading: x + q)).store(to: y + q)
-            q += scalarCount
-        }
-        while q < n {
-            y[q] -= x[q]
-            q += 1
-        }
     }
 
     /// y[q] += a x[q] for q < n, eight lanes at a time.

@@ -173,17 +173,19 @@ struct SOAPSparseBlockTests {
         let quip = try SOAP.quip(cutoff: 4, nMax: 3, lMax: lMax, atomSigma: 0.5, speciesZ: [6, 7, 14]).engine
         let single = try SOAP.quip(cutoff: 4, nMax: 3, lMax: lMax, atomSigma: 0.5, speciesZ: [14]).engine
         let L = lMax + 1
+        // n of a term from its offset in the scaled factor rows, (k (n_max + 1) + n) · 2W.
+        func n(_ offset: Int32) -> Int { Int(offset) / (2 * SIMD8<Double>.scalarCount) % 4 }
         #expect(quip.gathers[0].groups == nil)
         for gather in quip.gathers.dropFirst() + quip.speciesGathers + single.gathers {
             let groups = try #require(gather.groups)
             #expect(groups.list.count * L + groups.constants.count == gather.scale.count)
-            #expect(groups.list.allSatisfy { $0.first <= 3 && $0.second <= 3 })
+            #expect(groups.list.allSatisfy { n($0.firstFactors) <= 3 && n($0.secondFactors) <= 3 })
             #expect(groups.list.contains { !$0.whole } && groups.list.contains { $0.whole })
             // Two-term groups first, then one-term ones, whose term is the first; the eight lanes a whole one-term
             // group writes never reach a two-term group (written before it), however many groups they span.
             let twoTerms = groups.list[..<groups.twoTerms], oneTerm = groups.list[groups.twoTerms...]
-            #expect(twoTerms.allSatisfy { $0.first < 3 && $0.second < 3 })
-            #expect(oneTerm.allSatisfy { $0.second == 3 })
+            #expect(twoTerms.allSatisfy { n($0.firstFactors) < 3 && n($0.secondFactors) < 3 })
+            #expect(oneTerm.allSatisfy { n($0.secondFactors) == 3 })
             let twoTermOutputs = twoTerms.map { Int($0.output) }
             #expect(
                 oneTerm.allSatisfy { g in

@@ -34,15 +34,16 @@ struct FeatureGather: Sendable {
         struct Group: Sendable {
             /// Gathered index of the group's first feature (l = 0), and its index in the layout.
             let output: Int32, feature: Int32
-            /// n of one term, G[c][c′], and its partner c′; n of the other, G[c′][c], and its partner c. c is the
-            /// channel in the slot's rows when only one of the two is; n = n_max (a row of zeros) for a channel outside
-            /// them.
-            let first: Int32, firstPartner: Int32, second: Int32, secondPartner: Int32
-            /// Index of the group's factors in `scales`.
-            let scale: Int32
-            /// A whole vector can be written from `output` (and read and written from `feature` in the descriptor and
-            /// an attached center's rows): the lanes past l_max are zero and land on features written after them (in
-            /// the order of `list`), or on constant features (zero). Else only the group's own lanes are.
+            /// Where `SOAPEngine.formSlotBlock` reads the two terms' factors, as offsets in doubles: one term is
+            /// G[c][c′] with c = first channel of the slot's rows + n, the other G[c′][c] with n′. The scaled A and B
+            /// of (the group's factors in `scales`, k; n) lie at `firstFactors` = (k (n_max + 1) + n) · 2W, the
+            /// partner's v, w_x, w_y, w_z at `firstPartner` = c′ · 4W (W = `Lanes.scalarCount`); `second…` likewise.
+            /// c is the channel in the slot's rows when only one of the two is; n′ = n_max (rows of zeros) for a
+            /// channel outside them.
+            let firstFactors: Int32, firstPartner: Int32, secondFactors: Int32, secondPartner: Int32
+            /// A whole vector can be written from `output` (and read from `feature` in the descriptor): the lanes past
+            /// l_max are zero and land on features written after them (in the order of `list`), or on constant
+            /// features (zero). Else only the group's own lanes are.
             var whole: Bool
         }
 
@@ -86,11 +87,12 @@ struct FeatureGather: Sendable {
                 if s == scales.count { scales.append(scale) }
                 // The one term of a group with a channel outside the slot's rows goes first.
                 let (first, second) = row(f.ia) == Int32(nMax) ? (f.jb, f.ia) : (f.ia, f.jb)
+                let W = Int32(Lanes.scalarCount), kind = Int32(s * (nMax + 1))
                 let group = Group(
-                    output: Int32(g), feature: Int32(k), first: row(first), firstPartner: second, second: row(second),
-                    secondPartner: first, scale: Int32(s),
+                    output: Int32(g), feature: Int32(k), firstFactors: (kind + row(first)) * 2 * W,
+                    firstPartner: second * 4 * W, secondFactors: (kind + row(second)) * 2 * W, secondPartner: first * 4 * W,
                     whole: g + Lanes.scalarCount <= order.count && k + Lanes.scalarCount <= layout.length)
-                if group.second == Int32(nMax) { one.append(group) } else { list.append(group) }
+                if row(second) == Int32(nMax) { one.append(group) } else { list.append(group) }
                 g += L
             }
             // The two-term groups are written first: a one-term group whose lanes past l_max would land on a two-term

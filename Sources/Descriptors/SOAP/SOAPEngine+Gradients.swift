@@ -34,18 +34,24 @@ extension SOAPEngine {
     /// padded), X being the padded coefficients (or the averaging reference).
     @inline(__always)
     private func project(_ ws: Workspace, row c: Int, l: Int) {
-        let Kp = ws.rowStride, capacity = ws.capacityPairs
-        let X = UnsafePointer(ws.paddedCoefficients)
-        let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
+        let Kp = ws.rowStride, capacity = ws.capacityPairs, twice = 2 * capacity, thrice = 3 * capacity
+        let first = l * l
         let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
         for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
             var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
-            for lm in (l * l)..<((l + 1) * (l + 1)) {
-                let x = Lanes(loading: X + lm * Kp + k)
-                sv = multiplyAdd(sv, Lanes(repeating: Y[lm * capacity]), x)
-                sx = multiplyAdd(sx, Lanes(repeating: dY[3 * lm * capacity]), x)
-                sy = multiplyAdd(sy, Lanes(repeating: dY[(3 * lm + 1) * capacity]), x)
-                sz = multiplyAdd(sz, Lanes(repeating: dY[(3 * lm + 2) * capacity]), x)
+            // Pointers stepped along lm (no index arithmetic per term).
+            var x = UnsafePointer(ws.paddedCoefficients) + first * Kp + k
+            var y = UnsafePointer(ws.pairHarmonics) + first * capacity + c
+            var dY = UnsafePointer(ws.pairHarmonicGradients) + first * thrice + c
+            for _ in 0..<(2 * l + 1) {
+                let xv = Lanes(loading: x)
+                sv = multiplyAdd(sv, Lanes(repeating: y[0]), xv)
+                sx = multiplyAdd(sx, Lanes(repeating: dY[0]), xv)
+                sy = multiplyAdd(sy, Lanes(repeating: dY[capacity]), xv)
+                sz = multiplyAdd(sz, Lanes(repeating: dY[twice]), xv)
+                x += Kp
+                y += capacity
+                dY += thrice
             }
             sv.store(to: v + k)
             sx.store(to: wx + k)
@@ -56,30 +62,51 @@ extension SOAPEngine {
 
     /// Writes the block of an atom slot whose one pair is cached row `c` (no strain) straight from the pair's factors,
     /// a group of `groups` at a time: ∂_αf_l = scale_l (û_α (B_n v_l[jb] + B_n′ v_l[ia]) + A_n w_α,l[jb] + A_n′ w_α,l[ia])
-    /// as one vector over l (see `FeatureGather.Groups`), without forming the products G that `gatherRows` reads
-    /// feature by feature. Otherwise as `gatherRows`: the three rows `length` apart, scaled by `inverse`, subtracted from
-    /// an attached `center`, and their rank-one coefficients returned.
+    /// as one vector over l (see `FeatureGather.Groups`; scale_l and `inverse` go into A and B once per block), without
+    /// forming the products G that `gatherRows` reads feature by feature. Otherwise as `gatherRows`: the three rows
+    /// `length` apart, scaled by `inverse`, and their rank-one coefficients returned.
     private func formSlotBlock(
         _ groups: FeatureGather.Groups, _ ws: Workspace, row c: Int, into target: UnsafeMutablePointer<Double>,
-        length: Int, center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?, inverse: Double
+        length: Int, descriptor q: UnsafePointer<Double>?, inverse: Double
     ) -> SIMD3<Double> {
-        let D = layout.length, K = channels, L = lMax + 1, W = Lanes.scalarCount, Kp = ws.rowStride
+        let K = channels, L = lMax + 1, W = Lanes.scalarCount, Kp = ws.rowStride
         let capacity = ws.capacityPairs
-        // The pair's factors as vectors over l: v, w_x, w_y, w_z per channel, A and B per n (row n_max stays zero).
-        let V = ws.slotFactors, WX = V + K * W, WY = WX + K * W, WZ = WY + K * W
-        let AT = WZ + K * W, BT = AT + (nMax + 1) * W
-        let projection = UnsafePointer(ws.projection)
+        // The pair's factors as vectors over l: per channel its rows v, w_x, w_y, w_z (4W doubles: one base pointer
+        // for all four), then A and B per n (row n_max stays zero).
+        let F = ws.slotFactors, AT = F + 4 * K * W, BT = AT + (nMax + 1) * W
         for l in 0..<L {
             project(ws, row: c, l: l)
-            for channel in 0..<K {
-                V[channel * W + l] = projection[channel]
-                WX[channel * W + l] = projection[Kp + channel]
-                WY[channel * W + l] = projection[2 * Kp + channel]
-                WZ[channel * W + l] = projection[3 * Kp + channel]
+            // Transposed into vectors over l, by pointers stepped along the channels.
+            var p = UnsafePointer(ws.projection), v = F + l
+            for _ in 0..<K {
+                v[0] = p[0]
+                v[W] = p[Kp]
+                v[2 * W] = p[2 * Kp]
+                v[3 * W] = p[3 * Kp]
+                p += 1
+                v += 4 * W
             }
-            for n in 0..<nMax {
-                AT[n * W + l] = ws.pairA[(l * nMax + n) * capacity + c]
-                BT[n * W + l] = ws.pairB[(l * nMax + n) * capacity + c]
+            var a = UnsafePointer(ws.pairA) + l * nMax * capacity + c, b = UnsafePointer(ws.pairB) + l * nMax * capacity + c
+            var at = AT + l, bt = BT + l
+            for _ in 0..<nMax {
+                at[0] = a[0]
+                bt[0] = b[0]
+                a += capacity
+                b += capacity
+                at += W
+                bt += W
+            }
+        }
+        // A and B times each distinct factor of the groups and `inverse`, once per block: rows of 2W, A then B, for
+        // (factor k, n) at (k (n_max + 1) + n) · 2W (see `FeatureGather.Groups.Group`).
+        let kindRows = nMax + 1
+        let S = ws.scaledFactors(2 * groups.scales.count * kindRows * W)
+        for (k, factor) in groups.scales.enumerated() {
+            let s = factor * inverse
+            for n in 0..<kindRows {
+                let row = S + (k * kindRows + n) * 2 * W
+                (s * Lanes(loading: AT + n * W)).store(to: row)
+                (s * Lanes(loading: BT + n * W)).store(to: row + W)
             }
         }
         let unit = ws.pairs[c].unit
@@ -87,24 +114,24 @@ extension SOAPEngine {
         for constant in groups.constants { (x[Int(constant)], y[Int(constant)], z[Int(constant)]) = (0, 0, 0) }
         var sx = Lanes(), sy = Lanes(), sz = Lanes(), partial = SIMD3<Double>()
         let ux = Lanes(repeating: unit.x), uy = Lanes(repeating: unit.y), uz = Lanes(repeating: unit.z)
+        let factors = UnsafePointer(F), scaled = UnsafePointer(S)
         // One group's three rows, from G[first][·] and, with `twoTerms`, G[second][·] (a one-term group skips the
         // loads and products of its zero second term).
         @inline(__always)
-        func form(_ group: FeatureGather.Groups.Group, scales: UnsafeBufferPointer<Lanes>, twoTerms: Bool) {
-            let p1 = Int(group.firstPartner) * W, n1 = Int(group.first) * W
-            let a1 = Lanes(loading: AT + n1)
-            var b = Lanes(loading: BT + n1) * Lanes(loading: V + p1)
-            var ex = a1 * Lanes(loading: WX + p1), ey = a1 * Lanes(loading: WY + p1), ez = a1 * Lanes(loading: WZ + p1)
+        func form(_ group: FeatureGather.Groups.Group, twoTerms: Bool) {
+            let s1 = scaled + Int(group.firstFactors), f1 = factors + Int(group.firstPartner)
+            let a1 = Lanes(loading: s1)
+            var b = Lanes(loading: s1 + W) * Lanes(loading: f1)
+            var ex = a1 * Lanes(loading: f1 + W), ey = a1 * Lanes(loading: f1 + 2 * W), ez = a1 * Lanes(loading: f1 + 3 * W)
             if twoTerms {
-                let p2 = Int(group.secondPartner) * W, n2 = Int(group.second) * W
-                let a2 = Lanes(loading: AT + n2)
-                b = multiplyAdd(b, Lanes(loading: BT + n2), Lanes(loading: V + p2))
-                ex = multiplyAdd(ex, a2, Lanes(loading: WX + p2))
-                ey = multiplyAdd(ey, a2, Lanes(loading: WY + p2))
-                ez = multiplyAdd(ez, a2, Lanes(loading: WZ + p2))
+                let s2 = scaled + Int(group.secondFactors), f2 = factors + Int(group.secondPartner)
+                let a2 = Lanes(loading: s2)
+                b = multiplyAdd(b, Lanes(loading: s2 + W), Lanes(loading: f2))
+                ex = multiplyAdd(ex, a2, Lanes(loading: f2 + W))
+                ey = multiplyAdd(ey, a2, Lanes(loading: f2 + 2 * W))
+                ez = multiplyAdd(ez, a2, Lanes(loading: f2 + 3 * W))
             }
-            let s = scales[Int(group.scale)] * inverse
-            let dx = s * multiplyAdd(ex, ux, b), dy = s * multiplyAdd(ey, uy, b), dz = s * multiplyAdd(ez, uz, b)
+            let dx = multiplyAdd(ex, ux, b), dy = multiplyAdd(ey, uy, b), dz = multiplyAdd(ez, uz, b)
             let o = Int(group.output), f = Int(group.feature)
             if group.whole {
                 dx.store(to: x + o)
@@ -115,11 +142,6 @@ extension SOAPEngine {
                     sx = multiplyAdd(sx, qf, dx)
                     sy = multiplyAdd(sy, qf, dy)
                     sz = multiplyAdd(sz, qf, dz)
-                }
-                if let center {
-                    (Lanes(loading: center + f) - dx).store(to: center + f)
-                    (Lanes(loading: center + D + f) - dy).store(to: center + D + f)
-                    (Lanes(loading: center + 2 * D + f) - dz).store(to: center + 2 * D + f)
                 }
             } else {
                 // The group's own lanes, through the projection rows (free by now): a lane of a vector register read
@@ -134,17 +156,14 @@ extension SOAPEngine {
                     for i in 0..<L {
                         row[i] = d[i]
                         if let q { dot += q[f + i] * d[i] }
-                        if let center { center[alpha * D + f + i] -= d[i] }
                     }
                     partial[alpha] += dot
                 }
             }
         }
         groups.list.withUnsafeBufferPointer { list in
-            groups.scales.withUnsafeBufferPointer { scales in
-                for group in list[..<groups.twoTerms] { form(group, scales: scales, twoTerms: true) }
-                for group in list[groups.twoTerms...] { form(group, scales: scales, twoTerms: false) }
-            }
+            for group in list[..<groups.twoTerms] { form(group, twoTerms: true) }
+            for group in list[groups.twoTerms...] { form(group, twoTerms: false) }
         }
         return -(SIMD3(sx.sum(), sy.sum(), sz.sum()) + partial)
     }
@@ -155,46 +174,150 @@ extension SOAPEngine {
     /// (α, l, n) plus the pair's projections. Cheaper than `addProducts` pair by pair from about three pairs on
     /// (the periodic images of an atom in a small cell); no strain products.
     private func addSlotProducts(_ ws: Workspace, rows: ArraySlice<Int>, column: Int) {
-        let Kp = ws.rowStride, R = ws.radialStride
-        let lmCount = (lMax + 1) * (lMax + 1)
-        let C = ws.slotDerivative
-        C.update(repeating: 0, count: 3 * lmCount * R)
-        // Runs of consecutive rows (an atom's images, which the pair search lists together): whole vectors of pairs
-        // at once, the rest pair by pair.
+        let R = ws.radialStride, C = ws.slotDerivative
+        C.update(repeating: 0, count: 3 * (lMax + 1) * (lMax + 1) * R)
+        // Runs of consecutive rows (an atom's images, which the pair search lists together).
         var k = rows.startIndex
         while k < rows.endIndex {
             var end = k + 1
             while end < rows.endIndex && rows[end] == rows[end - 1] + 1 { end += 1 }
-            let whole = (end - k) / Lanes.scalarCount * Lanes.scalarCount
-            if whole > 0 { addSlotDerivative(ws, rows: rows[k]..<(rows[k] + whole)) }
-            for c in rows[(k + whole)..<end] { addSlotDerivative(ws, row: c) }
+            addSlotDerivative(ws, run: rows[k]..<(rows[end - 1] + 1), into: C, stride: R)
             k = end
         }
-        let X = UnsafePointer(ws.paddedCoefficients)
-        for alpha in 0..<3 {
-            let Ca = C + alpha * lmCount * R
+        assignSlotProducts(ws, from: C, stride: R, channels: column..<(column + nMax))
+    }
+
+    /// Assigns to the slot's blocks the gradient products of an attached center's own block, as `addSlotProducts`
+    /// does for a slot, with C summed over every pair that has a slot and in every species' channels: moving the
+    /// center moves each pair's displacement by minus the pair's atom's move, so its block is minus the sum of the
+    /// others, which `gatherRows` gives with a negative factor. (Summed per channel before the products, it costs
+    /// about what one slot's block does, instead of a subtraction from the center's rows in every block.)
+    private func addCenterProducts(_ ws: Workspace) {
+        let Kp = ws.rowStride, C = ws.slotDerivative
+        C.update(repeating: 0, count: 3 * (lMax + 1) * (lMax + 1) * Kp)
+        // The species' blocks of rows: runs of consecutive rows whose atoms have slots (an image of the center's atom
+        // has none: it moves with the center). Then the displacements of densities on the center (of atoms found
+        // exactly on it), which have no radial rows, one by one.
+        for (b, block) in ws.cachedRows.enumerated() {
+            guard b < species.count else {
+                for c in block where ws.pairs[c].slot >= 0 {
+                    addSlotDerivative(ws, row: c, into: C + ws.pairs[c].column, stride: Kp)
+                }
+                continue
+            }
+            var k = block.lowerBound
+            while k < block.upperBound {
+                guard ws.pairs[k].slot >= 0 else {
+                    k += 1
+                    continue
+                }
+                var end = k + 1
+                while end < block.upperBound && ws.pairs[end].slot >= 0 { end += 1 }
+                addCenterDerivative(ws, run: k..<end, into: C + b * nMax, stride: Kp)
+                k = end
+            }
+        }
+        assignSlotProducts(ws, from: C, stride: Kp, channels: 0..<channels)
+    }
+
+    /// C_α[lm][n] += Σ_p û_α B_n Y_lm + A_n ∂_αY_lm over the consecutive cached rows `run` (of one species): whole
+    /// vectors of pairs at once, the rest pair by pair. C_α[lm][n] is at C[(α (l_max+1)² + lm) · stride + n].
+    private func addSlotDerivative(_ ws: Workspace, run: Range<Int>, into C: UnsafeMutablePointer<Double>, stride: Int) {
+        let whole = run.count / Lanes.scalarCount * Lanes.scalarCount
+        if whole > 0 { addSlotDerivative(ws, rows: run.lowerBound..<(run.lowerBound + whole), into: C, stride: stride) }
+        for c in (run.lowerBound + whole)..<run.upperBound { addSlotDerivative(ws, row: c, into: C, stride: stride) }
+    }
+
+    /// The sums of `addSlotDerivative(_:run:into:stride:)` for an attached center's many pairs, a vector of n at a
+    /// time (no sums across lanes): per (lm, pair), the pair's rows of A_l and B_l (`pairRadial`,
+    /// `pairRadialDerivative`) times its harmonics, the three sums in registers along the run. Lanes past n_max
+    /// (the next l's entries, or past the row) are masked off.
+    private func addCenterDerivative(_ ws: Workspace, run: Range<Int>, into C: UnsafeMutablePointer<Double>, stride: Int) {
+        let capacity = ws.capacityPairs, lmCount = (lMax + 1) * (lMax + 1), W = Lanes.scalarCount
+        let rowLength = ws.pairRadialStride
+        let ux = UnsafePointer(ws.pairUnits), uy = ux + capacity, uz = uy + capacity
+        for v in Swift.stride(from: 0, to: nMax, by: W) {
+            let masked = nMax - v < W
+            let outside = Lanes(0, 1, 2, 3, 4, 5, 6, 7) .>= Lanes(repeating: Double(nMax - v))
             for l in 0...lMax {
-                var row = ws.gradientProducts(block: ws.slotBlocks + alpha, l: l) + column * Kp
-                for n in 0..<nMax {
-                    for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
-                        var sum = Lanes()
-                        for lm in (l * l)..<((l + 1) * (l + 1)) {
-                            sum = multiplyAdd(sum, Lanes(repeating: Ca[lm * R + n]), Lanes(loading: X + lm * Kp + k))
+                let A = UnsafePointer(ws.pairRadial) + l * nMax + v, B = UnsafePointer(ws.pairRadialDerivative) + l * nMax + v
+                for lm in (l * l)..<((l + 1) * (l + 1)) {
+                    let cx = C + lm * stride + v, cy = cx + lmCount * stride, cz = cy + lmCount * stride
+                    var sx = Lanes(loading: cx), sy = Lanes(loading: cy), sz = Lanes(loading: cz)
+                    let y = UnsafePointer(ws.pairHarmonics) + lm * capacity
+                    let gx = UnsafePointer(ws.pairHarmonicGradients) + 3 * lm * capacity, gy = gx + capacity, gz = gy + capacity
+                    for p in run {
+                        var a = Lanes(loading: A + p * rowLength), b = Lanes(loading: B + p * rowLength)
+                        if masked {
+                            a = a.replacing(with: 0, where: outside)
+                            b = b.replacing(with: 0, where: outside)
                         }
-                        sum.store(to: row + k)
+                        let yb = b * y[p]
+                        sx = multiplyAdd(multiplyAdd(sx, yb, Lanes(repeating: ux[p])), a, Lanes(repeating: gx[p]))
+                        sy = multiplyAdd(multiplyAdd(sy, yb, Lanes(repeating: uy[p])), a, Lanes(repeating: gy[p]))
+                        sz = multiplyAdd(multiplyAdd(sz, yb, Lanes(repeating: uz[p])), a, Lanes(repeating: gz[p]))
                     }
-                    row += Kp
+                    sx.store(to: cx)
+                    sy.store(to: cy)
+                    sz.store(to: cz)
                 }
             }
         }
     }
 
-    /// C_α[lm][n] += û_α B_n Y_lm + A_n ∂_αY_lm of cached pair `c` (C: `ws.slotDerivative`), a vector of n at a
-    /// time from the pair's A and B copied into padded rows per l.
-    private func addSlotDerivative(_ ws: Workspace, row c: Int) {
+    /// G_α,l[channel][·] = Σ_m C_α[lm][channel − channels.lowerBound] X[lm][·] for the `channels` rows of the slot's
+    /// blocks (C as in `addSlotDerivative`), four rows at a time (four independent sums).
+    private func assignSlotProducts(_ ws: Workspace, from C: UnsafePointer<Double>, stride: Int, channels: Range<Int>) {
+        let Kp = ws.rowStride, lmCount = (lMax + 1) * (lMax + 1), W = Lanes.scalarCount
+        for alpha in 0..<3 {
+            for l in 0...lMax {
+                let rows = ws.gradientProducts(block: ws.slotBlocks + alpha, l: l) + channels.lowerBound * Kp
+                let first = UnsafePointer(ws.paddedCoefficients) + l * l * Kp, Cl = C + (alpha * lmCount + l * l) * stride
+                var n = 0
+                while n + 4 <= channels.count {
+                    for k in Swift.stride(from: 0, to: Kp, by: W) {
+                        var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+                        var x = first + k, c = Cl + n
+                        for _ in 0..<(2 * l + 1) {
+                            let xv = Lanes(loading: x)
+                            s0 = multiplyAdd(s0, Lanes(repeating: c[0]), xv)
+                            s1 = multiplyAdd(s1, Lanes(repeating: c[1]), xv)
+                            s2 = multiplyAdd(s2, Lanes(repeating: c[2]), xv)
+                            s3 = multiplyAdd(s3, Lanes(repeating: c[3]), xv)
+                            x += Kp
+                            c += stride
+                        }
+                        let row = rows + n * Kp + k
+                        s0.store(to: row)
+                        s1.store(to: row + Kp)
+                        s2.store(to: row + 2 * Kp)
+                        s3.store(to: row + 3 * Kp)
+                    }
+                    n += 4
+                }
+                for n in n..<channels.count {
+                    for k in Swift.stride(from: 0, to: Kp, by: W) {
+                        var sum = Lanes()
+                        var x = first + k, c = Cl + n
+                        for _ in 0..<(2 * l + 1) {
+                            sum = multiplyAdd(sum, Lanes(repeating: c[0]), Lanes(loading: x))
+                            x += Kp
+                            c += stride
+                        }
+                        sum.store(to: rows + n * Kp + k)
+                    }
+                }
+            }
+        }
+    }
+
+    /// C_α[lm][n] += û_α B_n Y_lm + A_n ∂_αY_lm of cached pair `c` (C as in `addSlotDerivative(_:run:into:stride:)`),
+    /// a vector of n at a time from the pair's A and B copied into padded rows per l: the lanes past n_max add zeros
+    /// (to the next channels, or to the padding past C's last row).
+    private func addSlotDerivative(_ ws: Workspace, row c: Int, into C: UnsafeMutablePointer<Double>, stride: Int) {
         let capacity = ws.capacityPairs, R = ws.radialStride, nVectors = R / Lanes.scalarCount
         let lmCount = (lMax + 1) * (lMax + 1)
-        let C = ws.slotDerivative, a = C + 3 * lmCount * R, b = a + (lMax + 1) * R
+        let a = ws.pairFactorRows, b = a + (lMax + 1) * R
         // The pair's A and B as padded rows per l (the padding stays zero).
         for l in 0...lMax {
             for n in 0..<nMax {
@@ -213,8 +336,8 @@ extension SOAPEngine {
                 for v in 0..<nVectors {
                     let an = Lanes(loading: a + l * R + v * Lanes.scalarCount)
                     let bn = Lanes(loading: b + l * R + v * Lanes.scalarCount)
-                    let cx = C + lm * R + v * Lanes.scalarCount
-                    let cy = cx + lmCount * R, cz = cy + lmCount * R
+                    let cx = C + lm * stride + v * Lanes.scalarCount
+                    let cy = cx + lmCount * stride, cz = cy + lmCount * stride
                     multiplyAdd(multiplyAdd(Lanes(loading: cx), yx, bn), dx, an).store(to: cx)
                     multiplyAdd(multiplyAdd(Lanes(loading: cy), yy, bn), dy, an).store(to: cy)
                     multiplyAdd(multiplyAdd(Lanes(loading: cz), yz, bn), dz, an).store(to: cz)
@@ -226,10 +349,9 @@ extension SOAPEngine {
     /// The same sums over the consecutive cached rows `rows` (a whole number of vectors), a vector of pairs at a
     /// time: every factor is read along its row of pairs (the pair-by-pair form reads each from a row of its own),
     /// and each (lm, n) keeps its three sums in registers.
-    private func addSlotDerivative(_ ws: Workspace, rows: Range<Int>) {
-        let capacity = ws.capacityPairs, R = ws.radialStride, lmCount = (lMax + 1) * (lMax + 1)
+    private func addSlotDerivative(_ ws: Workspace, rows: Range<Int>, into C: UnsafeMutablePointer<Double>, stride: Int) {
+        let capacity = ws.capacityPairs, lmCount = (lMax + 1) * (lMax + 1), W = Lanes.scalarCount
         let first = rows.lowerBound, count = rows.count
-        let C = ws.slotDerivative
         let ux = UnsafePointer(ws.pairUnits) + first, uy = ux + capacity, uz = uy + capacity
         for l in 0...lMax {
             for lm in (l * l)..<((l + 1) * (l + 1)) {
@@ -240,15 +362,15 @@ extension SOAPEngine {
                     let a = UnsafePointer(ws.pairA) + (l * nMax + n) * capacity + first
                     let b = UnsafePointer(ws.pairB) + (l * nMax + n) * capacity + first
                     var sx = Lanes(), sy = Lanes(), sz = Lanes()
-                    for p in Swift.stride(from: 0, to: count, by: Lanes.scalarCount) {
+                    for p in Swift.stride(from: 0, to: count, by: W) {
                         let yb = Lanes(loading: y + p) * Lanes(loading: b + p), an = Lanes(loading: a + p)
                         sx = multiplyAdd(multiplyAdd(sx, yb, Lanes(loading: ux + p)), an, Lanes(loading: gx + p))
                         sy = multiplyAdd(multiplyAdd(sy, yb, Lanes(loading: uy + p)), an, Lanes(loading: gy + p))
                         sz = multiplyAdd(multiplyAdd(sz, yb, Lanes(loading: uz + p)), an, Lanes(loading: gz + p))
                     }
-                    C[lm * R + n] += sx.sum()
-                    C[(lmCount + lm) * R + n] += sy.sum()
-                    C[(2 * lmCount + lm) * R + n] += sz.sum()
+                    C[lm * stride + n] += sx.pairwiseSum()
+                    C[(lmCount + lm) * stride + n] += sy.pairwiseSum()
+                    C[(2 * lmCount + lm) * stride + n] += sz.pairwiseSum()
                 }
             }
         }
@@ -292,7 +414,8 @@ extension SOAPEngine {
     }
 
     /// Gradients of the power spectrum of the center `expand(…, mode: .gradients(…))` just expanded: `output`
-    /// receives one block per atom slot (an attached center's, first, is minus the sum of the others), `strain`
+    /// receives one block per atom slot (an attached center's, first, is minus the sum of the others: see
+    /// `addCenterProducts`), `strain`
     /// (when the expansion asked for it) the 9 × length strain derivatives. With `descriptor` (the normalised q̂)
     /// and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     ///
@@ -325,23 +448,21 @@ extension SOAPEngine {
                 case let .denseSlots(targets): (targets[0], targets, nil, true)
                 case let .sparse(atoms, rankOne): (atoms, nil, rankOne, false)
                 }
-        if attached {
-            atoms.update(repeating: 0, count: 3 * D)
-            rankOne?.update(repeating: 0, count: 3)
-        }
-        // An attached center's rank-one coefficients, when its dense rows get them at the end.
-        var centerCoefficients = SIMD3<Double>()
         var next = atoms
         for slot in 0..<ws.slotAtoms.count {
-            let table = gatherTable(ws, slot: slot)
+            // An attached center's block: every feature, from the products of every pair, negated.
+            let ownBlock = attached && slot == 0
+            let table = ownBlock ? gathers[0] : gatherTable(ws, slot: slot)
             let length = dense ? D : table.scale.count
             let target = slotTargets?[slot] ?? next
             defer { next += 3 * length }
             let rows = ws.rows(ofSlot: slot)
             // A slot of one pair (an atom of a cell larger than the cutoff) without strain is formed group by group
-            // when the layout allows; any other from the products of its pairs (an attached center's slot has none).
+            // when the layout allows; any other from the products of its pairs.
             let groups = rows.count == 1 && !ws.strain ? table.groups : nil
-            if groups == nil {
+            if ownBlock {
+                addCenterProducts(ws)
+            } else if groups == nil {
                 if rows.count >= 3 && !ws.strain {
                     addSlotProducts(ws, rows: rows, column: ws.pairs[rows.first!].column)
                 } else {
@@ -350,43 +471,33 @@ extension SOAPEngine {
                     }
                 }
             }
-            if attached && slot == 0 { continue }
-            guard !rows.isEmpty else {
+            guard ownBlock || !rows.isEmpty else {
                 target.update(repeating: 0, count: 3 * length)
                 for alpha in 0..<3 { rankOne?[3 * slot + alpha] = 0 }
                 continue
             }
-            let center = attached ? atoms : nil
             let coefficients =
                 if let groups {
-                    formSlotBlock(
-                        groups, ws, row: rows.first!, into: target, length: length, center: center, descriptor: unit,
-                        inverse: inverse)
+                    formSlotBlock(groups, ws, row: rows.first!, into: target, length: length, descriptor: unit, inverse: inverse)
                 } else {
                     gatherRows(
-                        table, firstBlock: ws.slotBlocks, ws, into: target, length: length, center: center,
-                        descriptor: unit, inverse: inverse)
+                        table, firstBlock: ws.slotBlocks, ws, into: target, length: length, descriptor: unit,
+                        inverse: ownBlock ? -inverse : inverse)
                 }
             for alpha in 0..<3 {
                 if let rankOne {
                     rankOne[3 * slot + alpha] = coefficients[alpha]
-                    if attached { rankOne[alpha] -= coefficients[alpha] }
                 } else if dense, let unit {
-                    // ∂q̂ = ∂q/‖q‖ + c q̂ (linear in ∂q, so the center sums the others' coefficients).
+                    // ∂q̂ = ∂q/‖q‖ + c q̂.
                     Lanes.addMultiple(coefficients[alpha], of: unit, to: target + alpha * D, D)
-                    centerCoefficients[alpha] -= coefficients[alpha]
                 }
             }
-        }
-        if attached && dense, let unit {
-            for alpha in 0..<3 { Lanes.addMultiple(centerCoefficients[alpha], of: unit, to: atoms + alpha * D, D) }
         }
         guard let strain else { return }
         for axis in 0..<3 {
             let rows = strain + 3 * axis * D
             let coefficients = gatherRows(
-                gathers[0], firstBlock: 3 * axis, ws, into: rows, length: D, center: nil, descriptor: unit,
-                inverse: inverse)
+                gathers[0], firstBlock: 3 * axis, ws, into: rows, length: D, descriptor: unit, inverse: inverse)
             if let unit { for b in 0..<3 { Lanes.addMultiple(coefficients[b], of: unit, to: rows + b * D, D) } }
         }
     }
@@ -400,15 +511,14 @@ extension SOAPEngine {
     }
 
     /// Writes the three rows (α = x, y, z, `length` apart) of a block, the features of `table` of ∂_αq/‖q‖
-    /// (`inverse` = 1/‖q‖, or 1) from product blocks `firstBlock` + α, subtracts them from an attached `center`'s
-    /// dense rows (`layout.length` apart), and returns their rank-one coefficients c_α = −q̂ · row_α (0 without
-    /// `descriptor` q̂), with which ∂_αq̂ = row_α + c_α q̂. The three rows share the table's reads.
+    /// (`inverse` = 1/‖q‖, or 1; negative for an attached center's own block) from product blocks `firstBlock` + α,
+    /// and returns their rank-one coefficients c_α = −q̂ · row_α (0 without `descriptor` q̂), with which ∂_αq̂ = row_α
+    /// + c_α q̂. The three rows share the table's reads.
     @inline(__always)
     private func gatherRows(
         _ table: FeatureGather, firstBlock: Int, _ ws: Workspace, into target: UnsafeMutablePointer<Double>,
-        length: Int, center: UnsafeMutablePointer<Double>?, descriptor q: UnsafePointer<Double>?, inverse: Double
+        length: Int, descriptor q: UnsafePointer<Double>?, inverse: Double
     ) -> SIMD3<Double> {
-        let D = layout.length
         let gx = UnsafePointer(ws.gradientProducts(block: firstBlock, l: 0)), gy = gx + ws.blockSize, gz = gy + ws.blockSize
         var coefficients = SIMD3<Double>()
         var row = target
@@ -419,7 +529,7 @@ extension SOAPEngine {
                     for (r, pairs) in zip(table.ranges, table.species) {
                         let x = row, y = row + length, z = row + 2 * length
                         guard pairs.contains(where: { ws.speciesPresent[Int($0.x)] && ws.speciesPresent[Int($0.y)] }) else {
-                            // Zero derivatives: no dot with q̂, nothing to subtract from the center.
+                            // Zero derivatives: no dot with q̂.
                             for alpha in 0..<3 { (row + alpha * length).update(repeating: 0, count: r.count) }
                             k += r.count
                             row += r.count
@@ -433,10 +543,10 @@ extension SOAPEngine {
                             y[f] = factor * (gy[i] + gy[j])
                             z[f] = factor * (gz[i] + gz[j])
                         }
-                        for alpha in 0..<3 {
-                            let written = row + alpha * length
-                            if let q { coefficients[alpha] -= Lanes.dot(q + r.lowerBound, written, r.count) }
-                            if let center { Lanes.subtract(written, from: center + alpha * D + r.lowerBound, r.count) }
+                        if let q {
+                            for alpha in 0..<3 {
+                                coefficients[alpha] -= Lanes.dot(q + r.lowerBound, row + alpha * length, r.count)
+                            }
                         }
                         k += r.count
                         row += r.count

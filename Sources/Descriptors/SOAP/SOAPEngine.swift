@@ -287,12 +287,13 @@ struct SOAPEngine: Sendable {
             // Cached: also ln-major like the harmonics (A_ln of row p at ln · capacity + p), with B, for the gradient
             // products and back-propagation.
             basis.spline.evaluate(r, values: radial, derivatives: dRadial)
-            let A = ws.pairA + row, B = ws.pairB + row
+            let A = ws.pairA + row, B = ws.pairB + row, rowB = ws.pairRadialDerivative + row * ws.pairRadialStride
             for k in 0..<lnCount {
-                let a = radial[k] * w
+                let a = radial[k] * w, b = dw * radial[k] + w * dRadial[k]
                 rowA[k] = a
                 A[k * capacity] = a
-                B[k * capacity] = dw * radial[k] + w * dRadial[k]
+                rowB[k] = b
+                B[k * capacity] = b
             }
             let moves = slots && !(center.attached && j == center.atom)
             let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1

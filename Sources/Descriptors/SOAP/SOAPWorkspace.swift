@@ -42,14 +42,16 @@ final class Workspace {
     let projection: UnsafeMutablePointer<Double>
     /// Z = X (S + Sᵀ) of back-propagation: (l_max+1)² rows × K.
     let backProjection: UnsafeMutablePointer<Double>
-    /// A slot's summed coefficient derivative C_α[lm][n] (3 × (l_max+1)² rows of `radialStride`), then one pair's A
-    /// and B as rows of `radialStride` per l (2 × (l_max+1) rows), the padding zero: see `SOAPEngine.addSlotProducts`.
+    /// A slot's summed coefficient derivative C_α[lm][n] (3 × (l_max+1)² rows of `radialStride`), or an attached
+    /// center's in every channel (rows of `rowStride`), then `radialStride` entries that a vector past the last
+    /// channel may add zeros to: see `SOAPEngine.addSlotProducts` and `addCenterProducts`.
     let slotDerivative: UnsafeMutablePointer<Double>
+    /// One pair's A and B as rows of `radialStride` per l (2 × (l_max+1) rows), the padding zero.
+    let pairFactorRows: UnsafeMutablePointer<Double>
     /// n_max rounded up to whole `Lanes`.
     let radialStride: Int
-    /// One pair's factors as vectors over l (lanes past l_max zero), for `SOAPEngine.formSlotBlock`: v and w_x, w_y,
-    /// w_z, a row per channel (`channels` rows each), then A and B, a row per n and a last row of zeros (n_max + 1
-    /// rows each).
+    /// One pair's factors as vectors over l (lanes past l_max zero), for `SOAPEngine.formSlotBlock`: per channel its
+    /// rows v, w_x, w_y, w_z, then A and B, a row per n and a last row of zeros (n_max + 1 rows each).
     let slotFactors: UnsafeMutablePointer<Double>
 
     private(set) var pairs: UnsafeMutablePointer<CachedPair>
@@ -60,6 +62,9 @@ final class Workspace {
     /// The radial factors A = w f_nl of each pair, a row of `pairRadialStride` per pair (what the coefficients are
     /// accumulated from).
     private(set) var pairRadial: UnsafeMutablePointer<Double>
+    /// B = (w f_nl)′ of each cached pair as rows like `pairRadial`'s (read a vector of n at a time for an attached
+    /// center, `SOAPEngine.addCenterProducts`).
+    private(set) var pairRadialDerivative: UnsafeMutablePointer<Double>
     /// (l_max+1)·n_max rounded up to whole `Lanes`: a pair's row of `pairRadial`, which the spline stores whole
     /// vectors into.
     let pairRadialStride: Int
@@ -84,6 +89,8 @@ final class Workspace {
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
     /// A center's dense derivative blocks, for a caller that takes them as they are computed (`denseBlocks(count:)`).
     private var denseBlockBuffer = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+    /// A block's factors times each distinct factor of its groups (`scaledFactors(_:)`).
+    private var scaledFactorBuffer = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
     /// Where each slot's dense block goes, for such a caller (`slotTargets(_:)`).
     private var slotTargetBuffer = UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>>(start: nil, count: 0)
     private var slotOfAtom: [Int32] = []
@@ -126,8 +133,10 @@ final class Workspace {
         backProjection = .allocate(capacity: lm * channels)
         radialStride = Lanes.padded(nMax)
         pairRadialStride = Lanes.padded((lMax + 1) * nMax)
-        slotDerivative = .allocate(capacity: (3 * lm + 2 * (lMax + 1)) * radialStride)
-        slotDerivative.initialize(repeating: 0, count: (3 * lm + 2 * (lMax + 1)) * radialStride)
+        slotDerivative = .allocate(capacity: 3 * lm * rowStride + radialStride)
+        slotDerivative.initialize(repeating: 0, count: 3 * lm * rowStride + radialStride)
+        pairFactorRows = .allocate(capacity: 2 * (lMax + 1) * radialStride)
+        pairFactorRows.initialize(repeating: 0, count: 2 * (lMax + 1) * radialStride)
         let factors = (4 * channels + 2 * (nMax + 1)) * Lanes.scalarCount
         slotFactors = .allocate(capacity: factors)
         slotFactors.initialize(repeating: 0, count: factors)
@@ -135,6 +144,7 @@ final class Workspace {
         pairHarmonics = .allocate(capacity: 0)
         pairHarmonicGradients = .allocate(capacity: 0)
         pairRadial = .allocate(capacity: 0)
+        pairRadialDerivative = .allocate(capacity: 0)
         pairA = .allocate(capacity: 0)
         pairB = .allocate(capacity: 0)
         pairUnits = .allocate(capacity: 0)
@@ -152,10 +162,12 @@ final class Workspace {
         projection.deallocate()
         backProjection.deallocate()
         slotDerivative.deallocate()
+        pairFactorRows.deallocate()
         slotFactors.deallocate()
         freePairs()
         derivativeProducts?.deallocate()
         denseBlockBuffer.deallocate()
+        scaledFactorBuffer.deallocate()
         slotTargetBuffer.deallocate()
     }
 
@@ -166,6 +178,16 @@ final class Workspace {
             denseBlockBuffer = .allocate(capacity: max(count, 1))
         }
         return denseBlockBuffer.baseAddress!
+    }
+
+    /// Room for `count` doubles of one block's scaled factors (`SOAPEngine.formSlotBlock`), kept between blocks
+    /// (grown when short).
+    func scaledFactors(_ count: Int) -> UnsafeMutablePointer<Double> {
+        if scaledFactorBuffer.count < max(count, 1) {
+            scaledFactorBuffer.deallocate()
+            scaledFactorBuffer = .allocate(capacity: max(count, 1))
+        }
+        return scaledFactorBuffer.baseAddress!
     }
 
     /// Room for the addresses of `count` slots' dense blocks, kept between centers (grown when short).
@@ -287,6 +309,7 @@ final class Workspace {
         pairHarmonics = .allocate(capacity: capacityPairs * lm + batch)
         pairHarmonicGradients = .allocate(capacity: 3 * capacityPairs * lm + batch)
         pairRadial = .allocate(capacity: capacityPairs * pairRadialStride + batch)
+        pairRadialDerivative = .allocate(capacity: capacityPairs * pairRadialStride + batch)
         pairA = .allocate(capacity: capacityPairs * ln + batch)
         pairB = .allocate(capacity: capacityPairs * ln + batch)
         pairUnits = .allocate(capacity: 4 * capacityPairs)
@@ -297,6 +320,7 @@ final class Workspace {
         pairHarmonics.deallocate()
         pairHarmonicGradients.deallocate()
         pairRadial.deallocate()
+        pairRadialDerivative.deallocate()
         pairA.deallocate()
         pairB.deallocate()
         pairUnits.deallocate()
