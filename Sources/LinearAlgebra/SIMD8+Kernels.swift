@@ -16,8 +16,8 @@ extension SIMD8 where Scalar == Double {
         UnsafeMutableRawPointer(p).storeBytes(of: self, as: Self.self)
     }
 
-    /// The sum of the eight lanes, halves added to halves: three vector additions where `sum()` adds seven lanes one
-    /// after another.
+    /// The sum of the eight lanes, halves added to halves (two vector additions and a scalar one) where `sum()` adds
+    /// seven lanes one after another.
     @inlinable @inline(__always) public func pairwiseSum() -> Double {
         let four = lowHalf + highHalf, two = four.lowHalf + four.highHalf
         return two[0] + two[1]

@@ -146,7 +146,15 @@ struct SOAPDerivativeTests {
             structure: siliconTriclinic),
         Case(
             name: "QUIP averaged", soap: { try .quip(cutoff: 4, nMax: 3, lMax: 3, atomSigma: 0.5, speciesZ: [14], average: true) },
-            structure: siliconTriclinic)
+            structure: siliconTriclinic),
+        // n_max past one vector of eight: an attached center's sums take two vectors of n, the second masked.
+        Case(
+            name: "DScribe two species, n_max 9, cell smaller than the range",
+            soap: { try .dscribe(species: [6, 14], cutoff: 3.5, nMax: 9, lMax: 2, atomSigma: 0.5) }, structure: siliconCarbide),
+        Case(
+            name: "QUIP three species, n_max 10, cell smaller than the cutoff",
+            soap: { try .quip(cutoff: 4.5, nMax: 10, lMax: 2, atomSigma: 0.5, speciesZ: [14, 6, 7]) },
+            structure: SOAPSparseBlockTests.ternary)
     ]
 
     /// Without strain, a slot of one pair is formed group by group where the layout allows (QUIP's), with strain always
@@ -174,6 +182,24 @@ struct SOAPDerivativeTests {
             analytic: { row, atom, axis, f in blocks[[row, atom]].map { $0[$0.startIndex + axis * D + f] } ?? 0 })
         #expect(worst <= 1e-7 * max(scale, 1e-3), "\(c.name): |analytic − FD| = \(worst), scale \(scale)")
         #expect(scale > 0)
+    }
+
+    /// Moving every atom by the same vector moves nothing: the blocks of each row, an attached center's own (formed
+    /// apart from the others, from the products of all its pairs) included, sum to zero.
+    @Test(arguments: cases)
+    func blocksOfARowSumToZero(c: Case) throws {
+        let soap = try c.soap()
+        let (_, d) = try soap.derivatives([c.structure], strain: false)
+        var sums = [Int: [Double]](), largest = 0.0
+        for k in 0..<d.count {
+            let block = Array(d.block(k))
+            largest = max(largest, block.map(abs).max() ?? 0)
+            let sum = sums[d.row[k]].map { zip($0, block).map(+) } ?? block
+            sums[d.row[k]] = sum
+        }
+        let worst = sums.values.map { $0.map(abs).max() ?? 0 }.max() ?? 0
+        #expect(largest > 0)
+        #expect(worst <= 1e-12 * largest, "\(c.name): the blocks of a row sum to \(worst), largest entry \(largest)")
     }
 
     @Test(arguments: cases.filter { $0.structure.pbc.isAnyPeriodic })

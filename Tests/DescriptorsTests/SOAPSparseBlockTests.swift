@@ -173,13 +173,26 @@ struct SOAPSparseBlockTests {
         let quip = try SOAP.quip(cutoff: 4, nMax: 3, lMax: lMax, atomSigma: 0.5, speciesZ: [6, 7, 14]).engine
         let single = try SOAP.quip(cutoff: 4, nMax: 3, lMax: lMax, atomSigma: 0.5, speciesZ: [14]).engine
         let L = lMax + 1
-        // n of a term from its offset in the scaled factor rows, (k (n_max + 1) + n) · 2W.
-        func n(_ offset: Int32) -> Int { Int(offset) / (2 * SIMD8<Double>.scalarCount) % 4 }
+        // A term's factor row, k (n_max + 1) + n with n_max = 3, from its offset (row · 2W), and a partner's channel
+        // from its offset (channel · 4W).
+        let W = SIMD8<Double>.scalarCount
+        func n(_ offset: Int32) -> Int { Int(offset) / (2 * W) % 4 }
+        func kind(_ offset: Int32) -> Int { Int(offset) / (2 * W) / 4 }
+        func channel(_ offset: Int32) -> Int? { Int(offset) % (4 * W) == 0 ? Int(offset) / (4 * W) : nil }
         #expect(quip.gathers[0].groups == nil)
-        for gather in quip.gathers.dropFirst() + quip.speciesGathers + single.gathers {
+        // (Each table with its engine's channel count.)
+        let tables = (quip.gathers.dropFirst() + quip.speciesGathers).map { ($0, 9) } + single.gathers.map { ($0, 3) }
+        for (gather, channels) in tables {
             let groups = try #require(gather.groups)
             #expect(groups.list.count * L + groups.constants.count == gather.scale.count)
-            #expect(groups.list.allSatisfy { n($0.firstFactors) <= 3 && n($0.secondFactors) <= 3 })
+            #expect(groups.list.allSatisfy { Int($0.firstFactors) % (2 * W) == 0 && Int($0.secondFactors) % (2 * W) == 0 })
+            #expect(
+                groups.list.allSatisfy {
+                    kind($0.firstFactors) < groups.scales.count && kind($0.secondFactors) == kind($0.firstFactors)
+                })
+            #expect(
+                groups.list.allSatisfy { g in [g.firstPartner, g.secondPartner].allSatisfy { (channel($0) ?? channels) < channels }
+                })
             #expect(groups.list.contains { !$0.whole } && groups.list.contains { $0.whole })
             // Two-term groups first, then one-term ones, whose term is the first; the eight lanes a whole one-term
             // group writes never reach a two-term group (written before it), however many groups they span.

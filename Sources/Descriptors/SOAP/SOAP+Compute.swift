@@ -332,8 +332,8 @@ extension SOAP {
             let strainRows = out.e.map { $0 + row * 9 * D }
             let output: SOAPEngine.GradientOutput
             if let sink = out.sink {
-                // Each block formed in the caller's place for it; one the caller does not take (an attached center's
-                // too, whose rows are summed while the others are formed) in the workspace's room for it.
+                // Each block formed in the caller's place for it; one the caller does not take in the workspace's room
+                // for it.
                 let blocks = ws.denseBlocks(count: ws.slotAtoms.count * 3 * D)
                 let targets = ws.slotTargets(ws.slotAtoms.count)
                 targets[0] = blocks  // a valid first address even for a center without slots

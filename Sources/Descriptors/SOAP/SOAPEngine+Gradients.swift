@@ -165,7 +165,7 @@ extension SOAPEngine {
             for group in list[..<groups.twoTerms] { form(group, twoTerms: true) }
             for group in list[groups.twoTerms...] { form(group, twoTerms: false) }
         }
-        return -(SIMD3(sx.sum(), sy.sum(), sz.sum()) + partial)
+        return -(SIMD3(sx.pairwiseSum(), sy.pairwiseSum(), sz.pairwiseSum()) + partial)
     }
 
     /// Assigns the gradient products of all the pairs `rows` of one atom slot (whose species' channels start at
@@ -195,13 +195,14 @@ extension SOAPEngine {
     private func addCenterProducts(_ ws: Workspace) {
         let Kp = ws.rowStride, C = ws.slotDerivative
         C.update(repeating: 0, count: 3 * (lMax + 1) * (lMax + 1) * Kp)
-        // The species' blocks of rows: runs of consecutive rows whose atoms have slots (an image of the center's atom
-        // has none: it moves with the center). Then the displacements of densities on the center (of atoms found
-        // exactly on it), which have no radial rows, one by one.
+        // The species' blocks of rows, in runs of consecutive rows whose atoms have slots (an image of the center's atom
+        // has none: it moves with the center; the runs keep that test out of the sums' inner loop). Then the
+        // displacements of densities on the center (of atoms found exactly on it), which have no radial rows, one by
+        // one.
         for (b, block) in ws.cachedRows.enumerated() {
             guard b < species.count else {
                 for c in block where ws.pairs[c].slot >= 0 {
-                    addSlotDerivative(ws, row: c, into: C + ws.pairs[c].column, stride: Kp)
+                    addPairDerivative(ws, row: c, into: C + ws.pairs[c].column, stride: Kp)
                 }
                 continue
             }
@@ -224,9 +225,16 @@ extension SOAPEngine {
     /// vectors of pairs at once, the rest pair by pair. C_α[lm][n] is at C[(α (l_max+1)² + lm) · stride + n].
     private func addSlotDerivative(_ ws: Workspace, run: Range<Int>, into C: UnsafeMutablePointer<Double>, stride: Int) {
         let whole = run.count / Lanes.scalarCount * Lanes.scalarCount
-        if whole > 0 { addSlotDerivative(ws, rows: run.lowerBound..<(run.lowerBound + whole), into: C, stride: stride) }
-        for c in (run.lowerBound + whole)..<run.upperBound { addSlotDerivative(ws, row: c, into: C, stride: stride) }
+        if whole > 0 { addPairVectorDerivatives(ws, rows: run.lowerBound..<(run.lowerBound + whole), into: C, stride: stride) }
+        for c in (run.lowerBound + whole)..<run.upperBound { addPairDerivative(ws, row: c, into: C, stride: stride) }
     }
+
+    /// 0, 1, …, one per lane.
+    private static let laneIndices: Lanes = {
+        var lanes = Lanes()
+        for i in 0..<Lanes.scalarCount { lanes[i] = Double(i) }
+        return lanes
+    }()
 
     /// The sums of `addSlotDerivative(_:run:into:stride:)` for an attached center's many pairs, a vector of n at a
     /// time (no sums across lanes): per (lm, pair), the pair's rows of A_l and B_l (`pairRadial`,
@@ -238,7 +246,7 @@ extension SOAPEngine {
         let ux = UnsafePointer(ws.pairUnits), uy = ux + capacity, uz = uy + capacity
         for v in Swift.stride(from: 0, to: nMax, by: W) {
             let masked = nMax - v < W
-            let outside = Lanes(0, 1, 2, 3, 4, 5, 6, 7) .>= Lanes(repeating: Double(nMax - v))
+            let outside = Self.laneIndices .>= Lanes(repeating: Double(nMax - v))
             for l in 0...lMax {
                 let A = UnsafePointer(ws.pairRadial) + l * nMax + v, B = UnsafePointer(ws.pairRadialDerivative) + l * nMax + v
                 for lm in (l * l)..<((l + 1) * (l + 1)) {
@@ -314,7 +322,7 @@ extension SOAPEngine {
     /// C_α[lm][n] += û_α B_n Y_lm + A_n ∂_αY_lm of cached pair `c` (C as in `addSlotDerivative(_:run:into:stride:)`),
     /// a vector of n at a time from the pair's A and B copied into padded rows per l: the lanes past n_max add zeros
     /// (to the next channels, or to the padding past C's last row).
-    private func addSlotDerivative(_ ws: Workspace, row c: Int, into C: UnsafeMutablePointer<Double>, stride: Int) {
+    private func addPairDerivative(_ ws: Workspace, row c: Int, into C: UnsafeMutablePointer<Double>, stride: Int) {
         let capacity = ws.capacityPairs, R = ws.radialStride, nVectors = R / Lanes.scalarCount
         let lmCount = (lMax + 1) * (lMax + 1)
         let a = ws.pairFactorRows, b = a + (lMax + 1) * R
@@ -349,7 +357,7 @@ extension SOAPEngine {
     /// The same sums over the consecutive cached rows `rows` (a whole number of vectors), a vector of pairs at a
     /// time: every factor is read along its row of pairs (the pair-by-pair form reads each from a row of its own),
     /// and each (lm, n) keeps its three sums in registers.
-    private func addSlotDerivative(_ ws: Workspace, rows: Range<Int>, into C: UnsafeMutablePointer<Double>, stride: Int) {
+    private func addPairVectorDerivatives(_ ws: Workspace, rows: Range<Int>, into C: UnsafeMutablePointer<Double>, stride: Int) {
         let capacity = ws.capacityPairs, lmCount = (lMax + 1) * (lMax + 1), W = Lanes.scalarCount
         let first = rows.lowerBound, count = rows.count
         let ux = UnsafePointer(ws.pairUnits) + first, uy = ux + capacity, uz = uy + capacity
@@ -414,15 +422,14 @@ extension SOAPEngine {
     }
 
     /// Gradients of the power spectrum of the center `expand(…, mode: .gradients(…))` just expanded: `output`
-    /// receives one block per atom slot (an attached center's, first, is minus the sum of the others: see
-    /// `addCenterProducts`), `strain`
-    /// (when the expansion asked for it) the 9 × length strain derivatives. With `descriptor` (the normalised q̂)
-    /// and `norm` ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
+    /// receives one block per atom slot (an attached center's, first, is minus the sum of the others), `strain` (when
+    /// the expansion asked for it) the 9 × length strain derivatives. With `descriptor` (the normalised q̂) and `norm`
+    /// ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     ///
     /// Slot after slot: a slot of one pair, without strain, in a layout whose features form groups over l, is
     /// formed group by group from the pair's factors (`formSlotBlock`); any other has the products of its pairs
     /// formed (`addProducts`, `addSlotProducts`) and at once gathered into its block, so that they are read while
-    /// still in cache. There, features of a species pair without density at the center (`ws.speciesPresent`, as
+    /// still in cache; an attached center's from the products of all the pairs that move it (`addCenterProducts`). There, features of a species pair without density at the center (`ws.speciesPresent`, as
     /// `powerSpectrum` of this center, or of the averaging reference, left it) get zero derivatives without being
     /// gathered (formed from the factors, they come out zero).
     func powerSpectrumGradients(
@@ -440,15 +447,15 @@ extension SOAPEngine {
         if ws.strain {
             for c in ws.rows(ofSlot: nil) { addProducts(ws, row: c, toSlot: false, assign: false, strain: true) }
         }
-        // The first slot's block (an attached center's), each slot's when they lie apart, and the rank-one coefficients.
-        let (atoms, slotTargets, rankOne, dense):
+        // The first slot's block, each slot's when they lie apart, and the rank-one coefficients.
+        let (first, slotTargets, rankOne, dense):
             (UnsafeMutablePointer<Double>, UnsafePointer<UnsafeMutablePointer<Double>>?, UnsafeMutablePointer<Double>?, Bool) =
                 switch output {
-                case let .dense(atoms): (atoms, nil, nil, true)
+                case let .dense(blocks): (blocks, nil, nil, true)
                 case let .denseSlots(targets): (targets[0], targets, nil, true)
-                case let .sparse(atoms, rankOne): (atoms, nil, rankOne, false)
+                case let .sparse(blocks, rankOne): (blocks, nil, rankOne, false)
                 }
-        var next = atoms
+        var next = first
         for slot in 0..<ws.slotAtoms.count {
             // An attached center's block: every feature, from the products of every pair, negated.
             let ownBlock = attached && slot == 0
@@ -459,7 +466,7 @@ extension SOAPEngine {
             let rows = ws.rows(ofSlot: slot)
             // A slot of one pair (an atom of a cell larger than the cutoff) without strain is formed group by group
             // when the layout allows; any other from the products of its pairs.
-            let groups = rows.count == 1 && !ws.strain ? table.groups : nil
+            let groups = !ownBlock && rows.count == 1 && !ws.strain ? table.groups : nil
             if ownBlock {
                 addCenterProducts(ws)
             } else if groups == nil {

@@ -253,8 +253,10 @@ struct SOAPEngine: Sendable {
                 // An atom exactly on the center: its density counts as the center's own (DScribe's w0).
                 addDensityOnCenter(channel: channel, scale: scale(j), to: X)
                 if cache {
+                    // (An attached center's own atom, were it listed, moves with it: no slot.)
+                    let moves = slots && !(center.attached && j == center.atom)
                     let slot =
-                        slots ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: channel * nMax) : -1
+                        moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: channel * nMax) : -1
                     cacheDisplacement(
                         atom: j, column: channel * nMax, index: displaced, slot: slot, scale: scale(j), workspace: ws)
                     displaced += 1
@@ -285,15 +287,18 @@ struct SOAPEngine: Sendable {
                 continue
             }
             // Cached: also ln-major like the harmonics (A_ln of row p at ln · capacity + p), with B, for the gradient
-            // products and back-propagation.
+            // products and back-propagation; B as a row too for an attached center's own block (`addCenterProducts`).
             basis.spline.evaluate(r, values: radial, derivatives: dRadial)
-            let A = ws.pairA + row, B = ws.pairB + row, rowB = ws.pairRadialDerivative + row * ws.pairRadialStride
+            let A = ws.pairA + row, B = ws.pairB + row
             for k in 0..<lnCount {
-                let a = radial[k] * w, b = dw * radial[k] + w * dRadial[k]
+                let a = radial[k] * w
                 rowA[k] = a
                 A[k * capacity] = a
-                rowB[k] = b
-                B[k * capacity] = b
+                B[k * capacity] = dw * radial[k] + w * dRadial[k]
+            }
+            if slots && center.attached {
+                let rowB = ws.pairRadialDerivative + row * ws.pairRadialStride
+                for k in 0..<lnCount { rowB[k] = B[k * capacity] }
             }
             let moves = slots && !(center.attached && j == center.atom)
             let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1

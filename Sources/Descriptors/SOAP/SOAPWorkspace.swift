@@ -199,11 +199,11 @@ final class Workspace {
         return slotTargetBuffer.baseAddress!
     }
 
-    /// Doubles a cached pair holds: its harmonics, their gradients, the radial factors (A as a row and ln-major, B),
-    /// its unit vector and inverse distance.
+    /// Doubles a cached pair holds: its harmonics, their gradients, the radial factors (A and B ln-major, and each as
+    /// a padded row), its unit vector and inverse distance.
     static func pairValues(nMax: Int, lMax: Int) -> Int {
         let lm = (lMax + 1) * (lMax + 1), ln = (lMax + 1) * nMax
-        return 4 * lm + 3 * ln + 4
+        return 4 * lm + 2 * ln + 2 * Lanes.padded(ln) + 4
     }
 
     /// Doubles held by the buffers that grow with the pairs of a center (what reuse saves).
