@@ -22,10 +22,7 @@ public func swiftgapSampleCenters(
             throw CAPIError("give sampleCount (\(sampleCount)) or sampleFraction (\(sampleFraction)), not both")
         }
         let sampling = try CenterSampling(sampleCount != 0 ? .count(Int(sampleCount)) : .fraction(sampleFraction), seed: seed)
-        let atomCounts = try (0..<Int(count)).map { k in
-            let n = try required(atoms, "atoms")[k]
-            guard n >= 0, n <= Int64(Int32.max) else { throw CAPIError("structure \(k) has \(n) atoms") }
-            return Int(n)
+        let atomCounts = try (0..<Int(count)).map { k in try StructureInput.atomCount(try required(atoms, "atoms")[k], structure: k)
         }
         let given = try centerCounts.map { counts in
             try CenterInput(

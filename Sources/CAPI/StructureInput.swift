@@ -18,9 +18,7 @@ struct StructureInput {
         out.reserveCapacity(counts.count)
         var first = 0
         for s in counts.indices {
-            let n = counts[s]
-            guard n >= 0, n <= Int64(Int32.max) else { throw CAPIError("structure \(s) has \(n) atoms") }
-            let atoms = Int(n)
+            let atoms = try Self.atomCount(counts[s], structure: s)
             var z = [Int](repeating: 0, count: atoms), r = [SIMD3<Double>](repeating: .zero, count: atoms)
             for i in 0..<atoms {
                 z[i] = Int(numbers[first + i])
@@ -38,6 +36,13 @@ struct StructureInput {
 }
 
 extension StructureInput {
+    /// Structure `s`'s atom count `n` as a C caller gives it, checked.
+    /// - Throws: `CAPIError` for a negative (or absurd) count.
+    static func atomCount(_ n: Int64, structure s: Int) throws -> Int {
+        guard n >= 0, n <= Int64(Int32.max) else { throw CAPIError("structure \(s) has \(n) atoms") }
+        return Int(n)
+    }
+
     /// The structures, each carrying its atoms' `weights` (Σatoms, in atom order) as the per-atom array that
     /// `descriptor` pools by when it pools by site weights.
     /// - Throws: `CAPIError` for weights missing where the descriptor needs them or given where it does not.

@@ -7,7 +7,7 @@
 /// features in order. A descriptor that appends dense blocks (`append(row:atom:dense:)`) leaves `pattern` and `start`
 /// empty: then every block is 3 × D values at k · 3D. A normalised descriptor q̂ = p/‖p‖ has dense blocks even when ∂p
 /// is sparse, but ∂q̂ = ∂p/‖p‖ − q̂ (q̂ · ∂p)/‖p‖ is a sparse part plus a rank-one term, kept apart in `rankOne`.
-/// `block(_:)` and `addBlock(_:to:)` give the dense block whatever the storage.
+/// `block(_:)` and `addBlock(_:scaledBy:to:)` give the dense block whatever the storage.
 public struct SparseDerivatives: Equatable, Sendable {
     /// Rank-one terms of normalised descriptors: component α of block k is its stored part plus
     /// `coefficients[3k + α]` times row(k)'s vector `vectors[row(k)·D ..< (row(k)+1)·D]`.
@@ -63,8 +63,8 @@ public struct SparseDerivatives: Equatable, Sendable {
         return out[...]
     }
 
-    /// Adds block `k` to the 3 × D values at `target` (x, y, z rows of D).
-    public func addBlock(_ k: Int, to target: UnsafeMutablePointer<Double>) {
+    /// Adds block `k`, times `factor`, to the 3 × D values at `target` (x, y, z rows of D).
+    public func addBlock(_ k: Int, scaledBy factor: Double = 1, to target: UnsafeMutablePointer<Double>) {
         let D = featureCount
         let ranges = features(ofBlock: k)
         values.withUnsafeBufferPointer { v in
@@ -72,13 +72,16 @@ public struct SparseDerivatives: Equatable, Sendable {
             for alpha in 0..<3 {
                 let out = target + alpha * D
                 for r in ranges {
-                    for f in r { out[f] += source[f - r.lowerBound] }
+                    for f in r { out[f] += factor * source[f - r.lowerBound] }
                     source += r.count
                 }
             }
         }
         guard let rankOne else { return }
-        let c = (rankOne.coefficients[3 * k], rankOne.coefficients[3 * k + 1], rankOne.coefficients[3 * k + 2])
+        let c = (
+            factor * rankOne.coefficients[3 * k], factor * rankOne.coefficients[3 * k + 1],
+            factor * rankOne.coefficients[3 * k + 2]
+        )
         guard c != (0, 0, 0) else { return }
         rankOne.vectors.withUnsafeBufferPointer { u in
             let vector = u.baseAddress! + row[k] * D

@@ -45,18 +45,19 @@ extension PooledDescriptor {
             for b in 0..<blocks.count {
                 let k = rowOf[blocks.row[b]], sum = sumsOf[blocks.row[b]]
                 let offset = sum.offset(of: blocks.atom[b], features: D)
-                block.withUnsafeMutableBufferPointer { g in
-                    g.update(repeating: 0)
-                    blocks.addBlock(b, to: g.baseAddress!)
-                    sum.values.withUnsafeMutableBufferPointer { v in
-                        let target = v.baseAddress! + offset
-                        if maxima[k].isEmpty {
-                            let c = coefficient[k]
-                            for i in 0..<(3 * D) { target[i] += c * g[i] }
-                        } else {
-                            for f in maxima[k] {
-                                for axis in 0..<3 { target[axis * D + f] += g[axis * D + f] }
-                            }
+                sum.values.withUnsafeMutableBufferPointer { v in
+                    let target = v.baseAddress! + offset
+                    guard !maxima[k].isEmpty else {
+                        // Average, site weights: the block straight from its storage, times the row's coefficient.
+                        blocks.addBlock(b, scaledBy: coefficient[k], to: target)
+                        return
+                    }
+                    // Max: the features this row holds the maximum of, from its dense block.
+                    block.withUnsafeMutableBufferPointer { g in
+                        g.update(repeating: 0)
+                        blocks.addBlock(b, to: g.baseAddress!)
+                        for f in maxima[k] {
+                            for axis in 0..<3 { target[axis * D + f] += g[axis * D + f] }
                         }
                     }
                 }

@@ -249,14 +249,17 @@ struct SOAPEngine: Sendable {
             let j = Int(list.neighbors[p])
             let channel = Int(speciesOf[j])
             guard channel >= 0 else { continue }
+            // The slot of a cached pair's atom, −1 without slots or for an attached center's own atom (its images, or
+            // itself were it listed at distance 0), which moves with the center.
+            let moves = slots && !(center.attached && j == center.atom)
+            @inline(__always) func neighborSlot() -> Int {
+                moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: channel * nMax) : -1
+            }
             if r == 0 {
                 // An atom exactly on the center: its density counts as the center's own (DScribe's w0).
                 addDensityOnCenter(channel: channel, scale: scale(j), to: X)
                 if cache {
-                    // (An attached center's own atom, were it listed, moves with it: no slot.)
-                    let moves = slots && !(center.attached && j == center.atom)
-                    let slot =
-                        moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: channel * nMax) : -1
+                    let slot = neighborSlot()
                     cacheDisplacement(
                         atom: j, column: channel * nMax, index: displaced, slot: slot, scale: scale(j), workspace: ws)
                     displaced += 1
@@ -300,8 +303,7 @@ struct SOAPEngine: Sendable {
                 let rowB = ws.pairRadialDerivative + row * ws.pairRadialStride
                 for k in 0..<lnCount { rowB[k] = B[k * capacity] }
             }
-            let moves = slots && !(center.attached && j == center.atom)
-            let slot = moves ? ws.slot(of: j, pattern: sparse ? pattern(ofSpecies: channel) : 0, column: column) : -1
+            let slot = neighborSlot()
             ws.pairs[row] = Workspace.CachedPair(atom: j, slot: slot, column: column, vector: d, unit: u)
         }
         // Rows left between the channels' blocks (pairs that did not contribute) and past the last get a unit
