@@ -31,7 +31,8 @@ let package = Package(
         .target(
             name: "Atoms",
             dependencies: ["Support", .product(name: "OrderedCollections", package: "swift-collections")]),
-        .target(name: "Descriptors", dependencies: ["Support", "Atoms", "LinearAlgebra"]),
+        .target(name: "CShuffles"),
+        .target(name: "Descriptors", dependencies: ["Support", "Atoms", "LinearAlgebra", "CShuffles"]),
         .target(
             name: "GAP", dependencies: ["Support", "Archive", "Atoms", "Classical", "Descriptors", "Evaluation", "LinearAlgebra"]),
         .target(name: "Classical", dependencies: ["Atoms"]),

@@ -34,10 +34,12 @@ final class HeldExpansions: @unchecked Sendable {
     }
 
     /// The centers to make room for when a structure has `centers`: at most `maximumCenters`, and no more than
-    /// the workspaces' own buffers (coefficients, products, back-projection) fit in `maximumPairValues` doubles.
+    /// the workspaces' own buffers (coefficients, products, back-projection, projections) fit in `maximumPairValues`
+    /// doubles.
     static func capacity(engine: SOAPEngine, centers: Int) -> Int {
         let K = engine.channels, lm = (engine.lMax + 1) * (engine.lMax + 1)
-        let own = 2 * lm * K + (engine.lMax + 1) * K * K + engine.layout.length
+        let projections = 4 * (engine.lMax + 1) * Workspace.rowStride(channels: K)
+        let own = 2 * lm * K + (engine.lMax + 1) * K * K + projections + engine.layout.length
         return max(1, min(centers, maximumCenters, maximumPairValues / own))
     }
 

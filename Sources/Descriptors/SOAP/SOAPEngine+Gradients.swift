@@ -30,13 +30,14 @@ extension SOAPEngine {
         }
     }
 
-    /// v = Yᵀ X_l and w_α = ∂_αYᵀ X_l of cached pair `c` into `ws.projection` (rows v, w_x, w_y, w_z, K each,
-    /// padded), X being the padded coefficients (or the averaging reference).
+    /// v = Yᵀ X_l and w_α = ∂_αYᵀ X_l of cached pair `c` into `v` (rows v, w_x, w_y, w_z of `ws.rowStride`, the
+    /// padding zero; by default the first four rows of `ws.projection`), X being the padded coefficients (or the
+    /// averaging reference).
     @inline(__always)
-    private func project(_ ws: Workspace, row c: Int, l: Int) {
+    private func project(_ ws: Workspace, row c: Int, l: Int, into v: UnsafeMutablePointer<Double>? = nil) {
         let Kp = ws.rowStride, capacity = ws.capacityPairs, twice = 2 * capacity, thrice = 3 * capacity
         let first = l * l
-        let v = ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
+        let v = v ?? ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
         for k in Swift.stride(from: 0, to: Kp, by: Lanes.scalarCount) {
             var sv = Lanes(), sx = Lanes(), sy = Lanes(), sz = Lanes()
             // Pointers stepped along lm (no index arithmetic per term).
@@ -69,23 +70,22 @@ extension SOAPEngine {
         _ groups: FeatureGather.Groups, _ ws: Workspace, row c: Int, into target: UnsafeMutablePointer<Double>,
         length: Int, descriptor q: UnsafePointer<Double>?, inverse: Double
     ) -> SIMD3<Double> {
-        let K = channels, L = lMax + 1, W = Lanes.scalarCount, Kp = ws.rowStride
+        let L = lMax + 1, W = Lanes.scalarCount, Kp = ws.rowStride
         let capacity = ws.capacityPairs
         // The pair's factors as vectors over l: per channel its rows v, w_x, w_y, w_z (4W doubles: one base pointer
         // for all four), then A and B per n (row n_max stays zero).
-        let F = ws.slotFactors, AT = F + 4 * K * W, BT = AT + (nMax + 1) * W
-        for l in 0..<L {
-            project(ws, row: c, l: l)
-            // Transposed into vectors over l, by pointers stepped along the channels.
-            var p = UnsafePointer(ws.projection), v = F + l
-            for _ in 0..<K {
-                v[0] = p[0]
-                v[W] = p[Kp]
-                v[2 * W] = p[2 * Kp]
-                v[3 * W] = p[3 * Kp]
-                p += 1
-                v += 4 * W
+        let F = ws.slotFactors, AT = F + 4 * Kp * W, BT = AT + (nMax + 1) * W
+        // The projections of every l (4 rows each), then transposed into vectors over l eight channels at a time.
+        let P = ws.projection
+        for l in 0..<L { project(ws, row: c, l: l, into: P + 4 * l * Kp) }
+        let rowStep = 4 * Kp, columnStep = 4 * W
+        for r in 0..<4 {
+            for k in Swift.stride(from: 0, to: Kp, by: W) {
+                let rows = UnsafePointer(P + r * Kp + k), columns = F + (4 * k + r) * W
+                Lanes.transpose(rows: rows, rowStride: rowStep, count: L, into: columns, columnStride: columnStep)
             }
+        }
+        for l in 0..<L {
             var a = UnsafePointer(ws.pairA) + l * nMax * capacity + c, b = UnsafePointer(ws.pairB) + l * nMax * capacity + c
             var at = AT + l, bt = BT + l
             for _ in 0..<nMax {

@@ -38,7 +38,8 @@ final class Workspace {
     let dRadial: UnsafeMutablePointer<Double>
     /// X (or an averaging reference) with rows of `rowStride`, the padding zero: (l_max+1)² rows.
     let paddedCoefficients: UnsafeMutablePointer<Double>
-    /// Yᵀ X_l and ∂_αYᵀ X_l of one pair and l: 4 rows of `rowStride`.
+    /// Yᵀ X_l and ∂_αYᵀ X_l of one pair: 4 rows of `rowStride` per l (`SOAPEngine.formSlotBlock` projects every l
+    /// before it transposes them; the other users, one l at a time, the first 4 rows).
     let projection: UnsafeMutablePointer<Double>
     /// Z = X (S + Sᵀ) of back-propagation: (l_max+1)² rows × K.
     let backProjection: UnsafeMutablePointer<Double>
@@ -51,7 +52,8 @@ final class Workspace {
     /// n_max rounded up to whole `Lanes`.
     let radialStride: Int
     /// One pair's factors as vectors over l (lanes past l_max zero), for `SOAPEngine.formSlotBlock`: per channel its
-    /// rows v, w_x, w_y, w_z, then A and B, a row per n and a last row of zeros (n_max + 1 rows each).
+    /// rows v, w_x, w_y, w_z (for the `rowStride` padded channels, which the transposition writes eight at a time),
+    /// then A and B, a row per n and a last row of zeros (n_max + 1 rows each).
     let slotFactors: UnsafeMutablePointer<Double>
 
     private(set) var pairs: UnsafeMutablePointer<CachedPair>
@@ -129,7 +131,7 @@ final class Workspace {
         products = .allocate(capacity: (lMax + 1) * channels * channels)
         radial = .allocate(capacity: (lMax + 1) * nMax)
         dRadial = .allocate(capacity: (lMax + 1) * nMax)
-        projection = .allocate(capacity: 4 * rowStride)
+        projection = .allocate(capacity: 4 * (lMax + 1) * rowStride)
         backProjection = .allocate(capacity: lm * channels)
         radialStride = Lanes.padded(nMax)
         pairRadialStride = Lanes.padded((lMax + 1) * nMax)
@@ -137,7 +139,7 @@ final class Workspace {
         slotDerivative.initialize(repeating: 0, count: 3 * lm * rowStride + radialStride)
         pairFactorRows = .allocate(capacity: 2 * (lMax + 1) * radialStride)
         pairFactorRows.initialize(repeating: 0, count: 2 * (lMax + 1) * radialStride)
-        let factors = (4 * channels + 2 * (nMax + 1)) * Lanes.scalarCount
+        let factors = (4 * rowStride + 2 * (nMax + 1)) * Lanes.scalarCount
         slotFactors = .allocate(capacity: factors)
         slotFactors.initialize(repeating: 0, count: factors)
         pairs = .allocate(capacity: 0)
