@@ -49,6 +49,22 @@ struct BuildingBlockTests {
 
     /// The batched harmonics (vectors a batch at a time, lm-major) are those of one vector at a time, to the bit, for
     /// counts that fill no batch, one, and one and a bit, on unit vectors including the poles.
+    @Test(arguments: 0...8)
+    func lanesTransposeTheirFirstRowsAndZeroTheRest(count: Int) {
+        // Rows 11 doubles apart, columns written 10 apart: every entry distinct, the gaps left alone.
+        let rows = (0..<(8 * 11)).map { Double($0 + 1) }
+        var columns = [Double](repeating: .nan, count: 8 * 10)
+        rows.withUnsafeBufferPointer { r in
+            columns.withUnsafeMutableBufferPointer { c in
+                Lanes.transpose(rows: r.baseAddress!, rowStride: 11, count: count, into: c.baseAddress!, columnStride: 10)
+            }
+        }
+        for j in 0..<8 {
+            for i in 0..<8 { #expect(columns[j * 10 + i] == (i < count ? rows[i * 11 + j] : 0), "column \(j), row \(i)") }
+            #expect(columns[j * 10 + 8].isNaN && columns[j * 10 + 9].isNaN, "column \(j)'s gap")
+        }
+    }
+
     @Test(arguments: [3, 8, 13])
     func batchedHarmonicsEqualOneVectorAtATime(count: Int) {
         let sh = SphericalHarmonics(lMax: 7)
