@@ -47,12 +47,13 @@ struct BuildingBlockTests {
         }
     }
 
-    /// The batched harmonics (vectors a batch at a time, lm-major) are those of one vector at a time, to the bit, for
-    /// counts that fill no batch, one, and one and a bit, on unit vectors including the poles.
+    /// The 8 × 8 transposition in registers gives the rows' columns, zero for the rows from `count` on, which it does
+    /// not read, and writes nothing between the columns.
     @Test(arguments: 0...8)
     func lanesTransposeTheirFirstRowsAndZeroTheRest(count: Int) {
-        // Rows 11 doubles apart, columns written 10 apart: every entry distinct, the gaps left alone.
-        let rows = (0..<(8 * 11)).map { Double($0 + 1) }
+        // Rows 11 doubles apart, only `count` of them in the buffer (a load of a row past them would read outside it),
+        // columns written 10 apart: every entry distinct, the gaps left alone.
+        let rows = (0..<max(1, (count - 1) * 11 + 8)).map { Double($0 + 1) }
         var columns = [Double](repeating: .nan, count: 8 * 10)
         rows.withUnsafeBufferPointer { r in
             columns.withUnsafeMutableBufferPointer { c in
@@ -65,6 +66,8 @@ struct BuildingBlockTests {
         }
     }
 
+    /// The batched harmonics (vectors a batch at a time, lm-major) are those of one vector at a time, to the bit, for
+    /// counts that fill no batch, one, and one and a bit, on unit vectors including the poles.
     @Test(arguments: [3, 8, 13])
     func batchedHarmonicsEqualOneVectorAtATime(count: Int) {
         let sh = SphericalHarmonics(lMax: 7)

@@ -1,15 +1,16 @@
-import CShuffles
+internal import CShuffles
 
 extension SIMD8 where Scalar == Double {
-    /// Writes the transpose of the 8 × 8 matrix whose first `count` rows are the eight doubles at `rows`,
-    /// `rows + rowStride`, … (the rows from `count` on taken as zeros): column j's eight doubles to `columns + j ·
-    /// columnStride`. In registers, three rounds of lane shuffles (24 on AVX-512), where a transposition element by
-    /// element is 64 scalar copies or, as the compiler vectorizes it, scatters.
+    /// Writes the transpose of the 8 × 8 matrix whose first `count` (at most 8) rows are the eight doubles at `rows`,
+    /// `rows + rowStride`, … (the rows from `count` on taken as zeros, and not read): column j's eight doubles to
+    /// `columns + j · columnStride`. In registers, three rounds of lane shuffles (24 on AVX-512), where a transposition
+    /// element by element is 64 scalar copies or, as the compiler vectorizes it, scatters.
     @inline(__always)
     static func transpose(
         rows: UnsafePointer<Double>, rowStride: Int, count: Int, into columns: UnsafeMutablePointer<Double>,
         columnStride: Int
     ) {
+        assert(count <= scalarCount, "an 8 × 8 transposition has at most 8 rows")
         func row(_ i: Int) -> Self { i < count ? Self(loading: rows + i * rowStride) : Self() }
         let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3), r4 = row(4), r5 = row(5), r6 = row(6), r7 = row(7)
         // Rows paired lane by lane: a0 = r0[0] r1[0] r0[2] r1[2] …

@@ -34,12 +34,10 @@ final class HeldExpansions: @unchecked Sendable {
     }
 
     /// The centers to make room for when a structure has `centers`: at most `maximumCenters`, and no more than
-    /// the workspaces' own buffers (coefficients, products, back-projection, projections) fit in `maximumPairValues`
-    /// doubles.
+    /// the workspaces' own buffers (`Workspace.Sizes`) and a descriptor row each fit in `maximumPairValues` doubles.
     static func capacity(engine: SOAPEngine, centers: Int) -> Int {
-        let K = engine.channels, lm = (engine.lMax + 1) * (engine.lMax + 1)
-        let projections = 4 * (engine.lMax + 1) * Workspace.rowStride(channels: K)
-        let own = 2 * lm * K + (engine.lMax + 1) * K * K + projections + engine.layout.length
+        let sizes = Workspace.Sizes(channels: engine.channels, nMax: engine.nMax, lMax: engine.lMax)
+        let own = sizes.total + engine.layout.length
         return max(1, min(centers, maximumCenters, maximumPairValues / own))
     }
 

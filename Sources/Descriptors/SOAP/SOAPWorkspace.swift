@@ -114,34 +114,59 @@ final class Workspace {
     /// First product block of the atom slot being gathered (after the 9 strain blocks).
     let slotBlocks = 9
 
+    /// The doubles of the buffers a workspace allocates up front, by what `init` gives each (the pair buffers grow
+    /// with the pairs; the derivative products come with the first center of a gradient pass).
+    struct Sizes {
+        let coefficients: Int, paddedCoefficients: Int, products: Int, radial: Int, projection: Int
+        let backProjection: Int, slotDerivative: Int, pairFactorRows: Int, slotFactors: Int
+
+        init(channels K: Int, nMax: Int, lMax: Int) {
+            let L = lMax + 1, lm = L * L, Kp = Workspace.rowStride(channels: K), R = Lanes.padded(nMax)
+            coefficients = lm * K + Lanes.scalarCount
+            paddedCoefficients = lm * Kp
+            products = L * K * K
+            radial = L * nMax
+            projection = 4 * L * Kp
+            backProjection = lm * K
+            slotDerivative = 3 * lm * Kp + R
+            pairFactorRows = 2 * L * R
+            slotFactors = (4 * Kp + 2 * (nMax + 1)) * Lanes.scalarCount
+        }
+
+        /// All of them (`radial` twice: the radial values and their slopes).
+        var total: Int {
+            coefficients + paddedCoefficients + products + 2 * radial + projection + backProjection + slotDerivative
+                + pairFactorRows + slotFactors
+        }
+    }
+
     init(channels: Int, nMax: Int, lMax: Int) {
         self.channels = channels
         self.nMax = nMax
         self.lMax = lMax
         rowStride = Self.rowStride(channels: channels)
-        let lm = (lMax + 1) * (lMax + 1)
-        coefficients = .allocate(capacity: lm * channels + Lanes.scalarCount)
-        coefficients.initialize(repeating: 0, count: lm * channels + Lanes.scalarCount)
+        let sizes = Sizes(channels: channels, nMax: nMax, lMax: lMax)
+        coefficients = .allocate(capacity: sizes.coefficients)
+        coefficients.initialize(repeating: 0, count: sizes.coefficients)
         let species = channels / nMax
         speciesPresent = .allocate(capacity: species)
         blockBounds = .allocate(capacity: 2 * species + 1)
         channelBits = .allocate(capacity: channels)
-        paddedCoefficients = .allocate(capacity: lm * rowStride)
-        paddedCoefficients.initialize(repeating: 0, count: lm * rowStride)
-        products = .allocate(capacity: (lMax + 1) * channels * channels)
-        radial = .allocate(capacity: (lMax + 1) * nMax)
-        dRadial = .allocate(capacity: (lMax + 1) * nMax)
-        projection = .allocate(capacity: 4 * (lMax + 1) * rowStride)
-        backProjection = .allocate(capacity: lm * channels)
+        paddedCoefficients = .allocate(capacity: sizes.paddedCoefficients)
+        paddedCoefficients.initialize(repeating: 0, count: sizes.paddedCoefficients)
+        products = .allocate(capacity: sizes.products)
+        radial = .allocate(capacity: sizes.radial)
+        dRadial = .allocate(capacity: sizes.radial)
+        projection = .allocate(capacity: sizes.projection)
+        backProjection = .allocate(capacity: sizes.backProjection)
         radialStride = Lanes.padded(nMax)
         pairRadialStride = Lanes.padded((lMax + 1) * nMax)
-        slotDerivative = .allocate(capacity: 3 * lm * rowStride + radialStride)
-        slotDerivative.initialize(repeating: 0, count: 3 * lm * rowStride + radialStride)
-        pairFactorRows = .allocate(capacity: 2 * (lMax + 1) * radialStride)
-        pairFactorRows.initialize(repeating: 0, count: 2 * (lMax + 1) * radialStride)
-        let factors = (4 * rowStride + 2 * (nMax + 1)) * Lanes.scalarCount
-        slotFactors = .allocate(capacity: factors)
-        slotFactors.initialize(repeating: 0, count: factors)
+        slotDerivative = .allocate(capacity: sizes.slotDerivative)
+        slotDerivative.initialize(repeating: 0, count: sizes.slotDerivative)
+        pairFactorRows = .allocate(capacity: sizes.pairFactorRows)
+        pairFactorRows.initialize(repeating: 0, count: sizes.pairFactorRows)
+        slotFactors = .allocate(capacity: sizes.slotFactors)
+        slotFactors.initialize(repeating: 0, count: sizes.slotFactors)
         pairs = .allocate(capacity: 0)
         pairHarmonics = .allocate(capacity: 0)
         pairHarmonicGradients = .allocate(capacity: 0)
