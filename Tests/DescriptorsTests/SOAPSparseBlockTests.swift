@@ -208,4 +208,51 @@ struct SOAPSparseBlockTests {
         let dscribe = try SOAP.dscribe(species: [6, 7, 14], cutoff: 4, nMax: 3, lMax: lMax, atomSigma: 0.5).engine
         #expect((dscribe.gathers + dscribe.speciesGathers).allSatisfy { $0.groups == nil })
     }
+
+    /// DScribe's layout (for l, for n, for n′) lets a slot of one pair form its block run by run over n′, for every
+    /// pattern of a species and with one species: the runs and the zero features cover the block once each, in
+    /// order, a run at most a vector long (n_max 10 splits each n′ range in two), its offsets inside the factors it
+    /// reads, its whole vector inside the block; QUIP's (groups) and the products of several species' channels have
+    /// none.
+    @Test("the features of DScribe's layout form runs over n′", arguments: [3, 10])
+    func featureRuns(nMax: Int) throws {
+        let dscribe = try SOAP.dscribe(species: [6, 7, 14], cutoff: 4, nMax: nMax, lMax: 3, atomSigma: 0.5).engine
+        let single = try SOAP.dscribe(species: [14], cutoff: 4, nMax: nMax, lMax: 3, atomSigma: 0.5).engine
+        let W = SIMD8<Double>.scalarCount
+        #expect(dscribe.gathers[0].runs == nil)
+        let tables =
+            (dscribe.gathers.dropFirst() + dscribe.speciesGathers).map { ($0, dscribe) } + single.gathers.map { ($0, single) }
+        for (gather, engine) in tables {
+            let runs = try #require(gather.runs)
+            let K = engine.channels, Kp = Workspace.rowStride(channels: K), L = engine.lMax + 1
+            var covered = [Int](repeating: 0, count: gather.scale.count)
+            for run in runs.list {
+                #expect(run.count >= 1 && Int(run.count) <= W && (run.first || run.second))
+                for g in Int(run.output)..<Int(run.output + run.count) { covered[g] += 1 }
+                #expect(run.whole == (Int(run.output) + W <= gather.scale.count && Int(run.feature) + W <= engine.layout.length))
+                for radial in [run.firstRadial, run.secondRadial] {
+                    #expect(
+                        Int(radial) % (2 * runs.radialStride) < nMax && Int(radial) / (2 * runs.radialStride) < runs.kinds.count)
+                }
+                for projection in [run.firstProjection, run.secondProjection] {
+                    #expect(Int(projection) % (4 * Kp) < K && Int(projection) / (4 * Kp) < L)
+                }
+            }
+            for g in runs.constants { covered[Int(g)] += 1 }
+            #expect(covered.allSatisfy { $0 == 1 })
+            #expect(zip(runs.list, runs.list.dropFirst()).allSatisfy { $0.output + $0.count <= $1.output })
+            #expect(runs.list.contains { $0.first && $0.second } == (gather.scale.count > 0))
+        }
+        #expect(runs(nMax > 8 ? 2 : 1, in: dscribe, nMax: nMax))
+        let quip = try SOAP.quip(cutoff: 4, nMax: nMax, lMax: 3, atomSigma: 0.5, speciesZ: [6, 7, 14]).engine
+        #expect((quip.gathers + quip.speciesGathers).allSatisfy { $0.runs == nil })
+    }
+
+    /// Whether each (l, n) of the cross species pairs in `engine`'s species tables comes as `pieces` runs.
+    private func runs(_ pieces: Int, in engine: SOAPEngine, nMax: Int) -> Bool {
+        engine.speciesGathers.allSatisfy { gather in
+            let cross = gather.runs!.list.filter { $0.first != $0.second }
+            return cross.count % pieces == 0 && cross.reduce(0) { $0 + Int($1.count) } == cross.count / pieces * nMax
+        }
+    }
 }

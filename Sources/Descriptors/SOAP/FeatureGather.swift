@@ -25,6 +25,10 @@ struct FeatureGather: Sendable {
     /// factors, one vector over l (`SOAPEngine.formSlotBlock`), without products. nil for any other layout, or with
     /// more values of l than `Lanes` has lanes, or for products in the rows of several species (the strain's).
     let groups: Groups?
+    /// For a layout whose features come as runs over n′ (DScribe's), the runs the gathered features form, which a
+    /// slot with a single pair forms straight from the pair's factors (see `Runs`). nil where there are groups, or
+    /// for products in the rows of several species.
+    let runs: Runs?
 
     /// The gathered features as groups over l, and the constant features between them.
     struct Groups: Sendable {
@@ -160,8 +164,11 @@ struct FeatureGather: Sendable {
         self.scale = scale
         self.ranges = split
         self.species = species
-        // Groups read a slot's factors, which cover the channels of one species.
-        groups =
-            rows.count == Int(nMax) ? Groups(layout: layout, order: ranges.flatMap { Array($0) }, rows: rows, nMax: Int(nMax)) : nil
+        // Groups and runs read a slot's factors, which cover the channels of one species.
+        let order = ranges.flatMap { Array($0) }, single = rows.count == Int(nMax)
+        groups = single ? Groups(layout: layout, order: order, rows: rows, nMax: Int(nMax)) : nil
+        runs =
+            single && groups == nil
+            ? Runs(layout: layout, order: order, rows: rows, nMax: Int(nMax), rowStride: rowStride) : nil
     }
 }

@@ -34,7 +34,7 @@ extension SOAPEngine {
     /// padding zero; by default the first four rows of `ws.projection`), X being the padded coefficients (or the
     /// averaging reference).
     @inline(__always)
-    private func project(_ ws: Workspace, row c: Int, l: Int, into v: UnsafeMutablePointer<Double>? = nil) {
+    func project(_ ws: Workspace, row c: Int, l: Int, into v: UnsafeMutablePointer<Double>? = nil) {
         let Kp = ws.rowStride, capacity = ws.capacityPairs, twice = 2 * capacity, thrice = 3 * capacity
         let first = l * l
         let v = v ?? ws.projection, wx = v + Kp, wy = v + 2 * Kp, wz = v + 3 * Kp
@@ -230,7 +230,7 @@ extension SOAPEngine {
     }
 
     /// 0, 1, …, one per lane.
-    private static let laneIndices: Lanes = {
+    static let laneIndices: Lanes = {
         var lanes = Lanes()
         for i in 0..<Lanes.scalarCount { lanes[i] = Double(i) }
         return lanes
@@ -426,8 +426,8 @@ extension SOAPEngine {
     /// the expansion asked for it) the 9 × length strain derivatives. With `descriptor` (the normalised q̂) and `norm`
     /// ‖q‖ the gradients are those of q̂ when the layout normalises; without, of q.
     ///
-    /// Slot after slot: a slot of one pair, without strain, in a layout whose features form groups over l, is
-    /// formed group by group from the pair's factors (`formSlotBlock`); any other has the products of its pairs
+    /// Slot after slot: a slot of one pair, without strain, in a layout whose features form groups over l (or runs
+    /// over n′), is formed group by group (run by run) from the pair's factors (`formSlotBlock`); any other has the products of its pairs
     /// formed (`addProducts`, `addSlotProducts`) and at once gathered into its block, so that they are read while
     /// still in cache; an attached center's from the products of all the pairs that move it (`addCenterProducts`). There, features of a species pair without density at the center (`ws.speciesPresent`, as
     /// `powerSpectrum` of this center, or of the averaging reference, left it) get zero derivatives without being
@@ -465,11 +465,12 @@ extension SOAPEngine {
             defer { next += 3 * length }
             let rows = ws.rows(ofSlot: slot)
             // A slot of one pair (an atom of a cell larger than the cutoff) without strain is formed group by group
-            // when the layout allows; any other from the products of its pairs.
-            let groups = !ownBlock && rows.count == 1 && !ws.strain ? table.groups : nil
+            // or run by run when the layout allows; any other from the products of its pairs.
+            let single = !ownBlock && rows.count == 1 && !ws.strain
+            let groups = single ? table.groups : nil, runs = single ? table.runs : nil
             if ownBlock {
                 addCenterProducts(ws)
-            } else if groups == nil {
+            } else if groups == nil && runs == nil {
                 if rows.count >= 3 && !ws.strain {
                     addSlotProducts(ws, rows: rows, column: ws.pairs[rows.first!].column)
                 } else {
@@ -486,6 +487,8 @@ extension SOAPEngine {
             let coefficients =
                 if let groups {
                     formSlotBlock(groups, ws, row: rows.first!, into: target, length: length, descriptor: unit, inverse: inverse)
+                } else if let runs {
+                    formSlotBlock(runs, ws, row: rows.first!, into: target, length: length, descriptor: unit, inverse: inverse)
                 } else {
                     gatherRows(
                         table, firstBlock: ws.slotBlocks, ws, into: target, length: length, descriptor: unit,

@@ -39,7 +39,8 @@ final class Workspace {
     /// X (or an averaging reference) with rows of `rowStride`, the padding zero: (l_max+1)² rows.
     let paddedCoefficients: UnsafeMutablePointer<Double>
     /// Yᵀ X_l and ∂_αYᵀ X_l of one pair: 4 rows of `rowStride` per l (`SOAPEngine.formSlotBlock` projects every l
-    /// before it transposes them; the other users, one l at a time, the first 4 rows).
+    /// first; the other users, one l at a time, the first 4 rows), then a vector's lanes that a vector read at the
+    /// last channel may reach (runs over n′).
     let projection: UnsafeMutablePointer<Double>
     /// Z = X (S + Sᵀ) of back-propagation: (l_max+1)² rows × K.
     let backProjection: UnsafeMutablePointer<Double>
@@ -126,7 +127,7 @@ final class Workspace {
             paddedCoefficients = lm * Kp
             products = L * K * K
             radial = L * nMax
-            projection = 4 * L * Kp
+            projection = 4 * L * Kp + Lanes.scalarCount
             backProjection = lm * K
             slotDerivative = 3 * lm * Kp + R
             pairFactorRows = 2 * L * R
