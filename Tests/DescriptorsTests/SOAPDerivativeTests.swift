@@ -154,7 +154,14 @@ struct SOAPDerivativeTests {
         Case(
             name: "QUIP three species, n_max 10, cell smaller than the cutoff",
             soap: { try .quip(cutoff: 4.5, nMax: 10, lMax: 2, atomSigma: 0.5, speciesZ: [14, 6, 7]) },
-            structure: SOAPSparseBlockTests.ternary)
+            structure: SOAPSparseBlockTests.ternary),
+        // A molecule's slots of one pair formed run by run over n′, each n′ range of nine split at a vector's end,
+        // into dense rows (the outer average's).
+        Case(
+            name: "DScribe outer average, n_max 9",
+            soap: {
+                try .dscribe(species: [1, 6, 8], cutoff: 3.5, nMax: 9, lMax: 2, atomSigma: 0.5, average: .outer, periodic: false)
+            }, structure: ethanol)
     ]
 
     /// Without strain, a slot of one pair is formed group by group where the layout allows (QUIP's), with strain always

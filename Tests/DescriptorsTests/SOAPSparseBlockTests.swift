@@ -211,9 +211,9 @@ struct SOAPSparseBlockTests {
 
     /// DScribe's layout (for l, for n, for n′) lets a slot of one pair form its block run by run over n′, for every
     /// pattern of a species and with one species: the runs and the zero features cover the block once each, in
-    /// order, a run at most a vector long (n_max 10 splits each n′ range in two), its offsets inside the factors it
-    /// reads, its whole vector inside the block; QUIP's (groups) and the products of several species' channels have
-    /// none.
+    /// order, a run at most a vector long (n_max 10 splits each n′ range of a cross-species pair in two), its offsets
+    /// inside the factors it reads, its whole vector inside the block; QUIP's (groups) and the products of several
+    /// species' channels have none.
     @Test("the features of DScribe's layout form runs over n′", arguments: [3, 10])
     func featureRuns(nMax: Int) throws {
         let dscribe = try SOAP.dscribe(species: [6, 7, 14], cutoff: 4, nMax: nMax, lMax: 3, atomSigma: 0.5).engine

@@ -42,8 +42,9 @@ extension FeatureGather {
         let radialStride: Int
 
         /// The runs of the features `order` (layout indices, in gathered order) of `layout`, for a slot whose
-        /// factors fill the rows `rows`, projections in rows of `rowStride`; nil when the features do not come in
-        /// runs (QUIP's, l fastest, come one to a run), or a run would be longer than a vector's lanes allow.
+        /// factors fill the rows `rows`, projections in rows of `rowStride` (a run longer than a vector's lanes is
+        /// split); nil when the runs average fewer than two features (QUIP's layout, l fastest, comes one feature to
+        /// a run; n_max ≤ 2 barely more), where forming them would be no faster than gathering products.
         init?(layout: PowerSpectrumLayout, order: [Int], rows: Range<Int>, nMax: Int, rowStride: Int) {
             let features = layout.features, W = Lanes.scalarCount
             radialStride = nMax + W

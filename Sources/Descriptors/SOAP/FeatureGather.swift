@@ -26,8 +26,8 @@ struct FeatureGather: Sendable {
     /// more values of l than `Lanes` has lanes, or for products in the rows of several species (the strain's).
     let groups: Groups?
     /// For a layout whose features come as runs over n′ (DScribe's), the runs the gathered features form, which a
-    /// slot with a single pair forms straight from the pair's factors (see `Runs`). nil where there are groups, or
-    /// for products in the rows of several species.
+    /// slot with a single pair forms straight from the pair's factors (see `Runs`). nil where there are groups, for
+    /// runs of fewer than two features on average, or for products in the rows of several species.
     let runs: Runs?
 
     /// The gathered features as groups over l, and the constant features between them.

@@ -92,7 +92,8 @@ final class Workspace {
     private var derivativeProducts: UnsafeMutablePointer<Double>? = nil
     /// A center's dense derivative blocks, for a caller that takes them as they are computed (`denseBlocks(count:)`).
     private var denseBlockBuffer = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
-    /// A block's factors times each distinct factor of its groups (`scaledFactors(_:)`).
+    /// A block's factors times each distinct factor of its groups, or of its runs with their scratch
+    /// (`scaledFactors(_:)`).
     private var scaledFactorBuffer = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
     /// Where each slot's dense block goes, for such a caller (`slotTargets(_:)`).
     private var slotTargetBuffer = UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>>(start: nil, count: 0)
@@ -159,6 +160,9 @@ final class Workspace {
         radial = .allocate(capacity: sizes.radial)
         dRadial = .allocate(capacity: sizes.radial)
         projection = .allocate(capacity: sizes.projection)
+        // Zero once: the slack past the last row, which no projection writes, stays zero (a run's lanes past its own
+        // are multiplied by zero in the rank-one sums, and must not be NaN).
+        projection.initialize(repeating: 0, count: sizes.projection)
         backProjection = .allocate(capacity: sizes.backProjection)
         radialStride = Lanes.padded(nMax)
         pairRadialStride = Lanes.padded((lMax + 1) * nMax)
