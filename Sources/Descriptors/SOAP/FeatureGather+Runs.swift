@@ -46,17 +46,12 @@ extension FeatureGather {
         /// split); nil when the runs average fewer than two features (QUIP's layout, l fastest, comes one feature to
         /// a run; n_max ≤ 2 barely more), where forming them would be no faster than gathering products.
         init?(layout: PowerSpectrumLayout, order: [Int], rows: Range<Int>, nMax: Int, rowStride: Int) {
-            let features = layout.features, W = Lanes.scalarCount
-            radialStride = nMax + W
+            let features = layout.features, W = Lanes.scalarCount, R = nMax + W
+            radialStride = R
             var list = [Run](), kinds = [(l: Int, scale: Double)](), constants = [Int32]()
-            var g = 0, inRuns = 0
-            while g < order.count {
-                let k = order[g]
-                guard k < features.count else {
-                    constants.append(Int32(g))
-                    g += 1
-                    continue
-                }
+            // Features of no channel of the slot's rows (beside the walk's constant features).
+            var inRuns = 0, zeros = [Int32]()
+            _ = FeatureGather.walk(order, featureCount: features.count, constants: &constants) { g, k in
                 let f = features[k], species = Int(f.jb) / nMax
                 var count = 1
                 while count < W && g + count < order.count && order[g + count] == k + count && k + count < features.count {
@@ -69,13 +64,12 @@ extension FeatureGather {
                 }
                 let first = rows.contains(Int(f.ia)), second = rows.contains(Int(f.jb))
                 guard first || second else {
-                    constants += (g..<(g + count)).map { Int32($0) }
-                    g += count
-                    continue
+                    zeros += (g..<(g + count)).map { Int32($0) }
+                    return count
                 }
                 let kind = kinds.firstIndex { $0.l == Int(f.l) && $0.scale == f.scale } ?? kinds.count
                 if kind == kinds.count { kinds.append((Int(f.l), f.scale)) }
-                let radial = 2 * kind * radialStride, projection = 4 * Int(f.l) * rowStride
+                let radial = 2 * kind * R, projection = 4 * Int(f.l) * rowStride
                 // A channel outside the rows reads n = 0 (its term is skipped).
                 let n1 = first ? Int(f.ia) - rows.lowerBound : 0, n2 = second ? Int(f.jb) - rows.lowerBound : 0
                 list.append(
@@ -85,13 +79,13 @@ extension FeatureGather {
                         secondRadial: Int32(radial + n2), secondProjection: Int32(projection + Int(f.ia)),
                         whole: g + W <= order.count && k + W <= layout.length))
                 inRuns += count
-                g += count
+                return count
             }
             // One feature to a run (QUIP's layout) is no faster than gathering products.
             guard !list.isEmpty, inRuns >= 2 * list.count else { return nil }
             self.list = list
             self.kinds = kinds
-            self.constants = constants
+            self.constants = constants + zeros
         }
     }
 }

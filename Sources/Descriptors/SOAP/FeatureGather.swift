@@ -70,14 +70,7 @@ struct FeatureGather: Sendable {
                 rows.contains(Int(channel)) ? channel - Int32(rows.lowerBound) : Int32(nMax)
             }
             var list = [Group](), one = [Group](), scales = [Lanes](), constants = [Int32]()
-            var g = 0
-            while g < order.count {
-                let k = order[g]
-                guard k < features.count else {
-                    constants.append(Int32(g))
-                    g += 1
-                    continue
-                }
+            let formed = FeatureGather.walk(order, featureCount: features.count, constants: &constants) { g, k in
                 let f = features[k]
                 guard g + L <= order.count,
                     (0..<L).allSatisfy({ i in
@@ -97,8 +90,9 @@ struct FeatureGather: Sendable {
                     firstPartner: second * 4 * W, secondFactors: (kind + row(second)) * 2 * W, secondPartner: first * 4 * W,
                     whole: g + Lanes.scalarCount <= order.count && k + Lanes.scalarCount <= layout.length)
                 if row(second) == Int32(nMax) { one.append(group) } else { list.append(group) }
-                g += L
+                return L
             }
+            guard formed else { return nil }
             // The two-term groups are written first: a one-term group whose lanes past l_max would land on a two-term
             // group (written before it; with few l, a vector reaches past several groups) writes its own lanes only.
             var twoTermLanes = [Bool](repeating: false, count: order.count)
@@ -112,6 +106,27 @@ struct FeatureGather: Sendable {
             self.scales = scales
             self.constants = constants
         }
+    }
+
+    /// Walks the gathered features `order` (layout indices) in order: an index past the layout's `featureCount`
+    /// (a constant trailing feature) goes to `constants` as its gathered index; at any other, `body(g, k)` takes the
+    /// features from gathered index g (layout index k) on and returns how many it took, or nil to end the walk, which
+    /// then returns false.
+    static func walk(
+        _ order: [Int], featureCount: Int, constants: inout [Int32], _ body: (_ g: Int, _ k: Int) -> Int?
+    ) -> Bool {
+        var g = 0
+        while g < order.count {
+            let k = order[g]
+            guard k < featureCount else {
+                constants.append(Int32(g))
+                g += 1
+                continue
+            }
+            guard let taken = body(g, k) else { return false }
+            g += taken
+        }
+        return true
     }
 
     /// The gather of `ranges` of `layout`'s features for a slot whose products are filled in the rows `rows`

@@ -144,21 +144,10 @@ extension SOAPEngine {
                     sz = multiplyAdd(sz, qf, dz)
                 }
             } else {
-                // The group's own lanes, through the projection rows (free by now): a lane of a vector register read
-                // by index goes through the stack each time.
-                let lanes = ws.projection
-                dx.store(to: lanes)
-                dy.store(to: lanes + W)
-                dz.store(to: lanes + 2 * W)
-                for alpha in 0..<3 {
-                    let d = lanes + alpha * W, row = target + alpha * length + o
-                    var dot = 0.0
-                    for i in 0..<L {
-                        row[i] = d[i]
-                        if let q { dot += q[f + i] * d[i] }
-                    }
-                    partial[alpha] += dot
-                }
+                // The group's own lanes, through the projection rows (free by now).
+                partial += Self.storeLanes(
+                    (dx, dy, dz), count: L, scratch: ws.projection, into: target, length: length, at: o, descriptor: q,
+                    feature: f)
             }
         }
         groups.list.withUnsafeBufferPointer { list in
@@ -166,6 +155,30 @@ extension SOAPEngine {
             for group in list[groups.twoTerms...] { form(group, twoTerms: false) }
         }
         return -(SIMD3(sx.pairwiseSum(), sy.pairwiseSum(), sz.pairwiseSum()) + partial)
+    }
+
+    /// Writes lanes 0..<`count` of a block's three vectors `d` (x, y, z) at `o` in its rows (`length` apart from
+    /// `target`), through `scratch` (room for three vectors: a lane of a vector register read by index goes through
+    /// the stack each time), and returns their dot products with q̂'s features from `f` on (zero without q̂): what a
+    /// group or run whose whole vector may not be written writes.
+    @inline(__always)
+    static func storeLanes(
+        _ d: (Lanes, Lanes, Lanes), count: Int, scratch: UnsafeMutablePointer<Double>, into target: UnsafeMutablePointer<Double>,
+        length: Int, at o: Int, descriptor q: UnsafePointer<Double>?, feature f: Int
+    ) -> SIMD3<Double> {
+        let W = Lanes.scalarCount
+        d.0.store(to: scratch)
+        d.1.store(to: scratch + W)
+        d.2.store(to: scratch + 2 * W)
+        var dots = SIMD3<Double>()
+        for alpha in 0..<3 {
+            let lanes = scratch + alpha * W, row = target + alpha * length + o
+            for i in 0..<count {
+                row[i] = lanes[i]
+                if let q { dots[alpha] += q[f + i] * lanes[i] }
+            }
+        }
+        return dots
     }
 
     /// Assigns the gradient products of all the pairs `rows` of one atom slot (whose species' channels start at

@@ -65,20 +65,9 @@ extension SOAPEngine {
                         sz = multiplyAdd(sz, qf, dz)
                     }
                 } else {
-                    // The run's own lanes, through the scratch (a lane of a vector register read by index goes
-                    // through the stack each time).
-                    dx.store(to: scratch)
-                    dy.store(to: scratch + W)
-                    dz.store(to: scratch + 2 * W)
-                    for alpha in 0..<3 {
-                        let d = scratch + alpha * W, row = target + alpha * length + o
-                        var dot = 0.0
-                        for i in 0..<count {
-                            row[i] = d[i]
-                            if let q { dot += q[f + i] * d[i] }
-                        }
-                        partial[alpha] += dot
-                    }
+                    partial += Self.storeLanes(
+                        (dx, dy, dz), count: count, scratch: scratch, into: target, length: length, at: o, descriptor: q,
+                        feature: f)
                 }
             }
         }
