@@ -22,7 +22,8 @@ public func swiftgapSampleCenters(
             throw CAPIError("give sampleCount (\(sampleCount)) or sampleFraction (\(sampleFraction)), not both")
         }
         let sampling = try CenterSampling(sampleCount != 0 ? .count(Int(sampleCount)) : .fraction(sampleFraction), seed: seed)
-        let atomCounts = try (0..<Int(count)).map { k in try StructureInput.atomCount(try required(atoms, "atoms")[k], structure: k)
+        let atomCounts = try (0..<Int(count)).map { k in
+            try StructureInput.atomCount(required(atoms, "atoms")[k], structure: k)
         }
         let given = try centerCounts.map { counts in
             try CenterInput(

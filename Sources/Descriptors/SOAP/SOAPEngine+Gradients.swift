@@ -61,6 +61,15 @@ extension SOAPEngine {
         }
     }
 
+    /// The projections of cached pair `c` for every l, into `ws.projection` (4 rows of `ws.rowStride` per l), which
+    /// it returns: what a slot's block formed straight from its pair's factors reads.
+    @inline(__always)
+    func projectEveryL(_ ws: Workspace, row c: Int) -> UnsafeMutablePointer<Double> {
+        let P = ws.projection
+        for l in 0...lMax { project(ws, row: c, l: l, into: P + 4 * l * ws.rowStride) }
+        return P
+    }
+
     /// Writes the block of an atom slot whose one pair is cached row `c` (no strain) straight from the pair's factors,
     /// a group of `groups` at a time: ∂_αf_l = scale_l (û_α (B_n v_l[jb] + B_n′ v_l[ia]) + A_n w_α,l[jb] + A_n′ w_α,l[ia])
     /// as one vector over l (see `FeatureGather.Groups`; scale_l and `inverse` go into A and B once per block), without
@@ -71,13 +80,11 @@ extension SOAPEngine {
         length: Int, descriptor q: UnsafePointer<Double>?, inverse: Double
     ) -> SIMD3<Double> {
         let L = lMax + 1, W = Lanes.scalarCount, Kp = ws.rowStride
-        let capacity = ws.capacityPairs
         // The pair's factors as vectors over l: per channel its rows v, w_x, w_y, w_z (4W doubles: one base pointer
         // for all four), then A and B per n (row n_max stays zero).
         let F = ws.slotFactors, AT = F + 4 * Kp * W, BT = AT + (nMax + 1) * W
         // The projections of every l (4 rows each), then transposed into vectors over l eight channels at a time.
-        let P = ws.projection
-        for l in 0..<L { project(ws, row: c, l: l, into: P + 4 * l * Kp) }
+        let P = projectEveryL(ws, row: c)
         let rowStep = 4 * Kp, columnStep = 4 * W
         for r in 0..<4 {
             for k in Swift.stride(from: 0, to: Kp, by: W) {
@@ -85,18 +92,7 @@ extension SOAPEngine {
                 Lanes.transpose(rows: rows, rowStride: rowStep, count: L, into: columns, columnStride: columnStep)
             }
         }
-        for l in 0..<L {
-            var a = UnsafePointer(ws.pairA) + l * nMax * capacity + c, b = UnsafePointer(ws.pairB) + l * nMax * capacity + c
-            var at = AT + l, bt = BT + l
-            for _ in 0..<nMax {
-                at[0] = a[0]
-                bt[0] = b[0]
-                a += capacity
-                b += capacity
-                at += W
-                bt += W
-            }
-        }
+        for l in 0..<L { ws.radialFactors(row: c, l: l, into: AT + l, BT + l, step: W) }
         // A and B times each distinct factor of the groups and `inverse`, once per block: rows of 2W, A then B, for
         // (factor k, n) at (k (n_max + 1) + n) · 2W (see `FeatureGather.Groups.Group`).
         let kindRows = nMax + 1
@@ -340,12 +336,7 @@ extension SOAPEngine {
         let lmCount = (lMax + 1) * (lMax + 1)
         let a = ws.pairFactorRows, b = a + (lMax + 1) * R
         // The pair's A and B as padded rows per l (the padding stays zero).
-        for l in 0...lMax {
-            for n in 0..<nMax {
-                a[l * R + n] = ws.pairA[(l * nMax + n) * capacity + c]
-                b[l * R + n] = ws.pairB[(l * nMax + n) * capacity + c]
-            }
-        }
+        for l in 0...lMax { ws.radialFactors(row: c, l: l, into: a + l * R, b + l * R) }
         let unit = ws.pairs[c].unit
         let Y = ws.pairHarmonics + c, dY = ws.pairHarmonicGradients + c
         for l in 0...lMax {

@@ -10,20 +10,14 @@ extension SOAPEngine {
         _ runs: FeatureGather.Runs, _ ws: Workspace, row c: Int, into target: UnsafeMutablePointer<Double>,
         length: Int, descriptor q: UnsafePointer<Double>?, inverse: Double
     ) -> SIMD3<Double> {
-        let W = Lanes.scalarCount, Kp = ws.rowStride, capacity = ws.capacityPairs, R = runs.radialStride
-        let P = ws.projection
-        for l in 0...lMax { project(ws, row: c, l: l, into: P + 4 * l * Kp) }
+        let W = Lanes.scalarCount, Kp = ws.rowStride, R = runs.radialStride
+        let P = projectEveryL(ws, row: c)
         // A and B of each kind (l, scale) times its scale and `inverse`, rows of R, zero past n_max; then three
         // vectors of scratch.
         let S = ws.scaledFactors(2 * runs.kinds.count * R + 3 * W)
         for (k, kind) in runs.kinds.enumerated() {
-            let s = kind.scale * inverse, a = S + 2 * k * R, b = a + R
-            let offset = kind.l * nMax * capacity + c
-            let A = UnsafePointer(ws.pairA) + offset, B = UnsafePointer(ws.pairB) + offset
-            for n in 0..<nMax {
-                a[n] = s * A[n * capacity]
-                b[n] = s * B[n * capacity]
-            }
+            let a = S + 2 * k * R, b = a + R
+            ws.radialFactors(row: c, l: kind.l, times: kind.scale * inverse, into: a, b)
             (a + nMax).update(repeating: 0, count: R - nMax)
             (b + nMax).update(repeating: 0, count: R - nMax)
         }

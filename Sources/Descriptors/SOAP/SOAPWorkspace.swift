@@ -231,6 +231,22 @@ final class Workspace {
         return slotTargetBuffer.baseAddress!
     }
 
+    /// Cached pair `c`'s radial factors of degree `l`, A_{l,n} and B_{l,n} for n < n_max, times `factor`, to
+    /// `a[n · step]` and `b[n · step]` (they are held ln-major, a row of all the pairs apart).
+    @inline(__always)
+    func radialFactors(
+        row c: Int, l: Int, times factor: Double = 1, into a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>,
+        step: Int = 1
+    ) {
+        var A = UnsafePointer(pairA) + l * nMax * capacityPairs + c, B = UnsafePointer(pairB) + l * nMax * capacityPairs + c
+        for n in 0..<nMax {
+            a[n * step] = factor * A[0]
+            b[n * step] = factor * B[0]
+            A += capacityPairs
+            B += capacityPairs
+        }
+    }
+
     /// Doubles a cached pair holds: its harmonics, their gradients, the radial factors (A and B ln-major, and each as
     /// a padded row), its unit vector and inverse distance.
     static func pairValues(nMax: Int, lMax: Int) -> Int {
