@@ -2,7 +2,7 @@
 /// G_l[ia][jb] = Σ_m ∂X[m, ia] X[m, jb]: ∂f = scale_f (G[ia][jb] + G[jb][ia]), one entry per stored feature in
 /// the pattern's order. A product outside the rows a slot fills (another species' channels, or a constant
 /// trailing feature) is read from `Workspace.zeroEntry`, so the slot's other rows need not be cleared.
-struct FeatureGather: Sendable {
+final class FeatureGather: Sendable {
     /// Offsets within a block of the gradient products of G[ia][jb] and G[jb][ia].
     let first: [Int32]
     let second: [Int32]
