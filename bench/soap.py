@@ -33,6 +33,13 @@ What it measures
     for the Python tools, so every tool sees identical geometry): rattled Si diamond with 216 and
     1000 atoms, 64 water molecules (H, O), 32 water + 16 methanol (H, C, O) and a 135-atom
     Ba₀.₅Sr₀.₅TiO₃ perovskite (O, Ti, Sr, Ba), all periodic.
+    --allocator retain runs every tool's process (SwiftGAP's and the Python tools' alike) with glibc's
+    malloc set to keep freed memory (GLIBC_TUNABLES: mmap_max=0, a large trim_threshold and top_pad),
+    so that a call's output reuses the pages of the previous call's instead of fresh ones from the
+    kernel, which must zero every page before handing it out. That zeroing costs about as much as
+    writing the memory once more (for the derivatives' hundreds of MB, tens of ms a call on a VM):
+    a cost of the operating system and the allocator, paid in proportion to the output's size, not
+    of the tool's computation. The default, system, leaves malloc as it is.
     It also prints SwiftGAP's derivative memory (stored values plus rank-one coefficients) against
     what the blocks need (3 × 8 bytes per feature that is non-zero in a block before normalisation:
     a neighbor changes only the species pairs containing its species) and against dense blocks,
@@ -47,6 +54,7 @@ How to run (from the repository root)
     .venv/bin/python bench/soap.py --rounds 3 --reuse  # top up to 3 quiet rounds from earlier runs
     .venv/bin/python bench/soap.py --rounds 3 --reuse --strict --patience 60  # only on idle CPUs
     .venv/bin/python bench/soap.py --no-build          # use bench/.build as it is
+    .venv/bin/python bench/soap.py --allocator retain  # every tool with malloc keeping freed pages
 
 It builds ``bench/`` first (``swift build -c release --package-path bench``) unless --no-build.
 """
@@ -72,6 +80,11 @@ QUIET = 0.15  # fraction of the CPUs that other work may use before a measuremen
 LOG = os.path.join(common.DATA_DIR, "soap-results.jsonl")  # every measurement, for --reuse
 BUDGET = 10.0  # s: timed calls per measurement, at least one
 DSCRIBE_DERIVATIVE_CENTERS = 24
+# glibc malloc settings of --allocator retain: no mmap for large blocks (they come from the heap), and the
+# heap's top neither trimmed nor grown by less than 1 GB, so freed pages stay mapped for the next call.
+ALLOCATORS = {"system": {},
+              "retain": {"GLIBC_TUNABLES": "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1099511627776"
+                                           ":glibc.malloc.top_pad=1073741824"}}
 CUTOFF, N_MAX, L_MAX, SIGMA = 5.0, 8, 6, 0.5
 
 
@@ -202,19 +215,19 @@ def worker(args):
 # ---------------------------------------------------------------------------------------------
 # Driver.
 
-def python_env(threads):
+def python_env(threads, allocator):
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "RAYON_NUM_THREADS": str(threads)}
+           "RAYON_NUM_THREADS": str(threads), **ALLOCATORS[allocator]}
     return env
 
 
-def run_worker(tool, structure, path, threads, derivatives, repeats):
+def run_worker(tool, structure, path, threads, derivatives, repeats, allocator):
     """One measurement in a fresh process; None when the warm-up call exceeded LIMIT."""
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", tool, "--structure", structure,
            "--file", path, "--threads", str(threads), "--repeats", str(repeats)]
     if derivatives:
         cmd.append("--derivatives")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=python_env(threads),
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=python_env(threads, allocator),
                             start_new_session=True)
     lines = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout] + [lines.put(None)],
@@ -249,14 +262,14 @@ def run_worker(tool, structure, path, threads, derivatives, repeats):
     return result
 
 
-def run_swift(layout, path, species, threads, derivatives, repeats):
+def run_swift(layout, path, species, threads, derivatives, repeats, allocator):
     args = ["soap", path, "--layout", layout, "--species", ",".join(map(str, species)),
             "--threads", threads, "--repeats", repeats]
     if derivatives:
         args.append("--derivatives")
     try:
         out = subprocess.run([common.BENCH_BIN, *map(str, args)], check=True, capture_output=True,
-                             text=True, env=common.swift_env(), timeout=LIMIT * (repeats + 1)).stdout
+                             text=True, env={**common.swift_env(), **ALLOCATORS[allocator]}, timeout=LIMIT * (repeats + 1)).stdout
     except subprocess.TimeoutExpired:
         return None
     return json.loads(out.strip().splitlines()[-1])
@@ -324,6 +337,8 @@ def main():
     parser.add_argument("--json", action="store_true", help="also print the raw measurements")
     parser.add_argument("--markdown", action="store_true", help="print the main table in Markdown")
     parser.add_argument("--no-build", action="store_true", help="use the existing bench binary")
+    parser.add_argument("--allocator", choices=list(ALLOCATORS), default="system",
+                        help="malloc of every measured process: as it is, or keeping freed pages for reuse")
     # Internal: one measurement of a Python tool.
     parser.add_argument("--worker", choices=["featomic", "dscribe", "quippy"], help=argparse.SUPPRESS)
     parser.add_argument("--structure", help=argparse.SUPPRESS)
@@ -349,7 +364,7 @@ def main():
         with open(LOG) as f:
             for line in f:
                 r = json.loads(line)
-                if r.get("cpu_busy_before", 1) <= QUIET:
+                if r.get("cpu_busy_before", 1) <= QUIET and r.get("allocator", "system") == args.allocator:
                     key = (r["structure"], r["label"], r["threads"], r["derivatives"])
                     previous.setdefault(key, []).append(r)
     os.makedirs(common.DATA_DIR, exist_ok=True)
@@ -361,13 +376,13 @@ def main():
                 jobs = []
                 if "swiftgap" in args.tools:
                     jobs += [("swiftgap-quip", lambda: run_swift("quip", path, species, threads, derivatives,
-                                                                 args.repeats)),
+                                                                 args.repeats, args.allocator)),
                              ("swiftgap-dscribe", lambda: run_swift("dscribe", path, species, threads,
-                                                                    derivatives, args.repeats))]
+                                                                    derivatives, args.repeats, args.allocator))]
                 for tool in ("featomic", "dscribe", "quippy"):
                     if tool in args.tools and not (tool == "quippy" and threads != 1):
                         jobs.append((tool, lambda tool=tool: run_worker(tool, name, path, threads, derivatives,
-                                                                         args.repeats)))
+                                                                         args.repeats, args.allocator)))
                 for label, job in jobs:
                     what = "values+derivatives" if derivatives else "values"
                     key = (name, label, threads, derivatives)
@@ -394,6 +409,7 @@ def main():
                         entry = {"structure": name, "label": label, "threads": threads, "derivatives": derivatives,
                                  "skipped": True} if r is None else {"structure": name, "label": label, **r}
                         entry["cpu_busy_before"] = round(busy, 3)
+                        entry["allocator"] = args.allocator
                         entry["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
                         log.write(json.dumps(entry) + "\n")
                         log.flush()
@@ -412,7 +428,9 @@ def main():
               if any(key[1] == label for key in results)]
     print(f"SOAP (cutoff 5 Å, n_max 8, l_max 6, atom_sigma 0.5), µs per atom, minimum of repeats; "
           f"{common.machine()}")
-    print("ratio = tool time ÷ SwiftGAP (quip layout) time on the same thread count")
+    print("ratio = tool time ÷ SwiftGAP (quip layout) time on the same thread count; malloc: "
+          + ("as it is (system)" if args.allocator == "system" else
+             "keeping freed pages, in every tool's process (--allocator retain)"))
     columns = [(d, t) for d in (False, True) for t in args.threads]
     titles = [("values+der" if d else "values") + f" {t}t" for d, t in columns]
     if args.markdown:
