@@ -39,7 +39,8 @@ What it measures
     kernel, which must zero every page before handing it out. That zeroing costs about as much as
     writing the memory once more (for the derivatives' hundreds of MB, tens of ms a call on a VM):
     a cost of the operating system and the allocator, paid in proportion to the output's size, not
-    of the tool's computation. The default, system, leaves malloc as it is.
+    of the tool's computation. The default, system, leaves malloc as it is; --allocator system retain
+    measures both, alternating, and adds a table of each tool's faster of the two.
     It also prints SwiftGAP's derivative memory (stored values plus rank-one coefficients) against
     what the blocks need (3 × 8 bytes per feature that is non-zero in a block before normalisation:
     a neighbor changes only the species pairs containing its species) and against dense blocks,
@@ -55,6 +56,7 @@ How to run (from the repository root)
     .venv/bin/python bench/soap.py --rounds 3 --reuse --strict --patience 60  # only on idle CPUs
     .venv/bin/python bench/soap.py --no-build          # use bench/.build as it is
     .venv/bin/python bench/soap.py --allocator retain  # every tool with malloc keeping freed pages
+    .venv/bin/python bench/soap.py --allocator system retain  # both, and each tool's faster of the two
 
 It builds ``bench/`` first (``swift build -c release --package-path bench``) unless --no-build.
 """
@@ -319,121 +321,10 @@ def fmt_us(r):
     return f"{v:.0f}" if v >= 100 else f"{v:.1f}"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", nargs="+", choices=list(SPECIES), help="structures to run")
-    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=TOOLS, help="tools to run")
-    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2], help="thread counts")
-    parser.add_argument("--repeats", type=int, default=5, help="timed calls at most (minimum reported)")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="run every measurement this many times, keeping the fastest (against noise)")
-    parser.add_argument("--patience", type=float, default=180,
-                        help="seconds to wait for idle CPUs before each measurement (then measure anyway)")
-    parser.add_argument("--strict", action="store_true",
-                        help="never measure on busy CPUs: leave the measurement for a later --reuse run")
-    parser.add_argument("--reuse", action="store_true",
-                        help=f"count measurements already in {os.path.relpath(LOG, common.ROOT_DIR)} that were "
-                             "taken on idle CPUs as done rounds")
-    parser.add_argument("--json", action="store_true", help="also print the raw measurements")
-    parser.add_argument("--markdown", action="store_true", help="print the main table in Markdown")
-    parser.add_argument("--no-build", action="store_true", help="use the existing bench binary")
-    parser.add_argument("--allocator", choices=list(ALLOCATORS), default="system",
-                        help="malloc of every measured process: as it is, or keeping freed pages for reuse")
-    # Internal: one measurement of a Python tool.
-    parser.add_argument("--worker", choices=["featomic", "dscribe", "quippy"], help=argparse.SUPPRESS)
-    parser.add_argument("--structure", help=argparse.SUPPRESS)
-    parser.add_argument("--file", help=argparse.SUPPRESS)
-    parser.add_argument("--derivatives", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        if len(args.threads) != 1:
-            parser.error("--worker takes one --threads value")
-        args.threads = args.threads[0]
-        return worker(args)
-
-    if "swiftgap" in args.tools:
-        common.ensure_bench(rebuild=not args.no_build)
-    names = args.only or list(SPECIES)
-    paths = {name: soap_structures.ensure(name) for name in names}
-
-    results = {}  # (structure, tool, threads, derivatives) -> dict or None (skipped)
-    raw = []
-    previous = {}  # key -> earlier results taken on idle CPUs (--reuse)
-    pending = []  # keys left unmeasured (--strict)
-    if args.reuse and os.path.exists(LOG):
-        with open(LOG) as f:
-            for line in f:
-                r = json.loads(line)
-                if r.get("cpu_busy_before", 1) <= QUIET and r.get("allocator", "system") == args.allocator:
-                    key = (r["structure"], r["label"], r["threads"], r["derivatives"])
-                    previous.setdefault(key, []).append(r)
-    os.makedirs(common.DATA_DIR, exist_ok=True)
-    log = open(LOG, "a")
-    for name in names:
-        path, species = paths[name], SPECIES[name]
-        for derivatives in (False, True):
-            for threads in args.threads:
-                jobs = []
-                if "swiftgap" in args.tools:
-                    jobs += [("swiftgap-quip", lambda: run_swift("quip", path, species, threads, derivatives,
-                                                                 args.repeats, args.allocator)),
-                             ("swiftgap-dscribe", lambda: run_swift("dscribe", path, species, threads,
-                                                                    derivatives, args.repeats, args.allocator))]
-                for tool in ("featomic", "dscribe", "quippy"):
-                    if tool in args.tools and not (tool == "quippy" and threads != 1):
-                        jobs.append((tool, lambda tool=tool: run_worker(tool, name, path, threads, derivatives,
-                                                                         args.repeats, args.allocator)))
-                for label, job in jobs:
-                    what = "values+derivatives" if derivatives else "values"
-                    key = (name, label, threads, derivatives)
-                    done = previous.get(key, [])
-                    if any(r.get("skipped") for r in done):
-                        results[key] = None
-                    elif done:
-                        results[key] = min(done, key=lambda r: r["seconds"])
-                    for _ in range(args.rounds - len(done)):
-                        print(f"{name:8} {label:16} {what:18} {threads} thread(s) ...", end=" ", file=sys.stderr,
-                              flush=True)
-                        busy = wait_quiet(args.patience)
-                        if busy > QUIET:
-                            if args.strict:
-                                print(f"CPU {busy:.0%} busy with other work: left for later", file=sys.stderr,
-                                      flush=True)
-                                pending.append(key)
-                                break
-                            print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ",
-                                  file=sys.stderr, flush=True)
-                        r = job()
-                        print("skipped (warm-up call > 60 s)" if r is None else
-                              f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
-                        entry = {"structure": name, "label": label, "threads": threads, "derivatives": derivatives,
-                                 "skipped": True} if r is None else {"structure": name, "label": label, **r}
-                        entry["cpu_busy_before"] = round(busy, 3)
-                        entry["allocator"] = args.allocator
-                        entry["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
-                        log.write(json.dumps(entry) + "\n")
-                        log.flush()
-                        if r is None:
-                            results[key] = None
-                            break
-                        if results.get(key) is None or entry["seconds"] < results[key]["seconds"]:
-                            results[key] = entry
-                    if results.get(key) is not None:
-                        raw.append(results[key])
-    log.close()
-    if pending:
-        print(f"{len(pending)} measurement(s) left for later (CPUs busy); run again with --reuse", file=sys.stderr)
-
-    labels = [label for label in ("swiftgap-quip", "swiftgap-dscribe", "featomic", "dscribe", "quippy")
-              if any(key[1] == label for key in results)]
-    print(f"SOAP (cutoff 5 Å, n_max 8, l_max 6, atom_sigma 0.5), µs per atom, minimum of repeats; "
-          f"{common.machine()}")
-    print("ratio = tool time ÷ SwiftGAP (quip layout) time on the same thread count; malloc: "
-          + ("as it is (system)" if args.allocator == "system" else
-             "keeping freed pages, in every tool's process (--allocator retain)"))
-    columns = [(d, t) for d in (False, True) for t in args.threads]
+def print_table(results, pending, names, labels, columns, markdown):
+    """One table: µs/atom per structure and tool, and each tool's ratio to SwiftGAP's QUIP layout."""
     titles = [("values+der" if d else "values") + f" {t}t" for d, t in columns]
-    if args.markdown:
+    if markdown:
         print("| structure | atoms | tool | D | " + " | ".join(f"{x} µs/atom" for x in titles) + " |")
         print("|---|---:|---|---:|" + "---:|" * len(columns))
     else:
@@ -459,15 +350,148 @@ def main():
                         text += f" ({r['us_per_atom'] / ref['us_per_atom']:.1f}×)"
                 cells.append(f"{text:>18}")
             atoms = next((r["atoms"] for (n, _, _, _), r in results.items() if n == name and r), 0)
-            if args.markdown:
+            if markdown:
                 print(f"| {name} | {atoms} | {label} | {d_features or 0} | "
                       + " | ".join(c.strip() for c in cells) + " |")
             else:
                 print(f"{name:9} {atoms:>5} {label:16} {d_features or 0:>5} {' '.join(cells)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", nargs="+", choices=list(SPECIES), help="structures to run")
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=TOOLS, help="tools to run")
+    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2], help="thread counts")
+    parser.add_argument("--repeats", type=int, default=5, help="timed calls at most (minimum reported)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every measurement this many times, keeping the fastest (against noise)")
+    parser.add_argument("--patience", type=float, default=180,
+                        help="seconds to wait for idle CPUs before each measurement (then measure anyway)")
+    parser.add_argument("--strict", action="store_true",
+                        help="never measure on busy CPUs: leave the measurement for a later --reuse run")
+    parser.add_argument("--reuse", action="store_true",
+                        help=f"count measurements already in {os.path.relpath(LOG, common.ROOT_DIR)} that were "
+                             "taken on idle CPUs as done rounds")
+    parser.add_argument("--json", action="store_true", help="also print the raw measurements")
+    parser.add_argument("--markdown", action="store_true", help="print the main table in Markdown")
+    parser.add_argument("--no-build", action="store_true", help="use the existing bench binary")
+    parser.add_argument("--allocator", nargs="+", choices=list(ALLOCATORS), default=["system"],
+                        help="malloc of every measured process: as it is, or keeping freed pages for reuse (both: "
+                             "each measurement under each, and a table of each tool's faster of the two)")
+    # Internal: one measurement of a Python tool.
+    parser.add_argument("--worker", choices=["featomic", "dscribe", "quippy"], help=argparse.SUPPRESS)
+    parser.add_argument("--structure", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--derivatives", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        if len(args.threads) != 1:
+            parser.error("--worker takes one --threads value")
+        args.threads = args.threads[0]
+        return worker(args)
+
+    if "swiftgap" in args.tools:
+        common.ensure_bench(rebuild=not args.no_build)
+    names = args.only or list(SPECIES)
+    paths = {name: soap_structures.ensure(name) for name in names}
+
+    results = {}  # (structure, tool, threads, derivatives, allocator) -> dict or None (skipped)
+    raw = []
+    previous = {}  # key -> earlier results taken on idle CPUs (--reuse)
+    pending = []  # keys left unmeasured (--strict)
+    if args.reuse and os.path.exists(LOG):
+        with open(LOG) as f:
+            for line in f:
+                r = json.loads(line)
+                if r.get("cpu_busy_before", 1) <= QUIET:
+                    key = (r["structure"], r["label"], r["threads"], r["derivatives"], r.get("allocator", "system"))
+                    previous.setdefault(key, []).append(r)
+    os.makedirs(common.DATA_DIR, exist_ok=True)
+    log = open(LOG, "a")
+    for name in names:
+        path, species = paths[name], SPECIES[name]
+        for derivatives in (False, True):
+            for threads in args.threads:
+                jobs = []
+                if "swiftgap" in args.tools:
+                    jobs += [("swiftgap-quip", lambda a: run_swift("quip", path, species, threads, derivatives,
+                                                                   args.repeats, a)),
+                             ("swiftgap-dscribe", lambda a: run_swift("dscribe", path, species, threads,
+                                                                      derivatives, args.repeats, a))]
+                for tool in ("featomic", "dscribe", "quippy"):
+                    if tool in args.tools and not (tool == "quippy" and threads != 1):
+                        jobs.append((tool, lambda a, tool=tool: run_worker(tool, name, path, threads, derivatives,
+                                                                            args.repeats, a)))
+                for (label, job), allocator in ((job, a) for job in jobs for a in args.allocator):
+                    what = ("values+derivatives" if derivatives else "values") + (
+                        f" ({allocator})" if len(args.allocator) > 1 else "")
+                    key = (name, label, threads, derivatives, allocator)
+                    done = previous.get(key, [])
+                    if any(r.get("skipped") for r in done):
+                        results[key] = None
+                    elif done:
+                        results[key] = min(done, key=lambda r: r["seconds"])
+                    for _ in range(args.rounds - len(done)):
+                        print(f"{name:8} {label:16} {what:18} {threads} thread(s) ...", end=" ", file=sys.stderr,
+                              flush=True)
+                        busy = wait_quiet(args.patience)
+                        if busy > QUIET:
+                            if args.strict:
+                                print(f"CPU {busy:.0%} busy with other work: left for later", file=sys.stderr,
+                                      flush=True)
+                                pending.append(key)
+                                break
+                            print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ",
+                                  file=sys.stderr, flush=True)
+                        r = job(allocator)
+                        print("skipped (warm-up call > 60 s)" if r is None else
+                              f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
+                        entry = {"structure": name, "label": label, "threads": threads, "derivatives": derivatives,
+                                 "skipped": True} if r is None else {"structure": name, "label": label, **r}
+                        entry["cpu_busy_before"] = round(busy, 3)
+                        entry["allocator"] = allocator
+                        entry["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
+                        log.write(json.dumps(entry) + "\n")
+                        log.flush()
+                        if r is None:
+                            results[key] = None
+                            break
+                        if results.get(key) is None or entry["seconds"] < results[key]["seconds"]:
+                            results[key] = entry
+                    if results.get(key) is not None:
+                        raw.append(results[key])
+    log.close()
+    if pending:
+        print(f"{len(pending)} measurement(s) left for later (CPUs busy); run again with --reuse", file=sys.stderr)
+
+    labels = [label for label in ("swiftgap-quip", "swiftgap-dscribe", "featomic", "dscribe", "quippy")
+              if any(key[1] == label for key in results)]
+    columns = [(d, t) for d in (False, True) for t in args.threads]
+    print(f"SOAP (cutoff 5 Å, n_max 8, l_max 6, atom_sigma 0.5), µs per atom, minimum of repeats; "
+          f"{common.machine()}")
+    print("ratio = tool time ÷ SwiftGAP (quip layout) time on the same thread count")
+    tables = {allocator: {key[:4]: r for key, r in results.items() if key[4] == allocator}
+              for allocator in args.allocator}
+    waiting = {key[:4] for key in pending}
+    for allocator, table in tables.items():
+        print()
+        print("malloc as it is (system)" if allocator == "system" else
+              "malloc keeping freed pages, in every tool's process (retain)")
+        print_table(table, waiting, names, labels, columns, args.markdown)
+    if len(tables) > 1:
+        best = {}
+        for table in tables.values():
+            for key, r in table.items():
+                if key not in best or (r is not None and (best[key] is None or r["seconds"] < best[key]["seconds"])):
+                    best[key] = r
+        print()
+        print("each tool's faster of " + " and ".join(tables) + " malloc")
+        print_table(best, waiting, names, labels, columns, args.markdown)
     print("D = numbers per center; featomic's: one block per neighbor-type pair, each 7 l × 8 n1 × 8 n2 "
           "(n1 > n2 kept for like types), so more than the others'.")
     print("DScribe derivatives are timed on "
           f"{DSCRIBE_DERIVATIVE_CENTERS} random centers (numerical, dense output) and reported per center.")
+    results = tables[args.allocator[0]]  # setup times and memory: the first allocator's measurements
 
     setup = {}
     for (_, label, _, _), r in results.items():
