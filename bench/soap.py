@@ -39,8 +39,10 @@ What it measures
     kernel, which must zero every page before handing it out. That zeroing costs about as much as
     writing the memory once more (for the derivatives' hundreds of MB, tens of ms a call on a VM):
     a cost of the operating system and the allocator, paid in proportion to the output's size, not
-    of the tool's computation. The default, system, leaves malloc as it is; --allocator system retain
-    measures both, alternating, and adds a table of each tool's faster of the two.
+    of the tool's computation. The default, system, leaves malloc as it is (malloc settings in the
+    caller's environment are removed either way); --allocator system retain measures each case under
+    both, alternating round by round, and adds a table of each tool's faster of the two. glibc only:
+    elsewhere the setting is ignored and the two tables measure the same thing.
     It also prints SwiftGAP's derivative memory (stored values plus rank-one coefficients) against
     what the blocks need (3 × 8 bytes per feature that is non-zero in a block before normalisation:
     a neighbor changes only the species pairs containing its species) and against dense blocks,
@@ -217,10 +219,15 @@ def worker(args):
 # ---------------------------------------------------------------------------------------------
 # Driver.
 
+def allocator_env(env, allocator):
+    """`env` with glibc malloc set as `allocator` says: malloc settings inherited from the caller removed."""
+    kept = {k: v for k, v in env.items() if k != "GLIBC_TUNABLES" and not k.startswith("MALLOC_")}
+    return {**kept, **ALLOCATORS[allocator]}
+
+
 def python_env(threads, allocator):
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "RAYON_NUM_THREADS": str(threads), **ALLOCATORS[allocator]}
-    return env
+    return allocator_env({**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                          "RAYON_NUM_THREADS": str(threads)}, allocator)
 
 
 def run_worker(tool, structure, path, threads, derivatives, repeats, allocator):
@@ -270,8 +277,8 @@ def run_swift(layout, path, species, threads, derivatives, repeats, allocator):
     if derivatives:
         args.append("--derivatives")
     try:
-        out = subprocess.run([common.BENCH_BIN, *map(str, args)], check=True, capture_output=True,
-                             text=True, env={**common.swift_env(), **ALLOCATORS[allocator]}, timeout=LIMIT * (repeats + 1)).stdout
+        out = subprocess.run([common.BENCH_BIN, *map(str, args)], check=True, capture_output=True, text=True,
+                             env=allocator_env(common.swift_env(), allocator), timeout=LIMIT * (repeats + 1)).stdout
     except subprocess.TimeoutExpired:
         return None
     return json.loads(out.strip().splitlines()[-1])
@@ -384,6 +391,7 @@ def main():
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--derivatives", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.allocator = list(dict.fromkeys(args.allocator))
     if args.worker:
         if len(args.threads) != 1:
             parser.error("--worker takes one --threads value")
@@ -403,8 +411,9 @@ def main():
         with open(LOG) as f:
             for line in f:
                 r = json.loads(line)
-                if r.get("cpu_busy_before", 1) <= QUIET:
-                    key = (r["structure"], r["label"], r["threads"], r["derivatives"], r.get("allocator", "system"))
+                # Entries without an allocator predate --allocator: their processes' malloc is unknown.
+                if r.get("cpu_busy_before", 1) <= QUIET and "allocator" in r:
+                    key = (r["structure"], r["label"], r["threads"], r["derivatives"], r["allocator"])
                     previous.setdefault(key, []).append(r)
     os.makedirs(common.DATA_DIR, exist_ok=True)
     log = open(LOG, "a")
@@ -422,44 +431,52 @@ def main():
                     if tool in args.tools and not (tool == "quippy" and threads != 1):
                         jobs.append((tool, lambda a, tool=tool: run_worker(tool, name, path, threads, derivatives,
                                                                             args.repeats, a)))
-                for (label, job), allocator in ((job, a) for job in jobs for a in args.allocator):
-                    what = ("values+derivatives" if derivatives else "values") + (
-                        f" ({allocator})" if len(args.allocator) > 1 else "")
-                    key = (name, label, threads, derivatives, allocator)
-                    done = previous.get(key, [])
-                    if any(r.get("skipped") for r in done):
-                        results[key] = None
-                    elif done:
-                        results[key] = min(done, key=lambda r: r["seconds"])
-                    for _ in range(args.rounds - len(done)):
-                        print(f"{name:8} {label:16} {what:18} {threads} thread(s) ...", end=" ", file=sys.stderr,
-                              flush=True)
-                        busy = wait_quiet(args.patience)
-                        if busy > QUIET:
-                            if args.strict:
-                                print(f"CPU {busy:.0%} busy with other work: left for later", file=sys.stderr,
-                                      flush=True)
-                                pending.append(key)
-                                break
-                            print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ",
-                                  file=sys.stderr, flush=True)
-                        r = job(allocator)
-                        print("skipped (warm-up call > 60 s)" if r is None else
-                              f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
-                        entry = {"structure": name, "label": label, "threads": threads, "derivatives": derivatives,
-                                 "skipped": True} if r is None else {"structure": name, "label": label, **r}
-                        entry["cpu_busy_before"] = round(busy, 3)
-                        entry["allocator"] = allocator
-                        entry["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
-                        log.write(json.dumps(entry) + "\n")
-                        log.flush()
-                        if r is None:
+                what = "values+derivatives" if derivatives else "values"
+                for label, job in jobs:
+                    # Rounds outside, allocators inside: the allocators' measurements of a case alternate.
+                    keys = {a: (name, label, threads, derivatives, a) for a in args.allocator}
+                    stopped = set()  # allocators whose case was skipped or left for later
+                    for allocator, key in keys.items():
+                        done = previous.get(key, [])
+                        if any(r.get("skipped") for r in done):
                             results[key] = None
-                            break
-                        if results.get(key) is None or entry["seconds"] < results[key]["seconds"]:
-                            results[key] = entry
-                    if results.get(key) is not None:
-                        raw.append(results[key])
+                            stopped.add(allocator)
+                        elif done:
+                            results[key] = min(done, key=lambda r: r["seconds"])
+                    for k in range(args.rounds):
+                        for allocator, key in keys.items():
+                            if allocator in stopped or k < len(previous.get(key, [])):
+                                continue
+                            condition = f" ({allocator})" if len(args.allocator) > 1 else ""
+                            print(f"{name:8} {label:16} {what + condition:27} {threads} thread(s) ...", end=" ",
+                                  file=sys.stderr, flush=True)
+                            busy = wait_quiet(args.patience)
+                            if busy > QUIET:
+                                if args.strict:
+                                    print(f"CPU {busy:.0%} busy with other work: left for later", file=sys.stderr,
+                                          flush=True)
+                                    pending.append(key)
+                                    stopped.add(allocator)
+                                    continue
+                                print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ",
+                                      file=sys.stderr, flush=True)
+                            r = job(allocator)
+                            print("skipped (warm-up call > 60 s)" if r is None else
+                                  f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
+                            entry = {"structure": name, "label": label, "threads": threads,
+                                     "derivatives": derivatives, "skipped": True} if r is None else {
+                                "structure": name, "label": label, **r}
+                            entry["cpu_busy_before"] = round(busy, 3)
+                            entry["allocator"] = allocator
+                            entry["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
+                            log.write(json.dumps(entry) + "\n")
+                            log.flush()
+                            if r is None:
+                                results[key] = None
+                                stopped.add(allocator)
+                            elif results.get(key) is None or entry["seconds"] < results[key]["seconds"]:
+                                results[key] = entry
+                    raw += [results[key] for key in keys.values() if results.get(key) is not None]
     log.close()
     if pending:
         print(f"{len(pending)} measurement(s) left for later (CPUs busy); run again with --reuse", file=sys.stderr)
@@ -472,11 +489,11 @@ def main():
     print("ratio = tool time ÷ SwiftGAP (quip layout) time on the same thread count")
     tables = {allocator: {key[:4]: r for key, r in results.items() if key[4] == allocator}
               for allocator in args.allocator}
-    waiting = {key[:4] for key in pending}
     for allocator, table in tables.items():
         print()
         print("malloc as it is (system)" if allocator == "system" else
               "malloc keeping freed pages, in every tool's process (retain)")
+        waiting = {key[:4] for key in pending if key[4] == allocator}
         print_table(table, waiting, names, labels, columns, args.markdown)
     if len(tables) > 1:
         best = {}
@@ -486,15 +503,16 @@ def main():
                     best[key] = r
         print()
         print("each tool's faster of " + " and ".join(tables) + " malloc")
-        print_table(best, waiting, names, labels, columns, args.markdown)
+        print_table(best, {key[:4] for key in pending}, names, labels, columns, args.markdown)
     print("D = numbers per center; featomic's: one block per neighbor-type pair, each 7 l × 8 n1 × 8 n2 "
           "(n1 > n2 kept for like types), so more than the others'.")
     print("DScribe derivatives are timed on "
           f"{DSCRIBE_DERIVATIVE_CENTERS} random centers (numerical, dense output) and reported per center.")
-    results = tables[args.allocator[0]]  # setup times and memory: the first allocator's measurements
+    # Setup times and memory (which the allocator does not change): each case's faster measurement.
+    fastest = best if len(tables) > 1 else tables[args.allocator[0]]
 
     setup = {}
-    for (_, label, _, _), r in results.items():
+    for (_, label, _, _), r in fastest.items():
         if r:
             setup.setdefault(label, []).append(r["setup_seconds"])
     if setup:
@@ -511,7 +529,7 @@ def main():
         t = args.threads[0]
         for name in names:
             for layout in ("quip", "dscribe"):
-                r = results.get((name, f"swiftgap-{layout}", t, True))
+                r = fastest.get((name, f"swiftgap-{layout}", t, True))
                 if not r:
                     continue
                 pairs = pair_count(paths[name], r["range"])
@@ -520,7 +538,7 @@ def main():
                 if layout == "quip":
                     parts = []
                     for label in ("featomic", "quippy", "dscribe"):
-                        o = results.get((name, label, t, True))
+                        o = fastest.get((name, label, t, True))
                         if o and "gradient_bytes" in o:
                             parts.append(f"{label} {o['gradient_bytes'] / 1e6:.0f}")
                         elif o and "gradient_bytes_all_centers" in o:
