@@ -328,6 +328,31 @@ def fmt_us(r):
     return f"{v:.0f}" if v >= 100 else f"{v:.1f}"
 
 
+def measure(job, key, args, log):
+    """One round of case `key` = (structure, label, threads, derivatives, allocator) by `job`, once the CPUs are
+    idle (or after --patience): its entry, logged ("skipped" when the warm-up call took too long), or None when
+    the CPUs stayed busy and --strict leaves it for later."""
+    name, label, threads, derivatives, allocator = key
+    what = ("values+derivatives" if derivatives else "values") + (
+        f" ({allocator})" if len(args.allocator) > 1 else "")
+    print(f"{name:8} {label:16} {what:27} {threads} thread(s) ...", end=" ", file=sys.stderr, flush=True)
+    busy = wait_quiet(args.patience)
+    if busy > QUIET:
+        if args.strict:
+            print(f"CPU {busy:.0%} busy with other work: left for later", file=sys.stderr, flush=True)
+            return None
+        print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ", file=sys.stderr, flush=True)
+    r = job(allocator)
+    print("skipped (warm-up call > 60 s)" if r is None else f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)",
+          file=sys.stderr, flush=True)
+    entry = {"structure": name, "label": label, "threads": threads, "derivatives": derivatives, "skipped": True} \
+        if r is None else {"structure": name, "label": label, **r}
+    entry.update(cpu_busy_before=round(busy, 3), allocator=allocator, date=time.strftime("%Y-%m-%d %H:%M:%S"))
+    log.write(json.dumps(entry) + "\n")
+    log.flush()
+    return entry
+
+
 def print_table(results, pending, names, labels, columns, markdown):
     """One table: µs/atom per structure and tool, and each tool's ratio to SwiftGAP's QUIP layout."""
     titles = [("values+der" if d else "values") + f" {t}t" for d, t in columns]
@@ -431,7 +456,6 @@ def main():
                     if tool in args.tools and not (tool == "quippy" and threads != 1):
                         jobs.append((tool, lambda a, tool=tool: run_worker(tool, name, path, threads, derivatives,
                                                                             args.repeats, a)))
-                what = "values+derivatives" if derivatives else "values"
                 for label, job in jobs:
                     # Rounds outside, allocators inside: the allocators' measurements of a case alternate.
                     keys = {a: (name, label, threads, derivatives, a) for a in args.allocator}
@@ -447,31 +471,11 @@ def main():
                         for allocator, key in keys.items():
                             if allocator in stopped or k < len(previous.get(key, [])):
                                 continue
-                            condition = f" ({allocator})" if len(args.allocator) > 1 else ""
-                            print(f"{name:8} {label:16} {what + condition:27} {threads} thread(s) ...", end=" ",
-                                  file=sys.stderr, flush=True)
-                            busy = wait_quiet(args.patience)
-                            if busy > QUIET:
-                                if args.strict:
-                                    print(f"CPU {busy:.0%} busy with other work: left for later", file=sys.stderr,
-                                          flush=True)
-                                    pending.append(key)
-                                    stopped.add(allocator)
-                                    continue
-                                print(f"(CPU {busy:.0%} busy with other work, measuring anyway)", end=" ",
-                                      file=sys.stderr, flush=True)
-                            r = job(allocator)
-                            print("skipped (warm-up call > 60 s)" if r is None else
-                                  f"{fmt_us(r)} µs/atom ({r['repeats']} repeats)", file=sys.stderr, flush=True)
-                            entry = {"structure": name, "label": label, "threads": threads,
-                                     "derivatives": derivatives, "skipped": True} if r is None else {
-                                "structure": name, "label": label, **r}
-                            entry["cpu_busy_before"] = round(busy, 3)
-                            entry["allocator"] = allocator
-                            entry["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
-                            log.write(json.dumps(entry) + "\n")
-                            log.flush()
-                            if r is None:
+                            entry = measure(job, key, args, log)
+                            if entry is None:
+                                pending.append(key)
+                                stopped.add(allocator)
+                            elif entry.get("skipped"):
                                 results[key] = None
                                 stopped.add(allocator)
                             elif results.get(key) is None or entry["seconds"] < results[key]["seconds"]:
@@ -495,21 +499,22 @@ def main():
               "malloc keeping freed pages, in every tool's process (retain)")
         waiting = {key[:4] for key in pending if key[4] == allocator}
         print_table(table, waiting, names, labels, columns, args.markdown)
+    # Each case's faster measurement: a table of its own with several allocators; setup times and memory (which
+    # the allocator does not change) from it.
+    fastest = {}
+    for table in tables.values():
+        for key, r in table.items():
+            kept = fastest.get(key)
+            if key not in fastest or (r is not None and (kept is None or r["seconds"] < kept["seconds"])):
+                fastest[key] = r
     if len(tables) > 1:
-        best = {}
-        for table in tables.values():
-            for key, r in table.items():
-                if key not in best or (r is not None and (best[key] is None or r["seconds"] < best[key]["seconds"])):
-                    best[key] = r
         print()
         print("each tool's faster of " + " and ".join(tables) + " malloc")
-        print_table(best, {key[:4] for key in pending}, names, labels, columns, args.markdown)
+        print_table(fastest, {key[:4] for key in pending}, names, labels, columns, args.markdown)
     print("D = numbers per center; featomic's: one block per neighbor-type pair, each 7 l × 8 n1 × 8 n2 "
           "(n1 > n2 kept for like types), so more than the others'.")
     print("DScribe derivatives are timed on "
           f"{DSCRIBE_DERIVATIVE_CENTERS} random centers (numerical, dense output) and reported per center.")
-    # Setup times and memory (which the allocator does not change): each case's faster measurement.
-    fastest = best if len(tables) > 1 else tables[args.allocator[0]]
 
     setup = {}
     for (_, label, _, _), r in fastest.items():
